@@ -1,0 +1,77 @@
+/**
+ * The contract every part of the local cloud is written against.
+ *
+ * Layers:
+ *   server.ts        HTTP: admin API (/_localcloud/*), fault injection, stats, then hands the
+ *                    request to the protocol codec of the service it is addressed to.
+ *   protocols/*      One codec per AWS protocol (awsQuery, ec2Query, awsJson1_0 + query form,
+ *                    restXml), driven by the real botocore models trimmed into models/*.json:
+ *                    they turn the wire request into a plain input object whose keys are the
+ *                    model's member names (e.g. { VpcId, Filters: [{ Name, Values }] }) and
+ *                    turn the handler's plain output object back into the wire shape
+ *                    (member/item lists, xmlName/locationName, timestamps per protocol).
+ *   services/*       Semantics only: handlers take and return model-shaped plain objects and
+ *                    throw AwsError. They never see XML or HTTP.
+ *   sim              The clock calls every service's tick() so lifecycles advance with time.
+ */
+
+/** Signing names (the SigV4 credential scope), also the prefix of stats keys. */
+export type ServiceName = "ec2" | "autoscaling" | "elasticloadbalancing" | "rds" | "monitoring" | "cloudfront";
+
+/** An error the codecs render the way AWS does for that protocol, so the SDK raises the typed exception. */
+export class AwsError extends Error {
+  constructor(
+    /** AWS error code, e.g. "InvalidVpcID.NotFound", "AlreadyExists", "ValidationError", "ResourceNotFound". */
+    public readonly code: string,
+    message: string,
+    /** HTTP status; AWS uses 400 for most client errors, 404 for some not-found, 409 for some conflicts. */
+    public readonly status: number = 400,
+    public readonly type: "Sender" | "Receiver" = "Sender",
+  ) {
+    super(message);
+    this.name = code;
+  }
+}
+
+/** What a handler knows about the call it serves. */
+export interface RequestContext {
+  /** From the SigV4 credential scope (falls back to us-east-1). */
+  region: string;
+  /** Always "000000000000" unless configured. */
+  accountId: string;
+  requestId: string;
+  /** The whole cloud: the current simulated time and every service's state and internals. */
+  cloud: CloudApi;
+}
+
+export type Handler<I = any, O = any> = (input: I, ctx: RequestContext) => O | Promise<O>;
+
+/**
+ * A service module. State lives in the cloud's store under store.services[name] and is plain
+ * JSON (so it can be persisted and reloaded); anything not JSON (timers, sockets) must be
+ * rebuilt from state after a restart.
+ */
+export interface ServiceModule<S = any> {
+  name: ServiceName;
+  /** Fresh state after a reset. */
+  initialState(): S;
+  /** Keyed by the model's operation name, e.g. "DescribeVpcs". */
+  handlers: Record<string, Handler>;
+  /** Advance this service's lifecycles to simulated time `now` (ms since epoch). Called often; must be cheap when nothing is due. */
+  tick?(cloud: CloudApi, now: number): void;
+}
+
+/** The cloud as services see it. */
+export interface CloudApi {
+  /** Simulated time in ms since epoch (the clock runs `speed` times faster than wall time). */
+  now(): number;
+  speed(): number;
+  accountId: string;
+  /** Persistent JSON state of a service; mutate it in place, then call markDirty(). */
+  state<S = any>(service: ServiceName): S;
+  markDirty(): void;
+  /** Another service's module, for cross-service internals (Auto Scaling launching EC2 instances, ...). */
+  service<T = any>(name: ServiceName): T;
+  /** Publish metric datapoints as if PutMetricData was called (used by the simulation). */
+  putMetricData(region: string, namespace: string, data: Array<{ MetricName: string; Dimensions?: Array<{ Name: string; Value: string }>; Timestamp?: number; Value?: number; Values?: number[]; Counts?: number[]; Unit?: string }>): void;
+}

@@ -1,0 +1,17 @@
+import type { ServiceModule, ServiceName } from "../core/types.ts";
+import ec2 from "./ec2/index.ts";
+import autoscaling from "./autoscaling/index.ts";
+import elbv2 from "./elbv2/index.ts";
+import rds from "./rds/index.ts";
+import cloudwatch from "./cloudwatch/index.ts";
+import cloudfront from "./cloudfront/index.ts";
+
+/** Every service the local cloud speaks, by signing name. */
+export const services: Record<ServiceName, ServiceModule> = {
+  ec2,
+  autoscaling,
+  elasticloadbalancing: elbv2,
+  rds,
+  monitoring: cloudwatch,
+  cloudfront,
+};

@@ -1,0 +1,9 @@
+import type { ServiceModule } from "../../core/types.ts";
+
+// Placeholder: the owner of this service replaces it.
+const service: ServiceModule = {
+  name: "rds",
+  initialState: () => ({}),
+  handlers: {},
+};
+export default service;
