@@ -59,6 +59,8 @@ export interface ServiceModule<S = any> {
   handlers: Record<string, Handler>;
   /** Advance this service's lifecycles to simulated time `now` (ms since epoch). Called often; must be cheap when nothing is due. */
   tick?(cloud: CloudApi, now: number): void;
+  /** Data-plane endpoints this service serves (GET /_localcloud/endpoints merges them across services). */
+  endpoints?(cloud: CloudApi): { loadBalancers?: unknown[]; distributions?: unknown[] };
 }
 
 /** The cloud as services see it. */

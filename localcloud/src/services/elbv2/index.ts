@@ -1,9 +1,55 @@
-import type { ServiceModule } from "../../core/types.ts";
+/**
+ * Elastic Load Balancing v2 (Application Load Balancers): load balancers, target groups,
+ * listeners with weighted forwards, targets with simulated health, tags.
+ */
+import type { CloudApi, ServiceModule } from "../../core/types.ts";
+import { elbState, initialElbState, type TargetGroupRecord } from "./state.ts";
+import { createLoadBalancer, deleteLoadBalancer, describeLoadBalancers } from "./load-balancers.ts";
+import { describeLoadBalancerAttributes, modifyLoadBalancerAttributes } from "./load-balancer-attributes.ts";
+import { createTargetGroup, deleteTargetGroup, describeTargetGroups, modifyTargetGroup } from "./target-groups.ts";
+import { describeTargetGroupAttributes, modifyTargetGroupAttributes } from "./target-group-attributes.ts";
+import { createListener, deleteListener, describeListeners, describeRules, modifyListener } from "./listeners.ts";
+import { deregisterTargetsHandler, describeTargetHealth, registerTargetsHandler } from "./targets.ts";
+import { addTags, describeTags, removeTags } from "./tags.ts";
+import { tickElb } from "./health.ts";
 
-// Placeholder: the owner of this service replaces it.
+export { registerTargets, deregisterTargets, describeTargetHealthInternal } from "./targets.ts";
+export { probeTarget } from "./health.ts";
+export { loadBalancerSuffix, targetGroupSuffix } from "./state.ts";
+export type { LoadBalancerRecord, ListenerRecord, TargetGroupRecord, TargetRecord } from "./state.ts";
+
+/** The target group record (settings, attributes, registered targets with their health), or undefined. */
+export function getTargetGroup(cloud: CloudApi, arn: string): TargetGroupRecord | undefined {
+  return elbState(cloud).targetGroups[arn];
+}
+
 const service: ServiceModule = {
   name: "elasticloadbalancing",
-  initialState: () => ({}),
-  handlers: {},
+  initialState: initialElbState,
+  handlers: {
+    CreateLoadBalancer: createLoadBalancer,
+    DescribeLoadBalancers: describeLoadBalancers,
+    DeleteLoadBalancer: deleteLoadBalancer,
+    DescribeLoadBalancerAttributes: describeLoadBalancerAttributes,
+    ModifyLoadBalancerAttributes: modifyLoadBalancerAttributes,
+    CreateTargetGroup: createTargetGroup,
+    DescribeTargetGroups: describeTargetGroups,
+    ModifyTargetGroup: modifyTargetGroup,
+    DeleteTargetGroup: deleteTargetGroup,
+    DescribeTargetGroupAttributes: describeTargetGroupAttributes,
+    ModifyTargetGroupAttributes: modifyTargetGroupAttributes,
+    CreateListener: createListener,
+    DescribeListeners: describeListeners,
+    ModifyListener: modifyListener,
+    DeleteListener: deleteListener,
+    DescribeRules: describeRules,
+    RegisterTargets: registerTargetsHandler,
+    DeregisterTargets: deregisterTargetsHandler,
+    DescribeTargetHealth: describeTargetHealth,
+    AddTags: addTags,
+    RemoveTags: removeTags,
+    DescribeTags: describeTags,
+  },
+  tick: tickElb,
 };
 export default service;

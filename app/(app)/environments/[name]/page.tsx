@@ -1,0 +1,88 @@
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { Pencil } from "lucide-react";
+import { DeleteEnvironmentButton, RestoreVersionButton } from "@/components/environments/environment-actions";
+import { SpecSummary } from "@/components/environments/spec-summary";
+import { JsonDiff } from "@/components/json-diff";
+import { PageHeader } from "@/components/page-header";
+import { StatusBadge } from "@/components/status-badge";
+import { TimeAgo } from "@/components/time-ago";
+import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { requireSignedIn } from "@/server/auth/session.ts";
+import { roleAtLeast } from "@/server/auth/roles.ts";
+import { ServiceError } from "@/server/errors.ts";
+import { getEnvironment, listSpecVersions } from "@/server/environments/queries.ts";
+import { deleteEnvironmentAction, restoreVersionAction } from "../actions";
+
+export const dynamic = "force-dynamic";
+
+export default async function EnvironmentPage({ params }: { params: Promise<{ name: string }> }) {
+  const { name } = await params;
+  const actor = await requireSignedIn();
+  const [found, versions] = await Promise.all([getEnvironment({ actor, input: { name } }), listSpecVersions({ actor, input: { name } })]).catch((e) => {
+    if (e instanceof ServiceError && e.code === "NOT_FOUND") notFound();
+    throw e;
+  });
+  const { environment, spec } = found;
+  const isAdmin = roleAtLeast(actor.role, "admin");
+  return (
+    <>
+      <PageHeader
+        title={environment.name}
+        breadcrumbs={[{ label: "Environments", href: "/environments" }, { label: environment.name }]}
+        description={
+          <span className="flex flex-wrap items-center gap-2">
+            <StatusBadge status={environment.status} />
+            <span className="font-mono text-xs">{spec.region}</span>
+            <span>· account {spec.account}</span>
+            <span>· spec v{environment.currentVersion}</span>
+            {spec.protected ? <Badge variant="warning">protected</Badge> : null}
+          </span>
+        }
+        actions={
+          isAdmin ? (
+            <div className="flex gap-2">
+              <Button asChild size="sm">
+                <Link href={`/environments/${environment.name}/edit`}>
+                  <Pencil aria-hidden /> Edit
+                </Link>
+              </Button>
+              <DeleteEnvironmentButton name={environment.name} action={deleteEnvironmentAction} />
+            </div>
+          ) : null
+        }
+      />
+      <SpecSummary spec={spec} />
+      <Card className="mt-6">
+        <CardHeader>
+          <CardTitle>Version history</CardTitle>
+          <CardDescription>Every save is an immutable version. Restoring saves an old version as a new one.</CardDescription>
+        </CardHeader>
+        <CardContent>
+          <ol className="grid gap-4" aria-label="Spec versions">
+            {versions.map((v) => (
+              <li key={v.version} className="rounded-md border p-3" data-testid={`version-${v.version}`}>
+                <div className="mb-2 flex flex-wrap items-center gap-2 text-sm">
+                  <span className="font-semibold">Version {v.version}</span>
+                  {v.version === environment.currentVersion ? <Badge variant="success">current</Badge> : null}
+                  <span className="text-muted-foreground">
+                    by {v.createdBy} · <TimeAgo date={v.createdAt} />
+                  </span>
+                  {v.note ? <span className="text-muted-foreground">· {v.note}</span> : null}
+                  {isAdmin && v.version !== environment.currentVersion ? (
+                    <span className="ml-auto">
+                      <RestoreVersionButton name={environment.name} version={v.version} action={restoreVersionAction} />
+                    </span>
+                  ) : null}
+                </div>
+                {v.version === 1 ? <p className="text-xs text-muted-foreground">Created.</p> : <JsonDiff rows={v.changes} beforeLabel={`v${v.version - 1}`} afterLabel={`v${v.version}`} />}
+              </li>
+            ))}
+          </ol>
+        </CardContent>
+      </Card>
+    </>
+  );
+}

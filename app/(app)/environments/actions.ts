@@ -1,0 +1,49 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { redirect } from "next/navigation";
+import { currentActor } from "@/server/auth/session.ts";
+import { createEnvironment } from "@/server/environments/create.ts";
+import { deleteEnvironment } from "@/server/environments/remove.ts";
+import { restoreSpecVersion, updateEnvironment } from "@/server/environments/update.ts";
+import { runAction, type ActionResult } from "@/server/result.ts";
+import { requireRole } from "@/server/auth/actor.ts";
+
+export async function createEnvironmentAction(_prev: ActionResult<{ name: string }> | null, spec: unknown): Promise<ActionResult<{ name: string }>> {
+  const res = await runAction(async () => {
+    const actor = requireRole(await currentActor(), "admin");
+    const { environment } = await createEnvironment({ actor, input: spec });
+    return { name: environment.name };
+  }, { values: spec });
+  if (res.ok) redirect(`/environments/${res.data.name}`);
+  return res;
+}
+
+export async function updateEnvironmentAction(_prev: ActionResult<{ name: string }> | null, payload: { name: string; spec: unknown }): Promise<ActionResult<{ name: string }>> {
+  const res = await runAction(async () => {
+    const actor = requireRole(await currentActor(), "admin");
+    await updateEnvironment({ actor, input: { name: payload.name, spec: payload.spec } });
+    return { name: payload.name };
+  }, { values: payload.spec });
+  if (res.ok) redirect(`/environments/${res.data.name}`);
+  return res;
+}
+
+export async function restoreVersionAction(name: string, version: number): Promise<ActionResult<{ version: number }>> {
+  return runAction(async () => {
+    const actor = requireRole(await currentActor(), "admin");
+    const r = await restoreSpecVersion({ actor, input: { name, version } });
+    revalidatePath(`/environments/${name}`);
+    return { version: r.version };
+  });
+}
+
+export async function deleteEnvironmentAction(name: string): Promise<ActionResult> {
+  const res = await runAction(async () => {
+    const actor = requireRole(await currentActor(), "admin");
+    await deleteEnvironment({ actor, input: { name } });
+    return undefined;
+  });
+  if (res.ok) redirect("/environments");
+  return res;
+}

@@ -1,0 +1,64 @@
+"use server";
+
+import { headers } from "next/headers";
+import { redirect } from "next/navigation";
+import { auth } from "@/server/auth/auth.ts";
+import { acceptInvite, createFirstAdmin, emailSchema } from "@/server/auth/users.ts";
+import { ServiceError } from "@/server/errors.ts";
+import { runAction, type ActionResult } from "@/server/result.ts";
+
+const field = (fd: FormData, k: string) => String(fd.get(k) ?? "");
+
+async function signIn(email: string, password: string) {
+  await auth.api.signInEmail({ body: { email, password }, headers: await headers() });
+}
+
+export async function setupAction(_prev: ActionResult | null, fd: FormData): Promise<ActionResult> {
+  const values = { name: field(fd, "name"), email: field(fd, "email") };
+  const res = await runAction(async () => {
+    const input = { ...values, password: field(fd, "password") };
+    await createFirstAdmin({ input });
+    await signIn(input.email.trim().toLowerCase(), input.password);
+  }, { values });
+  if (res.ok) redirect("/environments");
+  return res;
+}
+
+export async function signInAction(_prev: ActionResult | null, fd: FormData): Promise<ActionResult> {
+  const values = { email: field(fd, "email") };
+  const res = await runAction(async () => {
+    const email = emailSchema.safeParse(values.email);
+    if (!email.success) throw new ServiceError("VALIDATION_FAILED", "Enter a valid email address", { email: ["Enter a valid email address"] });
+    try {
+      await signIn(email.data, field(fd, "password"));
+    } catch (e) {
+      const status = (e as { statusCode?: number }).statusCode;
+      if (status === 429) throw new ServiceError("RATE_LIMITED", "Too many attempts; wait a minute and try again.");
+      if (status && status < 500) throw new ServiceError("UNAUTHENTICATED", "Wrong email or password.");
+      throw e;
+    }
+  }, { values });
+  if (res.ok) redirect(safeNext(field(fd, "next")));
+  return res;
+}
+
+/** Only same-site paths: an open redirect would let a link send people anywhere after sign-in. */
+function safeNext(next: string): string {
+  return next.startsWith("/") && !next.startsWith("//") ? next : "/environments";
+}
+
+export async function acceptInviteAction(_prev: ActionResult | null, fd: FormData): Promise<ActionResult> {
+  const values = { name: field(fd, "name") };
+  const res = await runAction(async () => {
+    const password = field(fd, "password");
+    const { email } = await acceptInvite({ input: { token: field(fd, "token"), name: values.name, password } });
+    await signIn(email, password);
+  }, { values });
+  if (res.ok) redirect("/environments");
+  return res;
+}
+
+export async function signOutAction() {
+  await auth.api.signOut({ headers: await headers() });
+  redirect("/sign-in");
+}

@@ -1,0 +1,111 @@
+"use client";
+
+import { useActionState } from "react";
+import { Alert } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { FormField } from "@/components/ui/form-field";
+import { Input } from "@/components/ui/input";
+import type { ActionResult } from "@/server/result.ts";
+
+type Action = (prev: ActionResult | null, fd: FormData) => Promise<ActionResult>;
+
+function valuesOf(state: ActionResult | null): Record<string, string> {
+  return state && !state.ok && state.values && typeof state.values === "object" ? (state.values as Record<string, string>) : {};
+}
+
+function FormError({ state }: { state: ActionResult | null }) {
+  if (!state || state.ok || (state.fields && Object.keys(state.fields).length > 0 && state.code === "VALIDATION_FAILED")) return null;
+  return <Alert variant="destructive">{state.message}</Alert>;
+}
+
+export function SetupForm({ action }: { action: Action }) {
+  const [state, formAction, pending] = useActionState(action, null);
+  const v = valuesOf(state);
+  const f = state && !state.ok ? state.fields : undefined;
+  return (
+    <Card>
+      <CardHeader>
+        <CardTitle>Create the first admin</CardTitle>
+        <CardDescription>Switchyard has no users yet. This account can invite everyone else.</CardDescription>
+      </CardHeader>
+      <CardContent>
+        <form action={formAction} className="grid gap-4">
+          <FormError state={state} />
+          <FormField label="Name" htmlFor="name" error={f?.name}>
+            <Input id="name" name="name" defaultValue={v.name} autoComplete="name" required />
+          </FormField>
+          <FormField label="Email" htmlFor="email" error={f?.email}>
+            <Input id="email" name="email" type="email" defaultValue={v.email} autoComplete="email" required />
+          </FormField>
+          <FormField label="Password" htmlFor="password" error={f?.password} hint="At least 12 characters.">
+            <Input id="password" name="password" type="password" autoComplete="new-password" required />
+          </FormField>
+          <Button type="submit" loading={pending}>
+            Create admin and sign in
+          </Button>
+        </form>
+      </CardContent>
+    </Card>
+  );
+}
+
+export function SignInForm({ action, next }: { action: Action; next?: string }) {
+  const [state, formAction, pending] = useActionState(action, null);
+  const v = valuesOf(state);
+  const f = state && !state.ok ? state.fields : undefined;
+  return (
+    <Card>
+      <CardHeader>
+        <CardTitle>Sign in</CardTitle>
+        <CardDescription>Use the email and password your admin set up for you.</CardDescription>
+      </CardHeader>
+      <CardContent>
+        <form action={formAction} className="grid gap-4">
+          <FormError state={state} />
+          <input type="hidden" name="next" value={next ?? ""} />
+          <FormField label="Email" htmlFor="email" error={f?.email}>
+            <Input id="email" name="email" type="email" defaultValue={v.email} autoComplete="email" required />
+          </FormField>
+          <FormField label="Password" htmlFor="password" error={f?.password}>
+            <Input id="password" name="password" type="password" autoComplete="current-password" required />
+          </FormField>
+          <Button type="submit" loading={pending}>
+            Sign in
+          </Button>
+        </form>
+      </CardContent>
+    </Card>
+  );
+}
+
+export function AcceptInviteForm({ action, token, email, role }: { action: Action; token: string; email: string; role: string }) {
+  const [state, formAction, pending] = useActionState(action, null);
+  const v = valuesOf(state);
+  const f = state && !state.ok ? state.fields : undefined;
+  return (
+    <Card>
+      <CardHeader>
+        <CardTitle>Join Switchyard</CardTitle>
+        <CardDescription>
+          You were invited as <strong>{email}</strong> with the <strong>{role}</strong> role.
+        </CardDescription>
+      </CardHeader>
+      <CardContent>
+        <form action={formAction} className="grid gap-4">
+          <FormError state={state} />
+          <input type="hidden" name="token" value={token} />
+          <FormField label="Name" htmlFor="name" error={f?.name}>
+            <Input id="name" name="name" defaultValue={v.name} autoComplete="name" required />
+          </FormField>
+          <FormField label="Password" htmlFor="password" error={f?.password} hint="At least 12 characters.">
+            <Input id="password" name="password" type="password" autoComplete="new-password" required />
+          </FormField>
+          <Button type="submit" loading={pending}>
+            Create account
+          </Button>
+        </form>
+      </CardContent>
+    </Card>
+  );
+}

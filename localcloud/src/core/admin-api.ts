@@ -1,0 +1,97 @@
+/**
+ * Admin API under /_localcloud/ (a stable contract: outside tools rely on these shapes).
+ *   GET    health            -> {"status":"ok"}
+ *   POST   reset             -> all state initial, stats and faults cleared -> {"status":"ok"}
+ *   GET    stats             -> {"calls":{"ec2:DescribeVpcs":3,...}} since the last reset
+ *   GET    faults            -> {"faults":[{id, match, error?, status?, rate, latencyMs?, message?}]}
+ *   POST   faults            -> 201 {"fault":{...}}; 400 {"error":"..."} when invalid
+ *   DELETE faults[/<id>]     -> clears all (or one) -> {"status":"ok"}
+ *   GET    clock             -> {"now":"<iso>","nowMs":n,"speed":x}
+ *   POST   clock             -> {"speed":x} and/or {"advanceMs":n} -> the new clock
+ *   GET    endpoints         -> {"loadBalancers":[...],"distributions":[...]} (data plane, from services)
+ */
+import type { LocalCloud } from "./cloud.ts";
+import { FaultValidationError, validateFault } from "./faults.ts";
+
+export interface AdminResponse {
+  status: number;
+  body: unknown;
+}
+
+class AdminError extends Error {
+  constructor(readonly status: number, message: string) {
+    super(message);
+  }
+}
+
+function parseJson(body: Buffer): any {
+  if (!body.length) return {};
+  try {
+    return JSON.parse(body.toString("utf8"));
+  } catch {
+    throw new AdminError(400, "body is not valid JSON");
+  }
+}
+
+function clockView(cloud: LocalCloud) {
+  const nowMs = cloud.now();
+  return { now: new Date(nowMs).toISOString(), nowMs, speed: cloud.speed() };
+}
+
+export function handleAdmin(cloud: LocalCloud, method: string, route: string, body: Buffer): AdminResponse {
+  try {
+    return route_(cloud, method, route.replace(/\/+$/, ""), body);
+  } catch (err) {
+    if (err instanceof AdminError) return { status: err.status, body: { error: err.message } };
+    if (err instanceof FaultValidationError) return { status: 400, body: { error: err.message } };
+    throw err;
+  }
+}
+
+function route_(cloud: LocalCloud, method: string, route: string, body: Buffer): AdminResponse {
+  const is = (m: string, r: string) => method === m && route === r;
+  if (is("GET", "health")) return { status: 200, body: { status: "ok" } };
+  if (is("POST", "reset")) {
+    cloud.reset();
+    return { status: 200, body: { status: "ok" } };
+  }
+  if (is("GET", "stats")) return { status: 200, body: cloud.stats() };
+  if (is("GET", "faults")) return { status: 200, body: { faults: cloud.faults.list() } };
+  if (is("POST", "faults")) return { status: 201, body: { fault: cloud.faults.add(validateFault(parseJson(body))) } };
+  if (is("DELETE", "faults")) {
+    cloud.faults.clear();
+    return { status: 200, body: { status: "ok" } };
+  }
+  if (method === "DELETE" && route.startsWith("faults/")) {
+    const id = decodeURIComponent(route.slice("faults/".length));
+    if (!cloud.faults.remove(id)) throw new AdminError(404, `no fault ${id}`);
+    return { status: 200, body: { status: "ok" } };
+  }
+  if (is("GET", "clock")) return { status: 200, body: clockView(cloud) };
+  if (is("POST", "clock")) {
+    const b = parseJson(body);
+    if (!b || typeof b !== "object" || (b.speed === undefined && b.advanceMs === undefined)) throw new AdminError(400, 'expected {"speed": x} (x > 0) and/or {"advanceMs": n} (n >= 0)');
+    if (b.speed !== undefined && (typeof b.speed !== "number" || !Number.isFinite(b.speed) || b.speed <= 0)) throw new AdminError(400, '"speed" must be a number > 0');
+    if (b.advanceMs !== undefined && (typeof b.advanceMs !== "number" || !Number.isFinite(b.advanceMs) || b.advanceMs < 0)) throw new AdminError(400, '"advanceMs" must be a number >= 0');
+    if (b.speed !== undefined) cloud.setSpeed(b.speed);
+    if (b.advanceMs !== undefined) {
+      cloud.clock.advance(b.advanceMs);
+      cloud.tick();
+      cloud.markDirty();
+    }
+    return { status: 200, body: clockView(cloud) };
+  }
+  if (is("GET", "endpoints")) return { status: 200, body: endpoints(cloud) };
+  throw new AdminError(404, `no admin route ${method} /_localcloud/${route}`);
+}
+
+/** Data-plane endpoints, gathered from every service that provides them. */
+function endpoints(cloud: LocalCloud) {
+  const out = { loadBalancers: [] as unknown[], distributions: [] as unknown[] };
+  for (const mod of Object.values(cloud.modules)) {
+    const provided = mod.endpoints?.(cloud);
+    if (provided?.loadBalancers) out.loadBalancers.push(...provided.loadBalancers);
+    if (provided?.distributions) out.distributions.push(...provided.distributions);
+  }
+  return out;
+}

@@ -1,0 +1,89 @@
+/**
+ * Start a local cloud in-process:
+ *   const lc = await startLocalCloud({ port: 0, dataDir, speed: 200 });
+ *   new EC2Client({ endpoint: lc.url, region: "us-east-1", credentials });
+ *   await lc.close();
+ */
+import type { AddressInfo } from "node:net";
+import { LocalCloud, type RecordMetricData } from "./core/cloud.ts";
+import type { CloudApi, ServiceModule, ServiceName } from "./core/types.ts";
+import { createLocalCloudServer } from "./server.ts";
+import { services } from "./services/index.ts";
+import * as cloudwatchExports from "./services/cloudwatch/index.ts";
+
+/** Fast enough that a full stack (RDS creating ~6 simulated minutes) is ready in about a minute. */
+export const DEFAULT_SPEED = 10;
+export const DEFAULT_PORT = 4566;
+
+export interface LocalCloudStartOptions {
+  /** Default 4566; 0 picks a free port. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** State is persisted under <dataDir>/localcloud/. */
+  dataDir: string;
+  /** Simulated seconds per wall second (default: the persisted speed, else DEFAULT_SPEED). */
+  speed?: number;
+  accountId?: string;
+  /** Replace service modules (tests: a fake module to drive a codec). Defaults to the registry. */
+  services?: Partial<Record<ServiceName, ServiceModule>>;
+}
+
+export interface RunningLocalCloud {
+  url: string;
+  port: number;
+  cloud: CloudApi;
+  /** All state back to initial, stats and faults cleared. */
+  reset(): Promise<void>;
+  /** Stop serving and write the state. */
+  close(): Promise<void>;
+}
+
+/** CloudWatch's sink for simulated metrics, if its module exports one (by name or on the module object). */
+function findRecordMetricData(): RecordMetricData | undefined {
+  const named = (cloudwatchExports as Record<string, unknown>).recordMetricData;
+  const onModule = (services.monitoring as unknown as Record<string, unknown>).recordMetricData;
+  const fn = typeof named === "function" ? named : typeof onModule === "function" ? onModule : undefined;
+  return fn as RecordMetricData | undefined;
+}
+
+export async function startLocalCloud(options: LocalCloudStartOptions): Promise<RunningLocalCloud> {
+  if (options.speed !== undefined && !(options.speed > 0)) throw new Error(`speed must be > 0, got ${options.speed}`);
+  const cloud = new LocalCloud({
+    dataDir: options.dataDir,
+    speed: options.speed,
+    defaultSpeed: DEFAULT_SPEED,
+    accountId: options.accountId,
+    services: { ...services, ...options.services },
+    recordMetricData: findRecordMetricData(),
+  });
+  const server = createLocalCloudServer(cloud);
+  const host = options.host ?? "127.0.0.1";
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? DEFAULT_PORT, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  cloud.start();
+  const port = (server.address() as AddressInfo).port;
+  let closed: Promise<void> | undefined;
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    cloud,
+    reset: async () => cloud.reset(),
+    close() {
+      closed ??= new Promise<void>((resolve) => {
+        cloud.close();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      return closed;
+    },
+  };
+}
+
+export { LocalCloud } from "./core/cloud.ts";
+export type { CloudApi, ServiceModule, ServiceName } from "./core/types.ts";

@@ -1,0 +1,47 @@
+/**
+ * CLI: npx tsx localcloud/src/main.ts [--port 4566] [--data-dir ./.switchyard] [--speed 10] [--host 127.0.0.1]
+ * Prints one line when listening; SIGINT/SIGTERM stop it after writing the state.
+ */
+import { parseArgs } from "node:util";
+import { DEFAULT_PORT, startLocalCloud } from "./index.ts";
+
+function fail(message: string): never {
+  console.error(`localcloud: ${message}`);
+  console.error("usage: localcloud [--port <p>] [--data-dir <dir>] [--speed <x>] [--host <h>]");
+  process.exit(2);
+}
+
+async function main() {
+  let values: Record<string, string | undefined>;
+  try {
+    ({ values } = parseArgs({
+      options: { port: { type: "string" }, "data-dir": { type: "string" }, speed: { type: "string" }, host: { type: "string" } },
+      strict: true,
+    }));
+  } catch (err) {
+    fail((err as Error).message);
+  }
+  const port = values.port === undefined ? DEFAULT_PORT : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be an integer 0-65535, got ${values.port}`);
+  const speed = values.speed === undefined ? undefined : Number(values.speed);
+  if (speed !== undefined && !(speed > 0 && Number.isFinite(speed))) fail(`--speed must be a number > 0, got ${values.speed}`);
+
+  const lc = await startLocalCloud({ port, host: values.host, dataDir: values["data-dir"] ?? "./.switchyard", speed });
+  console.log(`localcloud listening on ${lc.url} (speed ${lc.cloud.speed()})`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    await lc.close();
+    console.log(`localcloud stopped (${signal}), state written`);
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void stop("SIGINT"));
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+}
+
+main().catch((err) => {
+  console.error("localcloud: failed to start:", err);
+  process.exit(1);
+});

@@ -1,0 +1,83 @@
+/** Internet gateways: created detached, attached to at most one VPC, deletable only when detached. */
+import { AwsError, type RequestContext } from "../../core/types.ts";
+import { dependencyViolation, required } from "./errors.ts";
+import { applyFilters, type Filter } from "./filters.ts";
+import { findAll, findInternetGateway, findVpc, regionRecords } from "./lookups.ts";
+import { paginate } from "./paging.ts";
+import { ec2State, newId, type InternetGatewayRecord } from "./state.ts";
+import { tagsFromSpecifications, tagsOut, type TagSpecification } from "./tagging.ts";
+
+function internetGatewayOut(igw: InternetGatewayRecord, ownerId: string) {
+  return {
+    InternetGatewayId: igw.InternetGatewayId,
+    OwnerId: ownerId,
+    // AWS reports an attached gateway's attachment state as "available".
+    Attachments: igw.VpcId ? [{ VpcId: igw.VpcId, State: "available" }] : [],
+    Tags: tagsOut(igw.Tags),
+  };
+}
+
+export function CreateInternetGateway(input: { TagSpecifications?: TagSpecification[] }, ctx: RequestContext) {
+  const igw: InternetGatewayRecord = {
+    InternetGatewayId: newId("igw"),
+    region: ctx.region,
+    Tags: tagsFromSpecifications(input.TagSpecifications, "internet-gateway"),
+  };
+  ec2State(ctx.cloud).internetGateways[igw.InternetGatewayId] = igw;
+  ctx.cloud.markDirty();
+  return { InternetGateway: internetGatewayOut(igw, ctx.accountId) };
+}
+
+export function DescribeInternetGateways(
+  input: { InternetGatewayIds?: string[]; Filters?: Filter[]; MaxResults?: number; NextToken?: string },
+  ctx: RequestContext,
+) {
+  const state = ec2State(ctx.cloud);
+  let gateways = input.InternetGatewayIds?.length
+    ? findAll(state.internetGateways, ctx.region, input.InternetGatewayIds, "InvalidInternetGatewayID.NotFound", "internet gateway")
+    : regionRecords(state.internetGateways, ctx.region);
+  gateways = applyFilters(gateways, input.Filters, {
+    "internet-gateway-id": (g) => g.InternetGatewayId,
+    "attachment.vpc-id": (g) => g.VpcId,
+    "attachment.state": (g) => (g.VpcId ? "available" : undefined),
+    "owner-id": () => ctx.accountId,
+  });
+  const { page, NextToken } = paginate(gateways, "DescribeInternetGateways", input);
+  return { InternetGateways: page.map((g) => internetGatewayOut(g, ctx.accountId)), NextToken };
+}
+
+export function AttachInternetGateway(input: { InternetGatewayId?: string; VpcId?: string }, ctx: RequestContext) {
+  const state = ec2State(ctx.cloud);
+  const igw = findInternetGateway(ctx.cloud, ctx.region, required(input.InternetGatewayId, "InternetGatewayId"));
+  const vpc = findVpc(ctx.cloud, ctx.region, required(input.VpcId, "VpcId"));
+  if (igw.VpcId) {
+    throw new AwsError("Resource.AlreadyAssociated", `resource ${igw.InternetGatewayId} is already attached to network ${igw.VpcId}`);
+  }
+  const other = Object.values(state.internetGateways).find((g) => g.VpcId === vpc.VpcId);
+  if (other) {
+    throw new AwsError("InvalidParameterValue", `Network ${vpc.VpcId} already has an internet gateway attached`);
+  }
+  igw.VpcId = vpc.VpcId;
+  ctx.cloud.markDirty();
+  return {};
+}
+
+export function DetachInternetGateway(input: { InternetGatewayId?: string; VpcId?: string }, ctx: RequestContext) {
+  const igw = findInternetGateway(ctx.cloud, ctx.region, required(input.InternetGatewayId, "InternetGatewayId"));
+  const vpcId = required(input.VpcId, "VpcId");
+  findVpc(ctx.cloud, ctx.region, vpcId);
+  if (igw.VpcId !== vpcId) {
+    throw new AwsError("Gateway.NotAttached", `resource ${igw.InternetGatewayId} is not attached to network ${vpcId}`);
+  }
+  delete igw.VpcId;
+  ctx.cloud.markDirty();
+  return {};
+}
+
+export function DeleteInternetGateway(input: { InternetGatewayId?: string }, ctx: RequestContext) {
+  const igw = findInternetGateway(ctx.cloud, ctx.region, required(input.InternetGatewayId, "InternetGatewayId"));
+  if (igw.VpcId) throw dependencyViolation("internetGateway", igw.InternetGatewayId);
+  delete ec2State(ctx.cloud).internetGateways[igw.InternetGatewayId];
+  ctx.cloud.markDirty();
+  return {};
+}

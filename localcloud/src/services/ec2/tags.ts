@@ -1,0 +1,87 @@
+/** CreateTags / DeleteTags / DescribeTags across every taggable resource, found by id prefix. */
+import { AwsError, type RequestContext } from "../../core/types.ts";
+import { notFound, required } from "./errors.ts";
+import { applyFilters, type Filter } from "./filters.ts";
+import { paginate } from "./paging.ts";
+import { ec2State, type Ec2State, type Tag } from "./state.ts";
+import { mergeTags, validateTags } from "./tagging.ts";
+
+/** id prefix -> state collection, resource type, NotFound code and the noun in its message. */
+const TAGGABLE: Record<string, [keyof Ec2State, string, string, string]> = {
+  vpc: ["vpcs", "vpc", "InvalidVpcID.NotFound", "vpc"],
+  subnet: ["subnets", "subnet", "InvalidSubnetID.NotFound", "subnet"],
+  igw: ["internetGateways", "internet-gateway", "InvalidInternetGatewayID.NotFound", "internet gateway"],
+  rtb: ["routeTables", "route-table", "InvalidRouteTableID.NotFound", "route table"],
+  sg: ["securityGroups", "security-group", "InvalidGroup.NotFound", "security group"],
+  lt: ["launchTemplates", "launch-template", "InvalidLaunchTemplateId.NotFound", "launch template"],
+  i: ["instances", "instance", "InvalidInstanceID.NotFound", "instance"],
+};
+
+interface Taggable {
+  region: string;
+  Tags: Tag[];
+}
+
+function findTaggable(state: Ec2State, region: string, id: string): Taggable {
+  const match = /^([a-z]+)-[0-9a-f]{8,17}$/.exec(id);
+  const kind = match ? TAGGABLE[match[1]] : undefined;
+  if (!kind) throw new AwsError("InvalidID", `The ID '${id}' is not valid`);
+  const record = (state[kind[0]] as Record<string, Taggable>)[id];
+  if (!record || record.region !== region) throw notFound(kind[2], kind[3], [id]);
+  return record;
+}
+
+export function CreateTags(input: { Resources?: string[]; Tags?: Array<{ Key?: string; Value?: string }> }, ctx: RequestContext) {
+  const state = ec2State(ctx.cloud);
+  const resources = required(input.Resources, "ResourceId").map((id) => findTaggable(state, ctx.region, id));
+  const tags = validateTags(required(input.Tags, "Tag"));
+  for (const resource of resources) {
+    const merged = mergeTags(resource.Tags, tags);
+    if (merged.length > 50) throw new AwsError("TagLimitExceeded", "The maximum number of tags per resource (50) has been exceeded.");
+    resource.Tags = merged;
+  }
+  ctx.cloud.markDirty();
+  return {};
+}
+
+export function DeleteTags(input: { Resources?: string[]; Tags?: Array<{ Key?: string; Value?: string }> }, ctx: RequestContext) {
+  const state = ec2State(ctx.cloud);
+  const resources = required(input.Resources, "ResourceId").map((id) => findTaggable(state, ctx.region, id));
+  const wanted = input.Tags ?? [];
+  for (const tag of wanted) {
+    if (tag.Key?.toLowerCase().startsWith("aws:")) {
+      throw new AwsError("InvalidParameterValue", "Tag keys starting with 'aws:' are reserved for internal use");
+    }
+  }
+  for (const resource of resources) {
+    resource.Tags = resource.Tags.filter((tag) => {
+      // Without a tag list every user tag goes; a listed tag with a value goes only when the value matches.
+      if (wanted.length === 0) return tag.Key.toLowerCase().startsWith("aws:");
+      return !wanted.some((w) => w.Key === tag.Key && (w.Value === undefined || w.Value === tag.Value));
+    });
+  }
+  ctx.cloud.markDirty();
+  return {};
+}
+
+export function DescribeTags(input: { Filters?: Filter[]; MaxResults?: number; NextToken?: string }, ctx: RequestContext) {
+  const state = ec2State(ctx.cloud);
+  const descriptions: Array<{ ResourceId: string; ResourceType: string; Key: string; Value: string; Tags: Tag[] }> = [];
+  for (const [collection, resourceType] of Object.values(TAGGABLE)) {
+    for (const [id, record] of Object.entries(state[collection] as Record<string, Taggable>)) {
+      if (record.region !== ctx.region) continue;
+      for (const tag of record.Tags) {
+        descriptions.push({ ResourceId: id, ResourceType: resourceType, Key: tag.Key, Value: tag.Value, Tags: [tag] });
+      }
+    }
+  }
+  descriptions.sort((a, b) => a.ResourceId.localeCompare(b.ResourceId) || a.Key.localeCompare(b.Key));
+  const filtered = applyFilters(descriptions, input.Filters, {
+    key: (d) => d.Key,
+    value: (d) => d.Value,
+    "resource-id": (d) => d.ResourceId,
+    "resource-type": (d) => d.ResourceType,
+  });
+  const { page, NextToken } = paginate(filtered, "DescribeTags", input);
+  return { Tags: page.map(({ Tags: _tags, ...description }) => description), NextToken };
+}

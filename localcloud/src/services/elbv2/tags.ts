@@ -1,0 +1,87 @@
+/** AddTags / RemoveTags / DescribeTags over load balancers, target groups, listeners and rules. */
+import { AwsError, type RequestContext } from "../../core/types.ts";
+import { elbState, type Tag } from "./state.ts";
+import { listenerNotFound, loadBalancerNotFound, ruleNotFound, targetGroupNotFound, validationError } from "./errors.ts";
+
+const MAX_TAGS = 50;
+const MAX_ARNS = 20;
+
+export function validateTags(tags: Tag[] | undefined): Tag[] {
+  const list = tags ?? [];
+  const seen = new Set<string>();
+  for (const t of list) {
+    if (!t.Key) throw validationError("A tag key is required");
+    if (t.Key.length > 128) throw validationError(`Tag key '${t.Key}' is longer than 128 characters`);
+    if ((t.Value ?? "").length > 256) throw validationError(`Tag value for key '${t.Key}' is longer than 256 characters`);
+    if (t.Key.toLowerCase().startsWith("aws:")) throw validationError("Tag keys starting with 'aws:' are reserved for internal use");
+    if (seen.has(t.Key)) throw new AwsError("DuplicateTagKeys", `Tag key '${t.Key}' is duplicated`, 400);
+    seen.add(t.Key);
+  }
+  if (list.length > MAX_TAGS) throw new AwsError("TooManyTags", `You can have at most ${MAX_TAGS} tags per resource`, 400);
+  return list.map((t) => ({ Key: t.Key, Value: t.Value ?? "" }));
+}
+
+/** The tag list of the resource an ARN names (for the caller's region), or the resource's typed not-found error. */
+function tagsOf(ctx: RequestContext, arn: string): { get: () => Tag[]; set: (tags: Tag[]) => void } {
+  const s = elbState(ctx.cloud);
+  const sameRegion = arn.split(":")[3] === ctx.region;
+  if (arn.includes(":loadbalancer/")) {
+    const lb = sameRegion ? s.loadBalancers[arn] : undefined;
+    if (!lb) throw loadBalancerNotFound(`Load balancer '${arn}' not found`);
+    return { get: () => lb.tags, set: (t) => (lb.tags = t) };
+  }
+  if (arn.includes(":targetgroup/")) {
+    const tg = sameRegion ? s.targetGroups[arn] : undefined;
+    if (!tg) throw targetGroupNotFound(`Target group '${arn}' not found`);
+    return { get: () => tg.tags, set: (t) => (tg.tags = t) };
+  }
+  if (arn.includes(":listener-rule/")) {
+    const listener = sameRegion ? Object.values(s.listeners).find((l) => l.defaultRuleArn === arn) : undefined;
+    if (!listener) throw ruleNotFound(`Rule '${arn}' not found`);
+    return { get: () => listener.ruleTags, set: (t) => (listener.ruleTags = t) };
+  }
+  if (arn.includes(":listener/")) {
+    const listener = sameRegion ? s.listeners[arn] : undefined;
+    if (!listener) throw listenerNotFound(`Listener '${arn}' not found`);
+    return { get: () => listener.tags, set: (t) => (listener.tags = t) };
+  }
+  throw validationError(`'${arn}' is not a valid load balancer, target group, listener or rule ARN`);
+}
+
+function checkArnCount(arns: string[] | undefined): string[] {
+  const list = arns ?? [];
+  if (list.length === 0) throw validationError("ResourceArns must contain at least one ARN");
+  if (list.length > MAX_ARNS) throw validationError(`1 validation error detected: Value at 'resourceArns' failed to satisfy constraint: Member must have length less than or equal to ${MAX_ARNS}`);
+  return list;
+}
+
+export function addTags(input: { ResourceArns?: string[]; Tags?: Tag[] }, ctx: RequestContext) {
+  const arns = checkArnCount(input.ResourceArns);
+  const incoming = validateTags(input.Tags);
+  if (incoming.length === 0) throw validationError("Tags must contain at least one tag");
+  const targets = arns.map((arn) => tagsOf(ctx, arn));
+  // Check every resource first so a failure changes nothing.
+  const merged = targets.map((t) => {
+    const byKey = new Map(t.get().map((tag) => [tag.Key, tag] as const));
+    for (const tag of incoming) byKey.set(tag.Key, tag);
+    if (byKey.size > MAX_TAGS) throw new AwsError("TooManyTags", `You can have at most ${MAX_TAGS} tags per resource`, 400);
+    return [...byKey.values()];
+  });
+  targets.forEach((t, i) => t.set(merged[i]));
+  ctx.cloud.markDirty();
+  return {};
+}
+
+export function removeTags(input: { ResourceArns?: string[]; TagKeys?: string[] }, ctx: RequestContext) {
+  const arns = checkArnCount(input.ResourceArns);
+  const keys = new Set(input.TagKeys ?? []);
+  const targets = arns.map((arn) => tagsOf(ctx, arn));
+  for (const t of targets) t.set(t.get().filter((tag) => !keys.has(tag.Key)));
+  ctx.cloud.markDirty();
+  return {};
+}
+
+export function describeTags(input: { ResourceArns?: string[] }, ctx: RequestContext) {
+  const arns = checkArnCount(input.ResourceArns);
+  return { TagDescriptions: arns.map((arn) => ({ ResourceArn: arn, Tags: tagsOf(ctx, arn).get() })) };
+}

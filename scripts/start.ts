@@ -1,0 +1,107 @@
+/**
+ * `npm start`: everything Switchyard needs on one machine, in order:
+ *   1. configuration validated (server/env.ts),
+ *   2. PostgreSQL: DATABASE_URL, or an embedded server under the data directory,
+ *   3. migrations applied,
+ *   4. the local cloud beside the app (unless SWITCHYARD_LOCALCLOUD=off),
+ *   5. a production build when the sources are newer than the last one (`--dev`: next dev),
+ *   6. the app on PORT.
+ * Ctrl-C stops all of it.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { ensureDatabase, migrateDeploy } from "./lib/database.ts";
+import { buildIsStale, waitForHttp } from "./lib/process.ts";
+
+const root = path.resolve(import.meta.dirname, "..");
+const dev = process.argv.includes("--dev");
+const { env, dataDir } = await import("../server/env.ts").catch((e: Error) => {
+  console.error(e.message);
+  process.exit(2);
+});
+const say = (m: string) => console.log(`[switchyard] ${m}`);
+const children: ChildProcess[] = [];
+let stopping = false;
+let stopDb: (() => Promise<void>) | null = null;
+
+async function stop(code: number) {
+  if (stopping) return;
+  stopping = true;
+  for (const c of children) if (c.exitCode === null) c.kill("SIGINT");
+  await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once("exit", r)) : null)));
+  await stopDb?.();
+  process.exit(code);
+}
+process.on("SIGINT", () => void stop(0));
+process.on("SIGTERM", () => void stop(0));
+
+fs.mkdirSync(dataDir, { recursive: true });
+
+// Session-signing secret: from the environment, else generated once and kept (mode 600) under the data directory.
+const secretFile = path.join(dataDir, "auth-secret");
+let secret = env.BETTER_AUTH_SECRET;
+if (!secret) {
+  if (!fs.existsSync(secretFile)) fs.writeFileSync(secretFile, randomBytes(32).toString("base64url"), { mode: 0o600 });
+  secret = fs.readFileSync(secretFile, "utf8").trim();
+}
+
+const db = await ensureDatabase({ dataDir, log: say });
+if (db.embedded) {
+  stopDb = db.embedded.stop;
+  say(`embedded PostgreSQL on port ${db.embedded.port} (data in ${db.embedded.dir})`);
+}
+await migrateDeploy(db.url);
+say("database migrations applied");
+
+const childEnv: NodeJS.ProcessEnv = {
+  ...process.env,
+  DATABASE_URL: db.url,
+  BETTER_AUTH_SECRET: secret,
+  NEXT_TELEMETRY_DISABLED: "1",
+  CHECKPOINT_DISABLE: "1",
+  PORT: String(env.PORT),
+};
+
+function run(name: string, cmd: string, args: string[]) {
+  const child = spawn(cmd, args, { cwd: root, env: childEnv, stdio: ["ignore", "inherit", "inherit"] });
+  children.push(child);
+  child.on("exit", (code, signal) => {
+    if (!stopping) {
+      say(`${name} exited (${signal ?? code}); stopping`);
+      void stop(code ?? 1);
+    }
+  });
+  return child;
+}
+
+if (env.SWITCHYARD_LOCALCLOUD === "on") {
+  run("local cloud", path.join(root, "node_modules/.bin/tsx"), [
+    path.join(root, "localcloud/src/main.ts"),
+    "--port", String(env.LOCALCLOUD_PORT),
+    "--data-dir", dataDir,
+    "--speed", String(env.LOCALCLOUD_SPEED),
+  ]);
+  await waitForHttp(`http://127.0.0.1:${env.LOCALCLOUD_PORT}/_localcloud/health`, 30_000);
+  say(`local cloud on http://127.0.0.1:${env.LOCALCLOUD_PORT} (speed ${env.LOCALCLOUD_SPEED}x)`);
+}
+
+const next = path.join(root, "node_modules/.bin/next");
+if (dev) {
+  run("next dev", next, ["dev", "-p", String(env.PORT)]);
+} else {
+  if (buildIsStale(root)) {
+    say("building the app (sources changed since the last build)...");
+    await new Promise<void>((resolve, reject) => {
+      const b = spawn(next, ["build"], { cwd: root, env: childEnv, stdio: ["ignore", "inherit", "inherit"] });
+      b.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`next build failed (exit ${code})`))));
+    }).catch(async (e: Error) => {
+      console.error(e.message);
+      await stop(1);
+    });
+  }
+  run("next", next, ["start", "-p", String(env.PORT)]);
+}
+await waitForHttp(`http://127.0.0.1:${env.PORT}/api/health`, 120_000);
+say(`Switchyard is up at http://localhost:${env.PORT}`);

@@ -1,0 +1,91 @@
+import { requireRole, type Actor } from "../auth/actor.ts";
+import { db } from "../db/client.ts";
+import { ServiceError } from "../errors.ts";
+import { diffSpecs } from "./diff.ts";
+import type { EnvironmentSpec } from "./spec.ts";
+
+export interface EnvironmentSummary {
+  id: string;
+  name: string;
+  status: string;
+  region: string;
+  account: string;
+  version: number;
+  appVersion: string;
+  instanceType: string;
+  capacity: { min: number; desired: number; max: number };
+  protected: boolean;
+  updatedAt: Date;
+}
+
+/** Environments for the list page and the API: one query, no per-row lookups. */
+export async function listEnvironments({ actor, input = {} }: { actor: Actor; input?: { q?: string; limit?: number; cursor?: string } }) {
+  requireRole(actor, "viewer");
+  const limit = Math.min(Math.max(input.limit ?? 100, 1), 500);
+  const q = input.q?.trim();
+  const rows = await db.$queryRaw<
+    Array<{ id: string; name: string; status: string; region: string; account: string; version: number; spec: EnvironmentSpec; updatedAt: Date }>
+  >`
+    SELECT e.id, e.name, e.status, e.region, a.name AS account, e."currentVersion" AS version, v.spec, e."updatedAt"
+    FROM environment e
+    JOIN aws_account a ON a.id = e."accountId"
+    JOIN environment_spec_version v ON v."environmentId" = e.id AND v.version = e."currentVersion"
+    WHERE e."deletedAt" IS NULL
+      AND (${q ?? null}::text IS NULL OR e.name ILIKE '%' || ${q ?? ""} || '%')
+      AND (${input.cursor ?? null}::text IS NULL OR e.name > ${input.cursor ?? ""})
+    ORDER BY e.name
+    LIMIT ${limit + 1}`;
+  const page = rows.slice(0, limit).map(
+    (r): EnvironmentSummary => ({
+      id: r.id,
+      name: r.name,
+      status: r.status,
+      region: r.region,
+      account: r.account,
+      version: r.version,
+      appVersion: r.spec.app.version,
+      instanceType: r.spec.instanceType,
+      capacity: r.spec.capacity,
+      protected: r.spec.protected,
+      updatedAt: r.updatedAt,
+    }),
+  );
+  return { environments: page, nextCursor: rows.length > limit ? page[page.length - 1].name : null };
+}
+
+export async function countEnvironments({ actor }: { actor: Actor }) {
+  requireRole(actor, "viewer");
+  return db.environment.count({ where: { deletedAt: null } });
+}
+
+async function findLive(name: string) {
+  const env = await db.environment.findUnique({ where: { activeName: name }, include: { account: true } });
+  if (!env) throw new ServiceError("NOT_FOUND", `No environment named "${name}".`);
+  return env;
+}
+
+/** One environment with its current spec. */
+export async function getEnvironment({ actor, input }: { actor: Actor; input: { name: string } }) {
+  requireRole(actor, "viewer");
+  const env = await findLive(input.name);
+  const current = await db.environmentSpecVersion.findUniqueOrThrow({ where: { environmentId_version: { environmentId: env.id, version: env.currentVersion } } });
+  return { environment: env, spec: current.spec as unknown as EnvironmentSpec, version: current };
+}
+
+/** The version history, newest first, each with its diff against the version before it. */
+export async function listSpecVersions({ actor, input }: { actor: Actor; input: { name: string } }) {
+  requireRole(actor, "viewer");
+  const env = await findLive(input.name);
+  const versions = await db.environmentSpecVersion.findMany({ where: { environmentId: env.id }, orderBy: { version: "asc" } });
+  return versions
+    .map((v, i) => ({
+      version: v.version,
+      createdAt: v.createdAt,
+      createdBy: v.createdBy,
+      note: v.note,
+      restoredFrom: v.restoredFrom,
+      spec: v.spec as unknown as EnvironmentSpec,
+      changes: i === 0 ? [] : diffSpecs(versions[i - 1].spec, v.spec),
+    }))
+    .reverse();
+}

@@ -1,0 +1,158 @@
+import { z } from "zod";
+import { DB_INSTANCE_CLASSES, INSTANCE_TYPES, REGIONS, zonesOf } from "../catalog/aws.ts";
+
+/**
+ * An environment's spec: everything Switchyard needs to build and run its stack. Every
+ * save stores a new immutable version of it. One schema for the form, the API and the
+ * workflows; cross-field rules (min <= desired <= max, zones in the region...) are here
+ * too so every edge reports them on the right field.
+ */
+
+/** Longest name whose derived AWS names fit: target groups `<name>-green` must be <= 32 chars. */
+export const NAME_MAX = 24;
+
+export const DEFAULT_USER_DATA = `#!/bin/bash
+# Installs and starts {{environment}} version {{version}} on Amazon Linux 2023 ({{slot}} fleet).
+# localcloud: boot_seconds=20 latency_ms=30 error_rate=0.0 health=ok cpu_per_rps=0.8
+set -euo pipefail
+dnf install -y nodejs
+mkdir -p /opt/app && cd /opt/app
+aws s3 cp "s3://my-artifacts/app-{{version}}.tgz" app.tgz && tar xzf app.tgz
+APP_VERSION={{version}} nohup node server.js > /var/log/app.log 2>&1 &
+`;
+
+const int = (label: string, min: number, max: number) =>
+  z.coerce
+    .number({ message: `${label} must be a number` })
+    .int(`${label} must be a whole number`)
+    .min(min, `${label} must be at least ${min}`)
+    .max(max, `${label} must be at most ${max}`);
+
+const num = (label: string, min: number, max: number) =>
+  z.coerce.number({ message: `${label} must be a number` }).min(min, `${label} must be at least ${min}`).max(max, `${label} must be at most ${max}`);
+
+export const environmentName = z
+  .string({ message: "Enter a name" })
+  .trim()
+  .min(3, "At least 3 characters")
+  .max(NAME_MAX, `At most ${NAME_MAX} characters (load balancer and target group names derive from it)`)
+  .regex(/^[a-z][a-z0-9-]*[a-z0-9]$/, "Lowercase letters, digits and hyphens; start with a letter, end with a letter or digit")
+  .refine((n) => !n.includes("--"), "No double hyphens");
+
+const appSource = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("ami"), amiId: z.string().trim().regex(/^ami-[0-9a-f]{8}([0-9a-f]{9})?$/, "An AMI id looks like ami-0abc1234def567890") }),
+  z.object({
+    kind: z.literal("al2023"),
+    userData: z
+      .string()
+      .min(1, "Enter a user-data script")
+      .max(16_000, "User data is limited to 16 KB")
+      .refine((s) => s.startsWith("#!") || s.startsWith("#cloud-config"), "Start the script with #! or #cloud-config"),
+  }),
+]);
+
+export const specSchema = z
+  .object({
+    name: environmentName,
+    account: z.string({ message: "Choose an AWS account" }).trim().min(1, "Choose an AWS account"),
+    region: z.string().refine((r) => r in REGIONS, { message: "Unknown region" }),
+    availabilityZones: z.array(z.string()).min(2, "Choose at least 2 availability zones").max(6),
+    app: z.object({
+      version: z
+        .string()
+        .trim()
+        .min(1, "Enter the version to run")
+        .max(64, "At most 64 characters")
+        .regex(/^[A-Za-z0-9][A-Za-z0-9._+-]*$/, "Letters, digits, dots, hyphens, underscores, plus"),
+      source: appSource,
+    }),
+    instanceType: z.string().refine((t) => t in INSTANCE_TYPES, { message: "Unknown instance type" }),
+    capacity: z.object({ min: int("Minimum", 0, 100), desired: int("Desired", 0, 100), max: int("Maximum", 1, 100) }),
+    scaling: z.object({
+      metric: z.enum(["cpu", "requests_per_target"], { message: "Choose CPU or requests per target" }),
+      target: num("Target", 1, 100_000),
+    }),
+    healthCheck: z.object({
+      path: z.string().trim().regex(/^\/[\x21-\x7e]*$/, "A path starting with /").max(1024),
+      intervalSeconds: int("Interval", 5, 300),
+      timeoutSeconds: int("Timeout", 2, 120),
+      healthyThreshold: int("Healthy threshold", 2, 10),
+      unhealthyThreshold: int("Unhealthy threshold", 2, 10),
+      gracePeriodSeconds: int("Grace period", 0, 7200),
+    }),
+    database: z
+      .object({
+        engine: z.enum(["postgres", "mysql"], { message: "Choose postgres or mysql" }),
+        instanceClass: z.string().refine((c) => c in DB_INSTANCE_CLASSES, { message: "Unknown database instance class" }),
+        storageGb: int("Storage", 20, 65_536),
+        multiAz: z.boolean(),
+      })
+      .nullable(),
+    cloudfront: z.boolean(),
+    rollout: z.object({
+      strategy: z.enum(["all-at-once", "canary"], { message: "Choose all-at-once or canary" }),
+      // "10,50,100" (form, API) or [10, 50, 100].
+      canarySteps: z.preprocess(
+        (v) => (typeof v === "string" ? v.split(",").map((x) => x.trim()).filter(Boolean) : v),
+        z.array(int("Step", 1, 100)).min(1, "At least one step").max(10, "At most 10 steps"),
+      ),
+      bakeMinutes: int("Bake time", 0, 1440),
+    }),
+    autoRollback: z.object({
+      max5xxRatePercent: num("5xx rate", 0, 100),
+      maxP95LatencyMs: int("p95 latency", 1, 600_000),
+    }),
+    rollbackWindowMinutes: int("Rollback window", 0, 10_080),
+    protected: z.boolean(),
+  })
+  .superRefine((s, ctx) => {
+    const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: "custom", path, message });
+    const { min, desired, max } = s.capacity;
+    if (min > max) issue(["capacity", "min"], `Minimum (${min}) is greater than maximum (${max})`);
+    if (desired < min) issue(["capacity", "desired"], `Desired (${desired}) is below minimum (${min})`);
+    if (desired > max) issue(["capacity", "desired"], `Desired (${desired}) is above maximum (${max})`);
+
+    const zones = zonesOf(s.region);
+    if (zones.length) {
+      if (s.availabilityZones.length > zones.length) {
+        issue(["availabilityZones"], `${s.region} has ${zones.length} availability zones; you asked for ${s.availabilityZones.length}`);
+      } else if (s.availabilityZones.length > 3) {
+        issue(["availabilityZones"], "Choose 2 or 3 availability zones");
+      }
+      for (const az of s.availabilityZones) if (!zones.includes(az)) issue(["availabilityZones"], `${az} is not an availability zone of ${s.region}`);
+      if (new Set(s.availabilityZones).size !== s.availabilityZones.length) issue(["availabilityZones"], "Each availability zone once");
+    }
+
+    const hc = s.healthCheck;
+    if (hc.timeoutSeconds >= hc.intervalSeconds) issue(["healthCheck", "timeoutSeconds"], `Timeout (${hc.timeoutSeconds}s) must be shorter than the interval (${hc.intervalSeconds}s)`);
+    if (s.scaling.metric === "cpu" && s.scaling.target > 100) issue(["scaling", "target"], "A CPU target is a percentage: at most 100");
+
+    const steps = s.rollout.canarySteps;
+    if (s.rollout.strategy === "canary") {
+      if (steps.some((v, i) => i > 0 && v <= steps[i - 1])) issue(["rollout", "canarySteps"], "Steps must increase, e.g. 10,50,100");
+      if (steps[steps.length - 1] !== 100) issue(["rollout", "canarySteps"], "The last step must be 100");
+    }
+  });
+
+export type EnvironmentSpec = z.infer<typeof specSchema>;
+
+/** A sensible starting spec for the "new environment" form. */
+export function defaultSpec(account: string, region = "us-east-1"): EnvironmentSpec {
+  return {
+    name: "",
+    account,
+    region,
+    availabilityZones: zonesOf(region).slice(0, 2),
+    app: { version: "v1", source: { kind: "al2023", userData: DEFAULT_USER_DATA } },
+    instanceType: "t3.small",
+    capacity: { min: 2, desired: 2, max: 6 },
+    scaling: { metric: "cpu", target: 50 },
+    healthCheck: { path: "/health", intervalSeconds: 10, timeoutSeconds: 5, healthyThreshold: 2, unhealthyThreshold: 3, gracePeriodSeconds: 60 },
+    database: { engine: "postgres", instanceClass: "db.t3.medium", storageGb: 20, multiAz: true },
+    cloudfront: true,
+    rollout: { strategy: "canary", canarySteps: [10, 50, 100], bakeMinutes: 5 },
+    autoRollback: { max5xxRatePercent: 2, maxP95LatencyMs: 800 },
+    rollbackWindowMinutes: 60,
+    protected: false,
+  };
+}
