@@ -1,15 +1,29 @@
 import { defineConfig } from "vitest/config";
 import path from "node:path";
 
+// Two projects: the app's tests (each file on its own PostgreSQL database cloned from a
+// migrated template) and the local cloud's (no database; it imports nothing from the app).
 export default defineConfig({
-  resolve: { alias: { "@": path.resolve(__dirname) } },
+  resolve: { alias: { "@": path.resolve(import.meta.dirname) } },
   test: {
-    include: ["**/*.test.ts"],
-    exclude: ["node_modules/**", "e2e/**", ".next/**", ".switchyard/**"],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: "forks",
-    fileParallelism: true,
     maxWorkers: 2,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: "app",
+          include: ["server/**/*.test.ts", "scripts/**/*.test.ts", "app/**/*.test.ts"],
+          globalSetup: ["server/testing/global-setup.ts"],
+          setupFiles: ["server/testing/setup-db.ts"],
+        },
+      },
+      {
+        extends: true,
+        test: { name: "localcloud", include: ["localcloud/**/*.test.ts"] },
+      },
+    ],
   },
 });

@@ -47,7 +47,7 @@ if (!secret) {
   secret = fs.readFileSync(secretFile, "utf8").trim();
 }
 
-const db = await ensureDatabase({ dataDir, log: say });
+const db = await ensureDatabase({ dataDir, pgPort: env.SWITCHYARD_PG_PORT, log: say });
 if (db.embedded) {
   stopDb = db.embedded.stop;
   say(`embedded PostgreSQL on port ${db.embedded.port} (data in ${db.embedded.dir})`);

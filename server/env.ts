@@ -15,6 +15,8 @@ const schema = z.object({
     .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL")
     .optional()
     .or(z.literal("").transform(() => undefined)),
+  /** Preferred port of the embedded PostgreSQL (a free one is taken if it is busy). */
+  SWITCHYARD_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
   /** Public URL of the app, used for invite links and auth's trusted origins. */
   SWITCHYARD_URL: z.string().url().optional(),
   /** Secret for session signing; generated and kept under the data directory when unset. */

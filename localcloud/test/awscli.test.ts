@@ -6,7 +6,7 @@
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
-import { startTestCloud, type TestCloud } from "./helpers.ts";
+import { eventually, startTestCloud, type TestCloud } from "./helpers.ts";
 
 const AWS = "/usr/bin/aws";
 
@@ -80,9 +80,38 @@ describe("AWS CLI (botocore) against localcloud", () => {
     expect(out.AvailabilityZones[0].State).toBe("available");
   });
 
-  it("autoscaling: describe-auto-scaling-groups", async () => {
+  it("autoscaling: describe-auto-scaling-groups and a typed not-found", async () => {
     const out = await ok(["autoscaling", "describe-auto-scaling-groups"]);
     expect(out.AutoScalingGroups).toEqual([]);
+    const err = await aws(["autoscaling", "delete-auto-scaling-group", "--auto-scaling-group-name", "nope"]);
+    expect(err.code).not.toBe(0);
+    expect(err.stderr).toContain("ValidationError");
+  });
+
+  it("ec2 + autoscaling: launch template data, subnet, group with propagated tags launches an instance", async () => {
+    const vpc = await ok(["ec2", "create-vpc", "--cidr-block", "10.44.0.0/16"]);
+    const subnet = await ok(["ec2", "create-subnet", "--vpc-id", vpc.Vpc.VpcId, "--cidr-block", "10.44.1.0/24", "--availability-zone", "us-east-1a"]);
+    expect(subnet.Subnet.SubnetId).toMatch(/^subnet-[0-9a-f]{17}$/);
+    const image = (await ok(["ec2", "describe-images"])).Images[0].ImageId;
+    const lt = await ok([
+      "ec2", "create-launch-template", "--launch-template-name", "cli-web",
+      "--launch-template-data", JSON.stringify({ ImageId: image, InstanceType: "t3.micro", TagSpecifications: [{ ResourceType: "instance", Tags: [{ Key: "app", Value: "web" }] }] }),
+    ]);
+    expect(lt.LaunchTemplate.LaunchTemplateId).toMatch(/^lt-[0-9a-f]{17}$/);
+    await ok([
+      "autoscaling", "create-auto-scaling-group", "--auto-scaling-group-name", "cli-web", "--launch-template", "LaunchTemplateName=cli-web,Version=$Latest",
+      "--min-size", "1", "--max-size", "2", "--desired-capacity", "1", "--vpc-zone-identifier", subnet.Subnet.SubnetId,
+      "--tags", "Key=env,Value=prod,PropagateAtLaunch=true",
+    ]);
+    const groups = await ok(["autoscaling", "describe-auto-scaling-groups", "--auto-scaling-group-names", "cli-web"]);
+    expect(groups.AutoScalingGroups[0]).toMatchObject({ AutoScalingGroupName: "cli-web", MinSize: 1, MaxSize: 2, DesiredCapacity: 1 });
+    expect(groups.AutoScalingGroups[0].Tags).toEqual([{ ResourceId: "cli-web", ResourceType: "auto-scaling-group", Key: "env", Value: "prod", PropagateAtLaunch: true }]);
+    const instances = await eventually(async () => {
+      const out = await ok(["ec2", "describe-instances", "--filters", "Name=tag:aws:autoscaling:groupName,Values=cli-web"]);
+      return out.Reservations.flatMap((r: any) => r.Instances).length > 0 ? out.Reservations.flatMap((r: any) => r.Instances) : undefined;
+    });
+    expect(instances[0].InstanceId).toMatch(/^i-[0-9a-f]{17}$/);
+    expect(instances[0].Tags).toEqual(expect.arrayContaining([{ Key: "env", Value: "prod" }, { Key: "app", Value: "web" }]));
   });
 
   it("elbv2: create-target-group and describe-load-balancers", async () => {
@@ -126,10 +155,21 @@ describe("AWS CLI (botocore) against localcloud", () => {
     expect(alarms.MetricAlarms[0].AlarmArn).toBe("arn:aws:cloudwatch:us-east-1:000000000000:alarm:cli-latency");
   });
 
-  it("cloudfront: list-distributions", async () => {
-    const out = await ok(["cloudfront", "list-distributions"]);
-    // An empty list has no Items: botocore returns the DistributionList with Quantity 0.
-    expect(out.DistributionList).toMatchObject({ Quantity: 0, IsTruncated: false });
+  it("cloudfront: list-distributions, create-distribution, NoSuchDistribution", async () => {
+    // Without --no-paginate the CLI prints nothing for an empty list (no Items), as against AWS.
+    const empty = await ok(["cloudfront", "list-distributions", "--no-paginate"]);
+    expect(empty.DistributionList).toMatchObject({ Quantity: 0, IsTruncated: false });
+    const created = await ok(["cloudfront", "create-distribution", "--origin-domain-name", "web-1.us-east-1.elb.amazonaws.com"]);
+    expect(created.Distribution.Id).toMatch(/^E[A-Z0-9]{13}$/);
+    expect(created.Distribution.DomainName).toMatch(/^d[a-z0-9]{13}\.cloudfront\.net$/);
+    expect(created.ETag).toBeTruthy();
+    expect(created.Location).toContain(`/2020-05-31/distribution/${created.Distribution.Id}`);
+    const listed = await ok(["cloudfront", "list-distributions"]);
+    expect(listed.DistributionList.Items.map((d: any) => d.Id)).toEqual([created.Distribution.Id]);
+    expect(listed.DistributionList.Items[0].Origins.Items[0].DomainName).toBe("web-1.us-east-1.elb.amazonaws.com");
+    const missing = await aws(["cloudfront", "get-distribution", "--id", "ENOPE000000000"]);
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr).toContain("NoSuchDistribution");
   });
 
   it("retries an injected throttle and reports it; every attempt is counted", async () => {

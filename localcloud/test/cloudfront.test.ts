@@ -99,6 +99,11 @@ describe("CloudFront distributions", () => {
     const got = await lc.cloudfront.send(new GetDistributionCommand({ Id: d.Id }));
     expect(got.Distribution?.Status).toBe("Deployed");
     expect(got.ETag).toBe(created.ETag);
+
+    const endpoints = await lc.admin("GET", "endpoints");
+    expect(endpoints.body.distributions).toContainEqual(
+      expect.objectContaining({ id: d.Id, domainName: d.DomainName, status: "Deployed", enabled: true, origins: [expect.objectContaining({ id: "alb", domainName: ALB_DNS, httpPort: 80 })] }),
+    );
   });
 
   it("is global: a client of another region sees the same distribution", async () => {
@@ -174,17 +179,23 @@ describe("CloudFront distributions", () => {
     expect(enabled.$metadata.httpStatusCode).toBe(409);
 
     const { DistributionConfig: current, ETag } = await lc.cloudfront.send(new GetDistributionConfigCommand({ Id: id }));
-    const disabled = await lc.cloudfront.send(new UpdateDistributionCommand({ Id: id, IfMatch: ETag, DistributionConfig: { ...current!, Enabled: false } }));
-    // Disabled but still deploying: not deletable yet.
-    const deploying = await expectError(lc.cloudfront.send(new DeleteDistributionCommand({ Id: id, IfMatch: disabled.ETag })));
-    expect(deploying).toBeInstanceOf(DistributionNotDisabled);
-    await waitUntilDistributionDeployed({ client: lc.cloudfront, maxWaitTime: 30, minDelay: 1, maxDelay: 1 }, { Id: id });
+    // Slow the clock so "still deploying" cannot end while we look at it, then jump past the deployment.
+    await lc.admin("POST", "clock", { speed: 1 });
+    try {
+      const disabled = await lc.cloudfront.send(new UpdateDistributionCommand({ Id: id, IfMatch: ETag, DistributionConfig: { ...current!, Enabled: false } }));
+      const deploying = await expectError(lc.cloudfront.send(new DeleteDistributionCommand({ Id: id, IfMatch: disabled.ETag })));
+      expect(deploying).toBeInstanceOf(DistributionNotDisabled);
+      await lc.admin("POST", "clock", { advanceMs: 301_000 });
+      expect((await lc.cloudfront.send(new GetDistributionCommand({ Id: id }))).Distribution?.Status).toBe("Deployed");
 
-    const stale = await expectError(lc.cloudfront.send(new DeleteDistributionCommand({ Id: id, IfMatch: ETag })));
-    expect(stale).toBeInstanceOf(PreconditionFailed);
-    const deleted = await lc.cloudfront.send(new DeleteDistributionCommand({ Id: id, IfMatch: disabled.ETag }));
-    expect(deleted.$metadata.httpStatusCode).toBe(204);
-    expect(await expectError(lc.cloudfront.send(new GetDistributionCommand({ Id: id })))).toBeInstanceOf(NoSuchDistribution);
+      const stale = await expectError(lc.cloudfront.send(new DeleteDistributionCommand({ Id: id, IfMatch: ETag })));
+      expect(stale).toBeInstanceOf(PreconditionFailed);
+      const deleted = await lc.cloudfront.send(new DeleteDistributionCommand({ Id: id, IfMatch: disabled.ETag }));
+      expect(deleted.$metadata.httpStatusCode).toBe(204);
+      expect(await expectError(lc.cloudfront.send(new GetDistributionCommand({ Id: id })))).toBeInstanceOf(NoSuchDistribution);
+    } finally {
+      await lc.admin("POST", "clock", { speed: 200 });
+    }
   });
 
   it("lists distributions with Marker / MaxItems paging", async () => {

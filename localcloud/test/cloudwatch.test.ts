@@ -32,6 +32,7 @@ import {
   UntagResourceCommand,
   paginateGetMetricData,
   type MetricAlarm,
+  type MetricDataResult,
   type MetricDataQuery,
   type MetricDatum,
 } from "@aws-sdk/client-cloudwatch";
@@ -99,6 +100,22 @@ describe("metrics", () => {
     expect(five.MetricDataResults![0].Values).toEqual([650]);
     expect(five.MetricDataResults![0].Timestamps).toEqual([at(0)]);
     expect(five.MetricDataResults![1].Values).toEqual([]);
+  });
+
+  it("keeps high-resolution datapoints (StorageResolution 1) for sub-minute periods", async () => {
+    await put("Burst", "hires", [0, 5, 12, 25, 47].map((sec, i) => ({ Timestamp: new Date(base + sec * 1000), Value: i + 1, StorageResolution: 1 })));
+    const res = await lc.cloudwatch.send(
+      new GetMetricDataCommand({
+        StartTime: at(0),
+        EndTime: at(1),
+        ScanBy: "TimestampAscending",
+        MetricDataQueries: [stat("ten", "Burst", "hires", "Sum", 10), stat("minute", "Burst", "hires", "Sum", 60)],
+      }),
+    );
+    const [ten, minute] = res.MetricDataResults!;
+    expect(ten.Timestamps!.map((t) => (t.getTime() - base) / 1000)).toEqual([0, 10, 20, 40]);
+    expect(ten.Values).toEqual([3, 3, 4, 5]);
+    expect(minute.Values).toEqual([15]);
   });
 
   it("evaluates metric math: 100*FILL(m1,0)/m2 keeps gaps aligned, plain m1/m2 only where both exist", async () => {
@@ -243,7 +260,7 @@ describe("metrics", () => {
         MetricDataQueries: [q("sum5", "Rolled", 300, "Sum"), q("count1", "Rolled", 60, "SampleCount"), q("max", "Rolled", 600, "Maximum"), q("gone", "Expired", 60, "Sum")],
       }),
     );
-    const byId = Object.fromEntries(res.MetricDataResults!.map((r) => [r.Id, r]));
+    const byId: Record<string, MetricDataResult> = Object.fromEntries(res.MetricDataResults!.map((r) => [r.Id, r]));
     // Totals survive the roll-up; 1-minute queries now see one point per 5 minutes.
     expect(byId.sum5.Values!.reduce((a, b) => a + b, 0)).toBe(2 * 45 + 1000);
     expect(byId.count1.Values).toEqual([10, 10]);
@@ -334,16 +351,29 @@ describe("alarms", () => {
     expect(data.newState.stateValue).toBe("ALARM");
   });
 
-  it("goes OK then ALARM when the metric crosses the threshold, M of N", async () => {
-    // Below the threshold for the next 3 minutes, then breaching on 2 of every 3 minutes.
-    await steady("Latency", "web", (m) => (m < 3 ? 20 : m % 3 === 0 ? 10 : 95));
-    await lc.cloudwatch.send(new PutMetricAlarmCommand({ ...alarmInput("latency-2-of-3", "Latency"), DatapointsToAlarm: 2 }));
-    await eventually(async () => (await alarmOf("latency-2-of-3")).StateValue === "OK");
-    const alarm = await waitForState("latency-2-of-3", "ALARM");
-    expect(alarm.DatapointsToAlarm).toBe(2);
-    expect(alarm.StateReason).toMatch(/^Threshold Crossed: 2 out of the last 3 datapoints \[95\.0 .+\] were greater than the threshold \(80\.0\) \(minimum 2 datapoints for OK -> ALARM transition\)\.$/);
-    const history = await lc.cloudwatch.send(new DescribeAlarmHistoryCommand({ AlarmName: "latency-2-of-3", HistoryItemType: "StateUpdate", ScanBy: "TimestampAscending" }));
-    expect(history.AlarmHistoryItems!.map((h) => h.HistorySummary).slice(0, 2)).toEqual(["Alarm updated from INSUFFICIENT_DATA to OK", "Alarm updated from OK to ALARM"]);
+  it("goes OK then ALARM when the metric crosses the threshold, M of N (clock stepped by hand)", async () => {
+    await lc.admin("POST", "clock", { speed: 1 });
+    try {
+      // Below the threshold for the next 3 minutes, then breaching on 2 of every 3 minutes.
+      await steady("Latency", "web", (m) => (m < 3 ? 20 : m % 3 === 0 ? 10 : 95));
+      await lc.cloudwatch.send(new PutMetricAlarmCommand({ ...alarmInput("latency-2-of-3", "Latency"), DatapointsToAlarm: 2 }));
+      await lc.admin("POST", "clock", { advanceMs: 70_000 });
+      const ok = await alarmOf("latency-2-of-3");
+      expect(ok.StateValue).toBe("OK");
+      expect(ok.StateReason).toMatch(/^Threshold Crossed: \d out of the last \d datapoints \[20\.0 .+\] were not greater than the threshold \(80\.0\) \(minimum 2 datapoints for ALARM -> OK transition\)\.$/);
+      let alarm = ok;
+      for (let step = 0; step < 8 && alarm.StateValue !== "ALARM"; step++) {
+        await lc.admin("POST", "clock", { advanceMs: 60_000 });
+        alarm = await alarmOf("latency-2-of-3");
+      }
+      expect(alarm.StateValue).toBe("ALARM");
+      expect(alarm.DatapointsToAlarm).toBe(2);
+      expect(alarm.StateReason).toMatch(/^Threshold Crossed: 2 out of the last 3 datapoints \[95\.0 .+\] were greater than the threshold \(80\.0\) \(minimum 2 datapoints for OK -> ALARM transition\)\.$/);
+      const history = await lc.cloudwatch.send(new DescribeAlarmHistoryCommand({ AlarmName: "latency-2-of-3", HistoryItemType: "StateUpdate", ScanBy: "TimestampAscending" }));
+      expect(history.AlarmHistoryItems!.map((h) => h.HistorySummary)).toEqual(["Alarm updated from INSUFFICIENT_DATA to OK", "Alarm updated from OK to ALARM"]);
+    } finally {
+      await lc.admin("POST", "clock", { speed: 200 });
+    }
   });
 
   it("treats missing data as missing, ignore, breaching or notBreaching", async () => {
@@ -423,6 +453,14 @@ describe("alarms", () => {
     // History outlives the alarm.
     const history = await lc.cloudwatch.send(new DescribeAlarmHistoryCommand({ AlarmName: "api-b", HistoryItemType: "ConfigurationUpdate" }));
     expect(history.AlarmHistoryItems!.map((h) => h.HistorySummary)).toEqual(['Alarm "api-b" deleted', 'Alarm "api-b" created']);
+
+    const firstItem = await lc.cloudwatch.send(new DescribeAlarmHistoryCommand({ AlarmName: "api-b", MaxRecords: 1 }));
+    expect(firstItem.AlarmHistoryItems).toHaveLength(1);
+    const rest = await lc.cloudwatch.send(new DescribeAlarmHistoryCommand({ AlarmName: "api-b", MaxRecords: 1, NextToken: firstItem.NextToken }));
+    expect(rest.AlarmHistoryItems![0].Timestamp!.getTime()).toBeLessThanOrEqual(firstItem.AlarmHistoryItems![0].Timestamp!.getTime());
+    expect(rest.AlarmHistoryItems![0].HistorySummary).not.toBe(firstItem.AlarmHistoryItems![0].HistorySummary);
+    const future = await lc.cloudwatch.send(new DescribeAlarmHistoryCommand({ AlarmName: "api-b", StartDate: new Date(lc.cloud.now() + 3600_000) }));
+    expect(future.AlarmHistoryItems).toEqual([]);
 
     const invalid = await expectError(lc.cloudwatch.send(new PutMetricAlarmCommand(alarmInput("bad", "Idle", { DatapointsToAlarm: 5 }))));
     expect(invalid.$metadata.httpStatusCode).toBe(400);

@@ -15,7 +15,7 @@ import {
   DescribeSubnetsCommand, DescribeTagsCommand, DescribeVpcAttributeCommand, DescribeVpcsCommand, DetachInternetGatewayCommand,
   DisassociateRouteTableCommand, ModifyLaunchTemplateCommand, ModifySubnetAttributeCommand, ModifyVpcAttributeCommand,
   RevokeSecurityGroupIngressCommand, RunInstancesCommand, StartInstancesCommand, StopInstancesCommand, TerminateInstancesCommand,
-  waitUntilInstanceRunning, waitUntilInstanceStopped, waitUntilInstanceTerminated, type EC2Client,
+  waitUntilInstanceRunning, waitUntilInstanceStopped, waitUntilInstanceTerminated, type EC2Client, type _InstanceType,
 } from "@aws-sdk/client-ec2";
 import { getInstance, instanceUserData } from "../src/services/ec2/index.ts";
 import { eventually, expectError, startTestCloud, type TestCloud } from "./helpers.ts";
@@ -90,7 +90,7 @@ describe("regions, zones and the catalog", () => {
       token = page.NextToken;
     } while (token);
     expect(new Set(seen).size).toBe(12);
-    const err = await expectError(ec2.send(new DescribeInstanceTypesCommand({ InstanceTypes: ["t9.huge"] })));
+    const err = await expectError(ec2.send(new DescribeInstanceTypesCommand({ InstanceTypes: ["t9.huge" as _InstanceType] })));
     expect(err.name).toBe("InvalidInstanceType");
   });
 });

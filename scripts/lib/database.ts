@@ -5,7 +5,7 @@ import { startEmbeddedPostgres, type EmbeddedDatabase } from "../../server/db/em
 /** DATABASE_URL when set, else the embedded PostgreSQL under the data directory. */
 export async function ensureDatabase(opts: { dataDir: string; pgPort?: number; log?: (m: string) => void }): Promise<{ url: string; embedded: EmbeddedDatabase | null }> {
   if (process.env.DATABASE_URL) return { url: process.env.DATABASE_URL, embedded: null };
-  const embedded = await startEmbeddedPostgres({ dataDir: opts.dataDir, port: opts.pgPort ?? Number(process.env.SWITCHYARD_PG_PORT ?? 54329), log: opts.log });
+  const embedded = await startEmbeddedPostgres({ dataDir: opts.dataDir, port: opts.pgPort ?? 54329, log: opts.log });
   return { url: embedded.url, embedded };
 }
 

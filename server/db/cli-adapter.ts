@@ -23,6 +23,8 @@ function patch(q: Queryable) {
   q.performIO = async (query) => {
     const result = await performIO(query);
     lastChars = [];
+    // A multi-statement script (a migration) returns one result per statement: nothing to read.
+    if (!Array.isArray(result.fields)) return result;
     result.fields.forEach((f, i) => {
       if (f.dataTypeID === NAME_OID) f.dataTypeID = TEXT_OID;
       else if (f.dataTypeID === CHAR_OID) {

@@ -52,7 +52,7 @@ export default async function AccountsPage() {
             {accounts.map((a) => (
               <TR key={a.id} data-testid={`account-${a.name}`}>
                 <TD>
-                  <span className="flex items-center gap-2 font-medium">
+                  <span className="flex items-center gap-2 font-medium whitespace-nowrap">
                     {a.name}
                     {a.isLocal ? <Badge variant="info">local cloud</Badge> : null}
                   </span>

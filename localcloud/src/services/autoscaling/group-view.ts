@@ -50,6 +50,6 @@ export function groupOut(group: GroupRecord, accountId: string) {
     MaxInstanceLifetime: group.MaxInstanceLifetime,
     CapacityRebalance: group.CapacityRebalance,
     DefaultInstanceWarmup: group.DefaultInstanceWarmup,
-    TrafficSources: group.TargetGroupARNs.map((arn) => ({ Identifier: arn, Type: "elbv2" })),
+    TrafficSources: group.TargetGroupARNs.map((arn) => ({ Identifier: arn })),
   };
 }

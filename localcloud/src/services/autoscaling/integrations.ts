@@ -85,3 +85,8 @@ export interface AlarmEvent {
 export function onAlarm(listener: (event: AlarmEvent) => void): void {
   exported<(l: (e: AlarmEvent) => void) => unknown>(cloudwatch, "onAlarmTransition")?.(listener);
 }
+
+/** An alarm as DescribeAlarms shows it (StateValue, StateReasonData...), if CloudWatch can tell. */
+export function alarmView(cloud: CloudApi, region: string, name: string): Record<string, any> | undefined {
+  return exported<(c: CloudApi, r: string, n: string) => Record<string, any> | undefined>(cloudwatch, "getAlarm")?.(cloud, region, name);
+}

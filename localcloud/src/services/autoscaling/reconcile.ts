@@ -7,6 +7,7 @@
  *   3. an instance refresh step;
  *   4. launch or terminate to reach the desired capacity, with the pending cause quoted;
  *   5. finish a forced delete; publish group metrics.
+ * Before the groups, target-tracking policies whose alarm stays in ALARM act again.
  */
 import type { CloudApi } from "../../core/types.ts";
 import { getInstance } from "../ec2/index.ts";
@@ -14,6 +15,7 @@ import { causes, finishActivity, joinCauses } from "./activities.ts";
 import { registerInstance, targetStates } from "./integrations.ts";
 import { beginMemberTermination, finishDraining, isActive, launchMembers } from "./members.ts";
 import { publishGroupMetrics } from "./metrics.ts";
+import { tickTargetTracking } from "./policy-execution.ts";
 import { launchTemplateFor, stepRefresh } from "./refresh.ts";
 import { chooseForScaleIn } from "./scale-in.ts";
 import { asgState, groupKey, type GroupRecord, type MemberRecord } from "./state.ts";
@@ -107,5 +109,6 @@ export function reconcileGroup(cloud: CloudApi, group: GroupRecord, now: number)
 }
 
 export function tickAutoScaling(cloud: CloudApi, now: number): void {
+  tickTargetTracking(cloud, now);
   for (const group of Object.values(asgState(cloud).groups)) reconcileGroup(cloud, group, now);
 }

@@ -69,6 +69,8 @@ export interface GroupRecord {
   launchFailures: number;
   launchRetryAt?: number;
   lastMetricsAt?: number;
+  /** When a simple scaling policy last changed the desired capacity (its cooldown starts then). */
+  lastScalingAt?: number;
   deleted?: boolean;
 }
 
@@ -103,6 +105,10 @@ export interface PolicyRecord {
   TargetTrackingConfiguration?: Record<string, any>;
   Enabled: boolean;
   Alarms: Array<{ AlarmName: string; AlarmARN: string }>;
+  /** Target tracking: when it last scaled out / in, and when it next re-checks an alarm still in ALARM. */
+  lastScaleOutAt?: number;
+  lastScaleInAt?: number;
+  nextCheckAt?: number;
 }
 
 export interface RefreshRecord {

@@ -5,7 +5,7 @@
  * For other services: recordDistributionTraffic(cloud, distributionId, traffic) publishes the
  * AWS/CloudFront metrics (us-east-1, Region=Global).
  */
-import type { ServiceModule } from "../../core/types.ts";
+import type { CloudApi, ServiceModule } from "../../core/types.ts";
 import {
   createDistribution,
   createDistributionWithTags,
@@ -17,10 +17,32 @@ import {
 } from "./distributions.ts";
 import { createInvalidation, getInvalidation, listInvalidations } from "./invalidations.ts";
 import { tick } from "./lifecycle.ts";
-import { initialState, type CloudFrontState } from "./state.ts";
+import { cfState, initialState, type CloudFrontState } from "./state.ts";
 import { listTagsForResource, tagResource, untagResource } from "./tags.ts";
 
 export { recordDistributionTraffic, type DistributionTraffic } from "./metrics.ts";
+
+/** For GET /_localcloud/endpoints: what a data plane needs to serve each distribution. */
+function endpoints(cloud: CloudApi) {
+  const distributions = Object.values(cfState(cloud).distributions).map((d) => ({
+    id: d.id,
+    arn: d.arn,
+    domainName: d.domainName,
+    status: d.status,
+    enabled: d.config.Enabled,
+    aliases: d.config.Aliases.Items ?? [],
+    defaultTargetOriginId: d.config.DefaultCacheBehavior.TargetOriginId,
+    origins: (d.config.Origins.Items ?? []).map((o: any) => ({
+      id: o.Id,
+      domainName: o.DomainName,
+      originPath: o.OriginPath,
+      protocolPolicy: o.CustomOriginConfig?.OriginProtocolPolicy,
+      httpPort: o.CustomOriginConfig?.HTTPPort,
+      httpsPort: o.CustomOriginConfig?.HTTPSPort,
+    })),
+  }));
+  return { distributions };
+}
 
 const service: ServiceModule<CloudFrontState> = {
   name: "cloudfront",
@@ -41,6 +63,7 @@ const service: ServiceModule<CloudFrontState> = {
     ListTagsForResource: listTagsForResource,
   },
   tick,
+  endpoints,
 };
 
 export default service;

@@ -4,7 +4,7 @@
  * next page; results already complete are not repeated.
  */
 import { AwsError, type RequestContext } from "../../core/types.ts";
-import { runQueries, validateQueries, type MetricDataQuery } from "./math/run-queries.ts";
+import { prepareQueries, validateQueries, type MetricDataQuery } from "./math/run-queries.ts";
 import { decodeToken, encodeToken, fingerprint } from "./paging.ts";
 import { cwState } from "./state.ts";
 
@@ -34,36 +34,40 @@ export function getMetricData(input: Input, ctx: RequestContext) {
   if (!Number.isInteger(maxDatapoints) || maxDatapoints < 1) throw validation(`The value ${maxDatapoints} for parameter MaxDatapoints is invalid.`);
 
   const fp = fingerprint([ctx.region, queries, startMs, endMs, scanBy, maxDatapoints]);
-  const cursor = decodeToken<{ i: number; o: number }>(input.NextToken, fp) ?? { i: 0, o: 0 };
+  // Cursor: returned query q, its sub-result s (expressions may yield several series), offset o.
+  const cursor = decodeToken<{ q: number; s: number; o: number }>(input.NextToken, fp) ?? { q: 0, s: 0, o: 0 };
 
-  const results = runQueries(cwState(ctx.cloud), ctx.region, queries, startMs, endMs);
+  const prepared = prepareQueries(cwState(ctx.cloud), ctx.region, queries, startMs, endMs);
   let budget = maxDatapoints;
   const page = [];
   let NextToken: string | undefined;
-  for (let i = cursor.i; i < results.length; i++) {
-    const r = results[i];
-    const order = r.ts.map((_, k) => k);
-    if (scanBy === "TimestampDescending") order.reverse();
-    const offset = i === cursor.i ? cursor.o : 0;
-    const remaining = order.length - offset;
-    if (remaining > 0 && budget === 0) {
-      NextToken = encodeToken(fp, { i, o: offset });
-      break;
-    }
-    const take = order.slice(offset, offset + Math.min(budget, remaining));
-    budget -= take.length;
-    const partial = take.length < remaining;
-    page.push({
-      Id: r.Id,
-      Label: r.Label,
-      Timestamps: take.map((k) => new Date(r.ts[k] * 1000)),
-      Values: take.map((k) => r.vs[k]),
-      StatusCode: partial ? "PartialData" : "Complete",
-      Messages: r.Messages,
-    });
-    if (partial) {
-      NextToken = encodeToken(fp, { i, o: offset + take.length });
-      break;
+  outer: for (let q = cursor.q; q < prepared.returned.length; q++) {
+    const results = prepared.resultsOf(prepared.returned[q]);
+    for (let s = q === cursor.q ? cursor.s : 0; s < results.length; s++) {
+      const r = results[s];
+      const order = r.ts.map((_, k) => k);
+      if (scanBy === "TimestampDescending") order.reverse();
+      const offset = q === cursor.q && s === cursor.s ? cursor.o : 0;
+      const remaining = order.length - offset;
+      if (remaining > 0 && budget === 0) {
+        NextToken = encodeToken(fp, { q, s, o: offset });
+        break outer;
+      }
+      const take = order.slice(offset, offset + Math.min(budget, remaining));
+      budget -= take.length;
+      const partial = take.length < remaining;
+      page.push({
+        Id: r.Id,
+        Label: r.Label,
+        Timestamps: take.map((k) => new Date(r.ts[k] * 1000)),
+        Values: take.map((k) => r.vs[k]),
+        StatusCode: partial ? "PartialData" : "Complete",
+        Messages: r.Messages,
+      });
+      if (partial) {
+        NextToken = encodeToken(fp, { q, s, o: offset + take.length });
+        break outer;
+      }
     }
   }
   return { MetricDataResults: page, NextToken, Messages: [] };

@@ -10,13 +10,15 @@ import { seriesKey, type Bucket, type CloudWatchState, type Dimension, type Seri
 export const RETENTION_MS = 15 * 24 * 3600_000;
 export const HIGH_RES_RETENTION_MS = 3 * 3600_000;
 /**
- * Past a day, minute buckets are folded into 5-minute buckets (AWS does so only after 15 days):
- * the whole state is rewritten on every save, and 15 days of minutes for hundreds of series
- * would make that slow. Older data then answers 1-minute queries at 5-minute granularity.
+ * Roll-up tiers: older minute buckets are folded into coarser ones. AWS keeps minutes for 15
+ * days; here the whole state is rewritten on every save, and 15 days of minutes for hundreds of
+ * series would make that slow, so minutes last 6 hours, 5-minute buckets 3 days, then hours.
+ * Older data answers fine-grained queries at its coarser granularity.
  */
-export const ROLLUP_AFTER_MS = 24 * 3600_000;
-const ROLLUP_SEC = 300;
-const ROLLUP_CENTROIDS = 16;
+export const ROLLUP_TIERS: ReadonlyArray<{ afterMs: number; sizeSec: number; centroids: number }> = [
+  { afterMs: 6 * 3600_000, sizeSec: 300, centroids: 24 },
+  { afterMs: 3 * 24 * 3600_000, sizeSec: 3600, centroids: 16 },
+];
 const PRUNE_EVERY_MS = 10 * 60_000;
 
 /** A datum already validated (PutMetricData) or trusted (the simulation). */
@@ -196,10 +198,9 @@ export function pruneMetrics(state: CloudWatchState, nowMs: number): boolean {
   state.lastPruneAt = nowMs;
   const cutoffSec = Math.floor((nowMs - RETENTION_MS) / 1000);
   const highResCutoffSec = Math.floor((nowMs - HIGH_RES_RETENTION_MS) / 1000);
-  const rollupCutoffSec = Math.floor((nowMs - ROLLUP_AFTER_MS) / 1000);
   for (const [key, series] of Object.entries(state.series)) {
     if (series.h?.length) foldHighRes(series, highResCutoffSec);
-    rollUp(series, rollupCutoffSec);
+    for (const tier of ROLLUP_TIERS) rollUp(series, Math.floor((nowMs - tier.afterMs) / 1000), tier.sizeSec, tier.centroids);
     const keep = lowerBound(series.b, cutoffSec);
     if (keep > 0) series.b.splice(0, keep);
     if (!series.b.length && !series.h?.length && series.last < nowMs - RETENTION_MS) delete state.series[key];
@@ -223,16 +224,16 @@ function foldHighRes(series: Series, cutoffSec: number): void {
   if (!h.length) delete series.h;
 }
 
-/** Fold minute buckets older than the cutoff into 5-minute buckets (idempotent: folded ones sit on 5-minute marks). */
-function rollUp(series: Series, cutoffSec: number): void {
-  const end = lowerBound(series.b, Math.floor(cutoffSec / ROLLUP_SEC) * ROLLUP_SEC);
+/** Fold buckets older than the cutoff into buckets of `size` seconds (idempotent: folded ones sit on size marks). */
+function rollUp(series: Series, cutoffSec: number, size: number, centroids: number): void {
+  const end = lowerBound(series.b, Math.floor(cutoffSec / size) * size);
   let needed = false;
-  for (let i = 0; i < end && !needed; i++) needed = series.b[i][0] % ROLLUP_SEC !== 0;
+  for (let i = end - 1; i >= 0 && !needed; i--) needed = series.b[i][0] % size !== 0;
   if (!needed) return;
   const folded: Bucket[] = [];
   for (let i = 0; i < end; i++) {
     const b = series.b[i];
-    const start = Math.floor(b[0] / ROLLUP_SEC) * ROLLUP_SEC;
+    const start = Math.floor(b[0] / size) * size;
     const last = folded[folded.length - 1];
     if (last && last[0] === start) mergeBucket(last, b);
     else if (b[0] === start) folded.push(b);
@@ -242,6 +243,6 @@ function rollUp(series: Series, cutoffSec: number): void {
       folded.push(fresh);
     }
   }
-  for (const b of folded) if (b[5] && b[5].length / 2 > ROLLUP_CENTROIDS) compress(b[5], ROLLUP_CENTROIDS);
+  for (const b of folded) if (b[5] && b[5].length / 2 > centroids) compress(b[5], centroids);
   series.b.splice(0, end, ...folded);
 }

@@ -7,7 +7,7 @@ import { gridStartSec, isValidPeriod, readMetric } from "../metric-query.ts";
 import { parseStat } from "../statistics.ts";
 import type { CloudWatchState } from "../state.ts";
 import { evaluate, type MathContext } from "./evaluate.ts";
-import { MathError, parseExpression, type Node } from "./parse.ts";
+import { MathError, parseExpression, referencedIds, type Node } from "./parse.ts";
 import { gridTimestamps, isArrayOfSeries, isSeries, type Series, type Value } from "./series-ops.ts";
 
 export interface MetricDataQuery {
@@ -55,14 +55,42 @@ export function validateQueries(queries: MetricDataQuery[] | undefined, param = 
   return queries;
 }
 
-/** Evaluate every query; returns the results of those with ReturnData (default true), in request order. */
-export function runQueries(state: CloudWatchState, region: string, queries: MetricDataQuery[], startMs: number, endMs: number): QueryResult[] {
+export interface PreparedQueries {
+  /** The queries whose results are returned (ReturnData not false), in request order. */
+  returned: MetricDataQuery[];
+  /** Results of one returned query (several for an expression that yields an array), computed on first use. */
+  resultsOf(q: MetricDataQuery): QueryResult[];
+}
+
+/**
+ * Parse every expression and check its references up front (so errors surface on the first
+ * page), but compute values only when asked: GetMetricData pages then only pay for the
+ * queries they return.
+ */
+export function prepareQueries(state: CloudWatchState, region: string, queries: MetricDataQuery[], startMs: number, endMs: number): PreparedQueries {
   const endSec = endMs / 1000;
   const byId = new Map(queries.map((q) => [q.Id, q]));
   const values = new Map<string, Value>();
   const inProgress = new Set<string>();
   const parsed = new Map<string, Node>();
   const defaultPeriod = queries.find((q) => q.MetricStat)?.MetricStat!.Period ?? queries.find((q) => q.Period)?.Period ?? 60;
+
+  const inExpression = <T>(id: string, fn: () => T): T => {
+    try {
+      return fn();
+    } catch (err) {
+      if (err instanceof MathError) throw validation(`Error in expression ${id}: ${err.message}`);
+      throw err;
+    }
+  };
+  for (const q of queries) {
+    if (!q.Expression) continue;
+    inExpression(q.Id, () => {
+      const node = parseExpression(q.Expression!);
+      for (const ref of referencedIds(node)) if (!byId.has(ref)) throw new MathError(`Unknown metric id ${ref}`);
+      parsed.set(q.Id, node);
+    });
+  }
 
   const metricSeries = (q: MetricDataQuery): Series => {
     const ms = q.MetricStat!;
@@ -84,41 +112,31 @@ export function runQueries(state: CloudWatchState, region: string, queries: Metr
     if (!q) throw new MathError(`Unknown metric id ${id}`);
     if (inProgress.has(id)) throw new MathError(`Circular dependency involving ${id}`);
     inProgress.add(id);
-    let v: Value;
-    if (q.MetricStat) v = metricSeries(q);
-    else {
-      let node = parsed.get(id);
-      if (!node) parsed.set(id, (node = parseExpression(q.Expression!)));
-      v = evaluate(node, ctx);
-    }
+    const v = q.MetricStat ? metricSeries(q) : evaluate(parsed.get(id)!, ctx);
     inProgress.delete(id);
     values.set(id, v);
     return v;
   };
 
-  const results: QueryResult[] = [];
-  for (const q of queries) {
-    let v: Value;
-    try {
-      v = valueOf(q.Id);
-    } catch (err) {
-      if (err instanceof MathError) throw validation(`Error in expression ${q.Id}: ${err.message}`);
-      throw err;
-    }
-    if (q.ReturnData === false) continue;
+  const resultsOf = (q: MetricDataQuery): QueryResult[] => {
+    const v = inExpression(q.Id, () => valueOf(q.Id));
     const label = q.Label ?? (q.MetricStat ? q.MetricStat.Metric.MetricName! : q.Id);
     if (typeof v === "number") {
       const ts = gridTimestamps(gridStartSec(startMs, defaultPeriod), endSec, defaultPeriod);
-      results.push(finite(q.Id, label, ts, ts.map(() => v as number)));
-    } else if (isSeries(v)) {
-      results.push(finite(q.Id, label, v.ts, v.vs));
-    } else if (isArrayOfSeries(v)) {
-      for (const s of v) results.push(finite(q.Id, s.label, s.ts, s.vs));
-    } else {
-      throw validation(`Error in expression ${q.Id}: the expression must return a number or time series`);
+      return [finite(q.Id, label, ts, ts.map(() => v))];
     }
-  }
-  return results;
+    if (isSeries(v)) return [finite(q.Id, label, v.ts, v.vs)];
+    if (isArrayOfSeries(v)) return v.map((s) => finite(q.Id, s.label, s.ts, s.vs));
+    throw validation(`Error in expression ${q.Id}: the expression must return a number or time series`);
+  };
+
+  return { returned: queries.filter((q) => q.ReturnData !== false), resultsOf };
+}
+
+/** Evaluate every query; returns the results of those with ReturnData (default true), in request order. */
+export function runQueries(state: CloudWatchState, region: string, queries: MetricDataQuery[], startMs: number, endMs: number): QueryResult[] {
+  const prepared = prepareQueries(state, region, queries, startMs, endMs);
+  return prepared.returned.flatMap((q) => prepared.resultsOf(q));
 }
 
 /** Division by zero and friends: AWS drops those datapoints and says so in the result's Messages. */

@@ -1,0 +1,65 @@
+/**
+ * `npm test`: every test, in two stages, then one summary line CI can read.
+ *   1. Vitest: unit and integration tests (app tests on a real PostgreSQL: DATABASE_URL or
+ *      an embedded server; local cloud conformance through the real AWS SDK).
+ *   2. Playwright: end-to-end in Debian's Chromium against `npm start` on a fresh data dir.
+ * `npm test -- --unit` or `--e2e` runs one stage.
+ */
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+
+const root = path.resolve(import.meta.dirname, "..");
+const only = process.argv.includes("--unit") ? "unit" : process.argv.includes("--e2e") ? "e2e" : null;
+const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1", CHECKPOINT_DISABLE: "1", FORCE_COLOR: "0" };
+
+function run(cmd: string, args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<{ code: number; out: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { cwd: root, env: { ...env, ...extraEnv }, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    const tee = (d: Buffer) => {
+      out += d;
+      process.stdout.write(d);
+    };
+    child.stdout.on("data", tee);
+    child.stderr.on("data", tee);
+    child.on("close", (code) => resolve({ code: code ?? 1, out }));
+  });
+}
+
+let passed = 0;
+let failed = 0;
+let ok = true;
+const bin = (n: string) => path.join(root, "node_modules/.bin", n);
+
+if (only !== "e2e") {
+  const r = await run(bin("vitest"), ["run", "--reporter=default"]);
+  const tests = /Tests\s+(?:(\d+) failed\s*\|\s*)?(\d+) passed/.exec(r.out);
+  if (tests) {
+    failed += Number(tests[1] ?? 0);
+    passed += Number(tests[2]);
+  }
+  if (r.code !== 0) {
+    ok = false;
+    if (!tests || Number(tests[1] ?? 0) === 0) failed += 1; // a crash outside a test still fails the run
+  }
+}
+
+if (only !== "unit") {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "switchyard-e2e-"));
+  fs.chmodSync(dataDir, 0o755);
+  const r = await run(bin("playwright"), ["test"], { E2E_DATA_DIR: dataDir });
+  const p = /(\d+) passed/.exec(r.out);
+  const f = /(\d+) failed/.exec(r.out);
+  passed += Number(p?.[1] ?? 0);
+  failed += Number(f?.[1] ?? 0);
+  if (r.code !== 0) {
+    ok = false;
+    if (!f) failed += 1;
+  }
+  fs.rmSync(dataDir, { recursive: true, force: true });
+}
+
+console.log(`\n${passed} passed, ${failed} failed`);
+process.exit(ok && failed === 0 ? 0 : 1);

@@ -1,0 +1,107 @@
+import { z } from "zod";
+import { defaultSpec, specSchema } from "../environments/spec.ts";
+
+/** An example spec that passes validation (a test checks it), used as the request example. */
+export function exampleSpec() {
+  return { ...defaultSpec("local", "us-east-1"), name: "shop-staging", app: { version: "v1.4.2", source: { kind: "ami" as const, amiId: "ami-0abc1234def567890" } } };
+}
+
+const errorSchema = {
+  type: "object",
+  required: ["error"],
+  properties: {
+    error: {
+      type: "object",
+      required: ["code", "message"],
+      properties: {
+        code: { type: "string", enum: ["UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", "CONFLICT", "VALIDATION_FAILED", "PRECONDITION_FAILED", "RATE_LIMITED", "INTERNAL"] },
+        message: { type: "string" },
+        fields: { type: "object", additionalProperties: { type: "array", items: { type: "string" } }, description: "Field errors keyed by dotted path, e.g. capacity.min" },
+        requestId: { type: "string" },
+      },
+    },
+  },
+};
+
+const errors = (...codes: number[]) =>
+  Object.fromEntries(
+    codes.map((c) => [
+      String(c),
+      {
+        description: { 400: "Invalid input (see error.fields)", 401: "Missing or invalid API token", 403: "The token's role is too low", 404: "No such environment", 409: "Name taken or an operation in progress" }[c] ?? "Error",
+        content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+      },
+    ]),
+  );
+
+/** The OpenAPI 3.1 document of REST API v1. */
+export function openApiDocument(serverUrl: string) {
+  const spec = z.toJSONSchema(specSchema, { io: "input", unrepresentable: "any", target: "draft-2020-12" });
+  const example = exampleSpec();
+  const envResponse = { description: "The environment", content: { "application/json": { schema: { $ref: "#/components/schemas/Environment" } } } };
+  const nameParam = { name: "name", in: "path", required: true, schema: { type: "string" }, example: "shop-staging" };
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "Switchyard API",
+      version: "1.0.0",
+      description: "Environments for CI pipelines. Authenticate with `Authorization: Bearer <API token>` (admins create tokens in the UI). Errors are JSON with a code and, for invalid input, field details.",
+    },
+    servers: [{ url: serverUrl }],
+    security: [{ bearerAuth: [] }],
+    components: {
+      securitySchemes: { bearerAuth: { type: "http", scheme: "bearer", description: "A Switchyard API token" } },
+      schemas: {
+        EnvironmentSpec: spec,
+        Environment: {
+          type: "object",
+          properties: {
+            id: { type: "string" },
+            name: { type: "string" },
+            status: { type: "string" },
+            specVersion: { type: "integer" },
+            createdAt: { type: "string", format: "date-time" },
+            updatedAt: { type: "string", format: "date-time" },
+            spec: { $ref: "#/components/schemas/EnvironmentSpec" },
+          },
+        },
+        Error: errorSchema,
+      },
+    },
+    paths: {
+      "/api/v1/environments": {
+        get: {
+          operationId: "listEnvironments",
+          summary: "List environments",
+          parameters: [
+            { name: "q", in: "query", schema: { type: "string" }, description: "Name contains" },
+            { name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 500, default: 100 } },
+            { name: "cursor", in: "query", schema: { type: "string" }, description: "nextCursor of the previous page" },
+          ],
+          responses: { "200": { description: "A page of environments", content: { "application/json": { schema: { type: "object" } } } }, ...errors(401, 403) },
+        },
+        post: {
+          operationId: "createEnvironment",
+          summary: "Create an environment (spec version 1; admin)",
+          requestBody: { required: true, content: { "application/json": { schema: { $ref: "#/components/schemas/EnvironmentSpec" }, example } } },
+          responses: { "201": envResponse, ...errors(400, 401, 403, 409) },
+        },
+      },
+      "/api/v1/environments/{name}": {
+        parameters: [nameParam],
+        get: { operationId: "getEnvironment", summary: "Get an environment and its current spec", responses: { "200": envResponse, ...errors(401, 403, 404) } },
+        patch: {
+          operationId: "updateEnvironment",
+          summary: "Change the spec (JSON merge patch; stores a new version; admin)",
+          requestBody: { required: true, content: { "application/json": { schema: { type: "object", description: "Any subset of EnvironmentSpec" }, example: { app: { version: "v1.4.3" }, capacity: { min: 2, desired: 3, max: 8 } } } } },
+          responses: { "200": envResponse, ...errors(400, 401, 403, 404) },
+        },
+        delete: { operationId: "deleteEnvironment", summary: "Mark an environment deleted (admin)", responses: { "200": { description: "Deleted" }, ...errors(401, 403, 404) } },
+      },
+      "/api/v1/environments/{name}/versions": {
+        parameters: [nameParam],
+        get: { operationId: "listSpecVersions", summary: "Spec version history with field-by-field changes", responses: { "200": { description: "Versions, newest first" }, ...errors(401, 403, 404) } },
+      },
+    },
+  };
+}

@@ -1,0 +1,22 @@
+import { randomUUID } from "node:crypto";
+import { ensureLocalAccount } from "../accounts/accounts.ts";
+import type { Actor } from "../auth/actor.ts";
+import type { Role } from "../auth/roles.ts";
+import { defaultSpec, type EnvironmentSpec } from "../environments/spec.ts";
+
+export function actor(role: Role, label = `${role}@example.com`): Actor {
+  return { kind: "user", id: randomUUID(), label, role };
+}
+
+export const admin = actor("admin");
+export const deployer = actor("deployer");
+export const viewer = actor("viewer");
+
+export async function localAccount() {
+  return ensureLocalAccount("http://127.0.0.1:4566");
+}
+
+/** A valid spec named `name`, with overrides merged at the top level. */
+export function spec(name: string, overrides: Partial<EnvironmentSpec> = {}): EnvironmentSpec {
+  return { ...defaultSpec("local", "us-east-1"), name, ...overrides };
+}
