@@ -7,7 +7,7 @@ import { waitForHttp } from "../scripts/lib/process.ts";
 export const root = path.resolve(import.meta.dirname, "..");
 
 /** Starts Switchyard with `npm start`'s launcher on a fresh data dir; returns its URL and a stop(). */
-export async function startSwitchyard(opts: { port: number; env?: NodeJS.ProcessEnv }): Promise<{ url: string; dataDir: string; stop(): Promise<void>; child: ChildProcess }> {
+export async function startSwitchyard(opts: { port: number; env?: Record<string, string> }): Promise<{ url: string; dataDir: string; stop(): Promise<void>; child: ChildProcess }> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "switchyard-bench-"));
   fs.chmodSync(dataDir, 0o755);
   const child = spawn(path.join(root, "node_modules/.bin/tsx"), [path.join(root, "scripts/start.ts")], {

@@ -14,7 +14,7 @@ const root = path.resolve(import.meta.dirname, "..");
 const only = process.argv.includes("--unit") ? "unit" : process.argv.includes("--e2e") ? "e2e" : null;
 const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1", CHECKPOINT_DISABLE: "1", FORCE_COLOR: "0" };
 
-function run(cmd: string, args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<{ code: number; out: string }> {
+function run(cmd: string, args: string[], extraEnv: Record<string, string> = {}): Promise<{ code: number; out: string }> {
   return new Promise((resolve) => {
     const child = spawn(cmd, args, { cwd: root, env: { ...env, ...extraEnv }, stdio: ["ignore", "pipe", "pipe"] });
     let out = "";

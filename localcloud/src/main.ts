@@ -1,5 +1,5 @@
 /**
- * CLI: npx tsx localcloud/src/main.ts [--port 4566] [--data-dir ./.switchyard] [--speed 10] [--host 127.0.0.1]
+ * CLI: npx tsx localcloud/src/main.ts [--port 4566] [--data-dir ./.switchyard] [--speed 10] [--host 127.0.0.1] [--reset]
  * Prints one line when listening; SIGINT/SIGTERM stop it after writing the state.
  */
 import { parseArgs } from "node:util";
@@ -7,15 +7,22 @@ import { DEFAULT_PORT, startLocalCloud } from "./index.ts";
 
 function fail(message: string): never {
   console.error(`localcloud: ${message}`);
-  console.error("usage: localcloud [--port <p>] [--data-dir <dir>] [--speed <x>] [--host <h>]");
+  console.error("usage: localcloud [--port <p>] [--data-dir <dir>] [--speed <x>] [--host <h>] [--reset]");
   process.exit(2);
 }
 
 async function main() {
-  let values: Record<string, string | undefined>;
+  let values: Record<string, string | boolean | undefined>;
   try {
     ({ values } = parseArgs({
-      options: { port: { type: "string" }, "data-dir": { type: "string" }, speed: { type: "string" }, host: { type: "string" } },
+      options: {
+        port: { type: "string" },
+        "data-dir": { type: "string" },
+        speed: { type: "string" },
+        host: { type: "string" },
+        /** Start from initial state, discarding what the data dir holds. */
+        reset: { type: "boolean" },
+      },
       strict: true,
     }));
   } catch (err) {
@@ -26,7 +33,8 @@ async function main() {
   const speed = values.speed === undefined ? undefined : Number(values.speed);
   if (speed !== undefined && !(speed > 0 && Number.isFinite(speed))) fail(`--speed must be a number > 0, got ${values.speed}`);
 
-  const lc = await startLocalCloud({ port, host: values.host, dataDir: values["data-dir"] ?? "./.switchyard", speed });
+  const lc = await startLocalCloud({ port, host: values.host as string | undefined, dataDir: (values["data-dir"] as string | undefined) ?? "./.switchyard", speed });
+  if (values.reset) await lc.reset();
   console.log(`localcloud listening on ${lc.url} (speed ${lc.cloud.speed()})`);
 
   let stopping = false;

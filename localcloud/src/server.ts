@@ -105,7 +105,8 @@ export function createLocalCloudServer(cloud: LocalCloud): Server {
         if (fault.latencyMs > 0) await sleep(fault.latencyMs);
         if (fault.error) return send(res, requestId, codec.serializeError(fault.error, requestId));
       }
-      const handler = operation ? cloud.modules[service].handlers[operation] : undefined;
+      const handlers = cloud.modules[service].handlers;
+      const handler = operation && Object.hasOwn(handlers, operation) ? handlers[operation] : undefined;
       if (!operation || !handler) throw codec.unknownOperation(operation);
       if (!codec.model.operation(operation)) {
         throw new Error(`${service}:${operation} has a handler but is missing from localcloud/models/${service}.json: run npx tsx localcloud/scripts/extract-models.ts`);

@@ -464,6 +464,19 @@ describe("alarms", () => {
 
     const invalid = await expectError(lc.cloudwatch.send(new PutMetricAlarmCommand(alarmInput("bad", "Idle", { DatapointsToAlarm: 5 }))));
     expect(invalid.$metadata.httpStatusCode).toBe(400);
+    const badExpression = await expectError(
+      lc.cloudwatch.send(
+        new PutMetricAlarmCommand({
+          AlarmName: "bad-math",
+          EvaluationPeriods: 1,
+          Threshold: 1,
+          ComparisonOperator: "GreaterThanThreshold",
+          Metrics: [{ Id: "e1", Expression: "FILL(m404, 0)", ReturnData: true }],
+        }),
+      ),
+    );
+    expect(badExpression.message).toMatch(/Error in expression e1: Unknown metric id m404/);
+    expect((await lc.cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: ["bad", "bad-math"] }))).MetricAlarms).toEqual([]);
   });
 
   it("keeps alarms regional and serves the in-process exports", async () => {

@@ -193,9 +193,11 @@ describe("ec2Query codec", () => {
   });
 
   it("answers an unknown action with InvalidAction and a missing required parameter with MissingParameter", async () => {
-    const unknown = await post(lc.url, "Action=DescribeHosts&Version=2016-11-15");
-    expect(unknown.status).toBe(400);
-    expect(unknown.body).toContain("<Code>InvalidAction</Code>");
+    for (const action of ["DescribeHosts", "toString", "constructor"]) {
+      const unknown = await post(lc.url, `Action=${action}&Version=2016-11-15`);
+      expect(unknown.status).toBe(400);
+      expect(unknown.body).toContain("<Code>InvalidAction</Code>");
+    }
     const missing = await post(lc.url, "Action=RunInstances&Version=2016-11-15&ImageId=ami-1&MinCount=1");
     expect(missing.status).toBe(400);
     expect(missing.body).toContain("<Code>MissingParameter</Code>");
@@ -558,5 +560,29 @@ describe("trimmed models", () => {
       for (const op of Object.keys(mod.handlers)) if (!model.operation(op)) missing.push(`${name}:${op}`);
     }
     expect(missing).toEqual([]);
+  });
+});
+
+describe("CloudApi.putMetricData", () => {
+  it("hands simulated datapoints to CloudWatch, where the API reads them", async () => {
+    const { startTestCloud } = await import("./helpers.ts");
+    const { ListMetricsCommand, GetMetricStatisticsCommand } = await import("@aws-sdk/client-cloudwatch");
+    const tc = await startTestCloud({ speed: 1 });
+    try {
+      const now = tc.cloud.now();
+      tc.cloud.putMetricData("us-east-1", "Sim/Test", [{ MetricName: "Hits", Dimensions: [{ Name: "Fleet", Value: "blue" }], Timestamp: now, Value: 7, Unit: "Count" }]);
+      const metrics = await tc.cloudwatch.send(new ListMetricsCommand({ Namespace: "Sim/Test" }));
+      expect(metrics.Metrics).toEqual([{ Namespace: "Sim/Test", MetricName: "Hits", Dimensions: [{ Name: "Fleet", Value: "blue" }] }]);
+      const stats = await tc.cloudwatch.send(new GetMetricStatisticsCommand({
+        Namespace: "Sim/Test", MetricName: "Hits", Dimensions: [{ Name: "Fleet", Value: "blue" }],
+        StartTime: new Date(now - 600_000), EndTime: new Date(now + 600_000), Period: 60, Statistics: ["Sum"],
+      }));
+      expect(stats.Datapoints?.map((d) => d.Sum)).toEqual([7]);
+      // Regional: another region sees nothing.
+      const other = await tc.clientsFor("eu-west-1").cloudwatch.send(new ListMetricsCommand({ Namespace: "Sim/Test" }));
+      expect(other.Metrics ?? []).toEqual([]);
+    } finally {
+      await tc.close();
+    }
   });
 });

@@ -74,8 +74,9 @@ export async function updateAccount({ actor, input }: { actor: Actor; input: { i
     if (!before) throw new ServiceError("NOT_FOUND", "No such account.");
     if (parsed.data.name !== before.name) throw new ServiceError("VALIDATION_FAILED", "name: cannot change", { name: ["Environment specs refer to the account by name: it cannot change"] });
     const row = await tx.awsAccount.update({ where: { id: before.id }, data: toRow(parsed.data) });
-    const { createdAt: _c, updatedAt: _u, id: _i, ...b } = before;
-    await recordAudit(tx, actor, "account.update", { type: "account", id: row.id, label: row.name }, { before: b, after: toRow(parsed.data) });
+    const after = toRow(parsed.data);
+    const b = Object.fromEntries(Object.keys(after).map((k) => [k, before[k as keyof typeof after]]));
+    await recordAudit(tx, actor, "account.update", { type: "account", id: row.id, label: row.name }, { before: b, after });
     return row;
   });
 }

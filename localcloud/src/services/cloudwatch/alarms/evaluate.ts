@@ -141,8 +141,13 @@ function thresholdReason(next: StateValue, real: Point[], isBreach: (p: Point) =
 export function evaluateDueAlarms(cloud: CloudApi, now: number): void {
   for (const alarm of Object.values(cwState(cloud).alarms)) {
     if (alarm.nextEvalAt > now) continue;
-    evaluateAlarm(cloud, alarm, now);
     alarm.nextEvalAt = firstEvaluationAt(now, alarm.config);
+    try {
+      evaluateAlarm(cloud, alarm, now);
+    } catch (err) {
+      // One broken alarm (e.g. an expression that fails on its data) must not stop the others.
+      console.error(`[cloudwatch] evaluating alarm ${alarm.config.AlarmName} failed: ${(err as Error).message}`);
+    }
     cloud.markDirty();
   }
 }

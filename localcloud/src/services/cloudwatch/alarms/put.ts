@@ -3,7 +3,7 @@
  * existing one while keeping its state (and its tags: Tags only apply on creation, as in AWS).
  */
 import { AwsError, type CloudApi } from "../../../core/types.ts";
-import { validateQueries, type MetricDataQuery } from "../math/run-queries.ts";
+import { parseExpressions, validateQueries, type MetricDataQuery } from "../math/run-queries.ts";
 import { isValidPeriod } from "../metric-query.ts";
 import { BASIC_STATISTICS, isExtended, parseStat } from "../statistics.ts";
 import { alarmArn, alarmKey, cwState, type StoredAlarm } from "../state.ts";
@@ -71,6 +71,7 @@ function validate(input: PutMetricAlarmInput): void {
       }
     }
     validateQueries(input.Metrics, "Metrics");
+    parseExpressions(input.Metrics);
     const returning = input.Metrics.filter((q) => q.ReturnData !== false);
     if (returning.length !== 1 && input.Metrics.filter((q) => q.ReturnData === true).length !== 1) {
       throw validation("Exactly one element of the metrics list should return data.");

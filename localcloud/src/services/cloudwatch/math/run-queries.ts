@@ -55,6 +55,30 @@ export function validateQueries(queries: MetricDataQuery[] | undefined, param = 
   return queries;
 }
 
+function inExpression<T>(id: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof MathError) throw validation(`Error in expression ${id}: ${err.message}`);
+    throw err;
+  }
+}
+
+/** Parse every expression and check that the ids it uses exist (ValidationError otherwise). */
+export function parseExpressions(queries: MetricDataQuery[]): Map<string, Node> {
+  const ids = new Set(queries.map((q) => q.Id));
+  const parsed = new Map<string, Node>();
+  for (const q of queries) {
+    if (!q.Expression) continue;
+    inExpression(q.Id, () => {
+      const node = parseExpression(q.Expression!);
+      for (const ref of referencedIds(node)) if (!ids.has(ref)) throw new MathError(`Unknown metric id ${ref}`);
+      parsed.set(q.Id, node);
+    });
+  }
+  return parsed;
+}
+
 export interface PreparedQueries {
   /** The queries whose results are returned (ReturnData not false), in request order. */
   returned: MetricDataQuery[];
@@ -75,22 +99,7 @@ export function prepareQueries(state: CloudWatchState, region: string, queries: 
   const parsed = new Map<string, Node>();
   const defaultPeriod = queries.find((q) => q.MetricStat)?.MetricStat!.Period ?? queries.find((q) => q.Period)?.Period ?? 60;
 
-  const inExpression = <T>(id: string, fn: () => T): T => {
-    try {
-      return fn();
-    } catch (err) {
-      if (err instanceof MathError) throw validation(`Error in expression ${id}: ${err.message}`);
-      throw err;
-    }
-  };
-  for (const q of queries) {
-    if (!q.Expression) continue;
-    inExpression(q.Id, () => {
-      const node = parseExpression(q.Expression!);
-      for (const ref of referencedIds(node)) if (!byId.has(ref)) throw new MathError(`Unknown metric id ${ref}`);
-      parsed.set(q.Id, node);
-    });
-  }
+  for (const [id, node] of parseExpressions(queries)) parsed.set(id, node);
 
   const metricSeries = (q: MetricDataQuery): Series => {
     const ms = q.MetricStat!;
