@@ -12,7 +12,9 @@ import path from "node:path";
 
 const root = path.resolve(import.meta.dirname, "..");
 const only = process.argv.includes("--unit") ? "unit" : process.argv.includes("--e2e") ? "e2e" : null;
-const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1", CHECKPOINT_DISABLE: "1", FORCE_COLOR: "0" };
+const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1", CHECKPOINT_DISABLE: "1", NO_COLOR: "1" };
+// Summaries are parsed from the runners' output: strip colour codes first.
+const plain = (s: string) => s.replace(/\x1b\[[0-9;]*m/g, "");
 
 function run(cmd: string, args: string[], extraEnv: Record<string, string> = {}): Promise<{ code: number; out: string }> {
   return new Promise((resolve) => {
@@ -35,7 +37,7 @@ const bin = (n: string) => path.join(root, "node_modules/.bin", n);
 
 if (only !== "e2e") {
   const r = await run(bin("vitest"), ["run", "--reporter=default"]);
-  const tests = /Tests\s+(?:(\d+) failed\s*\|\s*)?(\d+) passed/.exec(r.out);
+  const tests = /Tests\s+(?:(\d+) failed\s*\|\s*)?(\d+) passed/.exec(plain(r.out));
   if (tests) {
     failed += Number(tests[1] ?? 0);
     passed += Number(tests[2]);
@@ -50,8 +52,9 @@ if (only !== "unit") {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "switchyard-e2e-"));
   fs.chmodSync(dataDir, 0o755);
   const r = await run(bin("playwright"), ["test"], { E2E_DATA_DIR: dataDir });
-  const p = /(\d+) passed/.exec(r.out);
-  const f = /(\d+) failed/.exec(r.out);
+  const out = plain(r.out);
+  const p = /(\d+) passed/.exec(out);
+  const f = /(\d+) failed/.exec(out);
   passed += Number(p?.[1] ?? 0);
   failed += Number(f?.[1] ?? 0);
   if (r.code !== 0) {

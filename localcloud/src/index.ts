@@ -10,6 +10,7 @@ import type { CloudApi, ServiceModule, ServiceName } from "./core/types.ts";
 import { createLocalCloudServer } from "./server.ts";
 import { services } from "./services/index.ts";
 import * as cloudwatchExports from "./services/cloudwatch/index.ts";
+import { startSimulation, withSimulationTick } from "./sim/index.ts";
 
 /** Fast enough that a full stack (RDS creating ~6 simulated minutes) is ready in about a minute. */
 export const DEFAULT_SPEED = 10;
@@ -27,6 +28,11 @@ export interface LocalCloudStartOptions {
   accountId?: string;
   /** Replace service modules (tests: a fake module to drive a codec). Defaults to the registry. */
   services?: Partial<Record<ServiceName, ServiceModule>>;
+  /**
+   * Wall requests per second of real HTTP sent to every active load balancer with a listener
+   * that no load profile targets (`--default-load`), so a new user sees live charts. Default off.
+   */
+  defaultLoadRps?: number;
 }
 
 export interface RunningLocalCloud {
@@ -49,12 +55,15 @@ function findRecordMetricData(): RecordMetricData | undefined {
 
 export async function startLocalCloud(options: LocalCloudStartOptions): Promise<RunningLocalCloud> {
   if (options.speed !== undefined && !(options.speed > 0)) throw new Error(`speed must be > 0, got ${options.speed}`);
+  if (options.defaultLoadRps !== undefined && !(options.defaultLoadRps >= 0)) throw new Error(`defaultLoadRps must be >= 0, got ${options.defaultLoadRps}`);
+  const modules = { ...services, ...options.services };
   const cloud = new LocalCloud({
     dataDir: options.dataDir,
     speed: options.speed,
     defaultSpeed: DEFAULT_SPEED,
     accountId: options.accountId,
-    services: { ...services, ...options.services },
+    // Metrics derived from traffic are published in CloudWatch's tick, just before alarms evaluate.
+    services: { ...modules, monitoring: withSimulationTick(modules.monitoring) },
     recordMetricData: findRecordMetricData(),
   });
   const server = createLocalCloudServer(cloud);
@@ -66,6 +75,7 @@ export async function startLocalCloud(options: LocalCloudStartOptions): Promise<
       resolve();
     });
   });
+  const sim = startSimulation(cloud, { dataDir: options.dataDir, defaultLoadRps: options.defaultLoadRps });
   cloud.start();
   const port = (server.address() as AddressInfo).port;
   let closed: Promise<void> | undefined;
@@ -76,6 +86,7 @@ export async function startLocalCloud(options: LocalCloudStartOptions): Promise<
     reset: async () => cloud.reset(),
     close() {
       closed ??= new Promise<void>((resolve) => {
+        sim.close();
         cloud.close();
         server.close(() => resolve());
         server.closeAllConnections();

@@ -1,5 +1,5 @@
 /**
- * CLI: npx tsx localcloud/src/main.ts [--port 4566] [--data-dir ./.switchyard] [--speed 10] [--host 127.0.0.1] [--reset]
+ * CLI: npx tsx localcloud/src/main.ts [--port 4566] [--data-dir ./.switchyard] [--speed 10] [--host 127.0.0.1] [--reset] [--default-load <rps>]
  * Prints one line when listening; SIGINT/SIGTERM stop it after writing the state.
  */
 import { parseArgs } from "node:util";
@@ -7,7 +7,7 @@ import { DEFAULT_PORT, startLocalCloud } from "./index.ts";
 
 function fail(message: string): never {
   console.error(`localcloud: ${message}`);
-  console.error("usage: localcloud [--port <p>] [--data-dir <dir>] [--speed <x>] [--host <h>] [--reset]");
+  console.error("usage: localcloud [--port <p>] [--data-dir <dir>] [--speed <x>] [--host <h>] [--reset] [--default-load <rps>]");
   process.exit(2);
 }
 
@@ -22,6 +22,8 @@ async function main() {
         host: { type: "string" },
         /** Start from initial state, discarding what the data dir holds. */
         reset: { type: "boolean" },
+        /** Real HTTP requests per wall second to every active load balancer no load profile targets. */
+        "default-load": { type: "string" },
       },
       strict: true,
     }));
@@ -33,9 +35,12 @@ async function main() {
   const speed = values.speed === undefined ? undefined : Number(values.speed);
   if (speed !== undefined && !(speed > 0 && Number.isFinite(speed))) fail(`--speed must be a number > 0, got ${values.speed}`);
 
-  const lc = await startLocalCloud({ port, host: values.host as string | undefined, dataDir: (values["data-dir"] as string | undefined) ?? "./.switchyard", speed });
+  const defaultLoadRps = values["default-load"] === undefined ? undefined : Number(values["default-load"]);
+  if (defaultLoadRps !== undefined && !(defaultLoadRps >= 0 && defaultLoadRps <= 500)) fail(`--default-load must be a number of requests per second 0-500, got ${values["default-load"]}`);
+
+  const lc = await startLocalCloud({ port, host: values.host as string | undefined, dataDir: (values["data-dir"] as string | undefined) ?? "./.switchyard", speed, defaultLoadRps });
   if (values.reset) await lc.reset();
-  console.log(`localcloud listening on ${lc.url} (speed ${lc.cloud.speed()})`);
+  console.log(`localcloud listening on ${lc.url} (speed ${lc.cloud.speed()}${defaultLoadRps ? `, default load ${defaultLoadRps} rps` : ""})`);
 
   let stopping = false;
   const stop = async (signal: string) => {

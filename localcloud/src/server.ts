@@ -71,9 +71,14 @@ function toWireRequest(req: IncomingMessage, body: Buffer): WireRequest {
   return wire;
 }
 
-function send(res: ServerResponse, requestId: string, out: WireResponse): void {
+/**
+ * `date` is the SIMULATED time: the AWS SDK v3 reads it on every response into
+ * `config.systemClockOffset`, so an app can take "now" as `Date.now() + systemClockOffset` the
+ * same way against real AWS and against a local cloud whose clock runs ahead.
+ */
+function send(res: ServerResponse, requestId: string, out: WireResponse, simNowMs: number): void {
   const body = typeof out.body === "string" ? Buffer.from(out.body, "utf8") : out.body;
-  res.writeHead(out.status, { ...out.headers, "x-amzn-requestid": requestId, "content-length": String(body.length) });
+  res.writeHead(out.status, { ...out.headers, date: new Date(simNowMs).toUTCString(), "x-amzn-requestid": requestId, "content-length": String(body.length) });
   res.end(body);
 }
 
@@ -94,7 +99,7 @@ export function createLocalCloudServer(cloud: LocalCloud): Server {
     const target = identifyService(wire, codecs);
     if (!target) {
       const err = new AwsError("UnknownService", "localcloud could not tell which AWS service this request is for (no CloudFront path, x-amz-target, Version or SigV4 scope).");
-      return send(res, requestId, codecs.autoscaling.primary.serializeError(err, requestId));
+      return send(res, requestId, codecs.autoscaling.primary.serializeError(err, requestId), cloud.now());
     }
     const { service, codec } = target;
     try {
@@ -103,7 +108,7 @@ export function createLocalCloudServer(cloud: LocalCloud): Server {
         cloud.countCall(service, operation);
         const fault = cloud.faults.decide(service, operation, codec.throttlingError);
         if (fault.latencyMs > 0) await sleep(fault.latencyMs);
-        if (fault.error) return send(res, requestId, codec.serializeError(fault.error, requestId));
+        if (fault.error) return send(res, requestId, codec.serializeError(fault.error, requestId), cloud.now());
       }
       const handlers = cloud.modules[service].handlers;
       const handler = operation && Object.hasOwn(handlers, operation) ? handlers[operation] : undefined;
@@ -117,15 +122,15 @@ export function createLocalCloudServer(cloud: LocalCloud): Server {
       const ctx: RequestContext = { region: credentialScope(wire).region ?? DEFAULT_REGION, accountId: cloud.accountId, requestId, cloud };
       const output = await handler(input, ctx);
       warnAboutUnknownOutputKeys(service, operation, codec, output);
-      send(res, requestId, codec.serializeOutput(operation, output, requestId));
+      send(res, requestId, codec.serializeOutput(operation, output, requestId), cloud.now());
     } catch (err) {
-      if (err instanceof AwsError) return send(res, requestId, codec.serializeError(err, requestId));
+      if (err instanceof AwsError) return send(res, requestId, codec.serializeError(err, requestId), cloud.now());
       console.error(`localcloud: ${service} request ${requestId} failed:`, err);
-      send(res, requestId, codec.serializeError(new AwsError("InternalFailure", `localcloud internal error (request ${requestId})`, 500, "Receiver"), requestId));
+      send(res, requestId, codec.serializeError(new AwsError("InternalFailure", `localcloud internal error (request ${requestId})`, 500, "Receiver"), requestId), cloud.now());
     }
   }
 
-  return createServer((req, res) => {
+  const server = createServer((req, res) => {
     (async () => {
       const body = await readBody(req);
       const wire = toWireRequest(req, body);
@@ -140,6 +145,11 @@ export function createLocalCloudServer(cloud: LocalCloud): Server {
       else res.destroy();
     });
   });
+  // SDK clients keep sockets alive; if the server closes an idle one just as a client reuses it,
+  // the call fails with ECONNRESET. Keep idle sockets far longer than Node's 5 s default.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  return server;
 }
 
 const warnedOutputKeys = new Set<string>();

@@ -586,3 +586,33 @@ describe("CloudApi.putMetricData", () => {
     }
   });
 });
+
+describe("StateStore", () => {
+  it("writes atomically and backs off in proportion to the cost of the last write", async () => {
+    const { StateStore } = await import("../src/core/store.ts");
+    const dir = mkdtempSync(path.join(tmpdir(), "localcloud-store-"));
+    try {
+      let doc: any = { services: { ec2: { n: 1 } } };
+      const store = new StateStore(dir, () => doc, 10);
+      expect(store.load()).toBeUndefined();
+      expect(store.nextDelayMs()).toBe(10);
+      store.flush();
+      expect(JSON.parse(readFileSync(store.file, "utf8"))).toEqual(doc);
+      // A large state takes a while to serialize: the next write waits 10x as long.
+      doc = { services: { monitoring: { blob: Array.from({ length: 400_000 }, (_, i) => ({ t: i, v: i * 1.5, k: `series-${i % 97}` })) } } };
+      store.flush();
+      expect(store.nextDelayMs()).toBeGreaterThan(100); // serializing ~15 MB takes well over 10 ms
+      expect(store.load()?.services.monitoring).toBeDefined();
+      store.close();
+      // A corrupt file is moved aside, not fatal.
+      const { writeFileSync, readdirSync } = await import("node:fs");
+      writeFileSync(store.file, "{ not json");
+      const errors = await import("vitest").then(({ vi }) => vi.spyOn(console, "error").mockImplementation(() => {}));
+      expect(new StateStore(dir, () => doc).load()).toBeUndefined();
+      errors.mockRestore();
+      expect(readdirSync(path.join(dir, "localcloud")).some((f) => f.startsWith("state.json.corrupt-"))).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

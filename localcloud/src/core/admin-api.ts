@@ -38,6 +38,13 @@ function clockView(cloud: LocalCloud) {
   return { now: new Date(nowMs).toISOString(), nowMs, speed: cloud.speed() };
 }
 
+/** Extra admin routes contributed by other parts (data plane, load generator...). Return undefined when the route is not yours. */
+export type AdminRoutes = (cloud: LocalCloud, method: string, route: string, body: Buffer) => AdminResponse | undefined;
+const extensions: AdminRoutes[] = [];
+export function registerAdminRoutes(routes: AdminRoutes): void {
+  if (!extensions.includes(routes)) extensions.push(routes);
+}
+
 export function handleAdmin(cloud: LocalCloud, method: string, route: string, body: Buffer): AdminResponse {
   try {
     return route_(cloud, method, route.replace(/\/+$/, ""), body);
@@ -82,6 +89,10 @@ function route_(cloud: LocalCloud, method: string, route: string, body: Buffer):
     return { status: 200, body: clockView(cloud) };
   }
   if (is("GET", "endpoints")) return { status: 200, body: endpoints(cloud) };
+  for (const ext of extensions) {
+    const out = ext(cloud, method, route, body);
+    if (out) return out;
+  }
   throw new AdminError(404, `no admin route ${method} /_localcloud/${route}`);
 }
 

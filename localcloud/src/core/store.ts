@@ -3,6 +3,10 @@
  * `<dataDir>/localcloud/state.json`. Writes are debounced (many mutations per request and per
  * tick collapse into one write) and atomic (write a temp file, then rename), so a crash leaves
  * either the old or the new file, never half of one.
+ *
+ * Serializing blocks the event loop, and the simulation keeps the state dirty (metrics every
+ * simulated minute), so the debounce grows with the cost of the last write: at most ~10% of
+ * the time goes to persistence however large the state gets.
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -17,6 +21,7 @@ export class StateStore {
   readonly file: string;
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
+  private lastWriteMs = 0;
 
   constructor(
     dataDir: string,
@@ -50,8 +55,13 @@ export class StateStore {
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.flush();
-    }, this.debounceMs);
+    }, this.nextDelayMs());
     this.timer.unref();
+  }
+
+  /** Debounce: at least debounceMs, and 10x the last write's duration (capped at a minute). */
+  nextDelayMs(): number {
+    return Math.min(Math.max(this.debounceMs, 10 * this.lastWriteMs), 60_000);
   }
 
   /** Write now (atomically). */
@@ -61,12 +71,14 @@ export class StateStore {
       this.timer = undefined;
     }
     const tmp = `${this.file}.tmp-${process.pid}`;
+    const started = performance.now();
     try {
       writeFileSync(tmp, JSON.stringify(this.snapshot()));
       renameSync(tmp, this.file);
     } catch (err) {
       console.error(`localcloud: could not write ${this.file}: ${(err as Error).message}`);
     }
+    this.lastWriteMs = performance.now() - started;
   }
 
   /** Final write; later markDirty calls are ignored. */

@@ -17,6 +17,7 @@ import {
 } from "./distributions.ts";
 import { createInvalidation, getInvalidation, listInvalidations } from "./invalidations.ts";
 import { tick } from "./lifecycle.ts";
+import { cloudFrontUrl } from "../../dataplane/index.ts";
 import { cfState, initialState, type CloudFrontState } from "./state.ts";
 import { listTagsForResource, tagResource, untagResource } from "./tags.ts";
 
@@ -26,6 +27,8 @@ export { recordDistributionTraffic, type DistributionTraffic } from "./metrics.t
 function endpoints(cloud: CloudApi) {
   const distributions = Object.values(cfState(cloud).distributions).map((d) => ({
     id: d.id,
+    /** The data plane's local port for this distribution (null while disabled or not yet listening). */
+    url: cloudFrontUrl(cloud, d.id),
     arn: d.arn,
     domainName: d.domainName,
     status: d.status,

@@ -1,7 +1,7 @@
 /**
- * Target health simulation. The pass/fail decision lives in probeTarget() only (today it
- * reads the EC2 instance state; the data-plane issue replaces it with a real HTTP check that
- * may return a Promise). Everything around it is AWS's state machine:
+ * Target health simulation. The pass/fail decision lives in probeTarget() only: a real HTTP
+ * request to the instance's app server (the data plane), answered asynchronously. Everything
+ * around it is AWS's state machine:
  *
  *   register -> initial (Elb.RegistrationInProgress) for REGISTRATION_SECONDS
  *            -> initial (Elb.InitialHealthChecking), one check every interval
@@ -15,6 +15,9 @@ import type { CloudApi } from "../../core/types.ts";
 import { dueAt, elbState, setDueAt, type ElbState, type TargetGroupRecord, type TargetRecord } from "./state.ts";
 import { lookupInstance } from "./ec2-lookup.ts";
 import { loadBalancersUsing } from "./target-groups.ts";
+import { httpHealthCheck } from "../../dataplane/health-check.ts";
+import { instanceUrl } from "../../dataplane/instances.ts";
+import { openDataPlane } from "../../dataplane/plane.ts";
 
 /** How long AWS shows Elb.RegistrationInProgress before health checks start (simulated seconds). */
 export const REGISTRATION_SECONDS = 15;
@@ -26,7 +29,12 @@ export type ProbeResult =
   | { ok: false; reason: "Target.FailedHealthChecks" | "Target.ResponseCodeMismatch" | "Target.Timeout"; description: string }
   | { ok: false; invalidState: "stopped" | "terminated" };
 
-/** The one health decision: does this target pass a health check right now? */
+/**
+ * The one health decision: does this target pass a health check right now? EC2's state
+ * first (a stopped/terminated instance is `unused`, not failing), then a real HTTP request to
+ * the instance's app (dataplane/health-check.ts). Targets of other types (ip, lambda) have no
+ * simulated app and always pass.
+ */
 export function probeTarget(cloud: CloudApi, tg: TargetGroupRecord, target: TargetRecord): ProbeResult | Promise<ProbeResult> {
   if (tg.targetType !== "instance") return { ok: true };
   const inst = lookupInstance(cloud, target.id);
@@ -34,7 +42,8 @@ export function probeTarget(cloud: CloudApi, tg: TargetGroupRecord, target: Targ
   if (inst === null || inst.state === "terminated" || inst.state === "shutting-down") return { ok: false, invalidState: "terminated" };
   if (inst.state === "stopped" || inst.state === "stopping") return { ok: false, invalidState: "stopped" };
   if (inst.state !== "running") return { ok: false, reason: "Target.Timeout", description: "Request timed out" };
-  return { ok: true };
+  if (!tg.healthCheck.enabled) return { ok: true };
+  return httpHealthCheck(tg, target, instanceUrl(openDataPlane(cloud), target.id));
 }
 
 function setState(t: TargetRecord, state: TargetRecord["state"], reason?: string, description?: string) {

@@ -12,6 +12,7 @@ import { createListener, deleteListener, describeListeners, describeRules, modif
 import { deregisterTargetsHandler, describeTargetHealth, registerTargetsHandler } from "./targets.ts";
 import { addTags, describeTags, removeTags } from "./tags.ts";
 import { tickElb } from "./health.ts";
+import { albEndpoints, tickDataPlane } from "../../dataplane/index.ts";
 
 export { registerTargets, deregisterTargets, describeTargetHealthInternal } from "./targets.ts";
 export { probeTarget } from "./health.ts";
@@ -50,6 +51,11 @@ const service: ServiceModule = {
     RemoveTags: removeTags,
     DescribeTags: describeTags,
   },
-  tick: tickElb,
+  // The data plane (listener ports, instance app servers, distribution ports) follows the state on the same tick.
+  tick(cloud: CloudApi, now: number) {
+    tickElb(cloud, now);
+    tickDataPlane(cloud, now);
+  },
+  endpoints: (cloud: CloudApi) => ({ loadBalancers: albEndpoints(cloud) }),
 };
 export default service;

@@ -93,6 +93,8 @@ export interface ListenerRecord {
   defaultRuleArn: string;
   tags: Tag[];
   ruleTags: Tag[];
+  /** The data plane's local port for this listener, kept so its URL survives a restart (not part of the API). */
+  localPort?: number;
 }
 
 export interface ElbState {

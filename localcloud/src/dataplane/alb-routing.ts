@@ -1,0 +1,72 @@
+/**
+ * Which target a request goes to. Read from the live ELBv2 state on EVERY request, so a
+ * ModifyListener weight change applies to the very next request.
+ *
+ * 1. Target group: weighted random over the forward action's groups (weight 0 never chosen).
+ * 2. Target: the group's `healthy` targets, by its load_balancing.algorithm.type
+ *    (round_robin, the AWS default, or least_outstanding_requests). Draining, initial and
+ *    unused targets get no new requests; their in-flight requests simply finish.
+ *    Fail-open, as AWS does: when a group has NO healthy target but some `unhealthy` ones,
+ *    requests go to all unhealthy targets (AWS prefers serving possibly-broken targets to
+ *    serving nothing). A group with no healthy and no unhealthy target (empty, all initial,
+ *    all draining) has nothing to route to: the ELB answers 503.
+ */
+import type { ActionRecord, ListenerRecord, TargetGroupRecord, TargetRecord } from "../services/elbv2/state.ts";
+import { elbState } from "../services/elbv2/state.ts";
+import type { DataPlane } from "./plane.ts";
+
+export type RouteDecision =
+  | { kind: "forward"; targetGroup: TargetGroupRecord; target: TargetRecord }
+  | { kind: "no-target"; targetGroupArn: string | null }
+  | { kind: "fixed-response"; action: ActionRecord }
+  | { kind: "redirect"; action: ActionRecord };
+
+export const targetKey = (tgArn: string, t: TargetRecord) => `${tgArn}|${t.id}|${t.port}`;
+
+function pickGroup(action: ActionRecord): string | null {
+  const groups: Array<{ TargetGroupArn: string; Weight?: number }> = action.ForwardConfig?.TargetGroups ?? (action.TargetGroupArn ? [{ TargetGroupArn: action.TargetGroupArn, Weight: 1 }] : []);
+  const total = groups.reduce((n, g) => n + (g.Weight ?? 1), 0);
+  if (total <= 0) return groups[0]?.TargetGroupArn ?? null;
+  let r = Math.random() * total;
+  for (const g of groups) {
+    r -= g.Weight ?? 1;
+    if (r < 0) return g.TargetGroupArn;
+  }
+  return groups[groups.length - 1].TargetGroupArn;
+}
+
+function pickTarget(plane: DataPlane, tg: TargetGroupRecord): TargetRecord | undefined {
+  let candidates = tg.targets.filter((t) => t.state === "healthy");
+  if (candidates.length === 0) candidates = tg.targets.filter((t) => t.state === "unhealthy");
+  if (candidates.length === 0) return undefined;
+  if (tg.attributes?.["load_balancing.algorithm.type"] === "least_outstanding_requests") {
+    let best = candidates[0];
+    let bestN = Infinity;
+    const start = plane.cursors.get(tg.arn) ?? 0;
+    plane.cursors.set(tg.arn, start + 1);
+    for (let i = 0; i < candidates.length; i++) {
+      const t = candidates[(start + i) % candidates.length]; // rotate so ties spread evenly
+      const n = plane.outstanding.get(targetKey(tg.arn, t)) ?? 0;
+      if (n < bestN) {
+        best = t;
+        bestN = n;
+      }
+    }
+    return best;
+  }
+  const cursor = plane.cursors.get(tg.arn) ?? 0;
+  plane.cursors.set(tg.arn, cursor + 1);
+  return candidates[cursor % candidates.length];
+}
+
+export function route(plane: DataPlane, listener: ListenerRecord, elb: ReturnType<typeof elbState>): RouteDecision {
+  const action = listener.defaultActions.find((a) => a.Type === "forward" || a.Type === "fixed-response" || a.Type === "redirect");
+  if (!action) return { kind: "no-target", targetGroupArn: null };
+  if (action.Type === "fixed-response") return { kind: "fixed-response", action };
+  if (action.Type === "redirect") return { kind: "redirect", action };
+  const tgArn = pickGroup(action);
+  const tg = tgArn ? elb.targetGroups[tgArn] : undefined;
+  if (!tg) return { kind: "no-target", targetGroupArn: tgArn };
+  const target = pickTarget(plane, tg);
+  return target ? { kind: "forward", targetGroup: tg, target } : { kind: "no-target", targetGroupArn: tg.arn };
+}

@@ -1,0 +1,130 @@
+/**
+ * HealthyHostCount / UnHealthyHostCount per (load balancer, target group) pair: sampled every
+ * few simulated seconds from the targets' health states and published EVERY minute, traffic or
+ * not (unlike the count metrics), with dimensions TargetGroup + LoadBalancer. Samples go out as
+ * a distribution so Minimum / Maximum / Average all mean what they mean on AWS.
+ */
+import type { CloudApi } from "../core/types.ts";
+import { elbState, loadBalancerSuffix, targetGroupSuffix, type ListenerRecord } from "../services/elbv2/state.ts";
+import { addTo, minuteOf, valuesAndCounts, type Datum } from "./minutes.ts";
+
+const SAMPLE_EVERY_MS = 10_000;
+
+interface PairSamples {
+  lbArn: string;
+  tgArn: string;
+  region: string;
+  healthy: Map<number, number>;
+  unhealthy: Map<number, number>;
+}
+
+/** Target groups a listener forwards to (single-target forward or weighted ForwardConfig). */
+export function forwardTargetGroups(listener: ListenerRecord): string[] {
+  const out = new Set<string>();
+  for (const action of listener.defaultActions ?? []) {
+    if (action.Type !== "forward") continue;
+    if (action.TargetGroupArn) out.add(action.TargetGroupArn);
+    for (const g of action.ForwardConfig?.TargetGroups ?? []) if (g.TargetGroupArn) out.add(g.TargetGroupArn);
+  }
+  return [...out];
+}
+
+export class HostCounts {
+  /** minute -> "<lb>|<tg>" -> samples. */
+  private minutes = new Map<number, Map<string, PairSamples>>();
+  private lastSampleAt = -Infinity;
+
+  constructor(private readonly cloud: CloudApi) {}
+
+  /** Every (load balancer, target group) pair a listener forwards, with current counts. */
+  private currentPairs(): Array<{ lbArn: string; tgArn: string; region: string; healthy: number; unhealthy: number }> {
+    const s = elbState(this.cloud);
+    const seen = new Set<string>();
+    const out = [];
+    for (const listener of Object.values(s.listeners)) {
+      const lb = s.loadBalancers[listener.loadBalancerArn];
+      if (!lb) continue;
+      for (const tgArn of forwardTargetGroups(listener)) {
+        const tg = s.targetGroups[tgArn];
+        const key = `${lb.arn}|${tgArn}`;
+        if (!tg || seen.has(key)) continue;
+        seen.add(key);
+        const healthy = tg.targets.filter((t) => t.state === "healthy").length;
+        const unhealthy = tg.targets.filter((t) => t.state === "unhealthy").length;
+        out.push({ lbArn: lb.arn, tgArn, region: lb.region, healthy, unhealthy });
+      }
+    }
+    return out;
+  }
+
+  sample(now: number, force = false): void {
+    if (!force && now - this.lastSampleAt < SAMPLE_EVERY_MS) return;
+    this.lastSampleAt = now;
+    const minute = minuteOf(now);
+    let pairs = this.minutes.get(minute);
+    if (!pairs) this.minutes.set(minute, (pairs = new Map()));
+    for (const p of this.currentPairs()) {
+      const key = `${p.lbArn}|${p.tgArn}`;
+      let samples = pairs.get(key);
+      if (!samples) pairs.set(key, (samples = { lbArn: p.lbArn, tgArn: p.tgArn, region: p.region, healthy: new Map(), unhealthy: new Map() }));
+      addTo(samples.healthy, p.healthy);
+      addTo(samples.unhealthy, p.unhealthy);
+    }
+  }
+
+  /** Average healthy targets of a target group during a minute (for RequestCountPerTarget); undefined if never sampled. */
+  healthyAverage(minute: number, tgArn: string): number | undefined {
+    const pairs = this.minutes.get(minute);
+    if (!pairs) return undefined;
+    for (const p of pairs.values()) {
+      if (p.tgArn !== tgArn) continue;
+      let sum = 0;
+      let n = 0;
+      for (const [v, c] of p.healthy) {
+        sum += v * c;
+        n += c;
+      }
+      return n ? sum / n : undefined;
+    }
+    return undefined;
+  }
+
+  /** The minute's datapoints by region; a minute skipped by a clock jump gets the current counts. */
+  flush(minute: number): Map<string, Datum[]> {
+    if (!this.minutes.has(minute)) {
+      this.minutes.set(minute, new Map());
+      const saved = this.lastSampleAt;
+      this.sampleInto(minute);
+      this.lastSampleAt = saved;
+    }
+    const out = new Map<string, Datum[]>();
+    for (const p of this.minutes.get(minute)!.values()) {
+      const Dimensions = [
+        { Name: "TargetGroup", Value: targetGroupSuffix(p.tgArn) },
+        { Name: "LoadBalancer", Value: loadBalancerSuffix(p.lbArn) },
+      ];
+      const list = out.get(p.region) ?? [];
+      list.push({ MetricName: "HealthyHostCount", Dimensions, Timestamp: minute, Unit: "Count", ...valuesAndCounts(p.healthy) });
+      list.push({ MetricName: "UnHealthyHostCount", Dimensions, Timestamp: minute, Unit: "Count", ...valuesAndCounts(p.unhealthy) });
+      out.set(p.region, list);
+    }
+    return out;
+  }
+
+  /** Forget old minutes (kept a while after publishing for healthyAverage of late records). */
+  dropBefore(minute: number): void {
+    for (const m of this.minutes.keys()) if (m < minute) this.minutes.delete(m);
+  }
+
+  private sampleInto(minute: number): void {
+    const pairs = this.minutes.get(minute)!;
+    for (const p of this.currentPairs()) {
+      pairs.set(`${p.lbArn}|${p.tgArn}`, { lbArn: p.lbArn, tgArn: p.tgArn, region: p.region, healthy: new Map([[p.healthy, 1]]), unhealthy: new Map([[p.unhealthy, 1]]) });
+    }
+  }
+
+  clear(): void {
+    this.minutes.clear();
+    this.lastSampleAt = -Infinity;
+  }
+}

@@ -1,0 +1,154 @@
+import { AutoScalingClient } from "@aws-sdk/client-auto-scaling";
+import { CloudFrontClient } from "@aws-sdk/client-cloudfront";
+import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
+import { EC2Client } from "@aws-sdk/client-ec2";
+import { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
+import { RDSClient } from "@aws-sdk/client-rds";
+import { fromTemporaryCredentials } from "@aws-sdk/credential-providers";
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@aws-sdk/types";
+
+/**
+ * One cached set of AWS SDK clients per account and region. `server/aws/` is the only place
+ * that imports `@aws-sdk/*`. An account reaches AWS either through an endpoint URL (the
+ * local cloud: static dummy credentials, signatures are not checked) or through the default
+ * credential chain, assuming the account's role when it has one.
+ */
+export interface AwsAccountRef {
+  id: string;
+  defaultRegion: string;
+  roleArn: string | null;
+  externalId: string | null;
+  endpointUrl: string | null;
+}
+
+export interface AwsClients {
+  ec2: EC2Client;
+  autoscaling: AutoScalingClient;
+  elbv2: ElasticLoadBalancingV2Client;
+  rds: RDSClient;
+  /** CloudWatch of the region (ALB, Auto Scaling, EC2, RDS metrics and alarms). */
+  cloudwatch: CloudWatchClient;
+  /** CloudWatch in us-east-1, where CloudFront's metrics and alarms live. */
+  cloudwatchGlobal: CloudWatchClient;
+  /** CloudFront is global: always us-east-1. */
+  cloudfront: CloudFrontClient;
+}
+
+/** CloudFront and its metrics live in us-east-1 whatever the environment's region. */
+export const GLOBAL_REGION = "us-east-1";
+/** Attempts per call with the SDK's standard retry strategy (backoff on throttling and 5xx). */
+export const MAX_ATTEMPTS = 5;
+const LOCAL_CREDENTIALS: AwsCredentialIdentity = { accessKeyId: "switchyard-local", secretAccessKey: "switchyard-local" };
+
+const cache = new Map<string, AwsClients>();
+
+function cacheKey(account: AwsAccountRef, region: string): string {
+  return JSON.stringify([account.id, region, account.endpointUrl, account.roleArn, account.externalId]);
+}
+
+/** Shares one AssumeRole between an account's clients and refreshes it 5 minutes before expiry. */
+function sharedCredentials(provider: AwsCredentialIdentityProvider): AwsCredentialIdentityProvider {
+  let current: Promise<AwsCredentialIdentity> | undefined;
+  return () => {
+    const stale = (c: AwsCredentialIdentity) => !!c.expiration && c.expiration.getTime() - Date.now() < 5 * 60_000;
+    const reuse = current?.then((c) => (stale(c) ? provider() : c));
+    current = (reuse ?? provider()).catch((err: unknown) => {
+      current = undefined;
+      throw err;
+    });
+    return current;
+  };
+}
+
+function credentialsFor(account: AwsAccountRef, region: string): AwsCredentialIdentity | AwsCredentialIdentityProvider | undefined {
+  if (account.endpointUrl) return LOCAL_CREDENTIALS;
+  if (!account.roleArn) return undefined; // the SDK's default provider chain
+  return sharedCredentials(
+    fromTemporaryCredentials({
+      params: { RoleArn: account.roleArn, RoleSessionName: "switchyard", ...(account.externalId ? { ExternalId: account.externalId } : {}), DurationSeconds: 3600 },
+      clientConfig: { region },
+    }),
+  );
+}
+
+interface ClockedClient {
+  config: { systemClockOffset?: number };
+  middlewareStack: { add: EC2Client["middlewareStack"]["add"] };
+}
+
+/**
+ * The SDK only corrects its clock offset when it is off by 5 minutes or more; the local
+ * cloud's clock runs fast, so keep the offset to the second from every response's Date.
+ */
+function trackServerClock(client: ClockedClient): void {
+  client.middlewareStack.add(
+    (next) => async (args) => {
+      const out = await next(args);
+      const response = out.response as { headers?: Record<string, string | undefined> } | undefined;
+      const date = response?.headers?.date ?? response?.headers?.Date;
+      const serverMs = date ? Date.parse(date) : NaN;
+      if (Number.isFinite(serverMs)) {
+        const offset = serverMs - Date.now();
+        if (Math.abs(offset - (client.config.systemClockOffset ?? 0)) > 1_500) client.config.systemClockOffset = offset;
+      }
+      return out;
+    },
+    { step: "deserialize", name: "switchyardServerClock", override: true },
+  );
+}
+
+function build(account: AwsAccountRef, region: string): AwsClients {
+  const regional = credentialsFor(account, region);
+  const global = region === GLOBAL_REGION ? regional : credentialsFor(account, GLOBAL_REGION);
+  const config = (r: string, credentials: typeof regional) => ({
+    region: r,
+    maxAttempts: MAX_ATTEMPTS,
+    retryMode: "standard",
+    ...(credentials ? { credentials } : {}),
+    ...(account.endpointUrl ? { endpoint: account.endpointUrl } : {}),
+    requestHandler: { connectionTimeout: 5_000, requestTimeout: 60_000 },
+  });
+  const clients: AwsClients = {
+    ec2: new EC2Client(config(region, regional)),
+    autoscaling: new AutoScalingClient(config(region, regional)),
+    elbv2: new ElasticLoadBalancingV2Client(config(region, regional)),
+    rds: new RDSClient(config(region, regional)),
+    cloudwatch: new CloudWatchClient(config(region, regional)),
+    cloudwatchGlobal: new CloudWatchClient(config(GLOBAL_REGION, global)),
+    cloudfront: new CloudFrontClient(config(GLOBAL_REGION, global)),
+  };
+  for (const c of Object.values(clients)) trackServerClock(c as unknown as ClockedClient);
+  return clients;
+}
+
+/** The cached clients of an account in a region (one set per account, region and connection settings). */
+export function awsClients(account: AwsAccountRef, region: string = account.defaultRegion): AwsClients {
+  const key = cacheKey(account, region);
+  let clients = cache.get(key);
+  if (!clients) {
+    // An edited account (new role or endpoint) gets new clients; drop the old ones.
+    for (const [k, old] of cache) {
+      if (k.startsWith(JSON.stringify([account.id, region]).slice(0, -1))) {
+        for (const c of Object.values(old)) c.destroy();
+        cache.delete(k);
+      }
+    }
+    clients = build(account, region);
+    cache.set(key, clients);
+  }
+  return clients;
+}
+
+/** Closes every cached client (tests, shutdown). */
+export function destroyAwsClients(): void {
+  for (const clients of cache.values()) for (const c of Object.values(clients)) c.destroy();
+  cache.clear();
+}
+
+/**
+ * "Now" as the service sees it: the local cloud's simulated clock, or AWS's clock corrected
+ * for local skew. Use it for every time window sent to AWS (CloudWatch queries).
+ */
+export function serverNow(client: { config: { systemClockOffset?: number } }): number {
+  return Date.now() + (client.config.systemClockOffset ?? 0);
+}

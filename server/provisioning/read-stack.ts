@@ -1,0 +1,231 @@
+/**
+ * readStack: everything an environment has in AWS, read back by tag and stable name into
+ * one plain object (the page, drift checks and rollouts use it; nothing is cached).
+ */
+import {
+  DescribeDBInstancesCommand,
+  DescribeInternetGatewaysCommand,
+  DescribeLaunchTemplateVersionsCommand,
+  DescribeListenersCommand,
+  DescribeRouteTablesCommand,
+  DescribeSecurityGroupsCommand,
+  DescribeSubnetsCommand,
+  DescribeTargetGroupAttributesCommand,
+  DescribeTargetHealthCommand,
+  DescribeVpcsCommand,
+  DescribePoliciesCommand,
+} from "../aws/sdk.ts";
+import { isNotFound } from "../aws/errors.ts";
+import { allAlarmNames, describeAlarms } from "./alarms.ts";
+import { defineRead, envFilter, SLOTS, type Slot, type StepContext, type StepInput } from "./context.ts";
+import { findDistribution } from "./distribution.ts";
+import { findFleet } from "./fleet.ts";
+import { findLoadBalancer, findTargetGroup } from "./load-balancer.ts";
+
+export interface TargetGroupView {
+  arn: string;
+  name: string;
+  healthCheck: { path: string | null; intervalSeconds: number | null; timeoutSeconds: number | null; healthyThreshold: number | null; unhealthyThreshold: number | null };
+  deregistrationDelaySeconds: number | null;
+  targets: { healthy: number; unhealthy: number; initial: number; draining: number; other: number; total: number };
+}
+
+export interface FleetView {
+  name: string;
+  min: number;
+  desired: number;
+  max: number;
+  inService: number;
+  instanceIds: string[];
+  launchTemplateVersion: number | null;
+  /** From the launch template version the group uses. */
+  instanceType: string | null;
+  healthCheckGracePeriod: number | null;
+  scaling: { metric: string; target: number } | null;
+  status: string | null;
+}
+
+export interface Stack {
+  envId: string;
+  name: string;
+  region: string;
+  network: { vpcId: string; cidr: string | null; publicSubnetIds: string[]; privateSubnetIds: string[]; internetGatewayId: string | null; routeTableId: string | null } | null;
+  securityGroups: { alb: string | null; app: string | null; db: string | null };
+  loadBalancer: { arn: string; dnsName: string; state: string; listenerArn: string | null; weights: Record<Slot, number> | null } | null;
+  targetGroups: Record<Slot, TargetGroupView | null>;
+  fleets: Record<Slot, FleetView | null>;
+  database: {
+    identifier: string;
+    status: string;
+    engine: string | null;
+    instanceClass: string | null;
+    storageGb: number | null;
+    multiAz: boolean;
+    availabilityZone: string | null;
+    secondaryAvailabilityZone: string | null;
+    endpoint: string | null;
+  } | null;
+  distribution: { id: string; domainName: string; status: string; enabled: boolean } | null;
+  alarms: Array<{ name: string; state: string; reason: string | null }>;
+}
+
+async function readNetwork(ctx: StepContext, envId: string): Promise<Stack["network"]> {
+  const vpc = (await ctx.aws.ec2.send(new DescribeVpcsCommand({ Filters: [envFilter(envId)] }))).Vpcs?.[0];
+  if (!vpc?.VpcId) return null;
+  const inVpc = [{ Name: "vpc-id", Values: [vpc.VpcId] }, envFilter(envId)];
+  const [subnets, igws, tables] = await Promise.all([
+    ctx.aws.ec2.send(new DescribeSubnetsCommand({ Filters: inVpc })),
+    ctx.aws.ec2.send(new DescribeInternetGatewaysCommand({ Filters: [envFilter(envId)] })),
+    ctx.aws.ec2.send(new DescribeRouteTablesCommand({ Filters: inVpc })),
+  ]);
+  const tier = (t: string) => (subnets.Subnets ?? []).filter((s) => s.Tags?.some((x) => x.Key === "switchyard:tier" && x.Value === t)).map((s) => s.SubnetId!);
+  return {
+    vpcId: vpc.VpcId,
+    cidr: vpc.CidrBlock ?? null,
+    publicSubnetIds: tier("public"),
+    privateSubnetIds: tier("private"),
+    internetGatewayId: igws.InternetGateways?.[0]?.InternetGatewayId ?? null,
+    routeTableId: tables.RouteTables?.[0]?.RouteTableId ?? null,
+  };
+}
+
+async function readTargetGroup(ctx: StepContext, slot: Slot): Promise<TargetGroupView | null> {
+  const tg = await findTargetGroup(ctx, slot);
+  if (!tg?.TargetGroupArn) return null;
+  const [health, attrs] = await Promise.all([
+    ctx.aws.elbv2.send(new DescribeTargetHealthCommand({ TargetGroupArn: tg.TargetGroupArn })),
+    ctx.aws.elbv2.send(new DescribeTargetGroupAttributesCommand({ TargetGroupArn: tg.TargetGroupArn })),
+  ]);
+  const states = (health.TargetHealthDescriptions ?? []).map((t) => t.TargetHealth?.State ?? "unknown");
+  const count = (s: string) => states.filter((x) => x === s).length;
+  const delay = attrs.Attributes?.find((a) => a.Key === "deregistration_delay.timeout_seconds")?.Value;
+  return {
+    arn: tg.TargetGroupArn,
+    name: tg.TargetGroupName ?? ctx.names.targetGroup(slot),
+    healthCheck: {
+      path: tg.HealthCheckPath ?? null,
+      intervalSeconds: tg.HealthCheckIntervalSeconds ?? null,
+      timeoutSeconds: tg.HealthCheckTimeoutSeconds ?? null,
+      healthyThreshold: tg.HealthyThresholdCount ?? null,
+      unhealthyThreshold: tg.UnhealthyThresholdCount ?? null,
+    },
+    deregistrationDelaySeconds: delay === undefined ? null : Number(delay),
+    targets: {
+      healthy: count("healthy"),
+      unhealthy: count("unhealthy"),
+      initial: count("initial"),
+      draining: count("draining"),
+      other: states.length - count("healthy") - count("unhealthy") - count("initial") - count("draining"),
+      total: states.length,
+    },
+  };
+}
+
+async function readFleet(ctx: StepContext, slot: Slot): Promise<FleetView | null> {
+  const group = await findFleet(ctx, slot);
+  if (!group) return null;
+  const lt = group.LaunchTemplate;
+  const version = Number(lt?.Version ?? NaN);
+  const [versions, policies] = await Promise.all([
+    lt && Number.isFinite(version)
+      ? ctx.aws.ec2.send(new DescribeLaunchTemplateVersionsCommand({ ...(lt.LaunchTemplateId ? { LaunchTemplateId: lt.LaunchTemplateId } : { LaunchTemplateName: lt.LaunchTemplateName }), Versions: [String(version)] })).catch((err) => {
+          if (isNotFound(err)) return undefined;
+          throw err;
+        })
+      : undefined,
+    ctx.aws.autoscaling.send(new DescribePoliciesCommand({ AutoScalingGroupName: ctx.names.asg(slot), PolicyNames: [ctx.names.scalingPolicy(slot)] })),
+  ]);
+  const tt = policies.ScalingPolicies?.[0]?.TargetTrackingConfiguration;
+  const metricType = tt?.PredefinedMetricSpecification?.PredefinedMetricType;
+  return {
+    name: group.AutoScalingGroupName ?? ctx.names.asg(slot),
+    min: group.MinSize ?? 0,
+    desired: group.DesiredCapacity ?? 0,
+    max: group.MaxSize ?? 0,
+    inService: (group.Instances ?? []).filter((i) => i.LifecycleState === "InService").length,
+    instanceIds: (group.Instances ?? []).map((i) => i.InstanceId!).filter(Boolean),
+    launchTemplateVersion: Number.isFinite(version) ? version : null,
+    instanceType: versions?.LaunchTemplateVersions?.[0]?.LaunchTemplateData?.InstanceType ?? null,
+    healthCheckGracePeriod: group.HealthCheckGracePeriod ?? null,
+    scaling: tt && metricType ? { metric: metricType === "ASGAverageCPUUtilization" ? "cpu" : metricType === "ALBRequestCountPerTarget" ? "requests_per_target" : metricType, target: tt.TargetValue ?? 0 } : null,
+    status: group.Status ?? null,
+  };
+}
+
+async function readLoadBalancer(ctx: StepContext, targetGroups: Stack["targetGroups"]): Promise<Stack["loadBalancer"]> {
+  const lb = await findLoadBalancer(ctx);
+  if (!lb?.LoadBalancerArn) return null;
+  const listener = (await ctx.aws.elbv2.send(new DescribeListenersCommand({ LoadBalancerArn: lb.LoadBalancerArn }))).Listeners?.find((l) => l.Port === 80);
+  const forward = listener?.DefaultActions?.find((a) => a.Type === "forward")?.ForwardConfig?.TargetGroups ?? [];
+  const weightOf = (slot: Slot) => {
+    const arn = targetGroups[slot]?.arn;
+    const hit = forward.find((t) => t.TargetGroupArn === arn);
+    return hit ? (hit.Weight ?? 1) : 0;
+  };
+  return {
+    arn: lb.LoadBalancerArn,
+    dnsName: lb.DNSName ?? "",
+    state: lb.State?.Code ?? "unknown",
+    listenerArn: listener?.ListenerArn ?? null,
+    weights: listener ? { blue: weightOf("blue"), green: weightOf("green") } : null,
+  };
+}
+
+async function readDatabase(ctx: StepContext): Promise<Stack["database"]> {
+  try {
+    const db = (await ctx.aws.rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: ctx.names.db }))).DBInstances?.[0];
+    if (!db) return null;
+    return {
+      identifier: ctx.names.db,
+      status: db.DBInstanceStatus ?? "unknown",
+      engine: db.Engine ?? null,
+      instanceClass: db.DBInstanceClass ?? null,
+      storageGb: db.AllocatedStorage ?? null,
+      multiAz: db.MultiAZ ?? false,
+      availabilityZone: db.AvailabilityZone ?? null,
+      secondaryAvailabilityZone: db.SecondaryAvailabilityZone ?? null,
+      endpoint: db.Endpoint?.Address ? `${db.Endpoint.Address}:${db.Endpoint.Port}` : null,
+    };
+  } catch (err) {
+    if (isNotFound(err)) return null;
+    throw err;
+  }
+}
+
+export const readStack = defineRead("read the stack", async (input: StepInput, ctx): Promise<Stack> => {
+  const { envId, spec } = input;
+  const [network, blueTg, greenTg, blue, green, database, dist, alarms, cdnAlarms] = await Promise.all([
+    readNetwork(ctx, envId),
+    readTargetGroup(ctx, "blue"),
+    readTargetGroup(ctx, "green"),
+    readFleet(ctx, "blue"),
+    readFleet(ctx, "green"),
+    readDatabase(ctx),
+    findDistribution(ctx, envId),
+    describeAlarms(ctx.aws.cloudwatch, allAlarmNames(spec).filter((n) => !n.endsWith("cdn-5xx-rate"))),
+    describeAlarms(ctx.aws.cloudwatchGlobal, allAlarmNames(spec).filter((n) => n.endsWith("cdn-5xx-rate"))),
+  ]);
+  const targetGroups = { blue: blueTg, green: greenTg };
+  const sgs = network
+    ? ((await ctx.aws.ec2.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: "vpc-id", Values: [network.vpcId] }, envFilter(envId)] }))).SecurityGroups ?? [])
+    : [];
+  const sg = (role: "alb" | "app" | "db") => sgs.find((g) => g.GroupName === ctx.names.sg(role))?.GroupId ?? null;
+  const seen = new Set<string>();
+  return {
+    envId,
+    name: spec.name,
+    region: spec.region,
+    network,
+    securityGroups: { alb: sg("alb"), app: sg("app"), db: sg("db") },
+    loadBalancer: await readLoadBalancer(ctx, targetGroups),
+    targetGroups,
+    fleets: { blue, green },
+    database,
+    distribution: dist?.Id ? { id: dist.Id, domainName: dist.DomainName ?? "", status: dist.Status ?? "unknown", enabled: dist.Enabled ?? false } : null,
+    alarms: [...alarms, ...cdnAlarms]
+      .filter((a) => a.AlarmName && !seen.has(a.AlarmName) && seen.add(a.AlarmName))
+      .map((a) => ({ name: a.AlarmName!, state: a.StateValue ?? "INSUFFICIENT_DATA", reason: a.StateReason ?? null })),
+  };
+});
+
+export { SLOTS };
