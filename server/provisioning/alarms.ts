@@ -32,6 +32,11 @@ export function allAlarmNames(spec: { name: string }): string[] {
   ];
 }
 
+/** The alarms an environment with this spec should have. */
+export function expectedAlarmNames(spec: Pick<EnvironmentSpec, "name" | "database" | "cloudfront">): string[] {
+  return allAlarmNames(spec).filter((a) => (spec.database || !/-db-[a-z-]+$/.test(a.slice(spec.name.length))) && (spec.cloudfront || !a.endsWith("-cdn-5xx-rate")));
+}
+
 /** Approximate max_connections of RDS's default parameter groups for the class's memory. */
 function maxConnections(engine: "postgres" | "mysql", instanceClass: string): number {
   const bytes = (DB_INSTANCE_CLASSES[instanceClass]?.memoryGiB ?? 1) * 1024 ** 3;
@@ -46,8 +51,9 @@ export function alarmDefinitions(spec: EnvironmentSpec, t: AlarmTargets): AlarmD
   for (const slot of SLOTS) {
     const dims = [{ Name: "TargetGroup", Value: tgDimension(t.targetGroupArns[slot]) }, lb];
     const metric = (MetricName: string, Stat: string) => ({ Metric: { Namespace: "AWS/ApplicationELB", MetricName, Dimensions: dims }, Period: 60, Stat });
+    const { Period: _period, ...mathBase } = base; // Period lives in each metric of a math alarm
     defs.push({
-      ...base,
+      ...mathBase,
       AlarmName: n.alarm(`${slot}-5xx-rate`),
       AlarmDescription: `Target 5xx rate of the ${slot} fleet above ${spec.autoRollback.max5xxRatePercent}%`,
       ComparisonOperator: "GreaterThanThreshold",

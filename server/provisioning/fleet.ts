@@ -13,6 +13,7 @@ import {
   CreateAutoScalingGroupCommand,
   DescribeAutoScalingGroupsCommand,
   DescribePoliciesCommand,
+  DescribeScalingActivitiesCommand,
   DescribeTargetHealthCommand,
   EnableMetricsCollectionCommand,
   PutScalingPolicyCommand,
@@ -154,10 +155,17 @@ export interface FleetHealth {
   totalTargets: number;
   launchTemplateVersion: number | null;
   unhealthy: Array<{ instanceId: string; state: string; reason: string | null; description: string | null }>;
+  /** The latest failed or cancelled scaling activity's message (e.g. an instance type AWS cannot launch). */
+  lastFailure: string | null;
 }
 
 async function readFleetHealth(ctx: StepContext, slot: Slot): Promise<FleetHealth> {
   const [group, tg] = await Promise.all([findFleet(ctx, slot), findTargetGroup(ctx, slot)]);
+  const activities = group
+    ? ((await ctx.aws.autoscaling.send(new DescribeScalingActivitiesCommand({ AutoScalingGroupName: ctx.names.asg(slot), MaxRecords: 10 }))).Activities ?? [])
+    : [];
+  const latest = activities.find((a) => a.StatusCode === "Successful" || a.StatusCode === "Failed" || a.StatusCode === "Cancelled");
+  const failed = latest && latest.StatusCode !== "Successful" ? latest : undefined;
   const targets = tg?.TargetGroupArn ? ((await ctx.aws.elbv2.send(new DescribeTargetHealthCommand({ TargetGroupArn: tg.TargetGroupArn }))).TargetHealthDescriptions ?? []) : [];
   const inService = (group?.Instances ?? []).filter((i) => i.LifecycleState === "InService");
   const healthy = targets.filter((t) => t.TargetHealth?.State === "healthy");
@@ -172,6 +180,7 @@ async function readFleetHealth(ctx: StepContext, slot: Slot): Promise<FleetHealt
     unhealthy: targets
       .filter((t) => t.TargetHealth?.State !== "healthy")
       .map((t) => ({ instanceId: t.Target?.Id ?? "", state: t.TargetHealth?.State ?? "unknown", reason: t.TargetHealth?.Reason ?? null, description: t.TargetHealth?.Description ?? null })),
+    lastFailure: failed ? (failed.StatusMessage ?? failed.Description ?? "failed") : null,
   };
 }
 

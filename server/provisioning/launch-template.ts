@@ -63,7 +63,7 @@ function templateData(input: StepInput & { appSgId: string }, imageId: string, v
   const tags = tagsOf(input, slot, { Name: `${input.spec.name}-${slot}`, "switchyard:version": version });
   return {
     ImageId: imageId,
-    InstanceType: input.spec.instanceType,
+    InstanceType: input.spec.instanceType as RequestLaunchTemplateData["InstanceType"],
     SecurityGroupIds: [input.appSgId],
     UserData: Buffer.from(renderUserData(input.spec, version, slot)).toString("base64"),
     MetadataOptions: { HttpTokens: "required", HttpEndpoint: "enabled" },

@@ -29,6 +29,7 @@ import {
   type IpPermission,
   type SecurityGroup,
 } from "../aws/sdk.ts";
+import { zonesOf } from "../catalog/aws.ts";
 import { defineStep, envFilter, tagsOf, tokenOf, type StepInput } from "./context.ts";
 
 /** The port the app listens on in each instance; the target groups send traffic there. */
@@ -41,8 +42,11 @@ export function vpcCidrOf(envId: string): string {
   return `10.${16 + (byte % 224)}.0.0/16`;
 }
 
-function subnetCidr(vpcCidr: string, tier: "public" | "private", index: number): string {
+/** A /20 per tier and zone, placed by the zone's letter so adding or reordering zones never collides. */
+function subnetCidr(vpcCidr: string, tier: "public" | "private", region: string, az: string, fallbackIndex: number): string {
   const [a, b] = vpcCidr.split(".");
+  const known = zonesOf(region).indexOf(az);
+  const index = known >= 0 && known < 8 ? known : fallbackIndex;
   return `${a}.${b}.${(tier === "public" ? 0 : 128) + index * 16}.0/20`;
 }
 
@@ -81,7 +85,7 @@ export const ensureNetwork = defineStep("create the network", async (input: Step
       if (id) touch("ec2:subnet", id, "found");
       else {
         const created = await aws.ec2.send(
-          new CreateSubnetCommand({ VpcId: vpcId, AvailabilityZone: az, CidrBlock: subnetCidr(cidr, tier, i), TagSpecifications: tagSpec("subnet", `${spec.name}-${tier}-${az}`, { "switchyard:tier": tier }) }),
+          new CreateSubnetCommand({ VpcId: vpcId, AvailabilityZone: az, CidrBlock: subnetCidr(cidr, tier, spec.region, az, i), TagSpecifications: tagSpec("subnet", `${spec.name}-${tier}-${az}`, { "switchyard:tier": tier }) }),
         );
         id = created.Subnet?.SubnetId;
         if (!id) throw new Error("CreateSubnet returned no subnet id");

@@ -17,7 +17,7 @@ import {
 } from "../aws/sdk.ts";
 import { isNotFound } from "../aws/errors.ts";
 import { allAlarmNames, describeAlarms } from "./alarms.ts";
-import { defineRead, envFilter, SLOTS, type Slot, type StepContext, type StepInput } from "./context.ts";
+import { defineRead, envFilter, type Slot, type StepContext, type StepInput } from "./context.ts";
 import { findDistribution } from "./distribution.ts";
 import { findFleet } from "./fleet.ts";
 import { findLoadBalancer, findTargetGroup } from "./load-balancer.ts";
@@ -228,4 +228,3 @@ export const readStack = defineRead("read the stack", async (input: StepInput, c
   };
 });
 
-export { SLOTS };

@@ -48,6 +48,17 @@ export class EdgeCache {
   }
 }
 
+/** AWS's managed cache policies a distribution is most likely to name (the others: CachingOptimized's TTLs). */
+const MANAGED_POLICIES: Record<string, { MinTTL: number; DefaultTTL: number; MaxTTL: number }> = {
+  "4135ea2d-6df8-44a3-9df3-4b5a84be39ad": { MinTTL: 0, DefaultTTL: 0, MaxTTL: 0 }, // CachingDisabled
+  "658327ea-f89d-4fab-a63d-7e88639e58f6": { MinTTL: 1, DefaultTTL: 86_400, MaxTTL: 31_536_000 }, // CachingOptimized
+};
+
+/** The TTLs of a cache behaviour: legacy MinTTL/DefaultTTL/MaxTTL, or its managed cache policy's. */
+export function behaviourTtls(b: { CachePolicyId?: string; MinTTL?: number; DefaultTTL?: number; MaxTTL?: number }): { MinTTL?: number; DefaultTTL?: number; MaxTTL?: number } {
+  return b.CachePolicyId ? (MANAGED_POLICIES[b.CachePolicyId] ?? MANAGED_POLICIES["658327ea-f89d-4fab-a63d-7e88639e58f6"]) : b;
+}
+
 /**
  * How long CloudFront keeps a response (simulated ms), 0 = do not cache. The origin's
  * Cache-Control (s-maxage, then max-age) is clamped to [MinTTL, MaxTTL]; no-store, no-cache

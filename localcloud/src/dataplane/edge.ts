@@ -12,7 +12,7 @@ import { randomBytes } from "node:crypto";
 import type { CloudApi } from "../core/types.ts";
 import { cfState, type StoredDistribution } from "../services/cloudfront/state.ts";
 import { elbState } from "../services/elbv2/state.ts";
-import { EdgeCache, MAX_CACHED_BYTES, ttlMs } from "./edge-cache.ts";
+import { behaviourTtls, EdgeCache, MAX_CACHED_BYTES, ttlMs } from "./edge-cache.ts";
 import type { DataPlane } from "./plane.ts";
 import { PortServer } from "./port-server.ts";
 import { emitTraffic, type TrafficRecord } from "./traffic.ts";
@@ -149,7 +149,7 @@ function serveEdge(cloud: CloudApi, plane: DataPlane, id: string, req: IncomingM
     res.writeHead(status, { ...outHeaders, ...edgeHeaders(d, false) });
     record.status = status;
     record.source = "target";
-    const ttl = cacheable && status === 200 ? ttlMs(up.headers["cache-control"], d.config.DefaultCacheBehavior ?? {}) : 0;
+    const ttl = cacheable && status === 200 ? ttlMs(up.headers["cache-control"], behaviourTtls(d.config.DefaultCacheBehavior ?? {})) : 0;
     const chunks: Buffer[] = [];
     let size = 0;
     up.on("data", (chunk: Buffer) => {

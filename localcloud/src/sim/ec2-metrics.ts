@@ -4,7 +4,8 @@
  *                    capped at 100, with a small deterministic wobble;
  *   NetworkIn / NetworkOut from the requests' sizes; StatusCheckFailed 0 while running.
  * Published per InstanceId and, for Auto Scaling members, per AutoScalingGroupName (the
- * group's CPU is the distribution of its instances' values, so Average is the fleet mean).
+ * group's CPU is the distribution of its instances' values, so Average is the fleet mean;
+ * instances still warming up are left out of it, as AWS does for the metrics scaling uses).
  * cpu_per_rps comes from the instance's user data (`# localcloud: cpu_per_rps=0.8`).
  */
 import type { TrafficRecord } from "../dataplane/traffic.ts";
@@ -12,6 +13,7 @@ import { parseBehaviour } from "../dataplane/directives.ts";
 import type { CloudApi } from "../core/types.ts";
 import { instanceUserData } from "../services/ec2/api.ts";
 import { ec2State, type InstanceRecord } from "../services/ec2/state.ts";
+import { warmingInstanceIds } from "../services/autoscaling/warmup.ts";
 import { addTo, minuteOf, MINUTE_MS, noise, valuesAndCounts, type Datum } from "./minutes.ts";
 
 const BASELINE_CPU = 2;
@@ -65,6 +67,7 @@ export class Ec2Metrics {
     for (const m of this.minutes.keys()) if (m <= minute) this.minutes.delete(m);
     const out = new Map<string, Datum[]>();
     const groups = new Map<string, { region: string; cpu: Map<number, number>; netIn: number; netOut: number }>();
+    const warming = new Map<string, Set<string>>();
     for (const instance of Object.values(ec2State(this.cloud).instances)) {
       // Running at some point of the minute: running now, or it stopped being running after the minute started.
       const ran = instance.State === "running" ? (instance.RunningSince ?? instance.LaunchTime) < minute + MINUTE_MS : false;
@@ -86,7 +89,8 @@ export class Ec2Metrics {
       if (groupName) {
         const key = `${instance.region}/${groupName}`;
         const g = groups.get(key) ?? { region: instance.region, cpu: new Map(), netIn: 0, netOut: 0 };
-        addTo(g.cpu, cpu);
+        if (!warming.has(key)) warming.set(key, warmingInstanceIds(this.cloud, instance.region, groupName, minute + MINUTE_MS));
+        if (!warming.get(key)!.has(instance.InstanceId)) addTo(g.cpu, cpu);
         g.netIn += netIn;
         g.netOut += netOut;
         groups.set(key, g);
@@ -94,8 +98,8 @@ export class Ec2Metrics {
     }
     for (const [key, g] of groups) {
       const Dimensions = [{ Name: "AutoScalingGroupName", Value: key.slice(key.indexOf("/") + 1) }];
+      if (g.cpu.size) out.get(g.region)!.push({ MetricName: "CPUUtilization", Dimensions, Timestamp: minute, Unit: "Percent", ...valuesAndCounts(g.cpu) });
       out.get(g.region)!.push(
-        { MetricName: "CPUUtilization", Dimensions, Timestamp: minute, Unit: "Percent", ...valuesAndCounts(g.cpu) },
         { MetricName: "NetworkIn", Dimensions, Timestamp: minute, Unit: "Bytes", Value: g.netIn },
         { MetricName: "NetworkOut", Dimensions, Timestamp: minute, Unit: "Bytes", Value: g.netOut },
         { MetricName: "StatusCheckFailed", Dimensions, Timestamp: minute, Unit: "Count", Value: 0 },

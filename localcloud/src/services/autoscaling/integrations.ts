@@ -90,3 +90,8 @@ export function onAlarm(listener: (event: AlarmEvent) => void): void {
 export function alarmView(cloud: CloudApi, region: string, name: string): Record<string, any> | undefined {
   return exported<(c: CloudApi, r: string, n: string) => Record<string, any> | undefined>(cloudwatch, "getAlarm")?.(cloud, region, name);
 }
+
+/** The alarm's metric over its last `periods` periods as its next evaluation sees it (oldest first); [] when CloudWatch cannot tell. */
+export function alarmMetricValues(cloud: CloudApi, region: string, name: string, periods = 1): number[] {
+  return exported<(c: CloudApi, r: string, n: string, p: number) => number[]>(cloudwatch, "alarmMetricValues")?.(cloud, region, name, periods) ?? [];
+}

@@ -7,11 +7,12 @@
  *   putMetricAlarm(cloud, region, input)              create/update an alarm (target tracking)
  *   deleteAlarms(cloud, region, names)
  *   getAlarm(cloud, region, name)                     the DescribeAlarms view, or undefined
+ *   alarmMetricValues(cloud, region, name, periods)   the alarm's metric now, as its next evaluation sees it
  *   onAlarmTransition(listener)                       hear state changes and their actions
  */
 import type { CloudApi, RequestContext, ServiceModule } from "../../core/types.ts";
 import { describeAlarms, describeAlarmsForMetric } from "./alarms/describe.ts";
-import { evaluateDueAlarms } from "./alarms/evaluate.ts";
+import { evaluateDueAlarms, recentAlarmValues } from "./alarms/evaluate.ts";
 import { describeAlarmHistory } from "./alarms/history.ts";
 import { deleteAlarms, deleteAlarmsHandler, disableAlarmActions, enableAlarmActions, setAlarmState } from "./alarms/manage.ts";
 import { putMetricAlarm as storeMetricAlarm, type PutMetricAlarmInput } from "./alarms/put.ts";
@@ -38,6 +39,12 @@ export function putMetricAlarm(cloud: CloudApi, region: string, input: PutMetric
 export function getAlarm(cloud: CloudApi, region: string, name: string): Record<string, unknown> | undefined {
   const alarm = findAlarm(cloud, region, name);
   return alarm && toMetricAlarm(alarm);
+}
+
+/** The alarm's metric over its last `periods` closed periods (oldest first, gaps dropped); [] for an unknown alarm. */
+export function alarmMetricValues(cloud: CloudApi, region: string, name: string, periods = 1): number[] {
+  const alarm = findAlarm(cloud, region, name);
+  return alarm ? recentAlarmValues(cloud, alarm, cloud.now(), periods) : [];
 }
 
 function tick(cloud: CloudApi, now: number): void {

@@ -9,7 +9,7 @@
  */
 import { Agent, request } from "node:http";
 import type { CloudApi } from "../../core/types.ts";
-import { rateAt, MAX_TOTAL_RPS, type LoadSpec } from "./profiles.ts";
+import { isFinished, rateAt, MAX_TOTAL_RPS, type LoadSpec } from "./profiles.ts";
 import { endpoints, servingLoadBalancers, targetExists, urlOf } from "./targets.ts";
 import { LoadStore } from "./store.ts";
 
@@ -100,11 +100,11 @@ export class LoadGenerator {
     this.persist();
   }
 
-  list(): Array<LoadSpec & LoadCounters & { status: "waiting" | "running"; url: string | null; currentRps: number }> {
+  list(): Array<LoadSpec & LoadCounters & { status: "waiting" | "running" | "finished"; url: string | null; currentRps: number }> {
     const now = this.cloud.now();
     return [...this.running.values()].map((r) => ({
       ...r.spec,
-      status: r.url ? "running" : "waiting",
+      status: isFinished(r.spec, now - r.spec.startedAt) ? "finished" : r.url ? "running" : "waiting",
       url: r.url ?? null,
       currentRps: Math.round(rateAt(r.spec, now - r.spec.startedAt) * 100) / 100,
       ...r.counters,

@@ -6,6 +6,7 @@
  *   constant  rps
  *   diurnal   minRps..maxRps on a cosine, lowest at the start, highest half a period later
  *   spike     rps, then spikeRps from spikeAtSeconds for spikeDurationSeconds, then rps again
+ * Any profile may stop after durationSeconds (simulated); it stays listed, as finished.
  */
 
 /** The most a single profile (and all profiles together) may send, per wall second. */
@@ -29,6 +30,8 @@ export interface LoadSpec {
   spikeRps?: number;
   spikeAtSeconds?: number;
   spikeDurationSeconds?: number;
+  /** Simulated seconds after which the profile stops sending (it stays listed as finished). */
+  durationSeconds?: number;
   /** Simulated ms when the profile started (diurnal and spike shapes count from here). */
   startedAt: number;
   /** Made by --default-load rather than by a caller (not persisted). */
@@ -70,6 +73,7 @@ export function parseLoadBody(body: unknown): Omit<LoadSpec, "id" | "targetKind"
     spikeRps: num(b, "spikeRps", { ...rate, required: profile === "spike" }),
     spikeAtSeconds: num(b, "spikeAtSeconds", { min: 0 }),
     spikeDurationSeconds: num(b, "spikeDurationSeconds", { min: 1 }),
+    durationSeconds: num(b, "durationSeconds", { min: 1 }),
   };
   if (profile === "diurnal") {
     spec.maxRps ??= spec.rps;
@@ -88,6 +92,7 @@ export function parseLoadBody(body: unknown): Omit<LoadSpec, "id" | "targetKind"
 /** Requests per wall second the profile wants `simElapsedMs` simulated ms after it started. */
 export function rateAt(spec: LoadSpec, simElapsedMs: number): number {
   const t = Math.max(0, simElapsedMs) / 1000;
+  if (isFinished(spec, simElapsedMs)) return 0;
   switch (spec.profile) {
     case "diurnal": {
       const phase = (2 * Math.PI * t) / (spec.periodSeconds ?? 86_400);
@@ -100,4 +105,8 @@ export function rateAt(spec: LoadSpec, simElapsedMs: number): number {
     default:
       return spec.rps;
   }
+}
+
+export function isFinished(spec: LoadSpec, simElapsedMs: number): boolean {
+  return spec.durationSeconds !== undefined && simElapsedMs >= spec.durationSeconds * 1000;
 }

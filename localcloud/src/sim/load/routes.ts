@@ -1,7 +1,7 @@
 /**
  * Admin routes of the load generator:
  *   POST   /_localcloud/load        {"target", "profile", "rps", ...} -> 201 {"load": {...}}; 400 bad input; 404 unknown target
- *   GET    /_localcloud/load        -> {"loads": [{id, ..., status, url, currentRps, sent, ok, failed, errors, inFlight, statuses}]}
+ *   GET    /_localcloud/load        -> {"loads": [{id, ..., status (waiting|running|finished), url, currentRps, sent, ok, failed, errors, inFlight, statuses}]}
  *   GET    /_localcloud/load/<id>   -> {"load": {...}}
  *   DELETE /_localcloud/load        -> stops every profile, default load included -> {"status":"ok"}
  *   DELETE /_localcloud/load/<id>   -> stops one -> {"status":"ok"}; 404 unknown

@@ -62,6 +62,17 @@ function evaluationRange(cloud: CloudApi, alarm: StoredAlarm, endMs: number, per
   return out;
 }
 
+/**
+ * The alarm's metric over its last `periods` closed periods as the next evaluation would see
+ * it, oldest first, gaps dropped (target tracking reads the current value while an alarm stays
+ * in ALARM, when StateReasonData only tells what it was at the transition).
+ */
+export function recentAlarmValues(cloud: CloudApi, alarm: StoredAlarm, now: number, periods: number): number[] {
+  const step = stepMs(alarm.config);
+  const endMs = Math.floor((now - EVALUATION_DELAY_MS) / step) * step;
+  return evaluationRange(cloud, alarm, endMs, periods).flatMap((p) => (p.value === undefined ? [] : [p.value]));
+}
+
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 const list = (points: Point[]) => `[${points.map((p) => `${javaDouble(p.value!)} (${reasonDate(p.at)})`).join(", ")}]`;
 

@@ -1,0 +1,6 @@
+import { apiRoute } from "@/server/api/http.ts";
+import { startRollback } from "@/server/operations/verbs.ts";
+
+export const dynamic = "force-dynamic";
+
+export const POST = apiRoute<{ name: string }>(async (_req, { actor, params }) => Response.json(await startRollback({ actor, input: params }), { status: 202 }));

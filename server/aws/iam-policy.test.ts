@@ -1,0 +1,72 @@
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+
+/**
+ * docs/aws-iam-policy.json must grant every AWS call the app makes, and nothing it does not
+ * make (least privilege): the calls are read from the source (`new XCommand(`), the service
+ * of each command from server/aws/sdk.ts.
+ */
+const root = path.resolve(import.meta.dirname, "../..");
+const PREFIX: Record<string, string> = {
+  "client-ec2": "ec2",
+  "client-auto-scaling": "autoscaling",
+  "client-elastic-load-balancing-v2": "elasticloadbalancing",
+  "client-rds": "rds",
+  "client-cloudwatch": "cloudwatch",
+  "client-cloudfront": "cloudfront",
+};
+/** Calls that need more than their own action (tags sent on create, RDS-managed secrets...). */
+const EXTRA: Record<string, string[]> = {
+  "cloudfront:CreateDistributionWithTags": ["cloudfront:CreateDistribution", "cloudfront:TagResource"],
+  "elasticloadbalancing:CreateLoadBalancer": ["elasticloadbalancing:CreateLoadBalancer", "elasticloadbalancing:AddTags"],
+  "autoscaling:CreateAutoScalingGroup": ["autoscaling:CreateAutoScalingGroup", "autoscaling:CreateOrUpdateTags", "ec2:RunInstances", "iam:CreateServiceLinkedRole"],
+  "rds:CreateDBInstance": ["rds:CreateDBInstance", "rds:AddTagsToResource", "secretsmanager:CreateSecret", "secretsmanager:TagResource"],
+  "cloudwatch:PutMetricAlarm": ["cloudwatch:PutMetricAlarm", "cloudwatch:TagResource"],
+  "ec2:CreateVpc": ["ec2:CreateVpc", "ec2:CreateTags"],
+};
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) return e.name === "generated" ? [] : sourceFiles(p);
+    return /\.tsx?$/.test(e.name) && !/\.test\.ts$|test-helpers\.ts$/.test(e.name) ? [p] : [];
+  });
+}
+
+function commandServices(): Map<string, string> {
+  const sdk = readFileSync(path.join(root, "server/aws/sdk.ts"), "utf8");
+  const out = new Map<string, string>();
+  for (const m of sdk.matchAll(/export \{([^}]*)\} from "@aws-sdk\/([\w-]+)"/g)) {
+    for (const name of m[1].split(",").map((s) => s.trim().split(/\s+as\s+/)[0]).filter(Boolean)) out.set(name, PREFIX[m[2]]);
+  }
+  return out;
+}
+
+describe("docs/aws-iam-policy.json", () => {
+  const policy = JSON.parse(readFileSync(path.join(root, "docs/aws-iam-policy.json"), "utf8")) as { Statement: Array<{ Sid: string; Action: string[] }> };
+  const granted = new Set(policy.Statement.flatMap((s) => s.Action));
+  const services = commandServices();
+  const used = new Set<string>();
+  for (const file of sourceFiles(path.join(root, "server"))) {
+    for (const m of readFileSync(file, "utf8").matchAll(/new (\w+)Command\(/g)) {
+      const service = services.get(`${m[1]}Command`);
+      if (service) used.add(`${service}:${m[1]}`);
+    }
+  }
+
+  it("grants every call the app makes", () => {
+    expect(used.size).toBeGreaterThan(50);
+    const needed = [...used].flatMap((a) => EXTRA[a] ?? [a]);
+    expect(needed.filter((a) => !granted.has(a))).toEqual([]);
+  });
+
+  it("grants nothing the app does not call", () => {
+    const needed = new Set([...used].flatMap((a) => EXTRA[a] ?? [a]));
+    expect([...granted].filter((a) => !needed.has(a) && !Object.values(EXTRA).flat().includes(a))).toEqual([]);
+  });
+
+  it("names each statement", () => {
+    expect(policy.Statement.every((s) => /^[A-Za-z0-9]+$/.test(s.Sid))).toBe(true);
+  });
+});

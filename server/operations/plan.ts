@@ -1,0 +1,62 @@
+/**
+ * The steps each kind of operation shows on its timeline, in order. Workflows report on
+ * these keys; the timeline shows every planned step from the start, so a person sees what
+ * is coming as well as what is done.
+ */
+export type OperationKind = "provision" | "rollout" | "rollback" | "teardown";
+
+export interface PlannedStep {
+  key: string;
+  label: string;
+}
+
+export function planSteps(kind: OperationKind, opts: { database: boolean; cloudfront: boolean; canarySteps?: number[]; warmRollback?: boolean; protectedEnv?: boolean }): PlannedStep[] {
+  switch (kind) {
+    case "provision":
+      return [
+        { key: "network", label: "VPC, subnets, internet gateway and routes" },
+        { key: "security-groups", label: "Security groups (alb → app → db)" },
+        ...(opts.database ? [{ key: "database", label: "RDS database (created in parallel)" }, { key: "database-available", label: "Wait for the database" }] : []),
+        { key: "load-balancer", label: "Load balancer, blue and green target groups, listener" },
+        { key: "load-balancer-active", label: "Wait for the load balancer" },
+        { key: "launch-template", label: "Launch template" },
+        { key: "fleet-blue", label: "Blue Auto Scaling group with target tracking" },
+        { key: "fleet-green", label: "Green Auto Scaling group (idle)" },
+        { key: "fleet-healthy", label: "Wait until every blue target is healthy" },
+        ...(opts.cloudfront ? [{ key: "distribution", label: "CloudFront distribution" }, { key: "distribution-deployed", label: "Wait for CloudFront to deploy" }] : []),
+        { key: "alarms", label: "CloudWatch alarms" },
+        { key: "read-back", label: "Read the stack back from AWS" },
+      ];
+    case "rollout":
+      return [
+        ...(opts.protectedEnv ? [{ key: "approval", label: "Approval by another deployer" }] : []),
+        { key: "launch-template", label: "New launch template version" },
+        { key: "fill-idle", label: "Fill the idle fleet to the live capacity" },
+        { key: "wait-healthy", label: "Wait until every new target is healthy" },
+        ...(opts.canarySteps ?? [100]).map((pct) => ({ key: `shift-${pct}`, label: pct === 100 ? "Shift all traffic" : `Shift ${pct}% and bake` })),
+        { key: "promote", label: "Promote the new fleet" },
+        { key: "keep-warm", label: "Keep the old fleet warm for the rollback window" },
+        { key: "scale-down-old", label: "Scale the old fleet to zero" },
+      ];
+    case "rollback":
+      return opts.warmRollback
+        ? [{ key: "shift-back", label: "Shift all traffic back to the previous fleet" }]
+        : [
+            { key: "refill-old", label: "Refill the previous fleet" },
+            { key: "wait-healthy", label: "Wait until its targets are healthy" },
+            { key: "shift-back", label: "Shift all traffic back" },
+            { key: "scale-down-old", label: "Scale the rolled-back fleet to zero" },
+          ];
+    case "teardown":
+      return [
+        ...(opts.cloudfront ? [{ key: "distribution", label: "Disable and delete the CloudFront distribution" }] : []),
+        { key: "alarms", label: "Delete alarms" },
+        { key: "fleets", label: "Delete both Auto Scaling groups" },
+        { key: "load-balancer", label: "Delete listener, target groups and load balancer" },
+        { key: "launch-template", label: "Delete the launch template" },
+        ...(opts.database ? [{ key: "database", label: "Delete the database and its subnet group" }] : []),
+        { key: "security-groups", label: "Delete security groups" },
+        { key: "network", label: "Delete subnets, routes, internet gateway and VPC" },
+      ];
+  }
+}

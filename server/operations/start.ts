@@ -1,0 +1,86 @@
+import { z } from "zod";
+import { requireRole, type Actor } from "../auth/actor.ts";
+import { recordAudit } from "../audit/record.ts";
+import { db } from "../db/client.ts";
+import { ServiceError, validationError } from "../errors.ts";
+import type { EnvironmentSpec } from "../environments/spec.ts";
+import { planSteps, type OperationKind } from "./plan.ts";
+
+/** Who may start what: provisioning and teardown create or destroy infrastructure. */
+export const REQUIRED_ROLE = { provision: "admin", teardown: "admin", rollout: "deployer", rollback: "deployer" } as const;
+
+export const rolloutInput = z.object({
+  version: z.string().trim().min(1, "Enter the version to roll out").max(64).regex(/^[A-Za-z0-9][A-Za-z0-9._+-]*$/, "Letters, digits, dots, hyphens, underscores, plus"),
+  strategy: z.enum(["all-at-once", "canary"]).optional(),
+});
+
+/**
+ * Creates an operation row with its planned steps and takes the environment's lock in the
+ * same transaction: a second operation on the same environment gets CONFLICT (409). The
+ * caller then starts the workflow and records its run id.
+ */
+export async function createOperation({ actor, input }: { actor: Actor; input: { name: string; kind: OperationKind; version?: string; strategy?: string } }) {
+  requireRole(actor, REQUIRED_ROLE[input.kind]);
+  let rollout: z.infer<typeof rolloutInput> | null = null;
+  if (input.kind === "rollout") {
+    const parsed = rolloutInput.safeParse({ version: input.version, strategy: input.strategy });
+    if (!parsed.success) throw validationError(parsed.error.issues);
+    rollout = parsed.data;
+  }
+  return db.$transaction(async (tx) => {
+    const env = await tx.environment.findUnique({ where: { activeName: input.name } });
+    if (!env) throw new ServiceError("NOT_FOUND", `No environment named "${input.name}".`);
+    const rows = await tx.$queryRaw<Array<{ lockDeploymentId: string | null }>>`SELECT "lockDeploymentId" FROM environment WHERE id = ${env.id} FOR UPDATE`;
+    if (rows[0]?.lockDeploymentId) {
+      const running = await tx.deployment.findUnique({ where: { id: rows[0].lockDeploymentId } });
+      throw new ServiceError("CONFLICT", `${input.name} is busy: a ${running?.kind ?? "operation"} started by ${running?.startedBy ?? "someone"} is in progress. Wait for it or cancel it.`);
+    }
+    const specRow = await tx.environmentSpecVersion.findUniqueOrThrow({ where: { environmentId_version: { environmentId: env.id, version: env.currentVersion } } });
+    const spec = specRow.spec as unknown as EnvironmentSpec;
+    const provisioned = env.status !== "draft" && env.status !== "deleted" && env.stack !== null;
+    if (input.kind === "provision" && provisioned && env.status !== "failed") throw new ServiceError("PRECONDITION_FAILED", `${input.name} is already provisioned; roll out a version instead.`);
+    if ((input.kind === "rollout" || input.kind === "rollback") && !provisioned) throw new ServiceError("PRECONDITION_FAILED", `${input.name} is not provisioned yet: provision it first.`);
+    if (input.kind === "rollback" && !env.previousVersion) throw new ServiceError("PRECONDITION_FAILED", `${input.name} has no previous version to roll back to.`);
+
+    const idle = env.liveSlot === "blue" ? "green" : "blue";
+    const warm = input.kind === "rollback" && env.warmUntil !== null && env.warmUntil > new Date();
+    const strategy = rollout?.strategy ?? spec.rollout.strategy;
+    const steps = planSteps(input.kind, {
+      database: spec.database !== null,
+      cloudfront: spec.cloudfront,
+      canarySteps: strategy === "canary" ? spec.rollout.canarySteps : [100],
+      warmRollback: warm,
+      protectedEnv: spec.protected,
+    });
+    const deployment = await tx.deployment.create({
+      data: {
+        environmentId: env.id,
+        kind: input.kind,
+        strategy: input.kind === "rollout" ? strategy : null,
+        fromVersion: env.liveVersion,
+        toVersion: input.kind === "rollout" ? rollout!.version : input.kind === "rollback" ? env.previousVersion : input.kind === "provision" ? spec.app.version : null,
+        fromSlot: input.kind === "provision" ? null : env.liveSlot,
+        toSlot: input.kind === "rollout" || input.kind === "rollback" ? idle : input.kind === "provision" ? "blue" : null,
+        specVersion: env.currentVersion,
+        startedBy: actor.label,
+        status: spec.protected && input.kind === "rollout" ? "awaiting_approval" : "pending",
+        steps: { create: steps.map((s, i) => ({ key: s.key, label: s.label, position: i })) },
+      },
+    });
+    await tx.environment.update({
+      where: { id: env.id },
+      data: { lockDeploymentId: deployment.id, status: input.kind === "provision" ? "provisioning" : input.kind === "teardown" ? "tearing_down" : env.status },
+    });
+    await recordAudit(tx, actor, `deployment.${input.kind}`, { type: "environment", id: env.id, label: env.name }, { after: { deploymentId: deployment.id, version: deployment.toVersion, strategy: deployment.strategy } });
+    return { deployment, environment: env, spec };
+  });
+}
+
+/** Ends an operation: final status, reason, and the environment's lock released. */
+export async function finishOperation(deploymentId: string, outcome: { status: "succeeded" | "failed" | "rolled_back" | "cancelled"; reason?: string; environment?: Record<string, unknown> }) {
+  await db.$transaction(async (tx) => {
+    const d = await tx.deployment.findUniqueOrThrow({ where: { id: deploymentId } });
+    await tx.deployment.update({ where: { id: d.id }, data: { status: outcome.status, reason: outcome.reason ?? null, finishedAt: new Date() } });
+    await tx.environment.updateMany({ where: { id: d.environmentId, lockDeploymentId: d.id }, data: { lockDeploymentId: null, ...(outcome.environment ?? {}) } });
+  });
+}

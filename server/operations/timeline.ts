@@ -1,0 +1,45 @@
+import { db } from "../db/client.ts";
+
+/**
+ * What workflow steps write to the timeline. Steps run at least once, so every write is an
+ * idempotent update keyed by (deployment, step key): a retried step bumps `attempts` and
+ * lands on the same row.
+ */
+export interface Touched {
+  type: string;
+  id: string;
+  action: "created" | "found" | "updated" | "deleted";
+}
+
+export async function stepStarted(deploymentId: string, key: string) {
+  await db.deploymentStep.updateMany({
+    where: { deploymentId, key },
+    data: { status: "running", startedAt: new Date(), attempts: { increment: 1 }, error: null },
+  });
+  // The first step to start marks the operation running.
+  await db.deployment.updateMany({ where: { id: deploymentId, status: "pending" }, data: { status: "running", startedAt: new Date() } });
+}
+
+/** A poll's result: the first poll starts the step's clock; each records what it saw. */
+export async function stepPolled(deploymentId: string, key: string, done: boolean, detail: unknown) {
+  await db.deploymentStep.updateMany({ where: { deploymentId, key, startedAt: null }, data: { startedAt: new Date(), attempts: 1 } });
+  await db.deploymentStep.updateMany({
+    where: { deploymentId, key },
+    data: { status: done ? "succeeded" : "waiting", detail: detail as object, ...(done ? { finishedAt: new Date() } : {}) },
+  });
+}
+
+export async function stepSucceeded(deploymentId: string, key: string, detail?: unknown) {
+  await db.deploymentStep.updateMany({
+    where: { deploymentId, key },
+    data: { status: "succeeded", finishedAt: new Date(), ...(detail === undefined ? {} : { detail: detail as object }) },
+  });
+}
+
+export async function stepFailed(deploymentId: string, key: string, error: string) {
+  await db.deploymentStep.updateMany({ where: { deploymentId, key }, data: { status: "failed", finishedAt: new Date(), error } });
+}
+
+export async function stepsSkipped(deploymentId: string, keys: string[]) {
+  await db.deploymentStep.updateMany({ where: { deploymentId, key: { in: keys }, status: "pending" }, data: { status: "skipped" } });
+}

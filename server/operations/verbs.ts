@@ -1,0 +1,62 @@
+import { resumeHook, start } from "workflow/api";
+import { requireRole, type Actor } from "../auth/actor.ts";
+import { recordAudit } from "../audit/record.ts";
+import { db } from "../db/client.ts";
+import { ServiceError } from "../errors.ts";
+import { provisionWorkflow } from "../workflows/provision.ts";
+import { rollbackWorkflow } from "../workflows/rollback.ts";
+import { rolloutWorkflow } from "../workflows/rollout.ts";
+import { teardownWorkflow } from "../workflows/teardown.ts";
+import { approvalToken, abortToken } from "../workflows/tokens.ts";
+import { getOperation } from "./queries.ts";
+import { createOperation, finishOperation } from "./start.ts";
+
+/**
+ * The verbs that start durable operations. Each creates the operation (role check, the
+ * environment's lock, planned steps, audit) and then starts its workflow; if the workflow
+ * cannot be started the lock is released so nothing is left half-begun.
+ */
+async function launch(actor: Actor, name: string, kind: "provision" | "rollout" | "rollback" | "teardown", extra: { version?: string; strategy?: string } = {}) {
+  const { deployment } = await createOperation({ actor, input: { name, kind, ...extra } });
+  try {
+    const workflows: Record<typeof kind, (deploymentId: string) => Promise<unknown>> = { provision: provisionWorkflow, rollout: rolloutWorkflow, rollback: rollbackWorkflow, teardown: teardownWorkflow };
+    const run = await start(workflows[kind], [deployment.id]);
+    await db.deployment.update({ where: { id: deployment.id }, data: { runId: run.runId } });
+  } catch (e) {
+    await finishOperation(deployment.id, { status: "failed", reason: `Could not start: ${(e as Error).message}` });
+    throw e;
+  }
+  return getOperation({ actor, input: { name, id: deployment.id } });
+}
+
+export const startProvision = ({ actor, input }: { actor: Actor; input: { name: string } }) => launch(actor, input.name, "provision");
+export const startTeardown = ({ actor, input }: { actor: Actor; input: { name: string } }) => launch(actor, input.name, "teardown");
+export const startRollback = ({ actor, input }: { actor: Actor; input: { name: string } }) => launch(actor, input.name, "rollback");
+export const startRollout = ({ actor, input }: { actor: Actor; input: { name: string; version: string; strategy?: string } }) =>
+  launch(actor, input.name, "rollout", { version: input.version, strategy: input.strategy });
+
+/** Approves a protected rollout. Four eyes: the approver is a deployer other than the starter. */
+export async function approveRollout({ actor, input }: { actor: Actor; input: { name: string; id: string } }) {
+  requireRole(actor, "deployer");
+  const op = await getOperation({ actor, input });
+  if (op.status !== "awaiting_approval") throw new ServiceError("PRECONDITION_FAILED", `This deployment is ${op.status.replace(/_/g, " ")}, not awaiting approval.`);
+  if (op.startedBy === actor.label) throw new ServiceError("FORBIDDEN", "Another deployer must approve: you started this rollout.");
+  await db.$transaction(async (tx) => {
+    const updated = await tx.deployment.updateMany({ where: { id: op.id, status: "awaiting_approval" }, data: { approvedBy: actor.label, status: "running" } });
+    if (updated.count === 0) throw new ServiceError("CONFLICT", "Someone else approved or cancelled it first.");
+    await recordAudit(tx, actor, "deployment.approve", { type: "deployment", id: op.id, label: input.name }, { after: { approvedBy: actor.label } });
+  });
+  await resumeHook(approvalToken(op.id), { approvedBy: actor.label });
+  return getOperation({ actor, input });
+}
+
+/** Cancels a running rollout: its workflow rolls back and ends as cancelled. */
+export async function cancelOperation({ actor, input }: { actor: Actor; input: { name: string; id: string } }) {
+  requireRole(actor, "deployer");
+  const op = await getOperation({ actor, input });
+  if (op.kind !== "rollout") throw new ServiceError("PRECONDITION_FAILED", "Only rollouts can be cancelled (they roll back).");
+  if (!["running", "awaiting_approval", "pending"].includes(op.status)) throw new ServiceError("PRECONDITION_FAILED", `This deployment is already ${op.status.replace(/_/g, " ")}.`);
+  await db.$transaction((tx) => recordAudit(tx, actor, "deployment.cancel", { type: "deployment", id: op.id, label: input.name }));
+  await resumeHook(abortToken(op.id), { by: actor.label });
+  return getOperation({ actor, input });
+}

@@ -1,0 +1,130 @@
+import { FatalError } from "workflow";
+import { db } from "../db/client.ts";
+import type { EnvironmentSpec } from "../environments/spec.ts";
+import { ServiceError } from "../errors.ts";
+import { finishOperation } from "../operations/start.ts";
+import { stepFailed, stepStarted, stepPolled, stepSucceeded, stepsSkipped } from "../operations/timeline.ts";
+import * as p from "../provisioning/index.ts";
+
+/**
+ * The bridge between workflows and the provisioning layer. Every function here is a durable
+ * step ("use step"): it runs at least once, so it only calls the provisioning layer's
+ * idempotent, read-before-write functions and timeline writes keyed by step.
+ *
+ * Errors: a ServiceError (bad role, missing account, invalid input) will not heal by retrying:
+ * it becomes a FatalError that ends the workflow; anything else is retried by the engine.
+ */
+type Action = keyof typeof actions;
+const actions = {
+  ensureNetwork: p.ensureNetwork,
+  ensureSecurityGroups: p.ensureSecurityGroups,
+  ensureDatabase: p.ensureDatabase,
+  ensureLoadBalancer: p.ensureLoadBalancer,
+  ensureLaunchTemplate: p.ensureLaunchTemplate,
+  createLaunchTemplateVersion: p.createLaunchTemplateVersion,
+  ensureFleet: p.ensureFleet,
+  ensureDistribution: p.ensureDistribution,
+  ensureAlarms: p.ensureAlarms,
+  setListenerWeights: p.setListenerWeights,
+  setFleetCapacity: p.setFleetCapacity,
+  disableDistribution: p.disableDistribution,
+  deleteDistribution: p.deleteDistribution,
+  deleteAlarms: p.deleteAlarms,
+  deleteFleets: p.deleteFleets,
+  deleteLoadBalancer: p.deleteLoadBalancer,
+  deleteLaunchTemplate: p.deleteLaunchTemplate,
+  deleteDatabase: p.deleteDatabase,
+  deleteSecurityGroups: p.deleteSecurityGroups,
+  deleteNetwork: p.deleteNetwork,
+} as const;
+
+type Polls = keyof typeof polls;
+const polls = {
+  waitDatabaseAvailable: p.waitDatabaseAvailable,
+  waitLoadBalancerActive: p.waitLoadBalancerActive,
+  waitFleetHealthy: p.waitFleetHealthy,
+  waitDistributionDeployed: p.waitDistributionDeployed,
+} as const;
+
+function fatalIfExpected(e: unknown): never {
+  if (e instanceof ServiceError) throw new FatalError(e.message);
+  throw e;
+}
+
+/** Runs one provisioning action as the timeline step `key`; `finish: false` leaves the step running (multi-action steps). */
+export async function act<A extends Action>(deploymentId: string, key: string, action: A, input: Parameters<(typeof actions)[A]>[0], opts: { finish?: boolean } = {}): Promise<Awaited<ReturnType<(typeof actions)[A]>>> {
+  "use step";
+  await stepStarted(deploymentId, key);
+  try {
+    const fn = actions[action] as (i: unknown) => Promise<Awaited<ReturnType<(typeof actions)[A]>>>;
+    const out = await fn(input);
+    if (opts.finish !== false) await stepSucceeded(deploymentId, key, { touched: (out as { touched?: unknown }).touched ?? [] });
+    return out;
+  } catch (e) {
+    await stepFailed(deploymentId, key, (e as Error).message);
+    fatalIfExpected(e);
+  }
+}
+
+/** One bounded poll; marks the step waiting (with what it saw) or succeeded. */
+export async function poll<A extends Polls>(deploymentId: string, key: string, action: A, input: Parameters<(typeof polls)[A]>[0]): Promise<Awaited<ReturnType<(typeof polls)[A]>>> {
+  "use step";
+  try {
+    const fn = polls[action] as (i: unknown) => Promise<Awaited<ReturnType<(typeof polls)[A]>>>;
+    const out = await fn(input);
+    const { done, detail } = out as { done: boolean; detail: unknown };
+    await stepPolled(deploymentId, key, done, { seen: detail });
+    return out;
+  } catch (e) {
+    await stepFailed(deploymentId, key, (e as Error).message);
+    fatalIfExpected(e);
+  }
+}
+
+export async function markStarted(deploymentId: string, key: string) {
+  "use step";
+  await stepStarted(deploymentId, key);
+}
+
+export async function markDone(deploymentId: string, key: string, detail?: unknown) {
+  "use step";
+  await stepSucceeded(deploymentId, key, detail);
+}
+
+export async function markSkipped(deploymentId: string, keys: string[]) {
+  "use step";
+  await stepsSkipped(deploymentId, keys);
+}
+
+/** What a workflow needs to know about its operation, read once at the start. */
+export async function loadOperation(deploymentId: string) {
+  "use step";
+  const d = await db.deployment.findUniqueOrThrow({ where: { id: deploymentId }, include: { environment: true } });
+  const specRow = await db.environmentSpecVersion.findUniqueOrThrow({ where: { environmentId_version: { environmentId: d.environmentId, version: d.specVersion } } });
+  return {
+    deploymentId,
+    envId: d.environmentId,
+    accountId: d.environment.accountId,
+    spec: specRow.spec as unknown as EnvironmentSpec,
+    fromVersion: d.fromVersion,
+    toVersion: d.toVersion,
+    fromSlot: d.fromSlot as p.Slot | null,
+    toSlot: d.toSlot as p.Slot | null,
+    strategy: d.strategy,
+    status: d.status,
+    stack: d.environment.stack as unknown as p.Stack | null,
+  };
+}
+
+export async function readStackStep(deploymentId: string, key: string | null, input: p.StepInput) {
+  "use step";
+  if (key) await stepStarted(deploymentId, key);
+  const stack = await p.readStack(input);
+  if (key) await stepSucceeded(deploymentId, key, { loadBalancer: stack.loadBalancer?.dnsName ?? null, distribution: stack.distribution?.domainName ?? null });
+  return stack;
+}
+
+export async function finish(deploymentId: string, outcome: Parameters<typeof finishOperation>[1]) {
+  "use step";
+  await finishOperation(deploymentId, outcome);
+}
