@@ -64,7 +64,11 @@ describe("target tracking on ASGAverageCPUUtilization", () => {
     expect(Math.max(...cpu.values)).toBeGreaterThan(30);
     expect(Math.min(...cpu.values)).toBeLessThan(5);
     // Group metrics: one datapoint per minute, and the desired capacity went up and came back.
-    const groupDesired = await series(lc, { namespace: "AWS/AutoScaling", metric: "GroupDesiredCapacity", stat: "Maximum", dims: { AutoScalingGroupName: groupName }, start: started, end });
+    // (a minute's group datapoint is taken as the minute starts: let one more minute pass after the scale-in)
+    await lc.advance(120_000);
+    const groupDesired = await series(lc, {
+      namespace: "AWS/AutoScaling", metric: "GroupDesiredCapacity", stat: "Maximum", dims: { AutoScalingGroupName: groupName }, start: started, end: await simNow(lc),
+    });
     expect(groupDesired.values.length).toBeGreaterThanOrEqual(Math.floor((end - started) / 60_000) - 2);
     expect(Math.max(...groupDesired.values)).toBeGreaterThanOrEqual(2);
     expect(groupDesired.values[groupDesired.values.length - 1]).toBe(1);

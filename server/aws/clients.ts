@@ -1,6 +1,6 @@
 import { AutoScalingClient } from "@aws-sdk/client-auto-scaling";
 import { CloudFrontClient } from "@aws-sdk/client-cloudfront";
-import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
+import { CloudWatchClient, DescribeAlarmsCommand } from "@aws-sdk/client-cloudwatch";
 import { EC2Client } from "@aws-sdk/client-ec2";
 import { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { RDSClient } from "@aws-sdk/client-rds";
@@ -76,20 +76,36 @@ interface ClockedClient {
   middlewareStack: { add: EC2Client["middlewareStack"]["add"] };
 }
 
+/** The service's clock as seen through one account's clients: every response's Date header. */
+interface ServerClock {
+  offset: number;
+  sampledAt: number;
+  /** Known to tick at wall speed (real AWS, or a local cloud at speed 1): a stale sample is fine. */
+  realTime: boolean;
+  clients: ClockedClient[];
+}
+const clocks = new WeakMap<AwsClients, ServerClock>();
+
 /**
- * The SDK only corrects its clock offset when it is off by 5 minutes or more; the local
- * cloud's clock runs fast, so keep the offset to the second from every response's Date.
+ * The SDK corrects its clock offset only when it is 5 minutes off or more, per client; the
+ * local cloud's clock runs fast. So every response of any of the account's clients updates
+ * one shared offset (to the second), set on all of them.
  */
-function trackServerClock(client: ClockedClient): void {
+function trackServerClock(client: ClockedClient, clock: ServerClock): void {
   client.middlewareStack.add(
     (next) => async (args) => {
       const out = await next(args);
       const response = out.response as { headers?: Record<string, string | undefined> } | undefined;
-      const date = response?.headers?.date ?? response?.headers?.Date;
-      const serverMs = date ? Date.parse(date) : NaN;
+      const serverMs = Date.parse(response?.headers?.date ?? response?.headers?.Date ?? "");
       if (Number.isFinite(serverMs)) {
-        const offset = serverMs - Date.now();
-        if (Math.abs(offset - (client.config.systemClockOffset ?? 0)) > 1_500) client.config.systemClockOffset = offset;
+        const now = Date.now();
+        const offset = serverMs - now;
+        if (clock.sampledAt && now - clock.sampledAt >= 5_000) clock.realTime = Math.abs(offset - clock.offset) < 2_000;
+        if (!clock.sampledAt || now - clock.sampledAt >= 5_000 || Math.abs(offset - clock.offset) > 1_500) {
+          clock.offset = offset;
+          clock.sampledAt = now;
+          for (const c of clock.clients) c.config.systemClockOffset = offset;
+        }
       }
       return out;
     },
@@ -117,7 +133,9 @@ function build(account: AwsAccountRef, region: string): AwsClients {
     cloudwatchGlobal: new CloudWatchClient(config(GLOBAL_REGION, global)),
     cloudfront: new CloudFrontClient(config(GLOBAL_REGION, global)),
   };
-  for (const c of Object.values(clients)) trackServerClock(c as unknown as ClockedClient);
+  const clock: ServerClock = { offset: 0, sampledAt: 0, realTime: false, clients: Object.values(clients) as unknown as ClockedClient[] };
+  for (const c of clock.clients) trackServerClock(c, clock);
+  clocks.set(clients, clock);
   return clients;
 }
 
@@ -151,4 +169,17 @@ export function destroyAwsClients(): void {
  */
 export function serverNow(client: { config: { systemClockOffset?: number } }): number {
   return Date.now() + (client.config.systemClockOffset ?? 0);
+}
+
+/**
+ * serverNow, first refreshing the offset with one cheap call when the service's clock is not
+ * known to tick at wall speed and the last sample is over a second old (a local cloud at
+ * speed 200 moves 200 s per wall second). Against AWS this costs nothing after the first calls.
+ */
+export async function freshServerNow(clients: AwsClients): Promise<number> {
+  const clock = clocks.get(clients);
+  if (clock && !clock.realTime && Date.now() - clock.sampledAt > 1_000) {
+    await clients.cloudwatch.send(new DescribeAlarmsCommand({ MaxRecords: 1 }));
+  }
+  return serverNow(clients.cloudwatch);
 }

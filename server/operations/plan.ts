@@ -40,7 +40,10 @@ export function planSteps(kind: OperationKind, opts: { database: boolean; cloudf
       ];
     case "rollback":
       return opts.warmRollback
-        ? [{ key: "shift-back", label: "Shift all traffic back to the previous fleet" }]
+        ? [
+            { key: "shift-back", label: "Shift all traffic back to the warm previous fleet" },
+            { key: "scale-down-old", label: "Scale the rolled-back fleet to zero" },
+          ]
         : [
             { key: "refill-old", label: "Refill the previous fleet" },
             { key: "wait-healthy", label: "Wait until its targets are healthy" },

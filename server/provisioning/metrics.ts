@@ -4,7 +4,7 @@
  * 0 by CloudWatch (ALB publishes them only when non-zero); p95 is null in minutes without
  * requests. The window is taken on the service's clock (`serverNow`), not the local one.
  */
-import { serverNow } from "../aws/clients.ts";
+import { freshServerNow } from "../aws/clients.ts";
 import { GetMetricDataCommand, type MetricDataQuery } from "../aws/sdk.ts";
 import { lbDimension, tgDimension } from "./alarms.ts";
 import { defineRead, type Slot, type StepInput } from "./context.ts";
@@ -37,7 +37,7 @@ const MINUTE = 60_000;
 const toMs = (t: string | number) => (typeof t === "number" ? t : Date.parse(t));
 
 export const fleetMetrics = defineRead("read the fleets' metrics", async (input: FleetMetricsInput, { aws }): Promise<FleetMetrics> => {
-  const end = Math.floor((input.endTime !== undefined ? toMs(input.endTime) : serverNow(aws.cloudwatch)) / MINUTE) * MINUTE;
+  const end = Math.floor((input.endTime !== undefined ? toMs(input.endTime) : await freshServerNow(aws)) / MINUTE) * MINUTE;
   const start = Math.floor((input.startTime !== undefined ? toMs(input.startTime) : end - 15 * MINUTE) / MINUTE) * MINUTE;
   if (!Number.isFinite(start) || !Number.isFinite(end) || start >= end) throw new Error(`Invalid metrics window ${String(input.startTime)} .. ${String(input.endTime)}`);
   const minutes: number[] = [];

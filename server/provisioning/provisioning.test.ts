@@ -130,7 +130,12 @@ describe("provisioning the reference stack against the local cloud", () => {
     expect(stack.loadBalancer?.weights).toEqual({ blue: 0, green: 100 });
     expect(p.liveSlotOf(stack)).toBe("green");
 
+    const load = await fetch(`${lc.url}/_localcloud/load`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ target: "shop-alb", rps: 20 }) });
+    console.log("LOAD", load.status, await load.text());
+    await new Promise((r) => setTimeout(r, 3000));
+    console.log("LOADS", await (await fetch(`${lc.url}/_localcloud/load`)).text());
     const metrics = await p.fleetMetrics({ ...base(), stack, slots: ["blue", "green"] });
+    console.log("METRICS", JSON.stringify(metrics));
     expect(metrics.slots.blue).toHaveLength(15);
     expect(metrics.slots.green?.every((m) => m.requests >= 0 && m.errors5xx >= 0)).toBe(true);
 

@@ -1,6 +1,52 @@
-import { finish } from "./steps.ts";
+import { sleep } from "workflow";
+import type { Slot } from "../provisioning/index.ts";
+import { act, finish, loadOperation, markSkipped, poll, readStackStep } from "./steps.ts";
+
+/**
+ * rollbackWorkflow(deploymentId): traffic back to the previous version.
+ * While the previous fleet is warm (within the rollback window):
+ *   shift-back       one listener change: all traffic to the previous fleet (about a second)
+ *   scale-down-old   the rolled-back fleet to zero
+ * After the window (the previous fleet was scaled to zero):
+ *   refill-old       a launch template version for the previous version, the fleet refilled
+ *   wait-healthy     every target healthy (never shift before)
+ *   shift-back, scale-down-old
+ */
+const POLL = 4_000;
 
 export async function rollbackWorkflow(deploymentId: string) {
   "use workflow";
-  await finish(deploymentId, { status: "failed", reason: "not implemented yet" });
+  const op = await loadOperation(deploymentId);
+  const base = { accountId: op.accountId, envId: op.envId, spec: op.spec };
+  const bad = op.fromSlot as Slot;
+  const good = op.toSlot as Slot;
+  const steps = ["refill-old", "wait-healthy", "shift-back", "scale-down-old"];
+  try {
+    const stack = op.stack ?? (await readStackStep(deploymentId, null, base));
+    const weights = { ...base, listenerArn: stack.loadBalancer!.listenerArn!, blueTg: stack.targetGroups.blue!.arn, greenTg: stack.targetGroups.green!.arn };
+    const badFleet = stack.fleets[bad];
+    const warm = !op.stepKeys.includes("refill-old");
+    if (!warm) {
+      const lt = await act(deploymentId, "refill-old", "createLaunchTemplateVersion", { ...base, version: op.toVersion!, slot: good }, { finish: false });
+      await act(deploymentId, "refill-old", "setFleetCapacity", {
+        ...base,
+        slot: good,
+        capacity: { min: badFleet?.min ?? op.spec.capacity.min, desired: Math.max(badFleet?.desired ?? op.spec.capacity.desired, 1), max: badFleet?.max ?? op.spec.capacity.max },
+        launchTemplateVersion: lt.launchTemplateVersion,
+      });
+      while (!(await poll(deploymentId, "wait-healthy", "waitFleetHealthy", { ...base, slot: good })).done) await sleep(POLL);
+    }
+    await act(deploymentId, "shift-back", "setListenerWeights", { ...weights, weights: { [good]: 100, [bad]: 0 } as Record<Slot, number> });
+    await finish(deploymentId, {
+      status: "succeeded",
+      reason: `Traffic back on ${op.toVersion}`,
+      environment: { liveSlot: good, liveVersion: op.toVersion, previousVersion: null, warmUntil: null, status: "ready" },
+    });
+    await act(deploymentId, "scale-down-old", "setFleetCapacity", { ...base, slot: bad, capacity: { min: 0, desired: 0, max: 0 } });
+    return { ok: true };
+  } catch (e) {
+    await markSkipped(deploymentId, steps);
+    await finish(deploymentId, { status: "failed", reason: (e as Error).message, environment: { status: "ready" } });
+    return { ok: false, reason: (e as Error).message };
+  }
 }

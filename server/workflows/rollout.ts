@@ -1,6 +1,110 @@
-import { finish } from "./steps.ts";
+import { createHook, sleep } from "workflow";
+import type { Slot } from "../provisioning/index.ts";
+import { abortToken, approvalToken } from "./tokens.ts";
+import { act, finish, judgeStep, loadOperation, markDone, markSkipped, markStarted, poll, promote, readStackStep, serverTime, stillLatest } from "./steps.ts";
+
+/**
+ * rolloutWorkflow(deploymentId): blue-green rollout of version V into the idle slot.
+ *   [approval] (protected environments: a deployer other than the starter)
+ *   launch-template   new launch template version for V in the idle slot
+ *   fill-idle         the idle fleet gets the live fleet's capacity
+ *   wait-healthy      every new target healthy in its target group (never shift before)
+ *   shift-N ...       listener weights N% new (all at once: 100), bake, judge (see judge.ts)
+ *   promote           the new slot is live; the old fleet stays warm
+ *   keep-warm         the rollback window (one-click rollback = one listener change)
+ *   scale-down-old    the old fleet to zero, unless something newer happened
+ * A failed judgement, an alarm, or a cancel rolls back: weights 100% to the old fleet, the
+ * new fleet to zero, status rolled_back with the reason.
+ */
+const POLL = 4_000;
+const HEALTH_TIMEOUT_POLLS = 150; // ~10 minutes of 4 s polls
 
 export async function rolloutWorkflow(deploymentId: string) {
   "use workflow";
-  await finish(deploymentId, { status: "failed", reason: "not implemented yet" });
+  const op = await loadOperation(deploymentId);
+  const base = { accountId: op.accountId, envId: op.envId, spec: op.spec };
+  const live = op.fromSlot as Slot;
+  const idle = op.toSlot as Slot;
+  const version = op.toVersion!;
+  using abort = createHook<{ by: string }>({ token: abortToken(deploymentId) });
+  let aborted: string | null = null;
+  const abortSignal = abort.then((p) => (aborted = `Cancelled by ${p.by}`));
+  /** Sleeps, but wakes early on cancel. */
+  const wait = (ms: number) => Promise.race([sleep(ms), abortSignal]);
+
+  let stack = await readStackStep(deploymentId, null, base);
+  const lb = stack.loadBalancer!;
+  const weightsInput = { ...base, listenerArn: lb.listenerArn!, blueTg: stack.targetGroups.blue!.arn, greenTg: stack.targetGroups.green!.arn };
+  const rollBack = async (reason: string, shiftedKey: string | null) => {
+    if (shiftedKey) await act(deploymentId, shiftedKey, "setListenerWeights", { ...weightsInput, weights: { [live]: 100, [idle]: 0 } as Record<Slot, number> }, { finish: false });
+    await act(deploymentId, "fill-idle", "setFleetCapacity", { ...base, slot: idle, capacity: { min: 0, desired: 0, max: 0 } }, { finish: false });
+    await markSkipped(deploymentId, allKeys());
+    await finish(deploymentId, { status: aborted ? "cancelled" : "rolled_back", reason, environment: { status: "ready" } });
+    return { ok: false, reason };
+  };
+  const allKeys = () => ["approval", "launch-template", "fill-idle", "wait-healthy", ...canarySteps.map((s) => `shift-${s}`), "promote", "keep-warm", "scale-down-old"];
+  const canarySteps = op.strategy === "canary" ? op.spec.rollout.canarySteps : [100];
+
+  try {
+    if (op.spec.protected) {
+      using approval = createHook<{ approvedBy: string }>({ token: approvalToken(deploymentId) });
+      await markStarted(deploymentId, "approval");
+      const who = await Promise.race([approval.then((a) => a.approvedBy), abortSignal.then(() => null)]);
+      if (!who) return await rollBack(aborted ?? "Cancelled before approval", null);
+      await markDone(deploymentId, "approval", { approvedBy: who });
+    }
+    const lt = await act(deploymentId, "launch-template", "createLaunchTemplateVersion", { ...base, version, slot: idle });
+    const liveFleet = stack.fleets[live]!;
+    await act(deploymentId, "fill-idle", "setFleetCapacity", {
+      ...base,
+      slot: idle,
+      capacity: { min: liveFleet.min, desired: Math.max(liveFleet.desired, 1), max: liveFleet.max },
+      launchTemplateVersion: lt.launchTemplateVersion,
+    });
+    for (let i = 0; ; i++) {
+      const h = await poll(deploymentId, "wait-healthy", "waitFleetHealthy", { ...base, slot: idle });
+      if (h.done) break;
+      if (aborted) return await rollBack(aborted, null);
+      if (i >= HEALTH_TIMEOUT_POLLS) return await rollBack(`The new fleet did not become healthy: ${h.detail.healthyTargets} of ${h.detail.desired} targets healthy`, null);
+      await wait(POLL);
+    }
+
+    for (const pct of canarySteps) {
+      const key = `shift-${pct}`;
+      if (aborted) return await rollBack(aborted, key);
+      const since = await serverTime({ ...base, stack });
+      await act(deploymentId, key, "setListenerWeights", { ...weightsInput, weights: { [live]: 100 - pct, [idle]: pct } as Record<Slot, number> }, { finish: false });
+      const bakeMs = Math.round(op.spec.rollout.bakeMinutes * 60_000);
+      // Too little traffic to judge: bake longer, at most twice more, and say so.
+      let verdict = null;
+      for (let round = 0; round < 3; round++) {
+        if (bakeMs > 0) await wait(bakeMs);
+        if (aborted) return await rollBack(aborted, key);
+        verdict = await judgeStep(deploymentId, key, { ...base, stack, live, canary: idle, since, canaryOnly: pct === 100 });
+        if (verdict.outcome !== "inconclusive" || bakeMs === 0) break;
+      }
+      if (verdict!.outcome === "fail") return await rollBack(`Rolled back at ${pct}%: ${verdict!.rule}`, key);
+      await markDone(deploymentId, key, { verdict });
+    }
+
+    await markStarted(deploymentId, "promote");
+    stack = await readStackStep(deploymentId, null, base);
+    await promote(deploymentId, { live: idle, version, previousVersion: op.fromVersion, rollbackWindowMinutes: op.spec.rollbackWindowMinutes, stack });
+    await markDone(deploymentId, "promote");
+  } catch (e) {
+    return await rollBack(`Failed: ${(e as Error).message}`, null).catch(async () => {
+      await finish(deploymentId, { status: "failed", reason: (e as Error).message, environment: { status: "ready" } });
+      return { ok: false, reason: (e as Error).message };
+    });
+  }
+
+  await markStarted(deploymentId, "keep-warm");
+  await sleep(op.spec.rollbackWindowMinutes * 60_000);
+  await markDone(deploymentId, "keep-warm");
+  if (await stillLatest(deploymentId)) {
+    await act(deploymentId, "scale-down-old", "setFleetCapacity", { ...base, slot: live, capacity: { min: 0, desired: 0, max: 0 } });
+  } else {
+    await markSkipped(deploymentId, ["scale-down-old"]);
+  }
+  return { ok: true };
 }

@@ -99,7 +99,7 @@ export async function markSkipped(deploymentId: string, keys: string[]) {
 /** What a workflow needs to know about its operation, read once at the start. */
 export async function loadOperation(deploymentId: string) {
   "use step";
-  const d = await db.deployment.findUniqueOrThrow({ where: { id: deploymentId }, include: { environment: true } });
+  const d = await db.deployment.findUniqueOrThrow({ where: { id: deploymentId }, include: { environment: true, steps: { select: { key: true } } } });
   const specRow = await db.environmentSpecVersion.findUniqueOrThrow({ where: { environmentId_version: { environmentId: d.environmentId, version: d.specVersion } } });
   return {
     deploymentId,
@@ -113,6 +113,7 @@ export async function loadOperation(deploymentId: string) {
     strategy: d.strategy,
     status: d.status,
     stack: d.environment.stack as unknown as p.Stack | null,
+    stepKeys: d.steps.map((s) => s.key),
   };
 }
 
@@ -127,4 +128,60 @@ export async function readStackStep(deploymentId: string, key: string | null, in
 export async function finish(deploymentId: string, outcome: Parameters<typeof finishOperation>[1]) {
   "use step";
   await finishOperation(deploymentId, outcome);
+}
+
+/** The server's "now" (the clock CloudWatch uses), to bound a bake window. */
+export async function serverTime(input: p.StepInput & { stack: p.Stack }) {
+  "use step";
+  const m = await p.fleetMetrics({ ...input, stack: input.stack, slots: [], startTime: undefined, endTime: undefined });
+  return m.endTime;
+}
+
+/** Judges the new fleet over the bake window and records the verdict on the step. */
+export async function judgeStep(deploymentId: string, key: string, input: p.StepInput & { stack: p.Stack; live: p.Slot; canary: p.Slot; since: string; canaryOnly: boolean }) {
+  "use step";
+  const { judge } = await import("../operations/judge.ts");
+  const metrics = await p.fleetMetrics({ ...input, slots: [input.live, input.canary], startTime: input.since });
+  const stack = await p.readStack(input);
+  const firing = stack.alarms.filter((a) => a.state === "ALARM" && a.name.startsWith(`${input.spec.name}-${input.canary}-`)).map((a) => a.name);
+  const verdict = judge({
+    baseline: input.canaryOnly ? [] : (metrics.slots[input.live] ?? []),
+    canary: metrics.slots[input.canary] ?? [],
+    max5xxRatePercent: input.spec.autoRollback.max5xxRatePercent,
+    maxP95LatencyMs: input.spec.autoRollback.maxP95LatencyMs,
+    minRequests: MIN_JUDGED_REQUESTS,
+    alarmsFiring: firing,
+  });
+  const d = await db.deployment.findUniqueOrThrow({ where: { id: deploymentId }, select: { verdict: true } });
+  const all = Array.isArray(d.verdict) ? (d.verdict as unknown[]) : [];
+  await db.deployment.update({ where: { id: deploymentId }, data: { verdict: [...all.filter((v) => (v as { step?: string }).step !== key), { step: key, window: { from: metrics.startTime, to: metrics.endTime }, ...verdict }] as object } });
+  await db.deploymentStep.updateMany({ where: { deploymentId, key }, data: { detail: { verdict } as object } });
+  return verdict;
+}
+
+/** Requests the new fleet must have served before the judge decides. */
+export const MIN_JUDGED_REQUESTS = 30;
+
+/** Promotes a rollout: the environment now runs the new version on the new slot; the old fleet stays warm. */
+export async function promote(deploymentId: string, input: { live: p.Slot; version: string; previousVersion: string | null; rollbackWindowMinutes: number; stack: p.Stack }) {
+  "use step";
+  await finishOperation(deploymentId, {
+    status: "succeeded",
+    environment: {
+      liveSlot: input.live,
+      liveVersion: input.version,
+      previousVersion: input.previousVersion,
+      warmUntil: new Date(Date.now() + input.rollbackWindowMinutes * 60_000),
+      status: "ready",
+      stack: JSON.parse(JSON.stringify(input.stack)),
+    },
+  });
+}
+
+/** True when nothing happened on the environment since this deployment (no newer operation), so its old fleet may be scaled down. */
+export async function stillLatest(deploymentId: string) {
+  "use step";
+  const d = await db.deployment.findUniqueOrThrow({ where: { id: deploymentId } });
+  const newer = await db.deployment.count({ where: { environmentId: d.environmentId, createdAt: { gt: d.createdAt } } });
+  return newer === 0;
 }
