@@ -28,6 +28,8 @@ const schema = z.object({
   SWITCHYARD_LOCALCLOUD: z.enum(["on", "off"]).default("on"),
   LOCALCLOUD_PORT: z.coerce.number().int().min(1).max(65535).default(4566),
   LOCALCLOUD_SPEED: z.coerce.number().positive().default(10),
+  /** Requests per second the local cloud sends to every active load balancer, so a new user sees live charts (0 = none). */
+  LOCALCLOUD_DEFAULT_LOAD: z.coerce.number().min(0).max(500).default(2),
   /** Turns off rate limits on sign-in (tests only). */
   SWITCHYARD_TEST_MODE: z.enum(["0", "1"]).default("0"),
   SWITCHYARD_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),

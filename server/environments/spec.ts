@@ -96,7 +96,7 @@ export const specSchema = z
         (v) => (typeof v === "string" ? v.split(",").map((x) => x.trim()).filter(Boolean) : v),
         z.array(int("Step", 1, 100)).min(1, "At least one step").max(10, "At most 10 steps"),
       ),
-      bakeMinutes: int("Bake time", 0, 1440),
+      bakeMinutes: num("Bake time", 0, 1440),
     }),
     autoRollback: z.object({
       max5xxRatePercent: num("5xx rate", 0, 100),

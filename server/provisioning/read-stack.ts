@@ -37,6 +37,7 @@ export interface FleetView {
   max: number;
   inService: number;
   instanceIds: string[];
+  instances: Array<{ id: string; lifecycleState: string; health: string | null; launchTemplateVersion: number | null }>;
   launchTemplateVersion: number | null;
   /** From the launch template version the group uses. */
   instanceType: string | null;
@@ -144,6 +145,12 @@ async function readFleet(ctx: StepContext, slot: Slot): Promise<FleetView | null
     max: group.MaxSize ?? 0,
     inService: (group.Instances ?? []).filter((i) => i.LifecycleState === "InService").length,
     instanceIds: (group.Instances ?? []).map((i) => i.InstanceId!).filter(Boolean),
+    instances: (group.Instances ?? []).map((i) => ({
+      id: i.InstanceId ?? "",
+      lifecycleState: i.LifecycleState ?? "unknown",
+      health: i.HealthStatus ?? null,
+      launchTemplateVersion: i.LaunchTemplate?.Version && Number.isFinite(Number(i.LaunchTemplate.Version)) ? Number(i.LaunchTemplate.Version) : null,
+    })),
     launchTemplateVersion: Number.isFinite(version) ? version : null,
     instanceType: versions?.LaunchTemplateVersions?.[0]?.LaunchTemplateData?.InstanceType ?? null,
     healthCheckGracePeriod: group.HealthCheckGracePeriod ?? null,

@@ -1,6 +1,7 @@
 import { FatalError } from "workflow";
 import { db } from "../db/client.ts";
 import type { EnvironmentSpec } from "../environments/spec.ts";
+import { AwsServiceError } from "../aws/errors.ts";
 import { ServiceError } from "../errors.ts";
 import { finishOperation } from "../operations/start.ts";
 import { stepFailed, stepStarted, stepPolled, stepSucceeded, stepsSkipped } from "../operations/timeline.ts";
@@ -47,7 +48,8 @@ const polls = {
 } as const;
 
 function fatalIfExpected(e: unknown): never {
-  if (e instanceof ServiceError) throw new FatalError(e.message);
+  // Throttling past the SDK's retries or a resource still busy heals with time: let the engine retry.
+  if (e instanceof ServiceError && !(e instanceof AwsServiceError && e.retryable)) throw new FatalError(e.message);
   throw e;
 }
 

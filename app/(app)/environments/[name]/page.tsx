@@ -2,6 +2,9 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { Pencil } from "lucide-react";
 import { DeleteEnvironmentButton, RestoreVersionButton } from "@/components/environments/environment-actions";
+import { LivePanel } from "@/components/operations/live-panel";
+import { livePanel } from "@/server/operations/live.ts";
+import { approveAction, cancelAction, deployAction, provisionAction, rollbackAction, teardownAction } from "./operations";
 import { SpecSummary } from "@/components/environments/spec-summary";
 import { JsonDiff } from "@/components/json-diff";
 import { PageHeader } from "@/components/page-header";
@@ -21,7 +24,7 @@ export const dynamic = "force-dynamic";
 export default async function EnvironmentPage({ params }: { params: Promise<{ name: string }> }) {
   const { name } = await params;
   const actor = await requireSignedIn();
-  const [found, versions] = await Promise.all([getEnvironment({ actor, input: { name } }), listSpecVersions({ actor, input: { name } })]).catch((e) => {
+  const [found, versions, live] = await Promise.all([getEnvironment({ actor, input: { name } }), listSpecVersions({ actor, input: { name } }), livePanel({ actor, input: { name } })]).catch((e) => {
     if (e instanceof ServiceError && e.code === "NOT_FOUND") notFound();
     throw e;
   });
@@ -54,6 +57,14 @@ export default async function EnvironmentPage({ params }: { params: Promise<{ na
           ) : null
         }
       />
+      <LivePanel
+        name={environment.name}
+        initial={live}
+        role={actor.role}
+        me={actor.label}
+        actions={{ provision: provisionAction, deploy: deployAction, rollback: rollbackAction, teardown: teardownAction, approve: approveAction, cancel: cancelAction }}
+      />
+      <h2 className="mt-8 mb-3 text-base font-semibold">Spec</h2>
       <SpecSummary spec={spec} />
       <Card className="mt-6">
         <CardHeader>
