@@ -1,5 +1,5 @@
 import { expect, test, type APIRequestContext } from "@playwright/test";
-import { ADMIN, signIn } from "./helpers";
+import { ADMIN, createToken, signIn } from "./helpers";
 
 /**
  * REST API v1 over real HTTP with tokens created in the UI: CRUD, JSON errors with codes and
@@ -9,17 +9,6 @@ test.describe.configure({ mode: "serial" });
 
 let adminToken = "";
 let viewerToken = "";
-
-async function createToken(page: import("@playwright/test").Page, name: string, role: string) {
-  await page.goto("/admin/tokens");
-  const form = page.getByRole("form", { name: "Create token" });
-  await form.getByLabel("Token name").fill(name);
-  await form.getByLabel("Role", { exact: true }).selectOption(role);
-  await form.getByRole("button", { name: /create/i }).click();
-  const token = await page.getByTestId("new-token").inputValue();
-  expect(token).toMatch(/^swy_/);
-  return token;
-}
 
 const bearer = (t: string) => ({ authorization: `Bearer ${t}` });
 

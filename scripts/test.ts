@@ -9,6 +9,7 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { buildIsStale } from "./lib/process.ts";
 
 const root = path.resolve(import.meta.dirname, "..");
 const only = process.argv.includes("--unit") ? "unit" : process.argv.includes("--e2e") ? "e2e" : null;
@@ -36,7 +37,20 @@ let ok = true;
 const bin = (n: string) => path.join(root, "node_modules/.bin", n);
 
 if (only !== "e2e") {
-  const r = await run(bin("vitest"), ["run", "--reporter=default"]);
+  // Some app tests start `next start` (server/testing/servers.ts): a production build of the
+  // current sources must exist before vitest runs. A failed build counts as a failure; the
+  // other tests still run, and those servers refuse to start with a clear message.
+  let buildEnv: Record<string, string> = {};
+  if (buildIsStale(root)) {
+    console.log("[test] building the app (sources changed since the last build)...");
+    const b = await run(bin("next"), ["build"]);
+    if (b.code !== 0) {
+      ok = false;
+      failed += 1;
+      buildEnv = { SWITCHYARD_TEST_NO_BUILD: "1" };
+    }
+  }
+  const r = await run(bin("vitest"), ["run", "--reporter=default"], buildEnv);
   const tests = /Tests\s+(?:(\d+) failed\s*\|\s*)?(\d+) passed/.exec(plain(r.out));
   if (tests) {
     failed += Number(tests[1] ?? 0);

@@ -41,6 +41,8 @@ export async function approveRollout({ actor, input }: { actor: Actor; input: { 
   const op = await getOperation({ actor, input });
   if (op.status !== "awaiting_approval") throw new ServiceError("PRECONDITION_FAILED", `This deployment is ${op.status.replace(/_/g, " ")}, not awaiting approval.`);
   if (op.startedBy === actor.label) throw new ServiceError("FORBIDDEN", "Another deployer must approve: you started this rollout.");
+  // The workflow marks the approval step running once its hook is registered; before that there is nothing to resume.
+  if (op.steps.find((s) => s.key === "approval")?.status !== "running") throw new ServiceError("CONFLICT", "The rollout is still starting; approve again in a moment.");
   await db.$transaction(async (tx) => {
     const updated = await tx.deployment.updateMany({ where: { id: op.id, status: "awaiting_approval" }, data: { approvedBy: actor.label, status: "running" } });
     if (updated.count === 0) throw new ServiceError("CONFLICT", "Someone else approved or cancelled it first.");

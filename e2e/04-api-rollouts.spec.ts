@@ -1,0 +1,114 @@
+import { expect, test, type APIRequestContext } from "@playwright/test";
+import { ADMIN, LOCALCLOUD, createToken, signIn, versionsServed } from "./helpers";
+
+/**
+ * Rollouts through the REST API with real traffic on the local cloud: a bad version rolls
+ * back by itself with the judge's reason; one operation at a time (409); a protected
+ * environment waits for a second deployer's approval.
+ */
+test.describe.configure({ mode: "serial" });
+
+let admin = "";
+let alice = "";
+let bob = "";
+const auth = (t: string) => ({ authorization: `Bearer ${t}` });
+
+async function waitFor(request: APIRequestContext, name: string, id: string, statuses: string[], timeoutMs = 120_000) {
+  const deadline = Date.now() + timeoutMs;
+  let last: { status: string; reason: string | null; steps: Array<{ key: string; status: string; attempts: number }> } | null = null;
+  while (Date.now() < deadline) {
+    last = await (await request.get(`/api/v1/environments/${name}/deployments/${id}`, { headers: auth(admin) })).json();
+    if (last && statuses.includes(last.status)) return last;
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  throw new Error(`deployment ${id} still ${last?.status}: ${JSON.stringify(last?.steps)}`);
+}
+
+async function provisioned(request: APIRequestContext, spec: Record<string, unknown>) {
+  const created = await request.post("/api/v1/environments", { headers: auth(admin), data: spec });
+  expect(created.status(), await created.text()).toBe(201);
+  const op = await request.post(`/api/v1/environments/${spec.name}/provision`, { headers: auth(admin) });
+  expect(op.status()).toBe(202);
+  const done = await waitFor(request, spec.name as string, (await op.json()).id, ["succeeded", "failed"]);
+  expect(done.status, done.reason ?? "").toBe("succeeded");
+}
+
+const userData = (extra: string) => `#!/bin/bash\n# localcloud: boot_seconds=5 latency_ms=5 ${extra}\nAPP_VERSION={{version}} /opt/app/start\n`;
+
+function spec(name: string, over: Record<string, unknown> = {}) {
+  return {
+    name,
+    account: "local",
+    region: "us-east-1",
+    availabilityZones: ["us-east-1a", "us-east-1b"],
+    app: { version: "v1", source: { kind: "al2023", userData: userData("error_rate=0") } },
+    instanceType: "t3.small",
+    capacity: { min: 2, desired: 2, max: 4 },
+    scaling: { metric: "cpu", target: 60 },
+    healthCheck: { path: "/health", intervalSeconds: 10, timeoutSeconds: 5, healthyThreshold: 2, unhealthyThreshold: 2, gracePeriodSeconds: 30 },
+    database: null,
+    cloudfront: false,
+    rollout: { strategy: "canary", canarySteps: [50, 100], bakeMinutes: 0.1 },
+    autoRollback: { max5xxRatePercent: 2, maxP95LatencyMs: 800 },
+    rollbackWindowMinutes: 30,
+    protected: false,
+    ...over,
+  };
+}
+
+test("tokens for an admin and two deployers", async ({ page }) => {
+  await signIn(page, ADMIN);
+  admin = await createToken(page, "ops-admin", "admin");
+  alice = await createToken(page, "alice-ci", "deployer");
+  bob = await createToken(page, "bob-ci", "deployer");
+});
+
+test("a bad version rolls back by itself, with the judge's reason, and traffic stays on the good version", async ({ request }) => {
+  await provisioned(request, spec("api-canary"));
+  // v2's user data makes half of its requests fail: a bad build.
+  const patch = await request.patch("/api/v1/environments/api-canary", { headers: auth(admin), data: { app: { source: { kind: "al2023", userData: userData("error_rate=0.5") } } } });
+  expect(patch.status()).toBe(200);
+  const started = await request.post("/api/v1/environments/api-canary/deployments", { headers: auth(alice), data: { version: "v2-bad" } });
+  expect(started.status()).toBe(202);
+  const id = (await started.json()).id;
+
+  // One operation at a time.
+  const second = await request.post("/api/v1/environments/api-canary/deployments", { headers: auth(alice), data: { version: "v3" } });
+  expect(second.status()).toBe(409);
+  expect((await second.json()).error.code).toBe("CONFLICT");
+
+  const done = await waitFor(request, "api-canary", id, ["rolled_back", "succeeded", "failed"]);
+  expect(done.status).toBe("rolled_back");
+  expect(done.reason).toMatch(/Rolled back at 50%: .*5xx/);
+  const live = await (await request.get("/api/v1/environments/api-canary/live", { headers: auth(admin) })).json();
+  expect(live.environment.liveVersion).toBe("v1");
+  expect(live.split).toMatchObject({ blue: 100, green: 0 });
+  expect(new Set(await versionsServed("api-canary-alb"))).toEqual(new Set(["v1"]));
+});
+
+test("a protected environment waits for a different deployer's approval", async ({ request }) => {
+  await provisioned(request, spec("api-protected", { protected: true, rollout: { strategy: "all-at-once", canarySteps: [100], bakeMinutes: 0.05 } }));
+  const started = await request.post("/api/v1/environments/api-protected/deployments", { headers: auth(alice), data: { version: "v2" } });
+  expect(started.status()).toBe(202);
+  const id = (await started.json()).id;
+  const waiting = await waitFor(request, "api-protected", id, ["awaiting_approval"], 30_000);
+  expect(waiting.steps.find((s) => s.key === "launch-template")?.status).toBe("pending"); // nothing happens before approval
+  // The approval step runs once the workflow waits on its hook.
+  await expect.poll(async () => (await waitFor(request, "api-protected", id, ["awaiting_approval"])).steps.find((s) => s.key === "approval")?.status, { timeout: 30_000 }).toBe("running");
+
+  const self = await request.post(`/api/v1/environments/api-protected/deployments/${id}/approve`, { headers: auth(alice) });
+  expect(self.status()).toBe(403);
+  const viewerLike = await request.post(`/api/v1/environments/api-protected/deployments/${id}/approve`, { headers: {} });
+  expect(viewerLike.status()).toBe(401);
+
+  const ok = await request.post(`/api/v1/environments/api-protected/deployments/${id}/approve`, { headers: auth(bob) });
+  expect(ok.status(), await ok.text()).toBe(200);
+  const done = await waitFor(request, "api-protected", id, ["succeeded", "rolled_back", "failed"]);
+  expect(done.status, done.reason ?? "").toBe("succeeded");
+  const final = await (await request.get(`/api/v1/environments/api-protected/deployments/${id}`, { headers: auth(admin) })).json();
+  expect(final.approvedBy).toBe("token:bob-ci");
+  expect(new Set(await versionsServed("api-protected-alb"))).toEqual(new Set(["v2"]));
+  // The load generator's traffic through the rollout: nothing failed.
+  const loads = await (await fetch(`${LOCALCLOUD}/_localcloud/load`)).json();
+  for (const l of loads.loads) expect(l.failed, JSON.stringify(l)).toBe(0);
+});
