@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { ADMIN, shot, signIn, versionsServed } from "./helpers";
+import { ADMIN, loadCounters, shot, signIn, versionsServed } from "./helpers";
 
 /**
  * The heart of the product in a real browser, against the local cloud with real traffic:
@@ -30,11 +30,17 @@ test("create and provision an environment, watching the step timeline", async ({
   await expect(page.getByTestId("traffic-split")).toHaveAttribute("data-blue", "100");
   await expect(page.getByText(/Live: v1 on the blue fleet/)).toBeVisible();
   expect(new Set(await versionsServed(`${ENV}-alb`))).toEqual(new Set(["v1"]));
+
+  await page.getByRole("button", { name: "Check for drift" }).click();
+  await expect(page.getByTestId("drift")).toContainText("No drift");
 });
 
 test("roll out v2 (canary 50 -> 100, judged), then roll back with one click", async ({ page }) => {
   await signIn(page, ADMIN);
   await page.goto(`/environments/${ENV}`);
+  // Real traffic runs through the listener the whole time (the local cloud's default load).
+  await expect.poll(async () => (await loadCounters(`${ENV}-alb`)).sent, { timeout: 20_000 }).toBeGreaterThan(0);
+  const before = await loadCounters(`${ENV}-alb`);
   await page.getByLabel("Version to deploy").fill("v2");
   await page.getByRole("button", { name: "Deploy" }).click();
   const op = page.getByTestId("operation");
@@ -46,6 +52,9 @@ test("roll out v2 (canary 50 -> 100, judged), then roll back with one click", as
   await expect(page.getByTestId("traffic-split")).toHaveAttribute("data-green", "100");
   await expect(page.getByText(/Live: v2 on the green fleet/)).toBeVisible();
   expect(new Set(await versionsServed(`${ENV}-alb`))).toEqual(new Set(["v2"]));
+  const after = await loadCounters(`${ENV}-alb`);
+  expect(after.sent - before.sent).toBeGreaterThan(100);
+  expect(after.failed - before.failed, "requests failed during the rollout").toBe(0);
 
   await page.getByRole("button", { name: "Roll back to v1" }).click();
   const started = Date.now();

@@ -40,3 +40,10 @@ export async function versionsServed(lbName: string, n = 20): Promise<string[]> 
   for (let i = 0; i < n; i++) out.push(((await (await fetch(url)).json()) as { version: string }).version);
   return out;
 }
+
+/** Requests the local cloud's load generator sent to this load balancer that failed (non-2xx/3xx or no answer), and how many it sent. */
+export async function loadCounters(lbName: string): Promise<{ sent: number; failed: number }> {
+  const { loads } = (await (await fetch(`${LOCALCLOUD}/_localcloud/load`)).json()) as { loads: Array<{ target: string; targetRef?: string; sent: number; failed: number }> };
+  const mine = loads.filter((l) => l.target === lbName || l.targetRef?.includes(`/app/${lbName}/`));
+  return { sent: mine.reduce((a, l) => a + l.sent, 0), failed: mine.reduce((a, l) => a + l.failed, 0) };
+}

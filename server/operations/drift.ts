@@ -1,0 +1,17 @@
+import { requireRole, type Actor } from "../auth/actor.ts";
+import { db } from "../db/client.ts";
+import type { EnvironmentSpec } from "../environments/spec.ts";
+import { ServiceError } from "../errors.ts";
+import { driftCheck, readStack } from "../provisioning/index.ts";
+
+/** Reads the real stack back from AWS and lists what differs from the current spec. */
+export async function checkDrift({ actor, input }: { actor: Actor; input: { name: string } }) {
+  requireRole(actor, "viewer");
+  const env = await db.environment.findUnique({ where: { activeName: input.name } });
+  if (!env) throw new ServiceError("NOT_FOUND", `No environment named "${input.name}".`);
+  if (!env.stack) throw new ServiceError("PRECONDITION_FAILED", `${input.name} is not provisioned: there is nothing to compare.`);
+  const specRow = await db.environmentSpecVersion.findUniqueOrThrow({ where: { environmentId_version: { environmentId: env.id, version: env.currentVersion } } });
+  const spec = specRow.spec as unknown as EnvironmentSpec;
+  const stack = await readStack({ accountId: env.accountId, envId: env.id, spec });
+  return { checkedAt: new Date().toISOString(), specVersion: env.currentVersion, drift: driftCheck(spec, stack) };
+}
