@@ -14,6 +14,7 @@ import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { toast } from "@/components/ui/toaster";
 import type { LivePanel as LiveData } from "@/server/operations/live.ts";
 import type { ActionResult } from "@/server/result.ts";
+import { DriftCheck } from "./drift-check";
 import { StepList, fmtMs } from "./step-list";
 import { TrafficSplitPicture } from "./traffic-split";
 
@@ -123,6 +124,11 @@ export function LivePanel({ name, initial, role, me, actions }: { name: string; 
               </ConfirmDialog>
             ) : null}
           </div>
+          {env.provisioned ? (
+            <div className="lg:col-span-2">
+              <DriftCheck name={name} />
+            </div>
+          ) : null}
         </CardContent>
       </Card>
 

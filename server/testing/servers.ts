@@ -14,6 +14,7 @@
  * anything it started, and nothing outlives the test.
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import { createHash } from "node:crypto";
 import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
@@ -50,15 +51,30 @@ export function prepareWorkflowWorld(url = testDatabaseUrl()): Promise<void> {
 
 /**
  * A production build of the current sources (`npm test` builds before vitest; this covers a
- * direct `npx vitest run`). Test files run in parallel workers: one builds, the others wait
- * on a lock directory and then find the build fresh.
+ * direct `npx vitest run`). Checked ONCE per vitest run: rebuilding while another test file's
+ * servers run from `.next` would pull their lazily loaded chunks from under them (they then
+ * fail with "Failed to load chunk"). Test files run in parallel workers of one vitest process
+ * (their parent): the first to get here builds if needed, under a lock directory, and leaves a
+ * marker for that run; the others wait on the lock and then find the marker.
  */
-export async function ensureProductionBuild(): Promise<void> {
-  if (!buildIsStale(root)) return;
-  if (process.env.SWITCHYARD_TEST_NO_BUILD === "1") {
-    throw new Error("No up-to-date production build (.next/BUILD_ID is missing or older than the sources) and building is disabled (SWITCHYARD_TEST_NO_BUILD=1: npm test's build failed): run `npx next build` and look at its errors.");
-  }
-  const lock = path.join(os.tmpdir(), `switchyard-build-lock-${Buffer.from(root).toString("hex").slice(-24)}`);
+export function ensureProductionBuild(): Promise<void> {
+  buildChecked ??= checkBuildOncePerRun();
+  return buildChecked;
+}
+let buildChecked: Promise<void> | null = null;
+
+async function checkBuildOncePerRun(): Promise<void> {
+  const key = createHash("sha256").update(root).digest("hex").slice(0, 16);
+  const marker = path.join(os.tmpdir(), `switchyard-build-checked-${key}-${process.ppid}`);
+  /** The marker holds "" when the build is good for this run, else why it is not. */
+  const decided = () => {
+    if (!fs.existsSync(marker)) return false;
+    const failure = fs.readFileSync(marker, "utf8");
+    if (failure) throw new Error(failure);
+    return true;
+  };
+  if (decided()) return;
+  const lock = path.join(os.tmpdir(), `switchyard-build-lock-${key}`);
   const deadline = Date.now() + 600_000;
   for (;;) {
     try {
@@ -76,22 +92,37 @@ export async function ensureProductionBuild(): Promise<void> {
     }
   }
   try {
-    if (!buildIsStale(root)) return;
-    const out = await new Promise<{ code: number; log: string }>((resolve) => {
-      const b = spawn(path.join(root, "node_modules/.bin/next"), ["build"], {
-        cwd: root,
-        env: childEnv({}),
-        stdio: ["ignore", "pipe", "pipe"],
-      });
-      let log = "";
-      b.stdout!.on("data", (d) => (log += d));
-      b.stderr!.on("data", (d) => (log += d));
-      b.on("close", (code) => resolve({ code: code ?? 1, log }));
-    });
-    if (out.code !== 0) throw new Error(`next build failed (exit ${out.code}):\n${out.log.slice(-4000)}`);
+    if (decided()) return;
+    let failure = "";
+    if (buildIsStale(root)) {
+      if (process.env.SWITCHYARD_TEST_NO_BUILD === "1") {
+        failure = "No up-to-date production build (.next/BUILD_ID is missing or older than the sources) and building is disabled (SWITCHYARD_TEST_NO_BUILD=1: npm test's build failed): run `npx next build` and look at its errors.";
+      } else {
+        // Someone else's `next build` in this checkout (npm start builds too): wait for it, then look again.
+        let out = { code: 0, log: "" };
+        for (const until = Date.now() + 300_000; buildIsStale(root); ) {
+          out = await nextBuild();
+          if (out.code === 0 || !/Another next build process is already running/.test(out.log) || Date.now() > until) break;
+          await new Promise((r) => setTimeout(r, 3_000));
+        }
+        if (out.code !== 0 && buildIsStale(root)) failure = `next build failed (exit ${out.code}):\n${out.log.slice(-4000)}`;
+      }
+    }
+    fs.writeFileSync(marker, failure);
+    decided();
   } finally {
     fs.rmSync(lock, { recursive: true, force: true });
   }
+}
+
+function nextBuild(): Promise<{ code: number; log: string }> {
+  return new Promise((resolve) => {
+    const b = spawn(path.join(root, "node_modules/.bin/next"), ["build"], { cwd: root, env: childEnv({}), stdio: ["ignore", "pipe", "pipe"] });
+    let log = "";
+    b.stdout!.on("data", (d) => (log += d));
+    b.stderr!.on("data", (d) => (log += d));
+    b.on("close", (code) => resolve({ code: code ?? 1, log }));
+  });
 }
 
 /** The environment of a server: this process's, minus vitest's own markers, as production. */

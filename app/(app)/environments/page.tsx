@@ -8,6 +8,7 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
+import { OverviewHealth, OverviewProvider, OverviewSparkline, OverviewSplit, OverviewVersion } from "@/components/dashboards/overview";
 import { requireSignedIn } from "@/server/auth/session.ts";
 import { roleAtLeast } from "@/server/auth/roles.ts";
 import { countEnvironments, listEnvironments } from "@/server/environments/queries.ts";
@@ -54,12 +55,17 @@ export default async function EnvironmentsPage({ searchParams }: { searchParams:
           }
         />
       ) : (
+        <OverviewProvider names={environments.filter((e) => e.status !== "draft").map((e) => e.name)}>
         <Table>
           <THead>
             <TR>
               <TH>Name</TH>
               <TH>Status</TH>
               <TH>App version</TH>
+              <TH>Live</TH>
+              <TH>Traffic</TH>
+              <TH>Health</TH>
+              <TH>Requests (1 h)</TH>
               <TH>Region</TH>
               <TH>Account</TH>
               <TH>Fleet</TH>
@@ -84,6 +90,10 @@ export default async function EnvironmentsPage({ searchParams }: { searchParams:
                   <StatusBadge status={e.status} />
                 </TD>
                 <TD className="font-mono text-xs">{e.appVersion}</TD>
+                <TD>{e.status === "draft" ? "—" : <OverviewVersion name={e.name} />}</TD>
+                <TD>{e.status === "draft" ? "—" : <OverviewSplit name={e.name} />}</TD>
+                <TD>{e.status === "draft" ? "—" : <OverviewHealth name={e.name} />}</TD>
+                <TD>{e.status === "draft" ? "—" : <OverviewSparkline name={e.name} />}</TD>
                 <TD className="font-mono text-xs">{e.region}</TD>
                 <TD>{e.account}</TD>
                 <TD className="text-xs">
@@ -97,6 +107,7 @@ export default async function EnvironmentsPage({ searchParams }: { searchParams:
             ))}
           </TBody>
         </Table>
+        </OverviewProvider>
       )}
       {nextCursor ? (
         <div className="mt-4 flex justify-end">

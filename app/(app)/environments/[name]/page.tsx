@@ -2,8 +2,9 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { Pencil } from "lucide-react";
 import { DeleteEnvironmentButton, RestoreVersionButton } from "@/components/environments/environment-actions";
-import { DriftCheck } from "@/components/operations/drift-check";
 import { LivePanel } from "@/components/operations/live-panel";
+import { HealthSection } from "@/components/dashboards/health-section";
+import { runDrillAction, updateScalingAction } from "./dashboards";
 import { livePanel } from "@/server/operations/live.ts";
 import { approveAction, cancelAction, deployAction, provisionAction, rollbackAction, teardownAction } from "./operations";
 import { SpecSummary } from "@/components/environments/spec-summary";
@@ -65,11 +66,7 @@ export default async function EnvironmentPage({ params }: { params: Promise<{ na
         me={actor.label}
         actions={{ provision: provisionAction, deploy: deployAction, rollback: rollbackAction, teardown: teardownAction, approve: approveAction, cancel: cancelAction }}
       />
-      {live.environment.provisioned ? (
-        <div className="mt-4">
-          <DriftCheck name={environment.name} />
-        </div>
-      ) : null}
+      <HealthSection name={environment.name} role={actor.role} actions={{ updateScaling: updateScalingAction, runDrill: runDrillAction }} />
       <h2 className="mt-8 mb-3 text-base font-semibold">Spec</h2>
       <SpecSummary spec={spec} />
       <Card className="mt-6">

@@ -1,0 +1,133 @@
+/**
+ * `npm run bench:dashboard`: 50 viewers on one environment's dashboard for 2 minutes.
+ * Starts Switchyard with the local cloud (fast clock, default load), creates and provisions
+ * one environment through the REST API, then 50 concurrent HTTP clients (session cookie of
+ * the bootstrap admin) poll `GET /api/v1/environments/<name>/metrics?range=1h` every 10 s.
+ * Reports the refresh windows seen (distinct `window` values in the answers), the local
+ * cloud's GetMetricData count for the run (from /_localcloud/stats), the p95 server time of
+ * the endpoint, and the environment page's JavaScript (gzip sum of the /_next/static .js
+ * chunks its HTML references). Last line:
+ *   viewers=<n> refresh_windows=<n> getmetricdata_calls=<n> data_p95_ms=<n> env_page_js_kb_gzip=<n>
+ */
+import { gzipSync } from "node:zlib";
+import { percentile, startSwitchyard } from "./lib.ts";
+
+const VIEWERS = Number(process.env.BENCH_VIEWERS ?? 50);
+const DURATION_MS = Number(process.env.BENCH_DURATION_SECONDS ?? 120) * 1000;
+const POLL_MS = 10_000;
+const LOCALCLOUD_PORT = 4597;
+const LC = `http://127.0.0.1:${LOCALCLOUD_PORT}`;
+const email = "bench@example.com";
+const password = "bench-password-123";
+const token = "bench-token-0123456789abcdefghijklmnop";
+const NAME = "bench-dash";
+
+const sy = await startSwitchyard({
+  port: 3410,
+  env: {
+    LOCALCLOUD_PORT: String(LOCALCLOUD_PORT),
+    LOCALCLOUD_SPEED: "60",
+    LOCALCLOUD_DEFAULT_LOAD: "25",
+    SWITCHYARD_TEST_MODE: "1",
+    SWITCHYARD_BOOTSTRAP_ADMIN_EMAIL: email,
+    SWITCHYARD_BOOTSTRAP_ADMIN_PASSWORD: password,
+    SWITCHYARD_BOOTSTRAP_TOKEN: token,
+  },
+});
+try {
+  const auth = { authorization: `Bearer ${token}`, "content-type": "application/json" };
+  const created = await fetch(`${sy.url}/api/v1/environments`, { method: "POST", headers: auth, body: JSON.stringify(spec(NAME)) });
+  if (created.status !== 201) throw new Error(`create: ${created.status} ${await created.text()}`);
+  const op = await fetch(`${sy.url}/api/v1/environments/${NAME}/provision`, { method: "POST", headers: auth });
+  if (op.status !== 202) throw new Error(`provision: ${op.status} ${await op.text()}`);
+  const opId = ((await op.json()) as { id: string }).id;
+  const t0 = Date.now();
+  for (;;) {
+    const d = (await (await fetch(`${sy.url}/api/v1/environments/${NAME}/deployments/${opId}`, { headers: auth })).json()) as { status: string; reason: string | null };
+    if (d.status === "succeeded") break;
+    if (["failed", "cancelled", "rolled_back"].includes(d.status)) throw new Error(`provisioning ${d.status}: ${d.reason}`);
+    if (Date.now() - t0 > 300_000) throw new Error("provisioning took over 5 minutes");
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  console.log(`provisioned ${NAME} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  // Let a few simulated minutes of traffic land so the charts have data.
+  await new Promise((r) => setTimeout(r, 5_000));
+
+  const cookie = await signIn(sy.url);
+  const pageJsKb = await pageJavaScriptGzipKb(sy.url, cookie);
+
+  const url = `${sy.url}/api/v1/environments/${NAME}/metrics?range=1h`;
+  await fetch(url, { headers: { cookie } }); // warm the route (first request compiles nothing in production, but opens pools)
+  const before = await getMetricDataCount();
+  const windows = new Set<number>();
+  const times: number[] = [];
+  let failures = 0;
+  let emptyAnswers = 0;
+  const end = Date.now() + DURATION_MS;
+  await Promise.all(
+    Array.from({ length: VIEWERS }, async (_, v) => {
+      // Viewers open the page at different moments, like people do.
+      await new Promise((r) => setTimeout(r, (v * POLL_MS) / VIEWERS));
+      while (Date.now() < end) {
+        const started = performance.now();
+        const res = await fetch(url, { headers: { cookie } });
+        const body = (await res.json()) as { window?: number; series?: Array<{ points: Array<[number, number | null]> }> };
+        times.push(performance.now() - started);
+        if (!res.ok || body.window === undefined) failures++;
+        else {
+          windows.add(body.window);
+          if (!body.series?.some((s) => s.points.some((p) => p[1] !== null))) emptyAnswers++;
+        }
+        await new Promise((r) => setTimeout(r, POLL_MS));
+      }
+    }),
+  );
+  const calls = (await getMetricDataCount()) - before;
+  times.sort((a, b) => a - b);
+  console.log(`${times.length} requests by ${VIEWERS} viewers over ${DURATION_MS / 1000} s; ${failures} failed; ${emptyAnswers} answers without data; p50 ${percentile(times, 50).toFixed(1)} ms, max ${times[times.length - 1].toFixed(1)} ms`);
+  console.log(`GetMetricData calls per refresh window: ${(calls / Math.max(1, windows.size)).toFixed(2)} (an environment with CloudFront makes 2: its metrics live in us-east-1)`);
+  console.log(`viewers=${VIEWERS} refresh_windows=${windows.size} getmetricdata_calls=${calls} data_p95_ms=${percentile(times, 95).toFixed(1)} env_page_js_kb_gzip=${pageJsKb.toFixed(1)}`);
+} finally {
+  await sy.stop();
+}
+
+async function getMetricDataCount(): Promise<number> {
+  const stats = (await (await fetch(`${LC}/_localcloud/stats`)).json()) as { calls: Record<string, number> };
+  return stats.calls["monitoring:GetMetricData"] ?? 0;
+}
+
+async function pageJavaScriptGzipKb(base: string, cookie: string): Promise<number> {
+  const html = await (await fetch(`${base}/environments/${NAME}`, { headers: { cookie } })).text();
+  const chunks = [...new Set([...html.matchAll(/\/_next\/static\/[^"'\s)\\]+?\.js/g)].map((m) => m[0]))];
+  let bytes = 0;
+  for (const c of chunks) bytes += gzipSync(Buffer.from(await (await fetch(`${base}${c}`)).arrayBuffer())).length;
+  console.log(`environment page: ${chunks.length} JavaScript chunks, ${(bytes / 1024).toFixed(1)} kB gzip`);
+  return bytes / 1024;
+}
+
+async function signIn(url: string): Promise<string> {
+  const res = await fetch(`${url}/api/auth/sign-in/email`, { method: "POST", headers: { "content-type": "application/json", origin: url }, body: JSON.stringify({ email, password }) });
+  if (!res.ok) throw new Error(`sign-in failed: ${res.status} ${await res.text()}`);
+  return res.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+}
+
+function spec(name: string) {
+  return {
+    name,
+    account: "local",
+    region: "us-east-1",
+    availabilityZones: ["us-east-1a", "us-east-1b"],
+    app: { version: "v1", source: { kind: "al2023", userData: "#!/bin/bash\n# localcloud: boot_seconds=5 latency_ms=20 error_rate=0.01\nAPP_VERSION={{version}} /opt/app/start\n" } },
+    instanceType: "t3.small",
+    capacity: { min: 2, desired: 2, max: 6 },
+    scaling: { metric: "cpu", target: 50 },
+    healthCheck: { path: "/health", intervalSeconds: 10, timeoutSeconds: 5, healthyThreshold: 2, unhealthyThreshold: 2, gracePeriodSeconds: 30 },
+    database: { engine: "postgres", instanceClass: "db.t3.medium", storageGb: 20, multiAz: true },
+    // Without CloudFront: one GetMetricData per refresh window (with it, a second call in us-east-1).
+    cloudfront: false,
+    rollout: { strategy: "all-at-once", canarySteps: [100], bakeMinutes: 0 },
+    autoRollback: { max5xxRatePercent: 5, maxP95LatencyMs: 800 },
+    rollbackWindowMinutes: 30,
+    protected: false,
+  };
+}

@@ -1,0 +1,179 @@
+"use client";
+
+import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import { Bomb, DatabaseZap } from "lucide-react";
+import type { ScalingView } from "@/server/dashboards/scaling.ts";
+import { Button } from "@/components/ui/button";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
+import { FormField } from "@/components/ui/form-field";
+import { Input } from "@/components/ui/input";
+import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
+import { toast } from "@/components/ui/toaster";
+import type { DashboardActions } from "./health-section";
+import { clockTime } from "./format";
+import { dashboardKeys, getJson, REFRESH_MS } from "./query-keys";
+
+const HEALTH_TONE: Record<string, string> = { healthy: "text-green-700", unhealthy: "text-red-700", initial: "text-amber-700", draining: "text-slate-500" };
+
+/** Instances of both fleets, scaling activities with causes, the live fleet's capacity form and the failure drills. */
+export function ScalingPanel({ name, role, actions }: { name: string; role: "viewer" | "deployer" | "admin"; actions: DashboardActions }) {
+  const qc = useQueryClient();
+  const q = useQuery({
+    queryKey: dashboardKeys.scaling(name),
+    queryFn: () => getJson<ScalingView>(`/api/v1/environments/${encodeURIComponent(name)}/scaling`),
+    refetchInterval: REFRESH_MS / 2,
+    placeholderData: keepPreviousData,
+  });
+  const v = q.data;
+  const canEdit = role !== "viewer";
+  const refresh = () => qc.invalidateQueries({ queryKey: dashboardKeys.all(name) });
+  const live = v?.fleets.find((f) => f.slot === v.liveSlot);
+  return (
+    <div className="grid gap-4 lg:grid-cols-[1fr_340px]" data-testid="scaling-panel">
+      <div className="grid content-start gap-4">
+        <section className="rounded-lg border bg-card p-3" aria-label="Instances">
+          <h4 className="mb-2 text-xs font-semibold">
+            Instances {v ? <span className="font-normal text-muted-foreground">· {v.fleets.map((f) => `${f.slot} ${f.desired} desired (${f.min}–${f.max})`).join(" · ")}</span> : null}
+            {v && v.status.kind !== "ok" ? <span className="ml-2 font-normal text-amber-700">{v.status.kind === "throttled" ? "throttled" : `error: ${v.status.message}`}</span> : null}
+          </h4>
+          <div className="min-h-24 overflow-x-auto">
+            <Table data-testid="instances">
+              <THead>
+                <TR>
+                  <TH>Instance</TH>
+                  <TH>Fleet</TH>
+                  <TH>AZ</TH>
+                  <TH>Lifecycle</TH>
+                  <TH>Target health</TH>
+                  <TH>Version</TH>
+                  <TH>Launched</TH>
+                </TR>
+              </THead>
+              <TBody>
+                {(v?.instances ?? []).map((i) => (
+                  <TR key={i.id} data-testid="instance-row" data-instance-id={i.id} data-lifecycle={i.lifecycleState} data-slot={i.slot}>
+                    <TD className="font-mono text-xs">{i.id}</TD>
+                    <TD className="text-xs">{i.slot}</TD>
+                    <TD className="font-mono text-xs">{i.availabilityZone ?? "—"}</TD>
+                    <TD className="text-xs">{i.lifecycleState}</TD>
+                    <TD className={`text-xs ${HEALTH_TONE[i.targetHealth ?? ""] ?? ""}`}>{i.targetHealth ?? "—"}</TD>
+                    <TD className="font-mono text-xs">
+                      {i.version ?? "—"}
+                      {i.launchTemplateVersion ? <span className="text-muted-foreground"> (lt {i.launchTemplateVersion})</span> : null}
+                    </TD>
+                    <TD className="text-xs tabular-nums">{i.launchTime ? new Date(i.launchTime).toLocaleString("en-GB") : "—"}</TD>
+                  </TR>
+                ))}
+                {v && v.instances.length === 0 ? (
+                  <TR>
+                    <TD colSpan={7} className="text-xs text-muted-foreground">
+                      No instances.
+                    </TD>
+                  </TR>
+                ) : null}
+              </TBody>
+            </Table>
+          </div>
+        </section>
+        <section className="rounded-lg border bg-card p-3" aria-label="Scaling activities">
+          <h4 className="mb-2 text-xs font-semibold">Scaling activities</h4>
+          <ol className="grid max-h-80 gap-2 overflow-y-auto" data-testid="activities">
+            {(v?.activities ?? []).map((a) => (
+              <li key={a.id} className="border-l-2 pl-2 text-xs" style={{ borderColor: a.slot === "blue" ? "var(--blue-slot)" : "var(--green-slot)" }} data-testid="activity" data-status={a.status}>
+                <div className="flex flex-wrap gap-2">
+                  <span className="font-medium">{a.description}</span>
+                  <span className="text-muted-foreground">
+                    {a.status}
+                    {a.startTime ? ` · ${new Date(a.startTime).toLocaleString("en-GB")}` : ""}
+                  </span>
+                </div>
+                <p className="text-muted-foreground">{a.cause}</p>
+              </li>
+            ))}
+            {v && v.activities.length === 0 ? <li className="text-xs text-muted-foreground">No activities yet.</li> : null}
+          </ol>
+          {v ? <p className="mt-2 text-[11px] text-muted-foreground">As of {clockTime(v.fetchedAt)}</p> : null}
+        </section>
+      </div>
+      <div className="grid content-start gap-4">
+        {live && canEdit ? <CapacityForm key={`${live.min}/${live.desired}/${live.max}/${live.policy?.target}`} name={name} fleet={live} disabled={v?.busy ?? false} action={actions.updateScaling} onDone={refresh} /> : null}
+        {live && !canEdit ? (
+          <p className="text-xs text-muted-foreground">
+            Live fleet {live.slot}: {live.min}/{live.desired}/{live.max}
+            {live.policy ? `, target ${live.policy.target}` : ""}. Deployers can change it.
+          </p>
+        ) : null}
+        {canEdit && v?.provisioned ? <Drills name={name} disabled={v.busy} action={actions.runDrill} onDone={refresh} /> : null}
+      </div>
+    </div>
+  );
+}
+
+function CapacityForm({ name, fleet, disabled, action, onDone }: { name: string; fleet: ScalingView["fleets"][number]; disabled: boolean; action: DashboardActions["updateScaling"]; onDone: () => void }) {
+  const [errors, setErrors] = useState<Record<string, string[]>>({});
+  const [pending, setPending] = useState(false);
+  async function submit(form: FormData) {
+    setPending(true);
+    const values = { min: String(form.get("min") ?? ""), desired: String(form.get("desired") ?? ""), max: String(form.get("max") ?? ""), ...(fleet.policy ? { target: String(form.get("target") ?? "") } : {}) };
+    const res = await action(name, values);
+    setPending(false);
+    if (!res.ok) {
+      setErrors(res.fields ?? {});
+      toast.error(res.message);
+      return;
+    }
+    setErrors({});
+    toast.success(`Scaling of the ${res.data.slot} fleet updated`);
+    onDone();
+  }
+  const unit = fleet.policy?.metric === "cpu" ? "% CPU" : fleet.policy?.metric === "requests_per_target" ? "requests / target" : "";
+  return (
+    <form action={submit} className="grid gap-3 rounded-lg border bg-card p-3" aria-label="Live fleet scaling">
+      <h4 className="text-xs font-semibold">Live fleet ({fleet.slot}) capacity</h4>
+      <div className="grid grid-cols-3 gap-2">
+        {(["min", "desired", "max"] as const).map((k) => (
+          <FormField key={k} label={k === "min" ? "Min" : k === "desired" ? "Desired" : "Max"} htmlFor={`scaling-${k}`} error={errors[k]}>
+            <Input id={`scaling-${k}`} name={k} type="number" min={0} max={100} defaultValue={fleet[k]} />
+          </FormField>
+        ))}
+      </div>
+      {fleet.policy ? (
+        <FormField label={`Target-tracking target${unit ? ` (${unit})` : ""}`} htmlFor="scaling-target" error={errors.target} hint="Min ≤ desired ≤ max, 0–100 instances; a CPU target is 1–100 %. Applies to AWS now; the spec is unchanged.">
+          <Input id="scaling-target" name="target" type="number" step="any" min={1} defaultValue={fleet.policy.target} />
+        </FormField>
+      ) : null}
+      <Button type="submit" size="sm" loading={pending} disabled={disabled}>
+        Apply to {fleet.slot}
+      </Button>
+    </form>
+  );
+}
+
+function Drills({ name, disabled, action, onDone }: { name: string; disabled: boolean; action: DashboardActions["runDrill"]; onDone: () => void }) {
+  const run = async (kind: "terminate-instance" | "failover-database") => {
+    const res = await action(name, kind);
+    if (!res.ok) {
+      toast.error(res.message);
+      return false;
+    }
+    toast.success(res.data.message);
+    onDone();
+  };
+  return (
+    <section className="grid gap-2 rounded-lg border bg-card p-3" aria-label="Failure drills">
+      <h4 className="text-xs font-semibold">Failure drills</h4>
+      <p className="text-xs text-muted-foreground">Design for failure: watch the recovery in the instances, activities and topology above.</p>
+      <ConfirmDialog title="Terminate a random instance?" description="One InService instance of the live fleet is terminated; Auto Scaling launches a replacement. Traffic goes to the remaining healthy targets meanwhile." confirmLabel="Terminate" destructive onConfirm={() => run("terminate-instance")}>
+        <Button variant="outline" size="sm" disabled={disabled}>
+          <Bomb aria-hidden /> Terminate a random instance
+        </Button>
+      </ConfirmDialog>
+      <ConfirmDialog title="Reboot the database with failover?" description="A Multi-AZ database reboots and its standby becomes the primary; connections drop for about a minute and a half." confirmLabel="Fail over" destructive onConfirm={() => run("failover-database")}>
+        <Button variant="outline" size="sm" disabled={disabled}>
+          <DatabaseZap aria-hidden /> Reboot the database with failover
+        </Button>
+      </ConfirmDialog>
+    </section>
+  );
+}

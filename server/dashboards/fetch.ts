@@ -1,0 +1,112 @@
+/**
+ * One refresh of an environment's dashboard: ONE GetMetricData call in the environment's
+ * region for every series (paged with NextToken only past CloudWatch's limits), one more in
+ * us-east-1 only when there is a CloudFront distribution, DescribeAlarms, and the topology's
+ * Describe calls, all in parallel. Failures never throw: each panel carries its status, and
+ * a throttled call keeps the previous answer's points.
+ */
+import type { AwsClients } from "../aws/clients.ts";
+import { DescribeAlarmsCommand, GetMetricDataCommand, type CloudWatchClient, type MetricDataQuery } from "../aws/sdk.ts";
+import { buildDashboardQueries, type DashboardTarget, type SeriesDef } from "./query.ts";
+import { statusOfError } from "./topology.ts";
+import type { AlarmState, PanelStatus, SeriesData } from "./types.ts";
+
+export interface MetricWindow {
+  start: number;
+  end: number;
+  periodSeconds: number;
+}
+
+/** Runs one GetMetricData query set, following NextToken; returns id -> (timestamp -> value) and the pages it took. */
+export async function getMetricData(cw: CloudWatchClient, queries: MetricDataQuery[], w: MetricWindow): Promise<{ byId: Map<string, Map<number, number>>; calls: number }> {
+  const byId = new Map<string, Map<number, number>>();
+  let calls = 0;
+  if (!queries.length) return { byId, calls };
+  let NextToken: string | undefined;
+  do {
+    calls++;
+    const page = await cw.send(new GetMetricDataCommand({ MetricDataQueries: queries, StartTime: new Date(w.start), EndTime: new Date(w.end), ScanBy: "TimestampAscending", NextToken }));
+    for (const r of page.MetricDataResults ?? []) {
+      const points = byId.get(r.Id!) ?? new Map<number, number>();
+      (r.Timestamps ?? []).forEach((ts, i) => {
+        const v = r.Values?.[i];
+        if (typeof v === "number" && Number.isFinite(v)) points.set(new Date(ts).getTime(), v);
+      });
+      byId.set(r.Id!, points);
+    }
+    NextToken = page.NextToken;
+  } while (NextToken);
+  return { byId, calls };
+}
+
+/** Every period start of the window, so all charts share one time axis. */
+export function gridOf(w: MetricWindow): number[] {
+  const out: number[] = [];
+  for (let t = w.start; t < w.end; t += w.periodSeconds * 1000) out.push(t);
+  return out;
+}
+
+function toSeries(defs: SeriesDef[], byId: Map<string, Map<number, number>>, grid: number[], status: PanelStatus, previous: SeriesData[] | undefined): SeriesData[] {
+  return defs.map((d) => {
+    if (status.kind !== "ok") {
+      const prev = previous?.find((p) => p.id === d.id);
+      return { id: d.id, chart: d.chart, label: d.label, unit: d.unit, ...(d.slot ? { slot: d.slot } : {}), points: prev?.points ?? [], status };
+    }
+    const m = byId.get(d.id);
+    const k = d.scale ?? 1;
+    return {
+      id: d.id,
+      chart: d.chart,
+      label: d.label,
+      unit: d.unit,
+      ...(d.slot ? { slot: d.slot } : {}),
+      points: grid.map((t): [number, number | null] => {
+        const v = m?.get(t);
+        return [t, v === undefined ? null : Math.round(v * k * 1000) / 1000];
+      }),
+      status,
+    };
+  });
+}
+
+export interface SeriesFetch {
+  series: SeriesData[];
+  calls: number;
+}
+
+export async function fetchSeries(aws: AwsClients, target: DashboardTarget, w: MetricWindow, previous: SeriesData[] | undefined): Promise<SeriesFetch> {
+  const q = buildDashboardQueries(target, w.periodSeconds);
+  const grid = gridOf(w);
+  const defsRegional = q.series.filter((s) => !s.global);
+  const defsGlobal = q.series.filter((s) => s.global);
+  const run = async (cw: CloudWatchClient, queries: MetricDataQuery[], defs: SeriesDef[]) => {
+    try {
+      const { byId, calls } = await getMetricData(cw, queries, w);
+      return { series: toSeries(defs, byId, grid, { kind: "ok" }, previous), calls };
+    } catch (err) {
+      return { series: toSeries(defs, new Map(), grid, statusOfError(err), previous), calls: 1 };
+    }
+  };
+  const [r, g] = await Promise.all([run(aws.cloudwatch, q.regional, defsRegional), run(aws.cloudwatchGlobal, q.global, defsGlobal)]);
+  return { series: [...r.series, ...g.series], calls: r.calls + g.calls };
+}
+
+export async function fetchAlarms(aws: AwsClients, names: string[], cdnNames: string[]): Promise<{ alarms: AlarmState[]; status: PanelStatus }> {
+  try {
+    const read = async (cw: CloudWatchClient, n: string[]) => {
+      const out = [];
+      for (let i = 0; i < n.length; i += 100) out.push(...((await cw.send(new DescribeAlarmsCommand({ AlarmNames: n.slice(i, i + 100) }))).MetricAlarms ?? []));
+      return out;
+    };
+    const [a, b] = await Promise.all([read(aws.cloudwatch, names), cdnNames.length ? read(aws.cloudwatchGlobal, cdnNames) : []]);
+    const seen = new Set<string>();
+    const alarms = [...a, ...b]
+      .filter((x) => x.AlarmName && !seen.has(x.AlarmName) && seen.add(x.AlarmName))
+      .map((x) => ({ name: x.AlarmName!, state: x.StateValue ?? "INSUFFICIENT_DATA", reason: x.StateReason ?? null, updatedAt: x.StateUpdatedTimestamp ? new Date(x.StateUpdatedTimestamp).toISOString() : null }));
+    const rank = (s: string) => (s === "ALARM" ? 0 : s === "INSUFFICIENT_DATA" ? 1 : 2);
+    alarms.sort((x, y) => rank(x.state) - rank(y.state) || x.name.localeCompare(y.name));
+    return { alarms, status: { kind: "ok" } };
+  } catch (err) {
+    return { alarms: [], status: statusOfError(err) };
+  }
+}
