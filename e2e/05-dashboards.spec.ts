@@ -14,6 +14,10 @@ async function attr(l: Locator, name: string): Promise<number> {
   return Number((await l.getAttribute(name)) ?? "0");
 }
 
+/** A drawn series: a path through at least two points. (Not `toBeVisible()`: a flat line, such as
+ * a steady 2 healthy hosts, has a zero-height box and counts as hidden.) */
+const DRAWN = /^M-?[\d.]+ -?[\d.]+(?: L-?[\d.]+ -?[\d.]+)+/;
+
 async function openHealth(page: Page) {
   await signIn(page, ADMIN);
   await page.goto(`/environments/${ENV}`);
@@ -24,10 +28,13 @@ test("charts show live series that grow between refreshes, with topology and ala
   await openHealth(page);
   const requests = page.getByTestId("chart-requests");
   await expect(requests).toHaveAttribute("data-points", /^[1-9]\d*$/, { timeout: 30_000 });
-  await expect(requests.locator("svg path.recharts-area-curve").first()).toBeVisible();
+  await expect(requests.locator("svg.chart-plot")).toBeVisible();
+  await expect(requests.locator("svg.chart-plot path.chart-area").first()).toHaveAttribute("d", DRAWN);
   for (const id of ["latency", "healthy-hosts", "capacity", "cpu", "error-rate"]) {
-    await expect(page.getByTestId(`chart-${id}`)).toHaveAttribute("data-points", /^[1-9]\d*$/);
-    await expect(page.getByTestId(`chart-${id}`).locator("svg path.recharts-line-curve").first()).toBeVisible();
+    const chart = page.getByTestId(`chart-${id}`);
+    await expect(chart).toHaveAttribute("data-points", /^[1-9]\d*$/);
+    await expect(chart.locator("svg.chart-plot")).toBeVisible();
+    await expect(chart.locator("svg.chart-plot path.chart-line").first()).toHaveAttribute("d", DRAWN);
   }
   const firstLast = await attr(requests, "data-last");
   // The next refresh (every 10 s) brings newer minutes (the local cloud runs 60x).

@@ -32,7 +32,7 @@ export function ChartFrame({ id, title, series, children }: { id: string; title:
   );
 }
 
-/** recharts rows on the shared time axis: one row per timestamp, one key per series id. */
+/** Rows on the shared time axis: one row per timestamp, one key per series id. */
 export function rowsOf(series: SeriesData[]): Array<Record<string, number | null>> {
   const rows = new Map<number, Record<string, number | null>>();
   for (const s of series) for (const [t, v] of s.points) (rows.get(t) ?? rows.set(t, { t }).get(t)!)[s.id] = v;

@@ -109,6 +109,11 @@ async function checkBuildOncePerRun(): Promise<void> {
       }
     }
     fs.writeFileSync(marker, failure);
+    // Markers of runs older than an hour are of no use any more.
+    for (const f of fs.readdirSync(os.tmpdir())) {
+      const p = path.join(os.tmpdir(), f);
+      if (f.startsWith(`switchyard-build-checked-${key}-`) && p !== marker && Date.now() - fs.statSync(p).mtimeMs > 3_600_000) fs.rmSync(p, { force: true });
+    }
     decided();
   } finally {
     fs.rmSync(lock, { recursive: true, force: true });

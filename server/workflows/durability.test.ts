@@ -2,11 +2,15 @@
  * A rollout survives the Switchyard server being killed in the middle of it.
  *
  * One `next start` on this file's database (Postgres workflow world in the same database),
- * a local cloud in this process with real HTTP load on the listener. Provision, start a
- * canary rollout of v2, SIGKILL the server's whole process group while the rollout waits for
- * the new fleet or bakes its first shift, start a new server on the same database, and check:
- * the rollout completes (v2 live and served), the local cloud created nothing twice, and no
- * request of the load failed during the rollout.
+ * a local cloud in this process (speed 60) with real HTTP load on every listener (the cloud's
+ * default load, 20 requests/s). Provision, start a canary rollout of v2, SIGKILL the server's
+ * whole process group, start a new server on the same database, and check: the rollout
+ * completes (v2 live and served), the local cloud created nothing twice, and no request of
+ * the load failed during the rollout. Two kill points:
+ *   - while the rollout waits for the new fleet (wait-healthy) or bakes its first shift;
+ *   - inside a step: while the cloud holds the launch-template step's
+ *     CreateLaunchTemplateVersion call (a 2 s latency fault), so the step is re-run by the
+ *     new server and must find, not re-create, the version the killed call created.
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -102,11 +106,24 @@ async function provisioned(name: string) {
   return { listenerUrl: lb.listeners[0].url };
 }
 
-/** Kills the server when `killWhen(op)` holds, starts a new one on the same database, and waits for the rollout to settle. */
-async function rolloutAcrossACrash(name: string, version: string, killWhen: (op: Operation) => boolean, what: string, beforeRestart?: () => Promise<void>) {
+/**
+ * Starts a rollout, kills the server (SIGKILL to its process group) as soon as `killWhen(op)`
+ * holds (checked every 100 ms), starts a new server on the same database, and waits for the
+ * rollout to settle.
+ */
+async function rolloutAcrossACrash(name: string, version: string, killWhen: (op: Operation) => boolean | Promise<boolean>, what: string, beforeRestart?: () => Promise<void>) {
   const rollout = await api.expect<Operation>(202, "POST", `/api/v1/environments/${name}/deployments`, { version });
   expect(rollout.toVersion).toBe(version);
-  const killPoint = await waitForOperation(api, name, rollout.id, (op) => killWhen(op) || operationSettled(op), { timeoutMs: 60_000, what, intervalMs: 100 });
+  let killPoint: Operation | null = null;
+  for (const deadline = Date.now() + 60_000; ; ) {
+    const op = await api.expect<Operation>(200, "GET", `/api/v1/environments/${name}/deployments/${rollout.id}`);
+    if (operationSettled(op) || (await killWhen(op))) {
+      killPoint = op;
+      break;
+    }
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}:\n${describeSteps(op)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
   // ("pending" for a moment: the first step is marked running just before the operation is.)
   expect(["pending", "running"], `the rollout ended before the server could be killed:\n${describeSteps(killPoint)}`).toContain(killPoint.status);
   await server.kill();
@@ -205,25 +222,27 @@ describe("a rollout when the Switchyard server is killed in the middle of it", (
       body: JSON.stringify({ match: "ec2:CreateLaunchTemplateVersion", latencyMs: 2_000 }),
     });
     const callsBefore = await stats();
+    const created = async () => n(await stats(), "ec2:CreateLaunchTemplateVersion") - n(callsBefore, "ec2:CreateLaunchTemplateVersion");
+    let heldAtKill = -1;
     const { done, killedDuring, steps } = await rolloutAcrossACrash(
       "midstep",
       "v2",
-      (op) => op.steps.find((s) => s.key === "launch-template")?.status === "running",
-      "the launch-template step to start",
+      // Kill once the step's CreateLaunchTemplateVersion call has reached the cloud (which holds it 2 s).
+      async (op) => op.steps.find((s) => s.key === "launch-template")?.status === "running" && (await created()) > 0,
+      "the launch-template step to call CreateLaunchTemplateVersion",
       async () => {
+        heldAtKill = await created();
         await admin(`faults/${fault.id}`, { method: "DELETE" });
       },
     );
+    expect(heldAtKill, "CreateLaunchTemplateVersion calls that had reached the cloud when the server was killed").toBe(1);
     expect(killedDuring).toEqual(["launch-template"]);
     // The step really ran again on the new server (at least once: steps may repeat, their effects must not).
     expect(done.steps.find((s) => s.key === "launch-template")!.attempts, steps).toBe(2);
     expect(await launchTemplateVersions("midstep")).toEqual(["v1 (blue)", "v2 (green)"]);
-    const after = await stats();
-    expect(n(after, "ec2:CreateLaunchTemplateVersion") - n(callsBefore, "ec2:CreateLaunchTemplateVersion"), "the killed call reached the cloud").toBeGreaterThanOrEqual(1);
     for (let i = 0; i < 20; i++) expect(await versionOf(`${listenerUrl}/`)).toBe("v2");
-    const { instances } = await admin<{ instances: Array<{ version: string }> }>("instances");
     const loadAfter = await loadOn("midstep");
     expect(loadAfter.failed - loadBefore.failed, `load during the rollout: ${JSON.stringify(loadAfter)}`).toBe(0);
-    console.log(`[durability] mid-step kill: provision + rollout in ${((Date.now() - t0) / 1000).toFixed(1)} s; v2 instances ${instances.filter((i) => i.version === "v2").length}\n${steps}`);
+    console.log(`[durability] mid-step kill: provision + rollout in ${((Date.now() - t0) / 1000).toFixed(1)} s; load ok=${loadAfter.ok - loadBefore.ok} failed=${loadAfter.failed - loadBefore.failed}\n${steps}`);
   }, 240_000);
 });

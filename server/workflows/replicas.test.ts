@@ -115,28 +115,7 @@ async function approvedRollout(version: string, starter: ApiClient, selfApprover
 }
 
 describe("two Switchyard servers on one database", () => {
-  it("PROBE approval right after the start", async () => {
-    await adminA.expect(201, "POST", "/api/v1/environments", {
-      ...spec("racy", {
-        app: { version: "v1", source: { kind: "al2023", userData: "#!/bin/bash\n# localcloud: boot_seconds=5 latency_ms=5\nexport APP_VERSION={{version}}\n" } },
-        database: null, cloudfront: false, capacity: { min: 2, desired: 2, max: 4 },
-        rollout: { strategy: "canary", canarySteps: [50, 100], bakeMinutes: 0.1 }, rollbackWindowMinutes: 0, protected: true,
-      }),
-    });
-    const provision = await adminA.expect<Operation>(202, "POST", `/api/v1/environments/racy/provision`);
-    await waitForOperation(adminA, "racy", provision.id, operationSettled, { timeoutMs: 90_000, what: "provisioning" });
-    const started = await aliceB.expect<Operation>(202, "POST", `/api/v1/environments/racy/deployments`, { version: "v2" });
-    const approve = await bobA.call("POST", `/api/v1/environments/racy/deployments/${started.id}/approve`);
-    console.log("PROBE approve", approve.status, JSON.stringify(approve.body).slice(0, 300));
-    await new Promise((r) => setTimeout(r, 20_000));
-    const op = await aliceA.expect<Operation>(200, "GET", `/api/v1/environments/racy/deployments/${started.id}`);
-    console.log("PROBE after 20s\n" + describeSteps(op));
-    const again = await bobA.call("POST", `/api/v1/environments/racy/deployments/${started.id}/approve`);
-    console.log("PROBE approve again", again.status, JSON.stringify(again.body).slice(0, 300));
-    console.log("PROBE A log", a.output().slice(-3000));
-  }, 200_000);
-
-  it.skip("run a rollout started on one and approved on the other, each step once, and the next rollout too", async () => {
+  it("run a rollout started on one and approved on the other, each step once, and the next rollout too", async () => {
     const t0 = Date.now();
     const timings: Record<string, number> = {};
     const mark = (k: string) => (timings[k] = Math.round((Date.now() - t0) / 100) / 10);
