@@ -80,6 +80,9 @@ test("a bad version rolls back by itself, with the judge's reason, and traffic s
   const done = await waitFor(request, "api-canary", id, ["rolled_back", "succeeded", "failed"]);
   expect(done.status).toBe("rolled_back");
   expect(done.reason).toMatch(/Rolled back at 50%: .*5xx/);
+  // The timeline ends clean: the step that failed says why, nothing is left running.
+  expect(done.steps.find((s) => s.key === "shift-50")?.status).toBe("failed");
+  expect(done.steps.filter((s) => s.status === "running" || s.status === "waiting")).toEqual([]);
   const live = await (await request.get("/api/v1/environments/api-canary/live", { headers: auth(admin) })).json();
   expect(live.environment.liveVersion).toBe("v1");
   expect(live.split).toMatchObject({ blue: 100, green: 0 });

@@ -1,5 +1,5 @@
 import { sleep } from "workflow";
-import { act, finish, loadOperation, markSkipped, poll, readStackStep } from "./steps.ts";
+import { act, finish, loadOperation, closeTimeline, poll, readStackStep } from "./steps.ts";
 
 /**
  * provisionWorkflow(deploymentId): builds an environment's whole reference stack.
@@ -57,7 +57,7 @@ export async function provisionWorkflow(deploymentId: string) {
     });
     return { ok: true };
   } catch (e) {
-    await markSkipped(deploymentId, ["network", "security-groups", "database", "database-available", "load-balancer", "load-balancer-active", "launch-template", "fleet-blue", "fleet-green", "fleet-healthy", "distribution", "distribution-deployed", "alarms", "read-back"]);
+    await closeTimeline(deploymentId, (e as Error).message);
     await finish(deploymentId, { status: "failed", reason: (e as Error).message, environment: { status: "failed" } });
     return { ok: false, reason: (e as Error).message };
   }

@@ -1,6 +1,6 @@
 import { sleep } from "workflow";
 import type { Slot } from "../provisioning/index.ts";
-import { act, finish, loadOperation, markSkipped, poll, readStackStep } from "./steps.ts";
+import { act, closeTimeline, finish, loadOperation, poll, readStackStep, scaleDownIfLatest } from "./steps.ts";
 
 /**
  * rollbackWorkflow(deploymentId): traffic back to the previous version.
@@ -20,7 +20,6 @@ export async function rollbackWorkflow(deploymentId: string) {
   const base = { accountId: op.accountId, envId: op.envId, spec: op.spec };
   const bad = op.fromSlot as Slot;
   const good = op.toSlot as Slot;
-  const steps = ["refill-old", "wait-healthy", "shift-back", "scale-down-old"];
   try {
     const stack = op.stack ?? (await readStackStep(deploymentId, null, base));
     const weights = { ...base, listenerArn: stack.loadBalancer!.listenerArn!, blueTg: stack.targetGroups.blue!.arn, greenTg: stack.targetGroups.green!.arn };
@@ -42,10 +41,10 @@ export async function rollbackWorkflow(deploymentId: string) {
       reason: `Traffic back on ${op.toVersion}`,
       environment: { liveSlot: good, liveVersion: op.toVersion, previousVersion: null, warmUntil: null, status: "ready" },
     });
-    await act(deploymentId, "scale-down-old", "setFleetCapacity", { ...base, slot: bad, capacity: { min: 0, desired: 0, max: 0 } });
+    await scaleDownIfLatest(deploymentId, "scale-down-old", { ...base, slot: bad });
     return { ok: true };
   } catch (e) {
-    await markSkipped(deploymentId, steps);
+    await closeTimeline(deploymentId, (e as Error).message);
     await finish(deploymentId, { status: "failed", reason: (e as Error).message, environment: { status: "ready" } });
     return { ok: false, reason: (e as Error).message };
   }

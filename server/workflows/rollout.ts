@@ -1,7 +1,7 @@
 import { createHook, sleep } from "workflow";
 import type { Slot } from "../provisioning/index.ts";
 import { abortToken, approvalToken } from "./tokens.ts";
-import { act, finish, judgeStep, loadOperation, markDone, markSkipped, markStarted, poll, promote, readStackStep, serverTime, stillLatest } from "./steps.ts";
+import { act, closeTimeline, finish, judgeStep, loadOperation, markDone, markStarted, poll, promote, readStackStep, scaleDownIfLatest, serverTime } from "./steps.ts";
 
 /**
  * rolloutWorkflow(deploymentId): blue-green rollout of version V into the idle slot.
@@ -37,12 +37,12 @@ export async function rolloutWorkflow(deploymentId: string) {
   const weightsInput = { ...base, listenerArn: lb.listenerArn!, blueTg: stack.targetGroups.blue!.arn, greenTg: stack.targetGroups.green!.arn };
   const rollBack = async (reason: string, shiftedKey: string | null) => {
     if (shiftedKey) await act(deploymentId, shiftedKey, "setListenerWeights", { ...weightsInput, weights: { [live]: 100, [idle]: 0 } as Record<Slot, number> }, { finish: false });
-    await act(deploymentId, "fill-idle", "setFleetCapacity", { ...base, slot: idle, capacity: { min: 0, desired: 0, max: 0 } }, { finish: false });
-    await markSkipped(deploymentId, allKeys());
+    // The new fleet back to zero (recorded on its own fill step); the step that failed keeps the reason.
+    await act(deploymentId, "fill-idle", "setFleetCapacity", { ...base, slot: idle, capacity: { min: 0, desired: 0, max: 0 } });
+    await closeTimeline(deploymentId, reason);
     await finish(deploymentId, { status: aborted ? "cancelled" : "rolled_back", reason, environment: { status: "ready" } });
     return { ok: false, reason };
   };
-  const allKeys = () => ["approval", "launch-template", "fill-idle", "wait-healthy", ...canarySteps.map((s) => `shift-${s}`), "promote", "keep-warm", "scale-down-old"];
   const canarySteps = op.strategy === "canary" ? op.spec.rollout.canarySteps : [100];
 
   try {
@@ -101,10 +101,6 @@ export async function rolloutWorkflow(deploymentId: string) {
   await markStarted(deploymentId, "keep-warm");
   await sleep(op.spec.rollbackWindowMinutes * 60_000);
   await markDone(deploymentId, "keep-warm");
-  if (await stillLatest(deploymentId)) {
-    await act(deploymentId, "scale-down-old", "setFleetCapacity", { ...base, slot: live, capacity: { min: 0, desired: 0, max: 0 } });
-  } else {
-    await markSkipped(deploymentId, ["scale-down-old"]);
-  }
+  await scaleDownIfLatest(deploymentId, "scale-down-old", { ...base, slot: live });
   return { ok: true };
 }

@@ -4,7 +4,7 @@ import type { EnvironmentSpec } from "../environments/spec.ts";
 import { AwsServiceError } from "../aws/errors.ts";
 import { ServiceError } from "../errors.ts";
 import { finishOperation } from "../operations/start.ts";
-import { stepFailed, stepStarted, stepPolled, stepSucceeded, stepsSkipped } from "../operations/timeline.ts";
+import { closeOpenSteps, stepFailed, stepPolled, stepStarted, stepSucceeded, stepsSkipped } from "../operations/timeline.ts";
 import * as p from "../provisioning/index.ts";
 
 /**
@@ -93,11 +93,6 @@ export async function markDone(deploymentId: string, key: string, detail?: unkno
   await stepSucceeded(deploymentId, key, detail);
 }
 
-export async function markSkipped(deploymentId: string, keys: string[]) {
-  "use step";
-  await stepsSkipped(deploymentId, keys);
-}
-
 /** What a workflow needs to know about its operation, read once at the start. */
 export async function loadOperation(deploymentId: string) {
   "use step";
@@ -180,10 +175,42 @@ export async function promote(deploymentId: string, input: { live: p.Slot; versi
   });
 }
 
-/** True when nothing happened on the environment since this deployment (no newer operation), so its old fleet may be scaled down. */
-export async function stillLatest(deploymentId: string) {
+/**
+ * Scales a fleet to zero after the fact (the old fleet after the rollback window, the
+ * rolled-back fleet), but only if nothing happened on the environment since this deployment,
+ * and while holding the environment's lock, so a rollout starting at that moment gets a
+ * conflict instead of having its freshly filled fleet scaled away.
+ */
+export async function scaleDownIfLatest(deploymentId: string, key: string, input: p.StepInput & { slot: p.Slot }) {
   "use step";
   const d = await db.deployment.findUniqueOrThrow({ where: { id: deploymentId } });
-  const newer = await db.deployment.count({ where: { environmentId: d.environmentId, createdAt: { gt: d.createdAt } } });
-  return newer === 0;
+  const acquired = await db.$transaction(async (tx) => {
+    const rows = await tx.$queryRaw<Array<{ lockDeploymentId: string | null }>>`SELECT "lockDeploymentId" FROM environment WHERE id = ${d.environmentId} FOR UPDATE`;
+    if (rows[0]?.lockDeploymentId && rows[0].lockDeploymentId !== deploymentId) return false;
+    const newer = await tx.deployment.count({ where: { environmentId: d.environmentId, createdAt: { gt: d.createdAt } } });
+    if (newer > 0) return false;
+    await tx.environment.update({ where: { id: d.environmentId }, data: { lockDeploymentId: deploymentId } });
+    return true;
+  });
+  if (!acquired) {
+    await stepsSkipped(deploymentId, [key]);
+    return false;
+  }
+  try {
+    await stepStarted(deploymentId, key);
+    const out = await p.setFleetCapacity({ ...input, capacity: { min: 0, desired: 0, max: 0 } });
+    await stepSucceeded(deploymentId, key, { touched: out.touched });
+    return true;
+  } catch (e) {
+    await stepFailed(deploymentId, key, (e as Error).message);
+    fatalIfExpected(e);
+  } finally {
+    await db.environment.updateMany({ where: { id: d.environmentId, lockDeploymentId: deploymentId }, data: { lockDeploymentId: null } });
+  }
+}
+
+/** Closes the timeline of an operation that ended early (rolled back, cancelled, failed). */
+export async function closeTimeline(deploymentId: string, reason: string) {
+  "use step";
+  await closeOpenSteps(deploymentId, reason);
 }

@@ -1,5 +1,5 @@
 import { sleep } from "workflow";
-import { act, finish, loadOperation, markSkipped } from "./steps.ts";
+import { act, finish, loadOperation, closeTimeline } from "./steps.ts";
 
 /**
  * teardownWorkflow(deploymentId): deletes an environment's stack in reverse dependency order.
@@ -37,7 +37,7 @@ export async function teardownWorkflow(deploymentId: string) {
     await finish(deploymentId, { status: "succeeded", environment: { status: "draft", stack: null, liveVersion: null, previousVersion: null, warmUntil: null, liveSlot: "blue" } });
     return { ok: true };
   } catch (e) {
-    await markSkipped(deploymentId, ["distribution", "alarms", "fleets", "load-balancer", "launch-template", "database", "security-groups", "network"]);
+    await closeTimeline(deploymentId, (e as Error).message);
     await finish(deploymentId, { status: "failed", reason: (e as Error).message, environment: { status: "failed" } });
     return { ok: false, reason: (e as Error).message };
   }
