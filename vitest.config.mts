@@ -16,8 +16,8 @@ export default defineConfig({
         test: {
           name: "app",
           include: ["server/**/*.test.ts", "scripts/**/*.test.ts", "app/**/*.test.ts"],
-          globalSetup: ["server/testing/global-setup.ts"],
-          setupFiles: ["server/testing/setup-db.ts"],
+          globalSetup: ["testing/global-setup.ts"],
+          setupFiles: ["testing/setup-db.ts"],
         },
       },
       {

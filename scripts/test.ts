@@ -37,7 +37,7 @@ let ok = true;
 const bin = (n: string) => path.join(root, "node_modules/.bin", n);
 
 if (only !== "e2e") {
-  // Some app tests start `next start` (server/testing/servers.ts): a production build of the
+  // Some app tests start `next start` (testing/servers.ts): a production build of the
   // current sources must exist before vitest runs. A failed build counts as a failure; the
   // other tests still run, and those servers refuse to start with a clear message.
   let buildEnv: Record<string, string> = {};

@@ -7,7 +7,7 @@ import { countEnvironments, getEnvironment, listEnvironments, listSpecVersions }
 import { deleteEnvironment } from "../environments/remove.ts";
 import { restoreSpecVersion, updateEnvironment } from "../environments/update.ts";
 import { ServiceError } from "../errors.ts";
-import { actor, admin, localAccount, spec } from "../testing/fixtures.ts";
+import { actor, admin, localAccount, spec } from "../../testing/fixtures.ts";
 import type { Actor } from "./actor.ts";
 import { ROLES, roleAtLeast, type Role } from "./roles.ts";
 import { createApiToken, listApiTokens, revokeApiToken } from "./tokens.ts";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { db } from "../db/client.ts";
-import { admin } from "../testing/fixtures.ts";
+import { admin } from "../../testing/fixtures.ts";
 import { hashToken } from "./secrets.ts";
 import { actorFromApiToken, createApiToken, ensureBootstrapToken, revokeApiToken } from "./tokens.ts";
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { db } from "../db/client.ts";
 import { ServiceError } from "../errors.ts";
-import { admin } from "../testing/fixtures.ts";
+import { admin } from "../../testing/fixtures.ts";
 import { auth } from "./auth.ts";
 import { acceptInvite, createFirstAdmin, inviteUser, setUserRole } from "./users.ts";
 

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "../db/client.ts";
 import { ServiceError } from "../errors.ts";
-import { admin, localAccount, spec } from "../testing/fixtures.ts";
+import { admin, localAccount, spec } from "../../testing/fixtures.ts";
 import { createEnvironment } from "./create.ts";
 import { getEnvironment, listEnvironments, listSpecVersions } from "./queries.ts";
 import { deleteEnvironment } from "./remove.ts";

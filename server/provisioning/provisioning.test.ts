@@ -17,7 +17,7 @@ import {
 } from "../aws/sdk.ts";
 import { db } from "../db/client.ts";
 import type { EnvironmentSpec } from "../environments/spec.ts";
-import { spec as specOf } from "../testing/fixtures.ts";
+import { spec as specOf } from "../../testing/fixtures.ts";
 import * as p from "./index.ts";
 import { provision, teardown, until } from "./test-helpers.ts";
 

@@ -19,8 +19,8 @@ import { DescribeLaunchTemplatesCommand, DescribeLaunchTemplateVersionsCommand, 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startLocalCloud, type RunningLocalCloud } from "../../localcloud/src/index.ts";
 import { ensureLocalAccount } from "../accounts/accounts.ts";
-import { spec } from "../testing/fixtures.ts";
-import { ApiClient, describeSteps, operationSettled, startAppServer, stopAllServers, waitForOperation, type AppServer, type Operation } from "../testing/servers.ts";
+import { spec } from "../../testing/fixtures.ts";
+import { ApiClient, describeSteps, operationSettled, startAppServer, stopAllServers, waitForOperation, type AppServer, type Operation } from "../../testing/servers.ts";
 
 const TOKEN = "durability-admin-token-0123456789abcdef";
 const bootstrapEnv = {

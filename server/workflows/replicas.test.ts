@@ -12,8 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startLocalCloud, type RunningLocalCloud } from "../../localcloud/src/index.ts";
 import { ensureLocalAccount } from "../accounts/accounts.ts";
 import { createApiToken } from "../auth/tokens.ts";
-import { admin as adminActor, spec } from "../testing/fixtures.ts";
-import { ApiClient, describeSteps, operationSettled, startAppServer, stopAllServers, waitForOperation, type AppServer, type Operation } from "../testing/servers.ts";
+import { admin as adminActor, spec } from "../../testing/fixtures.ts";
+import { ApiClient, describeSteps, operationSettled, startAppServer, stopAllServers, testDatabaseUrl, waitForOperation, type AppServer, type Operation } from "../../testing/servers.ts";
 
 const TOKEN = "replicas-admin-token-0123456789abcdef";
 const ENV = "replicated";
@@ -54,7 +54,7 @@ afterAll(async () => {
 
 /** The workflow engine's own record of a run's steps: every step must have run exactly once. */
 async function engineSteps(runId: string) {
-  const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  const client = new pg.Client({ connectionString: testDatabaseUrl() });
   await client.connect();
   try {
     const steps = await client.query<{ step_name: string; status: string; attempt: number }>(`SELECT step_name, status, attempt FROM workflow.workflow_steps WHERE run_id = $1 ORDER BY created_at`, [runId]);

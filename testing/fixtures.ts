@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
-import { ensureLocalAccount } from "../accounts/accounts.ts";
-import type { Actor } from "../auth/actor.ts";
-import type { Role } from "../auth/roles.ts";
-import { defaultSpec, type EnvironmentSpec } from "../environments/spec.ts";
+import { ensureLocalAccount } from "../server/accounts/accounts.ts";
+import type { Actor } from "../server/auth/actor.ts";
+import type { Role } from "../server/auth/roles.ts";
+import { defaultSpec, type EnvironmentSpec } from "../server/environments/spec.ts";
 
 export function actor(role: Role, label = `${role}@example.com`): Actor {
   return { kind: "user", id: randomUUID(), label, role };

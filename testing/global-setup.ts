@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
 import pg from "pg";
-import { ensureDatabase, migrateDeploy } from "../../scripts/lib/database.ts";
+import { ensureDatabase, migrateDeploy } from "../scripts/lib/database.ts";
 
 /**
  * Vitest global setup: one PostgreSQL for the run (DATABASE_URL, or an embedded server in a

@@ -19,8 +19,8 @@ import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { bootstrapWorkflowWorld } from "../../scripts/lib/database.ts";
-import { buildIsStale, waitForHttp } from "../../scripts/lib/process.ts";
+import { bootstrapWorkflowWorld } from "../scripts/lib/database.ts";
+import { buildIsStale, waitForHttp } from "../scripts/lib/process.ts";
 
 export const root = path.resolve(import.meta.dirname, "../..");
 
@@ -35,9 +35,9 @@ export function freePort(): Promise<number> {
   });
 }
 
-function testDatabaseUrl(): string {
+export function testDatabaseUrl(): string {
   const url = process.env.DATABASE_URL;
-  if (!url) throw new Error("DATABASE_URL is not set: app tests get one from server/testing/setup-db.ts");
+  if (!url) throw new Error("DATABASE_URL is not set: app tests get one from testing/setup-db.ts");
   return url;
 }
 
