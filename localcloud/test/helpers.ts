@@ -16,7 +16,7 @@ import { RDSClient } from "@aws-sdk/client-rds";
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { CloudFrontClient } from "@aws-sdk/client-cloudfront";
 import { startLocalCloud } from "../src/index.ts";
-import type { CloudApi } from "../src/core/types.ts";
+import type { CloudApi, ServiceModule, ServiceName } from "../src/core/types.ts";
 
 export const TEST_REGION = "us-east-1";
 export const TEST_CREDENTIALS = { accessKeyId: "test", secretAccessKey: "test" };
@@ -133,4 +133,20 @@ export async function expectError(p: Promise<unknown>): Promise<any> {
     return err;
   }
   throw new Error("expected the call to fail, but it succeeded");
+}
+
+/**
+ * A fake service module that records the last input per operation and answers with `reply`
+ * (the core codec tests pass it to startLocalCloud({ services })).
+ */
+export function fakeService(name: ServiceName, replies: Record<string, (input: any, ctx: any) => unknown>) {
+  const seen: Record<string, any> = {};
+  const module: ServiceModule = {
+    name,
+    initialState: () => ({ counter: 0 }),
+    handlers: Object.fromEntries(
+      Object.entries(replies).map(([op, reply]) => [op, (input: any, ctx: any) => ((seen[op] = input), reply(input, ctx))]),
+    ),
+  };
+  return { module, seen };
 }
