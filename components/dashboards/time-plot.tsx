@@ -57,7 +57,8 @@ export function TimePlot({ series, axis, kind }: { series: SeriesData[]; axis: T
   const { w, h } = size;
   const pw = Math.max(0, w - M.left - M.right);
   const ph = Math.max(0, h - M.top - M.bottom);
-  const yTicks = niceTicks(maxValue, 4);
+  const integer = useMemo(() => unit === "count" && series.every((s) => s.points.every(([, v]) => v === null || Number.isInteger(v))), [series, unit]);
+  const yTicks = niceTicks(maxValue, 4, unit, integer);
   const yMax = yTicks[yTicks.length - 1];
   const span = Math.max(1, axis.end - axis.start);
   const x = (t: number) => M.left + ((t - axis.start) / span) * pw;
@@ -182,13 +183,19 @@ function linePath(points: Array<[number, number | null]>, x: (t: number) => numb
   return d;
 }
 
-/** 0 and `count` evenly spaced ticks up to a "nice" maximum (1, 2, 2.5, 5 x 10^n) covering `max`. */
-export function niceTicks(max: number, count: number): number[] {
-  if (!(max > 0)) return [0, 0.25, 0.5, 0.75, 1];
-  const raw = max / count;
+/**
+ * Value ticks from 0 up to a "nice" maximum covering `max`: at most `count` steps of 1, 2 or 5 x 10^n
+ * (whole steps when every value is whole, steps of 1, 2, 5... GiB for bytes).
+ */
+export function niceTicks(max: number, count: number, unit: Unit = "count", integer = false): number[] {
+  const scale = unit === "bytes" ? 1024 ** 3 : 1;
+  const m = max > 0 ? max / scale : 1; // no data yet (or all zero): 0 to 1
+  const raw = m / count;
   const mag = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => s * count >= max) ?? 10 * mag;
-  return Array.from({ length: count + 1 }, (_, i) => Number((i * step).toPrecision(12)));
+  let step = [1, 2, 5, 10].map((k) => k * mag).find((st) => st * count >= m) ?? 10 * mag;
+  if (integer) step = Math.max(1, Math.round(step));
+  const n = Math.max(1, Math.ceil(m / step - 1e-9));
+  return Array.from({ length: n + 1 }, (_, i) => Number((i * step * scale).toPrecision(12)));
 }
 
 const MINUTE = 60_000;
