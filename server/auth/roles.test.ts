@@ -7,6 +7,14 @@ import { countEnvironments, getEnvironment, listEnvironments, listSpecVersions }
 import { deleteEnvironment } from "../environments/remove.ts";
 import { restoreSpecVersion, updateEnvironment } from "../environments/update.ts";
 import { ServiceError } from "../errors.ts";
+import { environmentMetrics } from "../dashboards/metrics.ts";
+import { environmentsOverview } from "../dashboards/overview.ts";
+import { runDrill } from "../dashboards/drills.ts";
+import { scalingPanel, updateScaling } from "../dashboards/scaling.ts";
+import { checkDrift } from "../operations/drift.ts";
+import { livePanel } from "../operations/live.ts";
+import { getOperation, listOperations } from "../operations/queries.ts";
+import { approveRollout, cancelOperation, startProvision, startRollback, startRollout, startTeardown } from "../operations/verbs.ts";
 import { actor, admin, localAccount, spec } from "../../testing/fixtures.ts";
 import type { Actor } from "./actor.ts";
 import { ROLES, roleAtLeast, type Role } from "./roles.ts";
@@ -40,6 +48,22 @@ const verbs: Verb[] = [
   { name: "inviteUser", required: "admin", call: (a) => inviteUser({ actor: a!, input: { email: "new@example.com", role: "viewer" } }) },
   { name: "listInvites", required: "admin", call: (a) => listInvites({ actor: a! }) },
   { name: "revokeInvite", required: "admin", call: (a) => revokeInvite({ actor: a!, input: { id: "missing" } }) },
+  // Operations and dashboards: an unknown environment, so an allowed role ends at NOT_FOUND before any AWS call.
+  { name: "startProvision", required: "admin", call: (a) => startProvision({ actor: a!, input: { name: "no-such-env" } }) },
+  { name: "startTeardown", required: "admin", call: (a) => startTeardown({ actor: a!, input: { name: "no-such-env" } }) },
+  { name: "startRollout", required: "deployer", call: (a) => startRollout({ actor: a!, input: { name: "no-such-env", version: "v2" } }) },
+  { name: "startRollback", required: "deployer", call: (a) => startRollback({ actor: a!, input: { name: "no-such-env" } }) },
+  { name: "approveRollout", required: "deployer", call: (a) => approveRollout({ actor: a!, input: { name: "no-such-env", id: "x" } }) },
+  { name: "cancelOperation", required: "deployer", call: (a) => cancelOperation({ actor: a!, input: { name: "no-such-env", id: "x" } }) },
+  { name: "updateScaling", required: "deployer", call: (a) => updateScaling({ actor: a!, input: { name: "no-such-env", values: { min: 1, desired: 1, max: 2 } } }) },
+  { name: "runDrill", required: "deployer", call: (a) => runDrill({ actor: a!, input: { name: "no-such-env", body: { kind: "terminate-instance" } } }) },
+  { name: "listOperations", required: "viewer", call: (a) => listOperations({ actor: a!, input: { name: "no-such-env" } }) },
+  { name: "getOperation", required: "viewer", call: (a) => getOperation({ actor: a!, input: { name: "no-such-env", id: "x" } }) },
+  { name: "livePanel", required: "viewer", call: (a) => livePanel({ actor: a!, input: { name: "no-such-env" } }) },
+  { name: "checkDrift", required: "viewer", call: (a) => checkDrift({ actor: a!, input: { name: "no-such-env" } }) },
+  { name: "scalingPanel", required: "viewer", call: (a) => scalingPanel({ actor: a!, input: { name: "no-such-env" } }) },
+  { name: "environmentMetrics", required: "viewer", call: (a) => environmentMetrics({ actor: a!, input: { name: "no-such-env" } }) },
+  { name: "environmentsOverview", required: "viewer", call: (a) => environmentsOverview({ actor: a!, input: { names: [] } }) },
 ];
 
 async function codeOf(p: Promise<unknown>): Promise<string | null> {
