@@ -33,6 +33,8 @@ const schema = z.object({
   /** Turns off rate limits on sign-in (tests only). */
   SWITCHYARD_TEST_MODE: z.enum(["0", "1"]).default("0"),
   SWITCHYARD_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  /** Set by Next.js; "phase-production-build" while `next build` collects page data. */
+  NEXT_PHASE: z.string().optional(),
 });
 
 export type Env = z.infer<typeof schema>;
@@ -58,6 +60,8 @@ export const appUrl = env.SWITCHYARD_URL ?? `http://localhost:${env.PORT}`;
  * starts the embedded PostgreSQL, so inside the app it is always present.
  */
 export function databaseUrl(): string {
+  // `next build` imports modules that hold a client but runs no query: no database needed then.
+  if (!env.DATABASE_URL && env.NEXT_PHASE === "phase-production-build") return "postgresql://build@127.0.0.1:1/unused";
   if (!env.DATABASE_URL) throw new Error("No database: set DATABASE_URL or start Switchyard with `npm start` (embedded PostgreSQL).");
   return env.DATABASE_URL;
 }
