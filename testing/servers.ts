@@ -22,7 +22,7 @@ import path from "node:path";
 import { bootstrapWorkflowWorld } from "../scripts/lib/database.ts";
 import { buildIsStale, waitForHttp } from "../scripts/lib/process.ts";
 
-export const root = path.resolve(import.meta.dirname, "../..");
+export const root = path.resolve(import.meta.dirname, "..");
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -126,6 +126,7 @@ function nextBuild(): Promise<{ code: number; log: string }> {
     let log = "";
     b.stdout!.on("data", (d) => (log += d));
     b.stderr!.on("data", (d) => (log += d));
+    b.on("error", (e) => resolve({ code: 1, log: `${log}\n${e.message}` }));
     b.on("close", (code) => resolve({ code: code ?? 1, log }));
   });
 }
