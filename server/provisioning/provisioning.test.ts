@@ -183,7 +183,13 @@ describe("provisioning the reference stack against the local cloud", () => {
     const fault = async (body: object) => fetch(`${lc.url}/_localcloud/faults`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
     await fault({ match: "elasticloadbalancing:DescribeLoadBalancers", error: "Throttling", rate: 0.5 });
     try {
-      expect((await until(() => p.waitLoadBalancerActive(base()))).state).toBe("active");
+      // The SDK retries each throttled call (5 attempts); when all of them are throttled (1 in 32
+      // at this rate) the step fails as retryable and, like the workflow engine, we run it again.
+      const retryable = (e: unknown) => {
+        if ((e as { retryable?: boolean }).retryable) return { done: false, detail: { state: "throttled" } };
+        throw e;
+      };
+      expect((await until(() => p.waitLoadBalancerActive(base()).catch(retryable))).state).toBe("active");
       await fetch(`${lc.url}/_localcloud/faults`, { method: "DELETE" });
       await fault({ match: "elasticloadbalancing:DescribeLoadBalancers", error: "Throttling", rate: 1 });
       await expect(p.waitLoadBalancerActive(base())).rejects.toMatchObject({ code: "RATE_LIMITED", retryable: true });
