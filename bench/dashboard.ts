@@ -10,7 +10,7 @@
  *   viewers=<n> refresh_windows=<n> getmetricdata_calls=<n> data_p95_ms=<n> env_page_js_kb_gzip=<n>
  */
 import { gzipSync } from "node:zlib";
-import { percentile, startSwitchyard } from "./lib.ts";
+import { percentile, startSwitchyard, signInCookie } from "./lib.ts";
 
 const VIEWERS = Number(process.env.BENCH_VIEWERS ?? 50);
 const DURATION_MS = Number(process.env.BENCH_DURATION_SECONDS ?? 120) * 1000;
@@ -53,7 +53,7 @@ try {
   // Let a few simulated minutes of traffic land so the charts have data.
   await new Promise((r) => setTimeout(r, 5_000));
 
-  const cookie = await signIn(sy.url);
+  const cookie = await signInCookie(sy.url, email, password);
   const pageJsKb = await pageJavaScriptGzipKb(sy.url, cookie);
 
   const url = `${sy.url}/api/v1/environments/${NAME}/metrics?range=1h`;
@@ -105,11 +105,6 @@ async function pageJavaScriptGzipKb(base: string, cookie: string): Promise<numbe
   return bytes / 1024;
 }
 
-async function signIn(url: string): Promise<string> {
-  const res = await fetch(`${url}/api/auth/sign-in/email`, { method: "POST", headers: { "content-type": "application/json", origin: url }, body: JSON.stringify({ email, password }) });
-  if (!res.ok) throw new Error(`sign-in failed: ${res.status} ${await res.text()}`);
-  return res.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
-}
 
 function spec(name: string) {
   return {

@@ -4,7 +4,7 @@
  * /environments over loopback (so the time is the server's). Last line:
  *   env_list_p50_ms=<n> env_list_p95_ms=<n>
  */
-import { percentile, pool, startSwitchyard } from "./lib.ts";
+import { percentile, pool, startSwitchyard, signInCookie } from "./lib.ts";
 
 const N = Number(process.env.BENCH_ENVIRONMENTS ?? 1000);
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 100);
@@ -27,7 +27,7 @@ try {
   });
   console.log(`seeded ${N} environments through the API in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 
-  const cookie = await signIn(sy.url);
+  const cookie = await signInCookie(sy.url, email, password);
   // Warm up (first render compiles and fills caches), then measure.
   for (let i = 0; i < 5; i++) await timedGet(sy.url, cookie);
   const times: number[] = [];
@@ -61,15 +61,6 @@ function specFor(name: string) {
   };
 }
 
-async function signIn(url: string): Promise<string> {
-  const res = await fetch(`${url}/api/auth/sign-in/email`, {
-    method: "POST",
-    headers: { "content-type": "application/json", origin: url },
-    body: JSON.stringify({ email, password }),
-  });
-  if (!res.ok) throw new Error(`sign-in failed: ${res.status} ${await res.text()}`);
-  return res.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
-}
 
 async function timedGet(url: string, cookie: string): Promise<number> {
   const t = performance.now();

@@ -52,3 +52,10 @@ export async function pool<T>(items: T[], n: number, fn: (item: T) => Promise<vo
     }),
   );
 }
+
+/** Signs in through better-auth's endpoint; returns the session cookie header. */
+export async function signInCookie(url: string, email: string, password: string): Promise<string> {
+  const res = await fetch(`${url}/api/auth/sign-in/email`, { method: "POST", headers: { "content-type": "application/json", origin: url }, body: JSON.stringify({ email, password }) });
+  if (!res.ok) throw new Error(`sign-in failed: ${res.status} ${await res.text()}`);
+  return res.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+}

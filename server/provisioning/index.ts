@@ -29,6 +29,6 @@ export { ensureDistribution, waitDistributionDeployed, disableDistribution, dele
 export { ensureAlarms, expectedAlarmNames, type AlarmTargets } from "./alarms.ts";
 export { readStack, type Stack, type FleetView, type TargetGroupView } from "./read-stack.ts";
 export { driftCheck, liveSlotOf, type DriftRow, type DriftValue } from "./drift.ts";
-export { fleetMetrics, type FleetMetrics, type FleetMetricsInput, type FleetMinute } from "./metrics.ts";
+export { fleetMetrics, serverClock, type FleetMetrics, type FleetMetricsInput, type FleetMinute } from "./metrics.ts";
 export { deleteAlarms, deleteFleets, deleteLoadBalancer, deleteLaunchTemplate, deleteDatabase, deleteSecurityGroups, deleteNetwork } from "./teardown.ts";
 export { terminateInstance, failoverDatabase } from "./drills.ts";

@@ -36,6 +36,9 @@ export interface FleetMetrics {
 const MINUTE = 60_000;
 const toMs = (t: string | number) => (typeof t === "number" ? t : Date.parse(t));
 
+/** The service's "now" (ISO-8601), the clock CloudWatch windows use: e.g. when a canary bake starts. */
+export const serverClock = defineRead("read the service's clock", async (_input: StepInput, { aws }): Promise<{ now: string }> => ({ now: new Date(await freshServerNow(aws)).toISOString() }));
+
 export const fleetMetrics = defineRead("read the fleets' metrics", async (input: FleetMetricsInput, { aws }): Promise<FleetMetrics> => {
   const end = Math.floor((input.endTime !== undefined ? toMs(input.endTime) : await freshServerNow(aws)) / MINUTE) * MINUTE;
   const start = Math.floor((input.startTime !== undefined ? toMs(input.startTime) : end - 15 * MINUTE) / MINUTE) * MINUTE;

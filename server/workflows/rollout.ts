@@ -72,7 +72,7 @@ export async function rolloutWorkflow(deploymentId: string) {
     for (const pct of canarySteps) {
       const key = `shift-${pct}`;
       if (aborted) return await rollBack(aborted, key);
-      const since = await serverTime({ ...base, stack });
+      const since = await serverTime(base);
       await act(deploymentId, key, "setListenerWeights", { ...weightsInput, weights: { [live]: 100 - pct, [idle]: pct } as Record<Slot, number> }, { finish: false });
       const bakeMs = Math.round(op.spec.rollout.bakeMinutes * 60_000);
       // Too little traffic to judge: bake longer, at most twice more, and say so.

@@ -128,10 +128,9 @@ export async function finish(deploymentId: string, outcome: Parameters<typeof fi
 }
 
 /** The server's "now" (the clock CloudWatch uses), to bound a bake window. */
-export async function serverTime(input: p.StepInput & { stack: p.Stack }) {
+export async function serverTime(input: p.StepInput) {
   "use step";
-  const m = await p.fleetMetrics({ ...input, stack: input.stack, slots: [], startTime: undefined, endTime: undefined });
-  return m.endTime;
+  return (await p.serverClock(input)).now;
 }
 
 /** Judges the new fleet over the bake window and records the verdict on the step. */
