@@ -97,7 +97,7 @@ export function LivePanel({ name, initial, role, me, actions }: { name: string; 
                 <Rocket aria-hidden /> Provision
               </Button>
             ) : null}
-            {env.provisioned && canDeploy ? <DeployForm disabled={env.busy} onDeploy={(v, s) => run(actions.deploy(name, v, s), `Rolling out ${v}`)} /> : null}
+            {env.provisioned && canDeploy ? <DeployForm disabled={env.busy} warmPrevious={warm ? env.previousVersion : null} onDeploy={(v, s) => run(actions.deploy(name, v, s), `Rolling out ${v}`)} /> : null}
             {env.provisioned && canDeploy && env.previousVersion ? (
               <ConfirmDialog
                 title={`Roll back to ${env.previousVersion}?`}
@@ -222,17 +222,27 @@ function title(d: { kind: string; fromVersion: string | null; toVersion: string 
   return "Teardown";
 }
 
-function DeployForm({ disabled, onDeploy }: { disabled: boolean; onDeploy: (version: string, strategy: string) => Promise<unknown> }) {
+/**
+ * Inside the rollback window the idle slot holds the warm previous fleet: a rollout replaces
+ * it, so one-click rollback to that version is gone. The form says so and asks first.
+ */
+function DeployForm({ disabled, warmPrevious, onDeploy }: { disabled: boolean; warmPrevious: string | null; onDeploy: (version: string, strategy: string) => Promise<unknown> }) {
   const [version, setVersion] = useState("");
   const [strategy, setStrategy] = useState("");
+  const [accepted, setAccepted] = useState(false);
   const [pending, start] = useTransition();
+  const mustAccept = warmPrevious !== null && !accepted;
   return (
     <form
       className="grid gap-2"
       aria-label="Deploy a version"
       onSubmit={(e) => {
         e.preventDefault();
-        start(async () => void (await onDeploy(version.trim(), strategy)));
+        if (mustAccept) return;
+        start(async () => {
+          await onDeploy(version.trim(), strategy);
+          setAccepted(false);
+        });
       }}
     >
       <FormField label="Version to deploy" htmlFor="deploy-version">
@@ -250,7 +260,19 @@ function DeployForm({ disabled, onDeploy }: { disabled: boolean; onDeploy: (vers
           ]}
         />
       </FormField>
-      <Button type="submit" disabled={disabled || !version.trim()} loading={pending}>
+      {warmPrevious !== null ? (
+        <div role="note" className="grid gap-2 rounded-md border border-amber-300 bg-amber-50 p-2 text-xs text-amber-900 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-100">
+          <p>
+            The warm <strong className="font-mono">{warmPrevious}</strong> fleet is replaced by this rollout: rollback to {warmPrevious} will no longer be
+            instant.
+          </p>
+          <label className="flex items-center gap-2">
+            <input type="checkbox" checked={accepted} onChange={(e) => setAccepted(e.target.checked)} />
+            Replace the warm {warmPrevious} fleet
+          </label>
+        </div>
+      ) : null}
+      <Button type="submit" disabled={disabled || !version.trim() || mustAccept} loading={pending}>
         <Rocket aria-hidden /> Deploy
       </Button>
     </form>

@@ -34,24 +34,41 @@ export function StepList({ steps }: { steps: Step[] }) {
 }
 
 function StepDetail({ step }: { step: Step }) {
-  const detail = step.detail as { touched?: Array<{ type: string; id: string; action: string }>; verdict?: Verdict; seen?: Record<string, unknown> } | null;
+  const detail = step.detail as {
+    touched?: Array<{ type: string; id: string; action: string }>;
+    verdict?: Verdict;
+    seen?: Record<string, unknown>;
+    summary?: string;
+    probe?: { summary?: string };
+  } | null;
   if (step.error) return <p className="ml-6 mt-1 text-xs text-destructive">{step.error}</p>;
   if (!detail) return null;
   if (detail.verdict) return <VerdictLine v={detail.verdict} />;
+  // A step that says in words what it saw or did ("4 of 4 healthy on launch template version 7").
+  const said = detail.summary ?? detail.probe?.summary ?? (typeof detail.seen?.summary === "string" ? detail.seen.summary : undefined);
+  const line = said ? (
+    <p className="ml-6 mt-0.5 text-xs text-muted-foreground" data-testid={`step-summary-${step.key}`}>
+      {said}
+    </p>
+  ) : null;
   if (detail.touched?.length) {
     return (
-      <details className="ml-6 mt-0.5 text-xs text-muted-foreground">
-        <summary className="cursor-pointer">{summarise(detail.touched)}</summary>
-        <ul className="mt-1 grid gap-0.5 font-mono">
-          {detail.touched.map((t) => (
-            <li key={`${t.type}:${t.id}`}>
-              {t.action} {t.type} {t.id}
-            </li>
-          ))}
-        </ul>
-      </details>
+      <>
+        {line}
+        <details className="ml-6 mt-0.5 text-xs text-muted-foreground">
+          <summary className="cursor-pointer">{summarise(detail.touched)}</summary>
+          <ul className="mt-1 grid gap-0.5 font-mono">
+            {detail.touched.map((t) => (
+              <li key={`${t.type}:${t.id}`}>
+                {t.action} {t.type} {t.id}
+              </li>
+            ))}
+          </ul>
+        </details>
+      </>
     );
   }
+  if (line) return line;
   if (detail.seen && step.status === "waiting") {
     return <p className="ml-6 mt-0.5 font-mono text-xs text-muted-foreground">{Object.entries(detail.seen).filter(([, v]) => typeof v !== "object").map(([k, v]) => `${k}=${String(v)}`).join(" ")}</p>;
   }

@@ -54,12 +54,15 @@ export type { AutoScalingGroup } from "@aws-sdk/client-auto-scaling";
 export {
   CreateListenerCommand,
   CreateLoadBalancerCommand,
+  CreateRuleCommand,
   CreateTargetGroupCommand,
   DeleteListenerCommand,
   DeleteLoadBalancerCommand,
+  DeleteRuleCommand,
   DeleteTargetGroupCommand,
   DescribeListenersCommand,
   DescribeLoadBalancersCommand,
+  DescribeRulesCommand,
   DescribeTargetGroupAttributesCommand,
   DescribeTargetGroupsCommand,
   DescribeTargetHealthCommand,
@@ -67,7 +70,7 @@ export {
   ModifyTargetGroupAttributesCommand,
   ModifyTargetGroupCommand,
 } from "@aws-sdk/client-elastic-load-balancing-v2";
-export type { Action as ElbAction, LoadBalancer, TargetGroup } from "@aws-sdk/client-elastic-load-balancing-v2";
+export type { Action as ElbAction, LoadBalancer, Rule as ElbRule, TargetGroup } from "@aws-sdk/client-elastic-load-balancing-v2";
 
 export {
   CreateDBInstanceCommand,

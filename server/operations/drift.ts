@@ -13,5 +13,5 @@ export async function checkDrift({ actor, input }: { actor: Actor; input: { name
   const specRow = await db.environmentSpecVersion.findUniqueOrThrow({ where: { environmentId_version: { environmentId: env.id, version: env.currentVersion } } });
   const spec = specRow.spec as unknown as EnvironmentSpec;
   const stack = await readStack({ accountId: env.accountId, envId: env.id, spec });
-  return { checkedAt: new Date().toISOString(), specVersion: env.currentVersion, drift: driftCheck(spec, stack) };
+  return { checkedAt: new Date().toISOString(), specVersion: env.currentVersion, drift: driftCheck(spec, stack, { liveVersion: env.liveVersion }) };
 }

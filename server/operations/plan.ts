@@ -10,7 +10,7 @@ export interface PlannedStep {
   label: string;
 }
 
-export function planSteps(kind: OperationKind, opts: { database: boolean; cloudfront: boolean; canarySteps?: number[]; warmRollback?: boolean; protectedEnv?: boolean }): PlannedStep[] {
+export function planSteps(kind: OperationKind, opts: { database: boolean; cloudfront: boolean; canarySteps?: number[]; warmRollback?: boolean; protectedEnv?: boolean; replacesWarm?: { previous: string; next: string } }): PlannedStep[] {
   switch (kind) {
     case "provision":
       return [
@@ -31,8 +31,14 @@ export function planSteps(kind: OperationKind, opts: { database: boolean; cloudf
       return [
         ...(opts.protectedEnv ? [{ key: "approval", label: "Approval by another deployer" }] : []),
         { key: "launch-template", label: "New launch template version" },
-        { key: "fill-idle", label: "Fill the idle fleet to the live capacity" },
-        { key: "wait-healthy", label: "Wait until every new target is healthy" },
+        {
+          key: "fill-idle",
+          label: opts.replacesWarm
+            ? `Replace the warm ${opts.replacesWarm.previous} fleet with ${opts.replacesWarm.next} (rollback to ${opts.replacesWarm.previous} will no longer be instant)`
+            : "Fill the idle fleet to the live capacity",
+        },
+        { key: "wait-healthy", label: "Wait until every new target is healthy and on the new launch template version" },
+        { key: "probe-new", label: "Switchyard asks each new target itself (answers, right version)" },
         ...(opts.canarySteps ?? [100]).map((pct) => ({ key: `shift-${pct}`, label: pct === 100 ? "Shift all traffic" : `Shift ${pct}% and bake` })),
         { key: "promote", label: "Promote the new fleet" },
         { key: "keep-warm", label: "Keep the old fleet warm for the rollback window" },

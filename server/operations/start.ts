@@ -45,12 +45,16 @@ export async function createOperation({ actor, input }: { actor: Actor; input: {
     const idle = env.liveSlot === "blue" ? "green" : "blue";
     const warm = input.kind === "rollback" && env.warmUntil !== null && env.warmUntil > new Date();
     const strategy = rollout?.strategy ?? spec.rollout.strategy;
+    // A rollout inside the rollback window fills the slot that holds the warm previous fleet:
+    // that fleet is replaced, and rollback to its version is no longer one listener change.
+    const replacesWarm = input.kind === "rollout" && env.warmUntil !== null && env.warmUntil > new Date() && env.previousVersion ? env.previousVersion : null;
     const steps = planSteps(input.kind, {
       database: spec.database !== null,
       cloudfront: spec.cloudfront,
       canarySteps: strategy === "canary" ? spec.rollout.canarySteps : [100],
       warmRollback: warm,
       protectedEnv: spec.protected,
+      replacesWarm: replacesWarm ? { previous: replacesWarm, next: rollout!.version } : undefined,
     });
     const deployment = await tx.deployment.create({
       data: {
@@ -71,7 +75,9 @@ export async function createOperation({ actor, input }: { actor: Actor; input: {
       where: { id: env.id },
       data: { lockDeploymentId: deployment.id, status: input.kind === "provision" ? "provisioning" : input.kind === "teardown" ? "tearing_down" : env.status },
     });
-    await recordAudit(tx, actor, `deployment.${input.kind}`, { type: "environment", id: env.id, label: env.name }, { after: { deploymentId: deployment.id, version: deployment.toVersion, strategy: deployment.strategy } });
+    await recordAudit(tx, actor, `deployment.${input.kind}`, { type: "environment", id: env.id, label: env.name }, {
+      after: { deploymentId: deployment.id, version: deployment.toVersion, strategy: deployment.strategy, ...(replacesWarm ? { replacesWarmFleet: replacesWarm } : {}) },
+    });
     return { deployment, environment: env, spec };
   });
 }

@@ -22,7 +22,11 @@ export function liveSlotOf(stack: Pick<Stack, "loadBalancer">): Slot {
   return w && w.green > w.blue ? "green" : "blue";
 }
 
-export function driftCheck(spec: EnvironmentSpec, stack: Stack): DriftRow[] {
+/**
+ * `recorded` is what Switchyard's database says runs (the live version, from the last
+ * operation); the stack says what actually runs (from the instances' launch template versions).
+ */
+export function driftCheck(spec: EnvironmentSpec, stack: Stack, recorded: { liveVersion?: string | null } = {}): DriftRow[] {
   const rows: DriftRow[] = [];
   const cmp = (path: string, expected: DriftValue, actual: DriftValue) => {
     if (expected !== actual) rows.push({ path, expected, actual });
@@ -62,7 +66,22 @@ export function driftCheck(spec: EnvironmentSpec, stack: Stack): DriftRow[] {
     cmp(`healthCheck.gracePeriodSeconds (${slot})`, hc.gracePeriodSeconds, fleet.healthCheckGracePeriod);
     cmp(`scaling.metric (${slot})`, spec.scaling.metric, fleet.scaling?.metric ?? null);
     cmp(`scaling.target (${slot})`, spec.scaling.target, fleet.scaling?.target ?? null);
+    // Changing a group's launch template version never replaces running instances: an instance
+    // on another version serves something other than what the group (and Switchyard) record.
+    for (const v of fleet.versions) {
+      if (v.launchTemplateVersion !== fleet.launchTemplateVersion) {
+        rows.push({
+          path: `fleets.${slot}.launchTemplateVersion (${v.instances} instance${v.instances === 1 ? "" : "s"})`,
+          expected: fleet.launchTemplateVersion,
+          actual: v.appVersion ? `${v.launchTemplateVersion} (${v.appVersion})` : v.launchTemplateVersion,
+        });
+      }
+    }
     if (slot !== live) continue;
+    if (recorded.liveVersion && fleet.inService > 0) {
+      const serving = fleet.versions.map((v) => v.appVersion ?? `launch template version ${v.launchTemplateVersion ?? "?"}`);
+      if (serving.some((v) => v !== recorded.liveVersion)) cmp(`liveVersion (${slot})`, recorded.liveVersion, [...new Set(serving)].join(", "));
+    }
     cmp(`capacity.min (${slot})`, spec.capacity.min, fleet.min);
     cmp(`capacity.desired (${slot})`, spec.capacity.desired, fleet.desired);
     cmp(`capacity.max (${slot})`, spec.capacity.max, fleet.max);

@@ -8,6 +8,13 @@
  *   2. waitFleetHealthy(slot)  (bounded poll)
  * And the rollout moves: setFleetCapacity(slot) (optionally with a new launch template
  * version), fleetHealth(slot).
+ *
+ * Versions: changing a group's launch template version never replaces its running instances
+ * (on AWS as here). A slot that still holds warm instances of an older version (the previous
+ * fleet kept for one-click rollback) would otherwise "fill" with the old version, so
+ * setFleetCapacity with a launch template version also terminates every instance on another
+ * version (Auto Scaling launches replacements from the new version), and waitFleetHealthy
+ * counts only healthy targets on the wanted version.
  */
 import {
   CreateAutoScalingGroupCommand,
@@ -17,6 +24,7 @@ import {
   DescribeTargetHealthCommand,
   EnableMetricsCollectionCommand,
   PutScalingPolicyCommand,
+  TerminateInstanceInAutoScalingGroupCommand,
   UpdateAutoScalingGroupCommand,
   type AutoScalingGroup,
 } from "../aws/sdk.ts";
@@ -116,13 +124,30 @@ export const ensureFleet = defineStep("create the Auto Scaling group", async (in
 export interface SetFleetCapacityInput extends StepInput {
   slot: Slot;
   capacity: Capacity;
-  /** Also point the group at this launch template version (a rollout filling the idle slot). */
+  /**
+   * Also point the group at this launch template version (a rollout filling the idle slot)
+   * and replace every instance that runs another version.
+   */
   launchTemplateVersion?: number;
+}
+
+/** An instance that was running another launch template version and is being replaced. */
+export interface ReplacedInstance {
+  instanceId: string;
+  launchTemplateVersion: number | null;
+}
+
+const ACTIVE_STATES = new Set(["Pending", "Pending:Wait", "Pending:Proceed", "InService", "Standby", "Warmed:Pending", "Warmed:Running"]);
+
+/** The instance's launch template version as a number (AWS reports it as a string), or null. */
+function versionOf(i: { LaunchTemplate?: { Version?: string } }): number | null {
+  const v = Number(i.LaunchTemplate?.Version ?? NaN);
+  return Number.isFinite(v) ? v : null;
 }
 
 export const setFleetCapacity = defineStep(
   "change the fleet's capacity",
-  async (input: SetFleetCapacityInput, ctx): Promise<{ previous: Capacity; capacity: Capacity; launchTemplateVersion: number | null }> => {
+  async (input: SetFleetCapacityInput, ctx): Promise<{ previous: Capacity; capacity: Capacity; launchTemplateVersion: number | null; replaced: ReplacedInstance[] }> => {
     const { min, desired, max } = input.capacity;
     if (!(min <= desired && desired <= max)) throw new Error(`Capacity must satisfy min <= desired <= max, got ${min}/${desired}/${max}`);
     const group = await findFleet(ctx, input.slot);
@@ -131,6 +156,7 @@ export const setFleetCapacity = defineStep(
     const currentVersion = Number(group.LaunchTemplate?.Version ?? NaN);
     const newVersion = input.launchTemplateVersion !== undefined && input.launchTemplateVersion !== currentVersion ? input.launchTemplateVersion : undefined;
     const sameCapacity = previous.min === min && previous.desired === desired && previous.max === max;
+    const arn = group.AutoScalingGroupARN ?? ctx.names.asg(input.slot);
     if (!sameCapacity || newVersion !== undefined) {
       await ctx.aws.autoscaling.send(
         new UpdateAutoScalingGroupCommand({
@@ -141,9 +167,27 @@ export const setFleetCapacity = defineStep(
           ...(newVersion !== undefined ? { LaunchTemplate: { LaunchTemplateName: ctx.names.launchTemplate, Version: String(newVersion) } } : {}),
         }),
       );
-      ctx.touch("autoscaling:group", group.AutoScalingGroupARN ?? ctx.names.asg(input.slot), "updated");
-    } else ctx.touch("autoscaling:group", group.AutoScalingGroupARN ?? ctx.names.asg(input.slot), "found");
-    return { previous, capacity: input.capacity, launchTemplateVersion: newVersion ?? (Number.isFinite(currentVersion) ? currentVersion : null) };
+      ctx.touch("autoscaling:group", arn, "updated");
+    } else ctx.touch("autoscaling:group", arn, "found");
+
+    // Instances on another version: terminate them without lowering the desired capacity, so
+    // the group launches their replacements from the wanted version. Terminating ones are
+    // already on their way out (a retried step finds them so and moves on).
+    const replaced: ReplacedInstance[] = [];
+    if (input.launchTemplateVersion !== undefined && desired > 0) {
+      const stale = (group.Instances ?? []).filter((i) => ACTIVE_STATES.has(i.LifecycleState ?? "") && versionOf(i) !== input.launchTemplateVersion);
+      for (const i of stale) {
+        try {
+          await ctx.aws.autoscaling.send(new TerminateInstanceInAutoScalingGroupCommand({ InstanceId: i.InstanceId, ShouldDecrementDesiredCapacity: false }));
+        } catch (err) {
+          // Gone between the read and the call (scaled in, or a retry): nothing left to replace.
+          if (!/not found|No managed instance/i.test(String((err as Error).message))) throw err;
+        }
+        replaced.push({ instanceId: i.InstanceId ?? "", launchTemplateVersion: versionOf(i) });
+        ctx.touch("ec2:instance", i.InstanceId ?? "", "deleted");
+      }
+    }
+    return { previous, capacity: input.capacity, launchTemplateVersion: newVersion ?? (Number.isFinite(currentVersion) ? currentVersion : null), replaced };
   },
 );
 
@@ -154,12 +198,21 @@ export interface FleetHealth {
   healthyTargets: number;
   totalTargets: number;
   launchTemplateVersion: number | null;
+  /** The version the caller waits for (a rollout's new version), or the group's own. */
+  wantedVersion: number | null;
+  /** In-service instances on the wanted version, and of those, the ones that are healthy targets. */
+  onVersion: number;
+  onVersionHealthy: number;
+  /** Instances still running another launch template version (in service, or healthy in the target group). */
+  otherVersions: Array<{ instanceId: string; launchTemplateVersion: number | null; lifecycleState: string }>;
+  /** In words, for the timeline: "4 of 4 on launch template version 7 healthy". */
+  summary: string;
   unhealthy: Array<{ instanceId: string; state: string; reason: string | null; description: string | null }>;
   /** The latest failed or cancelled scaling activity's message (e.g. an instance type AWS cannot launch). */
   lastFailure: string | null;
 }
 
-async function readFleetHealth(ctx: StepContext, slot: Slot): Promise<FleetHealth> {
+async function readFleetHealth(ctx: StepContext, slot: Slot, wanted?: number): Promise<FleetHealth> {
   const [group, tg] = await Promise.all([findFleet(ctx, slot), findTargetGroup(ctx, slot)]);
   const activities = group
     ? ((await ctx.aws.autoscaling.send(new DescribeScalingActivitiesCommand({ AutoScalingGroupName: ctx.names.asg(slot), MaxRecords: 10 }))).Activities ?? [])
@@ -167,16 +220,38 @@ async function readFleetHealth(ctx: StepContext, slot: Slot): Promise<FleetHealt
   const latest = activities.find((a) => a.StatusCode === "Successful" || a.StatusCode === "Failed" || a.StatusCode === "Cancelled");
   const failed = latest && latest.StatusCode !== "Successful" ? latest : undefined;
   const targets = tg?.TargetGroupArn ? ((await ctx.aws.elbv2.send(new DescribeTargetHealthCommand({ TargetGroupArn: tg.TargetGroupArn }))).TargetHealthDescriptions ?? []) : [];
-  const inService = (group?.Instances ?? []).filter((i) => i.LifecycleState === "InService");
+  const instances = group?.Instances ?? [];
+  const inService = instances.filter((i) => i.LifecycleState === "InService");
   const healthy = targets.filter((t) => t.TargetHealth?.State === "healthy");
-  const version = Number(group?.LaunchTemplate?.Version ?? NaN);
+  const healthyIds = new Set(healthy.map((t) => t.Target?.Id));
+  const groupVersion = Number(group?.LaunchTemplate?.Version ?? NaN);
+  const wantedVersion = wanted ?? (Number.isFinite(groupVersion) ? groupVersion : null);
+  const onVersion = inService.filter((i) => versionOf(i) === wantedVersion);
+  const onVersionIds = new Set(onVersion.map((i) => i.InstanceId));
+  const versionById = new Map(instances.map((i) => [i.InstanceId, i]));
+  // Another version counts while it is in service or still a healthy (routable) target.
+  const otherIds = new Set([...inService.filter((i) => !onVersionIds.has(i.InstanceId)).map((i) => i.InstanceId), ...[...healthyIds].filter((id) => !onVersionIds.has(id))]);
+  const otherVersions = [...otherIds].map((id) => {
+    const i = versionById.get(id);
+    return { instanceId: id ?? "", launchTemplateVersion: i ? versionOf(i) : null, lifecycleState: i?.LifecycleState ?? "not in the group" };
+  });
+  const onVersionHealthy = onVersion.filter((i) => healthyIds.has(i.InstanceId)).length;
+  const desired = group?.DesiredCapacity ?? 0;
+  const summary =
+    `${onVersionHealthy} of ${desired} healthy on launch template version ${wantedVersion ?? "?"}` +
+    (otherVersions.length ? `; ${otherVersions.length} still on ${[...new Set(otherVersions.map((o) => `version ${o.launchTemplateVersion ?? "?"}`))].join(", ")}` : "");
   return {
     slot,
-    desired: group?.DesiredCapacity ?? 0,
+    desired,
     inService: inService.length,
     healthyTargets: healthy.length,
     totalTargets: targets.length,
-    launchTemplateVersion: Number.isFinite(version) ? version : null,
+    launchTemplateVersion: Number.isFinite(groupVersion) ? groupVersion : null,
+    wantedVersion,
+    onVersion: onVersion.length,
+    onVersionHealthy,
+    otherVersions,
+    summary,
     unhealthy: targets
       .filter((t) => t.TargetHealth?.State !== "healthy")
       .map((t) => ({ instanceId: t.Target?.Id ?? "", state: t.TargetHealth?.State ?? "unknown", reason: t.TargetHealth?.Reason ?? null, description: t.TargetHealth?.Description ?? null })),
@@ -184,11 +259,20 @@ async function readFleetHealth(ctx: StepContext, slot: Slot): Promise<FleetHealt
   };
 }
 
-export const fleetHealth = defineRead("read the fleet's health", (input: StepInput & { slot: Slot }, ctx) => readFleetHealth(ctx, input.slot));
+export const fleetHealth = defineRead("read the fleet's health", (input: StepInput & { slot: Slot; launchTemplateVersion?: number }, ctx) =>
+  readFleetHealth(ctx, input.slot, input.launchTemplateVersion),
+);
 
-/** Done when the group has its desired capacity in service and every in-service instance is a healthy target. */
-export const waitFleetHealthy = defineRead("wait for the fleet to be healthy", async (input: StepInput & { slot: Slot }, ctx): Promise<Poll<FleetHealth>> => {
-  const health = await readFleetHealth(ctx, input.slot);
-  const done = health.desired === 0 || (health.inService >= health.desired && health.healthyTargets >= health.desired);
-  return { done, detail: health };
-});
+/**
+ * Done when the group has its desired capacity in service on the wanted launch template
+ * version (the group's own when not given), every one of those instances is a healthy target,
+ * and no instance on another version is still in service or routable. Traffic may then move.
+ */
+export const waitFleetHealthy = defineRead(
+  "wait for the fleet to be healthy",
+  async (input: StepInput & { slot: Slot; launchTemplateVersion?: number }, ctx): Promise<Poll<FleetHealth>> => {
+    const health = await readFleetHealth(ctx, input.slot, input.launchTemplateVersion);
+    const done = health.desired === 0 || (health.onVersion >= health.desired && health.onVersionHealthy >= health.desired && health.otherVersions.length === 0);
+    return { done, detail: health };
+  },
+);

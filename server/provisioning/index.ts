@@ -13,8 +13,10 @@
  *     ensureLoadBalancer + ensureLaunchTemplate -> ensureFleet(blue), ensureFleet(green) -> waitFleetHealthy(blue)*
  *     ensureLoadBalancer + ensureDistribution + ensureDatabase -> ensureAlarms
  *   (* bounded polls returning { done, detail }: sleep durably and call again until done)
- * Rollout / rollback moves: createLaunchTemplateVersion, setFleetCapacity, waitFleetHealthy,
- *   fleetHealth, setListenerWeights, fleetMetrics.
+ * Rollout / rollback moves: createLaunchTemplateVersion, setFleetCapacity (replaces instances
+ *   on another launch template version), waitFleetHealthy (healthy AND on the version),
+ *   probeFleet (Switchyard's own requests to each new target), fleetHealth,
+ *   setListenerWeights, fleetMetrics.
  * Check: readStack -> driftCheck(spec, stack).
  * Teardown: see teardown.ts (disableDistribution ... deleteNetwork).
  * Drills: terminateInstance, failoverDatabase (drills.ts).
@@ -23,7 +25,7 @@ export { SLOTS, TAG_ENV, TAG_ENV_NAME, TAG_SLOT, namesOf, type Poll, type Slot, 
 export { ensureNetwork, ensureSecurityGroups, APP_PORT, type NetworkOutput, type SecurityGroupsOutput } from "./network.ts";
 export { ensureLoadBalancer, waitLoadBalancerActive, setListenerWeights, type LoadBalancerOutput, type ListenerWeightsInput } from "./load-balancer.ts";
 export { ensureLaunchTemplate, createLaunchTemplateVersion, renderUserData, type LaunchTemplateOutput } from "./launch-template.ts";
-export { ensureFleet, setFleetCapacity, fleetHealth, waitFleetHealthy, type Capacity, type EnsureFleetInput, type FleetHealth, type SetFleetCapacityInput } from "./fleet.ts";
+export { ensureFleet, setFleetCapacity, fleetHealth, waitFleetHealthy, type Capacity, type EnsureFleetInput, type FleetHealth, type ReplacedInstance, type SetFleetCapacityInput } from "./fleet.ts";
 export { ensureDatabase, waitDatabaseAvailable, type DatabaseOutput, type DatabaseDetail } from "./database.ts";
 export { ensureDistribution, waitDistributionDeployed, disableDistribution, deleteDistribution, type DistributionOutput } from "./distribution.ts";
 export { ensureAlarms, expectedAlarmNames, type AlarmTargets } from "./alarms.ts";
@@ -32,3 +34,4 @@ export { driftCheck, liveSlotOf, type DriftRow, type DriftValue } from "./drift.
 export { fleetMetrics, serverClock, type FleetMetrics, type FleetMetricsInput, type FleetMinute } from "./metrics.ts";
 export { deleteAlarms, deleteFleets, deleteLoadBalancer, deleteLaunchTemplate, deleteDatabase, deleteSecurityGroups, deleteNetwork } from "./teardown.ts";
 export { terminateInstance, failoverDatabase } from "./drills.ts";
+export { probeFleet, judgeProbe, PROBE_HEADER, type ProbeInput, type ProbeResult } from "./probe.ts";

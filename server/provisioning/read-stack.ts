@@ -39,6 +39,14 @@ export interface FleetView {
   instanceIds: string[];
   instances: Array<{ id: string; lifecycleState: string; health: string | null; launchTemplateVersion: number | null }>;
   launchTemplateVersion: number | null;
+  /**
+   * What the in-service instances actually run, per launch template version: the app version
+   * comes from that template version (its `switchyard:version` instance tag, else its
+   * description), never from the last operation's label.
+   */
+  versions: Array<{ launchTemplateVersion: number | null; appVersion: string | null; instances: number }>;
+  /** The app version every in-service instance runs, or null when none is in service or they differ. */
+  servingVersion: string | null;
   /** From the launch template version the group uses. */
   instanceType: string | null;
   healthCheckGracePeriod: number | null;
@@ -122,12 +130,31 @@ async function readTargetGroup(ctx: StepContext, slot: Slot): Promise<TargetGrou
   };
 }
 
+/** The app version each launch template version runs: its instance tag `switchyard:version`, else its description "<version> (<slot>)". */
+async function appVersionsOf(ctx: StepContext, lt: { LaunchTemplateId?: string; LaunchTemplateName?: string } | undefined, numbers: number[]): Promise<Map<number, string>> {
+  const out = new Map<number, string>();
+  if (!lt || numbers.length === 0) return out;
+  const res = await ctx.aws.ec2
+    .send(new DescribeLaunchTemplateVersionsCommand({ ...(lt.LaunchTemplateId ? { LaunchTemplateId: lt.LaunchTemplateId } : { LaunchTemplateName: lt.LaunchTemplateName }), Versions: numbers.map(String) }))
+    .catch((err) => {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    });
+  for (const v of res?.LaunchTemplateVersions ?? []) {
+    const tag = v.LaunchTemplateData?.TagSpecifications?.find((t) => t.ResourceType === "instance")?.Tags?.find((t) => t.Key === "switchyard:version")?.Value;
+    const fromDescription = /^(\S+) \((?:blue|green)\)$/.exec(v.VersionDescription ?? "")?.[1];
+    const app = tag ?? fromDescription;
+    if (v.VersionNumber !== undefined && app) out.set(v.VersionNumber, app);
+  }
+  return out;
+}
+
 async function readFleet(ctx: StepContext, slot: Slot): Promise<FleetView | null> {
   const group = await findFleet(ctx, slot);
   if (!group) return null;
   const lt = group.LaunchTemplate;
   const version = Number(lt?.Version ?? NaN);
-  const [versions, policies] = await Promise.all([
+  const [templateVersion, policies] = await Promise.all([
     lt && Number.isFinite(version)
       ? ctx.aws.ec2.send(new DescribeLaunchTemplateVersionsCommand({ ...(lt.LaunchTemplateId ? { LaunchTemplateId: lt.LaunchTemplateId } : { LaunchTemplateName: lt.LaunchTemplateName }), Versions: [String(version)] })).catch((err) => {
           if (isNotFound(err)) return undefined;
@@ -136,6 +163,16 @@ async function readFleet(ctx: StepContext, slot: Slot): Promise<FleetView | null
       : undefined,
     ctx.aws.autoscaling.send(new DescribePoliciesCommand({ AutoScalingGroupName: ctx.names.asg(slot), PolicyNames: [ctx.names.scalingPolicy(slot)] })),
   ]);
+  const inService = (group.Instances ?? []).filter((i) => i.LifecycleState === "InService");
+  const counts = new Map<number | null, number>();
+  for (const i of inService) {
+    const v = Number(i.LaunchTemplate?.Version ?? NaN);
+    const key = Number.isFinite(v) ? v : null;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  const appVersionOf = await appVersionsOf(ctx, lt, [...counts.keys()].filter((v): v is number => v !== null));
+  const versions = [...counts].map(([v, n]) => ({ launchTemplateVersion: v, appVersion: v === null ? null : (appVersionOf.get(v) ?? null), instances: n }));
+  const distinct = new Set(versions.map((v) => v.appVersion));
   const tt = policies.ScalingPolicies?.[0]?.TargetTrackingConfiguration;
   const metricType = tt?.PredefinedMetricSpecification?.PredefinedMetricType;
   return {
@@ -143,7 +180,7 @@ async function readFleet(ctx: StepContext, slot: Slot): Promise<FleetView | null
     min: group.MinSize ?? 0,
     desired: group.DesiredCapacity ?? 0,
     max: group.MaxSize ?? 0,
-    inService: (group.Instances ?? []).filter((i) => i.LifecycleState === "InService").length,
+    inService: inService.length,
     instanceIds: (group.Instances ?? []).map((i) => i.InstanceId!).filter(Boolean),
     instances: (group.Instances ?? []).map((i) => ({
       id: i.InstanceId ?? "",
@@ -152,7 +189,9 @@ async function readFleet(ctx: StepContext, slot: Slot): Promise<FleetView | null
       launchTemplateVersion: i.LaunchTemplate?.Version && Number.isFinite(Number(i.LaunchTemplate.Version)) ? Number(i.LaunchTemplate.Version) : null,
     })),
     launchTemplateVersion: Number.isFinite(version) ? version : null,
-    instanceType: versions?.LaunchTemplateVersions?.[0]?.LaunchTemplateData?.InstanceType ?? null,
+    versions,
+    servingVersion: distinct.size === 1 ? [...distinct][0] : null,
+    instanceType: templateVersion?.LaunchTemplateVersions?.[0]?.LaunchTemplateData?.InstanceType ?? null,
     healthCheckGracePeriod: group.HealthCheckGracePeriod ?? null,
     scaling: tt && metricType ? { metric: metricType === "ASGAverageCPUUtilization" ? "cpu" : metricType === "ALBRequestCountPerTarget" ? "requests_per_target" : metricType, target: tt.TargetValue ?? 0 } : null,
     status: group.Status ?? null,

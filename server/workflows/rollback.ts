@@ -1,6 +1,6 @@
 import { sleep } from "workflow";
 import type { Slot } from "../provisioning/index.ts";
-import { act, closeTimeline, finish, loadOperation, poll, readStackStep, scaleDownIfLatest } from "./steps.ts";
+import { act, closeTimeline, finish, forgetWarmFleet, loadOperation, poll, readStackStep, scaleDownIfLatest } from "./steps.ts";
 
 /**
  * rollbackWorkflow(deploymentId): traffic back to the previous version.
@@ -33,7 +33,15 @@ export async function rollbackWorkflow(deploymentId: string) {
         capacity: { min: badFleet?.min ?? op.spec.capacity.min, desired: Math.max(badFleet?.desired ?? op.spec.capacity.desired, 1), max: badFleet?.max ?? op.spec.capacity.max },
         launchTemplateVersion: lt.launchTemplateVersion,
       });
-      while (!(await poll(deploymentId, "wait-healthy", "waitFleetHealthy", { ...base, slot: good })).done) await sleep(POLL);
+      while (!(await poll(deploymentId, "wait-healthy", "waitFleetHealthy", { ...base, slot: good, launchTemplateVersion: lt.launchTemplateVersion })).done) await sleep(POLL);
+    } else {
+      // One listener change is only safe onto a fleet that is really there: in service,
+      // healthy, and all on its launch template version.
+      const ready = await poll(deploymentId, "shift-back", "waitFleetHealthy", { ...base, slot: good });
+      if (!ready.done || ready.detail.desired === 0) {
+        await forgetWarmFleet(deploymentId);
+        throw new Error(`The previous fleet is not ready for an instant rollback (${ready.detail.summary}); roll back again to refill it`);
+      }
     }
     await act(deploymentId, "shift-back", "setListenerWeights", { ...weights, weights: { [good]: 100, [bad]: 0 } as Record<Slot, number> });
     await finish(deploymentId, {

@@ -1,14 +1,19 @@
 import { createHook, sleep } from "workflow";
 import type { Slot } from "../provisioning/index.ts";
 import { abortToken, approvalToken } from "./tokens.ts";
-import { act, closeTimeline, finish, judgeStep, loadOperation, markDone, markStarted, poll, promote, readStackStep, scaleDownIfLatest, serverTime } from "./steps.ts";
+import { act, closeTimeline, finish, forgetWarmFleet, judgeStep, loadOperation, markDone, markStarted, poll, promote, readStackStep, scaleDownIfLatest, serverTime } from "./steps.ts";
 
 /**
  * rolloutWorkflow(deploymentId): blue-green rollout of version V into the idle slot.
  *   [approval] (protected environments: a deployer other than the starter)
  *   launch-template   new launch template version for V in the idle slot
- *   fill-idle         the idle fleet gets the live fleet's capacity
- *   wait-healthy      every new target healthy in its target group (never shift before)
+ *   fill-idle         the idle fleet gets the live fleet's capacity on that version; instances
+ *                     on any other version (the warm previous fleet, inside the rollback
+ *                     window) are replaced, and the environment forgets that fleet was warm
+ *   wait-healthy      every in-service instance on the new version and a healthy target, none
+ *                     on another (never shift before)
+ *   probe-new         Switchyard's own requests, through the listener, reach each new target
+ *                     and get an answer (with version V, where the app reports it)
  *   shift-N ...       listener weights N% new (all at once: 100), bake, judge (see judge.ts)
  *   promote           the new slot is live; the old fleet stays warm
  *   keep-warm         the rollback window (one-click rollback = one listener change)
@@ -55,19 +60,53 @@ export async function rolloutWorkflow(deploymentId: string) {
     }
     const lt = await act(deploymentId, "launch-template", "createLaunchTemplateVersion", { ...base, version, slot: idle });
     const liveFleet = stack.fleets[live]!;
-    await act(deploymentId, "fill-idle", "setFleetCapacity", {
-      ...base,
-      slot: idle,
-      capacity: { min: liveFleet.min, desired: Math.max(liveFleet.desired, 1), max: liveFleet.max },
+    // From here the idle slot's old instances are being replaced: no more one-click rollback to them.
+    await forgetWarmFleet(deploymentId);
+    const fill = await act(
+      deploymentId,
+      "fill-idle",
+      "setFleetCapacity",
+      {
+        ...base,
+        slot: idle,
+        capacity: { min: liveFleet.min, desired: Math.max(liveFleet.desired, 1), max: liveFleet.max },
+        launchTemplateVersion: lt.launchTemplateVersion,
+      },
+      { finish: false },
+    );
+    await markDone(deploymentId, "fill-idle", {
+      touched: fill.touched,
       launchTemplateVersion: lt.launchTemplateVersion,
+      replaced: fill.replaced,
+      summary: fill.replaced.length
+        ? `Replacing ${fill.replaced.length} instance(s) on launch template version ${[...new Set(fill.replaced.map((r) => r.launchTemplateVersion ?? "?"))].join(", ")} with version ${lt.launchTemplateVersion}`
+        : `${fill.capacity.desired} instance(s) on launch template version ${lt.launchTemplateVersion}`,
     });
     for (let i = 0; ; i++) {
-      const h = await poll(deploymentId, "wait-healthy", "waitFleetHealthy", { ...base, slot: idle });
+      const h = await poll(deploymentId, "wait-healthy", "waitFleetHealthy", { ...base, slot: idle, launchTemplateVersion: lt.launchTemplateVersion });
       if (h.done) break;
       if (aborted) return await rollBack(aborted, null);
-      if (i >= HEALTH_TIMEOUT_POLLS) return await rollBack(`The new fleet did not become healthy: ${h.detail.healthyTargets} of ${h.detail.desired} targets healthy`, null);
+      if (i >= HEALTH_TIMEOUT_POLLS) return await rollBack(`The new fleet did not become healthy: ${h.detail.summary}`, null);
       await wait(POLL);
     }
+    const probe = await act(
+      deploymentId,
+      "probe-new",
+      "probeFleet",
+      {
+        ...base,
+        slot: idle,
+        version,
+        launchTemplateVersion: lt.launchTemplateVersion,
+        listenerArn: lb.listenerArn!,
+        targetGroupArn: stack.targetGroups[idle]!.arn,
+        loadBalancer: { name: `${op.spec.name}-alb`, dnsName: lb.dnsName },
+        deploymentId,
+      },
+      { finish: false },
+    );
+    if (!probe.ok) return await rollBack(`The new fleet failed Switchyard's probe: ${probe.summary}`, null);
+    await markDone(deploymentId, "probe-new", { touched: probe.touched, probe: { summary: probe.summary, requests: probe.requests, answered: probe.answered } });
 
     for (const pct of canarySteps) {
       const key = `shift-${pct}`;

@@ -28,6 +28,7 @@ const actions = {
   ensureAlarms: p.ensureAlarms,
   setListenerWeights: p.setListenerWeights,
   setFleetCapacity: p.setFleetCapacity,
+  probeFleet: p.probeFleet,
   disableDistribution: p.disableDistribution,
   deleteDistribution: p.deleteDistribution,
   deleteAlarms: p.deleteAlarms,
@@ -161,11 +162,14 @@ export const MIN_JUDGED_REQUESTS = 30;
 /** Promotes a rollout: the environment now runs the new version on the new slot; the old fleet stays warm. */
 export async function promote(deploymentId: string, input: { live: p.Slot; version: string; previousVersion: string | null; rollbackWindowMinutes: number; stack: p.Stack }) {
   "use step";
+  // What the new fleet runs, read back from its instances' launch template versions (it was
+  // checked before the first shift): the label is only the fallback when AWS says nothing.
+  const serving = input.stack.fleets[input.live]?.servingVersion ?? input.version;
   await finishOperation(deploymentId, {
     status: "succeeded",
     environment: {
       liveSlot: input.live,
-      liveVersion: input.version,
+      liveVersion: serving,
       previousVersion: input.previousVersion,
       warmUntil: new Date(Date.now() + input.rollbackWindowMinutes * 60_000),
       status: "ready",
@@ -206,6 +210,16 @@ export async function scaleDownIfLatest(deploymentId: string, key: string, input
   } finally {
     await db.environment.updateMany({ where: { id: d.environmentId, lockDeploymentId: deploymentId }, data: { lockDeploymentId: null } });
   }
+}
+
+/**
+ * A rollout is about to refill the slot that held the warm previous fleet: from now on a
+ * rollback to that version has to refill a fleet, so the environment stops calling it warm.
+ */
+export async function forgetWarmFleet(deploymentId: string) {
+  "use step";
+  const d = await db.deployment.findUniqueOrThrow({ where: { id: deploymentId }, select: { environmentId: true } });
+  await db.environment.updateMany({ where: { id: d.environmentId, lockDeploymentId: deploymentId }, data: { warmUntil: null } });
 }
 
 /** Closes the timeline of an operation that ended early (rolled back, cancelled, failed). */
