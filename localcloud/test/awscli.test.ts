@@ -123,6 +123,32 @@ describe("AWS CLI (botocore) against localcloud", () => {
     expect(lbs.LoadBalancers).toEqual([]);
   });
 
+  it("elbv2: create-rule with an http-header condition, describe-rules by priority, PriorityInUse, delete-rule", async () => {
+    const vpc = await ok(["ec2", "create-vpc", "--cidr-block", "10.45.0.0/16"]);
+    const subnets = [];
+    for (const [i, az] of ["us-east-1a", "us-east-1b"].entries()) {
+      subnets.push((await ok(["ec2", "create-subnet", "--vpc-id", vpc.Vpc.VpcId, "--cidr-block", `10.45.${i + 1}.0/24`, "--availability-zone", az])).Subnet.SubnetId);
+    }
+    const lb = (await ok(["elbv2", "create-load-balancer", "--name", "cli-rules", "--subnets", ...subnets])).LoadBalancers[0];
+    const tgs = [];
+    for (const name of ["cli-rules-a", "cli-rules-b"]) tgs.push((await ok(["elbv2", "create-target-group", "--name", name, "--protocol", "HTTP", "--port", "80", "--vpc-id", vpc.Vpc.VpcId])).TargetGroups[0].TargetGroupArn);
+    const listener = (await ok(["elbv2", "create-listener", "--load-balancer-arn", lb.LoadBalancerArn, "--protocol", "HTTP", "--port", "80", "--default-actions", `Type=forward,TargetGroupArn=${tgs[0]}`])).Listeners[0];
+    const conditions = JSON.stringify([{ Field: "http-header", HttpHeaderConfig: { HttpHeaderName: "X-Probe", Values: ["abc"] } }]);
+    const created = await ok(["elbv2", "create-rule", "--listener-arn", listener.ListenerArn, "--priority", "10", "--conditions", conditions, "--actions", `Type=forward,TargetGroupArn=${tgs[1]}`]);
+    const rule = created.Rules[0];
+    expect(rule.RuleArn).toMatch(/:listener-rule\/app\/cli-rules\/[0-9a-f]{16}\/[0-9a-f]{16}\/[0-9a-f]{16}$/);
+    expect(rule).toMatchObject({ Priority: "10", IsDefault: false, Conditions: [{ Field: "http-header", HttpHeaderConfig: { HttpHeaderName: "X-Probe", Values: ["abc"] } }] });
+    await ok(["elbv2", "create-rule", "--listener-arn", listener.ListenerArn, "--priority", "5", "--conditions", "Field=path-pattern,Values=/img/*", "--actions", `Type=forward,TargetGroupArn=${tgs[1]}`]);
+    const described = await ok(["elbv2", "describe-rules", "--listener-arn", listener.ListenerArn]);
+    expect(described.Rules.map((r: { Priority: string }) => r.Priority)).toEqual(["5", "10", "default"]);
+    expect(described.Rules[0].Conditions[0]).toEqual({ Field: "path-pattern", Values: ["/img/*"], PathPatternConfig: { Values: ["/img/*"] } });
+    const dup = await aws(["elbv2", "create-rule", "--listener-arn", listener.ListenerArn, "--priority", "10", "--conditions", conditions, "--actions", `Type=forward,TargetGroupArn=${tgs[1]}`]);
+    expect(dup.code).not.toBe(0);
+    expect(dup.stderr).toContain("PriorityInUse");
+    await ok(["elbv2", "delete-rule", "--rule-arn", rule.RuleArn]);
+    expect((await ok(["elbv2", "describe-rules", "--listener-arn", listener.ListenerArn])).Rules.map((r: { Priority: string }) => r.Priority)).toEqual(["5", "default"]);
+  });
+
   it("rds: describe-db-instances and DBInstanceNotFound", async () => {
     expect((await ok(["rds", "describe-db-instances"])).DBInstances).toEqual([]);
     const missing = await aws(["rds", "describe-db-instances", "--db-instance-identifier", "nope"]);

@@ -92,7 +92,7 @@ export function serveListener(cloud: CloudApi, plane: DataPlane, listenerArn: st
     req.resume();
     return elbAnswer(503);
   }
-  const decision = route(plane, listener, elb);
+  const decision = route(plane, listener, elb, req);
   if (decision.kind === "fixed-response") {
     req.resume();
     const c = decision.action.FixedResponseConfig ?? {};

@@ -1,7 +1,9 @@
 /**
  * Which target a request goes to. Read from the live ELBv2 state on EVERY request, so a
- * ModifyListener weight change applies to the very next request.
+ * ModifyListener weight change or a rule change applies to the very next request.
  *
+ * 0. Actions: the first listener rule whose conditions all match, else the default actions
+ *    (rule-match.ts).
  * 1. Target group: weighted random over the forward action's groups (weight 0 never chosen).
  * 2. Target: the group's `healthy` targets, by its load_balancing.algorithm.type
  *    (round_robin, the AWS default, or least_outstanding_requests). Draining, initial and
@@ -13,7 +15,9 @@
  */
 import type { ActionRecord, ListenerRecord, TargetGroupRecord, TargetRecord } from "../services/elbv2/state.ts";
 import { elbState } from "../services/elbv2/state.ts";
+import type { IncomingMessage } from "node:http";
 import type { DataPlane } from "./plane.ts";
+import { actionsFor } from "./rule-match.ts";
 
 export type RouteDecision =
   | { kind: "forward"; targetGroup: TargetGroupRecord; target: TargetRecord }
@@ -59,8 +63,8 @@ function pickTarget(plane: DataPlane, tg: TargetGroupRecord): TargetRecord | und
   return candidates[cursor % candidates.length];
 }
 
-export function route(plane: DataPlane, listener: ListenerRecord, elb: ReturnType<typeof elbState>): RouteDecision {
-  const action = listener.defaultActions.find((a) => a.Type === "forward" || a.Type === "fixed-response" || a.Type === "redirect");
+export function route(plane: DataPlane, listener: ListenerRecord, elb: ReturnType<typeof elbState>, req: IncomingMessage): RouteDecision {
+  const action = actionsFor(listener, req).find((a) => a.Type === "forward" || a.Type === "fixed-response" || a.Type === "redirect");
   if (!action) return { kind: "no-target", targetGroupArn: null };
   if (action.Type === "fixed-response") return { kind: "fixed-response", action };
   if (action.Type === "redirect") return { kind: "redirect", action };

@@ -18,10 +18,11 @@ interface PairSamples {
   unhealthy: Map<number, number>;
 }
 
-/** Target groups a listener forwards to (single-target forward or weighted ForwardConfig). */
+/** Target groups a listener forwards to (single-target forward or weighted ForwardConfig), by its default actions or any rule. */
 export function forwardTargetGroups(listener: ListenerRecord): string[] {
   const out = new Set<string>();
-  for (const action of listener.defaultActions ?? []) {
+  const actions = [...(listener.defaultActions ?? []), ...(listener.rules ?? []).flatMap((r) => r.actions)];
+  for (const action of actions) {
     if (action.Type !== "forward") continue;
     if (action.TargetGroupArn) out.add(action.TargetGroupArn);
     for (const g of action.ForwardConfig?.TargetGroups ?? []) if (g.TargetGroupArn) out.add(g.TargetGroupArn);

@@ -61,12 +61,16 @@ function normaliseRedirect(a: Record<string, any>): ActionRecord {
   };
 }
 
-/** Validate a listener's default actions and return them as AWS describes them. */
-export function normaliseActions(actions: Array<Record<string, any>> | undefined): ActionRecord[] {
+/**
+ * Validate a listener's default actions (or, with `owner` "rule", a rule's actions: same rules,
+ * AWS only words the errors differently) and return them as AWS describes them.
+ */
+export function normaliseActions(actions: Array<Record<string, any>> | undefined, owner: "listener" | "rule" = "listener"): ActionRecord[] {
   const list = actions ?? [];
-  if (list.length === 0) throw validationError("At least one default action must be specified");
+  const what = owner === "listener" ? "The listener's default actions" : "A rule's actions";
+  if (list.length === 0) throw validationError(owner === "listener" ? "At least one default action must be specified" : "At least one action must be specified");
   const terminal = list.filter((a) => TERMINAL.has(a.Type));
-  if (terminal.length !== 1) throw new AwsError("InvalidLoadBalancerAction", "The listener's default actions must contain exactly one forward, redirect or fixed-response action", 400);
+  if (terminal.length !== 1) throw new AwsError("InvalidLoadBalancerAction", `${what} must contain exactly one forward, redirect or fixed-response action`, 400);
   return list.map((a) => {
     let out: ActionRecord;
     if (a.Type === "forward") out = normaliseForward(a);

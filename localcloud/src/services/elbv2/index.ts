@@ -1,6 +1,6 @@
 /**
  * Elastic Load Balancing v2 (Application Load Balancers): load balancers, target groups,
- * listeners with weighted forwards, targets with simulated health, tags.
+ * listeners with weighted forwards, listener rules, targets with simulated health, tags.
  */
 import type { CloudApi, ServiceModule } from "../../core/types.ts";
 import { elbState, initialElbState, type TargetGroupRecord } from "./state.ts";
@@ -8,7 +8,8 @@ import { createLoadBalancer, deleteLoadBalancer, describeLoadBalancers } from ".
 import { describeLoadBalancerAttributes, modifyLoadBalancerAttributes } from "./load-balancer-attributes.ts";
 import { createTargetGroup, deleteTargetGroup, describeTargetGroups, modifyTargetGroup } from "./target-groups.ts";
 import { describeTargetGroupAttributes, modifyTargetGroupAttributes } from "./target-group-attributes.ts";
-import { createListener, deleteListener, describeListeners, describeRules, modifyListener } from "./listeners.ts";
+import { createListener, deleteListener, describeListeners, modifyListener } from "./listeners.ts";
+import { createRule, deleteRule, describeRules, modifyRule, setRulePriorities } from "./rules.ts";
 import { deregisterTargetsHandler, describeTargetHealth, registerTargetsHandler } from "./targets.ts";
 import { addTags, describeTags, removeTags } from "./tags.ts";
 import { tickElb } from "./health.ts";
@@ -17,7 +18,7 @@ import { albEndpoints, tickDataPlane } from "../../dataplane/index.ts";
 export { registerTargets, deregisterTargets, describeTargetHealthInternal } from "./targets.ts";
 export { probeTarget } from "./health.ts";
 export { loadBalancerSuffix, targetGroupSuffix } from "./state.ts";
-export type { LoadBalancerRecord, ListenerRecord, TargetGroupRecord, TargetRecord } from "./state.ts";
+export type { LoadBalancerRecord, ListenerRecord, RuleRecord, ConditionRecord, TargetGroupRecord, TargetRecord } from "./state.ts";
 
 /** The target group record (settings, attributes, registered targets with their health), or undefined. */
 export function getTargetGroup(cloud: CloudApi, arn: string): TargetGroupRecord | undefined {
@@ -43,7 +44,11 @@ const service: ServiceModule = {
     DescribeListeners: describeListeners,
     ModifyListener: modifyListener,
     DeleteListener: deleteListener,
+    CreateRule: createRule,
     DescribeRules: describeRules,
+    ModifyRule: modifyRule,
+    SetRulePriorities: setRulePriorities,
+    DeleteRule: deleteRule,
     RegisterTargets: registerTargetsHandler,
     DeregisterTargets: deregisterTargetsHandler,
     DescribeTargetHealth: describeTargetHealth,

@@ -1,7 +1,7 @@
-/** CreateListener / DescribeListeners / ModifyListener / DeleteListener / DescribeRules (the default rule). */
+/** CreateListener / DescribeListeners / ModifyListener / DeleteListener (rules, the default one included, are in rules.ts). */
 import { AwsError, type RequestContext } from "../../core/types.ts";
 import { arnPrefix, elbState, hex, type ActionRecord, type ListenerRecord, type LoadBalancerRecord, type Tag } from "./state.ts";
-import { invalidConfiguration, listenerNotFound, ruleNotFound, targetGroupNotFound, validationError } from "./errors.ts";
+import { invalidConfiguration, listenerNotFound, targetGroupNotFound, validationError } from "./errors.ts";
 import { normaliseActions, targetGroupArnsOfActions } from "./actions.ts";
 import { requireLoadBalancer } from "./load-balancers.ts";
 import { loadBalancersUsing } from "./target-groups.ts";
@@ -21,8 +21,11 @@ interface ListenerInput {
   AlpnPolicy?: string[];
 }
 
-/** Every forwarded-to group must exist, speak HTTP(S), share the VPC and not belong to another load balancer. */
-function checkForwardTargets(ctx: RequestContext, lb: LoadBalancerRecord, actions: ActionRecord[]) {
+/**
+ * Every forwarded-to group must exist, speak HTTP(S), share the VPC and not belong to another
+ * load balancer. Listener default actions and rule actions both go through here.
+ */
+export function checkForwardTargets(ctx: RequestContext, lb: LoadBalancerRecord, actions: ActionRecord[]) {
   const s = elbState(ctx.cloud);
   for (const arn of targetGroupArnsOfActions(actions)) {
     const tg = s.targetGroups[arn];
@@ -94,6 +97,7 @@ export function createListener(input: ListenerInput & { LoadBalancerArn?: string
     defaultRuleArn: `${prefix}listener-rule/${lbPath}/${listenerHex}/${hex(16)}`,
     tags,
     ruleTags: [],
+    rules: [],
   };
   s.listeners[listener.arn] = listener;
   refreshTargetGroupUsage(ctx.cloud);
@@ -149,24 +153,4 @@ export function deleteListener(input: { ListenerArn?: string }, ctx: RequestCont
   refreshTargetGroupUsage(ctx.cloud);
   ctx.cloud.markDirty();
   return {};
-}
-
-function defaultRule(l: ListenerRecord) {
-  return { RuleArn: l.defaultRuleArn, Priority: "default", Conditions: [], Actions: l.defaultActions, IsDefault: true };
-}
-
-export function describeRules(input: { ListenerArn?: string; RuleArns?: string[]; Marker?: string; PageSize?: number }, ctx: RequestContext) {
-  const s = elbState(ctx.cloud);
-  let rules;
-  if (input.RuleArns?.length) {
-    rules = input.RuleArns.map((arn) => {
-      const l = Object.values(s.listeners).find((x) => x.defaultRuleArn === arn && x.region === ctx.region);
-      if (!l) throw ruleNotFound(`Rule '${arn}' not found`);
-      return defaultRule(l);
-    });
-  } else if (input.ListenerArn) {
-    rules = [defaultRule(requireListener(ctx, input.ListenerArn))];
-  } else throw validationError("You must specify either listener ARN or rule ARNs");
-  const { items, nextMarker } = page(rules, input.Marker, input.PageSize);
-  return { Rules: items, NextMarker: nextMarker };
 }

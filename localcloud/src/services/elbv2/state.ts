@@ -80,6 +80,31 @@ export interface TargetGroupRecord {
 /** A model-shaped Action (Type, TargetGroupArn, ForwardConfig, FixedResponseConfig, ...). */
 export type ActionRecord = Record<string, any> & { Type: string };
 
+/**
+ * A rule condition as AWS describes it. host-header and path-pattern carry both `Values` and their
+ * `*Config`, as DescribeRules returns them whichever form the caller used; the other fields only
+ * their `*Config`.
+ */
+export interface ConditionRecord {
+  Field: string;
+  Values?: string[];
+  HostHeaderConfig?: { Values: string[] };
+  PathPatternConfig?: { Values: string[] };
+  HttpHeaderConfig?: { HttpHeaderName: string; Values: string[] };
+  QueryStringConfig?: { Values: Array<{ Key?: string; Value: string }> };
+  HttpRequestMethodConfig?: { Values: string[] };
+  SourceIpConfig?: { Values: string[] };
+}
+
+/** A non-default listener rule (the default rule is the listener's defaultActions). */
+export interface RuleRecord {
+  arn: string;
+  priority: number;
+  conditions: ConditionRecord[];
+  actions: ActionRecord[];
+  tags: Tag[];
+}
+
 export interface ListenerRecord {
   arn: string;
   loadBalancerArn: string;
@@ -92,7 +117,13 @@ export interface ListenerRecord {
   defaultActions: ActionRecord[];
   defaultRuleArn: string;
   tags: Tag[];
+  /** Tags of the default rule. */
   ruleTags: Tag[];
+  /**
+   * Non-default rules, kept SORTED by priority so the data plane evaluates them in order without
+   * sorting per request. Optional: states persisted before rules existed have none.
+   */
+  rules?: RuleRecord[];
   /** The data plane's local port for this listener, kept so its URL survives a restart (not part of the API). */
   localPort?: number;
 }
@@ -146,6 +177,17 @@ export function targetGroupSuffix(tgArn: string): string {
 export function regionOfArn(arn: string): string | undefined {
   const parts = arn.split(":");
   return parts.length >= 6 && parts[0] === "arn" && parts[2] === "elasticloadbalancing" ? parts[3] : undefined;
+}
+
+/** The listener and (for a non-default rule) the rule a listener-rule ARN names in `region`, or undefined. */
+export function findRule(s: ElbState, arn: string, region: string): { listener: ListenerRecord; rule?: RuleRecord } | undefined {
+  for (const listener of Object.values(s.listeners)) {
+    if (listener.region !== region) continue;
+    if (listener.defaultRuleArn === arn) return { listener };
+    const rule = listener.rules?.find((r) => r.arn === arn);
+    if (rule) return { listener, rule };
+  }
+  return undefined;
 }
 
 /** Bookkeeping for tick(): the earliest simulated time something is due, per cloud (not persisted). */

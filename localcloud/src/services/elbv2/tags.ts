@@ -1,6 +1,6 @@
 /** AddTags / RemoveTags / DescribeTags over load balancers, target groups, listeners and rules. */
 import { AwsError, type RequestContext } from "../../core/types.ts";
-import { elbState, type Tag } from "./state.ts";
+import { elbState, findRule, type Tag } from "./state.ts";
 import { listenerNotFound, loadBalancerNotFound, ruleNotFound, targetGroupNotFound, validationError } from "./errors.ts";
 
 const MAX_TAGS = 50;
@@ -36,9 +36,12 @@ function tagsOf(ctx: RequestContext, arn: string): { get: () => Tag[]; set: (tag
     return { get: () => tg.tags, set: (t) => (tg.tags = t) };
   }
   if (arn.includes(":listener-rule/")) {
-    const listener = sameRegion ? Object.values(s.listeners).find((l) => l.defaultRuleArn === arn) : undefined;
-    if (!listener) throw ruleNotFound(`Rule '${arn}' not found`);
-    return { get: () => listener.ruleTags, set: (t) => (listener.ruleTags = t) };
+    const found = sameRegion ? findRule(s, arn, ctx.region) : undefined;
+    if (!found) throw ruleNotFound(`Rule '${arn}' not found`);
+    const { listener, rule } = found;
+    // The default rule's tags live on its listener; other rules carry their own.
+    if (!rule) return { get: () => listener.ruleTags, set: (t) => (listener.ruleTags = t) };
+    return { get: () => rule.tags, set: (t) => (rule.tags = t) };
   }
   if (arn.includes(":listener/")) {
     const listener = sameRegion ? s.listeners[arn] : undefined;

@@ -138,11 +138,17 @@ export function createTargetGroup(input: CreateInput, ctx: RequestContext) {
   return { TargetGroups: [toTargetGroup(s, tg)] };
 }
 
-/** ARNs of the load balancers whose listeners forward to the group. */
+/**
+ * ARNs of the load balancers whose listeners forward to the group, by their default actions or
+ * by any rule: a group only a rule forwards to is in use too (health checks run, it cannot be
+ * deleted, it cannot join another load balancer).
+ */
 export function loadBalancersUsing(s: ElbState, tgArn: string): string[] {
   const lbs = new Set<string>();
   for (const l of Object.values(s.listeners)) {
-    if (targetGroupArnsOfActions(l.defaultActions).includes(tgArn)) lbs.add(l.loadBalancerArn);
+    if (targetGroupArnsOfActions(l.defaultActions).includes(tgArn) || (l.rules ?? []).some((r) => targetGroupArnsOfActions(r.actions).includes(tgArn))) {
+      lbs.add(l.loadBalancerArn);
+    }
   }
   return [...lbs];
 }
