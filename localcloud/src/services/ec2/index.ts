@@ -1,6 +1,7 @@
 /** EC2 (ec2Query): VPC networking, security groups, launch templates and instances with lifecycles. */
 import type { ServiceModule } from "../../core/types.ts";
 import { DescribeImages, DescribeInstanceTypes } from "./catalog-handlers.ts";
+import { GetConsoleOutput } from "./console.ts";
 import * as igw from "./internet-gateways.ts";
 import * as instances from "./instances.ts";
 import { tickInstances } from "./instance-lifecycle.ts";
@@ -62,6 +63,7 @@ const service: ServiceModule<Ec2State> = {
     TerminateInstances: instances.TerminateInstances,
     StopInstances: instances.StopInstances,
     StartInstances: instances.StartInstances,
+    GetConsoleOutput,
     CreateTags: tags.CreateTags,
     DeleteTags: tags.DeleteTags,
     DescribeTags: tags.DescribeTags,
@@ -72,3 +74,4 @@ export default service;
 
 export { launchInstances, terminateInstance, getInstance, instanceUserData, describeAvailabilityZones } from "./api.ts";
 export type { Ec2Instance, LaunchInstancesSpec } from "./api.ts";
+export { appendConsoleOutput, consoleOutputOf } from "./console.ts";

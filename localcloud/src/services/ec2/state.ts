@@ -42,7 +42,9 @@ export interface InternetGatewayRecord extends Regional {
 }
 
 export interface RouteRecord {
-  DestinationCidrBlock: string;
+  /** One of the two destinations: a CIDR, or a prefix list (gateway endpoint routes, customer routes to a list). */
+  DestinationCidrBlock?: string;
+  DestinationPrefixListId?: string;
   GatewayId?: string;
   InstanceId?: string;
   NatGatewayId?: string;
@@ -73,8 +75,12 @@ export interface SecurityGroupRuleRecord {
   FromPort?: number;
   ToPort?: number;
   CidrIpv4?: string;
+  CidrIpv6?: string;
+  PrefixListId?: string;
   ReferencedGroupId?: string;
   Description?: string;
+  /** Rules are taggable resources (sgr-...) since AWS gave them ids. */
+  Tags?: Tag[];
 }
 
 export interface SecurityGroupRecord extends Regional {
@@ -114,6 +120,8 @@ export interface InstanceRecord extends Regional {
   VpcId: string;
   PrivateIpAddress: string;
   PublicIpAddress?: string;
+  /** The public address was assigned at launch (not an Elastic IP): a new one comes back when an EIP is disassociated. */
+  AutoPublicIp?: boolean;
   SecurityGroupIds: string[];
   KeyName?: string;
   ClientToken?: string;
@@ -130,6 +138,55 @@ export interface InstanceRecord extends Regional {
   RunningSince?: number;
   /** When the current transitional state ends (pending, shutting-down, stopping), or when a terminated record is dropped. */
   dueAt?: number;
+  /** What GetConsoleOutput returns (plain text; the bootstrap simulation appends through console.ts). */
+  consoleOutput?: string;
+  /** When consoleOutput last changed (simulated ms): GetConsoleOutput's Timestamp. */
+  consoleOutputAt?: number;
+}
+
+export type NatGatewayStateName = "pending" | "available" | "failed" | "deleting" | "deleted";
+
+export interface NatGatewayRecord extends Regional {
+  NatGatewayId: string;
+  SubnetId: string;
+  VpcId: string;
+  ConnectivityType: "public" | "private";
+  AllocationId?: string;
+  PublicIp?: string;
+  PrivateIp: string;
+  NetworkInterfaceId: string;
+  State: NatGatewayStateName;
+  CreateTime: number;
+  DeleteTime?: number;
+  FailureCode?: string;
+  FailureMessage?: string;
+  /** When the current state ends: pending -> available, deleting -> deleted, deleted/failed -> dropped. */
+  dueAt?: number;
+}
+
+export interface AddressRecord extends Regional {
+  AllocationId: string;
+  PublicIp: string;
+  AssociationId?: string;
+  InstanceId?: string;
+  NetworkInterfaceId?: string;
+  PrivateIpAddress?: string;
+}
+
+export interface VpcEndpointRecord extends Regional {
+  VpcEndpointId: string;
+  VpcEndpointType: "Gateway" | "Interface";
+  VpcId: string;
+  ServiceName: string;
+  State: "pending" | "available" | "deleting";
+  PolicyDocument: string;
+  RouteTableIds: string[];
+  /** Interface endpoints: one network interface per subnet. */
+  Interfaces: Array<{ SubnetId: string; NetworkInterfaceId: string; PrivateIpAddress: string }>;
+  SecurityGroupIds: string[];
+  PrivateDnsEnabled: boolean;
+  CreationTimestamp: number;
+  dueAt?: number;
 }
 
 export interface Ec2State {
@@ -140,6 +197,11 @@ export interface Ec2State {
   securityGroups: Record<string, SecurityGroupRecord>;
   launchTemplates: Record<string, LaunchTemplateRecord>;
   instances: Record<string, InstanceRecord>;
+  natGateways: Record<string, NatGatewayRecord>;
+  addresses: Record<string, AddressRecord>;
+  vpcEndpoints: Record<string, VpcEndpointRecord>;
+  /** Quota overrides per account (core/quotas.ts): code -> value. */
+  quotaValues: Record<string, Record<string, number>>;
   /** ClientToken -> what the call created, so a retried call returns the same resource. */
   clientTokens: Record<string, { kind: string; ids: string[]; at: number }>;
   /** Earliest dueAt of any instance: tick() returns at once before it. */
@@ -155,6 +217,10 @@ export function initialEc2State(): Ec2State {
     securityGroups: {},
     launchTemplates: {},
     instances: {},
+    natGateways: {},
+    addresses: {},
+    vpcEndpoints: {},
+    quotaValues: {},
     clientTokens: {},
     nextDueAt: null,
   };
