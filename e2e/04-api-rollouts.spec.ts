@@ -1,5 +1,5 @@
 import { expect, test, type APIRequestContext } from "@playwright/test";
-import { ADMIN, createToken, loadCounters, signIn, versionsServed } from "./helpers";
+import { ADMIN, apiSpec, bearer, createToken, loadCounters, provisionViaApi, signIn, userDataWith, versionsServed, waitForOperation } from "./helpers";
 
 /**
  * Rollouts through the REST API with real traffic on the local cloud: a bad version rolls
@@ -11,50 +11,11 @@ test.describe.configure({ mode: "serial" });
 let admin = "";
 let alice = "";
 let bob = "";
-const auth = (t: string) => ({ authorization: `Bearer ${t}` });
-
-async function waitFor(request: APIRequestContext, name: string, id: string, statuses: string[], timeoutMs = 120_000) {
-  const deadline = Date.now() + timeoutMs;
-  let last: { status: string; reason: string | null; steps: Array<{ key: string; status: string; attempts: number }> } | null = null;
-  while (Date.now() < deadline) {
-    last = await (await request.get(`/api/v1/environments/${name}/deployments/${id}`, { headers: auth(admin) })).json();
-    if (last && statuses.includes(last.status)) return last;
-    await new Promise((r) => setTimeout(r, 1000));
-  }
-  throw new Error(`deployment ${id} still ${last?.status}: ${JSON.stringify(last?.steps)}`);
-}
-
-async function provisioned(request: APIRequestContext, spec: Record<string, unknown>) {
-  const created = await request.post("/api/v1/environments", { headers: auth(admin), data: spec });
-  expect(created.status(), await created.text()).toBe(201);
-  const op = await request.post(`/api/v1/environments/${spec.name}/provision`, { headers: auth(admin) });
-  expect(op.status()).toBe(202);
-  const done = await waitFor(request, spec.name as string, (await op.json()).id, ["succeeded", "failed"]);
-  expect(done.status, done.reason ?? "").toBe("succeeded");
-}
-
-const userData = (extra: string) => `#!/bin/bash\n# localcloud: boot_seconds=5 latency_ms=5 ${extra}\nAPP_VERSION={{version}} /opt/app/start\n`;
-
-function spec(name: string, over: Record<string, unknown> = {}) {
-  return {
-    name,
-    account: "local",
-    region: "us-east-1",
-    availabilityZones: ["us-east-1a", "us-east-1b"],
-    app: { version: "v1", source: { kind: "al2023", userData: userData("error_rate=0") } },
-    instanceType: "t3.small",
-    capacity: { min: 2, desired: 2, max: 4 },
-    scaling: { metric: "cpu", target: 60 },
-    healthCheck: { path: "/health", intervalSeconds: 10, timeoutSeconds: 5, healthyThreshold: 2, unhealthyThreshold: 2, gracePeriodSeconds: 30 },
-    database: null,
-    cloudfront: false,
-    rollout: { strategy: "canary", canarySteps: [50, 100], bakeMinutes: 0.1 },
-    autoRollback: { max5xxRatePercent: 2, maxP95LatencyMs: 800 },
-    rollbackWindowMinutes: 30,
-    protected: false,
-    ...over,
-  };
-}
+const auth = bearer;
+const waitFor = (request: APIRequestContext, name: string, id: string, statuses: string[], timeoutMs?: number) => waitForOperation(request, admin, name, id, statuses, timeoutMs);
+const provisioned = (request: APIRequestContext, spec: Record<string, unknown>) => provisionViaApi(request, admin, spec);
+const userData = userDataWith;
+const spec = apiSpec;
 
 test("tokens for an admin and two deployers", async ({ page }) => {
   await signIn(page, ADMIN);

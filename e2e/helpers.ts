@@ -1,4 +1,4 @@
-import { expect, type Page } from "@playwright/test";
+import { expect, type APIRequestContext, type Page } from "@playwright/test";
 
 export const ADMIN = { name: "Ada Admin", email: "ada@example.com", password: "correct-horse-battery-staple" };
 export const VIEWER = { name: "Vic Viewer", email: "vic@example.com", password: "viewer-password-123" };
@@ -46,4 +46,66 @@ export async function loadCounters(lbName: string): Promise<{ sent: number; fail
   const { loads } = (await (await fetch(`${LOCALCLOUD}/_localcloud/load`)).json()) as { loads: Array<{ target: string; targetRef?: string; sent: number; failed: number }> };
   const mine = loads.filter((l) => l.target === lbName || l.targetRef?.includes(`/app/${lbName}/`));
   return { sent: mine.reduce((a, l) => a + l.sent, 0), failed: mine.reduce((a, l) => a + l.failed, 0) };
+}
+
+export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+export interface OperationJson {
+  status: string;
+  reason: string | null;
+  steps: Array<{ key: string; label: string; status: string; attempts: number; detail: Record<string, unknown> | null; error: string | null }>;
+}
+
+/** Polls a deployment through the REST API until it reaches one of `statuses`. */
+export async function waitForOperation(request: APIRequestContext, token: string, name: string, id: string, statuses: string[], timeoutMs = 120_000): Promise<OperationJson> {
+  const deadline = Date.now() + timeoutMs;
+  let last: OperationJson | null = null;
+  while (Date.now() < deadline) {
+    last = await (await request.get(`/api/v1/environments/${name}/deployments/${id}`, { headers: bearer(token) })).json();
+    if (last && statuses.includes(last.status)) return last;
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  throw new Error(`deployment ${id} still ${last?.status}: ${JSON.stringify(last?.steps.map((s) => [s.key, s.status]))}`);
+}
+
+/** Creates an environment through the API and provisions it; fails the test unless it succeeds. */
+export async function provisionViaApi(request: APIRequestContext, token: string, spec: Record<string, unknown>) {
+  const created = await request.post("/api/v1/environments", { headers: bearer(token), data: spec });
+  expect(created.status(), await created.text()).toBe(201);
+  const op = await request.post(`/api/v1/environments/${spec.name}/provision`, { headers: bearer(token) });
+  expect(op.status()).toBe(202);
+  const done = await waitForOperation(request, token, spec.name as string, (await op.json()).id, ["succeeded", "failed"]);
+  expect(done.status, done.reason ?? "").toBe("succeeded");
+}
+
+/** Starts a rollout of `version` and waits for it to end. */
+export async function rollOutViaApi(request: APIRequestContext, token: string, name: string, version: string, strategy?: string): Promise<OperationJson> {
+  const started = await request.post(`/api/v1/environments/${name}/deployments`, { headers: bearer(token), data: { version, ...(strategy ? { strategy } : {}) } });
+  expect(started.status(), await started.text()).toBe(202);
+  return waitForOperation(request, token, name, (await started.json()).id, ["succeeded", "rolled_back", "failed", "cancelled"]);
+}
+
+/** User data whose `# localcloud:` directives set how the instances behave (valid shell on AWS too). */
+export const userDataWith = (extra: string) => `#!/bin/bash\n# localcloud: boot_seconds=5 latency_ms=5 ${extra}\nAPP_VERSION={{version}} /opt/app/start\n`;
+
+/** A small environment for API tests: 2 instances, no database, no CloudFront. */
+export function apiSpec(name: string, over: Record<string, unknown> = {}) {
+  return {
+    name,
+    account: "local",
+    region: "us-east-1",
+    availabilityZones: ["us-east-1a", "us-east-1b"],
+    app: { version: "v1", source: { kind: "al2023", userData: userDataWith("error_rate=0") } },
+    instanceType: "t3.small",
+    capacity: { min: 2, desired: 2, max: 4 },
+    scaling: { metric: "cpu", target: 60 },
+    healthCheck: { path: "/health", intervalSeconds: 10, timeoutSeconds: 5, healthyThreshold: 2, unhealthyThreshold: 2, gracePeriodSeconds: 30 },
+    database: null,
+    cloudfront: false,
+    rollout: { strategy: "canary", canarySteps: [50, 100], bakeMinutes: 0.1 },
+    autoRollback: { max5xxRatePercent: 2, maxP95LatencyMs: 800 },
+    rollbackWindowMinutes: 30,
+    protected: false,
+    ...over,
+  };
 }

@@ -20,6 +20,7 @@ const PREFIX: Record<string, string> = {
 const EXTRA: Record<string, string[]> = {
   "cloudfront:CreateDistributionWithTags": ["cloudfront:CreateDistribution", "cloudfront:TagResource"],
   "elasticloadbalancing:CreateLoadBalancer": ["elasticloadbalancing:CreateLoadBalancer", "elasticloadbalancing:AddTags"],
+  "elasticloadbalancing:CreateRule": ["elasticloadbalancing:CreateRule", "elasticloadbalancing:AddTags"],
   "autoscaling:CreateAutoScalingGroup": ["autoscaling:CreateAutoScalingGroup", "autoscaling:CreateOrUpdateTags", "ec2:RunInstances", "iam:CreateServiceLinkedRole"],
   "rds:CreateDBInstance": ["rds:CreateDBInstance", "rds:AddTagsToResource", "secretsmanager:CreateSecret", "secretsmanager:TagResource"],
   "cloudwatch:PutMetricAlarm": ["cloudwatch:PutMetricAlarm", "cloudwatch:TagResource"],

@@ -5,7 +5,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startLocalCloud } from "../../localcloud/src/index.ts";
 import { awsClients, destroyAwsClients } from "../aws/clients.ts";
-import { UpdateAutoScalingGroupCommand } from "../aws/sdk.ts";
+import { DescribeRulesCommand, UpdateAutoScalingGroupCommand } from "../aws/sdk.ts";
 import { db } from "../db/client.ts";
 import type { EnvironmentSpec } from "../environments/spec.ts";
 import { spec as specOf } from "../../testing/fixtures.ts";
@@ -79,6 +79,35 @@ describe("filling a slot that holds warm instances of another version", () => {
     await aws.autoscaling.send(new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: "warm-blue", LaunchTemplate: { LaunchTemplateName: "warm", Version: String(v4.launchTemplateVersion) } }));
     const drift = p.driftCheck(spec, await p.readStack(base()), { liveVersion: "v3" });
     expect(drift).toContainEqual({ path: "fleets.blue.launchTemplateVersion (2 instances)", expected: v4.launchTemplateVersion, actual: `${stack.fleets.blue!.launchTemplateVersion} (v3)` });
+  });
+});
+
+describe("Switchyard's own probe of the new targets, through the listener", () => {
+  it("reaches every new instance while it takes 0% of traffic, checks its version, and leaves no rule behind", async () => {
+    const v5 = await p.createLaunchTemplateVersion({ ...base(), version: "v5", slot: "green" });
+    await p.setFleetCapacity({ ...base(), slot: "green", capacity: { min: 2, desired: 2, max: 4 }, launchTemplateVersion: v5.launchTemplateVersion });
+    await until(() => p.waitFleetHealthy({ ...base(), slot: "green", launchTemplateVersion: v5.launchTemplateVersion }), { timeoutMs: 60_000, intervalMs: 200 });
+    const lb = out.loadBalancer;
+    const input = {
+      ...base(),
+      slot: "green" as const,
+      launchTemplateVersion: v5.launchTemplateVersion,
+      listenerArn: lb.listenerArn,
+      targetGroupArn: lb.targetGroupArns.green,
+      loadBalancer: { name: "warm-alb", dnsName: lb.dnsName },
+      deploymentId: randomUUID(),
+    };
+    const probe = await p.probeFleet({ ...input, version: "v5" });
+    expect(probe).toMatchObject({ ok: true, summary: "2 of 2 new targets answered with version v5" });
+    expect(probe.touched.map((t) => `${t.type} ${t.action}`)).toEqual(["elbv2:rule created", "elbv2:rule deleted"]);
+
+    // An app that answers another version than the one rolled out fails the probe.
+    const wrong = await p.probeFleet({ ...input, version: "v9", deploymentId: randomUUID() });
+    expect(wrong).toMatchObject({ ok: false, summary: expect.stringMatching(/^i-[0-9a-f]+ answered version v5, not v9$/) });
+
+    const aws = awsClients({ id: accountId, defaultRegion: "us-east-1", roleArn: null, externalId: null, endpointUrl: lc.url }, "us-east-1");
+    const rules = (await aws.elbv2.send(new DescribeRulesCommand({ ListenerArn: lb.listenerArn }))).Rules ?? [];
+    expect(rules.map((r) => r.IsDefault)).toEqual([true]);
   });
 });
 

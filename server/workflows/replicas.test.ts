@@ -101,7 +101,7 @@ async function approvedRollout(version: string, starter: ApiClient, selfApprover
   const done = await waitForOperation(reader, ENV, started.id, operationSettled, { timeoutMs: 120_000, what: `rollout ${version} to complete after the approval` });
   const steps = describeSteps(done);
   expect(done.status, steps).toBe("succeeded");
-  expect(done.steps.map((s) => s.key)).toEqual(["approval", "launch-template", "fill-idle", "wait-healthy", "shift-50", "shift-100", "promote", "keep-warm", "scale-down-old"]);
+  expect(done.steps.map((s) => s.key)).toEqual(["approval", "launch-template", "fill-idle", "wait-healthy", "probe-new", "shift-50", "shift-100", "promote", "keep-warm", "scale-down-old"]);
   for (const s of done.steps) {
     expect(s.status, `step ${s.key}\n${steps}`).toBe("succeeded");
     expect(s.attempts, `step ${s.key} ran more than once\n${steps}`).toBe(1);

@@ -1,0 +1,137 @@
+import { expect, test, type APIRequestContext } from "@playwright/test";
+import { ADMIN, apiSpec, bearer, createToken, provisionViaApi, rollOutViaApi, shot, signIn, userDataWith, versionsServed, type OperationJson } from "./helpers";
+
+/**
+ * Issue 17: a rollout started while the previous fleet is still warm must ship ITS version.
+ * The reproduction: provision v1, roll out v2 (v1 stays warm for a 600-minute window), then
+ * roll out a third version inside the window. Every answer from the listener must then come
+ * from the third version (counted over 200+ requests), and the timeline must show the warm
+ * fleet replaced. Then the same with all-at-once and with a rollback in between.
+ */
+test.describe.configure({ mode: "serial" });
+
+let admin = "";
+const step = (op: OperationJson, key: string) => {
+  const s = op.steps.find((x) => x.key === key);
+  if (!s) throw new Error(`no step ${key} in ${op.steps.map((x) => x.key).join(", ")}`);
+  return s;
+};
+const summaryOf = (op: OperationJson, key: string) => {
+  const d = step(op, key).detail as { summary?: string; seen?: { summary?: string }; probe?: { summary?: string } } | null;
+  return d?.summary ?? d?.probe?.summary ?? d?.seen?.summary ?? "";
+};
+
+async function servedOnly(lb: string, n = 220) {
+  const served = await versionsServed(lb, n);
+  expect(served.length).toBeGreaterThanOrEqual(200);
+  return new Set(served);
+}
+
+async function setUserData(request: APIRequestContext, name: string, extra: string) {
+  const patch = await request.patch(`/api/v1/environments/${name}`, { headers: bearer(admin), data: { app: { source: { kind: "al2023", userData: userDataWith(extra) } } } });
+  expect(patch.status(), await patch.text()).toBe(200);
+}
+
+test("an admin token", async ({ page }) => {
+  await signIn(page, ADMIN);
+  admin = await createToken(page, "warm-fleet-admin", "admin");
+});
+
+test("canary: a third version inside the rollback window replaces the warm fleet and serves every request", async ({ request }) => {
+  const name = "warm-canary";
+  await provisionViaApi(request, admin, apiSpec(name, { rollbackWindowMinutes: 600, rollout: { strategy: "canary", canarySteps: [10, 50, 100], bakeMinutes: 0.1 } }));
+  const v2 = await rollOutViaApi(request, admin, name, "v2");
+  expect(v2.status, v2.reason ?? "").toBe("succeeded");
+  expect(step(v2, "fill-idle").label).toBe("Fill the idle fleet to the live capacity");
+
+  // v1 is warm on blue now; v3 goes into blue.
+  const v3 = await rollOutViaApi(request, admin, name, "v3");
+  expect(v3.status, v3.reason ?? "").toBe("succeeded");
+  expect(step(v3, "fill-idle").label).toBe("Replace the warm v1 fleet with v3 (rollback to v1 will no longer be instant)");
+  expect(summaryOf(v3, "fill-idle")).toMatch(/^Replacing 2 instance\(s\) on launch template version \d+ with version \d+$/);
+  expect(summaryOf(v3, "wait-healthy")).toMatch(/^2 of 2 healthy on launch template version \d+$/);
+  expect(summaryOf(v3, "probe-new")).toBe("2 of 2 new targets answered with version v3");
+  expect(await servedOnly(`${name}-alb`)).toEqual(new Set(["v3"]));
+  const live = await (await request.get(`/api/v1/environments/${name}/live`, { headers: bearer(admin) })).json();
+  expect(live.environment).toMatchObject({ liveVersion: "v3", liveSlot: "blue", previousVersion: "v2" });
+  const drift = await (await request.get(`/api/v1/environments/${name}/drift`, { headers: bearer(admin) })).json();
+  expect(drift.drift).toEqual([]);
+
+  // The exact reproduction: a version answering 30% errors, inside the window. Before the fix it
+  // "succeeded" while the old fleet served; now it really takes the canary share and is rolled back.
+  await setUserData(request, name, "error_rate=0.3");
+  const bad = await rollOutViaApi(request, admin, name, "vbad");
+  expect(bad.status, bad.reason ?? "").toBe("rolled_back");
+  expect(bad.reason).toMatch(/Rolled back at 10%/);
+  expect(step(bad, "fill-idle").label).toContain("Replace the warm v2 fleet with vbad");
+  expect(await servedOnly(`${name}-alb`)).toEqual(new Set(["v3"]));
+  const after = await (await request.get(`/api/v1/environments/${name}/live`, { headers: bearer(admin) })).json();
+  // The v2 fleet was replaced: rollback to v2 is no longer instant.
+  expect(after.environment).toMatchObject({ liveVersion: "v3", previousVersion: "v2", warmUntil: null });
+  await setUserData(request, name, "error_rate=0");
+});
+
+test("all at once, with a rollback in between: every answer comes from the version rolled out last", async ({ request }) => {
+  const name = "warm-aao";
+  await provisionViaApi(request, admin, apiSpec(name, { rollbackWindowMinutes: 600, rollout: { strategy: "all-at-once", canarySteps: [100], bakeMinutes: 0.05 } }));
+  const v2 = await rollOutViaApi(request, admin, name, "v2");
+  expect(v2.status, v2.reason ?? "").toBe("succeeded");
+
+  // One-click rollback onto the warm v1 fleet, then v3 into the slot v2 just left.
+  const rb = await request.post(`/api/v1/environments/${name}/rollback`, { headers: bearer(admin) });
+  expect(rb.status(), await rb.text()).toBe(202);
+  await expect.poll(async () => (await (await request.get(`/api/v1/environments/${name}/live`, { headers: bearer(admin) })).json()).environment.busy, { timeout: 60_000 }).toBe(false);
+  expect(await servedOnly(`${name}-alb`)).toEqual(new Set(["v1"]));
+
+  const v3 = await rollOutViaApi(request, admin, name, "v3");
+  expect(v3.status, v3.reason ?? "").toBe("succeeded");
+  expect(await servedOnly(`${name}-alb`)).toEqual(new Set(["v3"]));
+
+  // v1 is warm again (blue); v4 all at once replaces it.
+  const v4 = await rollOutViaApi(request, admin, name, "v4", "all-at-once");
+  expect(v4.status, v4.reason ?? "").toBe("succeeded");
+  expect(step(v4, "fill-idle").label).toContain("Replace the warm v1 fleet with v4");
+  expect(summaryOf(v4, "probe-new")).toBe("2 of 2 new targets answered with version v4");
+  expect(await servedOnly(`${name}-alb`)).toEqual(new Set(["v4"]));
+
+  // And a one-click rollback from there lands on v3, the fleet that is really warm.
+  const rb2 = await request.post(`/api/v1/environments/${name}/rollback`, { headers: bearer(admin) });
+  expect(rb2.status(), await rb2.text()).toBe(202);
+  await expect.poll(async () => (await (await request.get(`/api/v1/environments/${name}/live`, { headers: bearer(admin) })).json()).environment.busy, { timeout: 60_000 }).toBe(false);
+  expect(await servedOnly(`${name}-alb`)).toEqual(new Set(["v3"]));
+  const live = await (await request.get(`/api/v1/environments/${name}/live`, { headers: bearer(admin) })).json();
+  expect(live.environment).toMatchObject({ liveVersion: "v3" });
+});
+
+test("in the browser: deploying inside the rollback window says the warm fleet is replaced and asks first", async ({ page }) => {
+  await signIn(page, ADMIN);
+  await page.goto("/environments/warm-canary");
+  await expect(page.getByText(/Live: v3 on the blue fleet/)).toBeVisible();
+  const op = page.getByTestId("operation");
+  // After vbad rolled back nothing is warm: no warning, Deploy as usual.
+  await page.getByLabel("Version to deploy").fill("v5");
+  await expect(page.getByRole("note")).toHaveCount(0);
+  await page.getByRole("button", { name: "Deploy" }).click();
+  await expect(op).toContainText("Rollout v3 → v5");
+  await expect(op).toContainText("Succeeded", { timeout: 150_000 });
+  await expect(page.getByText(/Live: v5 on the green fleet/)).toBeVisible();
+
+  // v3 is warm on blue now: the form says what a rollout does to it and waits for a yes.
+  await page.getByLabel("Version to deploy").fill("v6");
+  const note = page.getByRole("note");
+  await expect(note).toContainText("The warm v3 fleet is replaced by this rollout: rollback to v3 will no longer be instant.");
+  const deploy = page.getByRole("button", { name: "Deploy" });
+  await expect(deploy).toBeDisabled();
+  await note.getByLabel("Replace the warm v3 fleet").check();
+  await expect(deploy).toBeEnabled();
+  await deploy.click();
+  await expect(op).toContainText("Rollout v5 → v6");
+  await expect(op.getByTestId("step-fill-idle")).toContainText("Replace the warm v3 fleet with v6 (rollback to v3 will no longer be instant)");
+  await expect(op.getByTestId("step-summary-fill-idle")).toContainText(/Replacing 2 instance\(s\) on launch template version \d+/, { timeout: 60_000 });
+  await expect(op.getByTestId("step-summary-wait-healthy")).toContainText(/2 of 2 healthy on launch template version \d+/, { timeout: 90_000 });
+  await expect(op.getByTestId("step-summary-probe-new")).toContainText("2 of 2 new targets answered with version v6", { timeout: 60_000 });
+  await shot(page, "warm-fleet-replaced");
+  await expect(op).toContainText("Succeeded", { timeout: 150_000 });
+  await expect(page.getByText(/Live: v6 on the blue fleet/)).toBeVisible();
+  expect(await servedOnly("warm-canary-alb")).toEqual(new Set(["v6"]));
+});
