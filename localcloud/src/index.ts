@@ -11,6 +11,7 @@ import { createLocalCloudServer } from "./server.ts";
 import { services } from "./services/index.ts";
 import * as cloudwatchExports from "./services/cloudwatch/index.ts";
 import { startSimulation, withSimulationTick } from "./sim/index.ts";
+import { setConsistencyLag, withConsistencyLag } from "./core/consistency.ts";
 
 /** Fast enough that a full stack (RDS creating ~6 simulated minutes) is ready in about a minute. */
 export const DEFAULT_SPEED = 10;
@@ -33,6 +34,11 @@ export interface LocalCloudStartOptions {
    * that no load profile targets (`--default-load`), so a new user sees live charts. Default off.
    */
   defaultLoadRps?: number;
+  /**
+   * Simulated seconds after a create during which Describe* by the new id answers the service's
+   * NotFound error, as AWS's eventual consistency allows (`--consistency-lag`). Default 0.
+   */
+  consistencyLagSeconds?: number;
 }
 
 export interface RunningLocalCloud {
@@ -56,7 +62,10 @@ function findRecordMetricData(): RecordMetricData | undefined {
 export async function startLocalCloud(options: LocalCloudStartOptions): Promise<RunningLocalCloud> {
   if (options.speed !== undefined && !(options.speed > 0)) throw new Error(`speed must be > 0, got ${options.speed}`);
   if (options.defaultLoadRps !== undefined && !(options.defaultLoadRps >= 0)) throw new Error(`defaultLoadRps must be >= 0, got ${options.defaultLoadRps}`);
-  const modules = { ...services, ...options.services };
+  if (options.consistencyLagSeconds !== undefined && !(options.consistencyLagSeconds >= 0)) throw new Error(`consistencyLagSeconds must be >= 0, got ${options.consistencyLagSeconds}`);
+  const given: Record<string, ServiceModule> = { ...services, ...options.services };
+  // Every handler goes through the consistency wrapper (inert while the lag is 0).
+  const modules = Object.fromEntries(Object.entries(given).map(([name, mod]) => [name, withConsistencyLag(mod)])) as typeof services;
   const cloud = new LocalCloud({
     dataDir: options.dataDir,
     speed: options.speed,
@@ -66,6 +75,7 @@ export async function startLocalCloud(options: LocalCloudStartOptions): Promise<
     services: { ...modules, monitoring: withSimulationTick(modules.monitoring) },
     recordMetricData: findRecordMetricData(),
   });
+  if (options.consistencyLagSeconds) setConsistencyLag(cloud, options.consistencyLagSeconds);
   const server = createLocalCloudServer(cloud);
   const host = options.host ?? "127.0.0.1";
   await new Promise<void>((resolve, reject) => {
