@@ -5,6 +5,7 @@ import { dependencyViolation, invalidParameterValue, required } from "./errors.t
 import { applyFilters, type Filter } from "./filters.ts";
 import { findAll, findRouteTable, findSubnet, findVpc, regionRecords } from "./lookups.ts";
 import { paginate } from "./paging.ts";
+import { routeState } from "./routing.ts";
 import { ec2State, newId, type Ec2State, type RouteRecord, type RouteTableRecord, type VpcRecord } from "./state.ts";
 import { tagsFromSpecifications, tagsOut, type TagSpecification } from "./tagging.ts";
 
@@ -21,18 +22,6 @@ export function createMainRouteTable(state: Ec2State, vpc: VpcRecord): RouteTabl
   };
   state.routeTables[table.RouteTableId] = table;
   return table;
-}
-
-/** A route whose target is gone (detached gateway, terminated instance) is a blackhole, as in AWS. */
-function routeState(state: Ec2State, table: RouteTableRecord, route: RouteRecord): string {
-  if (route.GatewayId?.startsWith("igw-")) {
-    return state.internetGateways[route.GatewayId]?.VpcId === table.VpcId ? "active" : "blackhole";
-  }
-  if (route.InstanceId) {
-    const instance = state.instances[route.InstanceId];
-    return instance && instance.State === "running" ? "active" : "blackhole";
-  }
-  return "active";
 }
 
 function routeTableOut(state: Ec2State, table: RouteTableRecord, ownerId: string) {
