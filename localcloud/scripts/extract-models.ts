@@ -25,6 +25,8 @@ const SOURCES: Record<ServiceName, { folder: string; version: string; serviceDir
   rds: { folder: "rds", version: "2014-10-31", serviceDir: "rds" },
   monitoring: { folder: "cloudwatch", version: "2010-08-01", serviceDir: "cloudwatch" },
   cloudfront: { folder: "cloudfront", version: "2020-05-31", serviceDir: "cloudfront" },
+  secretsmanager: { folder: "secretsmanager", version: "2017-10-17", serviceDir: "secretsmanager" },
+  ssm: { folder: "ssm", version: "2014-11-06", serviceDir: "ssm" },
 };
 
 /**
@@ -58,6 +60,8 @@ const CODEC_OPERATIONS: Record<ServiceName, string[]> = {
   rds: ["DescribeDBInstances", "CreateDBInstance", "AddTagsToResource"],
   monitoring: ["PutMetricData", "GetMetricData", "GetMetricStatistics", "DescribeAlarms", "PutMetricAlarm", "DeleteAlarms", "ListMetrics"],
   cloudfront: ["CreateDistribution", "GetDistribution", "GetDistributionConfig", "UpdateDistribution", "DeleteDistribution", "ListDistributions", "TagResource", "ListTagsForResource"],
+  secretsmanager: [],
+  ssm: [],
 };
 
 /**

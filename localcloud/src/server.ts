@@ -35,7 +35,8 @@ export function credentialScope(req: { headers: WireRequest["headers"]; query: U
 /** Which service and codec a request is addressed to, or undefined if none. */
 export function identifyService(req: WireRequest, codecs: Record<ServiceName, ServiceCodecs>): { service: ServiceName; codec: Codec } | undefined {
   if (req.path.startsWith("/2020-05-31/")) return { service: "cloudfront", codec: codecs.cloudfront.primary };
-  if (req.headers["x-amz-target"]) return { service: "monitoring", codec: codecs.monitoring.primary };
+  const target = req.headers["x-amz-target"];
+  if (target) return jsonServiceOf(String(target), codecs);
   const version = req.form?.find(([k]) => k === "Version")?.[1];
   const byVersion = version ? SERVICE_BY_VERSION[version] : undefined;
   if (byVersion) return { service: byVersion, codec: queryCodecOf(byVersion, codecs) };
@@ -45,6 +46,15 @@ export function identifyService(req: WireRequest, codecs: Record<ServiceName, Se
     return { service: scoped, codec: scoped === "monitoring" && !isJson ? codecs.monitoring.query! : codecs[scoped].primary };
   }
   return undefined;
+}
+
+/** The JSON service whose model's targetPrefix starts x-amz-target; CloudWatch (which answers UnknownOperation) when none does. */
+function jsonServiceOf(target: string, codecs: Record<ServiceName, ServiceCodecs>): { service: ServiceName; codec: Codec } {
+  const prefix = target.slice(0, Math.max(0, target.lastIndexOf(".")));
+  for (const [service, c] of Object.entries(codecs) as Array<[ServiceName, ServiceCodecs]>) {
+    if (c.primary.protocol === "json" && c.primary.model.metadata.targetPrefix === prefix) return { service, codec: c.primary };
+  }
+  return { service: "monitoring", codec: codecs.monitoring.primary };
 }
 
 function queryCodecOf(service: ServiceName, codecs: Record<ServiceName, ServiceCodecs>): Codec {

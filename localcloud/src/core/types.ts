@@ -16,7 +16,7 @@
  */
 
 /** Signing names (the SigV4 credential scope), also the prefix of stats keys. */
-export type ServiceName = "ec2" | "autoscaling" | "elasticloadbalancing" | "rds" | "monitoring" | "cloudfront";
+export type ServiceName = "ec2" | "autoscaling" | "elasticloadbalancing" | "rds" | "monitoring" | "cloudfront" | "secretsmanager" | "ssm";
 
 /** An error the codecs render the way AWS does for that protocol, so the SDK raises the typed exception. */
 export class AwsError extends Error {

@@ -1,7 +1,8 @@
 /**
- * awsJson1_0 with awsQueryCompatible (CloudWatch as SDK v3 speaks it): POST /, operation in
- * `x-amz-target: <targetPrefix>.<Op>`, JSON bodies keyed by member names, timestamps as epoch
- * seconds (numbers). Errors: `{"__type":"<ns>#<Shape>","message"}` plus
+ * awsJson1_0 with awsQueryCompatible (CloudWatch as SDK v3 speaks it) and plain awsJson1_1
+ * (Secrets Manager, SSM): POST /, operation in `x-amz-target: <targetPrefix>.<Op>`, JSON bodies
+ * keyed by member names, timestamps as epoch seconds (numbers). Errors:
+ * `{"__type":"<ns>#<Shape>","message"}`; query-compatible services add
  * `x-amzn-query-error: <Code>;<Sender|Receiver>`, which the SDK uses to pick the typed error.
  */
 import { AwsError } from "../core/types.ts";
@@ -14,6 +15,7 @@ export function createAwsJsonCodec(model: Model): Codec {
   const contentType = `application/x-amz-json-${model.metadata.jsonVersion ?? "1.0"}`;
   const namespace = `com.amazonaws.${model.metadata.endpointPrefix === "monitoring" ? "cloudwatch" : model.metadata.endpointPrefix}`;
   const missingCode = model.service === "monitoring" ? "MissingParameter" : "ValidationException";
+  const queryCompatible = model.metadata.awsQueryCompatible !== undefined;
 
   function errorResponse(err: AwsError, requestId: string): WireResponse {
     const known = model.errorFor(err.code);
@@ -21,7 +23,7 @@ export function createAwsJsonCodec(model: Model): Codec {
     const body = JSON.stringify({ __type: `${namespace}#${known?.shapeName ?? err.code}`, message: err.message });
     return {
       status: errorStatus(model, err),
-      headers: { "content-type": contentType, "x-amzn-query-error": `${code};${err.type}` },
+      headers: queryCompatible ? { "content-type": contentType, "x-amzn-query-error": `${code};${err.type}` } : { "content-type": contentType },
       body,
     };
   }
@@ -60,7 +62,8 @@ export function createAwsJsonCodec(model: Model): Codec {
     unknownOperation(operation) {
       return new AwsError("UnknownOperationException", operation ? `Unknown operation ${operation}` : "Missing or unknown x-amz-target");
     },
-    throttlingError: () => new AwsError("Throttling", "Rate exceeded", 400),
+    // Plain JSON services throttle with ThrottlingException (in the SDK's retryable list, as is Throttling).
+    throttlingError: () => new AwsError(queryCompatible ? "Throttling" : "ThrottlingException", "Rate exceeded", 400),
   };
 }
 

@@ -22,6 +22,8 @@ export function createCodecs(): Record<ServiceName, ServiceCodecs> {
     rds: { primary: createAwsQueryCodec(loadModel("rds")) },
     monitoring: { primary: createAwsJsonCodec(loadModel("monitoring")), query: createAwsQueryCodec(loadModel("monitoring")) },
     cloudfront: { primary: createRestXmlCodec(loadModel("cloudfront")) },
+    secretsmanager: { primary: createAwsJsonCodec(loadModel("secretsmanager")) },
+    ssm: { primary: createAwsJsonCodec(loadModel("ssm")) },
   };
 }
 

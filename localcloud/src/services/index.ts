@@ -5,6 +5,8 @@ import elbv2 from "./elbv2/index.ts";
 import rds from "./rds/index.ts";
 import cloudwatch from "./cloudwatch/index.ts";
 import cloudfront from "./cloudfront/index.ts";
+import secretsmanager from "./secretsmanager/index.ts";
+import ssm from "./ssm/index.ts";
 
 /** Every service the local cloud speaks, by signing name. */
 export const services: Record<ServiceName, ServiceModule> = {
@@ -14,4 +16,6 @@ export const services: Record<ServiceName, ServiceModule> = {
   rds,
   monitoring: cloudwatch,
   cloudfront,
+  secretsmanager,
+  ssm,
 };
