@@ -26,11 +26,18 @@ const children: ChildProcess[] = [];
 let stopping = false;
 let stopDb: (() => Promise<void>) | null = null;
 
+// A child killed by a signal has exitCode null too: only the 'exit' event says it is gone.
+const exited = new WeakSet<ChildProcess>();
+
 async function stop(code: number) {
   if (stopping) return;
   stopping = true;
-  for (const c of children) if (c.exitCode === null) c.kill("SIGINT");
-  await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once("exit", r)) : null)));
+  const running = children.filter((c) => !exited.has(c));
+  for (const c of running) c.kill("SIGINT");
+  // One that ignores SIGINT gets SIGKILL after a grace period, so the launcher always ends.
+  const force = setTimeout(() => running.forEach((c) => exited.has(c) || c.kill("SIGKILL")), 8_000);
+  await Promise.all(running.map((c) => (exited.has(c) ? null : new Promise((r) => c.once("exit", r)))));
+  clearTimeout(force);
   await stopDb?.();
   process.exit(code);
 }
@@ -72,9 +79,11 @@ function run(name: string, cmd: string, args: string[]) {
   const child = spawn(cmd, args, { cwd: root, env: childEnv, stdio: ["ignore", "inherit", "inherit"] });
   children.push(child);
   child.on("exit", (code, signal) => {
+    exited.add(child);
     if (!stopping) {
+      // Whatever it supervises ending is a failure (a supervisor restarts us), even with exit code 0.
       say(`${name} exited (${signal ?? code}); stopping`);
-      void stop(code ?? 1);
+      void stop(code || 1);
     }
   });
   return child;

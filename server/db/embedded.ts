@@ -18,6 +18,9 @@ import pg from "pg";
  * - A SIGKILLed parent orphans the postmaster; the next start finds postmaster.pid. We stop
  *   a postmaster that runs on our own data directory, or drop a stale pid file.
  * - Another Switchyard may hold the preferred port: we take a free one.
+ * - The superuser's password is generated once and kept (mode 600) in the data directory,
+ *   never a fixed one: anyone on the machine can reach 127.0.0.1. A database created by an
+ *   older version with the old fixed password gets a generated one on its next start.
  */
 export interface EmbeddedDatabase {
   url: string;
@@ -29,7 +32,8 @@ export interface EmbeddedDatabase {
 }
 
 const USER = "switchyard";
-const PASSWORD = "switchyard-local";
+/** What databases created before generated passwords used; replaced on their next start. */
+const LEGACY_PASSWORD = "switchyard-local";
 
 type Log = (m: string) => void;
 
@@ -44,13 +48,27 @@ export async function startEmbeddedPostgres(opts: { dataDir: string; port: numbe
     dir = fallback;
   }
   await stopOrphanedPostmaster(dir, log);
-  if (!fs.existsSync(path.join(dir, "PG_VERSION"))) await initdb(bin, dir, runAs);
+  const passwordFile = path.join(path.resolve(opts.dataDir), "postgres-password");
+  let password = readPassword(passwordFile);
+  const fresh = !fs.existsSync(path.join(dir, "PG_VERSION"));
+  if (fresh) {
+    password = writePassword(passwordFile);
+    await initdb(bin, dir, runAs, password);
+  }
 
   const port = (await portIsFree(opts.port)) ? opts.port : await freePort();
   if (port !== opts.port) log(`embedded postgres: port ${opts.port} is taken; using ${port}`);
   const child = await startPostmaster(bin, dir, port, runAs);
 
-  const base = `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}`;
+  if (!password) {
+    password = writePassword(passwordFile);
+    const legacy = new pg.Client({ host: "127.0.0.1", port, user: USER, password: LEGACY_PASSWORD, database: "postgres" });
+    await legacy.connect();
+    await legacy.query(`ALTER ROLE ${USER} PASSWORD '${password}'`);
+    await legacy.end();
+    log(`embedded postgres: replaced the old fixed password with a generated one (${passwordFile})`);
+  }
+  const base = `postgresql://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}`;
   const client = new pg.Client({ connectionString: `${base}/postgres` });
   await client.connect();
   const exists = await client.query("SELECT 1 FROM pg_database WHERE datname = 'switchyard'");
@@ -63,7 +81,8 @@ export async function startEmbeddedPostgres(opts: { dataDir: string; port: numbe
     urlFor: (database) => `${base}/${database}`,
     stop: () =>
       new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
+        // exitCode stays null for a postmaster killed by a signal: check both, or this never resolves.
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
         child.once("exit", () => resolve());
         child.kill("SIGINT"); // fast shutdown: roll back open transactions, flush, exit
       }),
@@ -109,13 +128,30 @@ async function binaries(runAs: RunAs | null, log: Log): Promise<Binaries> {
   return { initdb: path.join(copy, "bin", "initdb"), postgres: path.join(copy, "bin", "postgres") };
 }
 
-async function initdb(bin: Binaries, dir: string, runAs: RunAs | null) {
+/** The superuser's password from the data directory, or null if none was generated yet. */
+function readPassword(file: string): string | null {
+  if (!fs.existsSync(file)) return null;
+  fs.chmodSync(file, 0o600);
+  return fs.readFileSync(file, "utf8").trim() || null;
+}
+
+function writePassword(file: string): string {
+  const password = randomBytes(24).toString("base64url");
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, password + "\n", { mode: 0o600 });
+  fs.chmodSync(file, 0o600);
+  return password;
+}
+
+async function initdb(bin: Binaries, dir: string, runAs: RunAs | null, password: string) {
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   if (runAs) fs.chownSync(dir, runAs.uid, runAs.gid);
+  // initdb reads the password from a file: readable by the postgres user only, removed right after.
   const pwfile = path.join(os.tmpdir(), `switchyard-pgpw-${randomBytes(6).toString("hex")}`);
-  fs.writeFileSync(pwfile, PASSWORD + "\n", { mode: 0o644 });
+  fs.writeFileSync(pwfile, password + "\n", { mode: 0o600 });
+  if (runAs) fs.chownSync(pwfile, runAs.uid, runAs.gid);
   try {
-    await run(bin.initdb, [`--pgdata=${dir}`, "--auth=password", `--username=${USER}`, `--pwfile=${pwfile}`, "--encoding=UTF8", "--locale=C"], runAs);
+    await run(bin.initdb, [`--pgdata=${dir}`, "--auth=scram-sha-256", `--username=${USER}`, `--pwfile=${pwfile}`, "--encoding=UTF8", "--locale=C"], runAs);
   } finally {
     fs.rmSync(pwfile, { force: true });
   }
