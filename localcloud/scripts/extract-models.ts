@@ -27,6 +27,8 @@ const SOURCES: Record<ServiceName, { folder: string; version: string; serviceDir
   cloudfront: { folder: "cloudfront", version: "2020-05-31", serviceDir: "cloudfront" },
   secretsmanager: { folder: "secretsmanager", version: "2017-10-17", serviceDir: "secretsmanager" },
   ssm: { folder: "ssm", version: "2014-11-06", serviceDir: "ssm" },
+  sts: { folder: "sts", version: "2011-06-15", serviceDir: "sts" },
+  iam: { folder: "iam", version: "2010-05-08", serviceDir: "iam" },
 };
 
 /**
@@ -62,6 +64,8 @@ const CODEC_OPERATIONS: Record<ServiceName, string[]> = {
   cloudfront: ["CreateDistribution", "GetDistribution", "GetDistributionConfig", "UpdateDistribution", "DeleteDistribution", "ListDistributions", "TagResource", "ListTagsForResource"],
   secretsmanager: [],
   ssm: [],
+  sts: [],
+  iam: [],
 };
 
 /**

@@ -7,6 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { gunzipSync, inflateSync } from "node:zlib";
 import type { LocalCloud } from "./core/cloud.ts";
 import { handleAdmin } from "./core/admin-api.ts";
+import { authorizeCall, resolveCaller } from "./core/authz/index.ts";
 import { requestId as newRequestId } from "./core/ids.ts";
 import { AwsError, type RequestContext, type ServiceName } from "./core/types.ts";
 import { createCodecs, type Codec, type ServiceCodecs, type WireRequest, type WireResponse } from "./protocols/index.ts";
@@ -21,6 +22,8 @@ const SERVICE_BY_VERSION: Record<string, ServiceName> = {
   "2016-11-15": "ec2",
   "2014-10-31": "rds",
   "2010-08-01": "monitoring",
+  "2011-06-15": "sts",
+  "2010-05-08": "iam",
 };
 
 const SIGV4_SCOPE = /Credential=[^/,\s]+\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/;
@@ -129,7 +132,10 @@ export function createLocalCloudServer(cloud: LocalCloud): Server {
       const input = codec.parseInput(operation, wire);
       // Bring lifecycles up to the current instant so a read never shows state that is already due to change.
       cloud.tick();
-      const ctx: RequestContext = { region: credentialScope(wire).region ?? DEFAULT_REGION, accountId: cloud.accountId, requestId, cloud };
+      const caller = resolveCaller(cloud, wire, service, codec.protocol);
+      const ctx: RequestContext = { region: credentialScope(wire).region ?? DEFAULT_REGION, accountId: cloud.accountId, requestId, cloud, caller };
+      // IAM: the caller's policies (when it has any) must allow the call before the handler runs.
+      authorizeCall(ctx, service, operation, input);
       const output = await handler(input, ctx);
       warnAboutUnknownOutputKeys(service, operation, codec, output);
       send(res, requestId, codec.serializeOutput(operation, output, requestId), cloud.now());
@@ -145,7 +151,7 @@ export function createLocalCloudServer(cloud: LocalCloud): Server {
       const body = await readBody(req);
       const wire = toWireRequest(req, body);
       if (wire.path.startsWith(ADMIN_PREFIX)) {
-        const out = handleAdmin(cloud, wire.method, wire.path.slice(ADMIN_PREFIX.length), body);
+        const out = await handleAdmin(cloud, wire.method, wire.path.slice(ADMIN_PREFIX.length), body);
         return sendJson(res, out.status, out.body);
       }
       await serveAws(wire, res);

@@ -39,15 +39,16 @@ function clockView(cloud: LocalCloud) {
 }
 
 /** Extra admin routes contributed by other parts (data plane, load generator...). Return undefined when the route is not yours. */
-export type AdminRoutes = (cloud: LocalCloud, method: string, route: string, body: Buffer) => AdminResponse | undefined;
+export type AdminRoutes = (cloud: LocalCloud, method: string, route: string, body: Buffer) => AdminResponse | Promise<AdminResponse> | undefined;
 const extensions: AdminRoutes[] = [];
 export function registerAdminRoutes(routes: AdminRoutes): void {
   if (!extensions.includes(routes)) extensions.push(routes);
 }
 
-export function handleAdmin(cloud: LocalCloud, method: string, route: string, body: Buffer): AdminResponse {
+/** Async because a route may be (validating an IAM policy document is). */
+export async function handleAdmin(cloud: LocalCloud, method: string, route: string, body: Buffer): Promise<AdminResponse> {
   try {
-    return route_(cloud, method, route.replace(/\/+$/, ""), body);
+    return await route_(cloud, method, route.replace(/\/+$/, ""), body);
   } catch (err) {
     if (err instanceof AdminError) return { status: err.status, body: { error: err.message } };
     if (err instanceof FaultValidationError) return { status: 400, body: { error: err.message } };
@@ -55,7 +56,7 @@ export function handleAdmin(cloud: LocalCloud, method: string, route: string, bo
   }
 }
 
-function route_(cloud: LocalCloud, method: string, route: string, body: Buffer): AdminResponse {
+function route_(cloud: LocalCloud, method: string, route: string, body: Buffer): AdminResponse | Promise<AdminResponse> {
   const is = (m: string, r: string) => method === m && route === r;
   if (is("GET", "health")) return { status: 200, body: { status: "ok" } };
   if (is("POST", "reset")) {

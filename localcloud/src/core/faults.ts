@@ -29,7 +29,7 @@ export interface Fault extends FaultSpec {
 
 export class FaultValidationError extends Error {}
 
-const SERVICE_NAMES: ServiceName[] = ["ec2", "autoscaling", "elasticloadbalancing", "rds", "monitoring", "cloudfront", "secretsmanager", "ssm"];
+const SERVICE_NAMES: ServiceName[] = ["ec2", "autoscaling", "elasticloadbalancing", "rds", "monitoring", "cloudfront", "secretsmanager", "ssm", "sts", "iam"];
 
 export function validateFault(body: unknown): FaultSpec {
   if (!body || typeof body !== "object" || Array.isArray(body)) throw new FaultValidationError("body must be a JSON object");

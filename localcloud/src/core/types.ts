@@ -15,8 +15,10 @@
  *   sim              The clock calls every service's tick() so lifecycles advance with time.
  */
 
+import type { Caller } from "./authz/caller.ts";
+
 /** Signing names (the SigV4 credential scope), also the prefix of stats keys. */
-export type ServiceName = "ec2" | "autoscaling" | "elasticloadbalancing" | "rds" | "monitoring" | "cloudfront" | "secretsmanager" | "ssm";
+export type ServiceName = "ec2" | "autoscaling" | "elasticloadbalancing" | "rds" | "monitoring" | "cloudfront" | "secretsmanager" | "ssm" | "sts" | "iam";
 
 /** An error the codecs render the way AWS does for that protocol, so the SDK raises the typed exception. */
 export class AwsError extends Error {
@@ -42,6 +44,8 @@ export interface RequestContext {
   requestId: string;
   /** The whole cloud: the current simulated time and every service's state and internals. */
   cloud: CloudApi;
+  /** Who signed the request (account keys or an STS role session); set by the server for IAM enforcement and STS. */
+  caller?: Caller;
 }
 
 export type Handler<I = any, O = any> = (input: I, ctx: RequestContext) => O | Promise<O>;

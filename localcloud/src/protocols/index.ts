@@ -24,6 +24,8 @@ export function createCodecs(): Record<ServiceName, ServiceCodecs> {
     cloudfront: { primary: createRestXmlCodec(loadModel("cloudfront")) },
     secretsmanager: { primary: createAwsJsonCodec(loadModel("secretsmanager")) },
     ssm: { primary: createAwsJsonCodec(loadModel("ssm")) },
+    sts: { primary: createAwsQueryCodec(loadModel("sts")) },
+    iam: { primary: createAwsQueryCodec(loadModel("iam")) },
   };
 }
 

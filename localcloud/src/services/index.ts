@@ -7,6 +7,8 @@ import cloudwatch from "./cloudwatch/index.ts";
 import cloudfront from "./cloudfront/index.ts";
 import secretsmanager from "./secretsmanager/index.ts";
 import ssm from "./ssm/index.ts";
+import sts from "./sts/index.ts";
+import iam from "./iam/index.ts";
 
 /** Every service the local cloud speaks, by signing name. */
 export const services: Record<ServiceName, ServiceModule> = {
@@ -18,4 +20,6 @@ export const services: Record<ServiceName, ServiceModule> = {
   cloudfront,
   secretsmanager,
   ssm,
+  sts,
+  iam,
 };
