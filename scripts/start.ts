@@ -5,7 +5,10 @@
  *   3. migrations applied,
  *   4. the local cloud beside the app (unless SWITCHYARD_LOCALCLOUD=off),
  *   5. a production build when the sources are newer than the last one (`--dev`: next dev),
+ *      started at once, beside steps 2-4 (it needs no database), without the type check
+ *      (`npm test` and CI run `tsc`), with Turbopack's build cache for later builds,
  *   6. the app on PORT.
+ * Until the app answers, PORT serves a page that lists these steps (scripts/lib/status-page.ts).
  * Ctrl-C stops all of it.
  */
 import { spawn, type ChildProcess } from "node:child_process";
@@ -14,6 +17,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { bootstrapWorkflowWorld, ensureDatabase, migrateDeploy } from "./lib/database.ts";
 import { buildIsStale, waitForHttp } from "./lib/process.ts";
+import { StatusPage } from "./lib/status-page.ts";
 
 const root = path.resolve(import.meta.dirname, "..");
 const dev = process.argv.includes("--dev");
@@ -38,6 +42,7 @@ async function stop(code: number) {
   const force = setTimeout(() => running.forEach((c) => exited.has(c) || c.kill("SIGKILL")), 8_000);
   await Promise.all(running.map((c) => (exited.has(c) ? null : new Promise((r) => c.once("exit", r)))));
   clearTimeout(force);
+  await status?.close();
   await stopDb?.();
   process.exit(code);
 }
@@ -45,6 +50,18 @@ process.on("SIGINT", () => void stop(0));
 process.on("SIGTERM", () => void stop(0));
 
 fs.mkdirSync(dataDir, { recursive: true });
+const next = path.join(root, "node_modules/.bin/next");
+const needsBuild = !dev && buildIsStale(root);
+const status = dev
+  ? null
+  : new StatusPage({
+      database: "PostgreSQL",
+      migrations: "Database migrations",
+      localcloud: "The local cloud",
+      ...(needsBuild ? { build: "Building the app (first start, or the sources changed)" } : {}),
+      app: "Starting the app",
+    });
+await status?.listen(env.PORT);
 
 // Session-signing secret: from the environment, else generated once and kept (mode 600) under the data directory.
 const secretFile = path.join(dataDir, "auth-secret");
@@ -54,13 +71,21 @@ if (!secret) {
   secret = fs.readFileSync(secretFile, "utf8").trim();
 }
 
+// The build needs no database (a placeholder URL during the build phase): it runs beside the rest.
+const built = needsBuild ? build() : Promise.resolve();
+built.catch(() => undefined); // a failure is handled where it is awaited
+
+status?.set("database", "running");
 const db = await ensureDatabase({ dataDir, pgPort: env.SWITCHYARD_PG_PORT, log: say });
 if (db.embedded) {
   stopDb = db.embedded.stop;
   say(`embedded PostgreSQL on port ${db.embedded.port} (data in ${db.embedded.dir})`);
 }
+status?.set("database", "done");
+status?.set("migrations", "running");
 await migrateDeploy(db.url);
 await bootstrapWorkflowWorld(db.url);
+status?.set("migrations", "done");
 say("database migrations applied");
 
 const childEnv: NodeJS.ProcessEnv = {
@@ -89,6 +114,7 @@ function run(name: string, cmd: string, args: string[]) {
   return child;
 }
 
+status?.set("localcloud", "running", env.SWITCHYARD_LOCALCLOUD === "on" ? undefined : "off");
 if (env.SWITCHYARD_LOCALCLOUD === "on") {
   run("local cloud", path.join(root, "node_modules/.bin/tsx"), [
     path.join(root, "localcloud/src/main.ts"),
@@ -101,20 +127,37 @@ if (env.SWITCHYARD_LOCALCLOUD === "on") {
   say(`local cloud on http://127.0.0.1:${env.LOCALCLOUD_PORT} (speed ${env.LOCALCLOUD_SPEED}x)`);
 }
 
-const next = path.join(root, "node_modules/.bin/next");
+status?.set("localcloud", "done");
+
+/** `next build` of the current sources, skipping the type check (CI and `npm test` run tsc). */
+function build(): Promise<void> {
+  say("building the app (sources changed since the last build)...");
+  status?.set("build", "running");
+  return new Promise<void>((resolve, reject) => {
+    const b = spawn(next, ["build"], {
+      cwd: root,
+      env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", CHECKPOINT_DISABLE: "1", SWITCHYARD_SKIP_TYPECHECK: "1" },
+      stdio: ["ignore", "inherit", "inherit"],
+    });
+    children.push(b);
+    b.on("exit", (code, signal) => {
+      exited.add(b);
+      status?.set("build", code === 0 ? "done" : "failed", code === 0 ? undefined : `${signal ?? `exit ${code}`}`);
+      if (code === 0) resolve();
+      else reject(new Error(`next build failed (${signal ?? `exit ${code}`})`));
+    });
+  });
+}
+
 if (dev) {
   run("next dev", next, ["dev", "-p", String(env.PORT)]);
 } else {
-  if (buildIsStale(root)) {
-    say("building the app (sources changed since the last build)...");
-    await new Promise<void>((resolve, reject) => {
-      const b = spawn(next, ["build"], { cwd: root, env: childEnv, stdio: ["ignore", "inherit", "inherit"] });
-      b.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`next build failed (exit ${code})`))));
-    }).catch(async (e: Error) => {
-      console.error(e.message);
-      await stop(1);
-    });
-  }
+  await built.catch(async (e: Error) => {
+    console.error(e.message);
+    await stop(1);
+  });
+  status?.set("app", "running");
+  await status?.close();
   run("next", next, ["start", "-p", String(env.PORT)]);
 }
 await waitForHttp(`http://127.0.0.1:${env.PORT}/api/health`, 120_000);

@@ -40,10 +40,17 @@ if (only !== "e2e") {
   // Some app tests start `next start` (testing/servers.ts): a production build of the
   // current sources must exist before vitest runs. A failed build counts as a failure; the
   // other tests still run, and those servers refuse to start with a clear message.
+  // The type check runs once, here (the build skips it, as `npm start`'s does).
+  console.log("[test] type-checking (tsc --noEmit)...");
+  const tsc = await run(bin("tsc"), ["--noEmit"]);
+  if (tsc.code !== 0) {
+    ok = false;
+    failed += 1;
+  }
   let buildEnv: Record<string, string> = {};
   if (buildIsStale(root)) {
     console.log("[test] building the app (sources changed since the last build)...");
-    const b = await run(bin("next"), ["build"]);
+    const b = await run(bin("next"), ["build"], { SWITCHYARD_SKIP_TYPECHECK: "1" });
     if (b.code !== 0) {
       ok = false;
       failed += 1;

@@ -76,10 +76,22 @@ function HealthInner({ name, role, actions }: { name: string; role: "viewer" | "
           {data.topology ? <TopologyPicture topology={data.topology} /> : <p className="text-xs text-amber-700">Topology unavailable right now.</p>}
           <Charts data={data} />
           <AlarmsList alarms={data.alarms} status={data.alarmsStatus} />
+          <DashboardCost cost={data.cost} />
         </>
       )}
       {data?.provisioned ? <ScalingPanel name={name} role={role} actions={actions} /> : null}
     </section>
+  );
+}
+
+/** What watching this environment costs on AWS: CloudWatch bills GetMetricData per metric requested. */
+function DashboardCost({ cost }: { cost: DashboardData["cost"] }) {
+  const usd = cost.usdPerMonth < 0.01 ? "under $0.01" : `$${cost.usdPerMonth.toFixed(2)}`;
+  return (
+    <p className="text-xs text-muted-foreground" data-testid="dashboard-cost">
+      These dashboards cost about <strong>{usd} a month</strong> on AWS at today&apos;s viewing ({cost.metricsToday.toLocaleString("en")} CloudWatch metrics requested today, in{" "}
+      {cost.callsToday.toLocaleString("en")} GetMetricData calls shared by every viewer; traffic charts refresh once a minute, fleet charts every five; prices of {cost.pricesAsOf}).
+    </p>
   );
 }
 

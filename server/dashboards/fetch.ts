@@ -7,7 +7,8 @@
  */
 import type { AwsClients } from "../aws/clients.ts";
 import { DescribeAlarmsCommand, GetMetricDataCommand, type CloudWatchClient, type MetricDataQuery } from "../aws/sdk.ts";
-import { buildDashboardQueries, type DashboardTarget, type SeriesDef } from "./query.ts";
+import { buildDashboardQueries, type DashboardTarget, type QueryOptions, type SeriesDef } from "./query.ts";
+import { metricsRequestedBy } from "./usage.ts";
 import { statusOfError } from "./topology.ts";
 import type { AlarmState, PanelStatus, SeriesData } from "./types.ts";
 
@@ -72,10 +73,12 @@ function toSeries(defs: SeriesDef[], byId: Map<string, Map<number, number>>, gri
 export interface SeriesFetch {
   series: SeriesData[];
   calls: number;
+  /** Metrics requested (what CloudWatch bills GetMetricData by), pages included. */
+  metrics: number;
 }
 
-export async function fetchSeries(aws: AwsClients, target: DashboardTarget, w: MetricWindow, previous: SeriesData[] | undefined): Promise<SeriesFetch> {
-  const q = buildDashboardQueries(target, w.periodSeconds);
+export async function fetchSeries(aws: AwsClients, target: DashboardTarget, w: MetricWindow, previous: SeriesData[] | undefined, opts: QueryOptions = {}): Promise<SeriesFetch> {
+  const q = buildDashboardQueries(target, w.periodSeconds, opts);
   const grid = gridOf(w);
   const defsRegional = q.series.filter((s) => !s.global);
   const defsGlobal = q.series.filter((s) => s.global);
@@ -88,7 +91,8 @@ export async function fetchSeries(aws: AwsClients, target: DashboardTarget, w: M
     }
   };
   const [r, g] = await Promise.all([run(aws.cloudwatch, q.regional, defsRegional), run(aws.cloudwatchGlobal, q.global, defsGlobal)]);
-  return { series: [...r.series, ...g.series], calls: r.calls + g.calls };
+  const metrics = r.calls * metricsRequestedBy(q.regional) + (q.global.length ? g.calls * metricsRequestedBy(q.global) : 0);
+  return { series: [...r.series, ...g.series], calls: r.calls + g.calls, metrics };
 }
 
 export async function fetchAlarms(aws: AwsClients, names: string[], cdnNames: string[]): Promise<{ alarms: AlarmState[]; status: PanelStatus }> {

@@ -47,23 +47,41 @@ function stat(Id: string, Namespace: string, MetricName: string, Dimensions: Dim
 
 const expr = (Id: string, Expression: string, Label: string): MetricDataQuery => ({ Id, Expression, Label, ReturnData: true });
 
-export function buildDashboardQueries(t: DashboardTarget, periodSeconds: number): DashboardQueries {
+/**
+ * Series groups, refreshed at different rates because their data arrives at different rates:
+ *   traffic  the load balancer's requests, 5xx, latency and healthy hosts (one-minute data;
+ *            what a deploy is judged on): refreshed once per period, right after it ends;
+ *   fleet    Auto Scaling capacity, EC2 CPU (five-minute data without detailed monitoring),
+ *            RDS and CloudFront: refreshed every five minutes (or per period, if longer).
+ */
+export type SeriesGroup = "traffic" | "fleet";
+export const SERIES_GROUPS: readonly SeriesGroup[] = ["traffic", "fleet"];
+
+export interface QueryOptions {
+  groups?: readonly SeriesGroup[];
+  /** The fleets to chart (default both): an idle fleet with nothing in the window costs metrics and shows nothing. */
+  slots?: readonly Slot[];
+}
+
+export function buildDashboardQueries(t: DashboardTarget, periodSeconds: number, opts: QueryOptions = {}): DashboardQueries {
   const regional: MetricDataQuery[] = [];
   const global: MetricDataQuery[] = [];
   const series: SeriesDef[] = [];
   const P = periodSeconds;
+  const groups = new Set(opts.groups ?? SERIES_GROUPS);
+  const slots = SLOTS.filter((s) => !opts.slots || opts.slots.includes(s));
   const show = (def: SeriesDef, q: MetricDataQuery, into = regional) => {
     into.push(q);
     series.push(def);
   };
 
-  if (t.loadBalancerArn) {
+  if (t.loadBalancerArn && groups.has("traffic")) {
     const lb: Dim = { Name: "LoadBalancer", Value: lbDimension(t.loadBalancerArn) };
     const elb = (Id: string, m: string, dims: Dim[], s: string, ret: boolean) => stat(Id, "AWS/ApplicationELB", m, dims, s, P, ret);
     // Requests per second: Sum per period over the period's length, gaps (no traffic) as 0.
     regional.push(elb("m_req", "RequestCount", [lb], "Sum", false));
     show({ id: "requests", chart: "requests", label: "All requests", unit: "rps" }, expr("requests", "FILL(m_req,0)/PERIOD(m_req)", "All requests"));
-    for (const slot of SLOTS) {
+    for (const slot of slots) {
       const tg = t.targetGroupArns[slot];
       if (!tg) continue;
       const dims: Dim[] = [{ Name: "TargetGroup", Value: tgDimension(tg) }, lb];
@@ -76,7 +94,8 @@ export function buildDashboardQueries(t: DashboardTarget, periodSeconds: number)
       show({ id: `healthy_${slot}`, chart: "healthyHosts", label: `${slot} healthy`, unit: "count", slot }, elb(`healthy_${slot}`, "HealthyHostCount", dims, "Minimum", true));
     }
   }
-  for (const slot of SLOTS) {
+  if (!groups.has("fleet")) return { regional, global, series };
+  for (const slot of slots) {
     const asg = t.asgNames[slot];
     if (!asg) continue;
     const dims: Dim[] = [{ Name: "AutoScalingGroupName", Value: asg }];

@@ -15,13 +15,15 @@ export interface DashboardEnv {
   liveSlot: Slot;
   liveVersion: string | null;
   busy: boolean;
+  /** The previous fleet is kept warm (it may take traffic again) until then. */
+  warmUntil: Date | null;
   stack: Stack | null;
 }
 
 export async function loadDashboardEnv(name: string): Promise<DashboardEnv> {
   const env = await db.environment.findUnique({
     where: { activeName: name },
-    select: { id: true, name: true, accountId: true, region: true, status: true, liveSlot: true, liveVersion: true, lockDeploymentId: true, stack: true },
+    select: { id: true, name: true, accountId: true, region: true, status: true, liveSlot: true, liveVersion: true, lockDeploymentId: true, warmUntil: true, stack: true },
   });
   if (!env) throw new ServiceError("NOT_FOUND", `No environment named "${name}".`);
   return { ...env, liveSlot: env.liveSlot as Slot, busy: env.lockDeploymentId !== null, stack: (env.stack as unknown as Stack | null) ?? null };

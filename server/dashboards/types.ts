@@ -68,6 +68,8 @@ export interface DashboardData {
   alarms: AlarmState[];
   alarmsStatus: PanelStatus;
   topology: TopologyView | null;
-  /** GetMetricData calls this answer cost (pages included, CloudFront's separate call included). */
+  /** GetMetricData calls this answer cost this replica (0 when it was served from the shared cache). */
   getMetricDataCalls: number;
+  /** What this environment's dashboards cost on AWS, at today's rate of viewing. */
+  cost: { metricsToday: number; callsToday: number; usdPerMonth: number; pricesAsOf: string };
 }
