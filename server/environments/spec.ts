@@ -21,15 +21,27 @@ aws s3 cp "s3://my-artifacts/app-{{version}}.tgz" app.tgz && tar xzf app.tgz
 APP_VERSION={{version}} nohup node server.js > /var/log/app.log 2>&1 &
 `;
 
+/** A decimal number written out in full ("5", "-2.5", "1e3"): what an HTML form posts for a number. */
+const NUMERIC_STRING = /^\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*$/;
+
+/**
+ * Numbers are JSON numbers, or numeric strings (HTML forms post strings). `null`, `true`,
+ * `[5]` and `""` are refused: `z.coerce.number()` turned them into 0, 1, 5 and 0.
+ * (A preprocess rather than a union keeps the OpenAPI schema an integer with its bounds.)
+ */
+export const strictNumber = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (typeof v === "string" && NUMERIC_STRING.test(v) ? Number(v) : v), schema);
+
 const int = (label: string, min: number, max: number) =>
-  z.coerce
-    .number({ message: `${label} must be a number` })
-    .int(`${label} must be a whole number`)
-    .min(min, `${label} must be at least ${min}`)
-    .max(max, `${label} must be at most ${max}`);
+  strictNumber(
+    z
+      .number({ message: `${label} must be a number` })
+      .int(`${label} must be a whole number`)
+      .min(min, `${label} must be at least ${min}`)
+      .max(max, `${label} must be at most ${max}`),
+  );
 
 const num = (label: string, min: number, max: number) =>
-  z.coerce.number({ message: `${label} must be a number` }).min(min, `${label} must be at least ${min}`).max(max, `${label} must be at most ${max}`);
+  strictNumber(z.number({ message: `${label} must be a number` }).min(min, `${label} must be at least ${min}`).max(max, `${label} must be at most ${max}`));
 
 export const environmentName = z
   .string({ message: "Enter a name" })
