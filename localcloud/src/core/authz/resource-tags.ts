@@ -1,8 +1,8 @@
 /**
  * The tags of a resource by ARN, for aws:ResourceTag/<key> conditions. Each service may register
- * its own lookup (`registerResourceTags("ssm", (cloud, arn) => ...)`); EC2 (by resource id),
- * ELBv2 (by ARN) and IAM roles are looked up here from their persisted state, which keeps tags
- * in the API's { Key, Value } form. A resource without a lookup has no tags, so a condition on
+ * its own lookup (`registerResourceTags("rds", (cloud, arn) => ...)`); EC2 (by resource id),
+ * ELBv2 (by ARN), IAM roles, Secrets Manager secrets and SSM parameters are looked up here from
+ * their persisted state, which keeps tags in the API's { Key, Value } form. A resource without a lookup has no tags, so a condition on
  * one fails, as it would on AWS for an untagged resource.
  */
 import type { CloudApi, ServiceName } from "../types.ts";
@@ -62,7 +62,21 @@ function iamTags(cloud: CloudApi, arn: string): TagMap | undefined {
   return toMap(iamState(cloud).roles[key(arn.slice(arn.lastIndexOf("/") + 1))]?.Tags);
 }
 
+/** Secrets Manager keeps secrets by ARN, SSM parameters by "<region>/<name>", both with a { Key, Value } tag list. */
+function secretTags(cloud: CloudApi, arn: string): TagMap | undefined {
+  return toMap(cloud.state<{ secrets?: Record<string, { tags?: TagList[] }> }>("secretsmanager").secrets?.[arn]?.tags);
+}
+
+function parameterTags(cloud: CloudApi, arn: string): TagMap | undefined {
+  const region = arn.split(":")[3];
+  const name = arn.slice(arn.indexOf(":parameter/") + ":parameter/".length);
+  const parameters = cloud.state<{ parameters?: Record<string, { tags?: TagList[] }> }>("ssm").parameters ?? {};
+  return toMap((parameters[`${region}//${name}`] ?? parameters[`${region}/${name}`])?.tags);
+}
+
 registerResourceTags("ec2", ec2Tags);
+registerResourceTags("secretsmanager", secretTags);
+registerResourceTags("ssm", parameterTags);
 registerResourceTags("elasticloadbalancing", elbv2Tags);
 registerResourceTags("iam", iamTags);
 

@@ -64,12 +64,19 @@ function namedArns(service: ServiceName, input: Record<string, unknown>, ctx: Re
         ...each("InstanceProfileName", (n) => iamState(ctx.cloud).instanceProfiles[key(n)]?.Arn ?? `arn:aws:iam::${acct}:instance-profile/${n}`),
       ];
     case "secretsmanager":
-      return each("SecretId", (id) => (id.startsWith("arn:") ? id : `arn:aws:secretsmanager:${region}:${acct}:secret:${id}`));
+      return [...each("SecretId", (id) => secretArn(ctx, id)), ...each("Name", (id) => secretArn(ctx, id))];
     case "ssm":
       return [...each("Name", (n) => ssmParameterArn(region, acct, n)), ...each("Names", (n) => ssmParameterArn(region, acct, n))];
     default:
       return [];
   }
+}
+
+/** A secret's full ARN (with AWS's random suffix) by name or ARN; a name not found stands for itself. */
+function secretArn(ctx: RequestContext, id: string): string {
+  const secrets = ctx.cloud.state<{ secrets?: Record<string, { arn: string; name: string; region: string }> }>("secretsmanager").secrets ?? {};
+  const found = Object.values(secrets).find((s) => s.arn === id || (s.name === id && s.region === ctx.region));
+  return found?.arn ?? (id.startsWith("arn:") ? id : `arn:aws:secretsmanager:${ctx.region}:${ctx.accountId}:secret:${id}`);
 }
 
 function ssmParameterArn(region: string, acct: string, name: string): string {
