@@ -5,6 +5,7 @@ import { dbArn, endpointHostPart, key, newDbiResourceId, rdsState, wake, type Db
 import { invalidParameterCombination, invalidParameterValue } from "./errors.ts";
 import { ENGINES, INSTANCE_CLASSES, majorOf, resolveEngineVersion, STORAGE_LIMITS } from "./catalog.ts";
 import { hashPassword, validateMasterPassword } from "./password.ts";
+import { checkCreateCombination, manageMasterPassword } from "./managed-password.ts";
 import { requireSubnetGroup } from "./subnet-groups.ts";
 import { validateRdsTags } from "./tags.ts";
 import { toDbInstance } from "./instance-view.ts";
@@ -20,6 +21,8 @@ export interface CreateDbInstanceInput {
   StorageType?: string;
   MasterUsername?: string;
   MasterUserPassword?: string;
+  ManageMasterUserPassword?: boolean;
+  MasterUserSecretKmsKeyId?: string;
   DBName?: string;
   Port?: number;
   MultiAZ?: boolean;
@@ -88,7 +91,8 @@ export function createDbInstance(input: CreateDbInstanceInput, ctx: RequestConte
   const storageType = input.StorageType ?? "gp2";
   validateStorage(engine, storageType, input.AllocatedStorage);
   const username = validateUsername(engine, input.MasterUsername);
-  const password = validateMasterPassword(input.MasterUserPassword, engine);
+  const managedPassword = checkCreateCombination(input);
+  const password = managedPassword ? undefined : validateMasterPassword(input.MasterUserPassword, engine);
   const retention = input.BackupRetentionPeriod ?? 1;
   if (!Number.isInteger(retention) || retention < 0 || retention > 35) throw invalidParameterValue(`Invalid backup retention period: ${retention}. Must be between 0 and 35`);
   const multiAZ = input.MultiAZ ?? false;
@@ -127,7 +131,7 @@ export function createDbInstance(input: CreateDbInstanceInput, ctx: RequestConte
     allocatedStorage: input.AllocatedStorage!,
     storageType,
     masterUsername: username,
-    masterPasswordHash: hashPassword(password),
+    masterPasswordHash: password !== undefined ? hashPassword(password) : "",
     dbName: input.DBName,
     port: input.Port ?? spec.port,
     multiAZ,
@@ -154,6 +158,7 @@ export function createDbInstance(input: CreateDbInstanceInput, ctx: RequestConte
     endpointAddress: `${id}.${endpointHostPart(ctx.accountId, ctx.region)}.${ctx.region}.rds.amazonaws.com`,
     sim: { connections: 0, failovers: [] },
   };
+  if (managedPassword) manageMasterPassword(ctx.cloud, db, input.MasterUserSecretKmsKeyId);
   s.instances[key(ctx.region, id)] = db;
   ctx.cloud.markDirty();
   wake(ctx.cloud);

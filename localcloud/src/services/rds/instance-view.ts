@@ -3,6 +3,7 @@ import type { RequestContext } from "../../core/types.ts";
 import { key, rdsHostedZoneId, rdsState, type DbInstanceRecord, type PendingChange } from "./state.ts";
 import { dbInstanceNotFound } from "./errors.ts";
 import { toDbSubnetGroup } from "./subnet-groups.ts";
+import { masterUserSecretView } from "./managed-password.ts";
 
 /** Statuses in which AWS shows an endpoint (it exists from the end of "creating"). */
 const NO_ENDPOINT = new Set(["creating"]);
@@ -63,6 +64,7 @@ export function toDbInstance(db: DbInstanceRecord, ctx: RequestContext) {
     BackupTarget: "region",
     NetworkType: "IPV4",
     StorageThroughput: db.storageType === "gp3" ? 125 : undefined,
+    MasterUserSecret: masterUserSecretView(db),
   };
 }
 

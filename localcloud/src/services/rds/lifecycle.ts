@@ -8,6 +8,7 @@
 import type { CloudApi } from "../../core/types.ts";
 import { dueAt, key, rdsState, setDueAt, type DbInstanceRecord, type PendingChange } from "./state.ts";
 import { recordInstanceEvent } from "./events.ts";
+import { releaseMasterSecret } from "./managed-password.ts";
 
 export const creatingSeconds = (multiAZ: boolean) => (multiAZ ? 480 : 360);
 export const BACKUP_SECONDS = 60;
@@ -99,6 +100,8 @@ function finishPhase(cloud: CloudApi, db: DbInstanceRecord): boolean {
     }
     case "deleting":
       recordInstanceEvent(cloud, db, "deleted", at);
+      // RDS deletes the master user secret it owns together with the instance.
+      releaseMasterSecret(cloud, db);
       delete rdsState(cloud).instances[key(db.region, db.id)];
       return false;
     default:

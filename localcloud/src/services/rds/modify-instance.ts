@@ -9,6 +9,7 @@ import { invalidDbInstanceState, invalidParameterCombination, invalidParameterVa
 import { requireDbInstance, toDbInstance } from "./instance-view.ts";
 import { validateInstanceClass, validateStorage } from "./create-instance.ts";
 import { hashPassword, validateMasterPassword } from "./password.ts";
+import { manageMasterPassword, planPasswordChange, releaseMasterSecret, rotateMasterPassword } from "./managed-password.ts";
 import { enterPhase, modifyingSeconds } from "./lifecycle.ts";
 import { recordInstanceEvent } from "./events.ts";
 import { SG_ID } from "../elbv2/ec2-lookup.ts";
@@ -22,6 +23,9 @@ interface ModifyInput {
   MultiAZ?: boolean;
   BackupRetentionPeriod?: number;
   MasterUserPassword?: string;
+  ManageMasterUserPassword?: boolean;
+  MasterUserSecretKmsKeyId?: string;
+  RotateMasterUserPassword?: boolean;
   VpcSecurityGroupIds?: string[];
   DeletionProtection?: boolean;
   PubliclyAccessible?: boolean;
@@ -56,16 +60,21 @@ export function modifyDbInstance(input: ModifyInput, ctx: RequestContext) {
     if (!Number.isInteger(r) || r < 0 || r > 35) throw invalidParameterValue(`Invalid backup retention period: ${r}. Must be between 0 and 35`);
   }
   for (const sg of input.VpcSecurityGroupIds ?? []) if (!SG_ID.test(sg)) throw invalidParameterValue(`Invalid security group: ${sg}`);
+  const passwordChange = planPasswordChange(db, input);
   const password = input.MasterUserPassword !== undefined ? validateMasterPassword(input.MasterUserPassword, db.engine) : undefined;
 
-  const immediateFields = [input.BackupRetentionPeriod, input.MasterUserPassword, input.VpcSecurityGroupIds, input.DeletionProtection, input.PubliclyAccessible, input.AutoMinorVersionUpgrade, input.PreferredBackupWindow, input.PreferredMaintenanceWindow];
+  const immediateFields = [input.BackupRetentionPeriod, passwordChange, input.VpcSecurityGroupIds, input.DeletionProtection, input.PubliclyAccessible, input.AutoMinorVersionUpgrade, input.PreferredBackupWindow, input.PreferredMaintenanceWindow];
   if (Object.keys(change).length === 0 && immediateFields.every((v) => v === undefined)) {
     throw invalidParameterCombination("No modifications were requested");
   }
 
   // Applied at once, whatever ApplyImmediately says (AWS applies these without an outage).
   if (input.BackupRetentionPeriod !== undefined) db.backupRetentionPeriod = input.BackupRetentionPeriod;
+  // Password settings apply at once too (a rotation requires ApplyImmediately, checked above).
+  if (passwordChange === "release") releaseMasterSecret(ctx.cloud, db);
   if (password !== undefined) db.masterPasswordHash = hashPassword(password);
+  if (passwordChange === "manage") manageMasterPassword(ctx.cloud, db, input.MasterUserSecretKmsKeyId);
+  if (passwordChange === "rotate") rotateMasterPassword(ctx, db);
   if (input.VpcSecurityGroupIds !== undefined) db.vpcSecurityGroupIds = input.VpcSecurityGroupIds;
   if (input.DeletionProtection !== undefined) db.deletionProtection = input.DeletionProtection;
   if (input.PubliclyAccessible !== undefined) db.publiclyAccessible = input.PubliclyAccessible;

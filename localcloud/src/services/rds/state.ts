@@ -56,6 +56,8 @@ export interface DbInstanceRecord {
   masterUsername: string;
   /** scrypt(salt, password): the password itself is never stored or returned. */
   masterPasswordHash: string;
+  /** ManageMasterUserPassword: the Secrets Manager secret RDS owns for the master password. */
+  masterUserSecret?: { secretArn: string; kmsKeyId: string };
   dbName?: string;
   port: number;
   multiAZ: boolean;
