@@ -5,6 +5,7 @@ import { isRole } from "../auth/roles.ts";
 import { actorFromApiToken } from "../auth/tokens.ts";
 import { httpStatusOf, ServiceError } from "../errors.ts";
 import { logger } from "../log.ts";
+import { checkedParams, checkJsonObject, checkRequestUrl } from "./malformed.ts";
 
 /** JSON error body of the REST API: `{ error: { code, message, fields?, requestId } }`. */
 export function errorResponse(code: string, message: string, status: number, fields?: Record<string, string[]>, requestId?: string) {
@@ -23,15 +24,17 @@ export async function actorOf(req: Request): Promise<Actor | null> {
   return { kind: "user", id: session.user.id, label: session.user.email, role: isRole(session.user.role) ? session.user.role : "viewer" };
 }
 
-/** Reads a JSON body; a malformed one is the caller's mistake (400), not ours. */
-export async function jsonBody(req: Request): Promise<unknown> {
+/** Reads a JSON object body; a malformed one (not JSON, not an object, a NUL inside) is the caller's mistake (400), not ours. */
+export async function jsonBody(req: Request): Promise<Record<string, unknown>> {
   const text = await req.text();
   if (!text.trim()) return {};
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch {
     throw new ServiceError("VALIDATION_FAILED", "The request body is not valid JSON.");
   }
+  return checkJsonObject(value);
 }
 
 type Handler<C> = (req: Request, ctx: { actor: Actor; params: C }) => Promise<Response>;
@@ -43,7 +46,8 @@ export function apiRoute<C = Record<string, string>>(handler: Handler<C>) {
     try {
       const actor = await actorOf(req);
       if (!actor) return errorResponse("UNAUTHENTICATED", "Send `Authorization: Bearer <API token>` (create tokens under Admin > API tokens).", 401, undefined, requestId);
-      const res = await handler(req, { actor, params: await ctx.params });
+      checkRequestUrl(req.url);
+      const res = await handler(req, { actor, params: await checkedParams(ctx.params) });
       res.headers.set("x-request-id", requestId);
       return res;
     } catch (e) {
