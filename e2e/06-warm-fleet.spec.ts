@@ -127,9 +127,9 @@ test("in the browser: deploying inside the rollback window says the warm fleet i
   await deploy.click();
   await expect(op).toContainText("Rollout v5 → v6");
   await expect(op.getByTestId("step-fill-idle")).toContainText("Replace the warm v3 fleet with v6 (rollback to v3 will no longer be instant)");
-  await expect(op.getByTestId("step-summary-fill-idle")).toContainText(/Replacing 2 instance\(s\) on launch template version \d+/, { timeout: 60_000 });
-  await expect(op.getByTestId("step-summary-wait-healthy")).toContainText(/2 of 2 healthy on launch template version \d+/, { timeout: 90_000 });
-  await expect(op.getByTestId("step-summary-probe-new")).toContainText("2 of 2 new targets answered with version v6", { timeout: 60_000 });
+  await expect(op.getByTestId("summary-fill-idle")).toContainText(/Replacing 2 instance\(s\) on launch template version \d+/, { timeout: 60_000 });
+  await expect(op.getByTestId("summary-wait-healthy")).toContainText(/2 of 2 healthy on launch template version \d+/, { timeout: 90_000 });
+  await expect(op.getByTestId("summary-probe-new")).toContainText("2 of 2 new targets answered with version v6", { timeout: 60_000 });
   await shot(page, "warm-fleet-replaced");
   await expect(op).toContainText("Succeeded", { timeout: 150_000 });
   await expect(page.getByText(/Live: v6 on the blue fleet/)).toBeVisible();

@@ -47,7 +47,7 @@ function StepDetail({ step }: { step: Step }) {
   // A step that says in words what it saw or did ("4 of 4 healthy on launch template version 7").
   const said = detail.summary ?? detail.probe?.summary ?? (typeof detail.seen?.summary === "string" ? detail.seen.summary : undefined);
   const line = said ? (
-    <p className="ml-6 mt-0.5 text-xs text-muted-foreground" data-testid={`step-summary-${step.key}`}>
+    <p className="ml-6 mt-0.5 text-xs text-muted-foreground" data-testid={`summary-${step.key}`}>
       {said}
     </p>
   ) : null;
