@@ -110,6 +110,7 @@ test("in the browser: deploying inside the rollback window says the warm fleet i
   const op = page.getByTestId("operation");
   // After vbad rolled back nothing is warm: no warning, Deploy as usual.
   await page.getByLabel("Version to deploy").fill("v5");
+  await page.getByLabel("Strategy").selectOption("all-at-once");
   await expect(page.getByRole("note")).toHaveCount(0);
   await page.getByRole("button", { name: "Deploy" }).click();
   await expect(op).toContainText("Rollout v3 → v5");
@@ -118,6 +119,7 @@ test("in the browser: deploying inside the rollback window says the warm fleet i
 
   // v3 is warm on blue now: the form says what a rollout does to it and waits for a yes.
   await page.getByLabel("Version to deploy").fill("v6");
+  await page.getByLabel("Strategy").selectOption("all-at-once");
   const note = page.getByRole("note");
   await expect(note).toContainText("The warm v3 fleet is replaced by this rollout: rollback to v3 will no longer be instant.");
   const deploy = page.getByRole("button", { name: "Deploy" });
