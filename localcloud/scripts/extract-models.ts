@@ -9,7 +9,9 @@
  *
  *   npx tsx localcloud/scripts/extract-models.ts [--extra ec2:DescribeHosts,rds:DescribeDBClusters]
  */
-import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
+import { gunzipSync } from "node:zlib";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { ServiceName } from "../src/core/types.ts";
@@ -76,6 +78,58 @@ const METADATA_EXTRAS: Partial<Record<ServiceName, Record<string, unknown>>> = {
   monitoring: { jsonVersion: "1.0", targetPrefix: "GraniteServiceVersion20100801", awsQueryCompatible: {}, protocols: ["json", "query"] },
 };
 
+/**
+ * Operations newer than awscli 2.9's models, which SDK v3 and boto3 call (Terraform's AWS
+ * provider reads listener attributes). They come from the newer botocore that boto3 brings
+ * (pip; BOTOCORE_NEWER_DATA overrides), else from the committed model; their shapes are added
+ * only where the older model lacks them, so the rest of the model does not change.
+ */
+const NEWER_OPERATIONS: Partial<Record<ServiceName, string[]>> = {
+  elasticloadbalancing: ["DescribeListenerAttributes", "ModifyListenerAttributes"],
+};
+
+interface RawOperation {
+  input?: { shape: string };
+  output?: { shape: string };
+  errors?: Array<{ shape: string }>;
+}
+
+interface RawModel {
+  operations: Record<string, RawOperation>;
+  shapes: Record<string, unknown>;
+}
+
+function newerBotocoreData(): string | undefined {
+  if (process.env.BOTOCORE_NEWER_DATA) return process.env.BOTOCORE_NEWER_DATA;
+  try {
+    const dir = execFileSync("python3", ["-c", "import botocore, os; print(os.path.dirname(botocore.__file__))"], { encoding: "utf8" }).trim();
+    return path.join(dir, "data");
+  } catch {
+    return undefined;
+  }
+}
+
+function readServiceModel(dir: string, folder: string, version: string): RawModel | undefined {
+  const file = path.join(dir, folder, version, "service-2.json");
+  if (existsSync(file)) return JSON.parse(readFileSync(file, "utf8"));
+  if (existsSync(`${file}.gz`)) return JSON.parse(gunzipSync(readFileSync(`${file}.gz`)).toString("utf8"));
+  return undefined;
+}
+
+/** Copy `ops` (and the shapes they reach that `full` lacks) from `newer` into `full`. */
+function addNewerOperations(full: RawModel, newer: RawModel | undefined, ops: string[]): string[] {
+  const added: string[] = [];
+  for (const op of ops) {
+    if (full.operations[op] || !newer?.operations?.[op]) continue;
+    full.operations[op] = newer.operations[op];
+    const o = newer.operations[op];
+    const roots = [o.input?.shape, o.output?.shape, ...(o.errors ?? []).map((e) => e.shape)].filter((r): r is string => Boolean(r));
+    for (const name of shapeClosure(newer.shapes, roots)) full.shapes[name] ??= newer.shapes[name];
+    added.push(op);
+  }
+  return added;
+}
+
 function parseExtra(argv: string[]): Map<ServiceName, string[]> {
   const extra = new Map<ServiceName, string[]>();
   const i = argv.indexOf("--extra");
@@ -137,6 +191,14 @@ async function main() {
   mkdirSync(MODELS_DIR, { recursive: true });
   for (const [name, src] of Object.entries(SOURCES) as Array<[ServiceName, (typeof SOURCES)[ServiceName]]>) {
     const full = JSON.parse(readFileSync(path.join(BOTOCORE_DATA, src.folder, src.version, "service-2.json"), "utf8"));
+    const newerOps = NEWER_OPERATIONS[name] ?? [];
+    if (newerOps.length) {
+      const newerDir = newerBotocoreData();
+      let added = newerDir && newerDir !== BOTOCORE_DATA ? addNewerOperations(full, readServiceModel(newerDir, src.folder, src.version), newerOps) : [];
+      const committed = path.join(MODELS_DIR, `${name}.json`);
+      if (added.length < newerOps.length && existsSync(committed)) added = [...added, ...addNewerOperations(full, JSON.parse(readFileSync(committed, "utf8")), newerOps)];
+      if (added.length) console.log(`${name}: ${added.join(", ")} from a newer botocore model`);
+    }
     const handled = await handledOperations(name, src.serviceDir);
     const unknown = handled.filter((op) => !full.operations[op]);
     if (unknown.length) console.warn(`${name}: handlers for operations not in the AWS model (ignored): ${unknown.join(", ")}`);

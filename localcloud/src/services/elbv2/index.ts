@@ -6,6 +6,7 @@ import type { CloudApi, ServiceModule } from "../../core/types.ts";
 import { elbState, initialElbState, type TargetGroupRecord } from "./state.ts";
 import { createLoadBalancer, deleteLoadBalancer, describeLoadBalancers } from "./load-balancers.ts";
 import { describeLoadBalancerAttributes, modifyLoadBalancerAttributes } from "./load-balancer-attributes.ts";
+import { describeListenerAttributes, modifyListenerAttributes } from "./listener-attributes.ts";
 import { createTargetGroup, deleteTargetGroup, describeTargetGroups, modifyTargetGroup } from "./target-groups.ts";
 import { describeTargetGroupAttributes, modifyTargetGroupAttributes } from "./target-group-attributes.ts";
 import { createListener, deleteListener, describeListeners, modifyListener } from "./listeners.ts";
@@ -44,6 +45,8 @@ const service: ServiceModule = {
     DescribeListeners: describeListeners,
     ModifyListener: modifyListener,
     DeleteListener: deleteListener,
+    DescribeListenerAttributes: describeListenerAttributes,
+    ModifyListenerAttributes: modifyListenerAttributes,
     CreateRule: createRule,
     DescribeRules: describeRules,
     ModifyRule: modifyRule,

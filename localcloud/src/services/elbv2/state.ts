@@ -126,6 +126,8 @@ export interface ListenerRecord {
   rules?: RuleRecord[];
   /** The data plane's local port for this listener, kept so its URL survives a restart (not part of the API). */
   localPort?: number;
+  /** ModifyListenerAttributes values; keys left out read as their defaults (listener-attributes.ts). */
+  attributes?: Record<string, string>;
 }
 
 export interface ElbState {
