@@ -13,6 +13,7 @@ import {
 } from "./group-config.ts";
 import { groupOut } from "./group-view.ts";
 import { deleteGroupPolicies } from "./policies.ts";
+import { checkHookSpecifications, deleteGroupHooks, putInitialHooks, type HookInput } from "./lifecycle-hooks.ts";
 import { paginateRecords } from "./paging.ts";
 import { validateGroupTags } from "./tags.ts";
 import { asgState, findGroup, groupArn, groupKey, regionGroups, validationError, type GroupRecord } from "./state.ts";
@@ -38,6 +39,7 @@ interface GroupInput {
   MaxInstanceLifetime?: number;
   DefaultInstanceWarmup?: number;
   Tags?: Array<{ Key?: string; Value?: string; PropagateAtLaunch?: boolean; ResourceId?: string; ResourceType?: string }>;
+  LifecycleHookSpecificationList?: HookInput[];
 }
 
 function templateInput(input: GroupInput): LaunchTemplateInput | undefined {
@@ -73,6 +75,7 @@ export function CreateAutoScalingGroup(input: GroupInput, ctx: RequestContext) {
   checkHealthCheckType(input.HealthCheckType);
   checkTerminationPolicies(input.TerminationPolicies);
   checkTargetGroups(ctx.cloud, input.TargetGroupARNs);
+  checkHookSpecifications(name, input.LifecycleHookSpecificationList);
   const now = ctx.cloud.now();
   const group: GroupRecord = {
     AutoScalingGroupName: name,
@@ -101,6 +104,7 @@ export function CreateAutoScalingGroup(input: GroupInput, ctx: RequestContext) {
     launchFailures: 0,
   };
   state.groups[groupKey(ctx.region, name)] = group;
+  putInitialHooks(ctx.cloud, group, input.LifecycleHookSpecificationList);
   ctx.cloud.markDirty();
   return {};
 }
@@ -177,6 +181,7 @@ export function DeleteAutoScalingGroup(input: { AutoScalingGroupName?: string; F
     }
   }
   deleteGroupPolicies(ctx.cloud, group);
+  deleteGroupHooks(ctx.cloud, group);
   for (const [id, refresh] of Object.entries(state.refreshes)) {
     if (refresh.region === group.region && refresh.AutoScalingGroupName === group.AutoScalingGroupName) delete state.refreshes[id];
   }

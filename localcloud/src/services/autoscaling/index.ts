@@ -5,6 +5,7 @@ import * as groups from "./groups.ts";
 import * as instances from "./instances.ts";
 import { DisableMetricsCollection, EnableMetricsCollection } from "./metrics.ts";
 import { DeletePolicy, DescribePolicies, PutScalingPolicy } from "./policies.ts";
+import { DeleteLifecycleHook, DescribeLifecycleHookTypes, DescribeLifecycleHooks, PutLifecycleHook } from "./lifecycle-hooks.ts";
 import { tickAutoScaling } from "./reconcile.ts";
 import { CancelInstanceRefresh, DescribeInstanceRefreshes, StartInstanceRefresh } from "./refresh.ts";
 import { initialAsgState, type AsgState } from "./state.ts";
@@ -37,6 +38,10 @@ const service: ServiceModule<AsgState> = {
     DescribeTags: tags.DescribeTags,
     AttachLoadBalancerTargetGroups,
     DetachLoadBalancerTargetGroups,
+    PutLifecycleHook,
+    DescribeLifecycleHooks,
+    DeleteLifecycleHook,
+    DescribeLifecycleHookTypes,
   },
   tick: tickAutoScaling,
 };

@@ -136,9 +136,27 @@ export function PutScalingPolicy(input: PolicyInput, ctx: RequestContext) {
   return { PolicyARN: arn, Alarms: policy.Alarms };
 }
 
-function policyOut(policy: PolicyRecord) {
-  const { region: _region, ...fields } = policy;
-  return fields;
+/**
+ * The ScalingPolicy shape, field by field: the record also carries the simulation's bookkeeping
+ * (region, lastScaleOutAt, lastScaleInAt, nextCheckAt), which must never reach a response.
+ */
+function policyOut(p: PolicyRecord) {
+  return {
+    AutoScalingGroupName: p.AutoScalingGroupName,
+    PolicyName: p.PolicyName,
+    PolicyARN: p.PolicyARN,
+    PolicyType: p.PolicyType,
+    AdjustmentType: p.AdjustmentType,
+    MinAdjustmentMagnitude: p.MinAdjustmentMagnitude,
+    ScalingAdjustment: p.ScalingAdjustment,
+    Cooldown: p.Cooldown,
+    StepAdjustments: p.StepAdjustments,
+    MetricAggregationType: p.MetricAggregationType,
+    EstimatedInstanceWarmup: p.EstimatedInstanceWarmup,
+    Alarms: p.Alarms,
+    TargetTrackingConfiguration: p.TargetTrackingConfiguration,
+    Enabled: p.Enabled,
+  };
 }
 
 export function DescribePolicies(

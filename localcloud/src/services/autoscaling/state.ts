@@ -126,12 +126,26 @@ export interface RefreshRecord {
   total: number;
 }
 
+export interface LifecycleHookRecord {
+  LifecycleHookName: string;
+  AutoScalingGroupName: string;
+  LifecycleTransition: string;
+  NotificationTargetARN?: string;
+  RoleARN?: string;
+  NotificationMetadata?: string;
+  HeartbeatTimeout: number;
+  GlobalTimeout: number;
+  DefaultResult: string;
+}
+
 export interface AsgState {
   /** Keyed by `${region}/${name}`. */
   groups: Record<string, GroupRecord>;
   activities: ActivityRecord[];
   policies: Record<string, PolicyRecord>;
   refreshes: Record<string, RefreshRecord>;
+  /** Lifecycle hooks by group ARN (absent in state written before hooks existed). */
+  lifecycleHooks?: Record<string, LifecycleHookRecord[]>;
 }
 
 export function initialAsgState(): AsgState {
