@@ -203,6 +203,15 @@ export function sameConfig(a: Config, b: Config): boolean {
   return canonical(a) === canonical(b);
 }
 
+/**
+ * The request's DistributionConfig as sent (key order aside), before defaults are filled in:
+ * AWS answers a repeated CallerReference with the original distribution only when the config is
+ * identical to the ORIGINAL request, so an equivalent but different request is refused too.
+ */
+export function configFingerprint(config: Config): string {
+  return canonical(config);
+}
+
 function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
   if (value && typeof value === "object" && !(value instanceof Date)) {

@@ -4,7 +4,7 @@
  * again; DeleteDistribution only once the distribution is disabled and Deployed.
  */
 import type { RequestContext } from "../../core/types.ts";
-import { normalizeConfig, sameConfig, validateConfig } from "./config.ts";
+import { configFingerprint, normalizeConfig, sameConfig, validateConfig } from "./config.ts";
 import {
   distributionAlreadyExists,
   distributionNotDisabled,
@@ -56,14 +56,14 @@ function create(ctx: RequestContext, rawConfig: Config | undefined, tags: Array<
   if (!rawConfig) throw invalidArgument("The parameter DistributionConfig is required.");
   const state = cfState(ctx.cloud);
   const all = Object.values(state.distributions);
+  const fingerprint = configFingerprint(rawConfig);
   const sameReference = all.find((d) => d.config.CallerReference === rawConfig.CallerReference);
   if (sameReference) {
-    // A retried create (same CallerReference, same config) gets the original distribution back.
-    validateConfig(rawConfig, all.filter((d) => d !== sameReference));
-    if (sameConfig(normalizeConfig(rawConfig), sameReference.config)) {
-      return { Distribution: toDistribution(ctx.cloud, sameReference), Location: distributionLocation(sameReference.id), ETag: sameReference.etag };
-    }
-    throw distributionAlreadyExists(sameReference.id);
+    // A retried create (same CallerReference, config identical to the original request) gets
+    // the distribution back; any other config under that reference is DistributionAlreadyExists.
+    const same = sameReference.createFingerprint !== undefined ? sameReference.createFingerprint === fingerprint : sameConfig(normalizeConfig(rawConfig), sameReference.config);
+    if (!same) throw distributionAlreadyExists(sameReference.id);
+    return { Distribution: toDistribution(ctx.cloud, sameReference), Location: distributionLocation(sameReference.id), ETag: sameReference.etag };
   }
   validateConfig(rawConfig, all);
   const id = newDistributionId();
@@ -73,6 +73,7 @@ function create(ctx: RequestContext, rawConfig: Config | undefined, tags: Array<
     arn: distributionArn(ctx.cloud.accountId, id),
     domainName: newDomainName(),
     config: normalizeConfig(rawConfig),
+    createFingerprint: fingerprint,
     etag: newETag(),
     status: "InProgress",
     createdAt: now,

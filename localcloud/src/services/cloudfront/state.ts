@@ -20,6 +20,8 @@ export interface StoredDistribution {
   /** When an InProgress change finishes deploying. */
   deployAt?: number;
   tags: Array<{ Key: string; Value: string }>;
+  /** configFingerprint() of the creating request, for CallerReference idempotency (absent in older state). */
+  createFingerprint?: string;
   /** The data plane's local port for this distribution, kept so its URL survives a restart (not part of the API). */
   localPort?: number;
 }
