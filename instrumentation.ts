@@ -1,6 +1,9 @@
 /** Runs once when a Switchyard server process starts. */
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  // The client's address from the socket (X-Forwarded-For only via SWITCHYARD_TRUSTED_PROXIES), for the sign-in limit.
+  const { installClientAddressStamp } = await import("./server/security/client-address.ts");
+  installClientAddressStamp((await import("./server/env.ts")).env.SWITCHYARD_TRUSTED_PROXIES);
   const { bootstrap } = await import("./server/bootstrap.ts");
   await bootstrap();
   // Without starting the world nothing resumes after a restart (shared/STACK.md).

@@ -50,7 +50,9 @@ export function SetupForm({ action }: { action: Action }) {
   );
 }
 
-export function SignInForm({ action, next }: { action: Action; next?: string }) {
+type SsoOption = { name: string; action: (fd: FormData) => Promise<void> };
+
+export function SignInForm({ action, next, sso, error }: { action: Action; next?: string; sso?: SsoOption; error?: string }) {
   const [state, formAction, pending] = useActionState(action, null);
   const v = valuesOf(state);
   const f = state && !state.ok ? state.fields : undefined;
@@ -61,6 +63,20 @@ export function SignInForm({ action, next }: { action: Action; next?: string }) 
         <CardDescription>Use the email and password your admin set up for you.</CardDescription>
       </CardHeader>
       <CardContent>
+        {error && !state ? (
+          <Alert variant="destructive" className="mb-4">
+            {error}
+          </Alert>
+        ) : null}
+        {sso ? (
+          <form action={sso.action} className="mb-4 grid gap-3">
+            <input type="hidden" name="next" value={next ?? ""} />
+            <Button type="submit" variant="outline">
+              Sign in with {sso.name}
+            </Button>
+            <p className="text-center text-xs text-muted-foreground">or with your email and password</p>
+          </form>
+        ) : null}
         <form action={formAction} className="grid gap-4">
           <FormError state={state} />
           <input type="hidden" name="next" value={next ?? ""} />

@@ -1,11 +1,12 @@
 import { randomUUID } from "node:crypto";
 import type { Actor } from "../auth/actor.ts";
-import { auth } from "../auth/auth.ts";
+import { auth, trustedOrigins } from "../auth/auth.ts";
 import { isRole } from "../auth/roles.ts";
 import { actorFromApiToken } from "../auth/tokens.ts";
 import { httpStatusOf, ServiceError } from "../errors.ts";
 import { logger } from "../log.ts";
 import { checkedParams, checkJsonObject, checkRequestUrl } from "./malformed.ts";
+import { checkSessionRequest } from "../security/csrf.ts";
 
 /** JSON error body of the REST API: `{ error: { code, message, fields?, requestId } }`. */
 export function errorResponse(code: string, message: string, status: number, fields?: Record<string, string[]>, requestId?: string) {
@@ -46,6 +47,9 @@ export function apiRoute<C = Record<string, string>>(handler: Handler<C>) {
     try {
       const actor = await actorOf(req);
       if (!actor) return errorResponse("UNAUTHENTICATED", "Send `Authorization: Bearer <API token>` (create tokens under Admin > API tokens).", 401, undefined, requestId);
+      // Cookie-authenticated writes only from Switchyard's own pages, as JSON (server/security/csrf.ts).
+      const csrf = actor.kind === "user" ? checkSessionRequest(req, trustedOrigins) : null;
+      if (csrf) return errorResponse(csrf.code, csrf.message, csrf.status, undefined, requestId);
       checkRequestUrl(req.url);
       const res = await handler(req, { actor, params: await checkedParams(ctx.params) });
       res.headers.set("x-request-id", requestId);

@@ -8,6 +8,15 @@ export interface Actor {
   /** What the audit log shows: the user's email, "token:<name>", or "system". */
   label: string;
   role: Role;
+  /** A token's creator: the person a token acts for (four eyes compares people, not labels). */
+  userId?: string | null;
+}
+
+/** The person behind an actor: a user's own id, a token's creator, or null (Switchyard itself, a token of no one). */
+export function personOf(actor: Actor): string | null {
+  if (actor.kind === "user") return actor.id;
+  if (actor.kind === "token") return actor.userId ?? null;
+  return null;
 }
 
 export const systemActor: Actor = { kind: "system", id: null, label: "system", role: "admin" };

@@ -6,12 +6,15 @@ import { createAccessControl } from "better-auth/plugins/access";
 import { adminAc, defaultStatements } from "better-auth/plugins/admin/access";
 import { db } from "../db/client.ts";
 import { appUrl, env } from "../env.ts";
+import { switchyardGuard } from "./guard.ts";
+import { ssoDatabaseHooks, ssoPlugins } from "./sso.ts";
 
 /**
- * Sessions and password sign-in (better-auth). Public sign-up is off: users come from the
- * first-admin setup, the bootstrap variables, or an admin's invitation, all of which call
- * `auth.api.createUser` on the server. Roles are ours (viewer < deployer < admin) and only
- * admins can set them.
+ * Sessions and password sign-in (better-auth), and SSO through OpenID Connect when configured
+ * (sso.ts). Public sign-up is off: users come from the first-admin setup, the bootstrap
+ * variables, an admin's invitation (all of which call `auth.api.createUser` on the server) or
+ * SSO. Roles are ours (viewer < deployer < admin); only Switchyard's verbs change them: the
+ * admin plugin's HTTP endpoints are closed (guard.ts).
  */
 const ac = createAccessControl(defaultStatements);
 const roles = {
@@ -22,6 +25,9 @@ const roles = {
 
 const testMode = env.SWITCHYARD_TEST_MODE === "1";
 
+/** Where Switchyard's own pages are served from: auth's origin check and the REST API's CSRF check. */
+export const trustedOrigins = [appUrl, `http://localhost:${env.PORT}`, `http://127.0.0.1:${env.PORT}`];
+
 export const auth = betterAuth({
   appName: "Switchyard",
   baseURL: appUrl,
@@ -31,10 +37,14 @@ export const auth = betterAuth({
   emailAndPassword: { enabled: true, disableSignUp: true, minPasswordLength: 12, autoSignIn: true },
   // No cookie cache: a role change or revoked session must take effect on the next request.
   session: { expiresIn: 60 * 60 * 24 * 7, updateAge: 60 * 60 * 24 },
-  trustedOrigins: [appUrl, `http://localhost:${env.PORT}`, `http://127.0.0.1:${env.PORT}`],
-  rateLimit: { enabled: !testMode, window: 60, max: 100, customRules: { "/sign-in/email": { window: 60, max: 10 } } },
+  trustedOrigins,
+  // better-auth's own limiter is per process and keyed on X-Forwarded-For; password attempts
+  // are counted by Switchyard's limit instead (guard.ts, shared by replicas, unforgeable key).
+  rateLimit: { enabled: !testMode, window: 60, max: 100, customRules: { "/sign-in/email": false } },
   telemetry: { enabled: false },
-  plugins: [admin({ ac, roles, defaultRole: "viewer", adminRoles: ["admin"] }), nextCookies()],
+  databaseHooks: ssoDatabaseHooks,
+  // The guard first: it closes the admin plugin's HTTP endpoints and counts password attempts.
+  plugins: [switchyardGuard(), admin({ ac, roles, defaultRole: "viewer", adminRoles: ["admin"] }), ...ssoPlugins(), nextCookies()],
 });
 
 export type Session = typeof auth.$Infer.Session;

@@ -5,6 +5,7 @@ import { ServiceError, validationError } from "../errors.ts";
 import { requireRole, systemActor, type Actor } from "./actor.ts";
 import { auth } from "./auth.ts";
 import { ROLES, type Role } from "./roles.ts";
+import { changeUserRole } from "./role-change.ts";
 import { hashToken, newToken } from "./secrets.ts";
 
 export const passwordSchema = z.string().min(12, "At least 12 characters").max(128, "At most 128 characters");
@@ -49,17 +50,8 @@ export async function setUserRole({ actor, input }: { actor: Actor; input: unkno
   requireRole(actor, "admin");
   const parsed = setRoleInput.safeParse(input);
   if (!parsed.success) throw validationError(parsed.error.issues);
-  await db.$transaction(async (tx) => {
-    const user = await tx.user.findUnique({ where: { id: parsed.data.userId } });
-    if (!user) throw new ServiceError("NOT_FOUND", "No such user.");
-    if (user.role === "admin" && parsed.data.role !== "admin" && (await tx.user.count({ where: { role: "admin" } })) <= 1) {
-      throw new ServiceError("PRECONDITION_FAILED", "Switchyard needs at least one admin.");
-    }
-    await tx.user.update({ where: { id: user.id }, data: { role: parsed.data.role } });
-    // Role changes take effect at once: drop the user's sessions so no cached session keeps the old role.
-    await tx.session.deleteMany({ where: { userId: user.id } });
-    await recordAudit(tx, actor, "user.set_role", { type: "user", id: user.id, label: user.email }, { before: { role: user.role }, after: { role: parsed.data.role } });
-  });
+  // The last-admin rule under a lock, the user's sessions ended, their tokens brought down, audited.
+  await db.$transaction((tx) => changeUserRole(tx, actor, parsed.data.userId, parsed.data.role));
 }
 
 // ---- invitations ----

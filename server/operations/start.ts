@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { requireRole, type Actor } from "../auth/actor.ts";
+import { personOf, requireRole, type Actor } from "../auth/actor.ts";
 import { recordAudit } from "../audit/record.ts";
 import { db } from "../db/client.ts";
 import { ServiceError, validationError } from "../errors.ts";
@@ -67,6 +67,7 @@ export async function createOperation({ actor, input }: { actor: Actor; input: {
         toSlot: input.kind === "rollout" || input.kind === "rollback" ? idle : input.kind === "provision" ? "blue" : null,
         specVersion: env.currentVersion,
         startedBy: actor.label,
+        startedById: personOf(actor),
         status: spec.protected && input.kind === "rollout" ? "awaiting_approval" : "pending",
         steps: { create: steps.map((s, i) => ({ key: s.key, label: s.label, position: i })) },
       },

@@ -1,5 +1,5 @@
 import { resumeHook, start } from "workflow/api";
-import { requireRole, type Actor } from "../auth/actor.ts";
+import { personOf, requireRole, type Actor } from "../auth/actor.ts";
 import { recordAudit } from "../audit/record.ts";
 import { db } from "../db/client.ts";
 import { ServiceError } from "../errors.ts";
@@ -35,16 +35,24 @@ export const startRollback = ({ actor, input }: { actor: Actor; input: { name: s
 export const startRollout = ({ actor, input }: { actor: Actor; input: { name: string; version: string; strategy?: string } }) =>
   launch(actor, input.name, "rollout", { version: input.version, strategy: input.strategy });
 
-/** Approves a protected rollout. Four eyes: the approver is a deployer other than the starter. */
+/**
+ * Approves a protected rollout. Four eyes: the approver is a person other than the starter,
+ * compared by user id (an API token counts as the user who created it), whether each came
+ * through a session or a token.
+ */
 export async function approveRollout({ actor, input }: { actor: Actor; input: { name: string; id: string } }) {
   requireRole(actor, "deployer");
   const op = await getOperation({ actor, input });
   if (op.status !== "awaiting_approval") throw new ServiceError("PRECONDITION_FAILED", `This deployment is ${op.status.replace(/_/g, " ")}, not awaiting approval.`);
-  if (op.startedBy === actor.label) throw new ServiceError("FORBIDDEN", "Another deployer must approve: you started this rollout.");
+  const approverId = personOf(actor);
+  const { startedById } = await db.deployment.findUniqueOrThrow({ where: { id: op.id }, select: { startedById: true } });
+  if (op.startedBy === actor.label || (approverId !== null && startedById === approverId)) {
+    throw new ServiceError("FORBIDDEN", "Another person must approve: you started this rollout (directly or with one of your API tokens).");
+  }
   // The workflow marks the approval step running once its hook is registered; before that there is nothing to resume.
   if (op.steps.find((s) => s.key === "approval")?.status !== "running") throw new ServiceError("CONFLICT", "The rollout is still starting; approve again in a moment.");
   await db.$transaction(async (tx) => {
-    const updated = await tx.deployment.updateMany({ where: { id: op.id, status: "awaiting_approval" }, data: { approvedBy: actor.label, status: "running" } });
+    const updated = await tx.deployment.updateMany({ where: { id: op.id, status: "awaiting_approval" }, data: { approvedBy: actor.label, approvedById: approverId, status: "running" } });
     if (updated.count === 0) throw new ServiceError("CONFLICT", "Someone else approved or cancelled it first.");
     await recordAudit(tx, actor, "deployment.approve", { type: "deployment", id: op.id, label: input.name }, { after: { approvedBy: actor.label } });
   });
