@@ -1,6 +1,7 @@
 /**
  * The AWS managed policies a web stack attaches, by ARN, with their documents as AWS publishes
- * them (as of this writing; AWS revises them, adding actions, so a version id here may lag).
+ * them as far as known when written (AWS revises them, adding actions; the version ids, policy
+ * ids and dates here are best knowledge, not guaranteed to match the live ones).
  * They are global, read-only and shared by every account: CreatePolicyVersion and DeletePolicy
  * on them are refused as on AWS.
  */
