@@ -1,20 +1,29 @@
 /**
- * `npm run bench:dashboard`: 50 viewers on one environment's dashboard for 2 minutes.
- * Starts Switchyard with the local cloud (fast clock, default load), creates and provisions
- * one environment through the REST API, then 50 concurrent HTTP clients (session cookie of
- * the bootstrap admin) poll `GET /api/v1/environments/<name>/metrics?range=1h` every 10 s.
- * Reports the refresh windows seen (distinct `window` values in the answers), the local
- * cloud's GetMetricData count for the run (from /_localcloud/stats), the p95 server time of
- * the endpoint, and the environment page's JavaScript (gzip sum of the /_next/static .js
- * chunks its HTML references). Last line:
- *   viewers=<n> refresh_windows=<n> getmetricdata_calls=<n> data_p95_ms=<n> env_page_js_kb_gzip=<n>
+ * `npm run bench:dashboard`: 50 viewers on one environment's dashboard, served by TWO
+ * Switchyard replicas sharing one PostgreSQL (as in production), for 2 minutes of wall time
+ * = 1 simulated hour (local cloud at 30x; viewers poll every 2 s = every simulated minute).
+ * Starts PostgreSQL, replica A (with the local cloud, fast clock, default load) and replica B
+ * (same database and local cloud), creates and provisions one environment through the REST
+ * API, then 50 concurrent HTTP clients (session cookie of the bootstrap admin; half on each
+ * replica) poll `GET /api/v1/environments/<name>/metrics?range=1h`.
+ * Reports the refresh windows seen, the local cloud's GetMetricData count for the run, the
+ * CloudWatch metrics requested (what AWS bills GetMetricData by, from Switchyard's own usage
+ * record) per simulated hour and what that costs a month at the dated price table, the p95
+ * server time of the endpoint, and the environment page's JavaScript. Last line:
+ *   viewers=<n> replicas=2 refresh_windows=<n> getmetricdata_calls=<n> cloudwatch_metrics_per_hour=<n> cloudwatch_usd_per_month=<x> data_p95_ms=<n> env_page_js_kb_gzip=<n>
  */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { gzipSync } from "node:zlib";
+import { ensureDatabase } from "../scripts/lib/database.ts";
+import { CLOUDWATCH_PRICES } from "../server/dashboards/usage.ts";
 import { percentile, startSwitchyard, signInCookie } from "./lib.ts";
 
 const VIEWERS = Number(process.env.BENCH_VIEWERS ?? 50);
 const DURATION_MS = Number(process.env.BENCH_DURATION_SECONDS ?? 120) * 1000;
-const POLL_MS = 10_000;
+const SPEED = 30;
+const POLL_MS = 2_000;
 const LOCALCLOUD_PORT = 4597;
 const LC = `http://127.0.0.1:${LOCALCLOUD_PORT}`;
 const email = "bench@example.com";
@@ -22,17 +31,24 @@ const password = "bench-password-123";
 const token = "bench-token-0123456789abcdefghijklmnop";
 const NAME = "bench-dash";
 
+const pgDir = fs.mkdtempSync(path.join(os.tmpdir(), "switchyard-bench-pg-"));
+fs.chmodSync(pgDir, 0o755);
+const pg = await ensureDatabase({ dataDir: pgDir, pgPort: 55411 });
+const shared = { DATABASE_URL: pg.url, BETTER_AUTH_SECRET: "bench-secret-bench-secret-bench-secret-0123", LOCALCLOUD_PORT: String(LOCALCLOUD_PORT), SWITCHYARD_TEST_MODE: "1" };
 const sy = await startSwitchyard({
   port: 3410,
   env: {
-    LOCALCLOUD_PORT: String(LOCALCLOUD_PORT),
-    LOCALCLOUD_SPEED: "60",
+    ...shared,
+    LOCALCLOUD_SPEED: String(SPEED),
     LOCALCLOUD_DEFAULT_LOAD: "25",
-    SWITCHYARD_TEST_MODE: "1",
     SWITCHYARD_BOOTSTRAP_ADMIN_EMAIL: email,
     SWITCHYARD_BOOTSTRAP_ADMIN_PASSWORD: password,
     SWITCHYARD_BOOTSTRAP_TOKEN: token,
   },
+});
+const replicaB = await startSwitchyard({ port: 3411, env: { ...shared, SWITCHYARD_LOCALCLOUD: "off" } }).catch(async (e) => {
+  await sy.stop();
+  throw e;
 });
 try {
   const auth = { authorization: `Bearer ${token}`, "content-type": "application/json" };
@@ -56,8 +72,11 @@ try {
   const cookie = await signInCookie(sy.url, email, password);
   const pageJsKb = await pageJavaScriptGzipKb(sy.url, cookie);
 
-  const url = `${sy.url}/api/v1/environments/${NAME}/metrics?range=1h`;
+  const urls = [sy.url, replicaB.url].map((u) => `${u}/api/v1/environments/${NAME}/metrics?range=1h`);
+  const url = urls[0];
   const before = await getMetricDataCount();
+  const metricsBefore = await metricsRequested(url, cookie);
+  const simStart = await simulatedNow();
   await fetch(url, { headers: { cookie } }); // warm-up: its window is one the viewers share too, so count from before it
   const windows = new Set<number>();
   const times: number[] = [];
@@ -70,7 +89,7 @@ try {
       await new Promise((r) => setTimeout(r, (v * POLL_MS) / VIEWERS));
       while (Date.now() < end) {
         const started = performance.now();
-        const res = await fetch(url, { headers: { cookie } });
+        const res = await fetch(urls[v % urls.length], { headers: { cookie } });
         const body = (await res.json()) as { window?: number; series?: Array<{ points: Array<[number, number | null]> }> };
         times.push(performance.now() - started);
         if (!res.ok || body.window === undefined) failures++;
@@ -83,12 +102,33 @@ try {
     }),
   );
   const calls = (await getMetricDataCount()) - before;
+  const metrics = (await metricsRequested(url, cookie)) - metricsBefore;
+  const simHours = ((await simulatedNow()) - simStart) / 3_600_000;
+  const perHour = metrics / simHours;
+  const usdPerMonth = (perHour * 24 * 30 * CLOUDWATCH_PRICES.getMetricDataUsdPer1000Metrics) / 1000;
+  console.log(`${metrics} CloudWatch metrics requested over ${simHours.toFixed(2)} simulated hours by two replicas for ${VIEWERS} viewers (prices of ${CLOUDWATCH_PRICES.asOf}: $${CLOUDWATCH_PRICES.getMetricDataUsdPer1000Metrics} per 1,000 metrics)`);
   times.sort((a, b) => a - b);
   console.log(`${times.length} requests by ${VIEWERS} viewers over ${DURATION_MS / 1000} s; ${failures} failed; ${emptyAnswers} answers without data; p50 ${percentile(times, 50).toFixed(1)} ms, max ${times[times.length - 1].toFixed(1)} ms`);
   console.log(`GetMetricData calls per refresh window: ${(calls / Math.max(1, windows.size)).toFixed(2)} (an environment with CloudFront makes 2: its metrics live in us-east-1)`);
-  console.log(`viewers=${VIEWERS} refresh_windows=${windows.size} getmetricdata_calls=${calls} data_p95_ms=${percentile(times, 95).toFixed(1)} env_page_js_kb_gzip=${pageJsKb.toFixed(1)}`);
+  console.log(
+    `viewers=${VIEWERS} replicas=2 refresh_windows=${windows.size} getmetricdata_calls=${calls} cloudwatch_metrics_per_hour=${Math.round(perHour)} cloudwatch_usd_per_month=${usdPerMonth.toFixed(2)} data_p95_ms=${percentile(times, 95).toFixed(1)} env_page_js_kb_gzip=${pageJsKb.toFixed(1)}`,
+  );
 } finally {
+  await replicaB.stop();
   await sy.stop();
+  await pg.embedded?.stop();
+  fs.rmSync(pgDir, { recursive: true, force: true });
+}
+
+/** Switchyard's own record of CloudWatch metrics requested for the environment today (both replicas write it). */
+async function metricsRequested(u: string, cookie: string): Promise<number> {
+  const body = (await (await fetch(u, { headers: { cookie } })).json()) as { cost?: { metricsToday: number } };
+  return body.cost?.metricsToday ?? 0;
+}
+
+/** The local cloud's simulated clock (its API answers carry it in the Date header). */
+async function simulatedNow(): Promise<number> {
+  return ((await (await fetch(`${LC}/_localcloud/clock`)).json()) as { nowMs: number }).nowMs;
 }
 
 async function getMetricDataCount(): Promise<number> {

@@ -32,6 +32,8 @@ import { dashboardCost, recordUsage } from "./usage.ts";
 const FLEET_REFRESH_SECONDS = 300;
 
 const topologyCache = new WindowCache<TopologyView | null>({ windowMs: REFRESH_MS });
+/** The assembled answer, per environment and range, for the viewers of one 10-second poll window in this process. */
+const answerCache = new WindowCache<DashboardData>({ windowMs: REFRESH_MS });
 
 /** Counters for tests and the bench: GetMetricData calls and metrics requested by this process. */
 export const dashboardStats = { getMetricDataCalls: 0, metricsRequested: 0 };
@@ -39,6 +41,7 @@ export const dashboardStats = { getMetricDataCalls: 0, metricsRequested: 0 };
 export function invalidateDashboard(name: string) {
   // A write (scaling, a drill) changes what the topology shows at once; published metrics don't change.
   topologyCache.invalidate((k) => k.startsWith(`${name}|`));
+  answerCache.invalidate((k) => k.startsWith(`${name}|`));
 }
 
 interface GroupAnswer {
@@ -57,7 +60,7 @@ export async function environmentMetrics({ actor, input }: { actor: Actor; input
   const range = input.range === undefined || input.range === null || input.range === "" ? "1h" : input.range;
   if (!isRangeKey(range)) throw new ServiceError("VALIDATION_FAILED", `range must be one of ${Object.keys(RANGES).join(", ")}`, { range: [`Choose ${Object.keys(RANGES).join(", ")}`] });
   const env = await loadDashboardEnv(input.name);
-  return buildDashboard(env, range);
+  return (await answerCache.get(`${env.name}|${env.id}|${range}`, () => buildDashboard(env, range))).value;
 }
 
 /** The fleets worth charting: the live one, and the idle one while it holds or may take traffic, or did within the range. */
@@ -65,7 +68,7 @@ async function chartedSlots(env: DashboardEnv, rangeSeconds: number): Promise<Sl
   const idle: Slot = env.liveSlot === "blue" ? "green" : "blue";
   if (env.busy || (env.warmUntil && env.warmUntil > new Date()) || (env.stack?.fleets?.[idle]?.desired ?? 0) > 0) return ["blue", "green"];
   const since = new Date(Date.now() - rangeSeconds * 1000);
-  const recent = await db.deployment.count({ where: { environmentId: env.id, OR: [{ createdAt: { gte: since } }, { finishedAt: { gte: since } }] } });
+  const recent = await db.deployment.count({ where: { environmentId: env.id, kind: { in: ["rollout", "rollback"] }, OR: [{ createdAt: { gte: since } }, { finishedAt: { gte: since } }] } });
   return recent > 0 ? ["blue", "green"] : [env.liveSlot];
 }
 
