@@ -16,11 +16,19 @@ import { describedRoleOptions } from "./role-select";
 type TokenResult = ActionResult<{ token: string; name: string }>;
 type TokenAction = (prev: TokenResult | null, fd: FormData) => Promise<TokenResult>;
 
+const expiryOptions = [
+  { value: "7", label: "In 7 days" },
+  { value: "30", label: "In 30 days" },
+  { value: "90", label: "In 90 days" },
+  { value: "365", label: "In a year" },
+  { value: "never", label: "Never" },
+];
+
 export function TokenForm({ action, appUrl }: { action: TokenAction; appUrl: string }) {
   const [state, formAction, pending] = useActionState(action, null);
   const v = state && !state.ok && state.values && typeof state.values === "object" ? (state.values as Record<string, string>) : {};
   const f = state && !state.ok ? state.fields : undefined;
-  const hasFieldError = Boolean(f?.name?.length || f?.role?.length);
+  const hasFieldError = Boolean(f?.name?.length || f?.role?.length || f?.expiresIn?.length);
 
   return (
     <Card>
@@ -29,9 +37,9 @@ export function TokenForm({ action, appUrl }: { action: TokenAction; appUrl: str
         <CardDescription>For CI and scripts calling the REST API. A token acts with the role you give it.</CardDescription>
       </CardHeader>
       <CardContent className="grid gap-4">
-        <form action={formAction} aria-label="Create token" className="grid gap-4 sm:grid-cols-[1fr_1fr_auto] sm:items-start" noValidate>
+        <form action={formAction} aria-label="Create token" className="grid gap-4 sm:grid-cols-[1fr_1fr_1fr_auto] sm:items-start" noValidate>
           {state && !state.ok && !hasFieldError ? (
-            <Alert variant="destructive" className="sm:col-span-3">
+            <Alert variant="destructive" className="sm:col-span-4">
               {state.message}
             </Alert>
           ) : null}
@@ -40,6 +48,9 @@ export function TokenForm({ action, appUrl }: { action: TokenAction; appUrl: str
           </FormField>
           <FormField label="Role" htmlFor="token-role" error={f?.role}>
             <Select id="token-role" name="role" defaultValue={v.role || "deployer"} options={describedRoleOptions} />
+          </FormField>
+          <FormField label="Expires" htmlFor="token-expires" error={f?.expiresIn} hint="It stops working then; create a new one.">
+            <Select id="token-expires" name="expiresIn" defaultValue={v.expiresIn || "90"} options={expiryOptions} />
           </FormField>
           <Button type="submit" loading={pending} className="sm:mt-[1.375rem]">
             Create token

@@ -10,7 +10,7 @@ const field = (fd: FormData, k: string) => String(fd.get(k) ?? "");
 
 /** Creates a token; the plain token is in this result and nowhere else. */
 export async function createTokenAction(_prev: ActionResult<{ token: string; name: string }> | null, fd: FormData): Promise<ActionResult<{ token: string; name: string }>> {
-  const values = { name: field(fd, "name"), role: field(fd, "role") };
+  const values = { name: field(fd, "name"), role: field(fd, "role"), expiresIn: field(fd, "expiresIn") || undefined };
   return runAction(async () => {
     const created = await createApiToken({ actor: requireRole(await currentActor(), "admin"), input: values });
     revalidatePath("/admin/tokens");

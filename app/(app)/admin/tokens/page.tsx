@@ -51,6 +51,7 @@ export default async function TokensPage() {
                   <TH>Role</TH>
                   <TH>Token</TH>
                   <TH>Created</TH>
+                  <TH>Expires</TH>
                   <TH>Last used</TH>
                   <TH>Status</TH>
                   <TH>
@@ -60,7 +61,7 @@ export default async function TokensPage() {
               </THead>
               <TBody>
                 {tokens.map((t) => (
-                  <TR key={t.id} data-testid={`token-${t.name}`} className={t.revokedAt ? "text-muted-foreground" : undefined}>
+                  <TR key={t.id} data-testid={`token-${t.name}`} className={t.revokedAt || t.expired ? "text-muted-foreground" : undefined}>
                     <TD className="font-medium">{t.name}</TD>
                     <TD>
                       <Badge variant="outline">{t.role}</Badge>
@@ -70,6 +71,10 @@ export default async function TokensPage() {
                     </TD>
                     <TD className="text-muted-foreground">
                       <TimeAgo date={t.createdAt} />
+                      {t.createdBy ? <span className="block text-xs">by {t.createdBy}</span> : null}
+                    </TD>
+                    <TD className="text-muted-foreground" data-testid={`token-${t.name}-expires`}>
+                      {t.expiresAt ? <time dateTime={t.expiresAt.toISOString()}>{t.expiresAt.toISOString().slice(0, 10)}</time> : "Never"}
                     </TD>
                     <TD className="text-muted-foreground">{t.lastUsedAt ? <TimeAgo date={t.lastUsedAt} /> : "Never"}</TD>
                     <TD>
@@ -77,11 +82,13 @@ export default async function TokensPage() {
                         <Badge variant="secondary" title={`Revoked ${t.revokedAt.toISOString()}`}>
                           revoked
                         </Badge>
+                      ) : t.expired ? (
+                        <Badge variant="secondary">expired</Badge>
                       ) : (
                         <Badge variant="success">active</Badge>
                       )}
                     </TD>
-                    <TD className="text-right">{t.revokedAt ? null : <RevokeTokenButton id={t.id} name={t.name} action={revokeTokenAction} />}</TD>
+                    <TD className="text-right">{t.revokedAt || t.expired ? null : <RevokeTokenButton id={t.id} name={t.name} action={revokeTokenAction} />}</TD>
                   </TR>
                 ))}
               </TBody>
