@@ -4,6 +4,10 @@ export async function register() {
   // The client's address from the socket (X-Forwarded-For only via SWITCHYARD_TRUSTED_PROXIES), for the sign-in limit.
   const { installClientAddressStamp } = await import("./server/security/client-address.ts");
   installClientAddressStamp((await import("./server/env.ts")).env.SWITCHYARD_TRUSTED_PROXIES);
+  // Security headers on every response; the workflow endpoints closed to all but the engine; URLs Next.js cannot decode refused.
+  const { env } = await import("./server/env.ts");
+  const { installHttpGuard } = await import("./server/security/http-guard.ts");
+  installHttpGuard({ port: env.PORT, dev: env.NODE_ENV === "development" });
   const { bootstrap } = await import("./server/bootstrap.ts");
   await bootstrap();
   // Without starting the world nothing resumes after a restart (shared/STACK.md).
