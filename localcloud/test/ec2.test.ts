@@ -27,6 +27,8 @@ let imageId: string;
 beforeAll(async () => {
   lc = await startTestCloud({ speed: 200 });
   ec2 = lc.ec2;
+  // These tests share one cloud and create more VPCs than AWS's default quota of 5 per region.
+  await lc.admin("POST", "quotas", { quotas: { "vpcs-per-region": 20 } });
   const images = await ec2.send(new DescribeImagesCommand({ Owners: ["amazon"], Filters: [{ Name: "name", Values: ["al2023-ami-*"] }] }));
   imageId = images.Images![0].ImageId!;
 });

@@ -4,13 +4,16 @@
  * instance pending. Used by RunInstances and by Auto Scaling through launchInstances().
  */
 import { randomInt } from "node:crypto";
+import { quotaValue } from "../../core/quotas.ts";
 import { AwsError, type CloudApi } from "../../core/types.ts";
 import { firstFreeAddress, parseCidr } from "./cidr.ts";
 import { findImage, findInstanceType } from "./catalog.ts";
 import { invalidParameterValue } from "./errors.ts";
 import { startPending } from "./instance-lifecycle.ts";
+import { usedAddresses } from "./ip-allocation.ts";
 import { resolveLaunchTemplate, type LaunchTemplateRef } from "./launch-template-store.ts";
 import { findSecurityGroup, findSubnet } from "./lookups.ts";
+import { QUOTAS } from "./quotas.ts";
 import { ec2State, newId, type InstanceRecord, type Tag } from "./state.ts";
 import { mergeTags, validateTags, type TagSpecification } from "./tagging.ts";
 
@@ -44,7 +47,8 @@ function templateInstanceTags(specs: TagSpecification[] | undefined): Tag[] {
   return validateTags((specs ?? []).filter((s) => s.ResourceType === "instance").flatMap((s) => s.Tags ?? []), true);
 }
 
-function randomPublicIp(): string {
+/** An auto-assigned public IPv4 address (Elastic IPs come from addresses.ts). */
+export function randomPublicIp(): string {
   return `3.${80 + randomInt(16)}.${randomInt(256)}.${1 + randomInt(254)}`;
 }
 
@@ -109,6 +113,9 @@ export function launch(cloud: CloudApi, request: LaunchRequest): { reservationId
       throw new AwsError("InvalidParameter", `Security group ${id} and subnet ${subnet.SubnetId} belong to different networks.`);
     }
   }
+  if (new Set(groupIds).size > quotaValue(cloud, cloud.accountId, QUOTAS.groupsPerInterface)) {
+    throw new AwsError("SecurityGroupsPerInterfaceLimitExceeded", "The maximum number of security groups per interface has been reached.");
+  }
   if (groupIds.length === 0) {
     const fallback = Object.values(state.securityGroups).find((g) => g.VpcId === subnet.VpcId && g.GroupName === "default");
     if (fallback) groupIds.push(fallback.GroupId);
@@ -120,11 +127,7 @@ export function launch(cloud: CloudApi, request: LaunchRequest): { reservationId
   }
 
   const cidr = parseCidr(subnet.CidrBlock)!;
-  const used = new Set(
-    Object.values(state.instances)
-      .filter((i) => i.SubnetId === subnet.SubnetId && i.State !== "terminated")
-      .map((i) => i.PrivateIpAddress),
-  );
+  const used = usedAddresses(state, subnet.SubnetId);
   const addresses: string[] = [];
   if (request.PrivateIpAddress) {
     if (used.has(request.PrivateIpAddress)) {
@@ -167,6 +170,7 @@ export function launch(cloud: CloudApi, request: LaunchRequest): { reservationId
       VpcId: subnet.VpcId,
       PrivateIpAddress: ip,
       PublicIpAddress: publicIp ? randomPublicIp() : undefined,
+      AutoPublicIp: Boolean(publicIp),
       SecurityGroupIds: [...new Set(groupIds)],
       KeyName: request.KeyName ?? data.KeyName,
       ClientToken: request.ClientToken,

@@ -62,6 +62,18 @@ export function beginStop(state: Ec2State, instance: InstanceRecord, now: number
   enter(state, instance, "stopping", now + shutdownDuration());
 }
 
+/** A terminated instance's network interface is gone: its Elastic IP stays allocated but unassociated, as in AWS. */
+function releaseElasticIps(state: Ec2State, instance: InstanceRecord): void {
+  for (const address of Object.values(state.addresses)) {
+    if (address.InstanceId !== instance.InstanceId) continue;
+    delete address.AssociationId;
+    delete address.InstanceId;
+    delete address.NetworkInterfaceId;
+    delete address.PrivateIpAddress;
+  }
+  instance.PublicIpAddress = undefined;
+}
+
 /** Moves one instance past its due transition, at the time it was due (not the tick's time). */
 function advance(state: Ec2State, instance: InstanceRecord): void {
   const at = instance.dueAt!;
@@ -73,6 +85,7 @@ function advance(state: Ec2State, instance: InstanceRecord): void {
       break;
     case "shutting-down":
       instance.RunningSince = undefined;
+      releaseElasticIps(state, instance);
       enter(state, instance, "terminated", at + TERMINATED_VISIBLE_MS);
       break;
     case "stopping":

@@ -11,6 +11,19 @@ function derivedId(prefix: string, instance: InstanceRecord, what: string): stri
   return `${prefix}-${createHash("sha256").update(`${instance.InstanceId}/${what}`).digest("hex").slice(0, 17)}`;
 }
 
+/** The primary network interface's id: derived from the instance id, so it is stable without being stored. */
+export function instanceEniId(instance: InstanceRecord): string {
+  return derivedId("eni", instance, "eth0");
+}
+
+export function instanceEniAttachmentId(instance: InstanceRecord): string {
+  return derivedId("eni-attach", instance, "eth0");
+}
+
+export function instanceMacAddress(instance: InstanceRecord): string {
+  return macAddress(instance);
+}
+
 function macAddress(instance: InstanceRecord): string {
   const hex = createHash("sha256").update(`${instance.InstanceId}/mac`).digest("hex");
   return `0e:${hex.slice(0, 10).match(/../g)!.join(":")}`;
@@ -25,7 +38,9 @@ export function instanceOut(state: Ec2State, instance: InstanceRecord, ownerId: 
   const networked = attachedToNetwork(instance);
   const groups = instance.SecurityGroupIds.map((id) => ({ GroupId: id, GroupName: state.securityGroups[id]?.GroupName ?? "" }));
   const typeSpec = findInstanceType(instance.InstanceType);
-  const publicIp = instance.State === "running" || instance.State === "pending" ? instance.PublicIpAddress : undefined;
+  const elastic = Object.values(state.addresses).find((a) => a.InstanceId === instance.InstanceId);
+  // An auto-assigned address lives only while the instance runs; an Elastic IP stays through a stop.
+  const publicIp = elastic ? elastic.PublicIp : instance.State === "running" || instance.State === "pending" ? instance.PublicIpAddress : undefined;
   const privateDns = privateDnsName(instance.region, instance.PrivateIpAddress);
   return {
     InstanceId: instance.InstanceId,
@@ -80,6 +95,9 @@ export function instanceOut(state: Ec2State, instance: InstanceRecord, ownerId: 
               NetworkCardIndex: 0,
               Status: "attached",
             },
+            Association: publicIp
+              ? { IpOwnerId: elastic ? ownerId : "amazon", PublicDnsName: publicDnsName(instance.region, publicIp), PublicIp: publicIp }
+              : undefined,
             Description: "",
             Groups: groups,
             MacAddress: macAddress(instance),

@@ -4,7 +4,8 @@ import { dependencyViolation, required } from "./errors.ts";
 import { applyFilters, type Filter } from "./filters.ts";
 import { findAll, findInternetGateway, findVpc, regionRecords } from "./lookups.ts";
 import { paginate } from "./paging.ts";
-import { ec2State, newId, type InternetGatewayRecord } from "./state.ts";
+import { enforceQuota, QUOTAS } from "./quotas.ts";
+import { ec2State, newId, type Ec2State, type InternetGatewayRecord } from "./state.ts";
 import { tagsFromSpecifications, tagsOut, type TagSpecification } from "./tagging.ts";
 
 function internetGatewayOut(igw: InternetGatewayRecord, ownerId: string) {
@@ -18,6 +19,8 @@ function internetGatewayOut(igw: InternetGatewayRecord, ownerId: string) {
 }
 
 export function CreateInternetGateway(input: { TagSpecifications?: TagSpecification[] }, ctx: RequestContext) {
+  const count = regionRecords(ec2State(ctx.cloud).internetGateways, ctx.region).length;
+  enforceQuota(ctx, QUOTAS.internetGateways, count, "InternetGatewayLimitExceeded", "The maximum number of internet gateways has been reached.");
   const igw: InternetGatewayRecord = {
     InternetGatewayId: newId("igw"),
     region: ctx.region,
@@ -62,12 +65,32 @@ export function AttachInternetGateway(input: { InternetGatewayId?: string; VpcId
   return {};
 }
 
+/** Public addresses that only work through the gateway: Elastic IPs in use, public NAT gateways, instances' public IPs. */
+function hasMappedPublicAddresses(state: Ec2State, vpcId: string): boolean {
+  const liveInstance = (id: string | undefined) => {
+    const instance = id ? state.instances[id] : undefined;
+    return instance !== undefined && instance.VpcId === vpcId && instance.State !== "terminated";
+  };
+  return (
+    Object.values(state.addresses).some((a) => a.AssociationId && (liveInstance(a.InstanceId) || natInVpc(state, a.NetworkInterfaceId, vpcId))) ||
+    Object.values(state.natGateways).some((n) => n.VpcId === vpcId && n.ConnectivityType === "public" && n.State !== "deleted" && n.State !== "failed") ||
+    Object.values(state.instances).some((i) => i.VpcId === vpcId && i.PublicIpAddress !== undefined && ["pending", "running", "stopping", "shutting-down"].includes(i.State))
+  );
+}
+
+function natInVpc(state: Ec2State, eniId: string | undefined, vpcId: string): boolean {
+  return Object.values(state.natGateways).some((n) => n.NetworkInterfaceId === eniId && n.VpcId === vpcId && n.State !== "deleted");
+}
+
 export function DetachInternetGateway(input: { InternetGatewayId?: string; VpcId?: string }, ctx: RequestContext) {
   const igw = findInternetGateway(ctx.cloud, ctx.region, required(input.InternetGatewayId, "InternetGatewayId"));
   const vpcId = required(input.VpcId, "VpcId");
   findVpc(ctx.cloud, ctx.region, vpcId);
   if (igw.VpcId !== vpcId) {
     throw new AwsError("Gateway.NotAttached", `resource ${igw.InternetGatewayId} is not attached to network ${vpcId}`);
+  }
+  if (hasMappedPublicAddresses(ec2State(ctx.cloud), vpcId)) {
+    throw new AwsError("DependencyViolation", `Network ${vpcId} has some mapped public address(es). Please unmap those public address(es) before detaching the gateway.`);
   }
   delete igw.VpcId;
   ctx.cloud.markDirty();

@@ -114,7 +114,8 @@ export function CreateLaunchTemplateVersion(
   // With a source version, the new data overrides the source's top-level fields.
   const base = input.SourceVersion ? resolveVersion(template, input.SourceVersion).LaunchTemplateData : {};
   const version: LaunchTemplateVersionRecord = {
-    VersionNumber: template.LatestVersionNumber + 1,
+    // Numbers are never reused, even after the latest version was deleted.
+    VersionNumber: Math.max(template.LatestVersionNumber, template.HighestVersionNumber ?? 0) + 1,
     VersionDescription: input.VersionDescription,
     CreateTime: ctx.cloud.now(),
     LaunchTemplateData: { ...structuredClone(base), ...data },

@@ -1,15 +1,12 @@
 /** Route tables: the VPC's main table (with its local route) plus custom tables associated with subnets. */
 import { AwsError, type RequestContext } from "../../core/types.ts";
-import { parseCidr } from "./cidr.ts";
 import { dependencyViolation, invalidParameterValue, required } from "./errors.ts";
 import { applyFilters, type Filter } from "./filters.ts";
 import { findAll, findRouteTable, findSubnet, findVpc, regionRecords } from "./lookups.ts";
 import { paginate } from "./paging.ts";
 import { routeState } from "./routing.ts";
-import { ec2State, newId, type Ec2State, type RouteRecord, type RouteTableRecord, type VpcRecord } from "./state.ts";
+import { ec2State, newId, type Ec2State, type RouteTableRecord, type VpcRecord } from "./state.ts";
 import { tagsFromSpecifications, tagsOut, type TagSpecification } from "./tagging.ts";
-
-const TARGET_FIELDS = ["GatewayId", "NatGatewayId", "InstanceId", "NetworkInterfaceId", "VpcPeeringConnectionId", "TransitGatewayId"] as const;
 
 export function createMainRouteTable(state: Ec2State, vpc: VpcRecord): RouteTableRecord {
   const table: RouteTableRecord = {
@@ -75,6 +72,7 @@ export function DescribeRouteTables(
     "association.route-table-association-id": (t) => t.Associations.map((a) => a.RouteTableAssociationId),
     "association.route-table-id": (t) => (t.Associations.length ? t.RouteTableId : undefined),
     "route.destination-cidr-block": (t) => t.Routes.map((r) => r.DestinationCidrBlock),
+    "route.destination-prefix-list-id": (t) => t.Routes.map((r) => r.DestinationPrefixListId),
     "route.gateway-id": (t) => t.Routes.map((r) => r.GatewayId),
     "route.nat-gateway-id": (t) => t.Routes.map((r) => r.NatGatewayId),
     "route.instance-id": (t) => t.Routes.map((r) => r.InstanceId),
@@ -83,53 +81,6 @@ export function DescribeRouteTables(
   });
   const { page, NextToken } = paginate(tables, "DescribeRouteTables", input, { min: 5, max: 100 });
   return { RouteTables: page.map((t) => routeTableOut(state, t, ctx.accountId)), NextToken };
-}
-
-export function CreateRoute(input: Record<string, string | undefined> & { RouteTableId?: string; DestinationCidrBlock?: string }, ctx: RequestContext) {
-  const state = ec2State(ctx.cloud);
-  const table = findRouteTable(ctx.cloud, ctx.region, required(input.RouteTableId, "RouteTableId"));
-  const destination = required(input.DestinationCidrBlock, "DestinationCidrBlock");
-  if (!parseCidr(destination)) {
-    throw invalidParameterValue(`Value (${destination}) for parameter destinationCidrBlock is invalid. This is not a valid CIDR block.`);
-  }
-  const targets = TARGET_FIELDS.filter((field) => input[field]);
-  if (targets.length !== 1) {
-    throw new AwsError("InvalidParameterCombination", "The request must contain exactly one of gatewayId, natGatewayId, instanceId, networkInterfaceId, vpcPeeringConnectionId or transitGatewayId");
-  }
-  if (input.GatewayId) {
-    const igw = state.internetGateways[input.GatewayId];
-    if (!igw || igw.region !== ctx.region) throw new AwsError("InvalidGatewayID.NotFound", `The gateway ID '${input.GatewayId}' does not exist`);
-    if (igw.VpcId !== table.VpcId) {
-      throw invalidParameterValue(`route table ${table.RouteTableId} and network gateway ${input.GatewayId} belong to different networks`);
-    }
-  }
-  if (input.InstanceId) {
-    const instance = state.instances[input.InstanceId];
-    if (!instance || instance.region !== ctx.region) throw new AwsError("InvalidInstanceID.NotFound", `The instance ID '${input.InstanceId}' does not exist`);
-  }
-  if (table.Routes.some((r) => r.DestinationCidrBlock === destination)) {
-    throw new AwsError("RouteAlreadyExists", `The route identified by ${destination} already exists.`);
-  }
-  const route: RouteRecord = { DestinationCidrBlock: destination, Origin: "CreateRoute" };
-  for (const field of TARGET_FIELDS) if (input[field]) route[field] = input[field];
-  table.Routes.push(route);
-  ctx.cloud.markDirty();
-  return { Return: true };
-}
-
-export function DeleteRoute(input: { RouteTableId?: string; DestinationCidrBlock?: string }, ctx: RequestContext) {
-  const table = findRouteTable(ctx.cloud, ctx.region, required(input.RouteTableId, "RouteTableId"));
-  const destination = required(input.DestinationCidrBlock, "DestinationCidrBlock");
-  const route = table.Routes.find((r) => r.DestinationCidrBlock === destination);
-  if (!route) {
-    throw new AwsError("InvalidRoute.NotFound", `no route with destination-cidr-block ${destination} in route table ${table.RouteTableId}`);
-  }
-  if (route.GatewayId === "local") {
-    throw invalidParameterValue(`cannot remove local route ${destination} in route table ${table.RouteTableId}`);
-  }
-  table.Routes = table.Routes.filter((r) => r !== route);
-  ctx.cloud.markDirty();
-  return {};
 }
 
 export function AssociateRouteTable(input: { RouteTableId?: string; SubnetId?: string }, ctx: RequestContext) {
@@ -166,7 +117,10 @@ export function DisassociateRouteTable(input: { AssociationId?: string }, ctx: R
 export function DeleteRouteTable(input: { RouteTableId?: string }, ctx: RequestContext) {
   const table = findRouteTable(ctx.cloud, ctx.region, required(input.RouteTableId, "RouteTableId"));
   if (table.Associations.length > 0) throw dependencyViolation("routeTable", table.RouteTableId);
-  delete ec2State(ctx.cloud).routeTables[table.RouteTableId];
+  const state = ec2State(ctx.cloud);
+  // A gateway endpoint forgets a deleted table (its routes went with it).
+  for (const endpoint of Object.values(state.vpcEndpoints)) endpoint.RouteTableIds = endpoint.RouteTableIds.filter((id) => id !== table.RouteTableId);
+  delete state.routeTables[table.RouteTableId];
   ctx.cloud.markDirty();
   return {};
 }

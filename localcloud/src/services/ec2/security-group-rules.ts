@@ -6,6 +6,8 @@
 import { AwsError } from "../../core/types.ts";
 import { parseCidr } from "./cidr.ts";
 import { invalidParameterValue } from "./errors.ts";
+import { findPrefixList } from "./prefix-lists.ts";
+import { tagsOut } from "./tagging.ts";
 import { newId, type Ec2State, type SecurityGroupRecord, type SecurityGroupRuleRecord } from "./state.ts";
 
 export interface IpPermission {
@@ -13,6 +15,8 @@ export interface IpPermission {
   FromPort?: number;
   ToPort?: number;
   IpRanges?: Array<{ CidrIp?: string; Description?: string }>;
+  Ipv6Ranges?: Array<{ CidrIpv6?: string; Description?: string }>;
+  PrefixListIds?: Array<{ PrefixListId?: string; Description?: string }>;
   UserIdGroupPairs?: Array<{ GroupId?: string; GroupName?: string; Description?: string }>;
 }
 
@@ -34,6 +38,15 @@ function normaliseProtocol(protocol: string | undefined): string {
     throw invalidParameterValue(`Invalid value '${protocol}' for IP protocol. Unknown protocol.`);
   }
   return name;
+}
+
+/** An IPv6 CIDR such as ::/0 or 2001:db8::/32, lower-cased as AWS stores it. */
+function parseIpv6Cidr(text: string | undefined): string | null {
+  const match = /^([0-9a-fA-F:]+)\/(\d{1,3})$/.exec(text ?? "");
+  if (!match || Number(match[2]) > 128 || !match[1].includes(":") || (match[1].match(/::/g) ?? []).length > 1) return null;
+  const groups = match[1].split(":").filter((g) => g !== "");
+  if (groups.some((g) => g.length > 4) || groups.length > 8) return null;
+  return `${match[1].toLowerCase()}/${match[2]}`;
 }
 
 function portRange(protocol: string, from?: number, to?: number): { FromPort?: number; ToPort?: number } {
@@ -75,6 +88,17 @@ export function rulesFromInput(
       if (!parseCidr(range.CidrIp)) throw invalidParameterValue(`CIDR block ${range.CidrIp} is malformed`);
       rules.push({ IsEgress: isEgress, IpProtocol: protocol, ...ports, CidrIpv4: range.CidrIp, Description: range.Description });
     }
+    for (const range of permission.Ipv6Ranges ?? []) {
+      const cidr = parseIpv6Cidr(range.CidrIpv6);
+      if (!cidr) throw invalidParameterValue(`CIDR block ${range.CidrIpv6} is malformed`);
+      rules.push({ IsEgress: isEgress, IpProtocol: protocol, ...ports, CidrIpv6: cidr, Description: range.Description });
+    }
+    for (const list of permission.PrefixListIds ?? []) {
+      if (!list.PrefixListId || !findPrefixList(group.region, list.PrefixListId)) {
+        throw new AwsError("InvalidPrefixListID.NotFound", `The prefix list ID '${list.PrefixListId ?? ""}' does not exist`);
+      }
+      rules.push({ IsEgress: isEgress, IpProtocol: protocol, ...ports, PrefixListId: list.PrefixListId, Description: list.Description });
+    }
     for (const pair of permission.UserIdGroupPairs ?? []) {
       const source = pair.GroupId
         ? state.securityGroups[pair.GroupId]
@@ -84,7 +108,7 @@ export function rulesFromInput(
       }
       rules.push({ IsEgress: isEgress, IpProtocol: protocol, ...ports, ReferencedGroupId: source.GroupId, Description: pair.Description });
     }
-    if (!(permission.IpRanges?.length || permission.UserIdGroupPairs?.length)) {
+    if (!(permission.IpRanges?.length || permission.Ipv6Ranges?.length || permission.PrefixListIds?.length || permission.UserIdGroupPairs?.length)) {
       throw new AwsError("MissingParameter", "The request must contain a source or destination: a CIDR range or a security group.");
     }
   }
@@ -98,12 +122,14 @@ export function sameRule(a: Omit<SecurityGroupRuleRecord, "SecurityGroupRuleId">
     a.FromPort === b.FromPort &&
     a.ToPort === b.ToPort &&
     a.CidrIpv4 === b.CidrIpv4 &&
+    a.CidrIpv6 === b.CidrIpv6 &&
+    a.PrefixListId === b.PrefixListId &&
     a.ReferencedGroupId === b.ReferencedGroupId
   );
 }
 
 export function describeRule(rule: Omit<SecurityGroupRuleRecord, "SecurityGroupRuleId">): string {
-  const peer = rule.CidrIpv4 ?? rule.ReferencedGroupId;
+  const peer = rule.CidrIpv4 ?? rule.CidrIpv6 ?? rule.PrefixListId ?? rule.ReferencedGroupId;
   const protocol = rule.IpProtocol === "-1" ? "ALL" : rule.IpProtocol.toUpperCase();
   const ports = rule.FromPort === undefined ? "" : `, from port: ${rule.FromPort}, to port: ${rule.ToPort}`;
   return `peer: ${peer}, ${protocol}${ports}, ALLOW`;
@@ -124,22 +150,38 @@ export function ruleOut(group: SecurityGroupRecord, rule: SecurityGroupRuleRecor
     FromPort: rule.FromPort ?? -1,
     ToPort: rule.ToPort ?? -1,
     CidrIpv4: rule.CidrIpv4,
+    CidrIpv6: rule.CidrIpv6,
+    PrefixListId: rule.PrefixListId,
     ReferencedGroupInfo: rule.ReferencedGroupId ? { GroupId: rule.ReferencedGroupId, UserId: ownerId } : undefined,
     Description: rule.Description,
+    Tags: tagsOut(rule.Tags ?? []),
   };
 }
 
+/** One IpPermission of DescribeSecurityGroups: a protocol and port range with every source of that range. */
+interface PermissionOut {
+  IpProtocol: string;
+  FromPort?: number;
+  ToPort?: number;
+  IpRanges: Array<{ CidrIp: string; Description?: string }>;
+  Ipv6Ranges: Array<{ CidrIpv6: string; Description?: string }>;
+  PrefixListIds: Array<{ PrefixListId: string; Description?: string }>;
+  UserIdGroupPairs: Array<{ GroupId: string; UserId: string; Description?: string }>;
+}
+
 /** Regroups stored rules into the IpPermissions lists DescribeSecurityGroups shows. */
-export function permissionsOut(rules: SecurityGroupRuleRecord[], egress: boolean, ownerId: string) {
-  const groups = new Map<string, { IpProtocol: string; FromPort?: number; ToPort?: number; IpRanges: any[]; UserIdGroupPairs: any[]; Ipv6Ranges: []; PrefixListIds: [] }>();
+export function permissionsOut(rules: SecurityGroupRuleRecord[], egress: boolean, ownerId: string): PermissionOut[] {
+  const groups = new Map<string, PermissionOut>();
   for (const rule of rules.filter((r) => r.IsEgress === egress)) {
     const key = `${rule.IpProtocol}/${rule.FromPort}/${rule.ToPort}`;
     let permission = groups.get(key);
     if (!permission) {
-      permission = { IpProtocol: rule.IpProtocol, FromPort: rule.FromPort, ToPort: rule.ToPort, IpRanges: [], UserIdGroupPairs: [], Ipv6Ranges: [], PrefixListIds: [] };
+      permission = { IpProtocol: rule.IpProtocol, FromPort: rule.FromPort, ToPort: rule.ToPort, IpRanges: [], Ipv6Ranges: [], PrefixListIds: [], UserIdGroupPairs: [] };
       groups.set(key, permission);
     }
     if (rule.CidrIpv4) permission.IpRanges.push({ CidrIp: rule.CidrIpv4, Description: rule.Description });
+    if (rule.CidrIpv6) permission.Ipv6Ranges.push({ CidrIpv6: rule.CidrIpv6, Description: rule.Description });
+    if (rule.PrefixListId) permission.PrefixListIds.push({ PrefixListId: rule.PrefixListId, Description: rule.Description });
     if (rule.ReferencedGroupId) permission.UserIdGroupPairs.push({ GroupId: rule.ReferencedGroupId, UserId: ownerId, Description: rule.Description });
   }
   return [...groups.values()];

@@ -1,9 +1,11 @@
 /** Security groups: a default group per VPC, named groups with ingress/egress rules. */
 import { AwsError, type RequestContext } from "../../core/types.ts";
+import { groupUser } from "./dependencies.ts";
 import { required } from "./errors.ts";
 import { applyFilters, type Filter } from "./filters.ts";
 import { findAll, findSecurityGroup, findVpc, regionRecords } from "./lookups.ts";
 import { paginate } from "./paging.ts";
+import { enforceQuota, quota, QUOTAS } from "./quotas.ts";
 import {
   describeRule,
   permissionsOut,
@@ -60,6 +62,9 @@ export function CreateSecurityGroup(
   if (Object.values(state.securityGroups).some((g) => g.VpcId === vpc.VpcId && g.GroupName === name)) {
     throw new AwsError("InvalidGroup.Duplicate", `The security group '${name}' already exists for VPC '${vpc.VpcId}'`);
   }
+  const tags = tagsFromSpecifications(input.TagSpecifications, "security-group");
+  const count = regionRecords(state.securityGroups, ctx.region).length;
+  enforceQuota(ctx, QUOTAS.securityGroups, count, "SecurityGroupLimitExceeded", "The maximum number of security groups has been reached.");
   const group: SecurityGroupRecord = {
     GroupId: newId("sg"),
     region: ctx.region,
@@ -67,7 +72,7 @@ export function CreateSecurityGroup(
     Description: description,
     VpcId: vpc.VpcId,
     Rules: [withRuleId(ALLOW_ALL_EGRESS)],
-    Tags: tagsFromSpecifications(input.TagSpecifications, "security-group"),
+    Tags: tags,
   };
   state.securityGroups[group.GroupId] = group;
   ctx.cloud.markDirty();
@@ -100,9 +105,15 @@ export function DescribeSecurityGroups(
     "ip-permission.to-port": (g) => ingress(g).map((r) => r.ToPort),
     "ip-permission.protocol": (g) => ingress(g).map((r) => r.IpProtocol),
     "ip-permission.group-id": (g) => ingress(g).map((r) => r.ReferencedGroupId),
+    "ip-permission.ipv6-cidr": (g) => ingress(g).map((r) => r.CidrIpv6),
+    "ip-permission.prefix-list-id": (g) => ingress(g).map((r) => r.PrefixListId),
     "egress.ip-permission.cidr": (g) => egress(g).map((r) => r.CidrIpv4),
     "egress.ip-permission.protocol": (g) => egress(g).map((r) => r.IpProtocol),
     "egress.ip-permission.group-id": (g) => egress(g).map((r) => r.ReferencedGroupId),
+    "egress.ip-permission.ipv6-cidr": (g) => egress(g).map((r) => r.CidrIpv6),
+    "egress.ip-permission.prefix-list-id": (g) => egress(g).map((r) => r.PrefixListId),
+    "egress.ip-permission.from-port": (g) => egress(g).map((r) => r.FromPort),
+    "egress.ip-permission.to-port": (g) => egress(g).map((r) => r.ToPort),
   });
   const { page, NextToken } = paginate(groups, "DescribeSecurityGroups", input);
   return { SecurityGroups: page.map((g) => securityGroupOut(g, ctx.accountId)), NextToken };
@@ -116,16 +127,32 @@ function groupFor(input: { GroupId?: string; GroupName?: string }, ctx: RequestC
   return group;
 }
 
-function authorize(input: RuleChangeInput & { GroupId?: string; GroupName?: string }, ctx: RequestContext, isEgress: boolean) {
+/** AWS's quota applies to each direction, and to IPv4 and IPv6 sources separately (group and prefix list references count in both). */
+function checkRuleQuota(ctx: RequestContext, group: SecurityGroupRecord, added: Array<{ IsEgress: boolean; CidrIpv4?: string; CidrIpv6?: string }>, isEgress: boolean) {
+  const all = [...group.Rules.filter((r) => r.IsEgress === isEgress), ...added];
+  const ipv4 = all.filter((r) => !r.CidrIpv6).length;
+  const ipv6 = all.filter((r) => !r.CidrIpv4).length;
+  if (Math.max(ipv4, ipv6) > quota(ctx, QUOTAS.rulesPerGroup)) {
+    throw new AwsError("RulesPerSecurityGroupLimitExceeded", "The maximum number of rules per security group has been reached.");
+  }
+}
+
+function authorize(
+  input: RuleChangeInput & { GroupId?: string; GroupName?: string; TagSpecifications?: TagSpecification[] },
+  ctx: RequestContext,
+  isEgress: boolean,
+) {
   const state = ec2State(ctx.cloud);
   const group = groupFor(input, ctx);
+  const tags = tagsFromSpecifications(input.TagSpecifications, "security-group-rule");
   const wanted = rulesFromInput(state, group, input, isEgress);
   for (const rule of wanted) {
     if (group.Rules.some((existing) => sameRule(rule, existing))) {
       throw new AwsError("InvalidPermission.Duplicate", `the specified rule "${describeRule(rule)}" already exists`);
     }
   }
-  const added = wanted.map(withRuleId);
+  checkRuleQuota(ctx, group, wanted, isEgress);
+  const added = wanted.map((rule) => ({ ...withRuleId(rule), ...(tags.length ? { Tags: tags.map((t) => ({ ...t })) } : {}) }));
   group.Rules.push(...added);
   ctx.cloud.markDirty();
   return { Return: true, SecurityGroupRules: added.map((rule) => ruleOut(group, rule, ctx.accountId)) };
@@ -156,10 +183,12 @@ function revoke(
   return { Return: true };
 }
 
-export const AuthorizeSecurityGroupIngress = (input: any, ctx: RequestContext) => authorize(input, ctx, false);
-export const AuthorizeSecurityGroupEgress = (input: any, ctx: RequestContext) => authorize(input, ctx, true);
-export const RevokeSecurityGroupIngress = (input: any, ctx: RequestContext) => revoke(input, ctx, false);
-export const RevokeSecurityGroupEgress = (input: any, ctx: RequestContext) => revoke(input, ctx, true);
+type AuthorizeInput = Parameters<typeof authorize>[0];
+type RevokeInput = Parameters<typeof revoke>[0];
+export const AuthorizeSecurityGroupIngress = (input: AuthorizeInput, ctx: RequestContext) => authorize(input, ctx, false);
+export const AuthorizeSecurityGroupEgress = (input: AuthorizeInput, ctx: RequestContext) => authorize(input, ctx, true);
+export const RevokeSecurityGroupIngress = (input: RevokeInput, ctx: RequestContext) => revoke(input, ctx, false);
+export const RevokeSecurityGroupEgress = (input: RevokeInput, ctx: RequestContext) => revoke(input, ctx, true);
 
 export function DeleteSecurityGroup(input: { GroupId?: string; GroupName?: string }, ctx: RequestContext) {
   const state = ec2State(ctx.cloud);
@@ -167,11 +196,8 @@ export function DeleteSecurityGroup(input: { GroupId?: string; GroupName?: strin
   if (group.GroupName === "default") {
     throw new AwsError("CannotDelete", `the specified group: "${group.GroupId}" name: "default" cannot be deleted by a user`);
   }
-  const referenced = Object.values(state.securityGroups).some(
-    (other) => other.GroupId !== group.GroupId && other.Rules.some((r) => r.ReferencedGroupId === group.GroupId),
-  );
-  const inUse = Object.values(state.instances).some((i) => i.State !== "terminated" && i.SecurityGroupIds.includes(group.GroupId));
-  if (referenced || inUse) throw new AwsError("DependencyViolation", `resource ${group.GroupId} has a dependent object`);
+  // Another group's rule, or an interface of an instance, endpoint, load balancer or DB instance.
+  if (groupUser(ctx.cloud, state, group)) throw new AwsError("DependencyViolation", `resource ${group.GroupId} has a dependent object`);
   delete state.securityGroups[group.GroupId];
   ctx.cloud.markDirty();
   return { Return: true, GroupId: group.GroupId };

@@ -104,6 +104,8 @@ export interface LaunchTemplateRecord extends Regional {
   CreateTime: number;
   DefaultVersionNumber: number;
   LatestVersionNumber: number;
+  /** The highest number ever given (DeleteLaunchTemplateVersions may have removed it). */
+  HighestVersionNumber?: number;
   Versions: LaunchTemplateVersionRecord[];
 }
 

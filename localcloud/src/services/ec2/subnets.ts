@@ -1,17 +1,15 @@
 /** Subnets: a CIDR inside the VPC's, not overlapping a sibling, in one AZ of the caller's region. */
 import { AwsError, type RequestContext } from "../../core/types.ts";
 import { cidrContains, cidrOverlaps, parseCidr, RESERVED_PER_SUBNET } from "./cidr.ts";
+import { subnetUser } from "./dependencies.ts";
 import { dependencyViolation, invalidParameterValue, required } from "./errors.ts";
 import { applyFilters, type Filter } from "./filters.ts";
 import { findAll, findSubnet, findVpc, regionRecords } from "./lookups.ts";
+import { usedAddresses } from "./ip-allocation.ts";
 import { paginate } from "./paging.ts";
 import { describeAvailabilityZones, zoneById, zoneOf } from "./regions.ts";
 import { ec2State, newId, type Ec2State, type SubnetRecord } from "./state.ts";
 import { tagsFromSpecifications, tagsOut, type TagSpecification } from "./tagging.ts";
-
-function liveInstancesIn(state: Ec2State, subnetId: string) {
-  return Object.values(state.instances).filter((i) => i.SubnetId === subnetId && i.State !== "terminated");
-}
 
 export function subnetOut(state: Ec2State, subnet: SubnetRecord, ownerId: string) {
   const size = parseCidr(subnet.CidrBlock)!.size;
@@ -22,7 +20,7 @@ export function subnetOut(state: Ec2State, subnet: SubnetRecord, ownerId: string
     CidrBlock: subnet.CidrBlock,
     AvailabilityZone: subnet.AvailabilityZone,
     AvailabilityZoneId: zoneOf(subnet.region, subnet.AvailabilityZone)?.ZoneId,
-    AvailableIpAddressCount: size - RESERVED_PER_SUBNET - liveInstancesIn(state, subnet.SubnetId).length,
+    AvailableIpAddressCount: size - RESERVED_PER_SUBNET - usedAddresses(state, subnet.SubnetId).size,
     DefaultForAz: false,
     MapPublicIpOnLaunch: subnet.MapPublicIpOnLaunch,
     MapCustomerOwnedIpOnLaunch: false,
@@ -111,7 +109,8 @@ export function DescribeSubnets(
 export function DeleteSubnet(input: { SubnetId?: string }, ctx: RequestContext) {
   const state = ec2State(ctx.cloud);
   const subnet = findSubnet(ctx.cloud, ctx.region, required(input.SubnetId, "SubnetId"));
-  if (liveInstancesIn(state, subnet.SubnetId).length > 0) throw dependencyViolation("subnet", subnet.SubnetId);
+  // Instances, NAT gateways, interface endpoints, load balancers and DB instances all hold an interface in it.
+  if (subnetUser(ctx.cloud, subnet)) throw dependencyViolation("subnet", subnet.SubnetId);
   // A subnet's explicit route table association disappears with it.
   for (const table of Object.values(state.routeTables)) {
     table.Associations = table.Associations.filter((a) => a.SubnetId !== subnet.SubnetId);

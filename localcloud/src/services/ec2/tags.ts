@@ -15,7 +15,30 @@ const TAGGABLE: Record<string, [keyof Ec2State, string, string, string]> = {
   sg: ["securityGroups", "security-group", "InvalidGroup.NotFound", "security group"],
   lt: ["launchTemplates", "launch-template", "InvalidLaunchTemplateId.NotFound", "launch template"],
   i: ["instances", "instance", "InvalidInstanceID.NotFound", "instance"],
+  nat: ["natGateways", "natgateway", "InvalidNatGatewayID.NotFound", "natGateway"],
+  eipalloc: ["addresses", "elastic-ip", "InvalidAllocationID.NotFound", "allocation"],
+  vpce: ["vpcEndpoints", "vpc-endpoint", "InvalidVpcEndpointId.NotFound", "vpcEndpoint"],
 };
+
+/** Security group rules live inside their group: a view whose Tags write through to the rule. */
+function findRule(state: Ec2State, region: string, id: string): Taggable | undefined {
+  for (const group of Object.values(state.securityGroups)) {
+    if (group.region !== region) continue;
+    const rule = group.Rules.find((r) => r.SecurityGroupRuleId === id);
+    if (rule) {
+      return {
+        region,
+        get Tags() {
+          return rule.Tags ?? [];
+        },
+        set Tags(tags: Tag[]) {
+          rule.Tags = tags;
+        },
+      };
+    }
+  }
+  return undefined;
+}
 
 interface Taggable {
   region: string;
@@ -24,6 +47,11 @@ interface Taggable {
 
 function findTaggable(state: Ec2State, region: string, id: string): Taggable {
   const match = /^([a-z]+)-[0-9a-f]{8,17}$/.exec(id);
+  if (match?.[1] === "sgr") {
+    const rule = findRule(state, region, id);
+    if (!rule) throw new AwsError("InvalidSecurityGroupRuleId.NotFound", `The security group rule ID '${id}' does not exist`);
+    return rule;
+  }
   const kind = match ? TAGGABLE[match[1]] : undefined;
   if (!kind) throw new AwsError("InvalidID", `The ID '${id}' is not valid`);
   const record = (state[kind[0]] as Record<string, Taggable>)[id];
@@ -72,6 +100,14 @@ export function DescribeTags(input: { Filters?: Filter[]; MaxResults?: number; N
       if (record.region !== ctx.region) continue;
       for (const tag of record.Tags) {
         descriptions.push({ ResourceId: id, ResourceType: resourceType, Key: tag.Key, Value: tag.Value, Tags: [tag] });
+      }
+    }
+  }
+  for (const group of Object.values(state.securityGroups)) {
+    if (group.region !== ctx.region) continue;
+    for (const rule of group.Rules) {
+      for (const tag of rule.Tags ?? []) {
+        descriptions.push({ ResourceId: rule.SecurityGroupRuleId, ResourceType: "security-group-rule", Key: tag.Key, Value: tag.Value, Tags: [tag] });
       }
     }
   }

@@ -5,6 +5,7 @@ import { dependencyViolation, invalidParameterValue } from "./errors.ts";
 import { applyFilters, type Filter } from "./filters.ts";
 import { findAll, findVpc, regionRecords } from "./lookups.ts";
 import { paginate } from "./paging.ts";
+import { enforceQuota, QUOTAS } from "./quotas.ts";
 import { createMainRouteTable } from "./route-tables.ts";
 import { createDefaultSecurityGroup } from "./security-groups.ts";
 import { ec2State, newId, type VpcRecord } from "./state.ts";
@@ -40,6 +41,7 @@ export function CreateVpc(
   }
   const tags = tagsFromSpecifications(input.TagSpecifications, "vpc");
   const state = ec2State(ctx.cloud);
+  enforceQuota(ctx, QUOTAS.vpcs, regionRecords(state.vpcs, ctx.region).length, "VpcLimitExceeded", "The maximum number of VPCs has been reached.");
   const vpc: VpcRecord = {
     VpcId: newId("vpc"),
     region: ctx.region,
@@ -69,12 +71,21 @@ export function DescribeVpcs(
     : regionRecords(state.vpcs, ctx.region);
   vpcs = applyFilters(vpcs, input.Filters, {
     "vpc-id": (v) => v.VpcId,
+    // AWS documents `cidr` and `cidr-block-association.cidr-block` and also accepts these spellings.
     cidr: (v) => v.CidrBlock,
+    "cidr-block": (v) => v.CidrBlock,
+    cidrBlock: (v) => v.CidrBlock,
     "cidr-block-association.cidr-block": (v) => v.CidrBlock,
     "cidr-block-association.association-id": (v) => v.CidrAssociationId,
     "cidr-block-association.state": () => "associated",
     state: () => "available",
     "is-default": () => "false",
+    isDefault: () => "false",
+    // No IPv6 blocks are ever associated: these filters are valid and match nothing.
+    "ipv6-cidr-block-association.ipv6-cidr-block": () => undefined,
+    "ipv6-cidr-block-association.ipv6-pool": () => undefined,
+    "ipv6-cidr-block-association.association-id": () => undefined,
+    "ipv6-cidr-block-association.state": () => undefined,
     "owner-id": () => ctx.accountId,
     "dhcp-options-id": (v) => v.DhcpOptionsId,
     "instance-tenancy": (v) => v.InstanceTenancy,
@@ -91,7 +102,8 @@ export function DeleteVpc(input: { VpcId?: string }, ctx: RequestContext) {
     Object.values(state.subnets).some((s) => s.VpcId === id) ||
     Object.values(state.internetGateways).some((g) => g.VpcId === id) ||
     Object.values(state.securityGroups).some((g) => g.VpcId === id && g.GroupName !== "default") ||
-    Object.values(state.routeTables).some((t) => t.VpcId === id && !t.Associations.some((a) => a.Main));
+    Object.values(state.routeTables).some((t) => t.VpcId === id && !t.Associations.some((a) => a.Main)) ||
+    Object.values(state.vpcEndpoints).some((e) => e.VpcId === id);
   if (hasDependents) throw dependencyViolation("vpc", id);
   // The main route table and the default security group go with the VPC.
   for (const table of Object.values(state.routeTables)) if (table.VpcId === id) delete state.routeTables[table.RouteTableId];
