@@ -1,7 +1,8 @@
 /**
  * `npm run bench:dashboard`: 50 viewers on one environment's dashboard, served by TWO
- * Switchyard replicas sharing one PostgreSQL (as in production), for 2 minutes of wall time
- * = 1 simulated hour (local cloud at 30x; viewers poll every 2 s = every simulated minute).
+ * Switchyard replicas sharing one PostgreSQL (as in production), for 3 minutes of wall time
+ * = 18 simulated minutes (local cloud at 6x, so that each replica's 10-second answer window
+ * is shorter than a simulated minute, as it is on AWS; viewers poll every 2 s).
  * Starts PostgreSQL, replica A (with the local cloud, fast clock, default load) and replica B
  * (same database and local cloud), creates and provisions one environment through the REST
  * API, then 50 concurrent HTTP clients (session cookie of the bootstrap admin; half on each
@@ -21,8 +22,8 @@ import { CLOUDWATCH_PRICES } from "../server/dashboards/usage.ts";
 import { percentile, startSwitchyard, signInCookie } from "./lib.ts";
 
 const VIEWERS = Number(process.env.BENCH_VIEWERS ?? 50);
-const DURATION_MS = Number(process.env.BENCH_DURATION_SECONDS ?? 120) * 1000;
-const SPEED = 30;
+const DURATION_MS = Number(process.env.BENCH_DURATION_SECONDS ?? 180) * 1000;
+const SPEED = 6;
 const POLL_MS = 2_000;
 const LOCALCLOUD_PORT = 4597;
 const LC = `http://127.0.0.1:${LOCALCLOUD_PORT}`;
