@@ -13,6 +13,7 @@ import {
   ReplaceRouteCommand, RunInstancesCommand, type EC2Client,
 } from "@aws-sdk/client-ec2";
 import { expectError, startTestCloud, type TestCloud } from "./helpers.ts";
+import { awsOk, boto3, boto3Missing, hasAwsCli } from "./ec2-cli-helpers.ts";
 import { al2023, buildNetwork, runOne } from "./ec2-net-helpers.ts";
 
 let lc: TestCloud;
@@ -205,5 +206,73 @@ describe("network interfaces and ACLs", () => {
     expect(acls[0].Associations!.map((a) => a.SubnetId).sort()).toEqual([...net.subnets].sort());
     expect(acls[0].Entries).toContainEqual(expect.objectContaining({ RuleNumber: 100, RuleAction: "allow", Egress: true, CidrBlock: "0.0.0.0/0", Protocol: "-1" }));
     expect(acls[0].Entries).toContainEqual(expect.objectContaining({ RuleNumber: 32767, RuleAction: "deny", Egress: false }));
+  });
+});
+
+describe("through awscli and boto3", () => {
+  it("awscli parses addresses, NAT gateway addresses, endpoint DNS entries, interfaces and ACLs", async () => {
+    if (!hasAwsCli()) throw new Error("/usr/bin/aws is missing: apt-get install awscli");
+    const net = await buildNetwork(ec2, { igw: true });
+    await ec2.send(new ModifyVpcAttributeCommand({ VpcId: net.vpcId, EnableDnsHostnames: { Value: true } }));
+    const id = await runOne(ec2, { SubnetId: net.subnets[1] });
+    const eni = (await ec2.send(new DescribeNetworkInterfacesCommand({ Filters: [{ Name: "attachment.instance-id", Values: [id] }] }))).NetworkInterfaces![0].NetworkInterfaceId!;
+    const eip = await awsOk<{ AllocationId: string; PublicIp: string }>(lc.url, ["ec2", "allocate-address"]);
+    await awsOk(lc.url, ["ec2", "associate-address", "--allocation-id", eip.AllocationId, "--network-interface-id", eni]);
+    const addresses = await awsOk<{ Addresses: Array<{ InstanceId: string; NetworkInterfaceId: string }> }>(lc.url, ["ec2", "describe-addresses", "--allocation-ids", eip.AllocationId]);
+    expect(addresses.Addresses[0]).toMatchObject({ InstanceId: id, NetworkInterfaceId: eni });
+    const second = await awsOk<{ AllocationId: string }>(lc.url, ["ec2", "allocate-address", "--domain", "vpc"]);
+    const nat = await awsOk<{ NatGateway: { NatGatewayId: string; NatGatewayAddresses: Array<{ AllocationId: string; PrivateIp: string }> } }>(lc.url, [
+      "ec2", "create-nat-gateway", "--subnet-id", net.subnets[0], "--allocation-id", second.AllocationId,
+    ]);
+    expect(nat.NatGateway.NatGatewayAddresses[0].AllocationId).toBe(second.AllocationId);
+    expect(nat.NatGateway.NatGatewayAddresses[0].PrivateIp).toMatch(/^10\.0\.0\./);
+    const endpoint = await awsOk<{ VpcEndpoint: { DnsEntries: Array<{ DnsName: string }>; NetworkInterfaceIds: string[] } }>(lc.url, [
+      "ec2", "create-vpc-endpoint", "--vpc-endpoint-type", "Interface", "--vpc-id", net.vpcId, "--service-name", "com.amazonaws.us-east-1.secretsmanager", "--subnet-ids", net.subnets[1],
+    ]);
+    expect(endpoint.VpcEndpoint.DnsEntries.map((d) => d.DnsName)).toContain("secretsmanager.us-east-1.amazonaws.com");
+    const enis = await awsOk<{ NetworkInterfaces: Array<{ InterfaceType: string }> }>(lc.url, ["ec2", "describe-network-interfaces", "--filters", `Name=vpc-id,Values=${net.vpcId}`]);
+    expect(enis.NetworkInterfaces.map((e) => e.InterfaceType).sort()).toEqual(["interface", "nat_gateway", "vpc_endpoint"]);
+    const acls = await awsOk<{ NetworkAcls: Array<{ IsDefault: boolean; Entries: unknown[] }> }>(lc.url, ["ec2", "describe-network-acls", "--filters", `Name=vpc-id,Values=${net.vpcId}`]);
+    expect(acls.NetworkAcls[0].IsDefault).toBe(true);
+    expect(acls.NetworkAcls[0].Entries).toHaveLength(4);
+    const services = await awsOk<{ ServiceNames: string[] }>(lc.url, ["ec2", "describe-vpc-endpoint-services", "--filters", "Name=service-type,Values=Gateway"]);
+    expect(services.ServiceNames).toEqual(["com.amazonaws.us-east-1.dynamodb", "com.amazonaws.us-east-1.s3"]);
+    await awsOk(lc.url, ["ec2", "delete-nat-gateway", "--nat-gateway-id", nat.NatGateway.NatGatewayId]);
+  });
+
+  it("boto3: addresses, endpoints, interfaces and routes with AWS's error codes", async (ctx) => {
+    const missing = boto3Missing();
+    if (missing) {
+      console.warn(missing);
+      ctx.skip();
+    }
+    const net = await buildNetwork(ec2, { igw: true, publicSubnets: [0] });
+    const out = await boto3(
+      lc.url,
+      [
+        `eip = ec2.allocate_address(Domain="vpc")`,
+        `nat = ec2.create_nat_gateway(SubnetId="${net.subnets[0]}", AllocationId=eip["AllocationId"], ClientToken="same")["NatGateway"]`,
+        `again = ec2.create_nat_gateway(SubnetId="${net.subnets[0]}", AllocationId=eip["AllocationId"], ClientToken="same")["NatGateway"]`,
+        `rtb = ec2.create_route_table(VpcId="${net.vpcId}")["RouteTable"]["RouteTableId"]`,
+        `ec2.create_route(RouteTableId=rtb, DestinationCidrBlock="0.0.0.0/0", NatGatewayId=nat["NatGatewayId"])`,
+        `ec2.replace_route(RouteTableId=rtb, DestinationCidrBlock="0.0.0.0/0", GatewayId="${net.igwId}")`,
+        `vpce = ec2.create_vpc_endpoint(VpcId="${net.vpcId}", ServiceName="com.amazonaws.us-east-1.dynamodb", RouteTableIds=[rtb])["VpcEndpoint"]`,
+        `routes = ec2.describe_route_tables(RouteTableIds=[rtb])["RouteTables"][0]["Routes"]`,
+        `enis = ec2.describe_network_interfaces(Filters=[{"Name": "interface-type", "Values": ["nat_gateway"]}])["NetworkInterfaces"]`,
+        `deleted = ec2.delete_vpc_endpoints(VpcEndpointIds=[vpce["VpcEndpointId"], "vpce-0123456789abcdef0"])["Unsuccessful"]`,
+        "try:",
+        `    ec2.release_address(AllocationId=eip["AllocationId"])`,
+        `    release = "released"`,
+        "except botocore.exceptions.ClientError as e:",
+        `    release = e.response["Error"]["Code"]`,
+        `out = {"same": nat["NatGatewayId"] == again["NatGatewayId"], "targets": sorted(r.get("GatewayId", "") for r in routes), "pl": [r.get("DestinationPrefixListId") for r in routes if r.get("DestinationPrefixListId")], "enis": [e["NetworkInterfaceId"] for e in enis], "natEni": nat["NatGatewayAddresses"][0]["NetworkInterfaceId"], "unsuccessful": [u["ResourceId"] for u in deleted], "release": release}`,
+      ].join("\n"),
+    );
+    expect(out.same).toBe(true);
+    expect(out.pl).toEqual(["pl-02cd2c6b"]);
+    expect(out.targets).toEqual(expect.arrayContaining([net.igwId, "local"]));
+    expect(out.enis).toEqual([out.natEni]);
+    expect(out.unsuccessful).toEqual(["vpce-0123456789abcdef0"]);
+    expect(out.release).toBe("InvalidIPAddress.InUse");
   });
 });
