@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { buildDashboardQueries, type DashboardTarget } from "./query.ts";
+import { sampleTarget } from "./fixtures.ts";
+import { buildDashboardQueries } from "./query.ts";
 import { fetchShared } from "./shared-cache.ts";
 import { CLOUDWATCH_PRICES, dashboardCost, metricsRequestedBy, recordUsage, usdPerMonth } from "./usage.ts";
 
@@ -9,16 +10,7 @@ import { CLOUDWATCH_PRICES, dashboardCost, metricsRequestedBy, recordUsage, usdP
  * so the series are split by how often their data changes, idle fleets are not queried, and
  * one fetch per window is shared by every replica through PostgreSQL.
  */
-const target: DashboardTarget = {
-  loadBalancerArn: "arn:aws:elasticloadbalancing:us-east-1:000000000000:loadbalancer/app/shop-alb/0123456789abcdef",
-  targetGroupArns: {
-    blue: "arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/shop-blue/1111111111111111",
-    green: "arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/shop-green/2222222222222222",
-  },
-  asgNames: { blue: "shop-blue", green: "shop-green" },
-  dbIdentifier: "shop-db",
-  distributionId: "E2ABCDEF123456",
-};
+const target = sampleTarget;
 const metricsOf = (q: ReturnType<typeof buildDashboardQueries>) => metricsRequestedBy(q.regional) + metricsRequestedBy(q.global);
 
 describe("what a dashboard refresh requests", () => {

@@ -1,19 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { WindowCache } from "./cache.ts";
 import { gridOf } from "./fetch.ts";
-import { buildDashboardQueries, type DashboardTarget } from "./query.ts";
+import { sampleTarget } from "./fixtures.ts";
+import { buildDashboardQueries } from "./query.ts";
 import { RANGES, RANGE_KEYS, windowOf } from "./ranges.ts";
 
-const target: DashboardTarget = {
-  loadBalancerArn: "arn:aws:elasticloadbalancing:us-east-1:000000000000:loadbalancer/app/shop-alb/0123456789abcdef",
-  targetGroupArns: {
-    blue: "arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/shop-blue/1111111111111111",
-    green: "arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/shop-green/2222222222222222",
-  },
-  asgNames: { blue: "shop-blue", green: "shop-green" },
-  dbIdentifier: "shop-db",
-  distributionId: "E2ABCDEF123456",
-};
+const target = sampleTarget;
 
 describe("buildDashboardQueries", () => {
   const q = buildDashboardQueries(target, 60);
