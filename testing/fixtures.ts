@@ -16,7 +16,8 @@ export async function localAccount() {
   return ensureLocalAccount("http://127.0.0.1:4566");
 }
 
-/** A valid spec named `name`, with overrides merged at the top level. */
-export function spec(name: string, overrides: Partial<EnvironmentSpec> = {}): EnvironmentSpec {
-  return { ...defaultSpec("local", "us-east-1"), name, ...overrides };
+/** A valid spec named `name`, with overrides merged at the top level (and into `app`). */
+export function spec(name: string, overrides: Partial<Omit<EnvironmentSpec, "app">> & { app?: Partial<EnvironmentSpec["app"]> } = {}): EnvironmentSpec {
+  const base = defaultSpec("local", "us-east-1");
+  return { ...base, name, ...overrides, app: { ...base.app, ...overrides.app } };
 }

@@ -3,16 +3,16 @@
 import { useActionState, useState, useTransition } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
-import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Checkbox } from "@/components/ui/checkbox";
 import { FormField } from "@/components/ui/form-field";
 import { Input } from "@/components/ui/input";
-import { Label } from "@/components/ui/label";
 import { Select } from "@/components/ui/select";
-import { Switch } from "@/components/ui/switch";
 import { Textarea } from "@/components/ui/textarea";
 import type { ActionResult } from "@/server/result.ts";
+import type { CostEstimate } from "@/server/costs/estimate.ts";
+import { FieldMessage, Section, Toggle } from "./form-parts";
 import { toSpecInput, type FormState } from "./form-state";
+import { NetworkSection } from "./network-section";
 
 export interface FormCatalog {
   accounts: Array<{ name: string; defaultRegion: string }>;
@@ -23,8 +23,10 @@ export interface FormCatalog {
 
 type Action = (prev: ActionResult<{ name: string }> | null, payload: never) => Promise<ActionResult<{ name: string }>>;
 
+type Estimate = (spec: unknown) => Promise<ActionResult<CostEstimate>>;
+
 /** Create and edit an environment spec; field errors from the server land on their fields. */
-export function EnvironmentForm({ initial, catalog, mode, action }: { initial: FormState; catalog: FormCatalog; mode: "create" | "edit"; action: Action }) {
+export function EnvironmentForm({ initial, catalog, mode, action, estimate }: { initial: FormState; catalog: FormCatalog; mode: "create" | "edit"; action: Action; estimate: Estimate }) {
   const [f, setF] = useState<FormState>(initial);
   const [state, dispatch] = useActionState(action, null);
   const [pending, startTransition] = useTransition();
@@ -104,6 +106,12 @@ export function EnvironmentForm({ initial, catalog, mode, action }: { initial: F
             <Textarea id="userData" value={f.userData} onChange={(e) => set("userData", e.target.value)} rows={8} className="font-mono text-xs" spellCheck={false} />
           </FormField>
         )}
+        <FormField label="Artifact (S3 URI)" htmlFor="artifactUri" error={err("app.artifactUri")} hint="Where each version's build lives; {{version}} and {{environment}} are filled in." className="md:col-span-2">
+          <Input id="artifactUri" value={f.artifactUri} onChange={(e) => set("artifactUri", e.target.value)} className="font-mono" spellCheck={false} />
+        </FormField>
+        <FormField label="Instance profile ARN (optional)" htmlFor="instanceProfileArn" error={err("app.instanceProfileArn")} hint="Empty: Switchyard creates a role with SSM, artifact and database-secret read access." className="md:col-span-2">
+          <Input id="instanceProfileArn" value={f.instanceProfileArn} onChange={(e) => set("instanceProfileArn", e.target.value)} className="font-mono" placeholder="arn:aws:iam::123456789012:instance-profile/app" spellCheck={false} />
+        </FormField>
       </Section>
 
       <Section title="Fleet and scaling" description="Each of the blue and green Auto Scaling groups gets this capacity when live.">
@@ -189,6 +197,8 @@ export function EnvironmentForm({ initial, catalog, mode, action }: { initial: F
         <Toggle id="cloudfront" label="CloudFront distribution in front of the load balancer" checked={f.cloudfront} onChange={(v) => set("cloudfront", v)} />
       </Section>
 
+      <NetworkSection f={f} set={set} err={err} estimate={estimate} />
+
       <Section title="Rollouts and rollback" description="How new versions reach traffic, and when Switchyard rolls back by itself.">
         <FormField label="Default strategy" htmlFor="strategy" error={err("rollout.strategy")}>
           <Select
@@ -233,38 +243,4 @@ export function EnvironmentForm({ initial, catalog, mode, action }: { initial: F
       </div>
     </form>
   );
-}
-
-function Section({ title, description, children }: { title: string; description: string; children: React.ReactNode }) {
-  return (
-    <Card>
-      <CardHeader>
-        <CardTitle>{title}</CardTitle>
-        <CardDescription>{description}</CardDescription>
-      </CardHeader>
-      <CardContent className="grid gap-4 md:grid-cols-2">{children}</CardContent>
-    </Card>
-  );
-}
-
-function Toggle({ id, label, checked, onChange }: { id: string; label: string; checked: boolean; onChange: (v: boolean) => void }) {
-  return (
-    <div className="flex items-center gap-2 md:col-span-2">
-      <Switch id={id} checked={checked} onChange={(e) => onChange(e.target.checked)} />
-      <Label htmlFor={id} className="font-normal">
-        {label}
-      </Label>
-    </div>
-  );
-}
-
-function FieldMessage({ id, messages, hint }: { id: string; messages?: string[]; hint?: string }) {
-  if (messages?.length) {
-    return (
-      <p id={id} role="alert" className="text-xs font-medium text-destructive">
-        {messages[0]}
-      </p>
-    );
-  }
-  return hint ? <p className="text-xs text-muted-foreground">{hint}</p> : null;
 }

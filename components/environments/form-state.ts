@@ -14,6 +14,8 @@ export interface FormState {
   sourceKind: "al2023" | "ami";
   userData: string;
   amiId: string;
+  artifactUri: string;
+  instanceProfileArn: string;
   instanceType: string;
   min: string;
   desired: string;
@@ -32,6 +34,8 @@ export interface FormState {
   dbStorage: string;
   dbMultiAz: boolean;
   cloudfront: boolean;
+  egress: "nat-per-az" | "nat-shared" | "public";
+  certificateArn: string;
   strategy: "all-at-once" | "canary";
   canarySteps: string;
   bakeMinutes: string;
@@ -51,6 +55,8 @@ export function toFormState(s: EnvironmentSpec, defaults: { userData: string }):
     sourceKind: s.app.source.kind,
     userData: s.app.source.kind === "al2023" ? s.app.source.userData : defaults.userData,
     amiId: s.app.source.kind === "ami" ? s.app.source.amiId : "",
+    artifactUri: s.app.artifactUri,
+    instanceProfileArn: s.app.instanceProfileArn ?? "",
     instanceType: s.instanceType,
     min: String(s.capacity.min),
     desired: String(s.capacity.desired),
@@ -69,6 +75,8 @@ export function toFormState(s: EnvironmentSpec, defaults: { userData: string }):
     dbStorage: String(s.database?.storageGb ?? 20),
     dbMultiAz: s.database?.multiAz ?? true,
     cloudfront: s.cloudfront,
+    egress: s.network.egress,
+    certificateArn: s.certificateArn ?? "",
     strategy: s.rollout.strategy,
     canarySteps: s.rollout.canarySteps.join(","),
     bakeMinutes: String(s.rollout.bakeMinutes),
@@ -86,7 +94,13 @@ export function toSpecInput(f: FormState) {
     account: f.account,
     region: f.region,
     availabilityZones: f.availabilityZones,
-    app: { version: f.version, source: f.sourceKind === "ami" ? { kind: "ami", amiId: f.amiId } : { kind: "al2023", userData: f.userData } },
+    app: {
+      version: f.version,
+      source: f.sourceKind === "ami" ? { kind: "ami", amiId: f.amiId } : { kind: "al2023", userData: f.userData },
+      artifactUri: f.artifactUri,
+      // Empty means "Switchyard creates the instance profile".
+      instanceProfileArn: f.instanceProfileArn.trim() || null,
+    },
     instanceType: f.instanceType,
     capacity: { min: f.min, desired: f.desired, max: f.max },
     scaling: { metric: f.scalingMetric, target: f.scalingTarget },
@@ -100,6 +114,8 @@ export function toSpecInput(f: FormState) {
     },
     database: f.dbEnabled ? { engine: f.dbEngine, instanceClass: f.dbClass, storageGb: f.dbStorage, multiAz: f.dbMultiAz } : null,
     cloudfront: f.cloudfront,
+    network: { egress: f.egress },
+    certificateArn: f.certificateArn.trim() || null,
     rollout: { strategy: f.strategy, canarySteps: f.canarySteps, bakeMinutes: f.bakeMinutes },
     autoRollback: { max5xxRatePercent: f.max5xx, maxP95LatencyMs: f.maxP95 },
     rollbackWindowMinutes: f.rollbackWindow,

@@ -10,6 +10,8 @@ export function SpecSummary({ spec }: { spec: EnvironmentSpec }) {
         ["Version", <code key="v">{spec.app.version}</code>],
         ["Source", spec.app.source.kind === "ami" ? <code key="a">{spec.app.source.amiId}</code> : "Amazon Linux 2023 + user data"],
         ["Zones", spec.availabilityZones.join(", ")],
+        ["Artifact", <code key="u" className="break-all text-xs">{spec.app.artifactUri}</code>],
+        ["Instance profile", spec.app.instanceProfileArn ? <code key="i" className="break-all text-xs">{spec.app.instanceProfileArn}</code> : "created by Switchyard"],
       ],
     ],
     [
@@ -33,6 +35,8 @@ export function SpecSummary({ spec }: { spec: EnvironmentSpec }) {
       [
         ["Database", spec.database ? `${spec.database.engine} ${spec.database.instanceClass}, ${spec.database.storageGb} GB${spec.database.multiAz ? ", Multi-AZ" : ""}` : "none"],
         ["CloudFront", spec.cloudfront ? "on" : "off"],
+        ["Way out", { "nat-per-az": "NAT gateway per zone", "nat-shared": "one shared NAT gateway", public: "public subnets, public IPs" }[spec.network.egress]],
+        ["HTTPS", spec.certificateArn ? "listener on 443 (ACM)" : "none (HTTP on 80)"],
       ],
     ],
     [

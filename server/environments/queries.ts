@@ -2,7 +2,7 @@ import { requireRole, type Actor } from "../auth/actor.ts";
 import { db } from "../db/client.ts";
 import { ServiceError } from "../errors.ts";
 import { diffSpecs } from "./diff.ts";
-import type { EnvironmentSpec } from "./spec.ts";
+import { withSpecDefaults, type EnvironmentSpec } from "./spec.ts";
 
 export interface EnvironmentSummary {
   id: string;
@@ -69,7 +69,7 @@ export async function getEnvironment({ actor, input }: { actor: Actor; input: { 
   requireRole(actor, "viewer");
   const env = await findLive(input.name);
   const current = await db.environmentSpecVersion.findUniqueOrThrow({ where: { environmentId_version: { environmentId: env.id, version: env.currentVersion } } });
-  return { environment: env, spec: current.spec as unknown as EnvironmentSpec, version: current };
+  return { environment: env, spec: withSpecDefaults(current.spec as unknown as EnvironmentSpec), version: current };
 }
 
 /** The version history, newest first, each with its diff against the version before it. */

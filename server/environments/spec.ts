@@ -11,15 +11,41 @@ import { DB_INSTANCE_CLASSES, INSTANCE_TYPES, REGIONS, zonesOf } from "../catalo
 /** Longest name whose derived AWS names fit: target groups `<name>-green` must be <= 32 chars. */
 export const NAME_MAX = 24;
 
+/**
+ * The default user data: the delivery contract (README, "The delivery contract") on Amazon
+ * Linux 2023. Settings come from SSM under /switchyard/<environment>/, the artifact from S3 and
+ * the database password from Secrets Manager, all through the instance profile; `dnf` reaches
+ * the AL2023 repositories through the S3 gateway endpoint. Works in every network mode.
+ */
 export const DEFAULT_USER_DATA = `#!/bin/bash
 # Installs and starts {{environment}} version {{version}} on Amazon Linux 2023 ({{slot}} fleet).
 # localcloud: boot_seconds=20 latency_ms=30 error_rate=0.0 health=ok cpu_per_rps=0.8
 set -euo pipefail
+export AWS_DEFAULT_REGION={{region}} APP_ENVIRONMENT={{environment}} APP_VERSION={{version}} APP_SLOT={{slot}}
+param() { aws ssm get-parameter --name "/switchyard/{{environment}}/$1" --query Parameter.Value --output text; }
 dnf install -y nodejs
 mkdir -p /opt/app && cd /opt/app
-aws s3 cp "s3://my-artifacts/app-{{version}}.tgz" app.tgz && tar xzf app.tgz
-APP_VERSION={{version}} nohup node server.js > /var/log/app.log 2>&1 &
+aws s3 cp "{{artifact}}" app.tgz && tar xzf app.tgz
+DB_SECRET_ARN=$(param db/secret-arn)
+if [ "$DB_SECRET_ARN" != none ]; then
+  export DB_HOST=$(param db/endpoint) DB_PORT=$(param db/port) DB_NAME=$(param db/name)
+  DB_SECRET=$(aws secretsmanager get-secret-value --secret-id "$DB_SECRET_ARN" --query SecretString --output text)
+  export DB_USER=$(echo "$DB_SECRET" | python3 -c 'import json,sys; print(json.load(sys.stdin)["username"])')
+  export DB_PASSWORD=$(echo "$DB_SECRET" | python3 -c 'import json,sys; print(json.load(sys.stdin)["password"])')
+fi
+nohup node server.js > /var/log/app.log 2>&1 &
 `;
+
+/** Where the app's build for a version lives; {{version}} (and {{environment}}) are filled in. */
+export const DEFAULT_ARTIFACT_URI = "s3://my-artifacts/{{environment}}/app-{{version}}.tgz";
+
+/**
+ * How instances reach the internet (packages, APIs): a NAT gateway per zone (survives a zone
+ * outage), one shared NAT gateway (half the price, one zone's failure cuts the way out), or
+ * public subnets with public IPs (cheapest; security groups still admit only the ALB).
+ */
+export const EGRESS_MODES = ["nat-per-az", "nat-shared", "public"] as const;
+export type EgressMode = (typeof EGRESS_MODES)[number];
 
 /** A decimal number written out in full ("5", "-2.5", "1e3"): what an HTML form posts for a number. */
 const NUMERIC_STRING = /^\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*$/;
@@ -77,6 +103,20 @@ export const specSchema = z
         .max(64, "At most 64 characters")
         .regex(/^[A-Za-z0-9][A-Za-z0-9._+-]*$/, "Letters, digits, dots, hyphens, underscores, plus"),
       source: appSource,
+      artifactUri: z
+        .string()
+        .trim()
+        .regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/\S+$/, "An S3 URI: s3://bucket/key")
+        .max(1024)
+        .refine((u) => u.includes("{{version}}"), "Include {{version}}, so each version has its own artifact")
+        .default(DEFAULT_ARTIFACT_URI),
+      // An existing instance profile (its role needs the same permissions), or null: Switchyard creates one.
+      instanceProfileArn: z
+        .string()
+        .trim()
+        .regex(/^arn:aws[a-z-]*:iam::\d{12}:instance-profile\/[\w+=,.@\/-]+$/, "An instance profile ARN: arn:aws:iam::123456789012:instance-profile/name")
+        .nullable()
+        .default(null),
     }),
     instanceType: z.string().refine((t) => t in INSTANCE_TYPES, { message: "Unknown instance type" }),
     capacity: z.object({ min: int("Minimum", 0, 100), desired: int("Desired", 0, 100), max: int("Maximum", 1, 100) }),
@@ -101,6 +141,14 @@ export const specSchema = z
       })
       .nullable(),
     cloudfront: z.boolean(),
+    network: z.object({ egress: z.enum(EGRESS_MODES, { message: "Choose nat-per-az, nat-shared or public" }) }).default({ egress: "nat-shared" }),
+    // An ACM certificate in the environment's region: the load balancer then also listens on HTTPS.
+    certificateArn: z
+      .string()
+      .trim()
+      .regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[\w-]+$/, "An ACM certificate ARN: arn:aws:acm:us-east-1:123456789012:certificate/...")
+      .nullable()
+      .default(null),
     rollout: z.object({
       strategy: z.enum(["all-at-once", "canary"], { message: "Choose all-at-once or canary" }),
       // "10,50,100" (form, API) or [10, 50, 100].
@@ -137,6 +185,7 @@ export const specSchema = z
 
     const hc = s.healthCheck;
     if (hc.timeoutSeconds >= hc.intervalSeconds) issue(["healthCheck", "timeoutSeconds"], `Timeout (${hc.timeoutSeconds}s) must be shorter than the interval (${hc.intervalSeconds}s)`);
+    if (s.certificateArn && s.certificateArn.split(":")[3] !== s.region) issue(["certificateArn"], `The certificate must be in ${s.region}, the load balancer's region`);
     if (s.scaling.metric === "cpu" && s.scaling.target > 100) issue(["scaling", "target"], "A CPU target is a percentage: at most 100");
 
     const steps = s.rollout.canarySteps;
@@ -155,16 +204,32 @@ export function defaultSpec(account: string, region = "us-east-1"): EnvironmentS
     account,
     region,
     availabilityZones: zonesOf(region).slice(0, 2),
-    app: { version: "v1", source: { kind: "al2023", userData: DEFAULT_USER_DATA } },
+    app: { version: "v1", source: { kind: "al2023", userData: DEFAULT_USER_DATA }, artifactUri: DEFAULT_ARTIFACT_URI, instanceProfileArn: null },
     instanceType: "t3.small",
     capacity: { min: 2, desired: 2, max: 6 },
     scaling: { metric: "cpu", target: 50 },
     healthCheck: { path: "/health", intervalSeconds: 10, timeoutSeconds: 5, healthyThreshold: 2, unhealthyThreshold: 3, gracePeriodSeconds: 60 },
     database: { engine: "postgres", instanceClass: "db.t3.medium", storageGb: 20, multiAz: true },
     cloudfront: true,
+    network: { egress: "nat-shared" },
+    certificateArn: null,
     rollout: { strategy: "canary", canarySteps: [10, 50, 100], bakeMinutes: 5 },
     autoRollback: { max5xxRatePercent: 2, maxP95LatencyMs: 800 },
     rollbackWindowMinutes: 60,
     protected: false,
+  };
+}
+
+/**
+ * A stored spec with the fields added since it was saved filled in as the schema would: specs
+ * are immutable JSON, so versions saved before a field existed lack it.
+ */
+export function withSpecDefaults(spec: EnvironmentSpec): EnvironmentSpec {
+  const raw = spec as Partial<EnvironmentSpec> & EnvironmentSpec;
+  return {
+    ...raw,
+    app: { ...raw.app, artifactUri: raw.app.artifactUri ?? DEFAULT_ARTIFACT_URI, instanceProfileArn: raw.app.instanceProfileArn ?? null },
+    network: raw.network ?? { egress: "nat-shared" },
+    certificateArn: raw.certificateArn ?? null,
   };
 }

@@ -8,6 +8,8 @@ import { deleteEnvironment } from "@/server/environments/remove.ts";
 import { restoreSpecVersion, updateEnvironment } from "@/server/environments/update.ts";
 import { runAction, type ActionResult } from "@/server/result.ts";
 import { requireRole } from "@/server/auth/actor.ts";
+import type { CostEstimate } from "@/server/costs/estimate.ts";
+import { estimateFormCost } from "@/server/costs/form-input.ts";
 
 export async function createEnvironmentAction(_prev: ActionResult<{ name: string }> | null, spec: unknown): Promise<ActionResult<{ name: string }>> {
   const res = await runAction(async () => {
@@ -46,4 +48,12 @@ export async function deleteEnvironmentAction(name: string): Promise<ActionResul
   });
   if (res.ok) redirect("/environments");
   return res;
+}
+
+/** The monthly cost of what the form holds right now (it may be half-filled). */
+export async function estimateCostAction(spec: unknown): Promise<ActionResult<CostEstimate>> {
+  return runAction(async () => {
+    requireRole(await currentActor(), "viewer");
+    return estimateFormCost(spec);
+  });
 }

@@ -8,6 +8,8 @@ import { runDrillAction, updateScalingAction } from "./dashboards";
 import { livePanel } from "@/server/operations/live.ts";
 import { approveAction, cancelAction, deployAction, provisionAction, rollbackAction, teardownAction } from "./operations";
 import { SpecSummary } from "@/components/environments/spec-summary";
+import { CostBreakdown } from "@/components/environments/cost-estimate";
+import { estimateCost } from "@/server/costs/estimate.ts";
 import { JsonDiff } from "@/components/json-diff";
 import { PageHeader } from "@/components/page-header";
 import { StatusBadge } from "@/components/status-badge";
@@ -69,6 +71,15 @@ export default async function EnvironmentPage({ params }: { params: Promise<{ na
       <HealthSection name={environment.name} role={actor.role} actions={{ updateScaling: updateScalingAction, runDrill: runDrillAction }} />
       <h2 className="mt-8 mb-3 text-base font-semibold">Spec</h2>
       <SpecSummary spec={spec} />
+      <Card className="mt-6">
+        <CardHeader>
+          <CardTitle>Estimated monthly cost</CardTitle>
+          <CardDescription>What this spec costs on AWS per month, line by line.</CardDescription>
+        </CardHeader>
+        <CardContent>
+          <CostBreakdown estimate={estimateCost(spec)} />
+        </CardContent>
+      </Card>
       <Card className="mt-6">
         <CardHeader>
           <CardTitle>Version history</CardTitle>

@@ -6,7 +6,7 @@ import { requireSignedIn } from "@/server/auth/session.ts";
 import { roleAtLeast } from "@/server/auth/roles.ts";
 import { formCatalog } from "@/server/environments/form-catalog.ts";
 import { DEFAULT_USER_DATA, defaultSpec } from "@/server/environments/spec.ts";
-import { createEnvironmentAction } from "../actions";
+import { createEnvironmentAction, estimateCostAction } from "../actions";
 
 export const dynamic = "force-dynamic";
 
@@ -27,7 +27,7 @@ export default async function NewEnvironmentPage() {
   return (
     <>
       <PageHeader title="New environment" description="Define the stack; provisioning is a separate step you start from the environment's page." breadcrumbs={breadcrumbs} />
-      <EnvironmentForm initial={initial} catalog={catalog} mode="create" action={createEnvironmentAction} />
+      <EnvironmentForm initial={initial} catalog={catalog} mode="create" action={createEnvironmentAction} estimate={estimateCostAction} />
     </>
   );
 }

@@ -9,7 +9,7 @@ import { ServiceError } from "@/server/errors.ts";
 import { formCatalog } from "@/server/environments/form-catalog.ts";
 import { getEnvironment } from "@/server/environments/queries.ts";
 import { DEFAULT_USER_DATA } from "@/server/environments/spec.ts";
-import { updateEnvironmentAction } from "../../actions";
+import { estimateCostAction, updateEnvironmentAction } from "../../actions";
 
 export const dynamic = "force-dynamic";
 
@@ -33,7 +33,7 @@ export default async function EditEnvironmentPage({ params }: { params: Promise<
   return (
     <>
       <PageHeader title={`Edit ${name}`} description={`Currently at spec version ${found.environment.currentVersion}.`} breadcrumbs={breadcrumbs} />
-      <EnvironmentForm initial={toFormState(found.spec, { userData: DEFAULT_USER_DATA })} catalog={catalog} mode="edit" action={updateEnvironmentAction} />
+      <EnvironmentForm initial={toFormState(found.spec, { userData: DEFAULT_USER_DATA })} catalog={catalog} mode="edit" action={updateEnvironmentAction} estimate={estimateCostAction} />
     </>
   );
 }
