@@ -168,6 +168,24 @@ describe("Secrets Manager (SDK v3)", () => {
   });
 });
 
+describe("Secrets Manager faults and stats", () => {
+  it("answers an injected Throttling as ThrottlingException (retried by the SDK) and counts calls", async () => {
+    await sm.send(new CreateSecretCommand({ Name: "throttled", SecretString: "s" }));
+    const added = await lc.admin("POST", "faults", { match: "secretsmanager:GetSecretValue", error: "Throttling", rate: 1 });
+    expect(added.status).toBe(201);
+    const err = await expectError(sm.send(new GetSecretValueCommand({ SecretId: "throttled" })));
+    expect(err.name).toBe("ThrottlingException");
+    expect(err.$metadata.httpStatusCode).toBe(400);
+    const retrying = new SecretsManagerClient({ ...clientConfig(lc.url), maxAttempts: 2 });
+    const retried = await expectError(retrying.send(new GetSecretValueCommand({ SecretId: "throttled" })));
+    expect(retried.$metadata.attempts).toBe(2);
+    retrying.destroy();
+    await lc.admin("DELETE", "faults");
+    const stats = await lc.admin("GET", "stats");
+    expect(stats.body.calls["secretsmanager:GetSecretValue"]).toBeGreaterThanOrEqual(3);
+  });
+});
+
 describe("Secrets Manager through awscli 2.9 and boto3", () => {
   it.skipIf(!hasAwsCli())("awscli: create, get, put, describe, list, delete, restore; typed errors", async () => {
     const created = await awsCliOk<{ ARN: string; VersionId: string }>(lc.url, ["secretsmanager", "create-secret", "--name", "cli/one", "--secret-string", "first", "--tags", "Key=k,Value=v"]);
