@@ -35,9 +35,9 @@ describe("scale-in with a deregistration delay", () => {
     const scaledAt = await simNow(lc);
     await lc.autoscaling.send(new SetDesiredCapacityCommand({ AutoScalingGroupName: fleet.autoScalingGroupName, DesiredCapacity: 1 }));
 
-    const draining = await eventually(async () => {
+    const draining: string = await eventually(async () => {
       const states = await targetStates(lc, fleet.targetGroupArn);
-      return Object.keys(before).find((id) => states[id]?.state === "draining");
+      return Object.keys(before).find((id) => states[id]?.state === "draining") ?? "";
     });
     expect(await instanceState(draining)).toBe("running");
     const { Activities } = await lc.autoscaling.send(new DescribeScalingActivitiesCommand({ AutoScalingGroupName: fleet.autoScalingGroupName }));

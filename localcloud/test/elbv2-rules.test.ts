@@ -37,6 +37,7 @@ import { CreateSubnetCommand, CreateVpcCommand } from "@aws-sdk/client-ec2";
 import { expectError, startTestCloud, type TestCloud } from "./helpers.ts";
 import { buildWebStack, targetStates, waitForHealthy, type WebStack } from "./stack-helpers.ts";
 import { agent, seriesSum, simNow } from "./metrics-helpers.ts";
+import { FINAL_AFTER_MINUTE_END_MS } from "../src/sim/metric-delay.ts";
 import { request } from "node:http";
 
 let lc: TestCloud;
@@ -270,7 +271,8 @@ describe("data plane", () => {
     expect(await versions({ "X-Other": "abc" })).toEqual(["v1"]);
 
     // RequestCount per target group counts the rule's traffic under the rule's group.
-    await lc.advance(120_000);
+    // CloudWatch shows a minute complete up to 220 s after it ends (metric-delay.ts): wait as a client on AWS must.
+    await lc.advance(60_000 + FINAL_AFTER_MINUTE_END_MS);
     const end = (await simNow(lc)) + 60_000;
     const LoadBalancer = stack.loadBalancerArn.slice(stack.loadBalancerArn.indexOf(":loadbalancer/") + 14);
     const count = (tg: string) => seriesSum(lc, { namespace: "AWS/ApplicationELB", metric: "RequestCount", start, end, dims: { TargetGroup: tg.slice(tg.lastIndexOf(":") + 1), LoadBalancer } });

@@ -8,6 +8,7 @@ import { CreateListenerCommand, CreateLoadBalancerCommand, DeleteLoadBalancerCom
 import { eventually, startTestCloud, type TestCloud } from "./helpers.ts";
 import { buildWebStack, waitForHealthy, type WebStack } from "./stack-helpers.ts";
 import { seriesSum, simNow } from "./metrics-helpers.ts";
+import { FINAL_AFTER_MINUTE_END_MS } from "../src/sim/metric-delay.ts";
 
 const lbSuffix = (arn: string) => arn.slice(arn.indexOf(":loadbalancer/") + ":loadbalancer/".length);
 
@@ -64,7 +65,8 @@ describe("POST /_localcloud/load", () => {
     expect(done.statuses["500"]).toBeGreaterThan(0);
     expect(done.statuses["200"]).toBeGreaterThan(done.sent * 0.75);
 
-    await lc.advance(120_000);
+    // CloudWatch shows a minute complete up to 220 s after it ends (metric-delay.ts): wait as a client on AWS must.
+    await lc.advance(60_000 + FINAL_AFTER_MINUTE_END_MS);
     const end = (await simNow(lc)) + 60_000;
     const LoadBalancer = lbSuffix(stack.loadBalancerArn);
     const requests = await seriesSum(lc, { namespace: "AWS/ApplicationELB", metric: "RequestCount", dims: { LoadBalancer }, start, end });

@@ -9,6 +9,8 @@ import { CreateLoadBalancerCommand, CreateTargetGroupCommand } from "@aws-sdk/cl
 import { emitTraffic, type TrafficRecord } from "../src/dataplane/traffic.ts";
 import { startTestCloud, type TestCloud } from "./helpers.ts";
 import { series, seriesSum, simNow } from "./metrics-helpers.ts";
+import { ListMetricsCommand } from "@aws-sdk/client-cloudwatch";
+import { FINAL_AFTER_MINUTE_END_MS, streamDelayMs } from "../src/sim/metric-delay.ts";
 
 let lc: TestCloud;
 let lbArn: string;
@@ -44,7 +46,8 @@ describe("ALB aggregation", () => {
     emitTraffic(record({ status: 502, source: "elb", targetResponseMs: undefined }, now));
     // Another cloud's load balancer (same process, same bus): ignored here.
     emitTraffic(record({ loadBalancerArn: lbArn.replace(/\/[0-9a-f]+$/, "/ffffffffffffffff") }, now));
-    await lc.advance(120_000);
+    // Until CloudWatch shows the minute complete (1-3 minutes after it ends, 40 s more for its last part).
+    await lc.advance(60_000 + FINAL_AFTER_MINUTE_END_MS);
     // A record of the published minute arriving late is added to it.
     emitTraffic(record({}, minute + 30_000));
     await lc.advance(10_000);
@@ -66,5 +69,36 @@ describe("ALB aggregation", () => {
     // Nothing for the minutes without traffic: count metrics are published only when non-zero.
     const later = await series(lc, { namespace: "AWS/ApplicationELB", metric: "RequestCount", stat: "Sum", dims: { LoadBalancer }, start: minute + 60_000, end: minute + 180_000 });
     expect(later.values).toEqual([]);
+  });
+
+  it("shows a minute 1-3 minutes after it ends, partial at first, complete 40 s later", async () => {
+    // A fresh minute, entered 5 s in.
+    const now = await simNow(lc);
+    const minute = Math.floor(now / 60_000) * 60_000 + 60_000;
+    await lc.advance(minute + 5_000 - now);
+    // 4 answers in the minute's first third, 6 in its last third; 404s, a series this load balancer never had.
+    for (let i = 0; i < 4; i++) emitTraffic(record({ status: 404 }, minute + 5_000));
+    await lc.advance(40_000);
+    for (let i = 0; i < 6; i++) emitTraffic(record({ status: 404 }, minute + 45_000));
+    const LoadBalancer = lbSuffix(lbArn);
+    const dims = [{ Name: "LoadBalancer", Value: LoadBalancer }];
+    const delay = streamDelayMs("us-east-1", "AWS/ApplicationELB", { MetricName: "HTTPCode_Target_4XX_Count", Dimensions: dims, Timestamp: minute });
+    expect(delay).toBeGreaterThanOrEqual(60_000);
+    expect(delay).toBeLessThanOrEqual(180_000);
+    const end = minute + 60_000;
+    const visible = async () => {
+      const { Metrics } = await lc.cloudwatch.send(new ListMetricsCommand({ Namespace: "AWS/ApplicationELB", MetricName: "HTTPCode_Target_4XX_Count", Dimensions: [{ Name: "LoadBalancer", Value: LoadBalancer }] }));
+      const listed = (Metrics ?? []).some((m) => m.Dimensions?.length === 1);
+      const sum = await seriesSum(lc, { namespace: "AWS/ApplicationELB", metric: "HTTPCode_Target_4XX_Count", dims: { LoadBalancer }, start: minute, end });
+      return { listed, sum };
+    };
+    const advanceTo = async (t: number) => lc.advance(Math.max(0, t - (await simNow(lc))));
+
+    await advanceTo(end + delay - 2_000);
+    expect(await visible()).toEqual({ listed: false, sum: 0 });
+    await advanceTo(end + delay + 2_000);
+    expect(await visible()).toEqual({ listed: true, sum: 4 });
+    await advanceTo(end + delay + 42_000);
+    expect(await visible()).toEqual({ listed: true, sum: 10 });
   });
 });

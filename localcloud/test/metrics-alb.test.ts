@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestCloud, type TestCloud } from "./helpers.ts";
 import { buildWebStack, waitForHealthy, type WebStack } from "./stack-helpers.ts";
 import { agent, sendMany, series, seriesSum, simNow, type Reply } from "./metrics-helpers.ts";
+import { FINAL_AFTER_MINUTE_END_MS } from "../src/sim/metric-delay.ts";
 
 const lbSuffix = (arn: string) => arn.slice(arn.indexOf(":loadbalancer/") + ":loadbalancer/".length);
 const tgSuffix = (arn: string) => arn.slice(arn.lastIndexOf(":") + 1);
@@ -24,7 +25,7 @@ beforeAll(async () => {
   stack = await buildWebStack(lc, {
     name: "shop",
     fleets: [
-      { name: "blue", version: "v1", capacity: 2, latency_ms: 30, cpu_per_rps: 40 },
+      { name: "blue", version: "v1", capacity: 2, latency_ms: 30, cpu_per_rps: 40, monitoring: true },
       { name: "green", version: "v2", capacity: 2, latency_ms: 2, error_rate: 0.25 },
     ],
     weights: { blue: 50, green: 50 },
@@ -34,8 +35,9 @@ beforeAll(async () => {
   start = (await simNow(lc)) - 60_000;
   const out = await sendMany(`${stack.url}/products`, SENT, 8);
   replies = out.filter((r): r is Reply => !(r instanceof Error));
-  // Close the last minute: every minute up to now gets published on the next tick.
-  await lc.advance(120_000);
+  // Close the last minute and wait, as a client on AWS must, until CloudWatch shows it complete (1-3 minutes after
+  // it ends, then up to 40 s more).
+  await lc.advance(60_000 + FINAL_AFTER_MINUTE_END_MS);
   end = (await simNow(lc)) + 60_000;
 }, 60_000);
 
@@ -111,9 +113,10 @@ describe("AWS/ApplicationELB from traffic", () => {
     const TargetGroup = tgSuffix(stack.fleets.blue.targetGroupArn);
     // From the first minute that started with both targets healthy (the one before holds initial-state samples).
     const settled = start + 120_000;
-    const healthy = await series(lc, { namespace: "AWS/ApplicationELB", metric: "HealthyHostCount", stat: "Minimum", dims: { TargetGroup, LoadBalancer }, start: settled, end });
-    // Every closed minute of the window, including the two quiet minutes after the traffic.
-    expect(healthy.values.length).toBeGreaterThanOrEqual(Math.floor((end - 60_000 - settled) / 60_000) - 1);
+    // Every minute CloudWatch must show complete by now, including the quiet minutes after the traffic.
+    const shown = (await simNow(lc)) - FINAL_AFTER_MINUTE_END_MS;
+    const healthy = await series(lc, { namespace: "AWS/ApplicationELB", metric: "HealthyHostCount", stat: "Minimum", dims: { TargetGroup, LoadBalancer }, start: settled, end: shown });
+    expect(healthy.values.length).toBeGreaterThanOrEqual(Math.floor((shown - 60_000 - settled) / 60_000) - 1);
     expect(new Set(healthy.values)).toEqual(new Set([2]));
     const unhealthy = await series(lc, { namespace: "AWS/ApplicationELB", metric: "UnHealthyHostCount", stat: "Maximum", dims: { TargetGroup, LoadBalancer }, start: settled, end });
     expect(new Set(unhealthy.values)).toEqual(new Set([0]));
@@ -138,5 +141,22 @@ describe("AWS/EC2 from load", () => {
     expect(Math.max(...group.values)).toBeGreaterThan(5);
     const net = await seriesSum(lc, { namespace: "AWS/EC2", metric: "NetworkOut", dims: { AutoScalingGroupName: stack.fleets.blue.autoScalingGroupName }, start, end });
     expect(net).toBeGreaterThan(0);
+  });
+
+  it("publishes every 5 minutes under basic monitoring and every minute under detailed monitoring", async () => {
+    // Let a 5-minute period close for sure.
+    await lc.advance(300_000);
+    const now = await simNow(lc);
+    const { body } = await lc.admin("GET", "instances");
+    const idOf = (version: string) => body.instances.find((i: { version: string }) => i.version === version).id as string;
+    const window = { start: now - 900_000, end: now, stat: "Average" };
+    const basic = await series(lc, { namespace: "AWS/EC2", metric: "CPUUtilization", dims: { InstanceId: idOf("v2") }, ...window });
+    expect(basic.timestamps.length).toBeGreaterThan(0);
+    expect(basic.timestamps.every((t) => t % 300_000 === 0)).toBe(true);
+    const detailed = await series(lc, { namespace: "AWS/EC2", metric: "CPUUtilization", dims: { InstanceId: idOf("v1") }, ...window });
+    expect(detailed.timestamps.some((t) => t % 300_000 !== 0)).toBe(true);
+    // Status checks are per minute whatever the monitoring, as on AWS.
+    const checks = await series(lc, { namespace: "AWS/EC2", metric: "StatusCheckFailed", dims: { InstanceId: idOf("v2") }, ...window, start: now - 300_000 });
+    expect(checks.timestamps.length).toBeGreaterThanOrEqual(4);
   });
 });

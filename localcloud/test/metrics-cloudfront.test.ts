@@ -8,6 +8,7 @@ import { CreateDistributionCommand } from "@aws-sdk/client-cloudfront";
 import { eventually, startTestCloud, type TestCloud } from "./helpers.ts";
 import { buildWebStack, waitForHealthy, type WebStack } from "./stack-helpers.ts";
 import { series, simNow } from "./metrics-helpers.ts";
+import { FINAL_AFTER_MINUTE_END_MS } from "../src/sim/metric-delay.ts";
 
 let lc: TestCloud;
 let stack: WebStack;
@@ -49,7 +50,8 @@ describe("AWS/CloudFront from traffic", () => {
       return b.load.status === "finished" && b.load.inFlight === 0 ? b.load : undefined;
     }, { timeoutMs: 20_000, intervalMs: 100 });
     expect(done.sent).toBeGreaterThan(60);
-    await lc.advance(120_000);
+    // CloudWatch shows a minute 1-3 minutes after it ends, and completes it within 40 s more: wait that out.
+    await lc.advance(60_000 + FINAL_AFTER_MINUTE_END_MS);
     const end = (await simNow(lc)) + 60_000;
     const dims = { DistributionId: distributionId, Region: "Global" };
     const requests = await series(lc, { namespace: "AWS/CloudFront", metric: "Requests", stat: "Sum", dims, start, end, region: "us-east-1" });

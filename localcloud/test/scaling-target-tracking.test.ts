@@ -33,8 +33,9 @@ beforeAll(async () => {
   lc = await startTestCloud({ speed: 120 });
   stack = await buildWebStack(lc, { name: "spiky", fleets: [{ name: "app", version: "v1", capacity: 1, minSize: 1, maxSize: 6 }] });
   groupName = stack.fleets.app.autoScalingGroupName;
-  // Warm-up covers boot, registration, two health checks and a full minute of traffic on the new instances.
-  await lc.autoscaling.send(new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: groupName, DefaultInstanceWarmup: 180, DefaultCooldown: 60 }));
+  // Warm-up covers boot, registration, two health checks, a full minute of traffic on the new instances AND the
+  // 1-3 minutes CloudWatch takes to show that minute (as on AWS, a shorter warm-up scales out again on stale data).
+  await lc.autoscaling.send(new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: groupName, DefaultInstanceWarmup: 420, DefaultCooldown: 60 }));
   await waitForHealthy(lc, stack.fleets.app.targetGroupArn, 1);
 }, 30_000);
 
@@ -63,9 +64,10 @@ describe("target tracking on ALBRequestCountPerTarget", () => {
     const low = Alarms!.find((a) => a.AlarmName!.includes("-AlarmLow-"))!.AlarmName!;
     const started = await simNow(lc);
 
-    // 10 rps, then 160 rps for 15 simulated minutes (80 requests per simulated minute on one target).
+    // 10 rps, then 160 rps for 25 simulated minutes (80 requests per simulated minute on one target): long enough
+    // for a second step after a 7-minute warm-up, since CloudWatch shows each minute 1-3 minutes late.
     const created = await lc.admin("POST", "load", {
-      target: stack.name, profile: "spike", rps: 10, spikeRps: 160, spikeAtSeconds: 120, spikeDurationSeconds: 900,
+      target: stack.name, profile: "spike", rps: 10, spikeRps: 160, spikeAtSeconds: 120, spikeDurationSeconds: 1500,
     });
     expect(created.status).toBe(201);
     expect(created.body.load).toMatchObject({ profile: "spike", targetKind: "loadBalancer", targetRef: stack.loadBalancerArn });
@@ -74,7 +76,7 @@ describe("target tracking on ALBRequestCountPerTarget", () => {
     await eventually(async () => {
       peak = Math.max(peak, await desired());
       return peak >= 3;
-    }, { timeoutMs: 25_000, intervalMs: 100 });
+    }, { timeoutMs: 30_000, intervalMs: 100 });
     // Activities are listed newest first: the first scale-out starts from the single instance.
     const outs = (await causes()).filter((c) => c.includes(high)).reverse();
     expect(outs[0]).toMatch(new RegExp(`a monitor alarm ${high} in state ALARM triggered policy requests-per-target changing the desired capacity from 1 to [2-6]\\.`));
@@ -104,5 +106,5 @@ describe("target tracking on ALBRequestCountPerTarget", () => {
     });
     expect(Math.max(...perTarget.values)).toBeGreaterThan(TARGET);
     expect(Math.min(...perTarget.values)).toBeLessThan(TARGET * 0.9);
-  }, 60_000);
+  }, 90_000);
 });

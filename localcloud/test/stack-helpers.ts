@@ -51,6 +51,8 @@ export interface FleetSpec extends Directives {
   /** Target group deregistration delay, simulated seconds (default 30). */
   deregistrationDelay?: number;
   algorithm?: "round_robin" | "least_outstanding_requests";
+  /** Detailed monitoring (launch template Monitoring.Enabled): EC2 metrics every minute instead of every 5. */
+  monitoring?: boolean;
 }
 
 export interface Fleet {
@@ -125,7 +127,12 @@ export async function buildWebStack(lc: TestCloud, spec: StackSpec): Promise<Web
     const { LaunchTemplate } = await lc.ec2.send(
       new CreateLaunchTemplateCommand({
         LaunchTemplateName: `${name}-${f.name}`,
-        LaunchTemplateData: { ImageId: imageId, InstanceType: "t3.micro", UserData: Buffer.from(userData(f)).toString("base64") },
+        LaunchTemplateData: {
+          ImageId: imageId,
+          InstanceType: "t3.micro",
+          UserData: Buffer.from(userData(f)).toString("base64"),
+          ...(f.monitoring ? { Monitoring: { Enabled: true } } : {}),
+        },
       }),
     );
     const autoScalingGroupName = `${name}-${f.name}`;

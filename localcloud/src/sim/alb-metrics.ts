@@ -5,10 +5,14 @@
  * Count metrics are published only when non-zero, as AWS does; TargetResponseTime goes out
  * as a distribution (seconds) so p50/p95/p99 work; RequestCountPerTarget (TargetGroup only) is
  * the group's requests divided by its healthy targets.
+ *
+ * Records are aggregated per SLICE (a third of a minute), each slice's datapoints stamped at
+ * its minute, so CloudWatch can receive a minute in parts (see metric-delay.ts).
  */
 import type { TrafficRecord } from "../dataplane/traffic.ts";
 import { loadBalancerSuffix, targetGroupSuffix } from "../services/elbv2/state.ts";
 import { addTo, minuteOf, valuesAndCounts, type Datum } from "./minutes.ts";
+import { sliceOf } from "./metric-delay.ts";
 
 interface Counts {
   region: string;
@@ -26,16 +30,17 @@ function roundSeconds(ms: number): number {
 }
 
 export class AlbMetrics {
-  /** minute -> dimension key -> counts. */
-  private minutes = new Map<number, Map<string, Counts>>();
+  /** slice start -> dimension key -> counts. */
+  private slices = new Map<number, Map<string, Counts>>();
   /** Requests per region per minute, for the RDS model's "app fleet request rate". */
   private regionRequests = new Map<string, Map<number, number>>();
 
   add(r: TrafficRecord): void {
     if (!r.loadBalancerArn) return;
     const minute = minuteOf(r.at);
-    let dims = this.minutes.get(minute);
-    if (!dims) this.minutes.set(minute, (dims = new Map()));
+    const slice = sliceOf(r.at);
+    let dims = this.slices.get(slice);
+    if (!dims) this.slices.set(slice, (dims = new Map()));
     const lb = this.entry(dims, r.region, r.loadBalancerArn);
     this.count(lb, r, true);
     if (r.targetGroupArn) this.count(this.entry(dims, r.region, r.loadBalancerArn, r.targetGroupArn), r, false);
@@ -73,11 +78,12 @@ export class AlbMetrics {
     return this.regionRequests.get(region)?.get(minute) ?? 0;
   }
 
-  /** The minute's datapoints by region; `healthyAverage` gives the divisor for RequestCountPerTarget. */
-  flush(minute: number, healthyAverage: (tgArn: string) => number | undefined): Map<string, Datum[]> {
+  /** The slice's datapoints by region, stamped at its minute; `healthyAverage` gives the divisor for RequestCountPerTarget. */
+  flush(slice: number, healthyAverage: (tgArn: string) => number | undefined): Map<string, Datum[]> {
     const out = new Map<string, Datum[]>();
-    const dims = this.minutes.get(minute);
-    this.minutes.delete(minute);
+    const minute = minuteOf(slice);
+    const dims = this.slices.get(slice);
+    this.slices.delete(slice);
     for (const regionMinutes of this.regionRequests.values()) for (const m of regionMinutes.keys()) if (m < minute - 5 * 60_000) regionMinutes.delete(m);
     if (!dims) return out;
     const perTarget = new Map<string, { region: string; requests: number }>();
@@ -105,13 +111,13 @@ export class AlbMetrics {
     return out;
   }
 
-  /** Minutes holding records that have not been published yet (late records included), oldest first. */
-  pendingMinutes(): number[] {
-    return [...this.minutes.keys()].sort((a, b) => a - b);
+  /** Slices holding records that have not been published yet (late records included), oldest first. */
+  pendingSlices(): number[] {
+    return [...this.slices.keys()].sort((a, b) => a - b);
   }
 
   clear(): void {
-    this.minutes.clear();
+    this.slices.clear();
     this.regionRequests.clear();
   }
 }

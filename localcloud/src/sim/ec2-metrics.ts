@@ -7,6 +7,13 @@
  * group's CPU is the distribution of its instances' values, so Average is the fleet mean;
  * instances still warming up are left out of it, as AWS does for the metrics scaling uses).
  * cpu_per_rps comes from the instance's user data (`# localcloud: cpu_per_rps=0.8`).
+ *
+ * Cadence, as EC2 monitoring: an instance with detailed monitoring (RunInstances or launch
+ * template `Monitoring.Enabled`) publishes every minute; with basic monitoring (the default) its
+ * CPUUtilization / NetworkIn / NetworkOut go out once per 5 minutes, stamped at the period's
+ * start, when the period closes (CPU as the distribution of its minutes, so Average, Minimum and
+ * Maximum hold; network as the period's sum). StatusCheckFailed is per minute either way, as on
+ * AWS. A group's series follow its members' cadence.
  */
 import type { TrafficRecord } from "../dataplane/traffic.ts";
 import { parseBehaviour } from "../dataplane/directives.ts";
@@ -27,10 +34,23 @@ interface InstanceMinute {
   bytesOut: number;
 }
 
+/** CPU values (value -> count) and network sums of a series over a minute or a 5-minute period. */
+interface Accumulated {
+  region: string;
+  dimension: { Name: string; Value: string };
+  cpu: Map<number, number>;
+  netIn: number;
+  netOut: number;
+}
+
+const BASIC_PERIOD_MS = 5 * MINUTE_MS;
+
 export class Ec2Metrics {
   /** minute -> instance id -> served load. */
   private minutes = new Map<number, Map<string, InstanceMinute>>();
   private cpuPerRps = new Map<string, number>();
+  /** Basic-monitoring series of open 5-minute periods, by "<period start>|<region>|<dimension>". */
+  private basic = new Map<string, Accumulated>();
 
   constructor(private readonly cloud: CloudApi) {}
 
@@ -66,7 +86,15 @@ export class Ec2Metrics {
     // This minute and any older one (late records of a minute already published) are done.
     for (const m of this.minutes.keys()) if (m <= minute) this.minutes.delete(m);
     const out = new Map<string, Datum[]>();
-    const groups = new Map<string, { region: string; cpu: Map<number, number>; netIn: number; netOut: number }>();
+    const push = (region: string, ...data: Datum[]) => {
+      const list = out.get(region);
+      if (list) list.push(...data);
+      else out.set(region, data);
+    };
+    /** Detailed-monitoring series of this minute, by dimension. */
+    const detailed = new Map<string, Accumulated>();
+    const period = Math.floor(minute / BASIC_PERIOD_MS) * BASIC_PERIOD_MS;
+    const statusGroups = new Map<string, { region: string; name: string }>();
     const warming = new Map<string, Set<string>>();
     for (const instance of Object.values(ec2State(this.cloud).instances)) {
       // Running at some point of the minute: running now, or it stopped being running after the minute started.
@@ -76,40 +104,60 @@ export class Ec2Metrics {
       const cpu = this.cpuFor(instance, load.requests, minute);
       const netIn = load.requests * REQUEST_BYTES;
       const netOut = load.bytesOut + load.requests * RESPONSE_HEADER_BYTES;
-      const list = out.get(instance.region) ?? [];
-      const byInstance = [{ Name: "InstanceId", Value: instance.InstanceId }];
-      list.push(
-        { MetricName: "CPUUtilization", Dimensions: byInstance, Timestamp: minute, Unit: "Percent", Value: cpu },
-        { MetricName: "NetworkIn", Dimensions: byInstance, Timestamp: minute, Unit: "Bytes", Value: netIn },
-        { MetricName: "NetworkOut", Dimensions: byInstance, Timestamp: minute, Unit: "Bytes", Value: netOut },
-        { MetricName: "StatusCheckFailed", Dimensions: byInstance, Timestamp: minute, Unit: "Count", Value: 0 },
-      );
-      out.set(instance.region, list);
+      push(instance.region, { MetricName: "StatusCheckFailed", Dimensions: [{ Name: "InstanceId", Value: instance.InstanceId }], Timestamp: minute, Unit: "Count", Value: 0 });
+      const series = (name: string, value: string) => {
+        const key = `${instance.region}|${name}=${value}`;
+        const target = instance.MonitoringEnabled ? detailed : this.basic;
+        const mapKey = instance.MonitoringEnabled ? key : `${period}|${key}`;
+        let acc = target.get(mapKey);
+        if (!acc) target.set(mapKey, (acc = { region: instance.region, dimension: { Name: name, Value: value }, cpu: new Map(), netIn: 0, netOut: 0 }));
+        return acc;
+      };
+      const own = series("InstanceId", instance.InstanceId);
+      addTo(own.cpu, cpu);
+      own.netIn += netIn;
+      own.netOut += netOut;
       const groupName = instance.Tags?.find((t) => t.Key === "aws:autoscaling:groupName")?.Value;
       if (groupName) {
         const key = `${instance.region}/${groupName}`;
-        const g = groups.get(key) ?? { region: instance.region, cpu: new Map(), netIn: 0, netOut: 0 };
+        statusGroups.set(key, { region: instance.region, name: groupName });
         if (!warming.has(key)) warming.set(key, warmingInstanceIds(this.cloud, instance.region, groupName, minute + MINUTE_MS));
-        if (!warming.get(key)!.has(instance.InstanceId)) addTo(g.cpu, cpu);
-        g.netIn += netIn;
-        g.netOut += netOut;
-        groups.set(key, g);
+        const group = series("AutoScalingGroupName", groupName);
+        if (!warming.get(key)!.has(instance.InstanceId)) addTo(group.cpu, cpu);
+        group.netIn += netIn;
+        group.netOut += netOut;
       }
     }
-    for (const [key, g] of groups) {
-      const Dimensions = [{ Name: "AutoScalingGroupName", Value: key.slice(key.indexOf("/") + 1) }];
-      if (g.cpu.size) out.get(g.region)!.push({ MetricName: "CPUUtilization", Dimensions, Timestamp: minute, Unit: "Percent", ...valuesAndCounts(g.cpu) });
-      out.get(g.region)!.push(
-        { MetricName: "NetworkIn", Dimensions, Timestamp: minute, Unit: "Bytes", Value: g.netIn },
-        { MetricName: "NetworkOut", Dimensions, Timestamp: minute, Unit: "Bytes", Value: g.netOut },
-        { MetricName: "StatusCheckFailed", Dimensions, Timestamp: minute, Unit: "Count", Value: 0 },
-      );
+    for (const g of statusGroups.values()) {
+      push(g.region, { MetricName: "StatusCheckFailed", Dimensions: [{ Name: "AutoScalingGroupName", Value: g.name }], Timestamp: minute, Unit: "Count", Value: 0 });
     }
+    for (const acc of detailed.values()) push(acc.region, ...this.datums(acc, minute));
+    // The minute that closes a 5-minute period publishes that period (and any a clock jump left open).
+    if (minute + MINUTE_MS === period + BASIC_PERIOD_MS) {
+      for (const [key, acc] of this.basic) {
+        const start = Number(key.slice(0, key.indexOf("|")));
+        if (start > period) continue;
+        push(acc.region, ...this.datums(acc, start));
+        this.basic.delete(key);
+      }
+    }
+    return out;
+  }
+
+  private datums(acc: Accumulated, at: number): Datum[] {
+    const Dimensions = [acc.dimension];
+    const out: Datum[] = [];
+    if (acc.cpu.size) out.push({ MetricName: "CPUUtilization", Dimensions, Timestamp: at, Unit: "Percent", ...valuesAndCounts(acc.cpu) });
+    out.push(
+      { MetricName: "NetworkIn", Dimensions, Timestamp: at, Unit: "Bytes", Value: acc.netIn },
+      { MetricName: "NetworkOut", Dimensions, Timestamp: at, Unit: "Bytes", Value: acc.netOut },
+    );
     return out;
   }
 
   clear(): void {
     this.minutes.clear();
+    this.basic.clear();
     this.cpuPerRps.clear();
   }
 }

@@ -2,11 +2,13 @@
  * HealthyHostCount / UnHealthyHostCount per (load balancer, target group) pair: sampled every
  * few simulated seconds from the targets' health states and published EVERY minute, traffic or
  * not (unlike the count metrics), with dimensions TargetGroup + LoadBalancer. Samples go out as
- * a distribution so Minimum / Maximum / Average all mean what they mean on AWS.
+ * a distribution so Minimum / Maximum / Average all mean what they mean on AWS. Samples are kept
+ * per slice (a third of a minute) so CloudWatch can receive a minute in parts (metric-delay.ts).
  */
 import type { CloudApi } from "../core/types.ts";
 import { elbState, loadBalancerSuffix, targetGroupSuffix, type ListenerRecord } from "../services/elbv2/state.ts";
-import { addTo, minuteOf, valuesAndCounts, type Datum } from "./minutes.ts";
+import { addTo, minuteOf, MINUTE_MS, valuesAndCounts, type Datum } from "./minutes.ts";
+import { sliceOf, SLICE_MS } from "./metric-delay.ts";
 
 const SAMPLE_EVERY_MS = 10_000;
 
@@ -31,8 +33,8 @@ export function forwardTargetGroups(listener: ListenerRecord): string[] {
 }
 
 export class HostCounts {
-  /** minute -> "<lb>|<tg>" -> samples. */
-  private minutes = new Map<number, Map<string, PairSamples>>();
+  /** slice start -> "<lb>|<tg>" -> samples. */
+  private slices = new Map<number, Map<string, PairSamples>>();
   private lastSampleAt = -Infinity;
 
   constructor(private readonly cloud: CloudApi) {}
@@ -61,9 +63,9 @@ export class HostCounts {
   sample(now: number, force = false): void {
     if (!force && now - this.lastSampleAt < SAMPLE_EVERY_MS) return;
     this.lastSampleAt = now;
-    const minute = minuteOf(now);
-    let pairs = this.minutes.get(minute);
-    if (!pairs) this.minutes.set(minute, (pairs = new Map()));
+    const slice = sliceOf(now);
+    let pairs = this.slices.get(slice);
+    if (!pairs) this.slices.set(slice, (pairs = new Map()));
     for (const p of this.currentPairs()) {
       const key = `${p.lbArn}|${p.tgArn}`;
       let samples = pairs.get(key);
@@ -73,33 +75,33 @@ export class HostCounts {
     }
   }
 
-  /** Average healthy targets of a target group during a minute (for RequestCountPerTarget); undefined if never sampled. */
+  /** Average healthy targets of a target group during a minute so far (for RequestCountPerTarget); undefined if never sampled. */
   healthyAverage(minute: number, tgArn: string): number | undefined {
-    const pairs = this.minutes.get(minute);
-    if (!pairs) return undefined;
-    for (const p of pairs.values()) {
-      if (p.tgArn !== tgArn) continue;
-      let sum = 0;
-      let n = 0;
-      for (const [v, c] of p.healthy) {
-        sum += v * c;
-        n += c;
+    let sum = 0;
+    let n = 0;
+    for (let slice = minute; slice < minute + MINUTE_MS; slice += SLICE_MS) {
+      for (const p of this.slices.get(slice)?.values() ?? []) {
+        if (p.tgArn !== tgArn) continue;
+        for (const [v, c] of p.healthy) {
+          sum += v * c;
+          n += c;
+        }
       }
-      return n ? sum / n : undefined;
     }
-    return undefined;
+    return n ? sum / n : undefined;
   }
 
-  /** The minute's datapoints by region; a minute skipped by a clock jump gets the current counts. */
-  flush(minute: number): Map<string, Datum[]> {
-    if (!this.minutes.has(minute)) {
-      this.minutes.set(minute, new Map());
+  /** The slice's datapoints by region, stamped at its minute; a slice skipped by a clock jump gets the current counts. */
+  flush(slice: number): Map<string, Datum[]> {
+    const minute = minuteOf(slice);
+    if (!this.slices.has(slice)) {
+      this.slices.set(slice, new Map());
       const saved = this.lastSampleAt;
-      this.sampleInto(minute);
+      this.sampleInto(slice);
       this.lastSampleAt = saved;
     }
     const out = new Map<string, Datum[]>();
-    for (const p of this.minutes.get(minute)!.values()) {
+    for (const p of this.slices.get(slice)!.values()) {
       const Dimensions = [
         { Name: "TargetGroup", Value: targetGroupSuffix(p.tgArn) },
         { Name: "LoadBalancer", Value: loadBalancerSuffix(p.lbArn) },
@@ -112,20 +114,20 @@ export class HostCounts {
     return out;
   }
 
-  /** Forget old minutes (kept a while after publishing for healthyAverage of late records). */
-  dropBefore(minute: number): void {
-    for (const m of this.minutes.keys()) if (m < minute) this.minutes.delete(m);
+  /** Forget old slices (kept a while after publishing for healthyAverage of late records). */
+  dropBefore(ms: number): void {
+    for (const s of this.slices.keys()) if (s < ms) this.slices.delete(s);
   }
 
-  private sampleInto(minute: number): void {
-    const pairs = this.minutes.get(minute)!;
+  private sampleInto(slice: number): void {
+    const pairs = this.slices.get(slice)!;
     for (const p of this.currentPairs()) {
       pairs.set(`${p.lbArn}|${p.tgArn}`, { lbArn: p.lbArn, tgArn: p.tgArn, region: p.region, healthy: new Map([[p.healthy, 1]]), unhealthy: new Map([[p.unhealthy, 1]]) });
     }
   }
 
   clear(): void {
-    this.minutes.clear();
+    this.slices.clear();
     this.lastSampleAt = -Infinity;
   }
 }

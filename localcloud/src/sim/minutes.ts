@@ -9,21 +9,23 @@ export const MAX_CATCH_UP_MINUTES = 60;
 
 export const minuteOf = (ms: number): number => Math.floor(ms / MINUTE_MS) * MINUTE_MS;
 
-/** Hands out each simulated minute once, after it closed, oldest first. */
+/** Hands out each simulated minute (or each `step` of a minute) once, after it closed, oldest first. */
 export class MinuteCursor {
-  /** Start of the next minute to publish; unset until the first tick (nothing before the start is published). */
+  /** Start of the next period to publish; unset until the first tick (nothing before the start is published). */
   private next?: number;
 
-  /** The minutes (start ms) that closed since the last call. */
+  constructor(private readonly step = MINUTE_MS) {}
+
+  /** The periods (start ms) that closed since the last call. */
   closed(now: number): number[] {
-    const current = minuteOf(now);
+    const current = Math.floor(now / this.step) * this.step;
     if (this.next === undefined) {
       this.next = current;
       return [];
     }
     if (current - this.next > MAX_CATCH_UP_MINUTES * MINUTE_MS) this.next = current - MAX_CATCH_UP_MINUTES * MINUTE_MS;
     const out: number[] = [];
-    for (; this.next < current; this.next += MINUTE_MS) out.push(this.next);
+    for (; this.next < current; this.next += this.step) out.push(this.next);
     return out;
   }
 }

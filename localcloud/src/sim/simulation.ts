@@ -6,8 +6,11 @@
  * before any alarm looks at it):
  *   1. notice a cloud reset (state objects replaced): drop partial minutes and load profiles;
  *   2. sample target health and RDS every ~10 simulated seconds;
- *   3. publish each closed minute: ALB, EC2, RDS, CloudFront (count metrics only when non-zero);
- *      late ALB / CloudFront records of a published minute are added to it.
+ *   3. publish each closed minute of EC2 (at its monitoring cadence, ec2-metrics.ts) and RDS;
+ *   4. hand each closed slice (a third of a minute) of ALB and CloudFront metrics to the delay
+ *      queue, which releases it to CloudWatch 1-3 minutes after its minute ends, so the newest
+ *      minute is partial at first (metric-delay.ts); late records of a slice already handed over
+ *      follow it (count metrics only when non-zero).
  */
 import type { CloudApi } from "../core/types.ts";
 import { onTraffic, type TrafficRecord } from "../dataplane/traffic.ts";
@@ -18,6 +21,7 @@ import { Ec2Metrics } from "./ec2-metrics.ts";
 import { HostCounts } from "./host-counts.ts";
 import { LoadGenerator } from "./load/generator.ts";
 import { MinuteCursor, minuteOf, MINUTE_MS, type Datum } from "./minutes.ts";
+import { DelayedMetrics, sliceOf, SLICE_MS } from "./metric-delay.ts";
 import { RdsMetrics } from "./rds-metrics.ts";
 
 export interface SimulationOptions {
@@ -33,7 +37,10 @@ export class Simulation {
   readonly rds: RdsMetrics;
   readonly cloudfront = new CloudFrontMetrics();
   readonly load: LoadGenerator;
+  /** ALB and CloudFront datapoints on their way to CloudWatch. */
+  readonly delayed = new DelayedMetrics();
   private readonly cursor = new MinuteCursor();
+  private readonly sliceCursor = new MinuteCursor(SLICE_MS);
   private readonly unsubscribe: () => void;
   private elbStateSeen: unknown;
 
@@ -67,18 +74,20 @@ export class Simulation {
     this.rds.sample(now);
     const current = minuteOf(now);
     for (const minute of this.cursor.closed(now)) {
-      this.publish("AWS/ApplicationELB", this.hosts.flush(minute));
       this.publish("AWS/EC2", this.ec2.flush(minute));
       this.publish("AWS/RDS", this.rds.flush(minute, now));
     }
-    for (const minute of this.alb.pendingMinutes()) {
-      if (minute >= current) break;
-      this.publish("AWS/ApplicationELB", this.alb.flush(minute, (tg) => this.hosts.healthyAverage(minute, tg)));
+    for (const slice of this.sliceCursor.closed(now)) this.delayed.hold(slice, "AWS/ApplicationELB", this.hosts.flush(slice));
+    const currentSlice = sliceOf(now);
+    for (const slice of this.alb.pendingSlices()) {
+      if (slice >= currentSlice) break;
+      this.delayed.hold(slice, "AWS/ApplicationELB", this.alb.flush(slice, (tg) => this.hosts.healthyAverage(minuteOf(slice), tg)));
     }
-    for (const minute of this.cloudfront.pendingMinutes()) {
-      if (minute >= current) break;
-      this.cloudfront.flush(this.cloud, minute);
+    for (const slice of this.cloudfront.pendingSlices()) {
+      if (slice >= currentSlice) break;
+      this.delayed.hold(slice, "AWS/CloudFront", this.cloudfront.flush(slice));
     }
+    this.delayed.release(this.cloud, now);
     this.hosts.dropBefore(current - 5 * MINUTE_MS);
   }
 
@@ -95,6 +104,7 @@ export class Simulation {
       this.ec2.clear();
       this.rds.clear();
       this.cloudfront.clear();
+      this.delayed.clear();
       this.load.reset();
     }
     this.elbStateSeen = current;
