@@ -6,7 +6,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { gunzipSync, inflateSync } from "node:zlib";
 import type { LocalCloud } from "./core/cloud.ts";
-import { handleAdmin } from "./core/admin-api.ts";
+import { foreignRequest, handleAdmin } from "./core/admin-api.ts";
 import { authorizeCall, resolveCaller } from "./core/authz/index.ts";
 import { requestId as newRequestId } from "./core/ids.ts";
 import { AwsError, type RequestContext, type ServiceName } from "./core/types.ts";
@@ -147,6 +147,11 @@ export function createLocalCloudServer(cloud: LocalCloud): Server {
   }
 
   const server = createServer((req, res) => {
+    const refused = foreignRequest(req, { admin: new URL(req.url ?? "/", "http://localcloud").pathname.startsWith(ADMIN_PREFIX) });
+    if (refused) {
+      req.resume();
+      return sendJson(res, 403, { error: refused });
+    }
     (async () => {
       const body = await readBody(req);
       const wire = toWireRequest(req, body);

@@ -10,8 +10,31 @@
  *   POST   clock             -> {"speed":x} and/or {"advanceMs":n} -> the new clock
  *   GET    endpoints         -> {"loadBalancers":[...],"distributions":[...]} (data plane, from services)
  */
+import type { IncomingMessage } from "node:http";
 import type { LocalCloud } from "./cloud.ts";
 import { FaultValidationError, validateFault } from "./faults.ts";
+
+/**
+ * Why a request must be refused because a web page, not a tool, sent it; or null.
+ *
+ * Any page a developer opens could otherwise reset the cloud, inject faults or terminate
+ * instances: simple cross-origin POSTs need no preflight, and signatures are not checked.
+ * AWS SDKs and CLIs send neither Origin nor Sec-Fetch-Site, so they are never refused. A
+ * browser request must be same-origin (Origin, Sec-Fetch-Site) and name this server in Host
+ * (DNS rebinding names the attacker's host); the admin API demands that Host of every caller.
+ */
+export function foreignRequest(req: Pick<IncomingMessage, "headers" | "socket">, opts: { admin: boolean }): string | null {
+  const { origin, host } = req.headers;
+  const site = req.headers["sec-fetch-site"];
+  const port = req.socket.localPort;
+  const local = req.socket.localAddress?.replace(/^::ffff:/, "");
+  const names = ["localhost", "127.0.0.1", "[::1]", ...(local ? [local.includes(":") ? `[${local}]` : local] : [])];
+  const ours = new Set(names.flatMap((n) => [`${n}:${port}`, ...(port === 80 ? [n] : [])]));
+  if (site !== undefined && site !== "same-origin" && site !== "none") return `localcloud refuses ${site} requests from web pages (Sec-Fetch-Site: ${site})`;
+  if (origin !== undefined && !["http://", "https://"].some((scheme) => ours.has(origin.toLowerCase().replace(scheme, "")))) return `localcloud refuses requests from other origins (Origin: ${origin})`;
+  if ((opts.admin || origin !== undefined || site !== undefined) && !ours.has((host ?? "").toLowerCase())) return `localcloud answers its admin API only as ${names[0]}:${port} or 127.0.0.1:${port} (Host: ${host ?? "none"})`;
+  return null;
+}
 
 export interface AdminResponse {
   status: number;
