@@ -3,7 +3,9 @@ import { requireRole, systemActor, type Actor } from "../auth/actor.ts";
 import { recordAudit } from "../audit/record.ts";
 import { REGIONS } from "../catalog/aws.ts";
 import { db } from "../db/client.ts";
+import { env } from "../env.ts";
 import { ServiceError, validationError } from "../errors.ts";
+import { endpointUrlProblem } from "../security/endpoint-url.ts";
 
 /**
  * An AWS account is where environments live: real AWS through a role Switchyard assumes
@@ -34,6 +36,17 @@ export const accountInput = z
     }
   });
 
+/**
+ * The endpoint URL may not point at link-local, metadata, loopback or private addresses (the
+ * server would send requests there for whoever saves it), except the configured local cloud.
+ */
+async function checkEndpoint(a: z.infer<typeof accountInput>) {
+  if (a.mode !== "endpoint") return;
+  const local = await db.awsAccount.findFirst({ where: { isLocal: true }, select: { endpointUrl: true } });
+  const problem = await endpointUrlProblem(a.endpointUrl, { port: env.LOCALCLOUD_PORT, localAccountUrl: local?.endpointUrl });
+  if (problem) throw new ServiceError("VALIDATION_FAILED", `endpointUrl: ${problem}`, { endpointUrl: [problem] });
+}
+
 function toRow(a: z.infer<typeof accountInput>) {
   return {
     name: a.name,
@@ -54,6 +67,7 @@ export async function createAccount({ actor, input }: { actor: Actor; input: unk
   requireRole(actor, "admin");
   const parsed = accountInput.safeParse(input);
   if (!parsed.success) throw validationError(parsed.error.issues);
+  await checkEndpoint(parsed.data);
   return db.$transaction(async (tx) => {
     if (await tx.awsAccount.findUnique({ where: { name: parsed.data.name } })) {
       throw new ServiceError("CONFLICT", "name: an account with this name exists", { name: ["An account with this name already exists"] });
@@ -69,6 +83,7 @@ export async function updateAccount({ actor, input }: { actor: Actor; input: { i
   requireRole(actor, "admin");
   const parsed = accountInput.safeParse(input.data);
   if (!parsed.success) throw validationError(parsed.error.issues);
+  await checkEndpoint(parsed.data);
   return db.$transaction(async (tx) => {
     const before = await tx.awsAccount.findUnique({ where: { id: input.id } });
     if (!before) throw new ServiceError("NOT_FOUND", "No such account.");

@@ -3,9 +3,16 @@ import { CloudFrontClient } from "@aws-sdk/client-cloudfront";
 import { CloudWatchClient, DescribeAlarmsCommand } from "@aws-sdk/client-cloudwatch";
 import { EC2Client } from "@aws-sdk/client-ec2";
 import { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
+import { IAMClient } from "@aws-sdk/client-iam";
 import { RDSClient } from "@aws-sdk/client-rds";
+import { SSMClient } from "@aws-sdk/client-ssm";
 import { fromTemporaryCredentials } from "@aws-sdk/credential-providers";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@aws-sdk/types";
+import http from "node:http";
+import https from "node:https";
+import net from "node:net";
+import { env } from "../env.ts";
+import { guardedLookup, isLocalCloudUrl } from "../security/endpoint-url.ts";
 
 /**
  * One cached set of AWS SDK clients per account and region. `server/aws/` is the only place
@@ -32,6 +39,10 @@ export interface AwsClients {
   cloudwatchGlobal: CloudWatchClient;
   /** CloudFront is global: always us-east-1. */
   cloudfront: CloudFrontClient;
+  /** IAM is global (the instance role and profile). */
+  iam: IAMClient;
+  /** SSM Parameter Store of the region (the delivery contract, the AL2023 AMI parameter). */
+  ssm: SSMClient;
 }
 
 /** CloudFront and its metrics live in us-east-1 whatever the environment's region. */
@@ -113,6 +124,21 @@ function trackServerClock(client: ClockedClient, clock: ServerClock): void {
   );
 }
 
+/**
+ * An endpoint given by host name connects only to public addresses, checked again at each
+ * connection (it was checked when saved; DNS may answer differently now). IP addresses were
+ * checked when saved; the local cloud is exempt (server/security/endpoint-url.ts).
+ */
+function endpointAgents(endpointUrl: string | null): { httpAgent?: http.Agent; httpsAgent?: https.Agent } {
+  if (!endpointUrl) return {};
+  const url = new URL(endpointUrl);
+  if (net.isIP(url.hostname.replace(/^\[|\]$/g, "")) || isLocalCloudUrl(url, { port: env.LOCALCLOUD_PORT })) return {};
+  return {
+    httpAgent: new http.Agent({ keepAlive: true, maxSockets: 50, lookup: guardedLookup }),
+    httpsAgent: new https.Agent({ keepAlive: true, maxSockets: 50, lookup: guardedLookup }),
+  };
+}
+
 function build(account: AwsAccountRef, region: string): AwsClients {
   const regional = credentialsFor(account, region);
   const global = region === GLOBAL_REGION ? regional : credentialsFor(account, GLOBAL_REGION);
@@ -122,7 +148,7 @@ function build(account: AwsAccountRef, region: string): AwsClients {
     retryMode: "standard",
     ...(credentials ? { credentials } : {}),
     ...(account.endpointUrl ? { endpoint: account.endpointUrl } : {}),
-    requestHandler: { connectionTimeout: 5_000, requestTimeout: 60_000 },
+    requestHandler: { connectionTimeout: 5_000, requestTimeout: 60_000, ...endpointAgents(account.endpointUrl) },
   });
   const clients: AwsClients = {
     ec2: new EC2Client(config(region, regional)),
@@ -132,6 +158,8 @@ function build(account: AwsAccountRef, region: string): AwsClients {
     cloudwatch: new CloudWatchClient(config(region, regional)),
     cloudwatchGlobal: new CloudWatchClient(config(GLOBAL_REGION, global)),
     cloudfront: new CloudFrontClient(config(GLOBAL_REGION, global)),
+    iam: new IAMClient(config(GLOBAL_REGION, global)),
+    ssm: new SSMClient(config(region, regional)),
   };
   const clock: ServerClock = { offset: 0, sampledAt: 0, realTime: false, clients: Object.values(clients) as unknown as ClockedClient[] };
   for (const c of clock.clients) trackServerClock(c, clock);

@@ -7,7 +7,26 @@ export const isTerminal = (status: string) => TERMINAL.includes(status);
 
 export type OperationView = Awaited<ReturnType<typeof getOperation>>;
 
-function view(d: {
+/**
+ * Who may read an operation's error text. It quotes whatever answered at the account's
+ * endpoint; an endpoint that is neither AWS (role accounts) nor the configured local cloud
+ * could be anything the server can reach, so only admins read what it said: others get a
+ * generic message with a reference an admin can look up.
+ */
+interface Audience {
+  showEndpointText: boolean;
+}
+
+async function audienceFor(actor: Actor, environmentId: string): Promise<Audience> {
+  if (actor.role === "admin") return { showEndpointText: true };
+  const env = await db.environment.findUnique({ where: { id: environmentId }, select: { account: { select: { endpointUrl: true, isLocal: true } } } });
+  const foreignEndpoint = !!env?.account?.endpointUrl && !env.account.isLocal;
+  return { showEndpointText: !foreignEndpoint };
+}
+
+const hidden = (reference: string) => `Failed. The details quote the account's endpoint and are shown to admins only (reference ${reference}).`;
+
+function view(audience: Audience, d: {
   id: string;
   kind: string;
   status: string;
@@ -37,7 +56,7 @@ function view(d: {
     toSlot: d.toSlot,
     startedBy: d.startedBy,
     approvedBy: d.approvedBy,
-    reason: d.reason,
+    reason: d.reason && !audience.showEndpointText ? hidden(d.id) : d.reason,
     verdict: d.verdict,
     createdAt: d.createdAt.toISOString(),
     startedAt: d.startedAt?.toISOString() ?? null,
@@ -54,12 +73,12 @@ function view(d: {
         finishedAt: s.finishedAt?.toISOString() ?? null,
         durationMs: s.startedAt && s.finishedAt ? s.finishedAt.getTime() - s.startedAt.getTime() : null,
         detail: s.detail,
-        error: s.error,
+        error: s.error && !audience.showEndpointText ? hidden(`${d.id}/${s.key}`) : s.error,
       })),
   };
 }
 
-async function envId(name: string) {
+async function envId(name: string): Promise<string> {
   const env = await db.environment.findUnique({ where: { activeName: name }, select: { id: true } });
   if (!env) throw new ServiceError("NOT_FOUND", `No environment named "${name}".`);
   return env.id;
@@ -67,23 +86,26 @@ async function envId(name: string) {
 
 export async function listOperations({ actor, input }: { actor: Actor; input: { name: string; limit?: number } }) {
   requireRole(actor, "viewer");
-  const rows = await db.deployment.findMany({ where: { environmentId: await envId(input.name) }, orderBy: { createdAt: "desc" }, take: Math.min(input.limit ?? 50, 200) });
-  return rows.map(view);
+  const environmentId = await envId(input.name);
+  const rows = await db.deployment.findMany({ where: { environmentId }, orderBy: { createdAt: "desc" }, take: Math.min(input.limit ?? 50, 200) });
+  const audience = await audienceFor(actor, environmentId);
+  return rows.map((d) => view(audience, d));
 }
 
 export async function getOperation({ actor, input }: { actor: Actor; input: { name: string; id: string } }) {
   requireRole(actor, "viewer");
-  const d = await db.deployment.findFirst({ where: { id: input.id, environmentId: await envId(input.name) }, include: { steps: true } });
+  const environmentId = await envId(input.name);
+  const d = await db.deployment.findFirst({ where: { id: input.id, environmentId }, include: { steps: true } });
   if (!d) throw new ServiceError("NOT_FOUND", `No deployment ${input.id} on "${input.name}".`);
-  return view(d);
+  return view(await audienceFor(actor, environmentId), d);
 }
 
 /** The running operation of an environment, with its steps, or null. */
 export async function currentOperation({ actor, input }: { actor: Actor; input: { name: string } }) {
   requireRole(actor, "viewer");
-  const env = await db.environment.findUnique({ where: { activeName: input.name }, select: { lockDeploymentId: true } });
+  const env = await db.environment.findUnique({ where: { activeName: input.name }, select: { id: true, lockDeploymentId: true } });
   if (!env) throw new ServiceError("NOT_FOUND", `No environment named "${input.name}".`);
   if (!env.lockDeploymentId) return null;
   const d = await db.deployment.findUnique({ where: { id: env.lockDeploymentId }, include: { steps: true } });
-  return d ? view(d) : null;
+  return d ? view(await audienceFor(actor, env.id), d) : null;
 }
