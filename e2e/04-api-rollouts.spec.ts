@@ -1,5 +1,5 @@
 import { expect, test, type APIRequestContext } from "@playwright/test";
-import { ADMIN, apiSpec, bearer, createToken, loadCounters, provisionViaApi, signIn, userDataWith, versionsServed, waitForOperation } from "./helpers";
+import { ADMIN, SECOND_ADMIN, apiSpec, bearer, createToken, inviteAndAccept, loadCounters, provisionViaApi, signIn, userDataWith, versionsServed, waitForOperation } from "./helpers";
 
 /**
  * Rollouts through the REST API with real traffic on the local cloud: a bad version rolls
@@ -17,11 +17,17 @@ const provisioned = (request: APIRequestContext, spec: Record<string, unknown>) 
 const userData = userDataWith;
 const spec = apiSpec;
 
-test("tokens for an admin and two deployers", async ({ page }) => {
+test("tokens for an admin and two deployers, made by two different people", async ({ page, browser }) => {
   await signIn(page, ADMIN);
   admin = await createToken(page, "ops-admin", "admin");
   alice = await createToken(page, "alice-ci", "deployer");
-  bob = await createToken(page, "bob-ci", "deployer");
+  // A token acts for the person who created it (four eyes compares people), so bob's is made by a second admin.
+  await inviteAndAccept(page, browser, SECOND_ADMIN, "admin");
+  const ctx = await browser.newContext();
+  const second = await ctx.newPage();
+  await signIn(second, SECOND_ADMIN);
+  bob = await createToken(second, "bob-ci", "deployer");
+  await ctx.close();
 });
 
 test("a bad version rolls back by itself, with the judge's reason, and traffic stays on the good version", async ({ request }) => {

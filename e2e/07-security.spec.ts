@@ -1,7 +1,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { expect, test, type Browser, type Page } from "@playwright/test";
-import { ADMIN, apiSpec, bearer, createToken, signIn } from "./helpers";
+import { expect, test, type Page } from "@playwright/test";
+import { ADMIN, apiSpec, bearer, createToken, inviteAndAccept, signIn } from "./helpers";
 
 /**
  * Issue 14, the authentication findings, through the real server and a real browser:
@@ -26,24 +26,6 @@ async function ensureAdmin(page: Page) {
   } else {
     await signIn(page, ADMIN);
   }
-}
-
-/** Invites `email` with `role` through the admin UI and accepts the invitation in a fresh browser context. */
-async function invite(page: Page, browser: Browser, who: { email: string; password: string }, role: string) {
-  await page.goto("/admin/users");
-  const form = page.getByRole("form", { name: "Invite someone" });
-  await form.getByLabel("Email").fill(who.email);
-  await form.getByLabel("Role", { exact: true }).selectOption(role);
-  await form.getByRole("button", { name: /invite/i }).click();
-  const link = await page.getByTestId("invite-link").inputValue();
-  const ctx = await browser.newContext();
-  const p = await ctx.newPage();
-  await p.goto(link);
-  await p.getByLabel("Name").fill(who.email.split("@")[0]);
-  await p.getByLabel("Password").fill(who.password);
-  await p.getByRole("button", { name: "Create account" }).click();
-  await expect(p).toHaveURL(/\/environments$/);
-  await ctx.close();
 }
 
 test("set-up: an admin and an admin API token", async ({ page }) => {
@@ -149,8 +131,8 @@ test.describe("brute force (runs last: it locks its victims for 15 minutes)", ()
 
   test("the victims", async ({ page, browser }) => {
     await signIn(page, ADMIN);
-    await invite(page, browser, formVictim, "deployer");
-    await invite(page, browser, httpVictim, "viewer");
+    await inviteAndAccept(page, browser, formVictim, "deployer");
+    await inviteAndAccept(page, browser, httpVictim, "viewer");
   });
 
   test("the sign-in form: 25 wrong passwords with a new X-Forwarded-For each, then the right password is refused", async ({ page }) => {

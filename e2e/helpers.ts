@@ -1,7 +1,9 @@
-import { expect, type APIRequestContext, type Page } from "@playwright/test";
+import { expect, type APIRequestContext, type Browser, type Page } from "@playwright/test";
 
 export const ADMIN = { name: "Ada Admin", email: "ada@example.com", password: "correct-horse-battery-staple" };
 export const VIEWER = { name: "Vic Viewer", email: "vic@example.com", password: "viewer-password-123" };
+/** A second admin: a token acts for the person who created it, so two people's tokens need two creators. */
+export const SECOND_ADMIN = { name: "Bea Admin", email: "bea@example.com", password: "second-admin-password-1" };
 
 export async function signIn(page: Page, who: { email: string; password: string }) {
   await page.goto("/sign-in");
@@ -9,6 +11,24 @@ export async function signIn(page: Page, who: { email: string; password: string 
   await page.getByLabel("Password").fill(who.password);
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page).toHaveURL(/\/environments$/);
+}
+
+/** An admin (signed in on `page`) invites `who` with `role`; they accept the invitation in a fresh browser context. */
+export async function inviteAndAccept(page: Page, browser: Browser, who: { name?: string; email: string; password: string }, role: string) {
+  await page.goto("/admin/users");
+  const form = page.getByRole("form", { name: "Invite someone" });
+  await form.getByLabel("Email").fill(who.email);
+  await form.getByLabel("Role", { exact: true }).selectOption(role);
+  await form.getByRole("button", { name: /invite/i }).click();
+  const link = await page.getByTestId("invite-link").inputValue();
+  const ctx = await browser.newContext();
+  const p = await ctx.newPage();
+  await p.goto(link);
+  await p.getByLabel("Name").fill(who.name ?? who.email.split("@")[0]);
+  await p.getByLabel("Password").fill(who.password);
+  await p.getByRole("button", { name: "Create account" }).click();
+  await expect(p).toHaveURL(/\/environments$/);
+  await ctx.close();
 }
 
 /** Full-page screenshot for the docs (docs/screenshots/<name>.png). */
