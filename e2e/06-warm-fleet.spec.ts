@@ -62,7 +62,8 @@ test("canary: a third version inside the rollback window replaces the warm fleet
   await setUserData(request, name, "error_rate=0.3");
   const bad = await rollOutViaApi(request, admin, name, "vbad");
   expect(bad.status, bad.reason ?? "").toBe("rolled_back");
-  expect(bad.reason).toMatch(/Rolled back at 10%/);
+  // Caught by the judge at the first step with enough data (10% or 50%: CloudWatch data arrives late).
+  expect(bad.reason).toMatch(/Rolled back at (10|50)%/);
   expect(step(bad, "fill-idle").label).toContain("Replace the warm v2 fleet with vbad");
   expect(await servedOnly(`${name}-alb`)).toEqual(new Set(["v3"]));
   const after = await (await request.get(`/api/v1/environments/${name}/live`, { headers: bearer(admin) })).json();
