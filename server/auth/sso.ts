@@ -124,6 +124,7 @@ export const ssoDatabaseHooks: NonNullable<BetterAuthOptions["databaseHooks"]> =
   session: {
     create: {
       before: async (session) => {
+        if (pending.size === 0) return; // not an SSO sign-in
         const user = await db.user.findUnique({ where: { id: session.userId }, select: { id: true, email: true, role: true } });
         if (!user) return;
         const role = pendingRole(user.email, true);
