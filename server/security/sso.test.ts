@@ -36,7 +36,7 @@ const provider = new Provider(issuer, {
 provider.on("server_error", (_ctx, err) => console.error("oidc-provider:", err));
 idpServer.on("request", provider.callback());
 
-Object.assign(process.env, {
+const ssoEnv = {
   SWITCHYARD_URL: appUrl,
   SWITCHYARD_OIDC_ISSUER: issuer,
   SWITCHYARD_OIDC_CLIENT_ID: "switchyard",
@@ -45,14 +45,23 @@ Object.assign(process.env, {
   SWITCHYARD_OIDC_SCOPES: "openid email profile groups",
   SWITCHYARD_OIDC_ROLE_CLAIM: "groups",
   SWITCHYARD_OIDC_ROLE_MAP: "platform-admins=admin,release=deployer,staff=viewer",
-});
+};
+const envBefore = Object.fromEntries(Object.keys(ssoEnv).map((k) => [k, process.env[k]]));
+Object.assign(process.env, ssoEnv);
 const { auth } = await import("../auth/auth.ts");
 const { db } = await import("../db/client.ts");
 const { setUserRole } = await import("../auth/users.ts");
 const { roleFromClaims, ssoProvider } = await import("../auth/sso.ts");
 const { createUser } = await import("./auth-test-helpers.ts");
 
-afterAll(() => new Promise<void>((r) => idpServer.close(() => r())));
+afterAll(async () => {
+  // A worker process may run another test file next: leave its environment as it was.
+  for (const [k, v] of Object.entries(envBefore)) {
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+  }
+  await new Promise<void>((r) => idpServer.close(() => r()));
+});
 
 /** A browser's cookies for one site. */
 class Jar {
