@@ -12,6 +12,7 @@ import { services } from "./services/index.ts";
 import * as cloudwatchExports from "./services/cloudwatch/index.ts";
 import { startSimulation, withSimulationTick } from "./sim/index.ts";
 import { setConsistencyLag, withConsistencyLag } from "./core/consistency.ts";
+import { withInstanceProfileCapture } from "./sim/bootstrap/index.ts";
 
 /** Fast enough that a full stack (RDS creating ~6 simulated minutes) is ready in about a minute. */
 export const DEFAULT_SPEED = 10;
@@ -65,7 +66,10 @@ export async function startLocalCloud(options: LocalCloudStartOptions): Promise<
   if (options.consistencyLagSeconds !== undefined && !(options.consistencyLagSeconds >= 0)) throw new Error(`consistencyLagSeconds must be >= 0, got ${options.consistencyLagSeconds}`);
   const given: Record<string, ServiceModule> = { ...services, ...options.services };
   // Every handler goes through the consistency wrapper (inert while the lag is 0).
-  const modules = Object.fromEntries(Object.entries(given).map(([name, mod]) => [name, withConsistencyLag(mod)])) as typeof services;
+  // EC2's RunInstances also tells instance bootstrap which instance profile it was given.
+  const modules = Object.fromEntries(
+    Object.entries(given).map(([name, mod]) => [name, withConsistencyLag(name === "ec2" ? withInstanceProfileCapture(mod) : mod)]),
+  ) as typeof services;
   const cloud = new LocalCloud({
     dataDir: options.dataDir,
     speed: options.speed,

@@ -34,8 +34,8 @@ export interface Directives {
 
 /** User data as a deploy would write it: a script, with the directives in a shell comment. */
 export function userData(d: Directives): string {
-  const { version, ...rest } = d;
-  const pairs = Object.entries(rest).map(([k, v]) => `${k}=${v}`);
+  const { version, boot_seconds, latency_ms, error_rate, health, cpu_per_rps } = d;
+  const pairs = Object.entries({ boot_seconds, latency_ms, error_rate, health, cpu_per_rps }).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${v}`);
   const lines = ["#!/bin/bash", version ? `export APP_VERSION=${version}` : "", pairs.length ? `# localcloud: ${pairs.join(" ")}` : "", "echo starting app"];
   return lines.filter(Boolean).join("\n") + "\n";
 }
@@ -53,6 +53,8 @@ export interface FleetSpec extends Directives {
   algorithm?: "round_robin" | "least_outstanding_requests";
   /** Detailed monitoring (launch template Monitoring.Enabled): EC2 metrics every minute instead of every 5. */
   monitoring?: boolean;
+  /** Script lines appended to the user data (e.g. `dnf install -y nginx`: instance bootstrap checks what they need). */
+  script?: string;
 }
 
 export interface Fleet {
@@ -130,7 +132,7 @@ export async function buildWebStack(lc: TestCloud, spec: StackSpec): Promise<Web
         LaunchTemplateData: {
           ImageId: imageId,
           InstanceType: "t3.micro",
-          UserData: Buffer.from(userData(f)).toString("base64"),
+          UserData: Buffer.from(userData(f) + (f.script ? `${f.script}\n` : "")).toString("base64"),
           ...(f.monitoring ? { Monitoring: { Enabled: true } } : {}),
         },
       }),

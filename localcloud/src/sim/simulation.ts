@@ -23,6 +23,7 @@ import { LoadGenerator } from "./load/generator.ts";
 import { MinuteCursor, minuteOf, MINUTE_MS, type Datum } from "./minutes.ts";
 import { DelayedMetrics, sliceOf, SLICE_MS } from "./metric-delay.ts";
 import { RdsMetrics } from "./rds-metrics.ts";
+import { bootstrapOf } from "./bootstrap/index.ts";
 
 export interface SimulationOptions {
   dataDir?: string;
@@ -52,6 +53,8 @@ export class Simulation {
     this.ec2 = new Ec2Metrics(cloud);
     this.rds = new RdsMetrics(cloud, (region, minute) => this.alb.requestsIn(region, minute));
     this.load = new LoadGenerator(cloud, options);
+    // Bootstrap outcomes live next to the state, so a restart neither re-runs nor forgets them.
+    bootstrapOf(cloud, options.dataDir);
     this.unsubscribe = onTraffic((r) => this.record(r));
   }
 
