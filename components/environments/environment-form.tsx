@@ -59,7 +59,7 @@ export function EnvironmentForm({ initial, catalog, mode, action, estimate }: { 
       ) : null}
 
       <Section title="Environment" description="Where the stack lives. Account and region are fixed once it is provisioned.">
-        <FormField label="Name" htmlFor="name" error={err("name")} hint="DNS-safe: lowercase letters, digits, hyphens; at most 24 characters.">
+        <FormField label="Name" htmlFor="name" error={err("name")} hint="DNS-safe: lowercase letters, digits, hyphens; at most 23 characters.">
           <Input id="name" value={f.name} onChange={(e) => set("name", e.target.value)} disabled={mode === "edit"} autoComplete="off" />
         </FormField>
         <FormField label="AWS account" htmlFor="account" error={err("account")}>

@@ -14,6 +14,7 @@ import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { toast } from "@/components/ui/toaster";
 import type { LivePanel as LiveData } from "@/server/operations/live.ts";
 import type { ActionResult } from "@/server/result.ts";
+import { TeardownButton } from "@/components/environments/teardown-button";
 import { DriftCheck } from "./drift-check";
 import { StepList, fmtMs } from "./step-list";
 import { TrafficSplitPicture } from "./traffic-split";
@@ -23,7 +24,7 @@ export interface OperationActions {
   provision: (name: string) => Promise<Act>;
   deploy: (name: string, version: string, strategy: string) => Promise<Act>;
   rollback: (name: string) => Promise<Act>;
-  teardown: (name: string) => Promise<Act>;
+  teardown: (name: string, opts: { skipFinalSnapshot: boolean }) => Promise<Act>;
   approve: (name: string, id: string) => Promise<Act>;
   cancel: (name: string, id: string) => Promise<Act>;
 }
@@ -117,11 +118,7 @@ export function LivePanel({ name, initial, role, me, actions }: { name: string; 
               </p>
             ) : null}
             {env.provisioned && isAdmin ? (
-              <ConfirmDialog title={`Tear down ${name}?`} description="Every AWS resource of this environment is deleted, in reverse order. Type the name to confirm." confirmLabel="Tear down" destructive requireText={name} onConfirm={() => run(actions.teardown(name), "Teardown started")}>
-                <Button variant="outline" size="sm" disabled={env.busy}>
-                  Tear down
-                </Button>
-              </ConfirmDialog>
+              <TeardownButton name={name} disabled={env.busy} onTeardown={(opts) => run(actions.teardown(name, opts), "Teardown started")} />
             ) : null}
           </div>
           {env.provisioned ? (

@@ -42,7 +42,13 @@ describe("awsError", () => {
     expect(awsError(sdkError("DependencyViolation", "has a dependent object"))).toMatchObject({ code: "CONFLICT", retryable: true });
     const denied = awsError(sdkError("UnauthorizedOperation", "You are not authorized to perform this operation. User: x is not authorized to perform: ec2:CreateVpc"));
     expect(denied.message).toContain("not allowed to ec2:CreateVpc");
-    expect(awsError(sdkError("VpcLimitExceeded", "The maximum number of VPCs has been reached."), { region: "us-east-2" }).message).toContain("quota was reached in us-east-2");
+    const vpcs = awsError(sdkError("VpcLimitExceeded", "The maximum number of VPCs has been reached."), { region: "us-east-2" }).message;
+    // Which quota, and how to raise it.
+    expect(vpcs).toContain('"VPCs per Region" (L-F678F1CE) is reached in us-east-2');
+    expect(vpcs).toContain("--service-code vpc --quota-code L-F678F1CE");
+    expect(awsError(sdkError("AddressLimitExceeded", "The maximum number of addresses has been reached."), { region: "us-east-1" }).message).toContain("EC2-VPC Elastic IPs");
+    expect(awsError(sdkError("LimitExceeded", "Max number of Auto Scaling groups reached"), { region: "us-east-1" }).message).toContain("L-CDE20ADC");
+    expect(awsError(sdkError("SomethingQuotaExceeded", "odd"), { region: "eu-west-1" }).message).toContain("quota was reached in eu-west-1");
   });
 
   it("leaves other errors alone and keeps ServiceErrors as they are", () => {

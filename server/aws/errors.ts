@@ -1,4 +1,5 @@
 import { ServiceError, type ServiceErrorCode } from "../errors.ts";
+import { quotaOf, raiseQuotaHint } from "./quotas.ts";
 
 /**
  * AWS errors turned into messages a person can act on. Every caller of AWS passes its
@@ -95,7 +96,12 @@ export function awsError(err: unknown, ctx: AwsErrorContext = {}): Error {
   if (notFound.test(code)) return make("NOT_FOUND", `Not found in AWS: ${detail || code}`);
   if (/AlreadyExists|Duplicate/.test(code)) return make("CONFLICT", `Already exists in AWS and is not Switchyard's: ${detail || code}`);
   if (inUse.test(code)) return make("CONFLICT", `Still in use or busy in AWS, try again shortly: ${detail || code}`, true);
-  if (/LimitExceeded|QuotaExceeded|InsufficientInstanceCapacity|Quota/.test(code)) {
+  const service = /auto ?scaling/i.test(detail) ? "autoscaling" : /\brole\b|instance profile/i.test(detail) ? "iam" : /alarm/i.test(detail) ? "cloudwatch" : undefined;
+  const quota = quotaOf(code, service);
+  if (quota) {
+    return make("PRECONDITION_FAILED", `The AWS quota "${quota.name}" (${quota.quotaCode}) is reached in ${region}: ${raiseQuotaHint(quota, region)}. AWS said: ${detail || code}`);
+  }
+  if (/LimitExceeded|QuotaExceeded|InsufficientInstanceCapacity|Quota|TooMany/.test(code)) {
     return make("PRECONDITION_FAILED", `An AWS quota was reached in ${region} (${code}): raise it in Service Quotas or remove unused resources. ${detail}`);
   }
   if (/^(InvalidParameter|InvalidParameterValue|ValidationError|InvalidInput|InvalidArgument|MissingParameter|InvalidSubnet|InvalidConfigurationRequest)/.test(code)) {

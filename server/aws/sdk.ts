@@ -3,40 +3,52 @@
  * stays the only importer of `@aws-sdk/*`. Add here what a new call needs.
  */
 export {
+  AllocateAddressCommand,
   AssociateRouteTableCommand,
   AttachInternetGatewayCommand,
   AuthorizeSecurityGroupIngressCommand,
   CreateInternetGatewayCommand,
   CreateLaunchTemplateCommand,
+  CreateNatGatewayCommand,
   CreateLaunchTemplateVersionCommand,
   CreateRouteCommand,
   CreateRouteTableCommand,
   CreateSecurityGroupCommand,
   CreateSubnetCommand,
   CreateVpcCommand,
+  CreateVpcEndpointCommand,
   DeleteInternetGatewayCommand,
   DeleteLaunchTemplateCommand,
+  DeleteNatGatewayCommand,
   DeleteRouteTableCommand,
   DeleteSecurityGroupCommand,
   DeleteSubnetCommand,
   DeleteVpcCommand,
+  DeleteVpcEndpointsCommand,
+  DescribeAddressesCommand,
   DescribeImagesCommand,
   DescribeInstancesCommand,
   DescribeInternetGatewaysCommand,
   DescribeLaunchTemplatesCommand,
   DescribeLaunchTemplateVersionsCommand,
+  DescribeNatGatewaysCommand,
   DescribeRouteTablesCommand,
   DescribeSecurityGroupsCommand,
   DescribeSubnetsCommand,
   DescribeTagsCommand as DescribeEc2TagsCommand,
+  DescribeVpcEndpointsCommand,
   DescribeVpcsCommand,
   DetachInternetGatewayCommand,
   DisassociateRouteTableCommand,
+  GetConsoleOutputCommand,
   ModifySubnetAttributeCommand,
   ModifyVpcAttributeCommand,
+  ModifyVpcEndpointCommand,
+  ReleaseAddressCommand,
+  ReplaceRouteCommand,
   RevokeSecurityGroupIngressCommand,
 } from "@aws-sdk/client-ec2";
-export type { IpPermission, LaunchTemplate, LaunchTemplateVersion, RequestLaunchTemplateData, SecurityGroup } from "@aws-sdk/client-ec2";
+export type { IpPermission, LaunchTemplate, LaunchTemplateVersion, NatGateway, RequestLaunchTemplateData, RouteTable, SecurityGroup } from "@aws-sdk/client-ec2";
 
 export {
   CreateAutoScalingGroupCommand,
@@ -63,10 +75,12 @@ export {
   DescribeListenersCommand,
   DescribeLoadBalancersCommand,
   DescribeRulesCommand,
+  DescribeTagsCommand as DescribeElbTagsCommand,
   DescribeTargetGroupAttributesCommand,
   DescribeTargetGroupsCommand,
   DescribeTargetHealthCommand,
   ModifyListenerCommand,
+  ModifyRuleCommand,
   ModifyTargetGroupAttributesCommand,
   ModifyTargetGroupCommand,
 } from "@aws-sdk/client-elastic-load-balancing-v2";
@@ -79,18 +93,42 @@ export {
   DeleteDBSubnetGroupCommand,
   DescribeDBInstancesCommand,
   DescribeDBSubnetGroupsCommand,
+  ListTagsForResourceCommand as ListRdsTagsCommand,
+  ModifyDBInstanceCommand,
   RebootDBInstanceCommand,
 } from "@aws-sdk/client-rds";
 export type { CreateDBInstanceCommandInput, DBInstance } from "@aws-sdk/client-rds";
 
-export { DeleteAlarmsCommand, DescribeAlarmsCommand, GetMetricDataCommand, PutMetricAlarmCommand } from "@aws-sdk/client-cloudwatch";
+export { DeleteAlarmsCommand, DescribeAlarmsCommand, GetMetricDataCommand, ListTagsForResourceCommand as ListAlarmTagsCommand, PutMetricAlarmCommand } from "@aws-sdk/client-cloudwatch";
 export type { CloudWatchClient, MetricDataQuery, PutMetricAlarmCommandInput } from "@aws-sdk/client-cloudwatch";
 
 export {
   CreateDistributionWithTagsCommand,
+  CreateInvalidationCommand,
   DeleteDistributionCommand,
+  GetDistributionCommand,
   GetDistributionConfigCommand,
-  ListDistributionsCommand,
+  ListTagsForResourceCommand as ListDistributionTagsCommand,
   UpdateDistributionCommand,
 } from "@aws-sdk/client-cloudfront";
-export type { DistributionConfig, DistributionSummary } from "@aws-sdk/client-cloudfront";
+export type { Distribution, DistributionConfig } from "@aws-sdk/client-cloudfront";
+
+export {
+  AddRoleToInstanceProfileCommand,
+  AttachRolePolicyCommand,
+  CreateInstanceProfileCommand,
+  CreateRoleCommand,
+  DeleteInstanceProfileCommand,
+  DeleteRoleCommand,
+  DeleteRolePolicyCommand,
+  DetachRolePolicyCommand,
+  GetInstanceProfileCommand,
+  GetRoleCommand,
+  GetRolePolicyCommand,
+  ListAttachedRolePoliciesCommand,
+  PutRolePolicyCommand,
+  RemoveRoleFromInstanceProfileCommand,
+} from "@aws-sdk/client-iam";
+export type { Role } from "@aws-sdk/client-iam";
+
+export { DeleteParametersCommand, GetParameterCommand, GetParametersByPathCommand, ListTagsForResourceCommand as ListParameterTagsCommand, PutParameterCommand } from "@aws-sdk/client-ssm";

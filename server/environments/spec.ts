@@ -10,29 +10,34 @@ import { DB_INSTANCE_CLASSES, INSTANCE_TYPES, REGIONS, zonesOf } from "../catalo
 
 /** Longest name whose derived AWS names fit: target groups `<name>-green` must be <= 32 chars. */
 export const NAME_MAX = 24;
+/** New environments: their AWS names carry the "sy-" prefix, so `sy-<name>-green` must fit in 32. */
+export const NEW_NAME_MAX = 23;
 
 /**
  * The default user data: the delivery contract (README, "The delivery contract") on Amazon
- * Linux 2023. Settings come from SSM under /switchyard/<environment>/, the artifact from S3 and
- * the database password from Secrets Manager, all through the instance profile; `dnf` reaches
- * the AL2023 repositories through the S3 gateway endpoint. Works in every network mode.
+ * Linux 2023. The artifact comes from S3 and the database's settings from SSM under
+ * /switchyard/<environment>/, its password from Secrets Manager, all through the instance
+ * profile; `dnf` reaches the AL2023 repositories through the S3 gateway endpoint. Works in every
+ * network mode. The lines between `# switchyard: if database` and `# switchyard: end` are left
+ * out for an environment without a database.
  */
 export const DEFAULT_USER_DATA = `#!/bin/bash
 # Installs and starts {{environment}} version {{version}} on Amazon Linux 2023 ({{slot}} fleet).
 # localcloud: boot_seconds=20 latency_ms=30 error_rate=0.0 health=ok cpu_per_rps=0.8
 set -euo pipefail
-export AWS_DEFAULT_REGION={{region}} APP_ENVIRONMENT={{environment}} APP_VERSION={{version}} APP_SLOT={{slot}}
-param() { aws ssm get-parameter --name "/switchyard/{{environment}}/$1" --query Parameter.Value --output text; }
+export AWS_DEFAULT_REGION={{region}} APP_ENVIRONMENT={{environment}} APP_SLOT={{slot}}
+export APP_VERSION={{version}}
 dnf install -y nodejs
 mkdir -p /opt/app && cd /opt/app
 aws s3 cp "{{artifact}}" app.tgz && tar xzf app.tgz
-DB_SECRET_ARN=$(param db/secret-arn)
-if [ "$DB_SECRET_ARN" != none ]; then
-  export DB_HOST=$(param db/endpoint) DB_PORT=$(param db/port) DB_NAME=$(param db/name)
-  DB_SECRET=$(aws secretsmanager get-secret-value --secret-id "$DB_SECRET_ARN" --query SecretString --output text)
-  export DB_USER=$(echo "$DB_SECRET" | python3 -c 'import json,sys; print(json.load(sys.stdin)["username"])')
-  export DB_PASSWORD=$(echo "$DB_SECRET" | python3 -c 'import json,sys; print(json.load(sys.stdin)["password"])')
-fi
+# switchyard: if database
+export DB_HOST=$(aws ssm get-parameter --name /switchyard/{{environment}}/db/endpoint --query Parameter.Value --output text)
+export DB_PORT=$(aws ssm get-parameter --name /switchyard/{{environment}}/db/port --query Parameter.Value --output text)
+export DB_NAME=$(aws ssm get-parameter --name /switchyard/{{environment}}/db/name --query Parameter.Value --output text)
+DB_SECRET=$(aws secretsmanager get-secret-value --secret-id "{{dbSecretArn}}" --query SecretString --output text)
+export DB_USER=$(echo "$DB_SECRET" | python3 -c 'import json,sys; print(json.load(sys.stdin)["username"])')
+export DB_PASSWORD=$(echo "$DB_SECRET" | python3 -c 'import json,sys; print(json.load(sys.stdin)["password"])')
+# switchyard: end
 nohup node server.js > /var/log/app.log 2>&1 &
 `;
 

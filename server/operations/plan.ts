@@ -10,16 +10,38 @@ export interface PlannedStep {
   label: string;
 }
 
-export function planSteps(kind: OperationKind, opts: { database: boolean; cloudfront: boolean; canarySteps?: number[]; warmRollback?: boolean; protectedEnv?: boolean; replacesWarm?: { previous: string; next: string } }): PlannedStep[] {
+export function planSteps(
+  kind: OperationKind,
+  opts: {
+    database: boolean;
+    cloudfront: boolean;
+    canarySteps?: number[];
+    warmRollback?: boolean;
+    protectedEnv?: boolean;
+    replacesWarm?: { previous: string; next: string };
+    /** Provisioning: the instances' way out. */
+    egress?: "nat-per-az" | "nat-shared" | "public";
+    /** Teardown: the final snapshot's name, null when skipped. */
+    finalSnapshot?: string | null;
+  },
+): PlannedStep[] {
+  const egress = opts.egress ?? "nat-shared";
   switch (kind) {
     case "provision":
       return [
-        { key: "network", label: "VPC, subnets, internet gateway and routes" },
+        { key: "network", label: "VPC, subnets, internet gateway, route tables and the S3 endpoint" },
+        {
+          key: "egress",
+          label: egress === "public" ? "Way out: public subnets with public IPs (no NAT gateway)" : egress === "nat-per-az" ? "NAT gateway per zone, with routes" : "One shared NAT gateway, with routes",
+        },
+        ...(egress === "public" ? [] : [{ key: "egress-ready", label: "Wait for the NAT gateways" }]),
         { key: "security-groups", label: "Security groups (alb → app → db)" },
         ...(opts.database ? [{ key: "database", label: "RDS database (created in parallel)" }, { key: "database-available", label: "Wait for the database" }] : []),
         { key: "load-balancer", label: "Load balancer, blue and green target groups, listener" },
         { key: "load-balancer-active", label: "Wait for the load balancer" },
-        { key: "launch-template", label: "Launch template" },
+        { key: "instance-role", label: "Instance role and profile (SSM, artifacts, database secret)" },
+        { key: "parameters", label: "Delivery contract: SSM parameters for the instances" },
+        { key: "launch-template", label: "Launch template (Amazon Linux 2023, IMDSv2, detailed monitoring)" },
         { key: "fleet-blue", label: "Blue Auto Scaling group with target tracking" },
         { key: "fleet-green", label: "Green Auto Scaling group (idle)" },
         { key: "fleet-healthy", label: "Wait until every blue target is healthy" },
@@ -63,9 +85,13 @@ export function planSteps(kind: OperationKind, opts: { database: boolean; cloudf
         { key: "fleets", label: "Delete both Auto Scaling groups" },
         { key: "load-balancer", label: "Delete listener, target groups and load balancer" },
         { key: "launch-template", label: "Delete the launch template" },
-        ...(opts.database ? [{ key: "database", label: "Delete the database and its subnet group" }] : []),
+        ...(opts.database
+          ? [{ key: "database", label: opts.finalSnapshot ? `Delete the database (final snapshot ${opts.finalSnapshot}) and its subnet group` : "Delete the database WITHOUT a final snapshot (chosen), and its subnet group" }]
+          : []),
         { key: "security-groups", label: "Delete security groups" },
-        { key: "network", label: "Delete subnets, routes, internet gateway and VPC" },
+        { key: "network", label: "Delete the S3 endpoint, NAT gateways, addresses, subnets, routes, internet gateway and VPC" },
+        { key: "instance-role", label: "Delete the instance role and profile" },
+        { key: "parameters", label: "Delete the delivery contract's SSM parameters" },
       ];
   }
 }

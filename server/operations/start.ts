@@ -3,7 +3,8 @@ import { personOf, requireRole, type Actor } from "../auth/actor.ts";
 import { recordAudit } from "../audit/record.ts";
 import { db } from "../db/client.ts";
 import { ServiceError, validationError } from "../errors.ts";
-import type { EnvironmentSpec } from "../environments/spec.ts";
+import { withSpecDefaults, type EnvironmentSpec } from "../environments/spec.ts";
+import { namesOf } from "../provisioning/context.ts";
 import { planSteps, type OperationKind } from "./plan.ts";
 
 /** Who may start what: provisioning and teardown create or destroy infrastructure. */
@@ -19,13 +20,24 @@ export const rolloutInput = z.object({
  * same transaction: a second operation on the same environment gets CONFLICT (409). The
  * caller then starts the workflow and records its run id.
  */
-export async function createOperation({ actor, input }: { actor: Actor; input: { name: string; kind: OperationKind; version?: string; strategy?: string } }) {
+export const teardownInput = z.object({
+  // Skipping the final snapshot loses the data for good: an explicit choice, recorded in the audit log.
+  skipFinalSnapshot: z.boolean({ message: "skipFinalSnapshot must be true or false" }).optional(),
+});
+
+export async function createOperation({ actor, input }: { actor: Actor; input: { name: string; kind: OperationKind; version?: string; strategy?: string; skipFinalSnapshot?: unknown } }) {
   requireRole(actor, REQUIRED_ROLE[input.kind]);
   let rollout: z.infer<typeof rolloutInput> | null = null;
   if (input.kind === "rollout") {
     const parsed = rolloutInput.safeParse({ version: input.version, strategy: input.strategy });
     if (!parsed.success) throw validationError(parsed.error.issues);
     rollout = parsed.data;
+  }
+  let skipFinalSnapshot = false;
+  if (input.kind === "teardown") {
+    const parsed = teardownInput.safeParse({ skipFinalSnapshot: input.skipFinalSnapshot });
+    if (!parsed.success) throw validationError(parsed.error.issues);
+    skipFinalSnapshot = parsed.data.skipFinalSnapshot ?? false;
   }
   return db.$transaction(async (tx) => {
     const env = await tx.environment.findUnique({ where: { activeName: input.name } });
@@ -36,7 +48,15 @@ export async function createOperation({ actor, input }: { actor: Actor; input: {
       throw new ServiceError("CONFLICT", `${input.name} is busy: a ${running?.kind ?? "operation"} started by ${running?.startedBy ?? "someone"} is in progress. Wait for it or cancel it.`);
     }
     const specRow = await tx.environmentSpecVersion.findUniqueOrThrow({ where: { environmentId_version: { environmentId: env.id, version: env.currentVersion } } });
-    const spec = specRow.spec as unknown as EnvironmentSpec;
+    const spec = withSpecDefaults(specRow.spec as unknown as EnvironmentSpec);
+    if (input.kind === "teardown" && spec.protected) {
+      throw new ServiceError(
+        "PRECONDITION_FAILED",
+        `${input.name} is protected: teardown is refused${spec.database ? " and its database has deletion protection" : ""}. Lift protection first (edit the environment, turn off "Protected", save), then tear down.`,
+      );
+    }
+    // Named once, here, so the audit log, the timeline and the snapshot itself agree.
+    const finalSnapshot = input.kind === "teardown" && spec.database && !skipFinalSnapshot ? namesOf({ name: env.name, namePrefix: env.namePrefix }).finalSnapshot(new Date()) : null;
     const provisioned = env.status !== "draft" && env.status !== "deleted" && env.stack !== null;
     if (input.kind === "provision" && provisioned && env.status !== "failed") throw new ServiceError("PRECONDITION_FAILED", `${input.name} is already provisioned; roll out a version instead.`);
     if ((input.kind === "rollout" || input.kind === "rollback") && !provisioned) throw new ServiceError("PRECONDITION_FAILED", `${input.name} is not provisioned yet: provision it first.`);
@@ -55,6 +75,8 @@ export async function createOperation({ actor, input }: { actor: Actor; input: {
       warmRollback: warm,
       protectedEnv: spec.protected,
       replacesWarm: replacesWarm ? { previous: replacesWarm, next: rollout!.version } : undefined,
+      egress: spec.network.egress,
+      finalSnapshot,
     });
     const deployment = await tx.deployment.create({
       data: {
@@ -69,6 +91,7 @@ export async function createOperation({ actor, input }: { actor: Actor; input: {
         startedBy: actor.label,
         startedById: personOf(actor),
         status: spec.protected && input.kind === "rollout" ? "awaiting_approval" : "pending",
+        finalSnapshot,
         steps: { create: steps.map((s, i) => ({ key: s.key, label: s.label, position: i })) },
       },
     });
@@ -77,7 +100,13 @@ export async function createOperation({ actor, input }: { actor: Actor; input: {
       data: { lockDeploymentId: deployment.id, status: input.kind === "provision" ? "provisioning" : input.kind === "teardown" ? "tearing_down" : env.status },
     });
     await recordAudit(tx, actor, `deployment.${input.kind}`, { type: "environment", id: env.id, label: env.name }, {
-      after: { deploymentId: deployment.id, version: deployment.toVersion, strategy: deployment.strategy, ...(replacesWarm ? { replacesWarmFleet: replacesWarm } : {}) },
+      after: {
+        deploymentId: deployment.id,
+        version: deployment.toVersion,
+        strategy: deployment.strategy,
+        ...(replacesWarm ? { replacesWarmFleet: replacesWarm } : {}),
+        ...(input.kind === "teardown" && spec.database ? { finalSnapshot, skipFinalSnapshot } : {}),
+      },
     });
     return { deployment, environment: env, spec };
   });

@@ -16,7 +16,7 @@ import { createOperation, finishOperation } from "./start.ts";
  * environment's lock, planned steps, audit) and then starts its workflow; if the workflow
  * cannot be started the lock is released so nothing is left half-begun.
  */
-async function launch(actor: Actor, name: string, kind: "provision" | "rollout" | "rollback" | "teardown", extra: { version?: string; strategy?: string } = {}) {
+async function launch(actor: Actor, name: string, kind: "provision" | "rollout" | "rollback" | "teardown", extra: { version?: string; strategy?: string; skipFinalSnapshot?: unknown } = {}) {
   const { deployment } = await createOperation({ actor, input: { name, kind, ...extra } });
   try {
     const workflows: Record<typeof kind, (deploymentId: string) => Promise<unknown>> = { provision: provisionWorkflow, rollout: rolloutWorkflow, rollback: rollbackWorkflow, teardown: teardownWorkflow };
@@ -30,7 +30,9 @@ async function launch(actor: Actor, name: string, kind: "provision" | "rollout" 
 }
 
 export const startProvision = ({ actor, input }: { actor: Actor; input: { name: string } }) => launch(actor, input.name, "provision");
-export const startTeardown = ({ actor, input }: { actor: Actor; input: { name: string } }) => launch(actor, input.name, "teardown");
+/** Tears an environment down; its database leaves a final snapshot unless `skipFinalSnapshot` (audited). */
+export const startTeardown = ({ actor, input }: { actor: Actor; input: { name: string; skipFinalSnapshot?: unknown } }) =>
+  launch(actor, input.name, "teardown", { skipFinalSnapshot: input.skipFinalSnapshot });
 export const startRollback = ({ actor, input }: { actor: Actor; input: { name: string } }) => launch(actor, input.name, "rollback");
 export const startRollout = ({ actor, input }: { actor: Actor; input: { name: string; version: string; strategy?: string } }) =>
   launch(actor, input.name, "rollout", { version: input.version, strategy: input.strategy });

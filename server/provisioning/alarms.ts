@@ -2,15 +2,17 @@
  * Alarm step:
  *   ensureAlarms (needs ensureLoadBalancer.loadBalancerArn/targetGroupArns, ensureDistribution.
  *                distributionId, ensureDatabase): the recommended set of METRICS.md for this
- *                environment, named <name>-<what>. An alarm is rewritten only when its definition
- *                changed (a fingerprint in its description); alarms no longer wanted (database
- *                or CloudFront turned off) are deleted.
+ *                environment, named <prefix><name>-<what>. An alarm is rewritten only when its
+ *                definition changed (a fingerprint in its description); alarms no longer wanted
+ *                (database or CloudFront turned off) are deleted. An existing alarm is changed or
+ *                deleted only if it carries the environment's tag (ownership.ts).
  */
 import { createHash } from "node:crypto";
-import { DeleteAlarmsCommand, DescribeAlarmsCommand, PutMetricAlarmCommand, type CloudWatchClient, type PutMetricAlarmCommandInput } from "../aws/sdk.ts";
+import { DeleteAlarmsCommand, DescribeAlarmsCommand, ListAlarmTagsCommand, PutMetricAlarmCommand, type CloudWatchClient, type PutMetricAlarmCommandInput } from "../aws/sdk.ts";
 import { DB_INSTANCE_CLASSES } from "../catalog/aws.ts";
 import type { EnvironmentSpec } from "../environments/spec.ts";
-import { defineStep, namesOf, SLOTS, tagsOf, type Slot, type StepContext, type StepInput } from "./context.ts";
+import { defineStep, namesOf, SLOTS, tagsOf, type NamedEnvironment, type Slot, type StepContext, type StepInput } from "./context.ts";
+import { checkOwner } from "./ownership.ts";
 
 export const lbDimension = (loadBalancerArn: string) => loadBalancerArn.split(":loadbalancer/")[1] ?? loadBalancerArn;
 export const tgDimension = (targetGroupArn: string) => targetGroupArn.split(":").slice(5).join(":");
@@ -24,8 +26,8 @@ export interface AlarmTargets {
 type AlarmDef = Omit<PutMetricAlarmCommandInput, "AlarmName"> & { AlarmName: string; global: boolean };
 
 /** Every alarm name Switchyard may create for an environment (teardown deletes these). */
-export function allAlarmNames(spec: { name: string }): string[] {
-  const n = namesOf(spec);
+export function allAlarmNames(env: NamedEnvironment): string[] {
+  const n = namesOf(env);
   return [
     ...SLOTS.flatMap((s) => [n.alarm(`${s}-5xx-rate`), n.alarm(`${s}-p95-latency`), n.alarm(`${s}-unhealthy-hosts`)]),
     ...["db-cpu", "db-storage", "db-connections", "db-read-latency", "db-write-latency", "cdn-5xx-rate"].map(n.alarm),
@@ -33,8 +35,9 @@ export function allAlarmNames(spec: { name: string }): string[] {
 }
 
 /** The alarms an environment with this spec should have. */
-export function expectedAlarmNames(spec: Pick<EnvironmentSpec, "name" | "database" | "cloudfront">): string[] {
-  return allAlarmNames(spec).filter((a) => (spec.database || !/-db-[a-z-]+$/.test(a.slice(spec.name.length))) && (spec.cloudfront || !a.endsWith("-cdn-5xx-rate")));
+export function expectedAlarmNames(spec: Pick<EnvironmentSpec, "name" | "database" | "cloudfront">, namePrefix: string | null = null): string[] {
+  const prefix = `${namePrefix ?? ""}${spec.name}`;
+  return allAlarmNames({ name: spec.name, namePrefix }).filter((a) => (spec.database || !/-db-[a-z-]+$/.test(a.slice(prefix.length))) && (spec.cloudfront || !a.endsWith("-cdn-5xx-rate")));
 }
 
 /** Approximate max_connections of RDS's default parameter groups for the class's memory. */
@@ -43,8 +46,8 @@ function maxConnections(engine: "postgres" | "mysql", instanceClass: string): nu
   return engine === "postgres" ? Math.min(Math.floor(bytes / 9_531_392), 5000) : Math.floor(bytes / 12_582_880);
 }
 
-export function alarmDefinitions(spec: EnvironmentSpec, t: AlarmTargets): AlarmDef[] {
-  const n = namesOf(spec);
+export function alarmDefinitions(spec: EnvironmentSpec, t: AlarmTargets, namePrefix: string | null = null): AlarmDef[] {
+  const n = namesOf({ name: spec.name, namePrefix });
   const base = { Period: 60, EvaluationPeriods: 5, DatapointsToAlarm: 5, TreatMissingData: "notBreaching" as const, global: false };
   const defs: AlarmDef[] = [];
   const lb = { Name: "LoadBalancer", Value: lbDimension(t.loadBalancerArn) };
@@ -140,19 +143,29 @@ export async function describeAlarms(client: CloudWatchClient, names: string[]) 
   return (await client.send(new DescribeAlarmsCommand({ AlarmNames: names, AlarmTypes: ["MetricAlarm"], MaxRecords: 100 }))).MetricAlarms ?? [];
 }
 
+/** Throws unless the alarm carries the environment's tag: an alarm is only found by name. */
+export async function checkAlarmOwner(ctx: StepContext, client: CloudWatchClient, alarm: { AlarmName?: string; AlarmArn?: string }): Promise<void> {
+  const tags = alarm.AlarmArn ? (await client.send(new ListAlarmTagsCommand({ ResourceARN: alarm.AlarmArn }))).Tags : undefined;
+  checkOwner(ctx, "An alarm", alarm.AlarmName ?? "", tags);
+}
+
 async function converge(ctx: StepContext, input: StepInput, client: CloudWatchClient, defs: AlarmDef[], unwanted: string[]): Promise<void> {
   const existing = await describeAlarms(client, [...defs.map((d) => d.AlarmName), ...unwanted]);
   for (const { global: _g, ...def } of defs) {
     const fingerprint = fingerprintOf({ ...def, global: _g });
     const current = existing.find((a) => a.AlarmName === def.AlarmName);
+    // Our fingerprint names this environment's resources (its target groups, database...): ours.
     if (current?.AlarmDescription?.endsWith(fingerprint)) {
       ctx.touch("cloudwatch:alarm", def.AlarmName, "found");
       continue;
     }
+    if (current) await checkAlarmOwner(ctx, client, current);
     await client.send(new PutMetricAlarmCommand({ ...def, AlarmDescription: `${def.AlarmDescription} ${fingerprint}`, Tags: tagsOf(input, undefined, { Name: def.AlarmName }) }));
     ctx.touch("cloudwatch:alarm", def.AlarmName, current ? "updated" : "created");
   }
-  const stale = existing.filter((a) => a.AlarmName && unwanted.includes(a.AlarmName)).map((a) => a.AlarmName!);
+  const staleAlarms = existing.filter((a) => a.AlarmName && unwanted.includes(a.AlarmName));
+  for (const a of staleAlarms) await checkAlarmOwner(ctx, client, a);
+  const stale = staleAlarms.map((a) => a.AlarmName!);
   if (stale.length) {
     await client.send(new DeleteAlarmsCommand({ AlarmNames: stale }));
     for (const name of stale) ctx.touch("cloudwatch:alarm", name, "deleted");
@@ -160,8 +173,8 @@ async function converge(ctx: StepContext, input: StepInput, client: CloudWatchCl
 }
 
 export const ensureAlarms = defineStep("create the alarms", async (input: StepInput & AlarmTargets, ctx): Promise<{ alarmNames: string[] }> => {
-  const defs = alarmDefinitions(input.spec, input);
-  const all = allAlarmNames(input.spec);
+  const defs = alarmDefinitions(input.spec, input, ctx.names.prefix);
+  const all = allAlarmNames({ name: input.spec.name, namePrefix: ctx.names.prefix });
   const cdnName = ctx.names.alarm("cdn-5xx-rate");
   const wanted = new Set(defs.map((d) => d.AlarmName));
   const unwanted = all.filter((a) => !wanted.has(a));

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { awsClients, type AwsAccountRef, type AwsClients } from "../aws/clients.ts";
 import { awsError } from "../aws/errors.ts";
 import { db } from "../db/client.ts";
-import type { EnvironmentSpec } from "../environments/spec.ts";
+import { withSpecDefaults, type EnvironmentSpec } from "../environments/spec.ts";
 import { ServiceError } from "../errors.ts";
 
 /**
@@ -17,9 +17,12 @@ export interface StepInput {
   accountId: string;
   envId: string;
   spec: EnvironmentSpec;
+  /** The environment's AWS name prefix; read from the environment when not given (tests give it). */
+  namePrefix?: string | null;
 }
 
-export type TouchAction = "created" | "found" | "updated" | "deleted";
+/** "kept": found by name but not this environment's, so left alone (teardown). */
+export type TouchAction = "created" | "found" | "updated" | "deleted" | "kept";
 export interface Touched {
   /** AWS resource type, e.g. "ec2:vpc", "elbv2:load-balancer", "rds:db". */
   type: string;
@@ -43,10 +46,28 @@ export function tagsOf(input: { envId: string; spec: { name: string } }, slot?: 
   return Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
 }
 
-/** Stable AWS names derived from the environment name (never renamed on deploy). */
-export function namesOf(spec: { name: string }) {
-  const n = spec.name;
+/** Where an environment's AWS name prefix is known: given, or recorded in the stored stack. */
+export interface NamedEnvironment {
+  name: string;
+  namePrefix?: string | null;
+  stack?: { namePrefix?: string | null } | null;
+}
+
+/** The prefix of `env`'s AWS names: "sy-" for environments created since prefixes, "" before. */
+export function prefixOf(env: NamedEnvironment): string {
+  if (env.namePrefix !== undefined) return env.namePrefix ?? "";
+  return env.stack?.namePrefix ?? "";
+}
+
+/**
+ * Stable AWS names derived from the environment name (never renamed on deploy), prefixed so
+ * they cannot collide with hand-made resources. Target group names are at most 32 characters:
+ * new environment names are at most 23 (see validate.ts), older unprefixed ones 24.
+ */
+export function namesOf(env: NamedEnvironment) {
+  const n = `${prefixOf(env)}${env.name}`;
   return {
+    prefix: prefixOf(env),
     vpc: `${n}-vpc`,
     alb: `${n}-alb`,
     targetGroup: (slot: Slot) => `${n}-${slot}`,
@@ -54,9 +75,14 @@ export function namesOf(spec: { name: string }) {
     launchTemplate: n,
     db: `${n}-db`,
     dbSubnetGroup: `${n}-db`,
+    /** A final snapshot's name: one per teardown, so a re-created and again deleted database never collides. */
+    finalSnapshot: (at: Date) => `${n}-final-${at.toISOString().replace(/\D/g, "").slice(0, 14)}`,
     sg: (role: "alb" | "app" | "db") => `${n}-${role}`,
     alarm: (what: string) => `${n}-${what}`,
     scalingPolicy: (slot: Slot) => `${n}-${slot}-target-tracking`,
+    instanceRole: `${n}-instance`,
+    /** SSM parameters of the delivery contract (README). */
+    parameters: `/switchyard/${env.name}`,
   };
 }
 
@@ -72,10 +98,13 @@ export async function accountOf(accountId: string): Promise<AwsAccountRef> {
 }
 
 export interface StepContext {
+  envId: string;
   aws: AwsClients;
   account: AwsAccountRef;
   region: string;
   names: ReturnType<typeof namesOf>;
+  /** The environment's CloudFront distribution, as remembered on its row (null: none yet, or a test). */
+  distributionId: string | null;
   touched: Touched[];
   touch(type: string, id: string, action: TouchAction): void;
 }
@@ -84,18 +113,37 @@ export interface StepContext {
  * Wraps a step: resolves the account's clients, collects `touched`, and maps AWS errors to
  * messages a person can act on.
  */
-export function defineStep<I extends { accountId: string; spec: EnvironmentSpec }, O>(
-  action: string,
-  body: (input: I, ctx: StepContext) => Promise<O>,
-): (input: I) => Promise<O & { touched: Touched[] }> {
-  return async (input) => {
-    const account = await accountOf(input.accountId);
+/**
+ * What the environment's row remembers about its AWS resources: the name prefix (an environment
+ * Switchyard has no row for, in tests, gets today's) and the CloudFront distribution's id.
+ */
+async function storedEnvironment(envId: string): Promise<{ namePrefix: string; distributionId: string | null }> {
+  const row = await db.environment.findUnique({ where: { id: envId }, select: { namePrefix: true, distributionId: true, stack: true } }).catch(() => null);
+  if (!row) return { namePrefix: "sy-", distributionId: null };
+  // Environments provisioned before the id had its own column have it in their read-back stack.
+  const legacy = (row.stack as { distribution?: { id?: string } | null } | null)?.distribution?.id ?? null;
+  return { namePrefix: row.namePrefix ?? "", distributionId: row.distributionId ?? legacy };
+}
+
+/** Remembers the distribution's id on the environment (steps are at-least-once: it is saved as soon as it exists). */
+export async function saveDistributionId(envId: string, distributionId: string | null): Promise<void> {
+  await db.environment.updateMany({ where: { id: envId }, data: { distributionId } });
+}
+
+export function defineStep<I extends StepInput, O>(action: string, body: (input: I, ctx: StepContext) => Promise<O>): (input: I) => Promise<O & { touched: Touched[] }> {
+  return async (raw) => {
+    // Specs saved before a field existed lack it: every step sees the schema's defaults.
+    const input = { ...raw, spec: withSpecDefaults(raw.spec) };
+    const [account, stored] = await Promise.all([accountOf(input.accountId), storedEnvironment(input.envId)]);
+    const namePrefix = input.namePrefix !== undefined ? (input.namePrefix ?? "") : stored.namePrefix;
     const touched: Touched[] = [];
     const ctx: StepContext = {
+      envId: input.envId,
       aws: awsClients(account, input.spec.region),
       account,
       region: input.spec.region,
-      names: namesOf(input.spec),
+      names: namesOf({ name: input.spec.name, namePrefix }),
+      distributionId: stored.distributionId,
       touched,
       touch: (type, id, a) => void touched.push({ type, id, action: a }),
     };
@@ -116,7 +164,7 @@ export function defineStep<I extends { accountId: string; spec: EnvironmentSpec 
 }
 
 /** Same as defineStep for reads that return no `touched` (polls, health, metrics). */
-export function defineRead<I extends { accountId: string; spec: EnvironmentSpec }, O>(action: string, body: (input: I, ctx: StepContext) => Promise<O>): (input: I) => Promise<O> {
+export function defineRead<I extends StepInput, O>(action: string, body: (input: I, ctx: StepContext) => Promise<O>): (input: I) => Promise<O> {
   const step = defineStep(action, body);
   return async (input) => {
     const { touched: _ignored, ...out } = await step(input);

@@ -2,65 +2,78 @@
  * Database steps (skipped when the spec has no database):
  *   1. ensureDatabase        (needs ensureNetwork.privateSubnetIds, ensureSecurityGroups.dbSgId;
  *                            NOT the load balancer: it runs in parallel with it, RDS is slowest)
- *                            subnet group <name>-db in the private subnets + DB instance
- *                            <name>-db, Multi-AZ per the spec.
- *   2. waitDatabaseAvailable (bounded poll; needs 1)
+ *                            subnet group <prefix><name>-db in the private subnets + DB instance
+ *                            <prefix><name>-db, Multi-AZ per the spec.
+ *   2. waitDatabaseAvailable (bounded poll; needs 1) -> endpoint, port, master secret ARN.
  *
- * The master password is never stored by Switchyard nor logged: with RDS-managed passwords
- * (ManageMasterUserPassword) AWS keeps it in Secrets Manager and the app reads it from the
- * instance's MasterUserSecret. Where the service does not support that (the local cloud), a
- * random password is generated, sent once and discarded; in that case reset it with
- * ModifyDBInstance when someone needs it.
+ * Safety: the master password is RDS-managed (ManageMasterUserPassword: RDS keeps it in Secrets
+ * Manager and Switchyard never sees it), storage is encrypted, automated backups are kept 7
+ * days (and kept after deletion), and a protected environment's database has deletion
+ * protection. Teardown (teardown.ts) takes a named final snapshot unless told otherwise.
  */
-import { randomBytes } from "node:crypto";
 import {
   CreateDBInstanceCommand,
   CreateDBSubnetGroupCommand,
   DescribeDBInstancesCommand,
   DescribeDBSubnetGroupsCommand,
-  type CreateDBInstanceCommandInput,
+  ListRdsTagsCommand,
+  ModifyDBInstanceCommand,
   type DBInstance,
 } from "../aws/sdk.ts";
-import { awsErrorCode, isAlreadyExists, isNotFound } from "../aws/errors.ts";
+import { isAlreadyExists, isNotFound } from "../aws/errors.ts";
 import { defineRead, defineStep, tagsOf, type Poll, type StepContext, type StepInput } from "./context.ts";
+import { checkOwner } from "./ownership.ts";
+import { DB_NAME } from "./parameters.ts";
 
 export const MASTER_USERNAME = "switchyard";
+export const BACKUP_RETENTION_DAYS = 7;
 
 export async function findDatabase(ctx: StepContext): Promise<DBInstance | undefined> {
   try {
-    return (await ctx.aws.rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: ctx.names.db }))).DBInstances?.[0];
+    const found = (await ctx.aws.rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: ctx.names.db }))).DBInstances?.[0];
+    if (found) checkOwner(ctx, "A database", ctx.names.db, found.TagList);
+    return found;
   } catch (err) {
     if (isNotFound(err)) return undefined;
     throw err;
   }
 }
 
-async function subnetGroupExists(ctx: StepContext): Promise<boolean> {
+/** The subnet group, if it exists (and is this environment's). */
+export async function findSubnetGroup(ctx: StepContext): Promise<{ arn: string } | undefined> {
   try {
-    return !!(await ctx.aws.rds.send(new DescribeDBSubnetGroupsCommand({ DBSubnetGroupName: ctx.names.dbSubnetGroup }))).DBSubnetGroups?.length;
+    const group = (await ctx.aws.rds.send(new DescribeDBSubnetGroupsCommand({ DBSubnetGroupName: ctx.names.dbSubnetGroup }))).DBSubnetGroups?.[0];
+    if (!group?.DBSubnetGroupArn) return undefined;
+    const tags = (await ctx.aws.rds.send(new ListRdsTagsCommand({ ResourceName: group.DBSubnetGroupArn }))).TagList;
+    checkOwner(ctx, "A DB subnet group", ctx.names.dbSubnetGroup, tags);
+    return { arn: group.DBSubnetGroupArn };
   } catch (err) {
-    if (isNotFound(err)) return false;
+    if (isNotFound(err)) return undefined;
     throw err;
   }
-}
-
-/** 32 characters RDS accepts for either engine (no / @ " or space). */
-function throwawayPassword(): string {
-  return randomBytes(24).toString("base64").replace(/[+/=]/g, "x").slice(0, 32);
 }
 
 export interface DatabaseOutput {
   dbInstanceIdentifier: string | null;
   dbSubnetGroupName: string | null;
+  /** The RDS-managed master secret (Secrets Manager), known as soon as the instance is created. */
+  secretArn: string | null;
+}
+
+/** Deletion protection follows the spec's `protected`, on an existing database too. */
+async function converge(ctx: StepContext, db: DBInstance, protect: boolean) {
+  if ((db.DeletionProtection ?? false) === protect || db.DBInstanceStatus === "deleting") return;
+  await ctx.aws.rds.send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: ctx.names.db, DeletionProtection: protect, ApplyImmediately: true }));
+  ctx.touch("rds:db", db.DBInstanceArn ?? ctx.names.db, "updated");
 }
 
 export const ensureDatabase = defineStep(
   "create the database",
   async (input: StepInput & { privateSubnetIds: string[]; dbSgId: string }, ctx): Promise<DatabaseOutput> => {
     const db = input.spec.database;
-    if (!db) return { dbInstanceIdentifier: null, dbSubnetGroupName: null };
+    if (!db) return { dbInstanceIdentifier: null, dbSubnetGroupName: null, secretArn: null };
     const { aws, names, touch } = ctx;
-    if (await subnetGroupExists(ctx)) touch("rds:subnet-group", names.dbSubnetGroup, "found");
+    if (await findSubnetGroup(ctx)) touch("rds:subnet-group", names.dbSubnetGroup, "found");
     else {
       try {
         await aws.rds.send(
@@ -80,53 +93,76 @@ export const ensureDatabase = defineStep(
     const existing = await findDatabase(ctx);
     if (existing) {
       touch("rds:db", existing.DBInstanceArn ?? names.db, "found");
-      return { dbInstanceIdentifier: names.db, dbSubnetGroupName: names.dbSubnetGroup };
+      await converge(ctx, existing, input.spec.protected);
+      return { dbInstanceIdentifier: names.db, dbSubnetGroupName: names.dbSubnetGroup, secretArn: existing.MasterUserSecret?.SecretArn ?? null };
     }
-    const request: CreateDBInstanceCommandInput = {
-      DBInstanceIdentifier: names.db,
-      Engine: db.engine,
-      DBInstanceClass: db.instanceClass,
-      AllocatedStorage: db.storageGb,
-      StorageType: "gp3",
-      MultiAZ: db.multiAz,
-      DBName: "app",
-      MasterUsername: MASTER_USERNAME,
-      DBSubnetGroupName: names.dbSubnetGroup,
-      VpcSecurityGroupIds: [input.dbSgId],
-      PubliclyAccessible: false,
-      StorageEncrypted: true,
-      BackupRetentionPeriod: 7,
-      CopyTagsToSnapshot: true,
-      Tags: tagsOf(input, undefined, { Name: names.db }),
-    };
     let created: DBInstance | undefined;
     try {
-      created = (await aws.rds.send(new CreateDBInstanceCommand({ ...request, ManageMasterUserPassword: true }))).DBInstance;
+      created = (
+        await aws.rds.send(
+          new CreateDBInstanceCommand({
+            DBInstanceIdentifier: names.db,
+            Engine: db.engine,
+            DBInstanceClass: db.instanceClass,
+            AllocatedStorage: db.storageGb,
+            StorageType: "gp3",
+            MultiAZ: db.multiAz,
+            DBName: DB_NAME,
+            MasterUsername: MASTER_USERNAME,
+            ManageMasterUserPassword: true,
+            DBSubnetGroupName: names.dbSubnetGroup,
+            VpcSecurityGroupIds: [input.dbSgId],
+            PubliclyAccessible: false,
+            StorageEncrypted: true,
+            BackupRetentionPeriod: BACKUP_RETENTION_DAYS,
+            CopyTagsToSnapshot: true,
+            DeletionProtection: input.spec.protected,
+            Tags: tagsOf(input, undefined, { Name: names.db }),
+          }),
+        )
+      ).DBInstance;
     } catch (err) {
-      if (isAlreadyExists(err)) created = await findDatabase(ctx);
-      else if (/InvalidParameter/.test(awsErrorCode(err) ?? "") && /MasterUserPassword/.test(String((err as Error).message))) {
-        // No RDS-managed passwords here: send a random one once and keep nothing.
-        created = (await aws.rds.send(new CreateDBInstanceCommand({ ...request, MasterUserPassword: throwawayPassword() }))).DBInstance;
-      } else throw err;
+      // A retried create whose first call went through (possibly not visible yet: the poll waits for it).
+      if (!isAlreadyExists(err)) throw err;
+      created = await findDatabase(ctx);
     }
     touch("rds:db", created?.DBInstanceArn ?? names.db, "created");
-    return { dbInstanceIdentifier: names.db, dbSubnetGroupName: names.dbSubnetGroup };
+    return { dbInstanceIdentifier: names.db, dbSubnetGroupName: names.dbSubnetGroup, secretArn: created?.MasterUserSecret?.SecretArn ?? null };
   },
 );
 
 export interface DatabaseDetail {
   status: string;
+  /** host:port, for the timeline. */
   endpoint: string | null;
+  address: string | null;
+  port: number | null;
+  secretArn: string | null;
   multiAz: boolean | null;
+  summary: string;
 }
 
 export const waitDatabaseAvailable = defineRead("wait for the database", async (input: StepInput, ctx): Promise<Poll<DatabaseDetail>> => {
-  if (!input.spec.database) return { done: true, detail: { status: "none", endpoint: null, multiAz: null } };
+  const none = { endpoint: null, address: null, port: null, secretArn: null, multiAz: null };
+  if (!input.spec.database) return { done: true, detail: { status: "none", ...none, summary: "no database" } };
+  // Not visible yet (just created, AWS is eventually consistent) reads as "missing": keep waiting.
   const db = await findDatabase(ctx);
   const status = db?.DBInstanceStatus ?? "missing";
   if (status === "failed" || status === "incompatible-parameters" || status === "incompatible-network") {
     throw new Error(`Database ${ctx.names.db} is ${status}`);
   }
-  const endpoint = db?.Endpoint?.Address ? `${db.Endpoint.Address}:${db.Endpoint.Port}` : null;
-  return { done: status === "available", detail: { status, endpoint, multiAz: db?.MultiAZ ?? null } };
+  const address = db?.Endpoint?.Address ?? null;
+  const port = db?.Endpoint?.Port ?? null;
+  return {
+    done: status === "available",
+    detail: {
+      status,
+      endpoint: address ? `${address}:${port}` : null,
+      address,
+      port,
+      secretArn: db?.MasterUserSecret?.SecretArn ?? null,
+      multiAz: db?.MultiAZ ?? null,
+      summary: `${ctx.names.db} ${status}${db?.StorageEncrypted ? ", encrypted" : ""}${db?.DeletionProtection ? ", deletion protection on" : ""}`,
+    },
+  };
 });

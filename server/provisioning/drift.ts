@@ -6,6 +6,7 @@
 import type { EnvironmentSpec } from "../environments/spec.ts";
 import { expectedAlarmNames } from "./alarms.ts";
 import { SLOTS, type Slot } from "./context.ts";
+import { natZones } from "./egress.ts";
 import { DEREGISTRATION_DELAY_SECONDS } from "./load-balancer.ts";
 import type { Stack } from "./read-stack.ts";
 
@@ -41,11 +42,16 @@ export function driftCheck(spec: EnvironmentSpec, stack: Stack, recorded: { live
     cmp("network.privateSubnets", spec.availabilityZones.length, stack.network.privateSubnetIds.length);
     present("network.internetGateway", !!stack.network.internetGatewayId);
     present("network.routeTable", !!stack.network.routeTableId);
+    // Stacks read before NAT gateways were recorded have no list: nothing to compare.
+    const nats = stack.network.natGateways?.filter((n) => n.state === "available" || n.state === "pending");
+    if (nats) cmp(`network.natGateways (${spec.network.egress})`, natZones(spec.network.egress, spec.availabilityZones).length, nats.length);
   }
   for (const role of ["alb", "app", "db"] as const) present(`securityGroups.${role}`, !!stack.securityGroups[role]);
 
   if (present("loadBalancer", !!stack.loadBalancer) && stack.loadBalancer) {
     present("loadBalancer.listener", !!stack.loadBalancer.listenerArn);
+    if (stack.loadBalancer.https !== undefined) cmp("loadBalancer.https", !!spec.certificateArn, stack.loadBalancer.https);
+    if (stack.loadBalancer.cloudfrontOnly !== undefined) cmp("loadBalancer.cloudfrontOnly", spec.cloudfront, stack.loadBalancer.cloudfrontOnly);
   }
   const hc = spec.healthCheck;
   for (const slot of SLOTS) {
@@ -94,11 +100,12 @@ export function driftCheck(spec: EnvironmentSpec, stack: Stack, recorded: { live
     cmp("database.instanceClass", db.instanceClass, stack.database.instanceClass);
     cmp("database.multiAz", db.multiAz, stack.database.multiAz);
     if ((stack.database.storageGb ?? 0) < db.storageGb) cmp("database.storageGb", db.storageGb, stack.database.storageGb);
+    if (stack.database.deletionProtection !== undefined) cmp("database.deletionProtection", spec.protected, stack.database.deletionProtection);
   }
   if (present("cloudfront", !!stack.distribution, spec.cloudfront) && stack.distribution) {
     cmp("cloudfront.enabled", true, stack.distribution.enabled);
   }
   const alarms = new Set(stack.alarms.map((a) => a.name));
-  for (const name of expectedAlarmNames(spec)) present(`alarms.${name}`, alarms.has(name));
+  for (const name of expectedAlarmNames(spec, stack.namePrefix ?? null)) present(`alarms.${name}`, alarms.has(name));
   return rows;
 }

@@ -1,11 +1,15 @@
 /**
- * Fleet steps (one Auto Scaling group per slot, names <name>-blue and <name>-green):
- *   1. ensureFleet(slot)   (needs ensureNetwork.privateSubnetIds, ensureLoadBalancer.loadBalancerArn
- *                          and targetGroupArns, ensureLaunchTemplate.launchTemplateId/Version)
+ * Fleet steps (one Auto Scaling group per slot, names <prefix><name>-blue and -green):
+ *   1. ensureFleet(slot)   (needs the fleets' subnets: the private ones, or the public ones in
+ *                          the "public" network mode; ensureLoadBalancer.loadBalancerArn and
+ *                          targetGroupArns, ensureLaunchTemplate.launchTemplateId/Version)
  *                          the live slot (blue at provisioning) gets the spec's capacity, the
  *                          other 0; ELB health checks with the grace period; target tracking;
  *                          group metrics every minute.
- *   2. waitFleetHealthy(slot)  (bounded poll)
+ *   2. waitFleetHealthy(slot)  (bounded poll) fails at once, with the instance's own log, when
+ *                          an instance's user data failed (cloud-init's scripts_user warning in
+ *                          GetConsoleOutput): a fleet whose bootstrap cannot succeed would
+ *                          otherwise be replaced by ELB health checks forever.
  * And the rollout moves: setFleetCapacity(slot) (optionally with a new launch template
  * version), fleetHealth(slot).
  *
@@ -28,10 +32,14 @@ import {
   UpdateAutoScalingGroupCommand,
   type AutoScalingGroup,
 } from "../aws/sdk.ts";
+import { visibleAfterCreate } from "../aws/consistency.ts";
 import { isAlreadyExists } from "../aws/errors.ts";
 import type { EnvironmentSpec } from "../environments/spec.ts";
+import { ServiceError } from "../errors.ts";
 import { defineRead, defineStep, tagsOf, type Poll, type Slot, type StepContext, type StepInput } from "./context.ts";
+import { bootstrapFailure } from "./instance-log.ts";
 import { findTargetGroup } from "./load-balancer.ts";
+import { checkOwner } from "./ownership.ts";
 
 export interface Capacity {
   min: number;
@@ -41,7 +49,9 @@ export interface Capacity {
 
 export async function findFleet(ctx: StepContext, slot: Slot): Promise<AutoScalingGroup | undefined> {
   const out = await ctx.aws.autoscaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [ctx.names.asg(slot)] }));
-  return out.AutoScalingGroups?.find((g) => g.Status !== "Delete in progress");
+  const group = out.AutoScalingGroups?.find((g) => g.Status !== "Delete in progress");
+  if (group) checkOwner(ctx, "An Auto Scaling group", ctx.names.asg(slot), group.Tags);
+  return group;
 }
 
 /** `app/<lb>/<id>/targetgroup/<tg>/<id>`: the label ALBRequestCountPerTarget needs. */
@@ -60,7 +70,8 @@ export function scalingConfigOf(spec: EnvironmentSpec, loadBalancerArn: string, 
 
 export interface EnsureFleetInput extends StepInput {
   slot: Slot;
-  privateSubnetIds: string[];
+  /** Where the fleet's instances launch: the private subnets, or the public ones (network mode "public"). */
+  subnetIds: string[];
   loadBalancerArn: string;
   targetGroupArns: Record<Slot, string>;
   launchTemplateId: string;
@@ -86,7 +97,7 @@ export const ensureFleet = defineStep("create the Auto Scaling group", async (in
           MinSize: capacity.min,
           DesiredCapacity: capacity.desired,
           MaxSize: capacity.max,
-          VPCZoneIdentifier: input.privateSubnetIds.join(","),
+          VPCZoneIdentifier: input.subnetIds.join(","),
           TargetGroupARNs: [input.targetGroupArns[slot]],
           HealthCheckType: "ELB",
           HealthCheckGracePeriod: spec.healthCheck.gracePeriodSeconds,
@@ -96,8 +107,8 @@ export const ensureFleet = defineStep("create the Auto Scaling group", async (in
     } catch (err) {
       if (!isAlreadyExists(err)) throw err; // a retried create: the group is there
     }
-    group = await findFleet(ctx, slot);
-    if (!group) throw new Error(`Auto Scaling group ${name} is not visible after creation`);
+    // Describe may lag a create (AWS is eventually consistent): wait, bounded, for it to show.
+    group = await visibleAfterCreate(() => findFleet(ctx, slot), `Auto Scaling group ${name}`);
     touch("autoscaling:group", arn(group), "created");
   }
   if (!group.EnabledMetrics?.length) await aws.autoscaling.send(new EnableMetricsCollectionCommand({ AutoScalingGroupName: name, Granularity: "1Minute" }));
@@ -210,6 +221,8 @@ export interface FleetHealth {
   unhealthy: Array<{ instanceId: string; state: string; reason: string | null; description: string | null }>;
   /** The latest failed or cancelled scaling activity's message (e.g. an instance type AWS cannot launch). */
   lastFailure: string | null;
+  /** An instance whose user data failed, with the lines of its log that say why. */
+  bootstrapFailure: { instanceId: string; lines: string[] } | null;
 }
 
 async function readFleetHealth(ctx: StepContext, slot: Slot, wanted?: number): Promise<FleetHealth> {
@@ -256,6 +269,10 @@ async function readFleetHealth(ctx: StepContext, slot: Slot, wanted?: number): P
       .filter((t) => t.TargetHealth?.State !== "healthy")
       .map((t) => ({ instanceId: t.Target?.Id ?? "", state: t.TargetHealth?.State ?? "unknown", reason: t.TargetHealth?.Reason ?? null, description: t.TargetHealth?.Description ?? null })),
     lastFailure: failed ? (failed.StatusMessage ?? failed.Description ?? "failed") : null,
+    bootstrapFailure: await bootstrapFailure(
+      ctx,
+      inService.filter((i) => !healthyIds.has(i.InstanceId) && versionOf(i) === wantedVersion).map((i) => i.InstanceId!),
+    ),
   };
 }
 
@@ -272,6 +289,11 @@ export const waitFleetHealthy = defineRead(
   "wait for the fleet to be healthy",
   async (input: StepInput & { slot: Slot; launchTemplateVersion?: number }, ctx): Promise<Poll<FleetHealth>> => {
     const health = await readFleetHealth(ctx, input.slot, input.launchTemplateVersion);
+    if (health.bootstrapFailure) {
+      const { instanceId, lines } = health.bootstrapFailure;
+      // It will not heal by waiting: ELB health checks would replace the instances forever.
+      throw new ServiceError("PRECONDITION_FAILED", `The instances cannot start the app: the user data failed on ${instanceId}: ${lines.join(" / ")} (the instance log is on the environment page).`);
+    }
     const done = health.desired === 0 || (health.onVersion >= health.desired && health.onVersionHealthy >= health.desired && health.otherVersions.length === 0);
     return { done, detail: health };
   },

@@ -1,31 +1,38 @@
 /**
  * Load balancer steps, in order:
  *   1. ensureLoadBalancer     (needs ensureNetwork.vpcId/publicSubnetIds, ensureSecurityGroups.albSgId)
- *                             ALB <name>-alb in the public subnets, target groups <name>-blue and
- *                             <name>-green (the spec's health check, 30 s deregistration delay),
- *                             HTTP:80 listener forwarding blue 100 / green 0.
+ *                             ALB <prefix><name>-alb in the public subnets, target groups
+ *                             <prefix><name>-blue and -green (the spec's health check, 30 s
+ *                             deregistration delay), HTTP:80 listener (and HTTPS:443 with the
+ *                             spec's ACM certificate) forwarding blue 100 / green 0; with CloudFront,
+ *                             only requests carrying the origin secret (listener-routing.ts).
  *   2. waitLoadBalancerActive (bounded poll; needs 1)
- * And the traffic move of rollouts and rollbacks: setListenerWeights (one ModifyListener).
+ * And the traffic move of rollouts and rollbacks: setListenerWeights (one change per listener).
+ * The load balancer and target groups are found by name and must carry the environment's tag.
  */
 import {
   CreateListenerCommand,
   CreateLoadBalancerCommand,
   CreateTargetGroupCommand,
+  DescribeElbTagsCommand,
   DescribeListenersCommand,
   DescribeLoadBalancersCommand,
   DescribeTargetGroupAttributesCommand,
   DescribeTargetGroupsCommand,
-  ModifyListenerCommand,
   ModifyTargetGroupAttributesCommand,
   ModifyTargetGroupCommand,
-  type ElbAction,
   type LoadBalancer,
   type TargetGroup,
 } from "../aws/sdk.ts";
+import { afterCreate } from "../aws/consistency.ts";
 import { isNotFound } from "../aws/errors.ts";
 import type { EnvironmentSpec } from "../environments/spec.ts";
 import { defineRead, defineStep, SLOTS, tagsOf, type Poll, type Slot, type StepContext, type StepInput } from "./context.ts";
+import { applyWeights, ensureRouting, forwardTo, FORBIDDEN } from "./listener-routing.ts";
 import { APP_PORT } from "./network.ts";
+import { checkOwner } from "./ownership.ts";
+
+export { forwardTo } from "./listener-routing.ts";
 
 export const DEREGISTRATION_DELAY_SECONDS = 30;
 
@@ -34,11 +41,20 @@ export interface LoadBalancerOutput {
   dnsName: string;
   listenerArn: string;
   targetGroupArns: Record<Slot, string>;
+  /** The value CloudFront must send in ORIGIN_HEADER (null without CloudFront). */
+  originSecret: string | null;
+}
+
+async function checkElbOwner(ctx: StepContext, kind: string, name: string, arn: string) {
+  const tags = (await ctx.aws.elbv2.send(new DescribeElbTagsCommand({ ResourceArns: [arn] }))).TagDescriptions?.[0]?.Tags;
+  checkOwner(ctx, kind, name, tags);
 }
 
 export async function findLoadBalancer(ctx: StepContext): Promise<LoadBalancer | undefined> {
   try {
-    return (await ctx.aws.elbv2.send(new DescribeLoadBalancersCommand({ Names: [ctx.names.alb] }))).LoadBalancers?.[0];
+    const lb = (await ctx.aws.elbv2.send(new DescribeLoadBalancersCommand({ Names: [ctx.names.alb] }))).LoadBalancers?.[0];
+    if (lb?.LoadBalancerArn) await checkElbOwner(ctx, "A load balancer", ctx.names.alb, lb.LoadBalancerArn);
+    return lb;
   } catch (err) {
     if (isNotFound(err)) return undefined;
     throw err;
@@ -47,7 +63,9 @@ export async function findLoadBalancer(ctx: StepContext): Promise<LoadBalancer |
 
 export async function findTargetGroup(ctx: StepContext, slot: Slot): Promise<TargetGroup | undefined> {
   try {
-    return (await ctx.aws.elbv2.send(new DescribeTargetGroupsCommand({ Names: [ctx.names.targetGroup(slot)] }))).TargetGroups?.[0];
+    const tg = (await ctx.aws.elbv2.send(new DescribeTargetGroupsCommand({ Names: [ctx.names.targetGroup(slot)] }))).TargetGroups?.[0];
+    if (tg?.TargetGroupArn) await checkElbOwner(ctx, "A target group", ctx.names.targetGroup(slot), tg.TargetGroupArn);
+    return tg;
   } catch (err) {
     if (isNotFound(err)) return undefined;
     throw err;
@@ -64,11 +82,6 @@ export function healthCheckOf(spec: EnvironmentSpec) {
     HealthyThresholdCount: hc.healthyThreshold,
     UnhealthyThresholdCount: hc.unhealthyThreshold,
   };
-}
-
-/** The forward action with these weights (0-999 each). */
-export function forwardTo(targetGroupArns: Record<Slot, string>, weights: Record<Slot, number>): ElbAction[] {
-  return [{ Type: "forward", ForwardConfig: { TargetGroups: SLOTS.map((slot) => ({ TargetGroupArn: targetGroupArns[slot], Weight: weights[slot] })) } }];
 }
 
 export const ensureLoadBalancer = defineStep(
@@ -122,7 +135,8 @@ export const ensureLoadBalancer = defineStep(
         if (!tg?.TargetGroupArn) throw new Error("CreateTargetGroup returned no target group");
         touch("elbv2:target-group", tg.TargetGroupArn, "created");
       }
-      const attrs = (await aws.elbv2.send(new DescribeTargetGroupAttributesCommand({ TargetGroupArn: tg.TargetGroupArn }))).Attributes ?? [];
+      const tgArn = tg.TargetGroupArn;
+      const attrs = (await afterCreate(() => aws.elbv2.send(new DescribeTargetGroupAttributesCommand({ TargetGroupArn: tgArn })))).Attributes ?? [];
       const delay = attrs.find((a) => a.Key === "deregistration_delay.timeout_seconds")?.Value;
       if (delay !== String(DEREGISTRATION_DELAY_SECONDS)) {
         await aws.elbv2.send(
@@ -132,24 +146,40 @@ export const ensureLoadBalancer = defineStep(
       targetGroupArns[slot] = tg.TargetGroupArn!;
     }
 
-    const listeners = (await aws.elbv2.send(new DescribeListenersCommand({ LoadBalancerArn: lb.LoadBalancerArn }))).Listeners ?? [];
-    let listenerArn = listeners.find((l) => l.Port === 80)?.ListenerArn;
-    if (listenerArn) touch("elbv2:listener", listenerArn, "found");
-    else {
-      const created = await aws.elbv2.send(
-        new CreateListenerCommand({
-          LoadBalancerArn: lb.LoadBalancerArn,
-          Protocol: "HTTP",
-          Port: 80,
-          DefaultActions: forwardTo(targetGroupArns, { blue: 100, green: 0 }),
-          Tags: tagsOf(input, undefined, { Name: `${names.alb}-http` }),
-        }),
-      );
-      listenerArn = created.Listeners?.[0]?.ListenerArn;
-      if (!listenerArn) throw new Error("CreateListener returned no listener");
-      touch("elbv2:listener", listenerArn, "created");
+    const lbArn = lb.LoadBalancerArn!;
+    // Right after a create the new ARN may not be visible yet: retried, bounded.
+    const listeners = (await afterCreate(() => aws.elbv2.send(new DescribeListenersCommand({ LoadBalancerArn: lbArn })))).Listeners ?? [];
+    const wanted = [
+      { port: 80, protocol: "HTTP" as const },
+      ...(input.spec.certificateArn ? [{ port: 443, protocol: "HTTPS" as const, certificateArn: input.spec.certificateArn }] : []),
+    ];
+    let listenerArn = "";
+    let originSecret: string | null = null;
+    for (const want of wanted) {
+      let listener = listeners.find((l) => l.Port === want.port);
+      if (listener?.ListenerArn) touch("elbv2:listener", listener.ListenerArn, "found");
+      else {
+        const created = await aws.elbv2.send(
+          new CreateListenerCommand({
+            LoadBalancerArn: lbArn,
+            Protocol: want.protocol,
+            Port: want.port,
+            ...("certificateArn" in want ? { Certificates: [{ CertificateArn: want.certificateArn }], SslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06" } : {}),
+            // With CloudFront, nothing is forwarded until the origin rule exists (below).
+            DefaultActions: input.spec.cloudfront ? FORBIDDEN : forwardTo(targetGroupArns, { blue: 100, green: 0 }),
+            Tags: tagsOf(input, undefined, { Name: `${names.alb}-${want.protocol.toLowerCase()}` }),
+          }),
+        );
+        listener = created.Listeners?.[0];
+        if (!listener?.ListenerArn) throw new Error("CreateListener returned no listener");
+        touch("elbv2:listener", listener.ListenerArn, "created");
+      }
+      // Every listener shares one secret: CloudFront sends one header.
+      const secret = await ensureRouting(ctx, { envId: input.envId, cloudfront: input.spec.cloudfront, secret: originSecret }, listener, targetGroupArns);
+      originSecret ??= secret;
+      if (want.port === 80) listenerArn = listener.ListenerArn!;
     }
-    return { loadBalancerArn: lb.LoadBalancerArn!, dnsName: lb.DNSName ?? "", listenerArn, targetGroupArns };
+    return { loadBalancerArn: lbArn, dnsName: lb.DNSName ?? "", listenerArn, targetGroupArns, originSecret };
   },
 );
 
@@ -168,13 +198,12 @@ export interface ListenerWeightsInput extends StepInput {
 }
 
 /** Moves traffic: one ModifyListener; new requests follow the new weights at once. */
-export const setListenerWeights = defineStep("shift traffic", async (input: ListenerWeightsInput, { aws, touch }): Promise<{ weights: Record<Slot, number> }> => {
+export const setListenerWeights = defineStep("shift traffic", async (input: ListenerWeightsInput, ctx): Promise<{ weights: Record<Slot, number> }> => {
   for (const slot of SLOTS) {
     const w = input.weights[slot];
     if (!Number.isInteger(w) || w < 0 || w > 999) throw new Error(`Listener weight for ${slot} must be a whole number 0-999, got ${w}`);
   }
   if (input.weights.blue + input.weights.green === 0) throw new Error("At least one target group needs a weight above 0");
-  await aws.elbv2.send(new ModifyListenerCommand({ ListenerArn: input.listenerArn, DefaultActions: forwardTo({ blue: input.blueTg, green: input.greenTg }, input.weights) }));
-  touch("elbv2:listener", input.listenerArn, "updated");
+  await applyWeights(ctx, input.listenerArn, { blue: input.blueTg, green: input.greenTg }, input.weights);
   return { weights: input.weights };
 });

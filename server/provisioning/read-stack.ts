@@ -3,8 +3,8 @@
  * one plain object (the page, drift checks and rollouts use it; nothing is cached).
  */
 import {
-  DescribeDBInstancesCommand,
   DescribeInternetGatewaysCommand,
+  DescribeNatGatewaysCommand,
   DescribeLaunchTemplateVersionsCommand,
   DescribeListenersCommand,
   DescribeRouteTablesCommand,
@@ -18,8 +18,10 @@ import {
 import { isNotFound } from "../aws/errors.ts";
 import { allAlarmNames, describeAlarms } from "./alarms.ts";
 import { defineRead, envFilter, type Slot, type StepContext, type StepInput } from "./context.ts";
+import { findDatabase } from "./database.ts";
 import { findDistribution } from "./distribution.ts";
 import { findFleet } from "./fleet.ts";
+import { listRules, originRuleOf, weightsOf } from "./listener-routing.ts";
 import { findLoadBalancer, findTargetGroup } from "./load-balancer.ts";
 
 export interface TargetGroupView {
@@ -57,10 +59,30 @@ export interface FleetView {
 export interface Stack {
   envId: string;
   name: string;
+  /** The prefix of the stack's AWS names ("" for environments from before prefixes). */
+  namePrefix: string;
   region: string;
-  network: { vpcId: string; cidr: string | null; publicSubnetIds: string[]; privateSubnetIds: string[]; internetGatewayId: string | null; routeTableId: string | null } | null;
+  network: {
+    vpcId: string;
+    cidr: string | null;
+    publicSubnetIds: string[];
+    privateSubnetIds: string[];
+    internetGatewayId: string | null;
+    routeTableId: string | null;
+    /** The NAT gateways of the way out (none in the "public" network mode). */
+    natGateways: Array<{ id: string; zone: string | null; state: string; publicIp: string | null }>;
+  } | null;
   securityGroups: { alb: string | null; app: string | null; db: string | null };
-  loadBalancer: { arn: string; dnsName: string; state: string; listenerArn: string | null; weights: Record<Slot, number> | null } | null;
+  loadBalancer: {
+    arn: string;
+    dnsName: string;
+    state: string;
+    listenerArn: string | null;
+    weights: Record<Slot, number> | null;
+    /** Only CloudFront reaches it (the default action answers 403; a rule checks the origin header). */
+    cloudfrontOnly: boolean;
+    https: boolean;
+  } | null;
   targetGroups: Record<Slot, TargetGroupView | null>;
   fleets: Record<Slot, FleetView | null>;
   database: {
@@ -73,6 +95,9 @@ export interface Stack {
     availabilityZone: string | null;
     secondaryAvailabilityZone: string | null;
     endpoint: string | null;
+    secretArn: string | null;
+    deletionProtection: boolean;
+    encrypted: boolean;
   } | null;
   distribution: { id: string; domainName: string; status: string; enabled: boolean } | null;
   alarms: Array<{ name: string; state: string; reason: string | null }>;
@@ -82,10 +107,11 @@ async function readNetwork(ctx: StepContext, envId: string): Promise<Stack["netw
   const vpc = (await ctx.aws.ec2.send(new DescribeVpcsCommand({ Filters: [envFilter(envId)] }))).Vpcs?.[0];
   if (!vpc?.VpcId) return null;
   const inVpc = [{ Name: "vpc-id", Values: [vpc.VpcId] }, envFilter(envId)];
-  const [subnets, igws, tables] = await Promise.all([
+  const [subnets, igws, tables, nats] = await Promise.all([
     ctx.aws.ec2.send(new DescribeSubnetsCommand({ Filters: inVpc })),
     ctx.aws.ec2.send(new DescribeInternetGatewaysCommand({ Filters: [envFilter(envId)] })),
     ctx.aws.ec2.send(new DescribeRouteTablesCommand({ Filters: inVpc })),
+    ctx.aws.ec2.send(new DescribeNatGatewaysCommand({ Filter: [envFilter(envId)] })),
   ]);
   const tier = (t: string) => (subnets.Subnets ?? []).filter((s) => s.Tags?.some((x) => x.Key === "switchyard:tier" && x.Value === t)).map((s) => s.SubnetId!);
   return {
@@ -94,7 +120,10 @@ async function readNetwork(ctx: StepContext, envId: string): Promise<Stack["netw
     publicSubnetIds: tier("public"),
     privateSubnetIds: tier("private"),
     internetGatewayId: igws.InternetGateways?.[0]?.InternetGatewayId ?? null,
-    routeTableId: tables.RouteTables?.[0]?.RouteTableId ?? null,
+    routeTableId: (tables.RouteTables ?? []).find((t) => (t.Tags?.find((x) => x.Key === "switchyard:tier")?.Value ?? "public") === "public")?.RouteTableId ?? null,
+    natGateways: (nats.NatGateways ?? [])
+      .filter((n) => n.State !== "deleted")
+      .map((n) => ({ id: n.NatGatewayId ?? "", zone: n.Tags?.find((t) => t.Key === "switchyard:zone")?.Value ?? null, state: n.State ?? "unknown", publicIp: n.NatGatewayAddresses?.[0]?.PublicIp ?? null })),
   };
 }
 
@@ -201,41 +230,39 @@ async function readFleet(ctx: StepContext, slot: Slot): Promise<FleetView | null
 async function readLoadBalancer(ctx: StepContext, targetGroups: Stack["targetGroups"]): Promise<Stack["loadBalancer"]> {
   const lb = await findLoadBalancer(ctx);
   if (!lb?.LoadBalancerArn) return null;
-  const listener = (await ctx.aws.elbv2.send(new DescribeListenersCommand({ LoadBalancerArn: lb.LoadBalancerArn }))).Listeners?.find((l) => l.Port === 80);
-  const forward = listener?.DefaultActions?.find((a) => a.Type === "forward")?.ForwardConfig?.TargetGroups ?? [];
-  const weightOf = (slot: Slot) => {
-    const arn = targetGroups[slot]?.arn;
-    const hit = forward.find((t) => t.TargetGroupArn === arn);
-    return hit ? (hit.Weight ?? 1) : 0;
-  };
+  const listeners = (await ctx.aws.elbv2.send(new DescribeListenersCommand({ LoadBalancerArn: lb.LoadBalancerArn }))).Listeners ?? [];
+  const listener = listeners.find((l) => l.Port === 80);
+  const origin = listener?.ListenerArn ? originRuleOf(await listRules(ctx, listener.ListenerArn)) : undefined;
+  const arns = { blue: targetGroups.blue?.arn, green: targetGroups.green?.arn };
   return {
     arn: lb.LoadBalancerArn,
     dnsName: lb.DNSName ?? "",
     state: lb.State?.Code ?? "unknown",
     listenerArn: listener?.ListenerArn ?? null,
-    weights: listener ? { blue: weightOf("blue"), green: weightOf("green") } : null,
+    // With CloudFront the forward lives in the origin rule; the default action is a 403.
+    weights: listener ? (weightsOf(origin?.rule.Actions ?? listener.DefaultActions, arns) ?? { blue: 0, green: 0 }) : null,
+    cloudfrontOnly: !!origin && listener?.DefaultActions?.[0]?.Type === "fixed-response",
+    https: listeners.some((l) => l.Port === 443 && l.Protocol === "HTTPS"),
   };
 }
 
 async function readDatabase(ctx: StepContext): Promise<Stack["database"]> {
-  try {
-    const db = (await ctx.aws.rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: ctx.names.db }))).DBInstances?.[0];
-    if (!db) return null;
-    return {
-      identifier: ctx.names.db,
-      status: db.DBInstanceStatus ?? "unknown",
-      engine: db.Engine ?? null,
-      instanceClass: db.DBInstanceClass ?? null,
-      storageGb: db.AllocatedStorage ?? null,
-      multiAz: db.MultiAZ ?? false,
-      availabilityZone: db.AvailabilityZone ?? null,
-      secondaryAvailabilityZone: db.SecondaryAvailabilityZone ?? null,
-      endpoint: db.Endpoint?.Address ? `${db.Endpoint.Address}:${db.Endpoint.Port}` : null,
-    };
-  } catch (err) {
-    if (isNotFound(err)) return null;
-    throw err;
-  }
+  const db = await findDatabase(ctx);
+  if (!db) return null;
+  return {
+    identifier: ctx.names.db,
+    status: db.DBInstanceStatus ?? "unknown",
+    engine: db.Engine ?? null,
+    instanceClass: db.DBInstanceClass ?? null,
+    storageGb: db.AllocatedStorage ?? null,
+    multiAz: db.MultiAZ ?? false,
+    availabilityZone: db.AvailabilityZone ?? null,
+    secondaryAvailabilityZone: db.SecondaryAvailabilityZone ?? null,
+    endpoint: db.Endpoint?.Address ? `${db.Endpoint.Address}:${db.Endpoint.Port}` : null,
+    secretArn: db.MasterUserSecret?.SecretArn ?? null,
+    deletionProtection: db.DeletionProtection ?? false,
+    encrypted: db.StorageEncrypted ?? false,
+  };
 }
 
 export const readStack = defineRead("read the stack", async (input: StepInput, ctx): Promise<Stack> => {
@@ -247,9 +274,9 @@ export const readStack = defineRead("read the stack", async (input: StepInput, c
     readFleet(ctx, "blue"),
     readFleet(ctx, "green"),
     readDatabase(ctx),
-    findDistribution(ctx, envId),
-    describeAlarms(ctx.aws.cloudwatch, allAlarmNames(spec).filter((n) => !n.endsWith("cdn-5xx-rate"))),
-    describeAlarms(ctx.aws.cloudwatchGlobal, allAlarmNames(spec).filter((n) => n.endsWith("cdn-5xx-rate"))),
+    findDistribution(ctx),
+    describeAlarms(ctx.aws.cloudwatch, allAlarmNames({ name: spec.name, namePrefix: ctx.names.prefix }).filter((n) => !n.endsWith("cdn-5xx-rate"))),
+    describeAlarms(ctx.aws.cloudwatchGlobal, allAlarmNames({ name: spec.name, namePrefix: ctx.names.prefix }).filter((n) => n.endsWith("cdn-5xx-rate"))),
   ]);
   const targetGroups = { blue: blueTg, green: greenTg };
   const sgs = network
@@ -260,6 +287,7 @@ export const readStack = defineRead("read the stack", async (input: StepInput, c
   return {
     envId,
     name: spec.name,
+    namePrefix: ctx.names.prefix,
     region: spec.region,
     network,
     securityGroups: { alb: sg("alb"), app: sg("app"), db: sg("db") },
@@ -267,7 +295,7 @@ export const readStack = defineRead("read the stack", async (input: StepInput, c
     targetGroups,
     fleets: { blue, green },
     database,
-    distribution: dist?.Id ? { id: dist.Id, domainName: dist.DomainName ?? "", status: dist.Status ?? "unknown", enabled: dist.Enabled ?? false } : null,
+    distribution: dist?.Id ? { id: dist.Id, domainName: dist.DomainName ?? "", status: dist.Status ?? "unknown", enabled: dist.DistributionConfig?.Enabled ?? false } : null,
     alarms: [...alarms, ...cdnAlarms]
       .filter((a) => a.AlarmName && !seen.has(a.AlarmName) && seen.add(a.AlarmName))
       .map((a) => ({ name: a.AlarmName!, state: a.StateValue ?? "INSUFFICIENT_DATA", reason: a.StateReason ?? null })),

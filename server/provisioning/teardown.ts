@@ -4,53 +4,49 @@
  *   1. disableDistribution        (distribution.ts)
  *   2. deleteAlarms
  *   3. deleteFleets               scale both groups to 0, ForceDelete, done when instances are gone
- *   4. deleteLoadBalancer         listener, ALB, then both target groups
+ *   4. deleteLoadBalancer         listeners, ALB, then both target groups
  *   5. deleteLaunchTemplate
- *   6. deleteDatabase             DB instance (SkipFinalSnapshot), then its subnet group once gone
+ *   6. deleteDatabase             a named final snapshot unless skipped (an audited choice), the
+ *                                 automated backups kept; refused while the spec is protected,
+ *                                 deletion protection lifted once it is not; then the subnet group
  *   7. deleteDistribution         (distribution.ts; after waitDistributionDeployed)
- *   8. deleteSecurityGroups       (after 3, 4, 6: their network interfaces hold the groups)
- *   9. deleteNetwork              subnets, route table, internet gateway, VPC (after 8)
- * Steps 2, 5 and 7 depend on nothing but 1 (for 7); 3, 4 and 6 may run in parallel.
+ *   8. deleteSecurityGroups       (teardown-network.ts; after 3, 4, 6)
+ *   9. deleteNetwork              (teardown-network.ts) endpoints, NAT gateways, Elastic IPs,
+ *                                 subnets, route tables, internet gateway, VPC
+ *  10. deleteInstanceRole, deleteParameters (teardown-network.ts)
+ * A resource found by name that is not this environment's is left alone ("kept").
  */
 import {
   DeleteAlarmsCommand,
   DeleteAutoScalingGroupCommand,
   DeleteDBInstanceCommand,
   DeleteDBSubnetGroupCommand,
-  DeleteInternetGatewayCommand,
   DeleteLaunchTemplateCommand,
   DeleteListenerCommand,
   DeleteLoadBalancerCommand,
-  DeleteRouteTableCommand,
-  DeleteSecurityGroupCommand,
-  DeleteSubnetCommand,
   DeleteTargetGroupCommand,
-  DeleteVpcCommand,
   DescribeInstancesCommand,
-  DescribeInternetGatewaysCommand,
+  DescribeLaunchTemplatesCommand,
   DescribeListenersCommand,
-  DescribeRouteTablesCommand,
-  DescribeSecurityGroupsCommand,
-  DescribeSubnetsCommand,
-  DescribeVpcsCommand,
-  DetachInternetGatewayCommand,
-  DisassociateRouteTableCommand,
-  RevokeSecurityGroupIngressCommand,
+  ModifyDBInstanceCommand,
   UpdateAutoScalingGroupCommand,
 } from "../aws/sdk.ts";
 import { isInUse, isNotFound } from "../aws/errors.ts";
-import { allAlarmNames, describeAlarms } from "./alarms.ts";
+import { ServiceError } from "../errors.ts";
+import { allAlarmNames, checkAlarmOwner, describeAlarms } from "./alarms.ts";
 import { defineStep, envFilter, SLOTS, type StepContext, type StepInput } from "./context.ts";
-import { findDatabase } from "./database.ts";
+import { findDatabase, findSubnetGroup } from "./database.ts";
 import { findFleet } from "./fleet.ts";
 import { findLoadBalancer, findTargetGroup } from "./load-balancer.ts";
+import { checkOwner, ignoringForeign } from "./ownership.ts";
 
 export { deleteDistribution, disableDistribution } from "./distribution.ts";
+export { deleteInstanceRole, deleteNetwork, deleteParameters, deleteSecurityGroups } from "./teardown-network.ts";
 
-type Done = { done: boolean };
+export type Done = { done: boolean; summary?: string };
 
 /** Runs a delete; a missing resource is already deleted, a busy one means "not yet". */
-async function attempt(ctx: StepContext, type: string, id: string, call: () => Promise<unknown>): Promise<boolean> {
+export async function attempt(ctx: StepContext, type: string, id: string, call: () => Promise<unknown>): Promise<boolean> {
   try {
     await call();
     ctx.touch(type, id, "deleted");
@@ -62,21 +58,26 @@ async function attempt(ctx: StepContext, type: string, id: string, call: () => P
   }
 }
 
-export const deleteAlarms = defineStep("delete the alarms", async (input: StepInput, ctx): Promise<Done> => {
-  const names = allAlarmNames(input.spec);
+export const deleteAlarms = defineStep("delete the alarms", async (_input: StepInput, ctx): Promise<Done> => {
+  const names = allAlarmNames({ name: _input.spec.name, namePrefix: ctx.names.prefix });
   for (const client of ctx.region === "us-east-1" ? [ctx.aws.cloudwatch] : [ctx.aws.cloudwatch, ctx.aws.cloudwatchGlobal]) {
-    const existing = (await describeAlarms(client, names)).map((a) => a.AlarmName!).filter(Boolean);
-    if (!existing.length) continue;
-    await client.send(new DeleteAlarmsCommand({ AlarmNames: existing }));
-    for (const name of existing) ctx.touch("cloudwatch:alarm", name, "deleted");
+    const ours: string[] = [];
+    for (const alarm of await describeAlarms(client, names)) {
+      if (await ignoringForeign(ctx, "cloudwatch:alarm", () => checkAlarmOwner(ctx, client, alarm).then(() => alarm))) ours.push(alarm.AlarmName!);
+    }
+    if (!ours.length) continue;
+    await client.send(new DeleteAlarmsCommand({ AlarmNames: ours }));
+    for (const name of ours) ctx.touch("cloudwatch:alarm", name, "deleted");
   }
   return { done: true };
 });
 
 export const deleteFleets = defineStep("delete the fleets", async (input: StepInput, ctx): Promise<Done> => {
+  let groupsLeft = false;
   for (const slot of SLOTS) {
-    const group = await findFleet(ctx, slot);
+    const group = await ignoringForeign(ctx, "autoscaling:group", () => findFleet(ctx, slot));
     if (!group) continue;
+    groupsLeft = true;
     const name = ctx.names.asg(slot);
     await ctx.aws.autoscaling.send(new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: name, MinSize: 0, DesiredCapacity: 0, MaxSize: 0 }));
     await attempt(ctx, "autoscaling:group", group.AutoScalingGroupARN ?? name, () => ctx.aws.autoscaling.send(new DeleteAutoScalingGroupCommand({ AutoScalingGroupName: name, ForceDelete: true })));
@@ -85,87 +86,70 @@ export const deleteFleets = defineStep("delete the fleets", async (input: StepIn
     new DescribeInstancesCommand({ Filters: [envFilter(input.envId), { Name: "instance-state-name", Values: ["pending", "running", "shutting-down", "stopping", "stopped"] }] }),
   );
   const instances = (left.Reservations ?? []).flatMap((r) => r.Instances ?? []);
-  const groupsLeft = (await Promise.all(SLOTS.map((s) => findFleet(ctx, s)))).some(Boolean);
+  if (groupsLeft) groupsLeft = (await Promise.all(SLOTS.map((s) => ignoringForeign(ctx, "autoscaling:group", () => findFleet(ctx, s))))).some(Boolean);
   return { done: instances.length === 0 && !groupsLeft };
 });
 
 export const deleteLoadBalancer = defineStep("delete the load balancer", async (_input: StepInput, ctx): Promise<Done> => {
-  const lb = await findLoadBalancer(ctx);
+  const lb = await ignoringForeign(ctx, "elbv2:load-balancer", () => findLoadBalancer(ctx));
   if (lb?.LoadBalancerArn) {
     const listeners = (await ctx.aws.elbv2.send(new DescribeListenersCommand({ LoadBalancerArn: lb.LoadBalancerArn }))).Listeners ?? [];
     for (const l of listeners) await attempt(ctx, "elbv2:listener", l.ListenerArn!, () => ctx.aws.elbv2.send(new DeleteListenerCommand({ ListenerArn: l.ListenerArn })));
     await attempt(ctx, "elbv2:load-balancer", lb.LoadBalancerArn, () => ctx.aws.elbv2.send(new DeleteLoadBalancerCommand({ LoadBalancerArn: lb.LoadBalancerArn })));
   }
-  let done = !(await findLoadBalancer(ctx));
+  let done = !lb || !(await findLoadBalancer(ctx));
   for (const slot of SLOTS) {
-    const tg = await findTargetGroup(ctx, slot);
+    const tg = await ignoringForeign(ctx, "elbv2:target-group", () => findTargetGroup(ctx, slot));
     if (tg?.TargetGroupArn) done = (await attempt(ctx, "elbv2:target-group", tg.TargetGroupArn, () => ctx.aws.elbv2.send(new DeleteTargetGroupCommand({ TargetGroupArn: tg.TargetGroupArn })))) && done;
   }
   return { done };
 });
 
 export const deleteLaunchTemplate = defineStep("delete the launch template", async (_input: StepInput, ctx): Promise<Done> => {
-  await attempt(ctx, "ec2:launch-template", ctx.names.launchTemplate, () => ctx.aws.ec2.send(new DeleteLaunchTemplateCommand({ LaunchTemplateName: ctx.names.launchTemplate })));
+  const name = ctx.names.launchTemplate;
+  const found = await ignoringForeign(ctx, "ec2:launch-template", async () => {
+    const t = await ctx.aws.ec2.send(new DescribeLaunchTemplatesCommand({ LaunchTemplateNames: [name] })).catch((err) => (isNotFound(err) || /InvalidLaunchTemplateName/.test(String((err as Error).name)) ? undefined : Promise.reject(err)));
+    const template = t?.LaunchTemplates?.[0];
+    if (template) checkOwner(ctx, "A launch template", name, template.Tags);
+    return template;
+  });
+  if (found) await attempt(ctx, "ec2:launch-template", name, () => ctx.aws.ec2.send(new DeleteLaunchTemplateCommand({ LaunchTemplateName: name })));
   return { done: true };
 });
 
-export const deleteDatabase = defineStep("delete the database", async (_input: StepInput, ctx): Promise<Done> => {
-  const db = await findDatabase(ctx);
-  if (db) {
-    if (db.DBInstanceStatus !== "deleting") {
-      await attempt(ctx, "rds:db", db.DBInstanceArn ?? ctx.names.db, () =>
-        ctx.aws.rds.send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: ctx.names.db, SkipFinalSnapshot: true, DeleteAutomatedBackups: true })),
-      );
-    }
-    return { done: false };
-  }
-  const gone = await attempt(ctx, "rds:subnet-group", ctx.names.dbSubnetGroup, () => ctx.aws.rds.send(new DeleteDBSubnetGroupCommand({ DBSubnetGroupName: ctx.names.dbSubnetGroup })));
-  return { done: gone };
-});
-
-async function vpcOf(ctx: StepContext, envId: string): Promise<string | undefined> {
-  return (await ctx.aws.ec2.send(new DescribeVpcsCommand({ Filters: [envFilter(envId)] }))).Vpcs?.[0]?.VpcId;
+export interface DeleteDatabaseInput extends StepInput {
+  /** The final snapshot's name, or null when the person tearing down chose to skip it. */
+  finalSnapshot: string | null;
 }
 
-export const deleteSecurityGroups = defineStep("delete the security groups", async (input: StepInput, ctx): Promise<Done> => {
-  const vpcId = await vpcOf(ctx, input.envId);
-  if (!vpcId) return { done: true };
-  const groups = (await ctx.aws.ec2.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: "vpc-id", Values: [vpcId] }, envFilter(input.envId)] }))).SecurityGroups ?? [];
-  // Rules that name another group keep that group alive: revoke them first.
-  for (const g of groups) {
-    const refs = (g.IpPermissions ?? []).filter((p) => p.UserIdGroupPairs?.length);
-    if (refs.length) await ctx.aws.ec2.send(new RevokeSecurityGroupIngressCommand({ GroupId: g.GroupId, IpPermissions: refs }));
-  }
-  let done = true;
-  for (const role of ["db", "app", "alb"] as const) {
-    const g = groups.find((x) => x.GroupName === ctx.names.sg(role));
-    if (g?.GroupId) done = (await attempt(ctx, "ec2:security-group", g.GroupId, () => ctx.aws.ec2.send(new DeleteSecurityGroupCommand({ GroupId: g.GroupId })))) && done;
-  }
-  return { done };
-});
-
-export const deleteNetwork = defineStep("delete the network", async (input: StepInput, ctx): Promise<Done> => {
-  const { ec2 } = ctx.aws;
-  const env = envFilter(input.envId);
-  let done = true;
-  const vpcId = await vpcOf(ctx, input.envId);
-  const inVpc = vpcId ? [{ Name: "vpc-id", Values: [vpcId] }, env] : [env];
-  const subnets = (await ec2.send(new DescribeSubnetsCommand({ Filters: inVpc }))).Subnets ?? [];
-  for (const s of subnets) done = (await attempt(ctx, "ec2:subnet", s.SubnetId!, () => ec2.send(new DeleteSubnetCommand({ SubnetId: s.SubnetId })))) && done;
-  const tables = (await ec2.send(new DescribeRouteTablesCommand({ Filters: inVpc }))).RouteTables ?? [];
-  for (const t of tables) {
-    for (const a of t.Associations ?? []) {
-      if (!a.Main && a.RouteTableAssociationId) await attempt(ctx, "ec2:route-table-association", a.RouteTableAssociationId, () => ec2.send(new DisassociateRouteTableCommand({ AssociationId: a.RouteTableAssociationId })));
+export const deleteDatabase = defineStep("delete the database", async (input: DeleteDatabaseInput, ctx): Promise<Done> => {
+  const db = await ignoringForeign(ctx, "rds:db", () => findDatabase(ctx));
+  const snapshot = input.finalSnapshot ? `final snapshot ${input.finalSnapshot}` : "no final snapshot (skipped on request)";
+  if (db) {
+    if (db.DBInstanceStatus !== "deleting") {
+      if (input.spec.protected) {
+        throw new ServiceError("PRECONDITION_FAILED", `${input.spec.name} is protected: its database ${ctx.names.db} keeps deletion protection. Turn protection off in the spec first.`);
+      }
+      if (db.DeletionProtection) {
+        // Protection was lifted in the spec: lift it on the database too, then delete.
+        await ctx.aws.rds.send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: ctx.names.db, DeletionProtection: false, ApplyImmediately: true }));
+        ctx.touch("rds:db", db.DBInstanceArn ?? ctx.names.db, "updated");
+      }
+      const deleted = await attempt(ctx, "rds:db", db.DBInstanceArn ?? ctx.names.db, () =>
+        ctx.aws.rds.send(
+          new DeleteDBInstanceCommand({
+            DBInstanceIdentifier: ctx.names.db,
+            ...(input.finalSnapshot ? { FinalDBSnapshotIdentifier: input.finalSnapshot } : { SkipFinalSnapshot: true }),
+            // Automated backups stay for their retention period: a restore remains possible.
+            DeleteAutomatedBackups: false,
+          }),
+        ),
+      );
+      if (deleted && input.finalSnapshot) ctx.touch("rds:snapshot", input.finalSnapshot, "created");
     }
-    done = (await attempt(ctx, "ec2:route-table", t.RouteTableId!, () => ec2.send(new DeleteRouteTableCommand({ RouteTableId: t.RouteTableId })))) && done;
+    return { done: false, summary: snapshot };
   }
-  const igws = (await ec2.send(new DescribeInternetGatewaysCommand({ Filters: [env] }))).InternetGateways ?? [];
-  for (const igw of igws) {
-    for (const a of igw.Attachments ?? []) {
-      if (a.VpcId) await attempt(ctx, "ec2:internet-gateway-attachment", `${igw.InternetGatewayId}/${a.VpcId}`, () => ec2.send(new DetachInternetGatewayCommand({ InternetGatewayId: igw.InternetGatewayId, VpcId: a.VpcId })));
-    }
-    done = (await attempt(ctx, "ec2:internet-gateway", igw.InternetGatewayId!, () => ec2.send(new DeleteInternetGatewayCommand({ InternetGatewayId: igw.InternetGatewayId })))) && done;
-  }
-  if (vpcId && done) done = await attempt(ctx, "ec2:vpc", vpcId, () => ec2.send(new DeleteVpcCommand({ VpcId: vpcId })));
-  return { done: done && !!vpcId ? !(await vpcOf(ctx, input.envId)) : done };
+  const group = await ignoringForeign(ctx, "rds:subnet-group", () => findSubnetGroup(ctx));
+  const gone = !group || (await attempt(ctx, "rds:subnet-group", ctx.names.dbSubnetGroup, () => ctx.aws.rds.send(new DeleteDBSubnetGroupCommand({ DBSubnetGroupName: ctx.names.dbSubnetGroup }))));
+  return { done: gone, summary: snapshot };
 });

@@ -3,6 +3,9 @@
  * workflows do (with short plain sleeps instead of durable ones). For tests and benchmarks;
  * the workflows in server/workflows are the real callers.
  */
+import { randomUUID } from "node:crypto";
+import { db } from "../db/client.ts";
+import type { EnvironmentSpec } from "../environments/spec.ts";
 import type { Poll, StepInput, Touched } from "./context.ts";
 import * as p from "./index.ts";
 
@@ -16,47 +19,82 @@ export async function until<D>(poll: () => Promise<Poll<D>>, { timeoutMs = 60_00
   }
 }
 
-export async function provision(input: StepInput) {
+/** An environment row for `spec` (its name prefix, its saved distribution id live there). */
+export async function testEnvironment(accountId: string, spec: EnvironmentSpec, opts: { namePrefix?: string | null } = {}): Promise<string> {
+  const env = await db.environment.create({
+    data: {
+      name: spec.name,
+      activeName: `${spec.name}-${randomUUID().slice(0, 8)}`,
+      accountId,
+      region: spec.region,
+      ...(opts.namePrefix !== undefined ? { namePrefix: opts.namePrefix } : {}),
+      specVersions: { create: { version: 1, spec: spec as object, createdBy: "test" } },
+    },
+  });
+  return env.id;
+}
+
+export async function provision(input: StepInput, opts: { attempt?: string; beforeFleets?: () => Promise<void> } = {}) {
   const touched: Touched[] = [];
   const keep = <T extends { touched: Touched[] }>(o: T) => (touched.push(...o.touched), o);
   const network = keep(await p.ensureNetwork(input));
+  const egress = (async () => {
+    keep(await p.ensureEgress({ ...input, publicSubnetByZone: network.publicSubnetByZone, privateRouteTableIds: network.privateRouteTableIds }));
+    await until(() => p.waitEgressReady(input));
+  })();
   const sgs = keep(await p.ensureSecurityGroups({ ...input, vpcId: network.vpcId }));
   const database = (async () => {
     const d = keep(await p.ensureDatabase({ ...input, privateSubnetIds: network.privateSubnetIds, dbSgId: sgs.dbSgId }));
-    await until(() => p.waitDatabaseAvailable(input));
+    const ready = await until(() => p.waitDatabaseAvailable(input));
+    return { ...d, ready };
+  })();
+  const loadBalancer = (async () => {
+    const lb = keep(await p.ensureLoadBalancer({ ...input, vpcId: network.vpcId, publicSubnetIds: network.publicSubnetIds, albSgId: sgs.albSgId }));
+    await until(() => p.waitLoadBalancerActive(input));
+    return lb;
+  })();
+  const distribution = (async () => {
+    const lb = await loadBalancer;
+    const d = keep(await p.ensureDistribution({ ...input, dnsName: lb.dnsName, originSecret: lb.originSecret, attempt: opts.attempt ?? "test" }));
+    await until(() => p.waitDistributionDeployed({ ...input, distributionId: d.distributionId }));
     return d;
   })();
-  const [loadBalancer, launchTemplate] = await Promise.all([
-    p.ensureLoadBalancer({ ...input, vpcId: network.vpcId, publicSubnetIds: network.publicSubnetIds, albSgId: sgs.albSgId }).then(keep),
-    p.ensureLaunchTemplate({ ...input, appSgId: sgs.appSgId }).then(keep),
-  ]);
-  await until(() => p.waitLoadBalancerActive(input));
-  const fleetInput = { ...input, privateSubnetIds: network.privateSubnetIds, loadBalancerArn: loadBalancer.loadBalancerArn, targetGroupArns: loadBalancer.targetGroupArns, ...launchTemplate };
-  const [distribution, blue, green] = await Promise.all([
-    p.ensureDistribution({ ...input, dnsName: loadBalancer.dnsName }).then(keep),
-    p.ensureFleet({ ...fleetInput, slot: "blue" }).then(keep),
-    p.ensureFleet({ ...fleetInput, slot: "green" }).then(keep),
-  ]);
-  const alarms = keep(await p.ensureAlarms({ ...input, loadBalancerArn: loadBalancer.loadBalancerArn, targetGroupArns: loadBalancer.targetGroupArns, distributionId: distribution.distributionId }));
-  await Promise.all([until(() => p.waitDistributionDeployed(input)), until(() => p.waitFleetHealthy({ ...input, slot: "blue" })), database]);
-  return { network, sgs, loadBalancer, launchTemplate, database: await database, distribution, fleets: { blue, green }, alarms, touched };
+  const dbReady = (await database).ready;
+  const role = keep(await p.ensureInstanceRole({ ...input, dbSecretArn: dbReady.secretArn }));
+  keep(await p.ensureParameters({ ...input, database: input.spec.database ? { endpoint: dbReady.address, port: dbReady.port, secretArn: dbReady.secretArn } : null }));
+  const launchTemplate = keep(await p.ensureLaunchTemplate({ ...input, appSgId: sgs.appSgId, instanceProfileArn: role.instanceProfileArn }));
+  const [lb] = await Promise.all([loadBalancer, egress]);
+  await opts.beforeFleets?.();
+  const subnetIds = input.spec.network?.egress === "public" ? network.publicSubnetIds : network.privateSubnetIds;
+  const fleetInput = { ...input, subnetIds, loadBalancerArn: lb.loadBalancerArn, targetGroupArns: lb.targetGroupArns, ...launchTemplate };
+  const [blue, green] = await Promise.all([p.ensureFleet({ ...fleetInput, slot: "blue" }).then(keep), p.ensureFleet({ ...fleetInput, slot: "green" }).then(keep)]);
+  const dist = await distribution;
+  const alarms = keep(await p.ensureAlarms({ ...input, loadBalancerArn: lb.loadBalancerArn, targetGroupArns: lb.targetGroupArns, distributionId: dist.distributionId }));
+  await until(() => p.waitFleetHealthy({ ...input, slot: "blue" }), { timeoutMs: 90_000 });
+  return { network, sgs, loadBalancer: lb, launchTemplate, role, database: await database, distribution: dist, fleets: { blue, green }, alarms, touched };
 }
 
 /** Each teardown step until it reports done, in order. */
-export async function teardown(input: StepInput): Promise<Touched[]> {
+export async function teardown(input: StepInput, opts: { finalSnapshot?: string | null } = {}): Promise<Touched[]> {
   const touched: Touched[] = [];
-  const loop = async (step: (i: StepInput) => Promise<{ done: boolean; touched: Touched[] }>) =>
-    until(async () => {
-      const o = await step(input);
-      touched.push(...o.touched);
-      return { done: o.done, detail: null };
-    });
+  const loop = (step: (i: StepInput) => Promise<{ done: boolean; touched: Touched[] }>) =>
+    until(
+      async () => {
+        const o = await step(input);
+        touched.push(...o.touched);
+        return { done: o.done, detail: null };
+      },
+      { timeoutMs: 120_000 },
+    );
   touched.push(...(await p.disableDistribution(input)).touched);
   await loop(p.deleteAlarms);
-  await Promise.all([loop(p.deleteFleets), loop(p.deleteLoadBalancer), loop(p.deleteDatabase), loop(p.deleteLaunchTemplate)]);
+  const deleteDatabase = (i: StepInput) => p.deleteDatabase({ ...i, finalSnapshot: opts.finalSnapshot ?? null });
+  await Promise.all([loop(p.deleteFleets), loop(p.deleteLoadBalancer), loop(deleteDatabase), loop(p.deleteLaunchTemplate)]);
   await until(() => p.waitDistributionDeployed(input));
   await loop(p.deleteDistribution);
   await loop(p.deleteSecurityGroups);
   await loop(p.deleteNetwork);
+  await loop(p.deleteInstanceRole);
+  await loop(p.deleteParameters);
   return touched;
 }

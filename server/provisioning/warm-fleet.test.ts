@@ -10,7 +10,7 @@ import { db } from "../db/client.ts";
 import type { EnvironmentSpec } from "../environments/spec.ts";
 import { spec as specOf } from "../../testing/fixtures.ts";
 import * as p from "./index.ts";
-import { provision, until } from "./test-helpers.ts";
+import { provision, testEnvironment, until } from "./test-helpers.ts";
 
 /**
  * The warm-fleet bug (issue 17): a slot that still holds the previous version's instances
@@ -20,7 +20,7 @@ import { provision, until } from "./test-helpers.ts";
 let lc: { url: string; close(): Promise<void> };
 let dataDir: string;
 let accountId: string;
-const envId = randomUUID();
+let envId: string = randomUUID();
 const spec: EnvironmentSpec = specOf("warm", { capacity: { min: 2, desired: 2, max: 4 }, database: null, cloudfront: false });
 const base = () => ({ accountId, envId, spec });
 let out: Awaited<ReturnType<typeof provision>>;
@@ -29,6 +29,7 @@ beforeAll(async () => {
   dataDir = mkdtempSync(path.join(tmpdir(), "sy-warm-"));
   lc = await startLocalCloud({ port: 0, dataDir, speed: 200 });
   accountId = (await db.awsAccount.create({ data: { name: `lc-${envId.slice(0, 8)}`, defaultRegion: "us-east-1", endpointUrl: lc.url, isLocal: true } })).id;
+  envId = await testEnvironment(accountId, spec);
   out = await provision(base());
 });
 
@@ -76,7 +77,7 @@ describe("filling a slot that holds warm instances of another version", () => {
     // Out of band: someone points the group at another template version. Nothing is replaced.
     const v4 = await p.createLaunchTemplateVersion({ ...base(), version: "v4", slot: "blue" });
     const aws = awsClients({ id: accountId, defaultRegion: "us-east-1", roleArn: null, externalId: null, endpointUrl: lc.url }, "us-east-1");
-    await aws.autoscaling.send(new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: "warm-blue", LaunchTemplate: { LaunchTemplateName: "warm", Version: String(v4.launchTemplateVersion) } }));
+    await aws.autoscaling.send(new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: "sy-warm-blue", LaunchTemplate: { LaunchTemplateName: "sy-warm", Version: String(v4.launchTemplateVersion) } }));
     const drift = p.driftCheck(spec, await p.readStack(base()), { liveVersion: "v3" });
     expect(drift).toContainEqual({ path: "fleets.blue.launchTemplateVersion (2 instances)", expected: v4.launchTemplateVersion, actual: `${stack.fleets.blue!.launchTemplateVersion} (v3)` });
   });
@@ -94,7 +95,7 @@ describe("Switchyard's own probe of the new targets, through the listener", () =
       launchTemplateVersion: v5.launchTemplateVersion,
       listenerArn: lb.listenerArn,
       targetGroupArn: lb.targetGroupArns.green,
-      loadBalancer: { name: "warm-alb", dnsName: lb.dnsName },
+      loadBalancer: { name: "sy-warm-alb", dnsName: lb.dnsName },
       deploymentId: randomUUID(),
     };
     const probe = await p.probeFleet({ ...input, version: "v5" });

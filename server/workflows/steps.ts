@@ -1,6 +1,6 @@
 import { FatalError } from "workflow";
 import { db } from "../db/client.ts";
-import type { EnvironmentSpec } from "../environments/spec.ts";
+import { withSpecDefaults, type EnvironmentSpec } from "../environments/spec.ts";
 import { AwsServiceError } from "../aws/errors.ts";
 import { ServiceError } from "../errors.ts";
 import { finishOperation } from "../operations/start.ts";
@@ -18,13 +18,17 @@ import * as p from "../provisioning/index.ts";
 type Action = keyof typeof actions;
 const actions = {
   ensureNetwork: p.ensureNetwork,
+  ensureEgress: p.ensureEgress,
   ensureSecurityGroups: p.ensureSecurityGroups,
+  ensureInstanceRole: p.ensureInstanceRole,
+  ensureParameters: p.ensureParameters,
   ensureDatabase: p.ensureDatabase,
   ensureLoadBalancer: p.ensureLoadBalancer,
   ensureLaunchTemplate: p.ensureLaunchTemplate,
   createLaunchTemplateVersion: p.createLaunchTemplateVersion,
   ensureFleet: p.ensureFleet,
   ensureDistribution: p.ensureDistribution,
+  invalidateDistribution: p.invalidateDistribution,
   ensureAlarms: p.ensureAlarms,
   setListenerWeights: p.setListenerWeights,
   setFleetCapacity: p.setFleetCapacity,
@@ -38,10 +42,16 @@ const actions = {
   deleteDatabase: p.deleteDatabase,
   deleteSecurityGroups: p.deleteSecurityGroups,
   deleteNetwork: p.deleteNetwork,
+  deleteInstanceRole: p.deleteInstanceRole,
+  deleteParameters: p.deleteParameters,
 } as const;
 
 type Polls = keyof typeof polls;
+export type PollAction = Polls;
+export type PollInput<A extends Polls> = Parameters<(typeof polls)[A]>[0];
+export type PollDetail<A extends Polls> = Awaited<ReturnType<(typeof polls)[A]>>["detail"];
 const polls = {
+  waitEgressReady: p.waitEgressReady,
   waitDatabaseAvailable: p.waitDatabaseAvailable,
   waitLoadBalancerActive: p.waitLoadBalancerActive,
   waitFleetHealthy: p.waitFleetHealthy,
@@ -61,7 +71,8 @@ export async function act<A extends Action>(deploymentId: string, key: string, a
   try {
     const fn = actions[action] as (i: unknown) => Promise<Awaited<ReturnType<(typeof actions)[A]>>>;
     const out = await fn(input);
-    if (opts.finish !== false) await stepSucceeded(deploymentId, key, { touched: (out as { touched?: unknown }).touched ?? [] });
+    const { touched, summary } = out as { touched?: unknown; summary?: unknown };
+    if (opts.finish !== false) await stepSucceeded(deploymentId, key, { touched: touched ?? [], ...(typeof summary === "string" ? { summary } : {}) });
     return out;
   } catch (e) {
     await stepFailed(deploymentId, key, (e as Error).message);
@@ -103,7 +114,7 @@ export async function loadOperation(deploymentId: string) {
     deploymentId,
     envId: d.environmentId,
     accountId: d.environment.accountId,
-    spec: specRow.spec as unknown as EnvironmentSpec,
+    spec: withSpecDefaults(specRow.spec as unknown as EnvironmentSpec),
     fromVersion: d.fromVersion,
     toVersion: d.toVersion,
     fromSlot: d.fromSlot as p.Slot | null,
@@ -112,6 +123,8 @@ export async function loadOperation(deploymentId: string) {
     status: d.status,
     stack: d.environment.stack as unknown as p.Stack | null,
     stepKeys: d.steps.map((s) => s.key),
+    /** Teardown: the final snapshot's name, or null (no database, or skipped on request). */
+    finalSnapshot: d.finalSnapshot,
   };
 }
 
@@ -140,7 +153,7 @@ export async function judgeStep(deploymentId: string, key: string, input: p.Step
   const { judge } = await import("../operations/judge.ts");
   const metrics = await p.fleetMetrics({ ...input, slots: [input.live, input.canary], startTime: input.since });
   const stack = await p.readStack(input);
-  const firing = stack.alarms.filter((a) => a.state === "ALARM" && a.name.startsWith(`${input.spec.name}-${input.canary}-`)).map((a) => a.name);
+  const firing = stack.alarms.filter((a) => a.state === "ALARM" && a.name.startsWith(p.namesOf(stack).alarm(`${input.canary}-`))).map((a) => a.name);
   const verdict = judge({
     baseline: input.canaryOnly ? [] : (metrics.slots[input.live] ?? []),
     canary: metrics.slots[input.canary] ?? [],

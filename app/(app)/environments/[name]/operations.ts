@@ -20,8 +20,8 @@ export async function rollbackAction(name: string): Promise<Result> {
   return runAction(async () => ({ id: (await startRollback({ actor: await actor(), input: { name } })).id }));
 }
 
-export async function teardownAction(name: string): Promise<Result> {
-  return runAction(async () => ({ id: (await startTeardown({ actor: await actor(), input: { name } })).id }));
+export async function teardownAction(name: string, opts: { skipFinalSnapshot: boolean }): Promise<Result> {
+  return runAction(async () => ({ id: (await startTeardown({ actor: await actor(), input: { name, skipFinalSnapshot: opts.skipFinalSnapshot === true } })).id }));
 }
 
 export async function approveAction(name: string, id: string): Promise<Result> {

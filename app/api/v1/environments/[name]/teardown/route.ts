@@ -1,6 +1,13 @@
-import { apiRoute } from "@/server/api/http.ts";
+import { apiRoute, jsonBody } from "@/server/api/http.ts";
 import { startTeardown } from "@/server/operations/verbs.ts";
 
 export const dynamic = "force-dynamic";
 
-export const POST = apiRoute<{ name: string }>(async (_req, { actor, params }) => Response.json(await startTeardown({ actor, input: params }), { status: 202 }));
+/**
+ * Starts a teardown: 202. Optional body `{ "skipFinalSnapshot": true }` deletes the database
+ * without a final snapshot (recorded in the audit log). 412 while the environment is protected.
+ */
+export const POST = apiRoute<{ name: string }>(async (req, { actor, params }) => {
+  const body = await jsonBody(req);
+  return Response.json(await startTeardown({ actor, input: { name: params.name, skipFinalSnapshot: body.skipFinalSnapshot } }), { status: 202 });
+});

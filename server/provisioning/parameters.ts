@@ -1,0 +1,97 @@
+/**
+ * The delivery contract's settings (README, "The delivery contract"): SSM parameters under
+ * /switchyard/<name>/ that the instances read at boot through their instance profile.
+ *   ensureParameters  (after the database is available: it needs its endpoint)
+ *     environment, region, artifact-uri (the template, {{environment}} filled in),
+ *     db/engine, db/endpoint, db/port, db/name, db/secret-arn ("none" without a database)
+ *   writeSlotVersion (launch-template.ts, on every new launch template version)
+ *     slots/<blue|green>/version
+ * Written only when the value changed; the first parameter's tags prove ownership.
+ */
+import { GetParametersByPathCommand, ListParameterTagsCommand, PutParameterCommand } from "../aws/sdk.ts";
+import { isNotFound } from "../aws/errors.ts";
+import { defineStep, tagsOf, type Slot, type StepContext, type StepInput } from "./context.ts";
+import { checkOwner } from "./ownership.ts";
+
+/** SSM refuses empty values: an environment without a database says so. */
+export const NONE = "none";
+export const DB_NAME = "app";
+
+export interface ParametersInput extends StepInput {
+  database: { endpoint: string | null; port: number | null; secretArn: string | null } | null;
+}
+
+export function contractValues(input: ParametersInput): Record<string, string> {
+  const { spec } = input;
+  const db = spec.database ? input.database : null;
+  return {
+    environment: spec.name,
+    region: spec.region,
+    "artifact-uri": spec.app.artifactUri.replaceAll("{{environment}}", spec.name),
+    "db/engine": spec.database?.engine ?? NONE,
+    "db/endpoint": db?.endpoint ?? NONE,
+    "db/port": db?.port ? String(db.port) : NONE,
+    "db/name": spec.database ? DB_NAME : NONE,
+    "db/secret-arn": db?.secretArn ?? NONE,
+  };
+}
+
+async function current(ctx: StepContext): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  let NextToken: string | undefined;
+  do {
+    const page = await ctx.aws.ssm.send(new GetParametersByPathCommand({ Path: ctx.names.parameters, Recursive: true, NextToken, MaxResults: 10 }));
+    for (const p of page.Parameters ?? []) if (p.Name) out.set(p.Name, p.Value ?? "");
+    NextToken = page.NextToken;
+  } while (NextToken);
+  return out;
+}
+
+/** Someone else's parameters under our path are never overwritten. */
+async function checkParametersOwner(ctx: StepContext, existing: Map<string, string>) {
+  const first = [...existing.keys()][0];
+  if (!first) return;
+  try {
+    const tags = (await ctx.aws.ssm.send(new ListParameterTagsCommand({ ResourceType: "Parameter", ResourceId: first }))).TagList;
+    checkOwner(ctx, "An SSM parameter", first, tags);
+  } catch (err) {
+    if (!isNotFound(err)) throw err;
+  }
+}
+
+async function put(input: StepInput, ctx: StepContext, existing: Map<string, string>, values: Record<string, string>) {
+  for (const [key, value] of Object.entries(values)) {
+    const name = `${ctx.names.parameters}/${key}`;
+    const before = existing.get(name);
+    if (before === value) {
+      ctx.touch("ssm:parameter", name, "found");
+      continue;
+    }
+    // SSM takes tags only on create, and refuses Overwrite together with Tags.
+    await ctx.aws.ssm.send(
+      new PutParameterCommand(
+        before === undefined ? { Name: name, Value: value, Type: "String", Tags: tagsOf(input) } : { Name: name, Value: value, Type: "String", Overwrite: true },
+      ),
+    );
+    ctx.touch("ssm:parameter", name, before === undefined ? "created" : "updated");
+  }
+}
+
+export const ensureParameters = defineStep("write the delivery contract (SSM parameters)", async (input: ParametersInput, ctx): Promise<{ path: string }> => {
+  const existing = await current(ctx);
+  await checkParametersOwner(ctx, existing);
+  await put(input, ctx, existing, contractValues(input));
+  return { path: ctx.names.parameters };
+});
+
+/**
+ * slots/<slot>/version: what a launch in that slot runs (the user data also says it). Returns
+ * what the launch template's user data may name from the contract.
+ */
+export async function writeSlotVersion(input: StepInput, ctx: StepContext, slot: Slot, version: string): Promise<{ dbSecretArn: string | null }> {
+  const existing = await current(ctx);
+  await checkParametersOwner(ctx, existing);
+  await put(input, ctx, existing, { [`slots/${slot}/version`]: version });
+  const secret = existing.get(`${ctx.names.parameters}/db/secret-arn`);
+  return { dbSecretArn: secret && secret !== NONE ? secret : null };
+}
