@@ -25,6 +25,14 @@ export interface LocalCloudOptions {
 /** Tick errors are logged at most this often per service, so a broken tick cannot flood stderr. */
 const TICK_ERROR_LOG_INTERVAL_MS = 5_000;
 
+/**
+ * Ticks closer together than this many SIMULATED ms are one: every request ticks before its
+ * handler runs, and at a low speed a burst of calls would otherwise re-run every service's tick
+ * (Auto Scaling, health checks, the data plane...) for the same instant. Lifecycles move in
+ * seconds, so a read is at most this stale; a clock jump of at least that much always ticks.
+ */
+export const MIN_TICK_GAP_MS = 100;
+
 export class LocalCloud implements CloudApi {
   readonly accountId: string;
   readonly clock: SimClock;
@@ -36,6 +44,7 @@ export class LocalCloud implements CloudApi {
   private tickTimer: NodeJS.Timeout | undefined;
   private lastTickErrorLog = new Map<string, number>();
   private ticking = false;
+  private lastTickAt = -Infinity;
   private readonly recordMetricData?: RecordMetricData;
 
   constructor(private readonly options: LocalCloudOptions) {
@@ -104,9 +113,11 @@ export class LocalCloud implements CloudApi {
   /** Run every service's tick once at the current simulated time. */
   tick(): void {
     if (this.ticking) return; // a tick that publishes metrics may re-enter through putMetricData
+    const now = this.now();
+    if (now - this.lastTickAt < MIN_TICK_GAP_MS) return;
+    this.lastTickAt = now;
     this.ticking = true;
     try {
-      const now = this.now();
       for (const [name, mod] of Object.entries(this.modules)) {
         if (!mod.tick) continue;
         try {
