@@ -80,7 +80,8 @@ export function awsError(err: unknown, ctx: AwsErrorContext = {}): Error {
   }
   if (/^(UnauthorizedOperation|AccessDenied|AccessDeniedException|AccessDeniedFault|Forbidden)$/.test(code)) {
     const action = /perform: ([\w-]+:\w+)/.exec(detail)?.[1];
-    return make("PRECONDITION_FAILED", `The role Switchyard uses is not allowed to ${action ?? "make this call"}: add it to the role's policy (docs/aws-iam-policy.json).`);
+    const resource = /on resource: (\S+)/.exec(detail)?.[1];
+    return make("PRECONDITION_FAILED", `The role Switchyard uses is not allowed to ${action ?? "make this call"}${resource ? ` on ${resource}` : ""}: add it to the role's policy (docs/aws-iam-policy.json).`);
   }
   const badType = /Invalid value '([^']+)' for InstanceType|instance type '?([\w.]+)'? (is not supported|does not exist)/i.exec(detail);
   if (code === "InvalidInstanceType" || badType) {

@@ -15,16 +15,27 @@ const PREFIX: Record<string, string> = {
   "client-rds": "rds",
   "client-cloudwatch": "cloudwatch",
   "client-cloudfront": "cloudfront",
+  "client-iam": "iam",
+  "client-ssm": "ssm",
 };
 /** Calls that need more than their own action (tags sent on create, RDS-managed secrets...). */
 const EXTRA: Record<string, string[]> = {
   "cloudfront:CreateDistributionWithTags": ["cloudfront:CreateDistribution", "cloudfront:TagResource"],
   "elasticloadbalancing:CreateLoadBalancer": ["elasticloadbalancing:CreateLoadBalancer", "elasticloadbalancing:AddTags"],
   "elasticloadbalancing:CreateRule": ["elasticloadbalancing:CreateRule", "elasticloadbalancing:AddTags"],
-  "autoscaling:CreateAutoScalingGroup": ["autoscaling:CreateAutoScalingGroup", "autoscaling:CreateOrUpdateTags", "ec2:RunInstances", "iam:CreateServiceLinkedRole"],
-  "rds:CreateDBInstance": ["rds:CreateDBInstance", "rds:AddTagsToResource", "secretsmanager:CreateSecret", "secretsmanager:TagResource"],
+  "autoscaling:CreateAutoScalingGroup": ["autoscaling:CreateAutoScalingGroup", "autoscaling:CreateOrUpdateTags", "ec2:RunInstances", "iam:CreateServiceLinkedRole", "iam:PassRole"],
+  // RDS-managed master passwords: RDS creates the secret as the caller, with the default key.
+  "rds:CreateDBInstance": ["rds:CreateDBInstance", "rds:AddTagsToResource", "secretsmanager:CreateSecret", "secretsmanager:TagResource", "kms:DescribeKey"],
+  // The final snapshot is created as the caller.
+  "rds:DeleteDBInstance": ["rds:DeleteDBInstance", "rds:CreateDBSnapshot"],
   "cloudwatch:PutMetricAlarm": ["cloudwatch:PutMetricAlarm", "cloudwatch:TagResource"],
   "ec2:CreateVpc": ["ec2:CreateVpc", "ec2:CreateTags"],
+  // A launch template with an instance profile passes its role.
+  "ec2:CreateLaunchTemplate": ["ec2:CreateLaunchTemplate", "ec2:CreateTags", "iam:PassRole"],
+  "ec2:CreateLaunchTemplateVersion": ["ec2:CreateLaunchTemplateVersion", "iam:PassRole"],
+  "iam:CreateRole": ["iam:CreateRole", "iam:TagRole"],
+  "iam:CreateInstanceProfile": ["iam:CreateInstanceProfile", "iam:TagInstanceProfile"],
+  "ssm:PutParameter": ["ssm:PutParameter", "ssm:AddTagsToResource"],
 };
 
 function sourceFiles(dir: string): string[] {
@@ -37,9 +48,13 @@ function sourceFiles(dir: string): string[] {
 
 function commandServices(): Map<string, string> {
   const sdk = readFileSync(path.join(root, "server/aws/sdk.ts"), "utf8");
+  // The name the app writes (an alias such as ListAlarmTagsCommand) -> "<service>:<Operation>".
   const out = new Map<string, string>();
   for (const m of sdk.matchAll(/export \{([^}]*)\} from "@aws-sdk\/([\w-]+)"/g)) {
-    for (const name of m[1].split(",").map((s) => s.trim().split(/\s+as\s+/)[0]).filter(Boolean)) out.set(name, PREFIX[m[2]]);
+    for (const entry of m[1].split(",").map((s) => s.trim()).filter(Boolean)) {
+      const [original, alias = original] = entry.split(/\s+as\s+/);
+      if (original.endsWith("Command")) out.set(alias, `${PREFIX[m[2]]}:${original.slice(0, -"Command".length)}`);
+    }
   }
   return out;
 }
@@ -51,8 +66,8 @@ describe("docs/aws-iam-policy.json", () => {
   const used = new Set<string>();
   for (const file of sourceFiles(path.join(root, "server"))) {
     for (const m of readFileSync(file, "utf8").matchAll(/new (\w+)Command\(/g)) {
-      const service = services.get(`${m[1]}Command`);
-      if (service) used.add(`${service}:${m[1]}`);
+      const action = services.get(`${m[1]}Command`);
+      if (action) used.add(action);
     }
   }
 

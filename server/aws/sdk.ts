@@ -39,7 +39,6 @@ export {
   DescribeVpcEndpointsCommand,
   DescribeVpcsCommand,
   DetachInternetGatewayCommand,
-  DisassociateRouteTableCommand,
   GetConsoleOutputCommand,
   ModifySubnetAttributeCommand,
   ModifyVpcAttributeCommand,
@@ -131,4 +130,4 @@ export {
 } from "@aws-sdk/client-iam";
 export type { Role } from "@aws-sdk/client-iam";
 
-export { DeleteParametersCommand, GetParameterCommand, GetParametersByPathCommand, ListTagsForResourceCommand as ListParameterTagsCommand, PutParameterCommand } from "@aws-sdk/client-ssm";
+export { DeleteParametersCommand, GetParameterCommand, GetParametersCommand, ListTagsForResourceCommand as ListParameterTagsCommand, PutParameterCommand } from "@aws-sdk/client-ssm";

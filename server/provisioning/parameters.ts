@@ -8,7 +8,7 @@
  *     slots/<blue|green>/version
  * Written only when the value changed; the first parameter's tags prove ownership.
  */
-import { GetParametersByPathCommand, ListParameterTagsCommand, PutParameterCommand } from "../aws/sdk.ts";
+import { GetParametersCommand, ListParameterTagsCommand, PutParameterCommand } from "../aws/sdk.ts";
 import { isNotFound } from "../aws/errors.ts";
 import { defineStep, tagsOf, type Slot, type StepContext, type StepInput } from "./context.ts";
 import { checkOwner } from "./ownership.ts";
@@ -36,14 +36,20 @@ export function contractValues(input: ParametersInput): Record<string, string> {
   };
 }
 
-async function current(ctx: StepContext): Promise<Map<string, string>> {
+/** Every parameter name of the contract: read (and deleted) by name, so the deployer's policy names them. */
+export function contractNames(path: string): string[] {
+  const keys = ["environment", "region", "artifact-uri", "db/engine", "db/endpoint", "db/port", "db/name", "db/secret-arn", "slots/blue/version", "slots/green/version"];
+  return keys.map((k) => `${path}/${k}`);
+}
+
+/** The contract's parameters that exist, by name (GetParameters takes at most 10 names). */
+export async function current(ctx: StepContext): Promise<Map<string, string>> {
   const out = new Map<string, string>();
-  let NextToken: string | undefined;
-  do {
-    const page = await ctx.aws.ssm.send(new GetParametersByPathCommand({ Path: ctx.names.parameters, Recursive: true, NextToken, MaxResults: 10 }));
+  const names = contractNames(ctx.names.parameters);
+  for (let i = 0; i < names.length; i += 10) {
+    const page = await ctx.aws.ssm.send(new GetParametersCommand({ Names: names.slice(i, i + 10) }));
     for (const p of page.Parameters ?? []) if (p.Name) out.set(p.Name, p.Value ?? "");
-    NextToken = page.NextToken;
-  } while (NextToken);
+  }
   return out;
 }
 

@@ -29,9 +29,7 @@ import {
   DescribeVpcsCommand,
   DetachInternetGatewayCommand,
   DetachRolePolicyCommand,
-  DisassociateRouteTableCommand,
   GetInstanceProfileCommand,
-  GetParametersByPathCommand,
   GetRoleCommand,
   ListAttachedRolePoliciesCommand,
   ListParameterTagsCommand,
@@ -42,6 +40,7 @@ import {
 import { isNotFound } from "../aws/errors.ts";
 import { defineStep, envFilter, type StepContext, type StepInput } from "./context.ts";
 import { INLINE_POLICY } from "./instance-role.ts";
+import { current } from "./parameters.ts";
 import { checkOwner, ignoringForeign } from "./ownership.ts";
 import { attempt, type Done } from "./teardown.ts";
 
@@ -98,13 +97,9 @@ export const deleteNetwork = defineStep("delete the network", async (input: Step
   const inVpc = vpcId ? [{ Name: "vpc-id", Values: [vpcId] }, env] : [env];
   const subnets = (await ec2.send(new DescribeSubnetsCommand({ Filters: inVpc }))).Subnets ?? [];
   for (const s of subnets) done = (await attempt(ctx, "ec2:subnet", s.SubnetId!, () => ec2.send(new DeleteSubnetCommand({ SubnetId: s.SubnetId })))) && done;
+  // Deleting a subnet removes its route table association; a table still associated is "in use": next pass.
   const tables = (await ec2.send(new DescribeRouteTablesCommand({ Filters: inVpc }))).RouteTables ?? [];
-  for (const t of tables) {
-    for (const a of t.Associations ?? []) {
-      if (!a.Main && a.RouteTableAssociationId) await attempt(ctx, "ec2:route-table-association", a.RouteTableAssociationId, () => ec2.send(new DisassociateRouteTableCommand({ AssociationId: a.RouteTableAssociationId })));
-    }
-    done = (await attempt(ctx, "ec2:route-table", t.RouteTableId!, () => ec2.send(new DeleteRouteTableCommand({ RouteTableId: t.RouteTableId })))) && done;
-  }
+  for (const t of tables) done = (await attempt(ctx, "ec2:route-table", t.RouteTableId!, () => ec2.send(new DeleteRouteTableCommand({ RouteTableId: t.RouteTableId })))) && done;
   const igws = (await ec2.send(new DescribeInternetGatewaysCommand({ Filters: [env] }))).InternetGateways ?? [];
   for (const igw of igws) {
     for (const a of igw.Attachments ?? []) {
@@ -144,13 +139,7 @@ export const deleteInstanceRole = defineStep("delete the instance role", async (
 });
 
 export const deleteParameters = defineStep("delete the delivery contract's parameters", async (_input: StepInput, ctx): Promise<Done> => {
-  const names: string[] = [];
-  let NextToken: string | undefined;
-  do {
-    const page = await ctx.aws.ssm.send(new GetParametersByPathCommand({ Path: ctx.names.parameters, Recursive: true, NextToken, MaxResults: 10 }));
-    names.push(...(page.Parameters ?? []).map((p) => p.Name!).filter(Boolean));
-    NextToken = page.NextToken;
-  } while (NextToken);
+  const names = [...(await current(ctx)).keys()];
   if (!names.length) return { done: true };
   const ours = await ignoringForeign(ctx, "ssm:parameter", async () => {
     checkOwner(ctx, "An SSM parameter", names[0], (await ctx.aws.ssm.send(new ListParameterTagsCommand({ ResourceType: "Parameter", ResourceId: names[0] }))).TagList);

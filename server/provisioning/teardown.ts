@@ -113,7 +113,8 @@ export const deleteLaunchTemplate = defineStep("delete the launch template", asy
     if (template) checkOwner(ctx, "A launch template", name, template.Tags);
     return template;
   });
-  if (found) await attempt(ctx, "ec2:launch-template", name, () => ctx.aws.ec2.send(new DeleteLaunchTemplateCommand({ LaunchTemplateName: name })));
+  // By id: the deployer policy's tag condition is checked on the template the id names.
+  if (found?.LaunchTemplateId) await attempt(ctx, "ec2:launch-template", name, () => ctx.aws.ec2.send(new DeleteLaunchTemplateCommand({ LaunchTemplateId: found.LaunchTemplateId })));
   return { done: true };
 });
 
