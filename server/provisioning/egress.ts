@@ -92,7 +92,8 @@ async function ensureNat(input: EgressInput, ctx: StepContext, existing: NatGate
 /** Points each private route table's default route at its NAT gateway (created, or replaced when it points elsewhere). */
 async function routeThrough(ctx: StepContext, tables: Record<string, string>, natByZone: Record<string, string>) {
   const ids = Object.values(tables);
-  const current = (await ctx.aws.ec2.send(new DescribeRouteTablesCommand({ RouteTableIds: ids }))).RouteTables ?? [];
+  // The tables may have been created moments ago: a NotFound by id is retried.
+  const current = (await afterCreate(() => ctx.aws.ec2.send(new DescribeRouteTablesCommand({ RouteTableIds: ids })))).RouteTables ?? [];
   for (const [zone, tableId] of Object.entries(tables)) {
     const nat = natByZone[zone];
     const route = current.find((t) => t.RouteTableId === tableId)?.Routes?.find((r) => r.DestinationCidrBlock === "0.0.0.0/0");

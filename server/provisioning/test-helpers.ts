@@ -9,10 +9,29 @@ import type { EnvironmentSpec } from "../environments/spec.ts";
 import type { Poll, StepInput, Touched } from "./context.ts";
 import * as p from "./index.ts";
 
+const retryable = (err: unknown) => (err as { retryable?: boolean }).retryable === true;
+
+/**
+ * Runs a step like the workflow engine: a retryable failure (throttling past the SDK's retries,
+ * a resource still busy) runs the whole step again. Steps are at-least-once; this is what makes
+ * "nothing created twice" a real test.
+ */
+export async function retrying<T>(call: () => Promise<T>, attempts = 10): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await call();
+    } catch (err) {
+      if (i >= attempts || !retryable(err)) throw err;
+      await new Promise((r) => setTimeout(r, 100 * i));
+    }
+  }
+}
+
 export async function until<D>(poll: () => Promise<Poll<D>>, { timeoutMs = 60_000, intervalMs = 100 } = {}): Promise<D> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const { done, detail } = await poll();
+    // A throttled poll is just a poll that saw nothing this time.
+    const { done, detail } = await poll().catch((err: unknown) => (retryable(err) ? { done: false, detail: null as D } : Promise.reject(err)));
     if (done) return detail;
     if (Date.now() > deadline) throw new Error(`still not done after ${timeoutMs} ms: ${JSON.stringify(detail)}`);
     await new Promise((r) => setTimeout(r, intervalMs));
@@ -20,11 +39,11 @@ export async function until<D>(poll: () => Promise<Poll<D>>, { timeoutMs = 60_00
 }
 
 /** An environment row for `spec` (its name prefix, its saved distribution id live there). */
-export async function testEnvironment(accountId: string, spec: EnvironmentSpec, opts: { namePrefix?: string | null } = {}): Promise<string> {
+export async function testEnvironment(accountId: string, spec: EnvironmentSpec, opts: { namePrefix?: string | null; activeName?: string } = {}): Promise<string> {
   const env = await db.environment.create({
     data: {
       name: spec.name,
-      activeName: `${spec.name}-${randomUUID().slice(0, 8)}`,
+      activeName: opts.activeName ?? `${spec.name}-${randomUUID().slice(0, 8)}`,
       accountId,
       region: spec.region,
       ...(opts.namePrefix !== undefined ? { namePrefix: opts.namePrefix } : {}),
@@ -37,39 +56,41 @@ export async function testEnvironment(accountId: string, spec: EnvironmentSpec, 
 export async function provision(input: StepInput, opts: { attempt?: string; beforeFleets?: () => Promise<void> } = {}) {
   const touched: Touched[] = [];
   const keep = <T extends { touched: Touched[] }>(o: T) => (touched.push(...o.touched), o);
-  const network = keep(await p.ensureNetwork(input));
+  const network = keep(await retrying(() => p.ensureNetwork(input)));
   const egress = (async () => {
-    keep(await p.ensureEgress({ ...input, publicSubnetByZone: network.publicSubnetByZone, privateRouteTableIds: network.privateRouteTableIds }));
+    keep(await retrying(() => p.ensureEgress({ ...input, publicSubnetByZone: network.publicSubnetByZone, privateRouteTableIds: network.privateRouteTableIds })));
     await until(() => p.waitEgressReady(input));
   })();
-  const sgs = keep(await p.ensureSecurityGroups({ ...input, vpcId: network.vpcId }));
+  const sgs = keep(await retrying(() => p.ensureSecurityGroups({ ...input, vpcId: network.vpcId })));
   const database = (async () => {
-    const d = keep(await p.ensureDatabase({ ...input, privateSubnetIds: network.privateSubnetIds, dbSgId: sgs.dbSgId }));
+    const d = keep(await retrying(() => p.ensureDatabase({ ...input, privateSubnetIds: network.privateSubnetIds, dbSgId: sgs.dbSgId })));
     const ready = await until(() => p.waitDatabaseAvailable(input));
     return { ...d, ready };
   })();
   const loadBalancer = (async () => {
-    const lb = keep(await p.ensureLoadBalancer({ ...input, vpcId: network.vpcId, publicSubnetIds: network.publicSubnetIds, albSgId: sgs.albSgId }));
+    const lb = keep(await retrying(() => p.ensureLoadBalancer({ ...input, vpcId: network.vpcId, publicSubnetIds: network.publicSubnetIds, albSgId: sgs.albSgId })));
     await until(() => p.waitLoadBalancerActive(input));
     return lb;
   })();
   const distribution = (async () => {
     const lb = await loadBalancer;
-    const d = keep(await p.ensureDistribution({ ...input, dnsName: lb.dnsName, originSecret: lb.originSecret, attempt: opts.attempt ?? "test" }));
+    const d = keep(await retrying(() => p.ensureDistribution({ ...input, dnsName: lb.dnsName, originSecret: lb.originSecret, attempt: opts.attempt ?? "test" })));
     await until(() => p.waitDistributionDeployed({ ...input, distributionId: d.distributionId }));
     return d;
   })();
+  // Branches awaited later must not become unhandled rejections when an earlier await throws.
+  for (const branch of [egress, database, loadBalancer, distribution]) branch.catch(() => undefined);
   const dbReady = (await database).ready;
-  const role = keep(await p.ensureInstanceRole({ ...input, dbSecretArn: dbReady.secretArn }));
-  keep(await p.ensureParameters({ ...input, database: input.spec.database ? { endpoint: dbReady.address, port: dbReady.port, secretArn: dbReady.secretArn } : null }));
-  const launchTemplate = keep(await p.ensureLaunchTemplate({ ...input, appSgId: sgs.appSgId, instanceProfileArn: role.instanceProfileArn }));
+  const role = keep(await retrying(() => p.ensureInstanceRole({ ...input, dbSecretArn: dbReady.secretArn })));
+  keep(await retrying(() => p.ensureParameters({ ...input, database: input.spec.database ? { endpoint: dbReady.address, port: dbReady.port, secretArn: dbReady.secretArn } : null })));
+  const launchTemplate = keep(await retrying(() => p.ensureLaunchTemplate({ ...input, appSgId: sgs.appSgId, instanceProfileArn: role.instanceProfileArn })));
   const [lb] = await Promise.all([loadBalancer, egress]);
   await opts.beforeFleets?.();
   const subnetIds = input.spec.network?.egress === "public" ? network.publicSubnetIds : network.privateSubnetIds;
   const fleetInput = { ...input, subnetIds, loadBalancerArn: lb.loadBalancerArn, targetGroupArns: lb.targetGroupArns, ...launchTemplate };
-  const [blue, green] = await Promise.all([p.ensureFleet({ ...fleetInput, slot: "blue" }).then(keep), p.ensureFleet({ ...fleetInput, slot: "green" }).then(keep)]);
+  const [blue, green] = await Promise.all([retrying(() => p.ensureFleet({ ...fleetInput, slot: "blue" })).then(keep), retrying(() => p.ensureFleet({ ...fleetInput, slot: "green" })).then(keep)]);
   const dist = await distribution;
-  const alarms = keep(await p.ensureAlarms({ ...input, loadBalancerArn: lb.loadBalancerArn, targetGroupArns: lb.targetGroupArns, distributionId: dist.distributionId }));
+  const alarms = keep(await retrying(() => p.ensureAlarms({ ...input, loadBalancerArn: lb.loadBalancerArn, targetGroupArns: lb.targetGroupArns, distributionId: dist.distributionId })));
   await until(() => p.waitFleetHealthy({ ...input, slot: "blue" }), { timeoutMs: 90_000 });
   return { network, sgs, loadBalancer: lb, launchTemplate, role, database: await database, distribution: dist, fleets: { blue, green }, alarms, touched };
 }
@@ -80,13 +101,13 @@ export async function teardown(input: StepInput, opts: { finalSnapshot?: string 
   const loop = (step: (i: StepInput) => Promise<{ done: boolean; touched: Touched[] }>) =>
     until(
       async () => {
-        const o = await step(input);
+        const o = await retrying(() => step(input));
         touched.push(...o.touched);
         return { done: o.done, detail: null };
       },
       { timeoutMs: 120_000 },
     );
-  touched.push(...(await p.disableDistribution(input)).touched);
+  touched.push(...(await retrying(() => p.disableDistribution(input))).touched);
   await loop(p.deleteAlarms);
   const deleteDatabase = (i: StepInput) => p.deleteDatabase({ ...i, finalSnapshot: opts.finalSnapshot ?? null });
   await Promise.all([loop(p.deleteFleets), loop(p.deleteLoadBalancer), loop(deleteDatabase), loop(p.deleteLaunchTemplate)]);
