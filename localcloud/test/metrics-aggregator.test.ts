@@ -9,7 +9,7 @@ import { CreateLoadBalancerCommand, CreateTargetGroupCommand } from "@aws-sdk/cl
 import { emitTraffic, type TrafficRecord } from "../src/dataplane/traffic.ts";
 import { startTestCloud, type TestCloud } from "./helpers.ts";
 import { series, seriesSum, simNow } from "./metrics-helpers.ts";
-import { ListMetricsCommand } from "@aws-sdk/client-cloudwatch";
+import { DescribeAlarmsCommand, ListMetricsCommand, PutMetricAlarmCommand } from "@aws-sdk/client-cloudwatch";
 import { FINAL_AFTER_MINUTE_END_MS, streamDelayMs } from "../src/sim/metric-delay.ts";
 
 let lc: TestCloud;
@@ -100,5 +100,28 @@ describe("ALB aggregation", () => {
     expect(await visible()).toEqual({ listed: true, sum: 4 });
     await advanceTo(end + delay + 42_000);
     expect(await visible()).toEqual({ listed: true, sum: 10 });
+  });
+
+  it("evaluates an alarm on a delayed metric once the minute is complete, not before", async () => {
+    const LoadBalancer = lbSuffix(lbArn);
+    await lc.cloudwatch.send(new PutMetricAlarmCommand({
+      AlarmName: "agg-3xx", Namespace: "AWS/ApplicationELB", MetricName: "HTTPCode_Target_3XX_Count", Statistic: "Sum",
+      Dimensions: [{ Name: "LoadBalancer", Value: LoadBalancer }], Period: 60, EvaluationPeriods: 1, Threshold: 5,
+      ComparisonOperator: "GreaterThanThreshold", TreatMissingData: "notBreaching",
+    }));
+    const now = await simNow(lc);
+    const minute = Math.floor(now / 60_000) * 60_000 + 60_000;
+    await lc.advance(minute + 5_000 - now);
+    for (let i = 0; i < 10; i++) emitTraffic(record({ status: 302 }, minute + 5_000));
+    const end = minute + 60_000;
+    const state = async () => (await lc.cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: ["agg-3xx"] }))).MetricAlarms![0];
+    const advanceTo = async (t: number) => lc.advance(Math.max(0, t - (await simNow(lc))));
+    // The datapoint may already be visible (1-3 minutes after the minute), but it is not complete yet.
+    await advanceTo(end + 190_000);
+    expect((await state()).StateValue).toBe("OK");
+    await advanceTo(end + FINAL_AFTER_MINUTE_END_MS + 40_000);
+    const alarm = await state();
+    expect(alarm.StateValue).toBe("ALARM");
+    expect(alarm.StateReason).toContain("[10.0 (");
   });
 });

@@ -8,21 +8,19 @@
  *   - every minute of every metric stream (region, namespace, name, dimensions) has a delay d
  *     in [60, 180] s from a hash of the stream and the minute, so runs are reproducible (a test
  *     can compute it: streamDelayMs) yet, as on AWS, a stream is not late by the same amount
- *     every minute (a fixed lag would make an M-of-N alarm see the newest minute partial at
- *     every single evaluation, for ever);
+ *     every minute;
  *   - a slice starting at s is released to CloudWatch at s + 60 s + d: the minute's first slice
  *     becomes visible d after the minute ends, its last one 40 s later (then it is final).
  *
- * Records of a slice already released (late traffic) are released at once when due.
+ * Records of a slice already released (late traffic) are released at once when due. Alarms on
+ * these namespaces evaluate complete periods only (services/cloudwatch/ingestion.ts).
  */
 import type { CloudApi } from "../core/types.ts";
 import { MINUTE_MS, type Datum } from "./minutes.ts";
 
-export const SLICE_MS = 20_000;
-export const MIN_DELAY_MS = 60_000;
-export const MAX_DELAY_MS = 180_000;
-/** From the end of a minute until its datapoint is final, at most (the last slice waits longest). */
-export const FINAL_AFTER_MINUTE_END_MS = MAX_DELAY_MS + MINUTE_MS - SLICE_MS;
+import { FINAL_AFTER_MINUTE_END_MS, MAX_DELAY_MS, MIN_DELAY_MS, SLICE_MS } from "../services/cloudwatch/ingestion.ts";
+
+export { FINAL_AFTER_MINUTE_END_MS, MAX_DELAY_MS, MIN_DELAY_MS, SLICE_MS };
 
 export const sliceOf = (ms: number): number => Math.floor(ms / SLICE_MS) * SLICE_MS;
 

@@ -11,6 +11,7 @@ import { runQueries } from "../math/run-queries.ts";
 import { readMetric } from "../metric-query.ts";
 import { parseStat } from "../statistics.ts";
 import { cwState, type StateValue, type StoredAlarm } from "../state.ts";
+import { ingestionLagMs } from "../ingestion.ts";
 import { breaches, COMPARISON_WORDS, javaDouble, reasonDataDate, reasonDate } from "./format.ts";
 import { changeAlarmState } from "./transition.ts";
 
@@ -68,9 +69,18 @@ function evaluationRange(cloud: CloudApi, alarm: StoredAlarm, endMs: number, per
  * in ALARM, when StateReasonData only tells what it was at the transition).
  */
 export function recentAlarmValues(cloud: CloudApi, alarm: StoredAlarm, now: number, periods: number): number[] {
-  const step = stepMs(alarm.config);
-  const endMs = Math.floor((now - EVALUATION_DELAY_MS) / step) * step;
+  const endMs = evaluationEndMs(alarm.config, now);
   return evaluationRange(cloud, alarm, endMs, periods).flatMap((p) => (p.value === undefined ? [] : [p.value]));
+}
+
+/**
+ * The end of the evaluation range: the last closed step, and for metrics that reach CloudWatch
+ * late (load balancer, CloudFront: ingestion.ts) the last one whose data is complete, so the
+ * alarm fires as late as the data arrives rather than judging periods still on their way.
+ */
+function evaluationEndMs(config: Record<string, any>, now: number): number {
+  const step = stepMs(config);
+  return Math.floor((now - EVALUATION_DELAY_MS - ingestionLagMs(config)) / step) * step;
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
@@ -83,8 +93,7 @@ export function evaluateAlarm(cloud: CloudApi, alarm: StoredAlarm, now: number):
   const n: number = c.EvaluationPeriods;
   const m: number = c.DatapointsToAlarm ?? n;
   const treat: string = c.TreatMissingData ?? "missing";
-  const step = stepMs(c);
-  const endMs = Math.floor((now - EVALUATION_DELAY_MS) / step) * step;
+  const endMs = evaluationEndMs(c, now);
   const lookback = treat === "missing" || treat === "ignore" ? n + 2 : n;
   const range = evaluationRange(cloud, alarm, endMs, lookback);
   const threshold: number = c.Threshold;
