@@ -63,6 +63,7 @@ export function planSteps(
         { key: "probe-new", label: "Switchyard asks each new target itself (answers, right version)" },
         ...(opts.canarySteps ?? [100]).map((pct) => ({ key: `shift-${pct}`, label: pct === 100 ? "Shift all traffic" : `Shift ${pct}% and bake` })),
         { key: "promote", label: "Promote the new fleet" },
+        ...(opts.cloudfront ? [{ key: "invalidate", label: "Invalidate CloudFront's cache" }] : []),
         { key: "keep-warm", label: "Keep the old fleet warm for the rollback window" },
         { key: "scale-down-old", label: "Scale the old fleet to zero" },
       ];
@@ -70,12 +71,14 @@ export function planSteps(
       return opts.warmRollback
         ? [
             { key: "shift-back", label: "Shift all traffic back to the warm previous fleet" },
+            ...(opts.cloudfront ? [{ key: "invalidate", label: "Invalidate CloudFront's cache" }] : []),
             { key: "scale-down-old", label: "Scale the rolled-back fleet to zero" },
           ]
         : [
             { key: "refill-old", label: "Refill the previous fleet" },
             { key: "wait-healthy", label: "Wait until its targets are healthy" },
             { key: "shift-back", label: "Shift all traffic back" },
+            ...(opts.cloudfront ? [{ key: "invalidate", label: "Invalidate CloudFront's cache" }] : []),
             { key: "scale-down-old", label: "Scale the rolled-back fleet to zero" },
           ];
     case "teardown":

@@ -8,7 +8,7 @@ import { db } from "../db/client.ts";
 export interface Touched {
   type: string;
   id: string;
-  action: "created" | "found" | "updated" | "deleted";
+  action: "created" | "found" | "updated" | "deleted" | "kept";
 }
 
 export async function stepStarted(deploymentId: string, key: string) {

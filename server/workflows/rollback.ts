@@ -1,6 +1,6 @@
-import { sleep } from "workflow";
 import type { Slot } from "../provisioning/index.ts";
 import { act, closeTimeline, finish, forgetWarmFleet, loadOperation, poll, readStackStep, scaleDownIfLatest } from "./steps.ts";
+import { waitUntil } from "./wait.ts";
 
 /**
  * rollbackWorkflow(deploymentId): traffic back to the previous version.
@@ -11,9 +11,9 @@ import { act, closeTimeline, finish, forgetWarmFleet, loadOperation, poll, readS
  *   refill-old       a launch template version for the previous version, the fleet refilled
  *   wait-healthy     every target healthy (never shift before)
  *   shift-back, scale-down-old
+ * With CloudFront, "/*" is invalidated after the shift (invalidate) so viewers get the previous
+ * version at once.
  */
-const POLL = 4_000;
-
 export async function rollbackWorkflow(deploymentId: string) {
   "use workflow";
   const op = await loadOperation(deploymentId);
@@ -33,7 +33,7 @@ export async function rollbackWorkflow(deploymentId: string) {
         capacity: { min: badFleet?.min ?? op.spec.capacity.min, desired: Math.max(badFleet?.desired ?? op.spec.capacity.desired, 1), max: badFleet?.max ?? op.spec.capacity.max },
         launchTemplateVersion: lt.launchTemplateVersion,
       });
-      while (!(await poll(deploymentId, "wait-healthy", "waitFleetHealthy", { ...base, slot: good, launchTemplateVersion: lt.launchTemplateVersion })).done) await sleep(POLL);
+      await waitUntil(deploymentId, "wait-healthy", "waitFleetHealthy", { ...base, slot: good, launchTemplateVersion: lt.launchTemplateVersion }, { minutes: 20, what: "The previous fleet" });
     } else {
       // One listener change is only safe onto a fleet that is really there: in service,
       // healthy, and all on its launch template version.
@@ -44,6 +44,7 @@ export async function rollbackWorkflow(deploymentId: string) {
       }
     }
     await act(deploymentId, "shift-back", "setListenerWeights", { ...weights, weights: { [good]: 100, [bad]: 0 } as Record<Slot, number> });
+    if (op.spec.cloudfront) await act(deploymentId, "invalidate", "invalidateDistribution", { ...base, reference: `${deploymentId}/rollback` }).catch(() => null);
     await finish(deploymentId, {
       status: "succeeded",
       reason: `Traffic back on ${op.toVersion}`,

@@ -16,6 +16,8 @@ import { act, closeTimeline, finish, forgetWarmFleet, judgeStep, loadOperation, 
  *                     and get an answer (with version V, where the app reports it)
  *   shift-N ...       listener weights N% new (all at once: 100), bake, judge (see judge.ts)
  *   promote           the new slot is live; the old fleet stays warm
+ *   invalidate        (CloudFront) "/*" invalidated so viewers get V at once; a failure here is
+ *                     reported, never a reason to roll back
  *   keep-warm         the rollback window (one-click rollback = one listener change)
  *   scale-down-old    the old fleet to zero, unless something newer happened
  * A failed judgement, an alarm, or a cancel rolls back: weights 100% to the old fleet, the
@@ -100,7 +102,8 @@ export async function rolloutWorkflow(deploymentId: string) {
         launchTemplateVersion: lt.launchTemplateVersion,
         listenerArn: lb.listenerArn!,
         targetGroupArn: stack.targetGroups[idle]!.arn,
-        loadBalancer: { name: `${op.spec.name}-alb`, dnsName: lb.dnsName },
+        // The stack's own name prefix ("sy-", or none for environments from before prefixes).
+        loadBalancer: { name: `${stack.namePrefix ?? ""}${op.spec.name}-alb`, dnsName: lb.dnsName },
         deploymentId,
       },
       { finish: false },
@@ -130,6 +133,7 @@ export async function rolloutWorkflow(deploymentId: string) {
     stack = await readStackStep(deploymentId, null, base);
     await promote(deploymentId, { live: idle, version, previousVersion: op.fromVersion, rollbackWindowMinutes: op.spec.rollbackWindowMinutes, stack });
     await markDone(deploymentId, "promote");
+    if (op.spec.cloudfront) await act(deploymentId, "invalidate", "invalidateDistribution", { ...base, reference: `${deploymentId}/promote` }).catch(() => null);
   } catch (e) {
     return await rollBack(`Failed: ${(e as Error).message}`, null).catch(async () => {
       await finish(deploymentId, { status: "failed", reason: (e as Error).message, environment: { status: "ready" } });

@@ -9,6 +9,8 @@ import { livePanel } from "@/server/operations/live.ts";
 import { approveAction, cancelAction, deployAction, provisionAction, rollbackAction, teardownAction } from "./operations";
 import { SpecSummary } from "@/components/environments/spec-summary";
 import { CostBreakdown } from "@/components/environments/cost-estimate";
+import { InstanceLogPanel } from "@/components/environments/instance-log-panel";
+import { instanceLogAction } from "./instance-log";
 import { estimateCost } from "@/server/costs/estimate.ts";
 import { JsonDiff } from "@/components/json-diff";
 import { PageHeader } from "@/components/page-header";
@@ -69,6 +71,7 @@ export default async function EnvironmentPage({ params }: { params: Promise<{ na
         actions={{ provision: provisionAction, deploy: deployAction, rollback: rollbackAction, teardown: teardownAction, approve: approveAction, cancel: cancelAction }}
       />
       <HealthSection name={environment.name} role={actor.role} actions={{ updateScaling: updateScalingAction, runDrill: runDrillAction }} />
+      {environment.stack && roleAtLeast(actor.role, "deployer") ? <InstanceLogPanel name={environment.name} read={instanceLogAction} /> : null}
       <h2 className="mt-8 mb-3 text-base font-semibold">Spec</h2>
       <SpecSummary spec={spec} />
       <Card className="mt-6">
