@@ -117,3 +117,14 @@ describe("WindowCache", () => {
     expect(v.value).toBe("second");
   });
 });
+
+describe("scaling input", () => {
+  it("takes numbers or numeric form strings, never null, true, [5] or an empty string", async () => {
+    const { scalingInput } = await import("./scaling.ts");
+    expect(scalingInput.safeParse({ min: "1", desired: 2, max: "4" }).success).toBe(true);
+    for (const bad of [null, true, [5], ""]) {
+      const r = scalingInput.safeParse({ min: bad, desired: 2, max: 4 });
+      expect(r.success, JSON.stringify(bad)).toBe(false);
+    }
+  });
+});

@@ -21,6 +21,7 @@ import {
   UpdateAutoScalingGroupCommand,
 } from "../aws/sdk.ts";
 import { db } from "../db/client.ts";
+import { strictNumber } from "../environments/spec.ts";
 import { ServiceError, validationError } from "../errors.ts";
 import { accountOf, namesOf } from "../provisioning/context.ts";
 import { WindowCache } from "./cache.ts";
@@ -153,14 +154,14 @@ async function readScaling(env: DashboardEnv, previous: ScalingView | undefined)
  * fleet from the spec again (edit the spec to make it lasting).
  */
 const count = (label: string, min: number) =>
-  z.coerce.number({ message: `${label} must be a number` }).int(`${label} must be a whole number`).min(min, `${label} must be at least ${min}`).max(100, `${label} must be at most 100`);
+  strictNumber(z.number({ message: `${label} must be a number` }).int(`${label} must be a whole number`).min(min, `${label} must be at least ${min}`).max(100, `${label} must be at most 100`));
 
 export const scalingInput = z
   .object({
     min: count("Minimum", 0),
     desired: count("Desired", 0),
     max: count("Maximum", 1),
-    target: z.coerce.number({ message: "Target must be a number" }).min(1, "Target must be at least 1").max(100_000, "Target must be at most 100000").optional(),
+    target: strictNumber(z.number({ message: "Target must be a number" }).min(1, "Target must be at least 1").max(100_000, "Target must be at most 100000")).optional(),
   })
   .superRefine((s, ctx) => {
     if (s.min > s.max) ctx.addIssue({ code: "custom", path: ["min"], message: `Minimum (${s.min}) is greater than maximum (${s.max})` });
