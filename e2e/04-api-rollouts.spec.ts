@@ -53,13 +53,13 @@ test("a bad version rolls back by itself, with the judge's reason, and traffic s
   const live = await (await request.get("/api/v1/environments/api-canary/live", { headers: auth(admin) })).json();
   expect(live.environment.liveVersion).toBe("v1");
   expect(live.split).toMatchObject({ blue: 100, green: 0 });
-  expect(new Set(await versionsServed("api-canary-alb"))).toEqual(new Set(["v1"]));
+  expect(new Set(await versionsServed("sy-api-canary-alb"))).toEqual(new Set(["v1"]));
 });
 
 test("a protected environment waits for a different deployer's approval", async ({ request }) => {
   await provisioned(request, spec("api-protected", { protected: true, rollout: { strategy: "all-at-once", canarySteps: [100], bakeMinutes: 0.05 } }));
-  await expect.poll(async () => (await loadCounters("api-protected-alb")).sent, { timeout: 20_000 }).toBeGreaterThan(0);
-  const before = await loadCounters("api-protected-alb");
+  await expect.poll(async () => (await loadCounters("sy-api-protected-alb")).sent, { timeout: 20_000 }).toBeGreaterThan(0);
+  const before = await loadCounters("sy-api-protected-alb");
   const started = await request.post("/api/v1/environments/api-protected/deployments", { headers: auth(alice), data: { version: "v2" } });
   expect(started.status()).toBe(202);
   const id = (await started.json()).id;
@@ -79,9 +79,9 @@ test("a protected environment waits for a different deployer's approval", async 
   expect(done.status, done.reason ?? "").toBe("succeeded");
   const final = await (await request.get(`/api/v1/environments/api-protected/deployments/${id}`, { headers: auth(admin) })).json();
   expect(final.approvedBy).toBe("token:bob-ci");
-  expect(new Set(await versionsServed("api-protected-alb"))).toEqual(new Set(["v2"]));
+  expect(new Set(await versionsServed("sy-api-protected-alb"))).toEqual(new Set(["v2"]));
   // Real traffic through the all-at-once rollout: nothing failed.
-  const after = await loadCounters("api-protected-alb");
+  const after = await loadCounters("sy-api-protected-alb");
   expect(after.sent - before.sent).toBeGreaterThan(50);
   expect(after.failed - before.failed, "requests failed during the rollout").toBe(0);
 });

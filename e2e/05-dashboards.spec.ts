@@ -88,7 +88,7 @@ test("scaling form validates, then a load spike makes the live fleet scale out",
   await form.getByRole("button", { name: /Apply to/ }).click();
   await expect(page.getByText(/Scaling of the blue fleet updated/)).toBeVisible();
 
-  const spike = await request.post(`${LOCALCLOUD}/_localcloud/load`, { data: { target: `${ENV}-alb`, profile: "constant", rps: 350, durationSeconds: 1800 } });
+  const spike = await request.post(`${LOCALCLOUD}/_localcloud/load`, { data: { target: `sy-${ENV}-alb`, profile: "constant", rps: 350, durationSeconds: 1800 } });
   expect(spike.status(), await spike.text()).toBe(201);
   const activities = page.getByTestId("activities");
   await expect(activities).toContainText(/changing the desired capacity from 2 to [3-6]/, { timeout: 90_000 });

@@ -51,7 +51,7 @@ test("canary: a third version inside the rollback window replaces the warm fleet
   expect(summaryOf(v3, "fill-idle")).toMatch(/^Replacing 2 instance\(s\) on launch template version \d+ with version \d+$/);
   expect(summaryOf(v3, "wait-healthy")).toMatch(/^2 of 2 healthy on launch template version \d+$/);
   expect(summaryOf(v3, "probe-new")).toBe("2 of 2 new targets answered with version v3");
-  expect(await servedOnly(`${name}-alb`)).toEqual(new Set(["v3"]));
+  expect(await servedOnly(`sy-${name}-alb`)).toEqual(new Set(["v3"]));
   const live = await (await request.get(`/api/v1/environments/${name}/live`, { headers: bearer(admin) })).json();
   expect(live.environment).toMatchObject({ liveVersion: "v3", liveSlot: "blue", previousVersion: "v2" });
   const drift = await (await request.get(`/api/v1/environments/${name}/drift`, { headers: bearer(admin) })).json();
@@ -65,7 +65,7 @@ test("canary: a third version inside the rollback window replaces the warm fleet
   // Caught by the judge at the first step with enough data (10% or 50%: CloudWatch data arrives late).
   expect(bad.reason).toMatch(/Rolled back at (10|50)%/);
   expect(step(bad, "fill-idle").label).toContain("Replace the warm v2 fleet with vbad");
-  expect(await servedOnly(`${name}-alb`)).toEqual(new Set(["v3"]));
+  expect(await servedOnly(`sy-${name}-alb`)).toEqual(new Set(["v3"]));
   const after = await (await request.get(`/api/v1/environments/${name}/live`, { headers: bearer(admin) })).json();
   // The v2 fleet was replaced: rollback to v2 is no longer instant.
   expect(after.environment).toMatchObject({ liveVersion: "v3", previousVersion: "v2", warmUntil: null });
@@ -82,24 +82,24 @@ test("all at once, with a rollback in between: every answer comes from the versi
   const rb = await request.post(`/api/v1/environments/${name}/rollback`, { headers: bearer(admin) });
   expect(rb.status(), await rb.text()).toBe(202);
   await expect.poll(async () => (await (await request.get(`/api/v1/environments/${name}/live`, { headers: bearer(admin) })).json()).environment.busy, { timeout: 60_000 }).toBe(false);
-  expect(await servedOnly(`${name}-alb`)).toEqual(new Set(["v1"]));
+  expect(await servedOnly(`sy-${name}-alb`)).toEqual(new Set(["v1"]));
 
   const v3 = await rollOutViaApi(request, admin, name, "v3");
   expect(v3.status, v3.reason ?? "").toBe("succeeded");
-  expect(await servedOnly(`${name}-alb`)).toEqual(new Set(["v3"]));
+  expect(await servedOnly(`sy-${name}-alb`)).toEqual(new Set(["v3"]));
 
   // v1 is warm again (blue); v4 all at once replaces it.
   const v4 = await rollOutViaApi(request, admin, name, "v4", "all-at-once");
   expect(v4.status, v4.reason ?? "").toBe("succeeded");
   expect(step(v4, "fill-idle").label).toContain("Replace the warm v1 fleet with v4");
   expect(summaryOf(v4, "probe-new")).toBe("2 of 2 new targets answered with version v4");
-  expect(await servedOnly(`${name}-alb`)).toEqual(new Set(["v4"]));
+  expect(await servedOnly(`sy-${name}-alb`)).toEqual(new Set(["v4"]));
 
   // And a one-click rollback from there lands on v3, the fleet that is really warm.
   const rb2 = await request.post(`/api/v1/environments/${name}/rollback`, { headers: bearer(admin) });
   expect(rb2.status(), await rb2.text()).toBe(202);
   await expect.poll(async () => (await (await request.get(`/api/v1/environments/${name}/live`, { headers: bearer(admin) })).json()).environment.busy, { timeout: 60_000 }).toBe(false);
-  expect(await servedOnly(`${name}-alb`)).toEqual(new Set(["v3"]));
+  expect(await servedOnly(`sy-${name}-alb`)).toEqual(new Set(["v3"]));
   const live = await (await request.get(`/api/v1/environments/${name}/live`, { headers: bearer(admin) })).json();
   expect(live.environment).toMatchObject({ liveVersion: "v3" });
 });
@@ -136,5 +136,5 @@ test("in the browser: deploying inside the rollback window says the warm fleet i
   await shot(page, "warm-fleet-replaced");
   await expect(op).toContainText("Succeeded", { timeout: 150_000 });
   await expect(page.getByText(/Live: v6 on the blue fleet/)).toBeVisible();
-  expect(await servedOnly("warm-canary-alb")).toEqual(new Set(["v6"]));
+  expect(await servedOnly("sy-warm-canary-alb")).toEqual(new Set(["v6"]));
 });

@@ -51,13 +51,36 @@ export async function createToken(page: Page, name: string, role: string) {
 
 export const LOCALCLOUD = `http://127.0.0.1:${process.env.E2E_LOCALCLOUD_PORT ?? 4599}`;
 
-/** Asks the environment's load balancer (through the local cloud's real listener port) which version answers. */
+/**
+ * The origin header CloudFront sends to an environment's load balancer (it answers nothing
+ * else when the environment has CloudFront), read from the listener's rule in the local cloud.
+ */
+export async function originHeader(lbName: string): Promise<Record<string, string>> {
+  const elb = new ElasticLoadBalancingV2Client({ endpoint: LOCALCLOUD, region: "us-east-1", credentials: { accessKeyId: "e2e", secretAccessKey: "e2e" } });
+  const lb = (await elb.send(new DescribeLoadBalancersCommand({ Names: [lbName] }))).LoadBalancers![0];
+  const listener = (await elb.send(new DescribeListenersCommand({ LoadBalancerArn: lb.LoadBalancerArn }))).Listeners!.find((l) => l.Port === 80)!;
+  const rules = (await elb.send(new DescribeRulesCommand({ ListenerArn: listener.ListenerArn }))).Rules ?? [];
+  const header = rules.flatMap((r) => r.Conditions ?? []).find((c) => c.HttpHeaderConfig?.HttpHeaderName === "X-Switchyard-Origin")?.HttpHeaderConfig;
+  elb.destroy();
+  return header?.Values?.[0] ? { [header.HttpHeaderName!]: header.Values[0] } : {};
+}
+
+/** Asks the environment's load balancer (through the local cloud's real listener port) which version answers, as CloudFront would ask it. */
 export async function versionsServed(lbName: string, n = 20): Promise<string[]> {
   const endpoints = await (await fetch(`${LOCALCLOUD}/_localcloud/endpoints`)).json();
   const lb = endpoints.loadBalancers.find((l: { name: string }) => l.name === lbName);
   const url = lb.listeners[0].url as string;
+  let headers: Record<string, string> = {};
   const out: string[] = [];
-  for (let i = 0; i < n; i++) out.push(((await (await fetch(url)).json()) as { version: string }).version);
+  for (let i = 0; i < n; i++) {
+    let res = await fetch(url, { headers });
+    if (res.status === 403 && !Object.keys(headers).length) {
+      await res.arrayBuffer();
+      headers = await originHeader(lbName);
+      res = await fetch(url, { headers });
+    }
+    out.push(((await res.json()) as { version: string }).version);
+  }
   return out;
 }
 
