@@ -153,7 +153,20 @@ export function loadBalancersUsing(s: ElbState, tgArn: string): string[] {
   return [...lbs];
 }
 
-export function toTargetGroup(s: ElbState, tg: TargetGroupRecord) {
+/** The load balancers using each target group, in one pass over the listeners (describing many groups costs one scan, not one per group). */
+function targetGroupUsage(s: ElbState): Map<string, string[]> {
+  const usage = new Map<string, Set<string>>();
+  for (const l of Object.values(s.listeners)) {
+    for (const arn of [...targetGroupArnsOfActions(l.defaultActions), ...(l.rules ?? []).flatMap((r) => targetGroupArnsOfActions(r.actions))]) {
+      let lbs = usage.get(arn);
+      if (!lbs) usage.set(arn, (lbs = new Set()));
+      lbs.add(l.loadBalancerArn);
+    }
+  }
+  return new Map([...usage].map(([arn, lbs]) => [arn, [...lbs]]));
+}
+
+export function toTargetGroup(s: ElbState, tg: TargetGroupRecord, usage?: Map<string, string[]>) {
   const hc = tg.healthCheck;
   return {
     TargetGroupArn: tg.arn,
@@ -170,7 +183,7 @@ export function toTargetGroup(s: ElbState, tg: TargetGroupRecord) {
     UnhealthyThresholdCount: hc.unhealthyThreshold,
     HealthCheckPath: tg.protocol === "HTTP" || tg.protocol === "HTTPS" ? hc.path : undefined,
     Matcher: tg.protocol === "HTTP" || tg.protocol === "HTTPS" ? hc.matcher : undefined,
-    LoadBalancerArns: loadBalancersUsing(s, tg.arn),
+    LoadBalancerArns: usage ? (usage.get(tg.arn) ?? []) : loadBalancersUsing(s, tg.arn),
     TargetType: tg.targetType,
     ProtocolVersion: tg.protocolVersion || undefined,
     IpAddressType: tg.ipAddressType,
@@ -189,10 +202,11 @@ export function describeTargetGroups(input: { LoadBalancerArn?: string; TargetGr
   const given = [input.LoadBalancerArn, input.TargetGroupArns?.length, input.Names?.length].filter(Boolean).length;
   if (given > 1) throw validationError("Only one of LoadBalancerArn, TargetGroupArns or Names can be specified");
   const all = Object.values(s.targetGroups).filter((tg) => tg.region === ctx.region);
+  const usage = targetGroupUsage(s);
   let selected = all;
   if (input.LoadBalancerArn) {
     const lb = requireLoadBalancer(ctx, input.LoadBalancerArn);
-    selected = all.filter((tg) => loadBalancersUsing(s, tg.arn).includes(lb.arn));
+    selected = all.filter((tg) => (usage.get(tg.arn) ?? []).includes(lb.arn));
   } else if (input.TargetGroupArns?.length) {
     selected = input.TargetGroupArns.map((arn) => requireTargetGroup(ctx, arn));
   } else if (input.Names?.length) {
@@ -203,7 +217,7 @@ export function describeTargetGroups(input: { LoadBalancerArn?: string; TargetGr
     });
   }
   const { items, nextMarker } = page(selected, input.Marker, input.PageSize);
-  return { TargetGroups: items.map((tg) => toTargetGroup(s, tg)), NextMarker: nextMarker };
+  return { TargetGroups: items.map((tg) => toTargetGroup(s, tg, usage)), NextMarker: nextMarker };
 }
 
 export function modifyTargetGroup(input: HealthCheckInput & { TargetGroupArn?: string }, ctx: RequestContext) {
