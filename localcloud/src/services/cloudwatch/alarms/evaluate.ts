@@ -78,7 +78,7 @@ export function recentAlarmValues(cloud: CloudApi, alarm: StoredAlarm, now: numb
  * late (load balancer, CloudFront: ingestion.ts) the last one whose data is complete, so the
  * alarm fires as late as the data arrives rather than judging periods still on their way.
  */
-function evaluationEndMs(config: Record<string, any>, now: number): number {
+function evaluationEndMs(config: StoredAlarm["config"], now: number): number {
   const step = stepMs(config);
   return Math.floor((now - EVALUATION_DELAY_MS - ingestionLagMs(config)) / step) * step;
 }
