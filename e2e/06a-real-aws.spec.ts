@@ -15,8 +15,11 @@ const ENV = "real-e2e";
 let token = "";
 
 test("the default spec: priced in the form, provisioned, and the instance log shows the delivery contract", async ({ page, request }) => {
-  // Five environments of the earlier files already use AWS's default VPC, gateway and address quotas.
-  const quotas = await request.post(`${LOCALCLOUD}/_localcloud/quotas`, { data: { quotas: { "vpcs-per-region": 20, "internet-gateways-per-region": 20, "elastic-ips": 20 } } });
+  // Five environments of the earlier files already use AWS's default VPC, gateway, address and
+  // NAT-gateways-per-zone quotas (shared NAT gateways all live in the first zone).
+  const quotas = await request.post(`${LOCALCLOUD}/_localcloud/quotas`, {
+    data: { quotas: { "vpcs-per-region": 20, "internet-gateways-per-region": 20, "elastic-ips": 20, "nat-gateways-per-az": 20 } },
+  });
   expect(quotas.status()).toBe(200);
   await signIn(page, ADMIN);
   token = await createToken(page, "real-aws-e2e", "admin");
