@@ -71,7 +71,7 @@ export default async function EnvironmentPage({ params }: { params: Promise<{ na
         actions={{ provision: provisionAction, deploy: deployAction, rollback: rollbackAction, teardown: teardownAction, approve: approveAction, cancel: cancelAction }}
       />
       <HealthSection name={environment.name} role={actor.role} actions={{ updateScaling: updateScalingAction, runDrill: runDrillAction }} />
-      {environment.stack && roleAtLeast(actor.role, "deployer") ? <InstanceLogPanel name={environment.name} read={instanceLogAction} /> : null}
+      {roleAtLeast(actor.role, "deployer") ? <InstanceLogPanel name={environment.name} read={instanceLogAction} /> : null}
       <h2 className="mt-8 mb-3 text-base font-semibold">Spec</h2>
       <SpecSummary spec={spec} />
       <Card className="mt-6">
