@@ -36,6 +36,7 @@ test("the default spec: priced in the form, provisioned, and the instance log sh
   await expect.poll(async () => Number(await estimate.getAttribute("data-total"))).toBeLessThan(shared);
   await page.getByLabel("Way out for the instances").selectOption("nat-shared");
   await expect(page.getByTestId("cost-warning").first()).toContainText("Multi-AZ doubles the database"); // unprotected, Multi-AZ by default
+  await estimate.scrollIntoViewIfNeeded();
   await shot(page, "environment-form-cost");
   await page.getByRole("button", { name: "Create environment" }).click();
   await expect(page).toHaveURL(new RegExp(`/environments/${ENV}$`));

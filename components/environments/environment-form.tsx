@@ -102,7 +102,7 @@ export function EnvironmentForm({ initial, catalog, mode, action, estimate }: { 
             <Input id="amiId" value={f.amiId} onChange={(e) => set("amiId", e.target.value)} className="font-mono" placeholder="ami-0abc1234def567890" />
           </FormField>
         ) : (
-          <FormField label="User-data template" htmlFor="userData" error={err("app.source.userData")} hint="{{version}}, {{environment}} and {{slot}} are filled in per launch." className="md:col-span-2">
+          <FormField label="User-data template" htmlFor="userData" error={err("app.source.userData")} hint="{{version}}, {{slot}}, {{environment}}, {{region}}, {{artifact}} and {{dbSecretArn}} are filled in per launch (README: the delivery contract)." className="md:col-span-2">
             <Textarea id="userData" value={f.userData} onChange={(e) => set("userData", e.target.value)} rows={8} className="font-mono text-xs" spellCheck={false} />
           </FormField>
         )}

@@ -56,7 +56,7 @@ export function InstanceLogPanel({ name, read }: { name: string; read: (name: st
               <p className="mb-2 text-xs text-muted-foreground" data-testid="instance-log-status" data-failed={log.failed}>
                 {log.instanceId} · {log.slot} fleet · {log.lifecycleState} · {log.failed ? "the user data failed" : "no failure in the log"}
               </p>
-              <pre className="max-h-96 overflow-auto rounded-md bg-muted p-3 font-mono text-xs leading-relaxed" data-testid="instance-log-text">
+              <pre className="max-h-96 overflow-auto whitespace-pre-wrap break-all rounded-md bg-muted p-3 font-mono text-xs leading-relaxed" data-testid="instance-log-text">
                 {log.text ?? "(no console output yet)"}
               </pre>
             </>
