@@ -196,7 +196,9 @@ describe("a rollout when the Switchyard server is killed in the middle of it", (
     expect(n(after, "ec2:CreateVpc")).toBe(1);
     // Switchyard's probe of the new fleet: one listener rule, created once even across the kill.
     expect(n(after, "elasticloadbalancing:CreateRule") - n(afterProvision, "elasticloadbalancing:CreateRule")).toBe(1);
-    const except = ["ec2:CreateLaunchTemplateVersion", "elasticloadbalancing:CreateRule"];
+    // The delivery contract's slots/green/version: one write, also across the kill.
+    expect(n(after, "ssm:PutParameter") - n(afterProvision, "ssm:PutParameter")).toBe(1);
+    const except = ["ec2:CreateLaunchTemplateVersion", "elasticloadbalancing:CreateRule", "ssm:PutParameter"];
     expect(creates(after, except), "create calls made during the rollout").toEqual(creates(afterProvision, except));
     expect(await launchTemplateVersions("durable")).toEqual(["v1 (blue)", "v2 (green)"]);
     const { instances } = await admin<{ instances: Array<{ version: string; state: string }> }>("instances");
