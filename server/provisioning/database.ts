@@ -23,6 +23,7 @@ import {
 import { isAlreadyExists, isNotFound } from "../aws/errors.ts";
 import { defineRead, defineStep, tagsOf, type Poll, type StepContext, type StepInput } from "./context.ts";
 import { checkOwner } from "./ownership.ts";
+import type { Stack } from "./read-stack.ts";
 import { DB_NAME } from "./parameters.ts";
 
 export const MASTER_USERNAME = "switchyard";
@@ -166,3 +167,23 @@ export const waitDatabaseAvailable = defineRead("wait for the database", async (
     },
   };
 });
+
+/** The database as readStack reports it. */
+export async function readDatabase(ctx: StepContext): Promise<Stack["database"]> {
+  const db = await findDatabase(ctx);
+  if (!db) return null;
+  return {
+    identifier: ctx.names.db,
+    status: db.DBInstanceStatus ?? "unknown",
+    engine: db.Engine ?? null,
+    instanceClass: db.DBInstanceClass ?? null,
+    storageGb: db.AllocatedStorage ?? null,
+    multiAz: db.MultiAZ ?? false,
+    availabilityZone: db.AvailabilityZone ?? null,
+    secondaryAvailabilityZone: db.SecondaryAvailabilityZone ?? null,
+    endpoint: db.Endpoint?.Address ? `${db.Endpoint.Address}:${db.Endpoint.Port}` : null,
+    secretArn: db.MasterUserSecret?.SecretArn ?? null,
+    deletionProtection: db.DeletionProtection ?? false,
+    encrypted: db.StorageEncrypted ?? false,
+  };
+}

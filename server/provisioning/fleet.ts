@@ -6,10 +6,8 @@
  *                          the live slot (blue at provisioning) gets the spec's capacity, the
  *                          other 0; ELB health checks with the grace period; target tracking;
  *                          group metrics every minute.
- *   2. waitFleetHealthy(slot)  (bounded poll) fails at once, with the instance's own log, when
- *                          an instance's user data failed (cloud-init's scripts_user warning in
- *                          GetConsoleOutput): a fleet whose bootstrap cannot succeed would
- *                          otherwise be replaced by ELB health checks forever.
+ *   2. waitFleetHealthy(slot)  (bounded poll) fails at once when an instance's log says its user
+ *                          data failed (instance-log.ts), instead of watching ELB replace it forever.
  * And the rollout moves: setFleetCapacity(slot) (optionally with a new launch template
  * version), fleetHealth(slot).
  *

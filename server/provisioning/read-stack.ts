@@ -18,7 +18,7 @@ import {
 import { isNotFound } from "../aws/errors.ts";
 import { allAlarmNames, describeAlarms } from "./alarms.ts";
 import { defineRead, envFilter, type Slot, type StepContext, type StepInput } from "./context.ts";
-import { findDatabase } from "./database.ts";
+import { readDatabase } from "./database.ts";
 import { findDistribution } from "./distribution.ts";
 import { findFleet } from "./fleet.ts";
 import { listRules, originRuleOf, weightsOf } from "./listener-routing.ts";
@@ -243,25 +243,6 @@ async function readLoadBalancer(ctx: StepContext, targetGroups: Stack["targetGro
     weights: listener ? (weightsOf(origin?.rule.Actions ?? listener.DefaultActions, arns) ?? { blue: 0, green: 0 }) : null,
     cloudfrontOnly: !!origin && listener?.DefaultActions?.[0]?.Type === "fixed-response",
     https: listeners.some((l) => l.Port === 443 && l.Protocol === "HTTPS"),
-  };
-}
-
-async function readDatabase(ctx: StepContext): Promise<Stack["database"]> {
-  const db = await findDatabase(ctx);
-  if (!db) return null;
-  return {
-    identifier: ctx.names.db,
-    status: db.DBInstanceStatus ?? "unknown",
-    engine: db.Engine ?? null,
-    instanceClass: db.DBInstanceClass ?? null,
-    storageGb: db.AllocatedStorage ?? null,
-    multiAz: db.MultiAZ ?? false,
-    availabilityZone: db.AvailabilityZone ?? null,
-    secondaryAvailabilityZone: db.SecondaryAvailabilityZone ?? null,
-    endpoint: db.Endpoint?.Address ? `${db.Endpoint.Address}:${db.Endpoint.Port}` : null,
-    secretArn: db.MasterUserSecret?.SecretArn ?? null,
-    deletionProtection: db.DeletionProtection ?? false,
-    encrypted: db.StorageEncrypted ?? false,
   };
 }
 
