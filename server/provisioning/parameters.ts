@@ -9,7 +9,7 @@
  * Written only when the value changed; the first parameter's tags prove ownership.
  */
 import { GetParametersCommand, ListParameterTagsCommand, PutParameterCommand } from "../aws/sdk.ts";
-import { isNotFound } from "../aws/errors.ts";
+import { isAlreadyExists, isNotFound } from "../aws/errors.ts";
 import { defineStep, tagsOf, type Slot, type StepContext, type StepInput } from "./context.ts";
 import { checkOwner } from "./ownership.ts";
 
@@ -74,11 +74,20 @@ async function put(input: StepInput, ctx: StepContext, existing: Map<string, str
       continue;
     }
     // SSM takes tags only on create, and refuses Overwrite together with Tags.
-    await ctx.aws.ssm.send(
-      new PutParameterCommand(
-        before === undefined ? { Name: name, Value: value, Type: "String", Tags: tagsOf(input) } : { Name: name, Value: value, Type: "String", Overwrite: true },
-      ),
-    );
+    const overwrite = () => ctx.aws.ssm.send(new PutParameterCommand({ Name: name, Value: value, Type: "String", Overwrite: true }));
+    if (before !== undefined) await overwrite();
+    else {
+      try {
+        await ctx.aws.ssm.send(new PutParameterCommand({ Name: name, Value: value, Type: "String", Tags: tagsOf(input) }));
+      } catch (err) {
+        // Created meanwhile: by a parallel step of this environment (provisioning writes the
+        // contract and the blue slot's version at once), or by someone else. Ours: overwrite.
+        if (!isAlreadyExists(err)) throw err;
+        const tags = (await ctx.aws.ssm.send(new ListParameterTagsCommand({ ResourceType: "Parameter", ResourceId: name }))).TagList;
+        checkOwner(ctx, "An SSM parameter", name, tags);
+        await overwrite();
+      }
+    }
     ctx.touch("ssm:parameter", name, before === undefined ? "created" : "updated");
   }
 }
