@@ -31,7 +31,8 @@ export type CostInput = Pick<EnvironmentSpec, "region" | "availabilityZones" | "
   network?: { egress: EgressMode };
 };
 
-const usd = (n: number) => `$${n < 10 ? n.toFixed(3).replace(/0$/, "") : n.toFixed(2)}`;
+/** Unit prices in full ($0.0208), amounts to the cent. */
+const usd = (n: number) => `$${n < 1 ? String(Number(n.toFixed(4))) : n.toFixed(2)}`;
 const round = (n: number) => Math.round(n * 100) / 100;
 const monthly = (hourly: number, count = 1) => hourly * HOURS_PER_MONTH * count;
 
