@@ -12,6 +12,7 @@ import { awsClients, freshServerNow } from "../aws/clients.ts";
 import { DescribeAlarmsCommand, type MetricDataQuery, type CloudWatchClient } from "../aws/sdk.ts";
 import { db } from "../db/client.ts";
 import { lbDimension, tgDimension } from "../provisioning/alarms.ts";
+import { namesOf } from "../provisioning/context.ts";
 import { accountOf } from "../provisioning/context.ts";
 import type { Stack } from "../provisioning/read-stack.ts";
 import { WindowCache } from "./cache.ts";
@@ -52,6 +53,7 @@ interface EnvRow {
   status: string;
   liveSlot: string;
   liveVersion: string | null;
+  namePrefix: string | null;
   stack: unknown;
 }
 
@@ -59,7 +61,7 @@ export async function environmentsOverview({ actor, input }: { actor: Actor; inp
   requireRole(actor, "viewer");
   const names = [...new Set(input.names.map((n) => n.trim()).filter(Boolean))].slice(0, 200);
   const envs: EnvRow[] = names.length
-    ? await db.environment.findMany({ where: { activeName: { in: names } }, select: { id: true, name: true, accountId: true, region: true, status: true, liveSlot: true, liveVersion: true, stack: true } })
+    ? await db.environment.findMany({ where: { activeName: { in: names } }, select: { id: true, name: true, accountId: true, region: true, status: true, liveSlot: true, liveVersion: true, namePrefix: true, stack: true } })
     : [];
   const groups = new Map<string, EnvRow[]>();
   for (const e of envs) {
@@ -160,7 +162,8 @@ async function readGroup(group: EnvRow[]): Promise<{ rows: OverviewRow[]; calls:
     const err = sum("5xx", recent);
     const healthySeries = byId.get(`e${i}_healthy`);
     const lastHealthy = healthySeries && healthySeries.size ? healthySeries.get(Math.max(...healthySeries.keys())) ?? null : null;
-    const firing = alarms.filter((a) => a.startsWith(`${e.name}-`));
+    // Alarm names carry the environment's AWS name prefix (sy- for environments made since it came).
+    const firing = alarms.filter((a) => a.startsWith(namesOf({ name: e.name, namePrefix: e.namePrefix }).alarm("")));
     const errorRate = req > 0 ? Math.round((1000 * err) / req) / 10 : null;
     const level: OverviewRow["health"]["level"] =
       status.kind !== "ok" ? "unknown" : firing.length || lastHealthy === 0 ? "critical" : (errorRate ?? 0) > 1 ? "warning" : "ok";

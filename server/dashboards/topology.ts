@@ -4,8 +4,9 @@
  * per refresh window with the metrics and shared by every viewer.
  */
 import type { AwsClients } from "../aws/clients.ts";
-import { DescribeAutoScalingGroupsCommand, DescribeDBInstancesCommand, DescribeListenersCommand, DescribeTargetHealthCommand } from "../aws/sdk.ts";
+import { DescribeAutoScalingGroupsCommand, DescribeDBInstancesCommand, DescribeListenersCommand, DescribeRulesCommand, DescribeTargetHealthCommand } from "../aws/sdk.ts";
 import { isNotFound, isThrottling } from "../aws/errors.ts";
+import { originRuleOf, weightsOf } from "../provisioning/listener-routing.ts";
 import type { Stack } from "../provisioning/read-stack.ts";
 import { SLOTS } from "./query.ts";
 import type { PanelStatus, Slot, TopologyView } from "./types.ts";
@@ -29,10 +30,15 @@ export async function readTopology(aws: AwsClients, stack: Stack, liveSlot: Slot
     aws.autoscaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: SLOTS.map(names.asg) })),
     stack.database ? aws.rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: stack.database.identifier })).catch((e) => (isNotFound(e) ? null : Promise.reject(e))) : null,
   ]);
-  const forward = listeners?.Listeners?.find((l) => l.Port === 80)?.DefaultActions?.find((a) => a.Type === "forward")?.ForwardConfig?.TargetGroups ?? null;
-  const weights = forward
-    ? (Object.fromEntries(SLOTS.map((s) => [s, forward.find((t) => t.TargetGroupArn === stack.targetGroups[s]?.arn)?.Weight ?? 0])) as Record<Slot, number>)
-    : null;
+  // The weighted forward is the listener's default action, or (CloudFront-only load balancers)
+  // the origin rule's action while the default answers 403.
+  const listener = listeners?.Listeners?.find((l) => l.Port === 80);
+  const arns = { blue: stack.targetGroups.blue?.arn, green: stack.targetGroups.green?.arn };
+  let weights = weightsOf(listener?.DefaultActions, arns);
+  if (!weights && listener?.ListenerArn) {
+    const rules = (await aws.elbv2.send(new DescribeRulesCommand({ ListenerArn: listener.ListenerArn })).catch((e) => (isNotFound(e) ? null : Promise.reject(e))))?.Rules ?? [];
+    weights = weightsOf(originRuleOf(rules)?.rule.Actions, arns);
+  }
   const total = weights ? weights.blue + weights.green : 0;
   const pct = weights && total > 0 ? { blue: Math.round((100 * weights.blue) / total), green: 100 - Math.round((100 * weights.blue) / total) } : weights;
   const fleet = (s: Slot) => {
