@@ -7,6 +7,7 @@
 import { rmSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CreateDistributionCommand, CreateInvalidationCommand } from "@aws-sdk/client-cloudfront";
+import { CreateRuleCommand, DeleteRuleCommand } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { eventually, startTestCloud, type TestCloud } from "./helpers.ts";
 import { buildWebStack, waitForHealthy, type WebStack } from "./stack-helpers.ts";
 import { onTraffic, type TrafficRecord } from "../src/dataplane/index.ts";
@@ -105,6 +106,48 @@ describe("CloudFront distribution ports", () => {
     expect(res.status).toBe(502);
     await res.text();
     expect(traffic.some((r) => r.distributionId === Distribution!.Id && r.status === 502 && r.source === "elb")).toBe(true);
+  });
+});
+
+describe("origin custom headers", () => {
+  it("are added to every request CloudFront sends its origin, so an ALB rule can tell CloudFront's requests from others", async () => {
+    const { Rules } = await lc.elbv2.send(
+      new CreateRuleCommand({
+        ListenerArn: stack.listenerArn,
+        Priority: 7,
+        Conditions: [{ Field: "http-header", HttpHeaderConfig: { HttpHeaderName: "X-Origin-Secret", Values: ["s3cret"] } }],
+        Actions: [{ Type: "fixed-response", FixedResponseConfig: { StatusCode: "200", ContentType: "text/plain", MessageBody: "came through CloudFront" } }],
+      }),
+    );
+    try {
+      const { Distribution } = await lc.cloudfront.send(
+        new CreateDistributionCommand({
+          DistributionConfig: {
+            CallerReference: "edge-secret",
+            Comment: "origin header",
+            Enabled: true,
+            Origins: {
+              Quantity: 1,
+              Items: [
+                {
+                  Id: "alb",
+                  DomainName: stack.dnsName,
+                  CustomHeaders: { Quantity: 1, Items: [{ HeaderName: "X-Origin-Secret", HeaderValue: "s3cret" }] },
+                  CustomOriginConfig: { HTTPPort: 80, HTTPSPort: 443, OriginProtocolPolicy: "http-only" },
+                },
+              ],
+            },
+            DefaultCacheBehavior: { TargetOriginId: "alb", ViewerProtocolPolicy: "allow-all", CachePolicyId: "4135ea2d-6df8-44a3-9df3-4b5a84be39ad" },
+          },
+        }),
+      );
+      const url = await eventually(async () => (await lc.admin("GET", "endpoints")).body.distributions.find((d: any) => d.id === Distribution!.Id)?.url);
+      expect(await (await fetch(`${url}/via-edge`)).text()).toBe("came through CloudFront");
+      // The other distribution sends no such header: its requests reach the app as before.
+      expect((await get(`${edgeUrl}/not-secret`)).body.version).toBe("v3");
+    } finally {
+      await lc.elbv2.send(new DeleteRuleCommand({ RuleArn: Rules![0].RuleArn! }));
+    }
   });
 });
 

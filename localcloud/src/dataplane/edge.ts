@@ -67,7 +67,7 @@ function cacheOf(cloud: CloudApi, plane: DataPlane, id: string): EdgeCache {
 }
 
 /** The ALB listener port the default origin points at, or undefined. */
-function originAddress(cloud: CloudApi, plane: DataPlane, d: StoredDistribution): { port: number; timeoutMs: number } | undefined {
+function originAddress(cloud: CloudApi, plane: DataPlane, d: StoredDistribution): { port: number; timeoutMs: number; customHeaders: Record<string, string> } | undefined {
   const originId = d.config.DefaultCacheBehavior?.TargetOriginId;
   const origin = (d.config.Origins?.Items ?? []).find((o: any) => o.Id === originId) ?? d.config.Origins?.Items?.[0];
   if (!origin) return undefined;
@@ -80,7 +80,11 @@ function originAddress(cloud: CloudApi, plane: DataPlane, d: StoredDistribution)
   const listener = listeners.find((l) => l.port === wantPort) ?? listeners[0];
   const port = listener ? plane.listeners.get(listener.arn)?.port : undefined;
   const timeoutS = origin.CustomOriginConfig?.OriginReadTimeout ?? DEFAULT_ORIGIN_TIMEOUT_S;
-  return port ? { port, timeoutMs: timeoutS * 1000 } : undefined;
+  // OriginCustomHeaders: CloudFront adds them to every request to the origin (how an origin
+  // tells CloudFront's requests from anyone else's, e.g. an ALB rule on a secret header).
+  const items: Array<{ HeaderName?: string; HeaderValue?: string }> = origin.CustomHeaders?.Items ?? [];
+  const customHeaders = Object.fromEntries(items.filter((h) => h.HeaderName).map((h) => [String(h.HeaderName).toLowerCase(), String(h.HeaderValue ?? "")]));
+  return port ? { port, timeoutMs: timeoutS * 1000, customHeaders } : undefined;
 }
 
 function edgeHeaders(d: StoredDistribution, hit: boolean): Record<string, string> {
@@ -141,6 +145,7 @@ function serveEdge(cloud: CloudApi, plane: DataPlane, id: string, req: IncomingM
   for (const [k, v] of Object.entries(req.headers)) if (!HOP_BY_HOP.has(k)) headers[k] = v;
   headers["x-amz-cf-id"] = randomBytes(28).toString("base64url");
   headers.via = `1.1 ${d.domainName} (CloudFront)`;
+  Object.assign(headers, origin.customHeaders);
   let timedOut = false;
   const upstream = request({ host: "127.0.0.1", port: origin.port, method: req.method, path: req.url, headers, agent: plane.agent }, (up) => {
     const outHeaders: Record<string, string | string[]> = {};
