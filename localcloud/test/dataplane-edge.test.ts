@@ -144,7 +144,7 @@ describe("origin custom headers", () => {
       const url = await eventually(async () => (await lc.admin("GET", "endpoints")).body.distributions.find((d: any) => d.id === Distribution!.Id)?.url);
       expect(await (await fetch(`${url}/via-edge`)).text()).toBe("came through CloudFront");
       // The other distribution sends no such header: its requests reach the app as before.
-      expect((await get(`${edgeUrl}/not-secret`)).body.version).toBe("v3");
+      expect(((await get(`${edgeUrl}/not-secret`)).body as { version: string }).version).toBe("v3");
     } finally {
       await lc.elbv2.send(new DeleteRuleCommand({ RuleArn: Rules![0].RuleArn! }));
     }

@@ -4,57 +4,12 @@
  * not just what SDK v3 tolerates. boto3 tests skip with a message when `import boto3` fails.
  */
 import { execFile, execFileSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { awsCli, awsCliOk } from "./cli-runners.ts";
 
-export const AWS_CLI = "/usr/bin/aws";
-
-function cliEnv(): NodeJS.ProcessEnv {
-  return {
-    PATH: process.env.PATH ?? "/usr/bin:/bin",
-    HOME: process.env.HOME ?? "/tmp",
-    AWS_ACCESS_KEY_ID: "test",
-    AWS_SECRET_ACCESS_KEY: "test",
-    AWS_DEFAULT_REGION: "us-east-1",
-    AWS_PAGER: "",
-    AWS_CONFIG_FILE: "/dev/null",
-    AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
-  };
-}
-
-export interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-  json: unknown;
-}
-
-function parse(stdout: string): unknown {
-  try {
-    return stdout.trim() ? JSON.parse(stdout) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-export function hasAwsCli(): boolean {
-  return existsSync(AWS_CLI);
-}
-
-export function aws(url: string, args: string[]): Promise<CliResult> {
-  return new Promise((resolve) => {
-    execFile(AWS_CLI, [...args, "--endpoint-url", url, "--output", "json"], { env: cliEnv(), timeout: 30_000 }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === "number" ? (err as { code: number }).code : 1) : 0;
-      resolve({ code, stdout, stderr, json: parse(stdout) });
-    });
-  });
-}
-
-/** Runs an aws command that must succeed and returns its JSON output. */
-export async function awsOk<T = Record<string, unknown>>(url: string, args: string[]): Promise<T> {
-  const r = await aws(url, args);
-  if (r.code !== 0) throw new Error(`aws ${args.join(" ")} failed (${r.code}): ${r.stderr}`);
-  return r.json as T;
-}
+// The awscli runner is the shared one (cli-runners.ts); these names are what the EC2 tests use.
+export { hasAwsCli, type CliResult } from "./cli-runners.ts";
+export const aws = awsCli;
+export const awsOk = awsCliOk;
 
 let boto3Checked: string | null | undefined;
 
