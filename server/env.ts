@@ -109,3 +109,16 @@ export function databaseUrl(): string {
   if (!env.DATABASE_URL) throw new Error("No database: set DATABASE_URL or start Switchyard with `npm start` (embedded PostgreSQL).");
   return env.DATABASE_URL;
 }
+
+/**
+ * Where @workflow/world-postgres delivers workflow steps over HTTP. The library reads
+ * WORKFLOW_LOCAL_BASE_URL from the process environment on every delivery, so the HTTP guard
+ * (server/security/http-guard.ts) writes it here, with its per-process credentials in the URL.
+ */
+export function workflowDeliveryBase(port: number): URL {
+  return new URL(process.env.WORKFLOW_LOCAL_BASE_URL || `http://127.0.0.1:${port}`);
+}
+
+export function setWorkflowDeliveryBase(url: URL): void {
+  process.env.WORKFLOW_LOCAL_BASE_URL = url.toString().replace(/\/$/, "");
+}

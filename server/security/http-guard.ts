@@ -2,6 +2,7 @@ import { randomBytes, timingSafeEqual } from "node:crypto";
 import http from "node:http";
 import { checkRequestUrl } from "../api/malformed.ts";
 import { ServiceError } from "../errors.ts";
+import { setWorkflowDeliveryBase, workflowDeliveryBase } from "../env.ts";
 
 /**
  * The Switchyard server's front door, below Next.js: the one place that sees every request
@@ -125,10 +126,10 @@ export function installHttpGuard(opts: HttpGuardOptions): void {
   const expected = `Basic ${Buffer.from(`${WORKFLOW_USER}:${secret}`).toString("base64")}`;
   // @workflow/world-postgres reads this on every delivery (its own PORT default would be
   // http://localhost:PORT without credentials). Node sends the URL's user:password as basic auth.
-  const base = new URL(process.env.WORKFLOW_LOCAL_BASE_URL || `http://127.0.0.1:${opts.port}`);
+  const base = workflowDeliveryBase(opts.port);
   base.username = WORKFLOW_USER;
   base.password = secret;
-  process.env.WORKFLOW_LOCAL_BASE_URL = base.toString().replace(/\/$/, "");
+  setWorkflowDeliveryBase(base);
 
   const emit = http.Server.prototype.emit;
   http.Server.prototype.emit = function guardedEmit(this: http.Server, event: string | symbol, ...args: unknown[]): boolean {
