@@ -13,11 +13,12 @@
  * ALB rules take a moment to reach every load balancer node, so answers from instances that
  * are not in the new fleet are ignored until the deadline, never counted.
  */
-import { CreateRuleCommand, DeleteRuleCommand, DescribeRulesCommand, type ElbRule } from "../aws/sdk.ts";
+import { CreateRuleCommand, DeleteRuleCommand, type ElbRule } from "../aws/sdk.ts";
 import { listenerBaseUrl } from "../aws/data-plane.ts";
 import { isNotFound } from "../aws/errors.ts";
 import { defineStep, tokenOf, type Slot, type StepContext, type StepInput } from "./context.ts";
 import { findFleet } from "./fleet.ts";
+import { listRules } from "./listener-routing.ts";
 
 export const PROBE_HEADER = "X-Switchyard-Probe";
 const DEADLINE_MS = 45_000;
@@ -57,17 +58,6 @@ export interface ProbeResult {
 
 const ruleMatches = (r: ElbRule, token: string) =>
   (r.Conditions ?? []).some((c) => c.Field === "http-header" && c.HttpHeaderConfig?.HttpHeaderName?.toLowerCase() === PROBE_HEADER.toLowerCase() && c.HttpHeaderConfig.Values?.includes(token));
-
-async function listRules(ctx: StepContext, listenerArn: string): Promise<ElbRule[]> {
-  const rules: ElbRule[] = [];
-  let Marker: string | undefined;
-  do {
-    const page = await ctx.aws.elbv2.send(new DescribeRulesCommand({ ListenerArn: listenerArn, Marker, PageSize: 100 }));
-    rules.push(...(page.Rules ?? []));
-    Marker = page.NextMarker;
-  } while (Marker);
-  return rules;
-}
 
 /** The probe rule of this rollout: found (a retried step), or created at the lowest free priority. */
 async function ensureProbeRule(ctx: StepContext, input: ProbeInput, token: string): Promise<string> {
