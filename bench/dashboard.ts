@@ -35,7 +35,12 @@ const NAME = "bench-dash";
 const pgDir = fs.mkdtempSync(path.join(os.tmpdir(), "switchyard-bench-pg-"));
 fs.chmodSync(pgDir, 0o755);
 const pg = await ensureDatabase({ dataDir: pgDir, pgPort: 55411 });
-const shared = { DATABASE_URL: pg.url, BETTER_AUTH_SECRET: "bench-secret-bench-secret-bench-secret-0123", LOCALCLOUD_PORT: String(LOCALCLOUD_PORT), SWITCHYARD_TEST_MODE: "1" };
+const shared = {
+  DATABASE_URL: pg.url,
+  BETTER_AUTH_SECRET: "bench-secret-bench-secret-bench-secret-0123",
+  LOCALCLOUD_PORT: String(LOCALCLOUD_PORT),
+  SWITCHYARD_TEST_MODE: "1",
+};
 const sy = await startSwitchyard({
   port: 3410,
   env: {
@@ -60,7 +65,10 @@ try {
   const opId = ((await op.json()) as { id: string }).id;
   const t0 = Date.now();
   for (;;) {
-    const d = (await (await fetch(`${sy.url}/api/v1/environments/${NAME}/deployments/${opId}`, { headers: auth })).json()) as { status: string; reason: string | null };
+    const d = (await (await fetch(`${sy.url}/api/v1/environments/${NAME}/deployments/${opId}`, { headers: auth })).json()) as {
+      status: string;
+      reason: string | null;
+    };
     if (d.status === "succeeded") break;
     if (["failed", "cancelled", "rolled_back"].includes(d.status)) throw new Error(`provisioning ${d.status}: ${d.reason}`);
     if (Date.now() - t0 > 300_000) throw new Error("provisioning took over 5 minutes");
@@ -107,10 +115,16 @@ try {
   const simHours = ((await simulatedNow()) - simStart) / 3_600_000;
   const perHour = metrics / simHours;
   const usdPerMonth = (perHour * 24 * 30 * CLOUDWATCH_PRICES.getMetricDataUsdPer1000Metrics) / 1000;
-  console.log(`${metrics} CloudWatch metrics requested over ${simHours.toFixed(2)} simulated hours by two replicas for ${VIEWERS} viewers (prices of ${CLOUDWATCH_PRICES.asOf}: $${CLOUDWATCH_PRICES.getMetricDataUsdPer1000Metrics} per 1,000 metrics)`);
+  console.log(
+    `${metrics} CloudWatch metrics requested over ${simHours.toFixed(2)} simulated hours by two replicas for ${VIEWERS} viewers (prices of ${CLOUDWATCH_PRICES.asOf}: $${CLOUDWATCH_PRICES.getMetricDataUsdPer1000Metrics} per 1,000 metrics)`,
+  );
   times.sort((a, b) => a - b);
-  console.log(`${times.length} requests by ${VIEWERS} viewers over ${DURATION_MS / 1000} s; ${failures} failed; ${emptyAnswers} answers without data; p50 ${percentile(times, 50).toFixed(1)} ms, max ${times[times.length - 1].toFixed(1)} ms`);
-  console.log(`GetMetricData calls per refresh window: ${(calls / Math.max(1, windows.size)).toFixed(2)} (an environment with CloudFront makes 2: its metrics live in us-east-1)`);
+  console.log(
+    `${times.length} requests by ${VIEWERS} viewers over ${DURATION_MS / 1000} s; ${failures} failed; ${emptyAnswers} answers without data; p50 ${percentile(times, 50).toFixed(1)} ms, max ${times[times.length - 1].toFixed(1)} ms`,
+  );
+  console.log(
+    `GetMetricData calls per refresh window: ${(calls / Math.max(1, windows.size)).toFixed(2)} (an environment with CloudFront makes 2: its metrics live in us-east-1)`,
+  );
   console.log(
     `viewers=${VIEWERS} replicas=2 refresh_windows=${windows.size} getmetricdata_calls=${calls} cloudwatch_metrics_per_hour=${Math.round(perHour)} cloudwatch_usd_per_month=${usdPerMonth.toFixed(2)} data_p95_ms=${percentile(times, 95).toFixed(1)} env_page_js_kb_gzip=${pageJsKb.toFixed(1)}`,
   );
@@ -146,18 +160,30 @@ async function pageJavaScriptGzipKb(base: string, cookie: string): Promise<numbe
   return bytes / 1024;
 }
 
-
 function spec(name: string) {
   return {
     name,
     account: "local",
     region: "us-east-1",
     availabilityZones: ["us-east-1a", "us-east-1b"],
-    app: { version: "v1", source: { kind: "al2023", userData: "#!/bin/bash\n# localcloud: boot_seconds=5 latency_ms=20 error_rate=0.01\nAPP_VERSION={{version}} /opt/app/start\n" } },
+    app: {
+      version: "v1",
+      source: {
+        kind: "al2023",
+        userData: "#!/bin/bash\n# localcloud: boot_seconds=5 latency_ms=20 error_rate=0.01\nAPP_VERSION={{version}} /opt/app/start\n",
+      },
+    },
     instanceType: "t3.small",
     capacity: { min: 2, desired: 2, max: 6 },
     scaling: { metric: "cpu", target: 50 },
-    healthCheck: { path: "/health", intervalSeconds: 10, timeoutSeconds: 5, healthyThreshold: 2, unhealthyThreshold: 2, gracePeriodSeconds: 30 },
+    healthCheck: {
+      path: "/health",
+      intervalSeconds: 10,
+      timeoutSeconds: 5,
+      healthyThreshold: 2,
+      unhealthyThreshold: 2,
+      gracePeriodSeconds: 30,
+    },
     database: { engine: "postgres", instanceClass: "db.t3.medium", storageGb: 20, multiAz: true },
     // Without CloudFront: one GetMetricData per refresh window (with it, a second call in us-east-1).
     cloudfront: false,

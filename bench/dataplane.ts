@@ -69,7 +69,9 @@ try {
   const total = sorted.length + result.failed;
   const rps = Math.round(sorted.length / (result.elapsedMs / 1000));
   console.log(`requests: ${total} (${sorted.length} ok, ${result.failed} failed), traffic records: ${records}`);
-  console.log(`latency ms: p50 ${pct(50).toFixed(2)}  p90 ${pct(90).toFixed(2)}  p99 ${pct(99).toFixed(2)}  max ${(sorted[sorted.length - 1] ?? 0).toFixed(2)}`);
+  console.log(
+    `latency ms: p50 ${pct(50).toFixed(2)}  p90 ${pct(90).toFixed(2)}  p99 ${pct(99).toFixed(2)}  max ${(sorted[sorted.length - 1] ?? 0).toFixed(2)}`,
+  );
   console.log(`rps=${rps} p99_ms=${pct(99).toFixed(1)} failed=${result.failed}`);
 } finally {
   await lc.close();

@@ -14,7 +14,13 @@ const token = "bench-token-0123456789abcdefghijklmnop";
 
 const sy = await startSwitchyard({
   port: 3400,
-  env: { LOCALCLOUD_PORT: "4598", SWITCHYARD_TEST_MODE: "1", SWITCHYARD_BOOTSTRAP_ADMIN_EMAIL: email, SWITCHYARD_BOOTSTRAP_ADMIN_PASSWORD: password, SWITCHYARD_BOOTSTRAP_TOKEN: token },
+  env: {
+    LOCALCLOUD_PORT: "4598",
+    SWITCHYARD_TEST_MODE: "1",
+    SWITCHYARD_BOOTSTRAP_ADMIN_EMAIL: email,
+    SWITCHYARD_BOOTSTRAP_ADMIN_PASSWORD: password,
+    SWITCHYARD_BOOTSTRAP_TOKEN: token,
+  },
 });
 try {
   const auth = { authorization: `Bearer ${token}`, "content-type": "application/json" };
@@ -35,7 +41,9 @@ try {
   times.sort((a, b) => a - b);
   const p50 = percentile(times, 50);
   const p95 = percentile(times, 95);
-  console.log(`list page (100 of ${N} environments per page), ${SAMPLES} sequential requests: min ${times[0].toFixed(1)} ms, max ${times[times.length - 1].toFixed(1)} ms`);
+  console.log(
+    `list page (100 of ${N} environments per page), ${SAMPLES} sequential requests: min ${times[0].toFixed(1)} ms, max ${times[times.length - 1].toFixed(1)} ms`,
+  );
   console.log(`env_list_p50_ms=${p50.toFixed(1)} env_list_p95_ms=${p95.toFixed(1)}`);
 } finally {
   await sy.stop();
@@ -51,7 +59,14 @@ function specFor(name: string) {
     instanceType: "t3.small",
     capacity: { min: 2, desired: 2, max: 6 },
     scaling: { metric: "cpu", target: 50 },
-    healthCheck: { path: "/health", intervalSeconds: 10, timeoutSeconds: 5, healthyThreshold: 2, unhealthyThreshold: 3, gracePeriodSeconds: 60 },
+    healthCheck: {
+      path: "/health",
+      intervalSeconds: 10,
+      timeoutSeconds: 5,
+      healthyThreshold: 2,
+      unhealthyThreshold: 3,
+      gracePeriodSeconds: 60,
+    },
     database: null,
     cloudfront: false,
     rollout: { strategy: "all-at-once", canarySteps: [100], bakeMinutes: 0 },
@@ -60,7 +75,6 @@ function specFor(name: string) {
     protected: false,
   };
 }
-
 
 async function timedGet(url: string, cookie: string): Promise<number> {
   const t = performance.now();

@@ -7,12 +7,22 @@ import { waitForHttp } from "../scripts/lib/process.ts";
 export const root = path.resolve(import.meta.dirname, "..");
 
 /** Starts Switchyard with `npm start`'s launcher on a fresh data dir; returns its URL and a stop(). */
-export async function startSwitchyard(opts: { port: number; env?: Record<string, string> }): Promise<{ url: string; dataDir: string; stop(): Promise<void>; child: ChildProcess }> {
+export async function startSwitchyard(opts: {
+  port: number;
+  env?: Record<string, string>;
+}): Promise<{ url: string; dataDir: string; stop(): Promise<void>; child: ChildProcess }> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "switchyard-bench-"));
   fs.chmodSync(dataDir, 0o755);
   const child = spawn(path.join(root, "node_modules/.bin/tsx"), [path.join(root, "scripts/start.ts")], {
     cwd: root,
-    env: { ...process.env, PORT: String(opts.port), SWITCHYARD_DATA_DIR: dataDir, SWITCHYARD_PG_PORT: String(opts.port + 51000), NEXT_TELEMETRY_DISABLED: "1", ...opts.env },
+    env: {
+      ...process.env,
+      PORT: String(opts.port),
+      SWITCHYARD_DATA_DIR: dataDir,
+      SWITCHYARD_PG_PORT: String(opts.port + 51000),
+      NEXT_TELEMETRY_DISABLED: "1",
+      ...opts.env,
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let log = "";
@@ -55,7 +65,14 @@ export async function pool<T>(items: T[], n: number, fn: (item: T) => Promise<vo
 
 /** Signs in through better-auth's endpoint; returns the session cookie header. */
 export async function signInCookie(url: string, email: string, password: string): Promise<string> {
-  const res = await fetch(`${url}/api/auth/sign-in/email`, { method: "POST", headers: { "content-type": "application/json", origin: url }, body: JSON.stringify({ email, password }) });
+  const res = await fetch(`${url}/api/auth/sign-in/email`, {
+    method: "POST",
+    headers: { "content-type": "application/json", origin: url },
+    body: JSON.stringify({ email, password }),
+  });
   if (!res.ok) throw new Error(`sign-in failed: ${res.status} ${await res.text()}`);
-  return res.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  return res.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
 }

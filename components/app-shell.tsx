@@ -1,4 +1,4 @@
-import * as React from "react";
+import type * as React from "react";
 import Link from "next/link";
 import { Cloud, KeyRound, Layers, LogOut, ScrollText, Split, Users } from "lucide-react";
 import { Badge, type BadgeVariant } from "@/components/ui/badge";
@@ -32,10 +32,7 @@ export function AppShell({ user, children, signOutAction }: AppShellProps) {
           </span>
           Switchyard
         </Link>
-        <nav
-          aria-label="Main"
-          className="flex gap-1 overflow-x-auto px-2 pb-2 md:flex-1 md:flex-col md:overflow-y-auto md:pt-2"
-        >
+        <nav aria-label="Main" className="flex gap-1 overflow-x-auto px-2 pb-2 md:flex-1 md:flex-col md:overflow-y-auto md:pt-2">
           <NavLink href="/environments" icon={<Layers />}>
             Environments
           </NavLink>
@@ -47,9 +44,7 @@ export function AppShell({ user, children, signOutAction }: AppShellProps) {
           </NavLink>
           {user.role === "admin" ? (
             <>
-              <p className="hidden px-2.5 pt-4 pb-1 text-xs font-medium text-muted-foreground md:block">
-                Admin
-              </p>
+              <p className="hidden px-2.5 pt-4 pb-1 text-xs font-medium text-muted-foreground md:block">Admin</p>
               <NavLink href="/admin/users" icon={<Users />}>
                 Users
               </NavLink>

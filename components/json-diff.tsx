@@ -1,4 +1,3 @@
-import * as React from "react";
 import { cn } from "@/lib/utils";
 
 export type JsonDiffRow = {
@@ -33,17 +32,10 @@ const marker: Record<JsonDiffRow["kind"], { sign: string; className: string; lab
 };
 
 /** A field-by-field diff of two JSON documents (e.g. two spec versions). */
-export function JsonDiff({
-  rows,
-  beforeLabel = "Before",
-  afterLabel = "After",
-  className,
-}: JsonDiffProps) {
+export function JsonDiff({ rows, beforeLabel = "Before", afterLabel = "After", className }: JsonDiffProps) {
   if (rows.length === 0) {
     return (
-      <p className={cn("rounded-md border border-dashed px-3 py-4 text-center text-sm text-muted-foreground", className)}>
-        No differences
-      </p>
+      <p className={cn("rounded-md border border-dashed px-3 py-4 text-center text-sm text-muted-foreground", className)}>No differences</p>
     );
   }
   return (
@@ -88,9 +80,7 @@ export function JsonDiff({
                   {row.kind === "removed" ? (
                     <span className="text-muted-foreground">—</span>
                   ) : (
-                    <ins className="rounded-sm bg-success/10 px-1 text-success no-underline">
-                      {formatValue(row.after)}
-                    </ins>
+                    <ins className="rounded-sm bg-success/10 px-1 text-success no-underline">{formatValue(row.after)}</ins>
                   )}
                 </td>
               </tr>

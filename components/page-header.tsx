@@ -1,4 +1,4 @@
-import * as React from "react";
+import type * as React from "react";
 import Link from "next/link";
 import { ChevronRight } from "lucide-react";
 import { cn } from "@/lib/utils";
@@ -26,7 +26,10 @@ export function PageHeader({ title, description, actions, breadcrumbs, className
               return (
                 <li key={`${crumb.label}-${i}`} className="flex items-center gap-1">
                   {crumb.href && !last ? (
-                    <Link href={crumb.href} className="rounded-sm hover:text-foreground hover:underline focus-visible:ring-2 focus-visible:ring-ring outline-none">
+                    <Link
+                      href={crumb.href}
+                      className="rounded-sm hover:text-foreground hover:underline focus-visible:ring-2 focus-visible:ring-ring outline-none"
+                    >
                       {crumb.label}
                     </Link>
                   ) : (

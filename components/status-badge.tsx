@@ -1,4 +1,3 @@
-import * as React from "react";
 import { Badge, type BadgeVariant } from "@/components/ui/badge";
 import { cn } from "@/lib/utils";
 
@@ -63,12 +62,7 @@ export function StatusBadge({ status, label, className }: StatusBadgeProps) {
     <Badge variant={tone.variant} data-status={status} className={cn("gap-1.5", className)}>
       <span className="relative flex size-1.5" aria-hidden>
         {tone.live ? (
-          <span
-            className={cn(
-              "absolute inline-flex size-full animate-ping rounded-full opacity-60",
-              dotColour[tone.variant],
-            )}
-          />
+          <span className={cn("absolute inline-flex size-full animate-ping rounded-full opacity-60", dotColour[tone.variant])} />
         ) : null}
         <span className={cn("relative inline-flex size-1.5 rounded-full", dotColour[tone.variant])} />
       </span>

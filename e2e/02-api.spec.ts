@@ -41,7 +41,8 @@ test("the OpenAPI document's example request body creates an environment", async
   // Every operation with a body carries an example.
   for (const [p, ops] of Object.entries<Record<string, { requestBody?: { content: Record<string, { example?: unknown }> } }>>(doc.paths)) {
     for (const [verb, op] of Object.entries(ops)) {
-      if (op && typeof op === "object" && "requestBody" in op && op.requestBody) expect(op.requestBody.content["application/json"].example, `${verb} ${p}`).toBeTruthy();
+      if (op && typeof op === "object" && "requestBody" in op && op.requestBody)
+        expect(op.requestBody.content["application/json"].example, `${verb} ${p}`).toBeTruthy();
     }
   }
   await checkPatch(request, example.name);
@@ -61,18 +62,30 @@ async function checkPatch(request: APIRequestContext, name: string) {
 test("bad input gets 400 with field details; a taken name 409; unknown 404", async ({ request }) => {
   const bad = await request.post("/api/v1/environments", {
     headers: bearer(adminToken),
-    data: { name: "api-bad", account: "local", region: "eu-west-1", availabilityZones: ["eu-west-1a", "eu-west-1b", "eu-west-1c", "eu-west-1d"], instanceType: "t9.nano" },
+    data: {
+      name: "api-bad",
+      account: "local",
+      region: "eu-west-1",
+      availabilityZones: ["eu-west-1a", "eu-west-1b", "eu-west-1c", "eu-west-1d"],
+      instanceType: "t9.nano",
+    },
   });
   expect(bad.status()).toBe(400);
   const err = (await bad.json()).error;
   expect(err.code).toBe("VALIDATION_FAILED");
   expect(err.fields.instanceType[0]).toMatch(/Unknown instance type/);
-  expect(err.fields["capacity"] ?? err.fields["capacity.min"]).toBeTruthy();
+  expect(err.fields.capacity ?? err.fields["capacity.min"]).toBeTruthy();
 
-  const notJson = await request.post("/api/v1/environments", { headers: { ...bearer(adminToken), "content-type": "application/json" }, data: "{nope" });
+  const notJson = await request.post("/api/v1/environments", {
+    headers: { ...bearer(adminToken), "content-type": "application/json" },
+    data: "{nope",
+  });
   expect(notJson.status()).toBe(400);
 
-  const dup = await request.post("/api/v1/environments", { headers: bearer(adminToken), data: (await (await request.get("/api/v1/environments/shop-staging", { headers: bearer(adminToken) })).json()).spec });
+  const dup = await request.post("/api/v1/environments", {
+    headers: bearer(adminToken),
+    data: (await (await request.get("/api/v1/environments/shop-staging", { headers: bearer(adminToken) })).json()).spec,
+  });
   expect(dup.status()).toBe(409);
   expect((await dup.json()).error.fields.name[0]).toMatch(/already exists/);
 

@@ -1,5 +1,18 @@
 import { expect, test, type APIRequestContext } from "@playwright/test";
-import { ADMIN, SECOND_ADMIN, apiSpec, bearer, createToken, inviteAndAccept, loadCounters, provisionViaApi, signIn, userDataWith, versionsServed, waitForOperation } from "./helpers";
+import {
+  ADMIN,
+  SECOND_ADMIN,
+  apiSpec,
+  bearer,
+  createToken,
+  inviteAndAccept,
+  loadCounters,
+  provisionViaApi,
+  signIn,
+  userDataWith,
+  versionsServed,
+  waitForOperation,
+} from "./helpers";
 
 /**
  * Rollouts through the REST API with real traffic on the local cloud: a bad version rolls
@@ -12,7 +25,8 @@ let admin = "";
 let alice = "";
 let bob = "";
 const auth = bearer;
-const waitFor = (request: APIRequestContext, name: string, id: string, statuses: string[], timeoutMs?: number) => waitForOperation(request, admin, name, id, statuses, timeoutMs);
+const waitFor = (request: APIRequestContext, name: string, id: string, statuses: string[], timeoutMs?: number) =>
+  waitForOperation(request, admin, name, id, statuses, timeoutMs);
 const provisioned = (request: APIRequestContext, spec: Record<string, unknown>) => provisionViaApi(request, admin, spec);
 const userData = userDataWith;
 const spec = apiSpec;
@@ -33,7 +47,10 @@ test("tokens for an admin and two deployers, made by two different people", asyn
 test("a bad version rolls back by itself, with the judge's reason, and traffic stays on the good version", async ({ request }) => {
   await provisioned(request, spec("api-canary"));
   // v2's user data makes half of its requests fail: a bad build.
-  const patch = await request.patch("/api/v1/environments/api-canary", { headers: auth(admin), data: { app: { source: { kind: "al2023", userData: userData("error_rate=0.5") } } } });
+  const patch = await request.patch("/api/v1/environments/api-canary", {
+    headers: auth(admin),
+    data: { app: { source: { kind: "al2023", userData: userData("error_rate=0.5") } } },
+  });
   expect(patch.status()).toBe(200);
   const started = await request.post("/api/v1/environments/api-canary/deployments", { headers: auth(alice), data: { version: "v2-bad" } });
   expect(started.status()).toBe(202);
@@ -57,7 +74,10 @@ test("a bad version rolls back by itself, with the judge's reason, and traffic s
 });
 
 test("a protected environment waits for a different deployer's approval", async ({ request }) => {
-  await provisioned(request, spec("api-protected", { protected: true, rollout: { strategy: "all-at-once", canarySteps: [100], bakeMinutes: 0.05 } }));
+  await provisioned(
+    request,
+    spec("api-protected", { protected: true, rollout: { strategy: "all-at-once", canarySteps: [100], bakeMinutes: 0.05 } }),
+  );
   await expect.poll(async () => (await loadCounters("sy-api-protected-alb")).sent, { timeout: 20_000 }).toBeGreaterThan(0);
   const before = await loadCounters("sy-api-protected-alb");
   const started = await request.post("/api/v1/environments/api-protected/deployments", { headers: auth(alice), data: { version: "v2" } });
@@ -66,7 +86,12 @@ test("a protected environment waits for a different deployer's approval", async 
   const waiting = await waitFor(request, "api-protected", id, ["awaiting_approval"], 30_000);
   expect(waiting.steps.find((s) => s.key === "launch-template")?.status).toBe("pending"); // nothing happens before approval
   // The approval step runs once the workflow waits on its hook.
-  await expect.poll(async () => (await waitFor(request, "api-protected", id, ["awaiting_approval"])).steps.find((s) => s.key === "approval")?.status, { timeout: 30_000 }).toBe("running");
+  await expect
+    .poll(
+      async () => (await waitFor(request, "api-protected", id, ["awaiting_approval"])).steps.find((s) => s.key === "approval")?.status,
+      { timeout: 30_000 },
+    )
+    .toBe("running");
 
   const self = await request.post(`/api/v1/environments/api-protected/deployments/${id}/approve`, { headers: auth(alice) });
   expect(self.status()).toBe(403);

@@ -66,7 +66,11 @@ test("terminate drill: the instance goes and a replacement appears", async ({ pa
   expect(before).toContain(victim);
   await expect(page.getByTestId("activities")).toContainText(`Terminating EC2 instance: ${victim}`, { timeout: 60_000 });
   await expect
-    .poll(async () => (await rows.evaluateAll((els) => els.map((e) => e.getAttribute("data-instance-id")))).some((id) => id && !before.includes(id)), { timeout: 60_000 })
+    .poll(
+      async () =>
+        (await rows.evaluateAll((els) => els.map((e) => e.getAttribute("data-instance-id")))).some((id) => id && !before.includes(id)),
+      { timeout: 60_000 },
+    )
     .toBe(true);
   await expect(page.getByTestId("activities")).toContainText("Launching a new EC2 instance", { timeout: 30_000 });
 });
@@ -88,7 +92,9 @@ test("scaling form validates, then a load spike makes the live fleet scale out",
   await form.getByRole("button", { name: /Apply to/ }).click();
   await expect(page.getByText(/Scaling of the blue fleet updated/)).toBeVisible();
 
-  const spike = await request.post(`${LOCALCLOUD}/_localcloud/load`, { data: { target: `sy-${ENV}-alb`, profile: "constant", rps: 350, durationSeconds: 1800 } });
+  const spike = await request.post(`${LOCALCLOUD}/_localcloud/load`, {
+    data: { target: `sy-${ENV}-alb`, profile: "constant", rps: 350, durationSeconds: 1800 },
+  });
   expect(spike.status(), await spike.text()).toBe(201);
   const activities = page.getByTestId("activities");
   await expect(activities).toContainText(/changing the desired capacity from 2 to [3-6]/, { timeout: 90_000 });

@@ -1,5 +1,17 @@
 import { expect, test, type APIRequestContext } from "@playwright/test";
-import { ADMIN, apiSpec, bearer, createToken, provisionViaApi, rollOutViaApi, shot, signIn, userDataWith, versionsServed, type OperationJson } from "./helpers";
+import {
+  ADMIN,
+  apiSpec,
+  bearer,
+  createToken,
+  provisionViaApi,
+  rollOutViaApi,
+  shot,
+  signIn,
+  userDataWith,
+  versionsServed,
+  type OperationJson,
+} from "./helpers";
 
 /**
  * Issue 17: a rollout started while the previous fleet is still warm must ship ITS version.
@@ -28,7 +40,10 @@ async function servedOnly(lb: string, n = 220) {
 }
 
 async function setUserData(request: APIRequestContext, name: string, extra: string) {
-  const patch = await request.patch(`/api/v1/environments/${name}`, { headers: bearer(admin), data: { app: { source: { kind: "al2023", userData: userDataWith(extra) } } } });
+  const patch = await request.patch(`/api/v1/environments/${name}`, {
+    headers: bearer(admin),
+    data: { app: { source: { kind: "al2023", userData: userDataWith(extra) } } },
+  });
   expect(patch.status(), await patch.text()).toBe(200);
 }
 
@@ -39,7 +54,11 @@ test("an admin token", async ({ page }) => {
 
 test("canary: a third version inside the rollback window replaces the warm fleet and serves every request", async ({ request }) => {
   const name = "warm-canary";
-  await provisionViaApi(request, admin, apiSpec(name, { rollbackWindowMinutes: 600, rollout: { strategy: "canary", canarySteps: [10, 50, 100], bakeMinutes: 0.1 } }));
+  await provisionViaApi(
+    request,
+    admin,
+    apiSpec(name, { rollbackWindowMinutes: 600, rollout: { strategy: "canary", canarySteps: [10, 50, 100], bakeMinutes: 0.1 } }),
+  );
   const v2 = await rollOutViaApi(request, admin, name, "v2");
   expect(v2.status, v2.reason ?? "").toBe("succeeded");
   expect(step(v2, "fill-idle").label).toBe("Fill the idle fleet to the live capacity");
@@ -74,14 +93,23 @@ test("canary: a third version inside the rollback window replaces the warm fleet
 
 test("all at once, with a rollback in between: every answer comes from the version rolled out last", async ({ request }) => {
   const name = "warm-aao";
-  await provisionViaApi(request, admin, apiSpec(name, { rollbackWindowMinutes: 600, rollout: { strategy: "all-at-once", canarySteps: [100], bakeMinutes: 0.05 } }));
+  await provisionViaApi(
+    request,
+    admin,
+    apiSpec(name, { rollbackWindowMinutes: 600, rollout: { strategy: "all-at-once", canarySteps: [100], bakeMinutes: 0.05 } }),
+  );
   const v2 = await rollOutViaApi(request, admin, name, "v2");
   expect(v2.status, v2.reason ?? "").toBe("succeeded");
 
   // One-click rollback onto the warm v1 fleet, then v3 into the slot v2 just left.
   const rb = await request.post(`/api/v1/environments/${name}/rollback`, { headers: bearer(admin) });
   expect(rb.status(), await rb.text()).toBe(202);
-  await expect.poll(async () => (await (await request.get(`/api/v1/environments/${name}/live`, { headers: bearer(admin) })).json()).environment.busy, { timeout: 60_000 }).toBe(false);
+  await expect
+    .poll(
+      async () => (await (await request.get(`/api/v1/environments/${name}/live`, { headers: bearer(admin) })).json()).environment.busy,
+      { timeout: 60_000 },
+    )
+    .toBe(false);
   expect(await servedOnly(`sy-${name}-alb`)).toEqual(new Set(["v1"]));
 
   const v3 = await rollOutViaApi(request, admin, name, "v3");
@@ -98,7 +126,12 @@ test("all at once, with a rollback in between: every answer comes from the versi
   // And a one-click rollback from there lands on v3, the fleet that is really warm.
   const rb2 = await request.post(`/api/v1/environments/${name}/rollback`, { headers: bearer(admin) });
   expect(rb2.status(), await rb2.text()).toBe(202);
-  await expect.poll(async () => (await (await request.get(`/api/v1/environments/${name}/live`, { headers: bearer(admin) })).json()).environment.busy, { timeout: 60_000 }).toBe(false);
+  await expect
+    .poll(
+      async () => (await (await request.get(`/api/v1/environments/${name}/live`, { headers: bearer(admin) })).json()).environment.busy,
+      { timeout: 60_000 },
+    )
+    .toBe(false);
   expect(await servedOnly(`sy-${name}-alb`)).toEqual(new Set(["v3"]));
   const live = await (await request.get(`/api/v1/environments/${name}/live`, { headers: bearer(admin) })).json();
   expect(live.environment).toMatchObject({ liveVersion: "v3" });
@@ -129,8 +162,12 @@ test("in the browser: deploying inside the rollback window says the warm fleet i
   await expect(deploy).toBeEnabled();
   await deploy.click();
   await expect(op).toContainText("Rollout v5 → v6");
-  await expect(op.getByTestId("step-fill-idle")).toContainText("Replace the warm v3 fleet with v6 (rollback to v3 will no longer be instant)");
-  await expect(op.getByTestId("summary-fill-idle")).toContainText(/Replacing 2 instance\(s\) on launch template version \d+/, { timeout: 60_000 });
+  await expect(op.getByTestId("step-fill-idle")).toContainText(
+    "Replace the warm v3 fleet with v6 (rollback to v3 will no longer be instant)",
+  );
+  await expect(op.getByTestId("summary-fill-idle")).toContainText(/Replacing 2 instance\(s\) on launch template version \d+/, {
+    timeout: 60_000,
+  });
   await expect(op.getByTestId("summary-wait-healthy")).toContainText(/2 of 2 healthy on launch template version \d+/, { timeout: 90_000 });
   await expect(op.getByTestId("summary-probe-new")).toContainText("2 of 2 new targets answered with version v6", { timeout: 60_000 });
   await shot(page, "warm-fleet-replaced");

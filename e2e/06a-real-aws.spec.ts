@@ -45,7 +45,9 @@ test("the default spec: priced in the form, provisioned, and the instance log sh
   const op = page.getByTestId("operation");
   const started = Date.now();
   await expect(op).toContainText("Succeeded", { timeout: 150_000 });
-  console.log(`default spec (nat-shared, Multi-AZ database, CloudFront) provisioned in ${((Date.now() - started) / 1000).toFixed(1)} s at speed 60`);
+  console.log(
+    `default spec (nat-shared, Multi-AZ database, CloudFront) provisioned in ${((Date.now() - started) / 1000).toFixed(1)} s at speed 60`,
+  );
   for (const key of ["egress", "egress-ready", "instance-role", "parameters", "distribution-deployed"]) {
     await expect(op.getByTestId(`step-${key}`)).toHaveAttribute("data-status", "succeeded");
   }

@@ -34,7 +34,15 @@ test("set-up: an admin and an admin API token", async ({ page }) => {
 });
 
 test("after sign-in, `next` only ever leads to a page of Switchyard", async ({ browser, baseURL }) => {
-  const payloads = ["/%5Cevil.example", "/\t/evil.example", "//evil.example", "/\\evil.example", "https://evil.example/", "/%09/evil.example", "javascript:alert(1)"];
+  const payloads = [
+    "/%5Cevil.example",
+    "/\t/evil.example",
+    "//evil.example",
+    "/\\evil.example",
+    "https://evil.example/",
+    "/%09/evil.example",
+    "javascript:alert(1)",
+  ];
   for (const next of payloads) {
     const ctx = await browser.newContext();
     const page = await ctx.newPage();
@@ -63,7 +71,9 @@ test("CSRF: a page on another origin of the same site cannot use the admin's ses
   const attack = http.createServer((_req, res) => {
     res.setHeader("content-type", "text/html");
     // A text/plain form whose body is JSON: `{"name":"csrf-e2e","pad":"="}`.
-    res.end(`<form id="f" method="POST" action="${target}" enctype="text/plain"><input name='{"name":"csrf-e2e","pad":"' value='"}'></form><script>document.getElementById("f").submit()</script>`);
+    res.end(
+      `<form id="f" method="POST" action="${target}" enctype="text/plain"><input name='{"name":"csrf-e2e","pad":"' value='"}'></form><script>document.getElementById("f").submit()</script>`,
+    );
   });
   await new Promise<void>((r) => attack.listen(0, "127.0.0.1", r));
   try {
@@ -79,14 +89,19 @@ test("CSRF: a page on another origin of the same site cannot use the admin's ses
   expect((await request.get("/api/v1/environments/csrf-e2e", { headers: bearer(adminToken) })).status()).toBe(404);
 
   // The same session from Switchyard's own origin: a text/plain body is refused, JSON goes through.
-  const plain = await page.request.post("/api/v1/environments", { headers: { origin: baseURL!, "content-type": "text/plain" }, data: JSON.stringify(apiSpec("csrf-e2e")) });
+  const plain = await page.request.post("/api/v1/environments", {
+    headers: { origin: baseURL!, "content-type": "text/plain" },
+    data: JSON.stringify(apiSpec("csrf-e2e")),
+  });
   expect(plain.status()).toBe(415);
   const json = await page.request.post("/api/v1/environments", { headers: { origin: baseURL! }, data: apiSpec("csrf-e2e") });
   expect(json.status(), await json.text()).toBe(201);
   // Bearer tokens are unaffected by Origin.
   const viaToken = await request.get("/api/v1/environments/csrf-e2e", { headers: { ...bearer(adminToken), origin: "https://ci.example" } });
   expect(viaToken.status()).toBe(200);
-  expect((await request.delete("/api/v1/environments/csrf-e2e", { headers: { ...bearer(adminToken), origin: "https://ci.example" } })).status()).toBe(200);
+  expect(
+    (await request.delete("/api/v1/environments/csrf-e2e", { headers: { ...bearer(adminToken), origin: "https://ci.example" } })).status(),
+  ).toBe(200);
 });
 
 test("better-auth's admin endpoints are closed, even to an admin's session", async ({ page }) => {
@@ -157,10 +172,16 @@ test.describe("brute force (runs last: it locks its victims for 15 minutes)", ()
     await expect(page).toHaveURL(/\/sign-in/);
   });
 
-  test("better-auth's HTTP handler: 25 wrong passwords with a new X-Forwarded-For each, then 429 for the right one", async ({ request, baseURL }) => {
+  test("better-auth's HTTP handler: 25 wrong passwords with a new X-Forwarded-For each, then 429 for the right one", async ({
+    request,
+    baseURL,
+  }) => {
     const statuses: number[] = [];
     for (let i = 0; i < 25; i++) {
-      const res = await request.post("/api/auth/sign-in/email", { headers: { origin: baseURL!, ...forged() }, data: { email: httpVictim.email, password: `wrong-password-${i}` } });
+      const res = await request.post("/api/auth/sign-in/email", {
+        headers: { origin: baseURL!, ...forged() },
+        data: { email: httpVictim.email, password: `wrong-password-${i}` },
+      });
       statuses.push(res.status());
     }
     expect(statuses).toEqual([...Array(5).fill(401), ...Array(20).fill(429)]);

@@ -1,4 +1,9 @@
-import { DescribeListenersCommand, DescribeLoadBalancersCommand, DescribeRulesCommand, ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
+import {
+  DescribeListenersCommand,
+  DescribeLoadBalancersCommand,
+  DescribeRulesCommand,
+  ElasticLoadBalancingV2Client,
+} from "@aws-sdk/client-elastic-load-balancing-v2";
 import { expect, type APIRequestContext, type Browser, type Page } from "@playwright/test";
 
 export const ADMIN = { name: "Ada Admin", email: "ada@example.com", password: "correct-horse-battery-staple" };
@@ -57,11 +62,19 @@ export const LOCALCLOUD = `http://127.0.0.1:${process.env.E2E_LOCALCLOUD_PORT ??
  * else when the environment has CloudFront), read from the listener's rule in the local cloud.
  */
 export async function originHeader(lbName: string): Promise<Record<string, string>> {
-  const elb = new ElasticLoadBalancingV2Client({ endpoint: LOCALCLOUD, region: "us-east-1", credentials: { accessKeyId: "e2e", secretAccessKey: "e2e" } });
+  const elb = new ElasticLoadBalancingV2Client({
+    endpoint: LOCALCLOUD,
+    region: "us-east-1",
+    credentials: { accessKeyId: "e2e", secretAccessKey: "e2e" },
+  });
   const lb = (await elb.send(new DescribeLoadBalancersCommand({ Names: [lbName] }))).LoadBalancers![0];
-  const listener = (await elb.send(new DescribeListenersCommand({ LoadBalancerArn: lb.LoadBalancerArn }))).Listeners!.find((l) => l.Port === 80)!;
+  const listener = (await elb.send(new DescribeListenersCommand({ LoadBalancerArn: lb.LoadBalancerArn }))).Listeners!.find(
+    (l) => l.Port === 80,
+  )!;
   const rules = (await elb.send(new DescribeRulesCommand({ ListenerArn: listener.ListenerArn }))).Rules ?? [];
-  const header = rules.flatMap((r) => r.Conditions ?? []).find((c) => c.HttpHeaderConfig?.HttpHeaderName === "X-Switchyard-Origin")?.HttpHeaderConfig;
+  const header = rules
+    .flatMap((r) => r.Conditions ?? [])
+    .find((c) => c.HttpHeaderConfig?.HttpHeaderName === "X-Switchyard-Origin")?.HttpHeaderConfig;
   elb.destroy();
   return header?.Values?.[0] ? { [header.HttpHeaderName!]: header.Values[0] } : {};
 }
@@ -87,7 +100,9 @@ export async function versionsServed(lbName: string, n = 20): Promise<string[]> 
 
 /** Requests the local cloud's load generator sent to this load balancer that failed (non-2xx/3xx or no answer), and how many it sent. */
 export async function loadCounters(lbName: string): Promise<{ sent: number; failed: number }> {
-  const { loads } = (await (await fetch(`${LOCALCLOUD}/_localcloud/load`)).json()) as { loads: Array<{ target: string; targetRef?: string; sent: number; failed: number }> };
+  const { loads } = (await (await fetch(`${LOCALCLOUD}/_localcloud/load`)).json()) as {
+    loads: Array<{ target: string; targetRef?: string; sent: number; failed: number }>;
+  };
   const mine = loads.filter((l) => l.target === lbName || l.targetRef?.includes(`/app/${lbName}/`));
   return { sent: mine.reduce((a, l) => a + l.sent, 0), failed: mine.reduce((a, l) => a + l.failed, 0) };
 }
@@ -97,11 +112,25 @@ export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 export interface OperationJson {
   status: string;
   reason: string | null;
-  steps: Array<{ key: string; label: string; status: string; attempts: number; detail: Record<string, unknown> | null; error: string | null }>;
+  steps: Array<{
+    key: string;
+    label: string;
+    status: string;
+    attempts: number;
+    detail: Record<string, unknown> | null;
+    error: string | null;
+  }>;
 }
 
 /** Polls a deployment through the REST API until it reaches one of `statuses`. */
-export async function waitForOperation(request: APIRequestContext, token: string, name: string, id: string, statuses: string[], timeoutMs = 120_000): Promise<OperationJson> {
+export async function waitForOperation(
+  request: APIRequestContext,
+  token: string,
+  name: string,
+  id: string,
+  statuses: string[],
+  timeoutMs = 120_000,
+): Promise<OperationJson> {
   const deadline = Date.now() + timeoutMs;
   let last: OperationJson | null = null;
   while (Date.now() < deadline) {
@@ -123,14 +152,24 @@ export async function provisionViaApi(request: APIRequestContext, token: string,
 }
 
 /** Starts a rollout of `version` and waits for it to end. */
-export async function rollOutViaApi(request: APIRequestContext, token: string, name: string, version: string, strategy?: string): Promise<OperationJson> {
-  const started = await request.post(`/api/v1/environments/${name}/deployments`, { headers: bearer(token), data: { version, ...(strategy ? { strategy } : {}) } });
+export async function rollOutViaApi(
+  request: APIRequestContext,
+  token: string,
+  name: string,
+  version: string,
+  strategy?: string,
+): Promise<OperationJson> {
+  const started = await request.post(`/api/v1/environments/${name}/deployments`, {
+    headers: bearer(token),
+    data: { version, ...(strategy ? { strategy } : {}) },
+  });
   expect(started.status(), await started.text()).toBe(202);
   return waitForOperation(request, token, name, (await started.json()).id, ["succeeded", "rolled_back", "failed", "cancelled"]);
 }
 
 /** User data whose `# localcloud:` directives set how the instances behave (valid shell on AWS too). */
-export const userDataWith = (extra: string) => `#!/bin/bash\n# localcloud: boot_seconds=5 latency_ms=5 ${extra}\nAPP_VERSION={{version}} /opt/app/start\n`;
+export const userDataWith = (extra: string) =>
+  `#!/bin/bash\n# localcloud: boot_seconds=5 latency_ms=5 ${extra}\nAPP_VERSION={{version}} /opt/app/start\n`;
 
 /** A small environment for API tests: 2 instances, no database, no CloudFront. */
 export function apiSpec(name: string, over: Record<string, unknown> = {}) {
@@ -143,7 +182,14 @@ export function apiSpec(name: string, over: Record<string, unknown> = {}) {
     instanceType: "t3.small",
     capacity: { min: 2, desired: 2, max: 4 },
     scaling: { metric: "cpu", target: 60 },
-    healthCheck: { path: "/health", intervalSeconds: 10, timeoutSeconds: 5, healthyThreshold: 2, unhealthyThreshold: 2, gracePeriodSeconds: 30 },
+    healthCheck: {
+      path: "/health",
+      intervalSeconds: 10,
+      timeoutSeconds: 5,
+      healthyThreshold: 2,
+      unhealthyThreshold: 2,
+      gracePeriodSeconds: 30,
+    },
     database: null,
     cloudfront: false,
     rollout: { strategy: "canary", canarySteps: [50, 100], bakeMinutes: 0.1 },

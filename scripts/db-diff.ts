@@ -14,7 +14,10 @@ if (!name) {
 }
 const { url, embedded } = await ensureDatabase({ dataDir: process.env.SWITCHYARD_DATA_DIR ?? ".switchyard" });
 try {
-  const { out } = await prisma(["migrate", "diff", "--from-migrations", "prisma/migrations", "--to-schema-datamodel", "prisma/schema.prisma", "--script"], url);
+  const { out } = await prisma(
+    ["migrate", "diff", "--from-migrations", "prisma/migrations", "--to-schema-datamodel", "prisma/schema.prisma", "--script"],
+    url,
+  );
   const sql = out.slice(Math.max(0, out.search(/^--/m)));
   if (!/CREATE|ALTER|DROP/.test(sql)) {
     console.log("No changes: the migrations already match the schema.");
@@ -23,7 +26,8 @@ try {
     const dir = path.join("prisma", "migrations", `${stamp}_${name}`);
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(path.join(dir, "migration.sql"), sql.trimStart());
-    if (!fs.existsSync("prisma/migrations/migration_lock.toml")) fs.writeFileSync("prisma/migrations/migration_lock.toml", 'provider = "postgresql"\n');
+    if (!fs.existsSync("prisma/migrations/migration_lock.toml"))
+      fs.writeFileSync("prisma/migrations/migration_lock.toml", 'provider = "postgresql"\n');
     console.log(`wrote ${dir}/migration.sql`);
   }
 } finally {

@@ -118,10 +118,14 @@ status?.set("localcloud", "running", env.SWITCHYARD_LOCALCLOUD === "on" ? undefi
 if (env.SWITCHYARD_LOCALCLOUD === "on") {
   run("local cloud", path.join(root, "node_modules/.bin/tsx"), [
     path.join(root, "localcloud/src/main.ts"),
-    "--port", String(env.LOCALCLOUD_PORT),
-    "--data-dir", dataDir,
-    "--speed", String(env.LOCALCLOUD_SPEED),
-    "--default-load", String(env.LOCALCLOUD_DEFAULT_LOAD),
+    "--port",
+    String(env.LOCALCLOUD_PORT),
+    "--data-dir",
+    dataDir,
+    "--speed",
+    String(env.LOCALCLOUD_SPEED),
+    "--default-load",
+    String(env.LOCALCLOUD_DEFAULT_LOAD),
   ]);
   await waitForHttp(`http://127.0.0.1:${env.LOCALCLOUD_PORT}/_localcloud/health`, 30_000);
   say(`local cloud on http://127.0.0.1:${env.LOCALCLOUD_PORT} (speed ${env.LOCALCLOUD_SPEED}x)`);

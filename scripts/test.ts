@@ -41,11 +41,17 @@ if (only !== "e2e") {
   // current sources must exist before vitest runs. A failed build counts as a failure; the
   // other tests still run, and those servers refuse to start with a clear message.
   // The type check runs once, here (the build skips it, as `npm start`'s does).
-  console.log("[test] type-checking (tsc --noEmit)...");
-  const tsc = await run(bin("tsc"), ["--noEmit"]);
-  if (tsc.code !== 0) {
-    ok = false;
-    failed += 1;
+  // .ci/run lints and type-checks before it calls us (SWITCHYARD_CHECKED=1); a person running
+  // `npm test` gets the same checks here.
+  if (process.env.SWITCHYARD_CHECKED !== "1") {
+    console.log("[test] lint and type check (npm run lint, npm run typecheck)...");
+    for (const script of ["lint", "typecheck"]) {
+      const r = await run("npm", ["run", "--silent", script]);
+      if (r.code !== 0) {
+        ok = false;
+        failed += 1;
+      }
+    }
   }
   let buildEnv: Record<string, string> = {};
   if (buildIsStale(root)) {

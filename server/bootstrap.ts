@@ -19,10 +19,26 @@ export async function bootstrap() {
   if (email && password && (await db.user.count()) === 0) {
     try {
       const { user } = await auth.api.createUser({ body: { email: email.toLowerCase(), password, name: "Admin", role: "admin" } });
-      await db.$transaction((tx) => recordAudit(tx, { ...systemActor, label: "bootstrap" }, "user.create_first_admin", { type: "user", id: user.id, label: user.email }, { after: { email: user.email, role: "admin" } }));
+      await db.$transaction((tx) =>
+        recordAudit(
+          tx,
+          { ...systemActor, label: "bootstrap" },
+          "user.create_first_admin",
+          { type: "user", id: user.id, label: user.email },
+          { after: { email: user.email, role: "admin" } },
+        ),
+      );
       if (env.SWITCHYARD_BOOTSTRAP_TOKEN) {
         const token = await ensureBootstrapToken(env.SWITCHYARD_BOOTSTRAP_TOKEN, user.id);
-        await db.$transaction((tx) => recordAudit(tx, { ...systemActor, label: "bootstrap" }, "api_token.create", { type: "api_token", id: token.id, label: token.name }, { after: { name: token.name, role: token.role } }));
+        await db.$transaction((tx) =>
+          recordAudit(
+            tx,
+            { ...systemActor, label: "bootstrap" },
+            "api_token.create",
+            { type: "api_token", id: token.id, label: token.name },
+            { after: { name: token.name, role: token.role } },
+          ),
+        );
       }
       logger.info("bootstrap: created the first admin", { email: user.email, token: env.SWITCHYARD_BOOTSTRAP_TOKEN ? "created" : "none" });
     } catch (e) {

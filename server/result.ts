@@ -17,7 +17,14 @@ export async function runAction<T>(fn: () => Promise<T>, opts: { values?: unknow
     return { ok: true, data: await fn(), message: opts.message };
   } catch (e) {
     // redirect()/notFound() from next/navigation work by throwing: let them through.
-    if (e && typeof e === "object" && "digest" in e && typeof (e as { digest: unknown }).digest === "string" && (e as { digest: string }).digest.startsWith("NEXT_")) throw e;
+    if (
+      e &&
+      typeof e === "object" &&
+      "digest" in e &&
+      typeof (e as { digest: unknown }).digest === "string" &&
+      (e as { digest: string }).digest.startsWith("NEXT_")
+    )
+      throw e;
     if (e instanceof ServiceError) return { ok: false, code: e.code, message: e.message, fields: e.fields, values: opts.values };
     const requestId = randomUUID();
     logger.error("action failed", { requestId, error: e instanceof Error ? e.stack : String(e) });

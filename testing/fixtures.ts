@@ -17,7 +17,10 @@ export async function localAccount() {
 }
 
 /** A valid spec named `name`, with overrides merged at the top level (and into `app`). */
-export function spec(name: string, overrides: Partial<Omit<EnvironmentSpec, "app">> & { app?: Partial<EnvironmentSpec["app"]> } = {}): EnvironmentSpec {
+export function spec(
+  name: string,
+  overrides: Partial<Omit<EnvironmentSpec, "app">> & { app?: Partial<EnvironmentSpec["app"]> } = {},
+): EnvironmentSpec {
   const base = defaultSpec("local", "us-east-1");
   return { ...base, name, ...overrides, app: { ...base.app, ...overrides.app } };
 }

@@ -96,7 +96,8 @@ async function checkBuildOncePerRun(): Promise<void> {
     let failure = "";
     if (buildIsStale(root)) {
       if (process.env.SWITCHYARD_TEST_NO_BUILD === "1") {
-        failure = "No up-to-date production build (.next/BUILD_ID is missing or older than the sources) and building is disabled (SWITCHYARD_TEST_NO_BUILD=1: npm test's build failed): run `npx next build` and look at its errors.";
+        failure =
+          "No up-to-date production build (.next/BUILD_ID is missing or older than the sources) and building is disabled (SWITCHYARD_TEST_NO_BUILD=1: npm test's build failed): run `npx next build` and look at its errors.";
       } else {
         // Someone else's `next build` in this checkout (npm start builds too): wait for it, then look again.
         let out = { code: 0, log: "" };
@@ -112,7 +113,8 @@ async function checkBuildOncePerRun(): Promise<void> {
     // Markers of runs older than an hour are of no use any more.
     for (const f of fs.readdirSync(os.tmpdir())) {
       const p = path.join(os.tmpdir(), f);
-      if (f.startsWith(`switchyard-build-checked-${key}-`) && p !== marker && Date.now() - fs.statSync(p).mtimeMs > 3_600_000) fs.rmSync(p, { force: true });
+      if (f.startsWith(`switchyard-build-checked-${key}-`) && p !== marker && Date.now() - fs.statSync(p).mtimeMs > 3_600_000)
+        fs.rmSync(p, { force: true });
     }
     decided();
   } finally {
@@ -122,7 +124,11 @@ async function checkBuildOncePerRun(): Promise<void> {
 
 function nextBuild(): Promise<{ code: number; log: string }> {
   return new Promise((resolve) => {
-    const b = spawn(path.join(root, "node_modules/.bin/next"), ["build"], { cwd: root, env: childEnv({}), stdio: ["ignore", "pipe", "pipe"] });
+    const b = spawn(path.join(root, "node_modules/.bin/next"), ["build"], {
+      cwd: root,
+      env: childEnv({}),
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let log = "";
     b.stdout!.on("data", (d) => (log += d));
     b.stderr!.on("data", (d) => (log += d));
@@ -255,11 +261,15 @@ export async function startAppServer(opts: StartAppServerOptions = {}): Promise<
   try {
     await Promise.race([
       waitForHttp(`${url}/api/health`, opts.timeoutMs ?? 90_000),
-      new Promise<never>((_, reject) => child.once("exit", (code, signal) => reject(new Error(`exited during start-up (${signal ?? code})`)))),
+      new Promise<never>((_, reject) =>
+        child.once("exit", (code, signal) => reject(new Error(`exited during start-up (${signal ?? code})`))),
+      ),
     ]);
   } catch (e) {
     await server.kill().catch(() => {});
-    throw new Error(`Switchyard server ${name} on port ${port} did not start: ${(e as Error).message}\n--- its output ---\n${log.slice(-4000)}`);
+    throw new Error(
+      `Switchyard server ${name} on port ${port} did not start: ${(e as Error).message}\n--- its output ---\n${log.slice(-4000)}`,
+    );
   }
   return server;
 }
@@ -295,7 +305,8 @@ export class ApiClient {
   /** Like call(), but throws with the answer unless the status is `expected`. */
   async expect<T = any>(expected: number, method: string, p: string, body?: unknown): Promise<T> {
     const r = await this.call<T>(method, p, body);
-    if (r.status !== expected) throw new Error(`${method} ${this.baseUrl}${p}: expected HTTP ${expected}, got ${r.status}: ${JSON.stringify(r.body)}`);
+    if (r.status !== expected)
+      throw new Error(`${method} ${this.baseUrl}${p}: expected HTTP ${expected}, got ${r.status}: ${JSON.stringify(r.body)}`);
     return r.body;
   }
 }
@@ -321,7 +332,9 @@ export interface Operation {
 /** One line per step, for failure messages: `shift-50 running x1 (error)`. */
 export function describeSteps(op: Operation | null | undefined): string {
   if (!op) return "(no operation read yet)";
-  const steps = op.steps.map((s) => `  ${s.key.padEnd(22)} ${s.status.padEnd(10)} x${s.attempts}${s.error ? `  ${s.error}` : ""}`).join("\n");
+  const steps = op.steps
+    .map((s) => `  ${s.key.padEnd(22)} ${s.status.padEnd(10)} x${s.attempts}${s.error ? `  ${s.error}` : ""}`)
+    .join("\n");
   return `${op.kind} ${op.id} ${op.status}${op.reason ? ` (${op.reason})` : ""}\n${steps}`;
 }
 
@@ -330,7 +343,13 @@ export function describeSteps(op: Operation | null | undefined): string {
  * `timeoutMs` with the deployment's steps. Transient connection errors (a server restarting)
  * are retried.
  */
-export async function waitForOperation(api: ApiClient, env: string, id: string, done: (op: Operation) => boolean, opts: { timeoutMs: number; what: string; intervalMs?: number }): Promise<Operation> {
+export async function waitForOperation(
+  api: ApiClient,
+  env: string,
+  id: string,
+  done: (op: Operation) => boolean,
+  opts: { timeoutMs: number; what: string; intervalMs?: number },
+): Promise<Operation> {
   const deadline = Date.now() + opts.timeoutMs;
   let last: Operation | null = null;
   let lastError = "";
@@ -345,7 +364,9 @@ export async function waitForOperation(api: ApiClient, env: string, id: string, 
       lastError = (e as Error).message;
     }
     if (Date.now() > deadline) {
-      throw new Error(`Timed out after ${opts.timeoutMs} ms waiting for ${opts.what}.${lastError ? ` Last error: ${lastError}.` : ""}\n${describeSteps(last)}`);
+      throw new Error(
+        `Timed out after ${opts.timeoutMs} ms waiting for ${opts.what}.${lastError ? ` Last error: ${lastError}.` : ""}\n${describeSteps(last)}`,
+      );
     }
     await new Promise((r) => setTimeout(r, opts.intervalMs ?? 500));
   }
@@ -359,4 +380,5 @@ const STEP_DONE = ["succeeded", "failed", "skipped"];
  * its steps is still pending, running or waiting (a rollout succeeds at promote, then keeps
  * the old fleet warm and scales it down).
  */
-export const operationSettled = (op: Operation) => TERMINAL.includes(op.status) && (op.status !== "succeeded" || op.steps.every((s) => STEP_DONE.includes(s.status)));
+export const operationSettled = (op: Operation) =>
+  TERMINAL.includes(op.status) && (op.status !== "succeeded" || op.steps.every((s) => STEP_DONE.includes(s.status)));

@@ -18,30 +18,37 @@ async function signIn(email: string, password: string) {
 
 export async function setupAction(_prev: ActionResult | null, fd: FormData): Promise<ActionResult> {
   const values = { name: field(fd, "name"), email: field(fd, "email") };
-  const res = await runAction(async () => {
-    const input = { ...values, password: field(fd, "password") };
-    await createFirstAdmin({ input });
-    await signIn(input.email.trim().toLowerCase(), input.password);
-  }, { values });
+  const res = await runAction(
+    async () => {
+      const input = { ...values, password: field(fd, "password") };
+      await createFirstAdmin({ input });
+      await signIn(input.email.trim().toLowerCase(), input.password);
+    },
+    { values },
+  );
   if (res.ok) redirect("/environments");
   return res;
 }
 
 export async function signInAction(_prev: ActionResult | null, fd: FormData): Promise<ActionResult> {
   const values = { email: field(fd, "email") };
-  const res = await runAction(async () => {
-    const email = emailSchema.safeParse(values.email);
-    if (!email.success) throw new ServiceError("VALIDATION_FAILED", "Enter a valid email address", { email: ["Enter a valid email address"] });
-    try {
-      await signIn(email.data, field(fd, "password"));
-    } catch (e) {
-      const status = (e as { statusCode?: number }).statusCode;
-      // The sign-in limit (server/security/sign-in-limit.ts) says how long to wait.
-      if (status === 429) throw new ServiceError("RATE_LIMITED", (e as Error).message || "Too many attempts; try again later.");
-      if (status && status < 500) throw new ServiceError("UNAUTHENTICATED", "Wrong email or password.");
-      throw e;
-    }
-  }, { values });
+  const res = await runAction(
+    async () => {
+      const email = emailSchema.safeParse(values.email);
+      if (!email.success)
+        throw new ServiceError("VALIDATION_FAILED", "Enter a valid email address", { email: ["Enter a valid email address"] });
+      try {
+        await signIn(email.data, field(fd, "password"));
+      } catch (e) {
+        const status = (e as { statusCode?: number }).statusCode;
+        // The sign-in limit (server/security/sign-in-limit.ts) says how long to wait.
+        if (status === 429) throw new ServiceError("RATE_LIMITED", (e as Error).message || "Too many attempts; try again later.");
+        if (status && status < 500) throw new ServiceError("UNAUTHENTICATED", "Wrong email or password.");
+        throw e;
+      }
+    },
+    { values },
+  );
   // Only a path on this site: an open redirect would let a link send people anywhere after sign-in.
   if (res.ok) redirect(safeRedirectPath(field(fd, "next")));
   return res;
@@ -65,11 +72,14 @@ export async function ssoSignInAction(fd: FormData): Promise<void> {
 
 export async function acceptInviteAction(_prev: ActionResult | null, fd: FormData): Promise<ActionResult> {
   const values = { name: field(fd, "name") };
-  const res = await runAction(async () => {
-    const password = field(fd, "password");
-    const { email } = await acceptInvite({ input: { token: field(fd, "token"), name: values.name, password } });
-    await signIn(email, password);
-  }, { values });
+  const res = await runAction(
+    async () => {
+      const password = field(fd, "password");
+      const { email } = await acceptInvite({ input: { token: field(fd, "token"), name: values.name, password } });
+      await signIn(email, password);
+    },
+    { values },
+  );
   if (res.ok) redirect("/environments");
   return res;
 }

@@ -6,7 +6,16 @@ import { Pencil, Plus, Trash2 } from "lucide-react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
-import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle, DialogTrigger, DialogClose } from "@/components/ui/dialog";
+import {
+  Dialog,
+  DialogContent,
+  DialogDescription,
+  DialogFooter,
+  DialogHeader,
+  DialogTitle,
+  DialogTrigger,
+  DialogClose,
+} from "@/components/ui/dialog";
 import { FormField } from "@/components/ui/form-field";
 import { Input } from "@/components/ui/input";
 import { Select, type SelectOption } from "@/components/ui/select";
@@ -57,7 +66,8 @@ export function AccountDialog({ action, regions, account }: AccountDialogProps) 
         <DialogHeader>
           <DialogTitle>{account ? `Edit ${account.name}` : "Add an AWS account"}</DialogTitle>
           <DialogDescription>
-            Switchyard assumes the role with the credentials of the machine it runs on, or talks to the endpoint directly. No secret is stored.
+            Switchyard assumes the role with the credentials of the machine it runs on, or talks to the endpoint directly. No secret is
+            stored.
           </DialogDescription>
         </DialogHeader>
         <AccountForm action={action} regions={regions} account={account} onSaved={() => setOpen(false)} />
@@ -93,7 +103,11 @@ function AccountForm({ action, regions, account, onSaved }: AccountDialogProps &
         label="Name"
         htmlFor={`${idp}-name`}
         error={f?.name}
-        hint={account ? "Environment specs refer to the account by name, so it cannot change." : "Lowercase letters, digits and hyphens, e.g. prod or staging-eu."}
+        hint={
+          account
+            ? "Environment specs refer to the account by name, so it cannot change."
+            : "Lowercase letters, digits and hyphens, e.g. prod or staging-eu."
+        }
       >
         <Input
           id={`${idp}-name`}
@@ -106,7 +120,12 @@ function AccountForm({ action, regions, account, onSaved }: AccountDialogProps &
         />
       </FormField>
       <FormField label="Default region" htmlFor={`${idp}-region`} error={f?.defaultRegion}>
-        <Select id={`${idp}-region`} name="defaultRegion" defaultValue={v.defaultRegion ?? account?.defaultRegion ?? "us-east-1"} options={regions} />
+        <Select
+          id={`${idp}-region`}
+          name="defaultRegion"
+          defaultValue={v.defaultRegion ?? account?.defaultRegion ?? "us-east-1"}
+          options={regions}
+        />
       </FormField>
       <fieldset className="grid gap-2">
         <legend className="mb-1.5 text-sm font-medium">How Switchyard reaches the account</legend>
@@ -116,7 +135,10 @@ function AccountForm({ action, regions, account, onSaved }: AccountDialogProps &
             ["endpoint", "Custom endpoint", "An AWS-compatible endpoint such as the local cloud."],
           ] as const
         ).map(([value, label, hint]) => (
-          <label key={value} className="flex cursor-pointer items-start gap-2 rounded-md border px-3 py-2 text-sm has-[:checked]:border-primary has-[:checked]:bg-accent/50">
+          <label
+            key={value}
+            className="flex cursor-pointer items-start gap-2 rounded-md border px-3 py-2 text-sm has-[:checked]:border-primary has-[:checked]:bg-accent/50"
+          >
             <input
               type="radio"
               name="mode"
@@ -150,8 +172,19 @@ function AccountForm({ action, regions, account, onSaved }: AccountDialogProps &
               spellCheck={false}
             />
           </FormField>
-          <FormField label="External ID (optional)" htmlFor={`${idp}-externalId`} error={f?.externalId} hint="Only if the role's trust policy requires one.">
-            <Input id={`${idp}-externalId`} name="externalId" defaultValue={v.externalId ?? account?.externalId ?? ""} autoComplete="off" spellCheck={false} />
+          <FormField
+            label="External ID (optional)"
+            htmlFor={`${idp}-externalId`}
+            error={f?.externalId}
+            hint="Only if the role's trust policy requires one."
+          >
+            <Input
+              id={`${idp}-externalId`}
+              name="externalId"
+              defaultValue={v.externalId ?? account?.externalId ?? ""}
+              autoComplete="off"
+              spellCheck={false}
+            />
           </FormField>
         </>
       ) : (
@@ -202,7 +235,12 @@ export function RemoveAccountButton({ id, name, action }: RemoveAccountButtonPro
         else toast.error(res.message);
       }}
     >
-      <Button variant="ghost" size="sm" aria-label={`Remove ${name}`} className="text-destructive hover:bg-destructive/10 hover:text-destructive">
+      <Button
+        variant="ghost"
+        size="sm"
+        aria-label={`Remove ${name}`}
+        className="text-destructive hover:bg-destructive/10 hover:text-destructive"
+      >
         <Trash2 aria-hidden />
         Remove
       </Button>

@@ -37,7 +37,12 @@ export function TokenForm({ action, appUrl }: { action: TokenAction; appUrl: str
         <CardDescription>For CI and scripts calling the REST API. A token acts with the role you give it.</CardDescription>
       </CardHeader>
       <CardContent className="grid gap-4">
-        <form action={formAction} aria-label="Create token" className="grid gap-4 sm:grid-cols-[1fr_1fr_1fr_auto] sm:items-start" noValidate>
+        <form
+          action={formAction}
+          aria-label="Create token"
+          className="grid gap-4 sm:grid-cols-[1fr_1fr_1fr_auto] sm:items-start"
+          noValidate
+        >
           {state && !state.ok && !hasFieldError ? (
             <Alert variant="destructive" className="sm:col-span-4">
               {state.message}
@@ -89,7 +94,12 @@ export function RevokeTokenButton({ id, name, action }: RevokeTokenButtonProps) 
         else toast.error(res.message);
       }}
     >
-      <Button variant="ghost" size="sm" aria-label={`Revoke ${name}`} className="text-destructive hover:bg-destructive/10 hover:text-destructive">
+      <Button
+        variant="ghost"
+        size="sm"
+        aria-label={`Revoke ${name}`}
+        className="text-destructive hover:bg-destructive/10 hover:text-destructive"
+      >
         Revoke
       </Button>
     </ConfirmDialog>

@@ -1,6 +1,10 @@
 import type { AlarmState, PanelStatus } from "@/server/dashboards/types.ts";
 
-const TONE: Record<string, string> = { ALARM: "bg-red-100 text-red-900", OK: "bg-green-100 text-green-900", INSUFFICIENT_DATA: "bg-slate-100 text-slate-700" };
+const TONE: Record<string, string> = {
+  ALARM: "bg-red-100 text-red-900",
+  OK: "bg-green-100 text-green-900",
+  INSUFFICIENT_DATA: "bg-slate-100 text-slate-700",
+};
 
 /** The environment's CloudWatch alarms, firing ones first. */
 export function AlarmsList({ alarms, status }: { alarms: AlarmState[]; status: PanelStatus }) {
@@ -19,7 +23,9 @@ export function AlarmsList({ alarms, status }: { alarms: AlarmState[]; status: P
         <ul className="grid max-h-64 gap-1 overflow-y-auto">
           {alarms.map((a) => (
             <li key={a.name} className="flex items-start gap-2 text-xs" data-testid="alarm" data-state={a.state}>
-              <span className={`shrink-0 rounded px-1.5 py-0.5 font-mono text-[10px] ${TONE[a.state] ?? TONE.INSUFFICIENT_DATA}`}>{a.state === "INSUFFICIENT_DATA" ? "NO DATA" : a.state}</span>
+              <span className={`shrink-0 rounded px-1.5 py-0.5 font-mono text-[10px] ${TONE[a.state] ?? TONE.INSUFFICIENT_DATA}`}>
+                {a.state === "INSUFFICIENT_DATA" ? "NO DATA" : a.state}
+              </span>
               <span className="font-mono" title={a.reason ?? undefined}>
                 {a.name}
               </span>

@@ -9,7 +9,14 @@ export function ChartFrame({ id, title, series, children }: { id: string; title:
   const last = series.reduce((m, s) => Math.max(m, ...s.points.filter((p) => p[1] !== null).map((p) => p[0])), 0);
   const status: PanelStatus = series.find((s) => s.status.kind !== "ok")?.status ?? { kind: "ok" };
   return (
-    <section className="rounded-lg border bg-card p-3" data-testid={`chart-${id}`} data-points={points} data-last={last} data-status={status.kind} aria-label={title}>
+    <section
+      className="rounded-lg border bg-card p-3"
+      data-testid={`chart-${id}`}
+      data-points={points}
+      data-last={last}
+      data-status={status.kind}
+      aria-label={title}
+    >
       <header className="mb-1 flex items-center justify-between gap-2">
         <h4 className="text-xs font-semibold">{title}</h4>
         {status.kind === "throttled" ? (
@@ -25,7 +32,9 @@ export function ChartFrame({ id, title, series, children }: { id: string; title:
       <div className="relative" style={{ height: CHART_HEIGHT }}>
         {children}
         {points === 0 ? (
-          <div className="absolute inset-0 grid place-items-center text-xs text-muted-foreground">{status.kind === "ok" ? "No data in this range yet" : "No data (see status)"}</div>
+          <div className="absolute inset-0 grid place-items-center text-xs text-muted-foreground">
+            {status.kind === "ok" ? "No data in this range yet" : "No data (see status)"}
+          </div>
         ) : null}
       </div>
     </section>

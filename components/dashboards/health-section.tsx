@@ -15,7 +15,10 @@ import { ScalingPanel } from "./scaling-panel";
 import { TopologyPicture } from "./topology";
 
 export interface DashboardActions {
-  updateScaling: (name: string, values: { min: string; desired: string; max: string; target?: string }) => Promise<ActionResult<{ slot: string }>>;
+  updateScaling: (
+    name: string,
+    values: { min: string; desired: string; max: string; target?: string },
+  ) => Promise<ActionResult<{ slot: string }>>;
   runDrill: (name: string, kind: DrillKind) => Promise<ActionResult<DrillResult>>;
 }
 
@@ -53,12 +56,24 @@ function HealthInner({ name, role, actions }: { name: string; role: "viewer" | "
         </h2>
         <div role="radiogroup" aria-label="Time range" className="flex overflow-hidden rounded-md border text-xs">
           {RANGES.map((r) => (
-            <button key={r.key} type="button" role="radio" aria-checked={range === r.key} onClick={() => setRange(r.key)} className={`px-2.5 py-1 ${range === r.key ? "bg-primary text-primary-foreground" : "hover:bg-muted"}`}>
+            <button
+              key={r.key}
+              type="button"
+              role="radio"
+              aria-checked={range === r.key}
+              onClick={() => setRange(r.key)}
+              className={`px-2.5 py-1 ${range === r.key ? "bg-primary text-primary-foreground" : "hover:bg-muted"}`}
+            >
               {r.label}
             </button>
           ))}
         </div>
-        <UpdatedAt updatedAt={q.dataUpdatedAt} fetching={q.isFetching} error={q.error ? String(q.error.message) : null} period={data?.periodSeconds} />
+        <UpdatedAt
+          updatedAt={q.dataUpdatedAt}
+          fetching={q.isFetching}
+          error={q.error ? String(q.error.message) : null}
+          period={data?.periodSeconds}
+        />
       </header>
       {!data ? (
         <div className="grid gap-3" aria-busy>
@@ -73,7 +88,11 @@ function HealthInner({ name, role, actions }: { name: string; role: "viewer" | "
         <p className="text-sm text-muted-foreground">Not provisioned yet: the dashboards appear once the stack exists.</p>
       ) : (
         <>
-          {data.topology ? <TopologyPicture topology={data.topology} /> : <p className="text-xs text-amber-700">Topology unavailable right now.</p>}
+          {data.topology ? (
+            <TopologyPicture topology={data.topology} />
+          ) : (
+            <p className="text-xs text-amber-700">Topology unavailable right now.</p>
+          )}
           <Charts data={data} />
           <AlarmsList alarms={data.alarms} status={data.alarmsStatus} />
           <DashboardCost cost={data.cost} />
@@ -89,13 +108,24 @@ function DashboardCost({ cost }: { cost: DashboardData["cost"] }) {
   const usd = cost.usdPerMonth < 0.01 ? "under $0.01" : `$${cost.usdPerMonth.toFixed(2)}`;
   return (
     <p className="text-xs text-muted-foreground" data-testid="dashboard-cost">
-      These dashboards cost about <strong>{usd} a month</strong> on AWS at today&apos;s viewing ({cost.metricsToday.toLocaleString("en")} CloudWatch metrics requested today, in{" "}
-      {cost.callsToday.toLocaleString("en")} GetMetricData calls shared by every viewer; traffic charts refresh once a minute, fleet charts every five; prices of {cost.pricesAsOf}).
+      These dashboards cost about <strong>{usd} a month</strong> on AWS at today&apos;s viewing ({cost.metricsToday.toLocaleString("en")}{" "}
+      CloudWatch metrics requested today, in {cost.callsToday.toLocaleString("en")} GetMetricData calls shared by every viewer; traffic
+      charts refresh once a minute, fleet charts every five; prices of {cost.pricesAsOf}).
     </p>
   );
 }
 
-function UpdatedAt({ updatedAt, fetching, error, period }: { updatedAt: number; fetching: boolean; error: string | null; period?: number }) {
+function UpdatedAt({
+  updatedAt,
+  fetching,
+  error,
+  period,
+}: {
+  updatedAt: number;
+  fetching: boolean;
+  error: string | null;
+  period?: number;
+}) {
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
     const t = setInterval(() => setNow(Date.now()), 1000);

@@ -7,7 +7,11 @@ import { dashboardKeys, getJson } from "./query-keys";
 import { DashboardQueryProvider } from "./query-provider";
 import { Sparkline } from "./sparkline";
 
-const Ctx = createContext<{ rows: Map<string, OverviewRow>; loading: boolean; error: string | null }>({ rows: new Map(), loading: true, error: null });
+const Ctx = createContext<{ rows: Map<string, OverviewRow>; loading: boolean; error: string | null }>({
+  rows: new Map(),
+  loading: true,
+  error: null,
+});
 
 /** Fetches the overview of every listed environment in one batched request (refreshed every 30 s while visible). */
 export function OverviewProvider({ names, children }: { names: string[]; children: ReactNode }) {
@@ -35,7 +39,12 @@ function useRow(name: string) {
   return { row: c.rows.get(name), loading: c.loading };
 }
 
-const LEVEL: Record<OverviewRow["health"]["level"], string> = { ok: "bg-green-500", warning: "bg-amber-500", critical: "bg-red-500", unknown: "bg-slate-400" };
+const LEVEL: Record<OverviewRow["health"]["level"], string> = {
+  ok: "bg-green-500",
+  warning: "bg-amber-500",
+  critical: "bg-red-500",
+  unknown: "bg-slate-400",
+};
 
 export function OverviewVersion({ name }: { name: string }) {
   const { row, loading } = useRow(name);
@@ -49,7 +58,13 @@ export function OverviewSplit({ name }: { name: string }) {
   if (!row?.provisioned) return <span className="text-muted-foreground">—</span>;
   const split = row.split ?? { blue: row.liveSlot === "blue" ? 100 : 0, green: row.liveSlot === "green" ? 100 : 0 };
   return (
-    <span className="flex items-center gap-1.5 text-xs" data-testid="overview-split" data-blue={split.blue} data-green={split.green} title={row.split ? "Share of the last 5 minutes' requests" : "No traffic in the last 5 minutes: live slot shown"}>
+    <span
+      className="flex items-center gap-1.5 text-xs"
+      data-testid="overview-split"
+      data-blue={split.blue}
+      data-green={split.green}
+      title={row.split ? "Share of the last 5 minutes' requests" : "No traffic in the last 5 minutes: live slot shown"}
+    >
       <span className="flex h-2 w-14 overflow-hidden rounded-full bg-muted" aria-hidden>
         <span style={{ width: `${split.blue}%`, background: "var(--blue-slot)" }} />
         <span style={{ width: `${split.green}%`, background: "var(--green-slot)" }} />
@@ -75,7 +90,12 @@ export function OverviewHealth({ name }: { name: string }) {
         ? `${h.alarmsFiring.length} alarm${h.alarmsFiring.length > 1 ? "s" : ""}`
         : `${h.healthyHosts ?? "?"} healthy · ${h.errorRatePercent ?? 0}% 5xx`;
   return (
-    <span className="flex items-center gap-1.5 text-xs" data-testid="overview-health" data-level={h.level} title={h.alarmsFiring.join(", ") || undefined}>
+    <span
+      className="flex items-center gap-1.5 text-xs"
+      data-testid="overview-health"
+      data-level={h.level}
+      title={h.alarmsFiring.join(", ") || undefined}
+    >
       <span className={`h-2 w-2 rounded-full ${LEVEL[h.level]}`} aria-hidden />
       {text}
     </span>

@@ -14,7 +14,12 @@ import type { DashboardActions } from "./health-section";
 import { clockTime } from "./format";
 import { dashboardKeys, getJson, REFRESH_MS } from "./query-keys";
 
-const HEALTH_TONE: Record<string, string> = { healthy: "text-green-700", unhealthy: "text-red-700", initial: "text-amber-700", draining: "text-slate-500" };
+const HEALTH_TONE: Record<string, string> = {
+  healthy: "text-green-700",
+  unhealthy: "text-red-700",
+  initial: "text-amber-700",
+  draining: "text-slate-500",
+};
 
 /** Instances of both fleets, scaling activities with causes, the live fleet's capacity form and the failure drills. */
 export function ScalingPanel({ name, role, actions }: { name: string; role: "viewer" | "deployer" | "admin"; actions: DashboardActions }) {
@@ -34,8 +39,17 @@ export function ScalingPanel({ name, role, actions }: { name: string; role: "vie
       <div className="grid content-start gap-4">
         <section className="rounded-lg border bg-card p-3" aria-label="Instances">
           <h4 className="mb-2 text-xs font-semibold">
-            Instances {v ? <span className="font-normal text-muted-foreground">· {v.fleets.map((f) => `${f.slot} ${f.desired} desired (${f.min}–${f.max})`).join(" · ")}</span> : null}
-            {v && v.status.kind !== "ok" ? <span className="ml-2 font-normal text-amber-700">{v.status.kind === "throttled" ? "throttled" : `error: ${v.status.message}`}</span> : null}
+            Instances{" "}
+            {v ? (
+              <span className="font-normal text-muted-foreground">
+                · {v.fleets.map((f) => `${f.slot} ${f.desired} desired (${f.min}–${f.max})`).join(" · ")}
+              </span>
+            ) : null}
+            {v && v.status.kind !== "ok" ? (
+              <span className="ml-2 font-normal text-amber-700">
+                {v.status.kind === "throttled" ? "throttled" : `error: ${v.status.message}`}
+              </span>
+            ) : null}
           </h4>
           <div className="min-h-24 overflow-x-auto">
             <Table data-testid="instances">
@@ -80,7 +94,13 @@ export function ScalingPanel({ name, role, actions }: { name: string; role: "vie
           <h4 className="mb-2 text-xs font-semibold">Scaling activities</h4>
           <ol className="grid max-h-80 gap-2 overflow-y-auto" data-testid="activities">
             {(v?.activities ?? []).map((a) => (
-              <li key={a.id} className="border-l-2 pl-2 text-xs" style={{ borderColor: a.slot === "blue" ? "var(--blue-slot)" : "var(--green-slot)" }} data-testid="activity" data-status={a.status}>
+              <li
+                key={a.id}
+                className="border-l-2 pl-2 text-xs"
+                style={{ borderColor: a.slot === "blue" ? "var(--blue-slot)" : "var(--green-slot)" }}
+                data-testid="activity"
+                data-status={a.status}
+              >
                 <div className="flex flex-wrap gap-2">
                   <span className="font-medium">{a.description}</span>
                   <span className="text-muted-foreground">
@@ -97,7 +117,16 @@ export function ScalingPanel({ name, role, actions }: { name: string; role: "vie
         </section>
       </div>
       <div className="grid content-start gap-4">
-        {live && canEdit ? <CapacityForm key={`${live.min}/${live.desired}/${live.max}/${live.policy?.target}`} name={name} fleet={live} disabled={v?.busy ?? false} action={actions.updateScaling} onDone={refresh} /> : null}
+        {live && canEdit ? (
+          <CapacityForm
+            key={`${live.min}/${live.desired}/${live.max}/${live.policy?.target}`}
+            name={name}
+            fleet={live}
+            disabled={v?.busy ?? false}
+            action={actions.updateScaling}
+            onDone={refresh}
+          />
+        ) : null}
         {live && !canEdit ? (
           <p className="text-xs text-muted-foreground">
             Live fleet {live.slot}: {live.min}/{live.desired}/{live.max}
@@ -110,12 +139,29 @@ export function ScalingPanel({ name, role, actions }: { name: string; role: "vie
   );
 }
 
-function CapacityForm({ name, fleet, disabled, action, onDone }: { name: string; fleet: ScalingView["fleets"][number]; disabled: boolean; action: DashboardActions["updateScaling"]; onDone: () => void }) {
+function CapacityForm({
+  name,
+  fleet,
+  disabled,
+  action,
+  onDone,
+}: {
+  name: string;
+  fleet: ScalingView["fleets"][number];
+  disabled: boolean;
+  action: DashboardActions["updateScaling"];
+  onDone: () => void;
+}) {
   const [errors, setErrors] = useState<Record<string, string[]>>({});
   const [pending, setPending] = useState(false);
   async function submit(form: FormData) {
     setPending(true);
-    const values = { min: String(form.get("min") ?? ""), desired: String(form.get("desired") ?? ""), max: String(form.get("max") ?? ""), ...(fleet.policy ? { target: String(form.get("target") ?? "") } : {}) };
+    const values = {
+      min: String(form.get("min") ?? ""),
+      desired: String(form.get("desired") ?? ""),
+      max: String(form.get("max") ?? ""),
+      ...(fleet.policy ? { target: String(form.get("target") ?? "") } : {}),
+    };
     const res = await action(name, values);
     setPending(false);
     if (!res.ok) {
@@ -139,7 +185,12 @@ function CapacityForm({ name, fleet, disabled, action, onDone }: { name: string;
         ))}
       </div>
       {fleet.policy ? (
-        <FormField label={`Target-tracking target${unit ? ` (${unit})` : ""}`} htmlFor="scaling-target" error={errors.target} hint="Min ≤ desired ≤ max, 0–100 instances; a CPU target is 1–100 %. Applies to AWS now; the spec is unchanged.">
+        <FormField
+          label={`Target-tracking target${unit ? ` (${unit})` : ""}`}
+          htmlFor="scaling-target"
+          error={errors.target}
+          hint="Min ≤ desired ≤ max, 0–100 instances; a CPU target is 1–100 %. Applies to AWS now; the spec is unchanged."
+        >
           <Input id="scaling-target" name="target" type="number" step="any" min={1} defaultValue={fleet.policy.target} />
         </FormField>
       ) : null}
@@ -150,7 +201,17 @@ function CapacityForm({ name, fleet, disabled, action, onDone }: { name: string;
   );
 }
 
-function Drills({ name, disabled, action, onDone }: { name: string; disabled: boolean; action: DashboardActions["runDrill"]; onDone: () => void }) {
+function Drills({
+  name,
+  disabled,
+  action,
+  onDone,
+}: {
+  name: string;
+  disabled: boolean;
+  action: DashboardActions["runDrill"];
+  onDone: () => void;
+}) {
   const run = async (kind: "terminate-instance" | "failover-database") => {
     const res = await action(name, kind);
     if (!res.ok) {
@@ -163,13 +224,27 @@ function Drills({ name, disabled, action, onDone }: { name: string; disabled: bo
   return (
     <section className="grid gap-2 rounded-lg border bg-card p-3" aria-label="Failure drills">
       <h4 className="text-xs font-semibold">Failure drills</h4>
-      <p className="text-xs text-muted-foreground">Design for failure: watch the recovery in the instances, activities and topology above.</p>
-      <ConfirmDialog title="Terminate a random instance?" description="One InService instance of the live fleet is terminated; Auto Scaling launches a replacement. Traffic goes to the remaining healthy targets meanwhile." confirmLabel="Terminate" destructive onConfirm={() => run("terminate-instance")}>
+      <p className="text-xs text-muted-foreground">
+        Design for failure: watch the recovery in the instances, activities and topology above.
+      </p>
+      <ConfirmDialog
+        title="Terminate a random instance?"
+        description="One InService instance of the live fleet is terminated; Auto Scaling launches a replacement. Traffic goes to the remaining healthy targets meanwhile."
+        confirmLabel="Terminate"
+        destructive
+        onConfirm={() => run("terminate-instance")}
+      >
         <Button variant="outline" size="sm" disabled={disabled}>
           <Bomb aria-hidden /> Terminate a random instance
         </Button>
       </ConfirmDialog>
-      <ConfirmDialog title="Reboot the database with failover?" description="A Multi-AZ database reboots and its standby becomes the primary; connections drop for about a minute and a half." confirmLabel="Fail over" destructive onConfirm={() => run("failover-database")}>
+      <ConfirmDialog
+        title="Reboot the database with failover?"
+        description="A Multi-AZ database reboots and its standby becomes the primary; connections drop for about a minute and a half."
+        confirmLabel="Fail over"
+        destructive
+        onConfirm={() => run("failover-database")}
+      >
         <Button variant="outline" size="sm" disabled={disabled}>
           <DatabaseZap aria-hidden /> Reboot the database with failover
         </Button>

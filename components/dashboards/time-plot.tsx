@@ -57,7 +57,10 @@ export function TimePlot({ series, axis, kind }: { series: SeriesData[]; axis: T
   const { w, h } = size;
   const pw = Math.max(0, w - M.left - M.right);
   const ph = Math.max(0, h - M.top - M.bottom);
-  const integer = useMemo(() => unit === "count" && series.every((s) => s.points.every(([, v]) => v === null || Number.isInteger(v))), [series, unit]);
+  const integer = useMemo(
+    () => unit === "count" && series.every((s) => s.points.every(([, v]) => v === null || Number.isInteger(v))),
+    [series, unit],
+  );
   const yTicks = niceTicks(maxValue, 4, unit, integer);
   const yMax = yTicks[yTicks.length - 1];
   const span = Math.max(1, axis.end - axis.start);
@@ -65,6 +68,7 @@ export function TimePlot({ series, axis, kind }: { series: SeriesData[]; axis: T
   const y = (v: number) => M.top + ph - (v / yMax) * ph;
   const xTicks = timeTicks(axis.start, axis.end, Math.max(2, Math.floor(pw / 70)));
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: x and y are rebuilt every render but are pure functions of the listed values
   const paths = useMemo(() => {
     if (!pw || !ph) return [];
     return series.map((s, i) => {
@@ -101,7 +105,8 @@ export function TimePlot({ series, axis, kind }: { series: SeriesData[]; axis: T
             const px = e.clientX - e.currentTarget.getBoundingClientRect().left;
             const t = axis.start + ((px - M.left) / Math.max(1, pw)) * span;
             let best = 0;
-            for (let k = 1; k < rows.length; k++) if (Math.abs((rows[k].t as number) - t) < Math.abs((rows[best].t as number) - t)) best = k;
+            for (let k = 1; k < rows.length; k++)
+              if (Math.abs((rows[k].t as number) - t) < Math.abs((rows[best].t as number) - t)) best = k;
             setHover(best);
           }}
           onPointerLeave={() => setHover(null)}
@@ -141,7 +146,16 @@ export function TimePlot({ series, axis, kind }: { series: SeriesData[]; axis: T
               />
             ) : null,
           )}
-          {hoverRow ? <line x1={f(x(hoverRow.t as number))} x2={f(x(hoverRow.t as number))} y1={M.top} y2={M.top + ph} stroke="currentColor" strokeOpacity={0.35} /> : null}
+          {hoverRow ? (
+            <line
+              x1={f(x(hoverRow.t as number))}
+              x2={f(x(hoverRow.t as number))}
+              y1={M.top}
+              y2={M.top + ph}
+              stroke="currentColor"
+              strokeOpacity={0.35}
+            />
+          ) : null}
         </svg>
       ) : null}
       {hoverRow ? (

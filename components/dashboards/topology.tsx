@@ -5,7 +5,25 @@ const FILL: Record<Health, string> = { ok: "#dcfce7", warn: "#fef3c7", bad: "#fe
 const STROKE: Record<Health, string> = { ok: "#16a34a", warn: "#d97706", bad: "#dc2626", idle: "#94a3b8" };
 const SLOT_COLOUR: Record<Slot, string> = { blue: "var(--blue-slot, #2563eb)", green: "var(--green-slot, #16a34a)" };
 
-function Box({ x, y, w, h, health, title, lines, testId }: { x: number; y: number; w: number; h: number; health: Health; title: string; lines: string[]; testId: string }) {
+function Box({
+  x,
+  y,
+  w,
+  h,
+  health,
+  title,
+  lines,
+  testId,
+}: {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+  health: Health;
+  title: string;
+  lines: string[];
+  testId: string;
+}) {
   return (
     <g data-testid={testId} data-health={health}>
       <rect x={x} y={y} width={w} height={h} rx={8} fill={FILL[health]} stroke={STROKE[health]} strokeWidth={1.5} />
@@ -46,40 +64,135 @@ export function TopologyPicture({ topology }: { topology: TopologyView }) {
   const X = { cdn: 10, alb: 170, tg: 350, asg: 560, db: 760 };
   const yOf = (s: Slot) => (s === "blue" ? 20 : 130);
   return (
-    <figure data-testid="topology" data-db-az={db?.primaryAz ?? ""} data-db-standby-az={db?.standbyAz ?? ""} data-db-status={db?.status ?? ""} aria-label="Stack topology" className="overflow-x-auto">
+    <figure
+      data-testid="topology"
+      data-db-az={db?.primaryAz ?? ""}
+      data-db-standby-az={db?.standbyAz ?? ""}
+      data-db-status={db?.status ?? ""}
+      aria-label="Stack topology"
+      className="overflow-x-auto"
+    >
       <svg viewBox="0 0 930 210" className="w-full min-w-[720px]" role="img">
         <title>Stack topology coloured by health</title>
         {/* edges */}
         {t.distribution ? <line x1={X.cdn + 140} y1={105} x2={X.alb} y2={105} stroke="#94a3b8" strokeWidth={2} /> : null}
         {slots.map((s) => (
           <g key={s}>
-            <path d={`M${X.alb + 150} 105 C ${X.alb + 170} 105, ${X.tg - 30} ${yOf(s) + 30}, ${X.tg} ${yOf(s) + 30}`} fill="none" stroke={SLOT_COLOUR[s]} strokeWidth={Math.max(1.5, weight(s) / 8)} strokeOpacity={weight(s) > 0 ? 0.9 : 0.25} strokeDasharray={weight(s) > 0 ? undefined : "4 4"} />
-            <text x={X.tg - 40} y={s === "blue" ? yOf(s) + 22 : yOf(s) + 50} fontSize={12} fontWeight={700} fill={SLOT_COLOUR[s]} data-testid={`weight-${s}`}>
+            <path
+              d={`M${X.alb + 150} 105 C ${X.alb + 170} 105, ${X.tg - 30} ${yOf(s) + 30}, ${X.tg} ${yOf(s) + 30}`}
+              fill="none"
+              stroke={SLOT_COLOUR[s]}
+              strokeWidth={Math.max(1.5, weight(s) / 8)}
+              strokeOpacity={weight(s) > 0 ? 0.9 : 0.25}
+              strokeDasharray={weight(s) > 0 ? undefined : "4 4"}
+            />
+            <text
+              x={X.tg - 40}
+              y={s === "blue" ? yOf(s) + 22 : yOf(s) + 50}
+              fontSize={12}
+              fontWeight={700}
+              fill={SLOT_COLOUR[s]}
+              data-testid={`weight-${s}`}
+            >
               {weight(s)}%
             </text>
-            <line x1={X.tg + 170} y1={yOf(s) + 30} x2={X.asg} y2={yOf(s) + 30} stroke={SLOT_COLOUR[s]} strokeOpacity={0.6} strokeWidth={1.5} />
-            {db ? <path d={`M${X.asg + 170} ${yOf(s) + 30} C ${X.asg + 190} ${yOf(s) + 30}, ${X.db - 20} 105, ${X.db} 105`} fill="none" stroke="#94a3b8" strokeWidth={1.2} strokeDasharray="3 3" /> : null}
+            <line
+              x1={X.tg + 170}
+              y1={yOf(s) + 30}
+              x2={X.asg}
+              y2={yOf(s) + 30}
+              stroke={SLOT_COLOUR[s]}
+              strokeOpacity={0.6}
+              strokeWidth={1.5}
+            />
+            {db ? (
+              <path
+                d={`M${X.asg + 170} ${yOf(s) + 30} C ${X.asg + 190} ${yOf(s) + 30}, ${X.db - 20} 105, ${X.db} 105`}
+                fill="none"
+                stroke="#94a3b8"
+                strokeWidth={1.2}
+                strokeDasharray="3 3"
+              />
+            ) : null}
           </g>
         ))}
-        {t.distribution ? <Box testId="topo-cdn" x={X.cdn} y={75} w={140} h={60} health={cdnHealth} title="CloudFront" lines={[t.distribution.id, t.distribution.enabled ? t.distribution.status : "disabled"]} /> : <Box testId="topo-cdn" x={X.cdn} y={75} w={140} h={60} health="idle" title="CloudFront" lines={["none"]} />}
-        <Box testId="topo-alb" x={X.alb} y={75} w={150} h={60} health={lbHealth} title="Load balancer" lines={[t.loadBalancer?.state ?? "missing", `live: ${t.liveSlot}`]} />
+        {t.distribution ? (
+          <Box
+            testId="topo-cdn"
+            x={X.cdn}
+            y={75}
+            w={140}
+            h={60}
+            health={cdnHealth}
+            title="CloudFront"
+            lines={[t.distribution.id, t.distribution.enabled ? t.distribution.status : "disabled"]}
+          />
+        ) : (
+          <Box testId="topo-cdn" x={X.cdn} y={75} w={140} h={60} health="idle" title="CloudFront" lines={["none"]} />
+        )}
+        <Box
+          testId="topo-alb"
+          x={X.alb}
+          y={75}
+          w={150}
+          h={60}
+          health={lbHealth}
+          title="Load balancer"
+          lines={[t.loadBalancer?.state ?? "missing", `live: ${t.liveSlot}`]}
+        />
         {slots.map((s) => {
           const g = t.targetGroups[s];
           const f = t.fleets[s];
           return (
             <g key={s}>
-              <Box testId={`topo-tg-${s}`} x={X.tg} y={yOf(s)} w={170} h={60} health={tgHealth(s)} title={`${s} target group${s === t.liveSlot ? " · live" : ""}`} lines={[g ? `${g.healthy}/${g.total} healthy targets` : "missing", `weight ${weight(s)}%`]} />
-              <Box testId={`topo-asg-${s}`} x={X.asg} y={yOf(s)} w={170} h={60} health={asgHealth(s)} title={`${s} Auto Scaling group`} lines={f ? [`${f.inService}/${f.desired} in service`, `${f.pending} pending · ${f.min}–${f.max}`] : ["missing"]} />
+              <Box
+                testId={`topo-tg-${s}`}
+                x={X.tg}
+                y={yOf(s)}
+                w={170}
+                h={60}
+                health={tgHealth(s)}
+                title={`${s} target group${s === t.liveSlot ? " · live" : ""}`}
+                lines={[g ? `${g.healthy}/${g.total} healthy targets` : "missing", `weight ${weight(s)}%`]}
+              />
+              <Box
+                testId={`topo-asg-${s}`}
+                x={X.asg}
+                y={yOf(s)}
+                w={170}
+                h={60}
+                health={asgHealth(s)}
+                title={`${s} Auto Scaling group`}
+                lines={f ? [`${f.inService}/${f.desired} in service`, `${f.pending} pending · ${f.min}–${f.max}`] : ["missing"]}
+              />
             </g>
           );
         })}
         {db ? (
-          <Box testId="topo-db" x={X.db} y={60} w={160} h={90} health={dbHealth} title="RDS" lines={[db.identifier, db.status, `primary ${db.primaryAz ?? "?"}`, db.multiAz ? `standby ${db.standbyAz ?? "?"}` : "single-AZ"]} />
+          <Box
+            testId="topo-db"
+            x={X.db}
+            y={60}
+            w={160}
+            h={90}
+            health={dbHealth}
+            title="RDS"
+            lines={[
+              db.identifier,
+              db.status,
+              `primary ${db.primaryAz ?? "?"}`,
+              db.multiAz ? `standby ${db.standbyAz ?? "?"}` : "single-AZ",
+            ]}
+          />
         ) : (
           <Box testId="topo-db" x={X.db} y={75} w={160} h={60} health="idle" title="RDS" lines={["no database"]} />
         )}
       </svg>
-      {t.status.kind !== "ok" ? <figcaption className="text-xs text-amber-700">Topology: {t.status.kind === "throttled" ? "throttled, showing the last state" : t.status.message}</figcaption> : null}
+      {t.status.kind !== "ok" ? (
+        <figcaption className="text-xs text-amber-700">
+          Topology: {t.status.kind === "throttled" ? "throttled, showing the last state" : t.status.message}
+        </figcaption>
+      ) : null}
     </figure>
   );
 }

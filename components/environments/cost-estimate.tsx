@@ -32,7 +32,8 @@ export function CostBreakdown({ estimate, compact = false }: { estimate: CostEst
         </tbody>
       </table>
       <p className="text-xs text-muted-foreground">
-        On-demand list prices of {estimate.priceRegion} as of {estimate.pricesAsOf}; the idle fleet runs only during rollouts and their rollback window. {estimate.regionNote ?? ""}
+        On-demand list prices of {estimate.priceRegion} as of {estimate.pricesAsOf}; the idle fleet runs only during rollouts and their
+        rollback window. {estimate.regionNote ?? ""}
       </p>
     </div>
   );

@@ -7,7 +7,15 @@ import { Button } from "@/components/ui/button";
 import { toast } from "@/components/ui/toaster";
 import type { ActionResult } from "@/server/result.ts";
 
-export function RestoreVersionButton({ name, version, action }: { name: string; version: number; action: (name: string, version: number) => Promise<ActionResult<{ version: number }>> }) {
+export function RestoreVersionButton({
+  name,
+  version,
+  action,
+}: {
+  name: string;
+  version: number;
+  action: (name: string, version: number) => Promise<ActionResult<{ version: number }>>;
+}) {
   const router = useRouter();
   return (
     <ConfirmDialog

@@ -26,7 +26,19 @@ type Action = (prev: ActionResult<{ name: string }> | null, payload: never) => P
 type Estimate = (spec: unknown) => Promise<ActionResult<CostEstimate>>;
 
 /** Create and edit an environment spec; field errors from the server land on their fields. */
-export function EnvironmentForm({ initial, catalog, mode, action, estimate }: { initial: FormState; catalog: FormCatalog; mode: "create" | "edit"; action: Action; estimate: Estimate }) {
+export function EnvironmentForm({
+  initial,
+  catalog,
+  mode,
+  action,
+  estimate,
+}: {
+  initial: FormState;
+  catalog: FormCatalog;
+  mode: "create" | "edit";
+  action: Action;
+  estimate: Estimate;
+}) {
   const [f, setF] = useState<FormState>(initial);
   const [state, dispatch] = useActionState(action, null);
   const [pending, startTransition] = useTransition();
@@ -59,14 +71,30 @@ export function EnvironmentForm({ initial, catalog, mode, action, estimate }: { 
       ) : null}
 
       <Section title="Environment" description="Where the stack lives. Account and region are fixed once it is provisioned.">
-        <FormField label="Name" htmlFor="name" error={err("name")} hint="DNS-safe: lowercase letters, digits, hyphens; at most 23 characters.">
+        <FormField
+          label="Name"
+          htmlFor="name"
+          error={err("name")}
+          hint="DNS-safe: lowercase letters, digits, hyphens; at most 23 characters."
+        >
           <Input id="name" value={f.name} onChange={(e) => set("name", e.target.value)} disabled={mode === "edit"} autoComplete="off" />
         </FormField>
         <FormField label="AWS account" htmlFor="account" error={err("account")}>
-          <Select id="account" value={f.account} onChange={(e) => set("account", e.target.value)} placeholder="Choose an account" options={catalog.accounts.map((a) => ({ value: a.name, label: a.name }))} />
+          <Select
+            id="account"
+            value={f.account}
+            onChange={(e) => set("account", e.target.value)}
+            placeholder="Choose an account"
+            options={catalog.accounts.map((a) => ({ value: a.name, label: a.name }))}
+          />
         </FormField>
         <FormField label="Region" htmlFor="region" error={err("region")}>
-          <Select id="region" value={f.region} onChange={(e) => changeRegion(e.target.value)} options={catalog.regions.map((r) => ({ value: r.id, label: `${r.id} — ${r.name}` }))} />
+          <Select
+            id="region"
+            value={f.region}
+            onChange={(e) => changeRegion(e.target.value)}
+            options={catalog.regions.map((r) => ({ value: r.id, label: `${r.id} — ${r.name}` }))}
+          />
         </FormField>
         <fieldset className="grid gap-1.5" aria-describedby={err("availabilityZones") ? "availabilityZones-error" : undefined}>
           <legend className="text-sm font-medium">Availability zones</legend>
@@ -78,7 +106,11 @@ export function EnvironmentForm({ initial, catalog, mode, action, estimate }: { 
               </label>
             ))}
           </div>
-          <FieldMessage id="availabilityZones-error" messages={err("availabilityZones")} hint="Two or three; the load balancer and each fleet span them." />
+          <FieldMessage
+            id="availabilityZones-error"
+            messages={err("availabilityZones")}
+            hint="Two or three; the load balancer and each fleet span them."
+          />
         </fieldset>
       </Section>
 
@@ -99,24 +131,73 @@ export function EnvironmentForm({ initial, catalog, mode, action, estimate }: { 
         </FormField>
         {f.sourceKind === "ami" ? (
           <FormField label="AMI id" htmlFor="amiId" error={err("app.source.amiId")}>
-            <Input id="amiId" value={f.amiId} onChange={(e) => set("amiId", e.target.value)} className="font-mono" placeholder="ami-0abc1234def567890" />
+            <Input
+              id="amiId"
+              value={f.amiId}
+              onChange={(e) => set("amiId", e.target.value)}
+              className="font-mono"
+              placeholder="ami-0abc1234def567890"
+            />
           </FormField>
         ) : (
-          <FormField label="User-data template" htmlFor="userData" error={err("app.source.userData")} hint="{{version}}, {{slot}}, {{environment}}, {{region}}, {{artifact}} and {{dbSecretArn}} are filled in per launch (README: the delivery contract)." className="md:col-span-2">
-            <Textarea id="userData" value={f.userData} onChange={(e) => set("userData", e.target.value)} rows={8} className="font-mono text-xs" spellCheck={false} />
+          <FormField
+            label="User-data template"
+            htmlFor="userData"
+            error={err("app.source.userData")}
+            hint="{{version}}, {{slot}}, {{environment}}, {{region}}, {{artifact}} and {{dbSecretArn}} are filled in per launch (README: the delivery contract)."
+            className="md:col-span-2"
+          >
+            <Textarea
+              id="userData"
+              value={f.userData}
+              onChange={(e) => set("userData", e.target.value)}
+              rows={8}
+              className="font-mono text-xs"
+              spellCheck={false}
+            />
           </FormField>
         )}
-        <FormField label="Artifact (S3 URI)" htmlFor="artifactUri" error={err("app.artifactUri")} hint="Where each version's build lives; {{version}} and {{environment}} are filled in." className="md:col-span-2">
-          <Input id="artifactUri" value={f.artifactUri} onChange={(e) => set("artifactUri", e.target.value)} className="font-mono" spellCheck={false} />
+        <FormField
+          label="Artifact (S3 URI)"
+          htmlFor="artifactUri"
+          error={err("app.artifactUri")}
+          hint="Where each version's build lives; {{version}} and {{environment}} are filled in."
+          className="md:col-span-2"
+        >
+          <Input
+            id="artifactUri"
+            value={f.artifactUri}
+            onChange={(e) => set("artifactUri", e.target.value)}
+            className="font-mono"
+            spellCheck={false}
+          />
         </FormField>
-        <FormField label="Instance profile ARN (optional)" htmlFor="instanceProfileArn" error={err("app.instanceProfileArn")} hint="Empty: Switchyard creates a role with SSM, artifact and database-secret read access." className="md:col-span-2">
-          <Input id="instanceProfileArn" value={f.instanceProfileArn} onChange={(e) => set("instanceProfileArn", e.target.value)} className="font-mono" placeholder="arn:aws:iam::123456789012:instance-profile/app" spellCheck={false} />
+        <FormField
+          label="Instance profile ARN (optional)"
+          htmlFor="instanceProfileArn"
+          error={err("app.instanceProfileArn")}
+          hint="Empty: Switchyard creates a role with SSM, artifact and database-secret read access."
+          className="md:col-span-2"
+        >
+          <Input
+            id="instanceProfileArn"
+            value={f.instanceProfileArn}
+            onChange={(e) => set("instanceProfileArn", e.target.value)}
+            className="font-mono"
+            placeholder="arn:aws:iam::123456789012:instance-profile/app"
+            spellCheck={false}
+          />
         </FormField>
       </Section>
 
       <Section title="Fleet and scaling" description="Each of the blue and green Auto Scaling groups gets this capacity when live.">
         <FormField label="Instance type" htmlFor="instanceType" error={err("instanceType")}>
-          <Select id="instanceType" value={f.instanceType} onChange={(e) => set("instanceType", e.target.value)} options={catalog.instanceTypes.map((t) => ({ value: t.id, label: t.label }))} />
+          <Select
+            id="instanceType"
+            value={f.instanceType}
+            onChange={(e) => set("instanceType", e.target.value)}
+            options={catalog.instanceTypes.map((t) => ({ value: t.id, label: t.label }))}
+          />
         </FormField>
         <div className="grid grid-cols-3 gap-3">
           <FormField label="Minimum instances" htmlFor="min" error={err("capacity.min")}>
@@ -140,7 +221,12 @@ export function EnvironmentForm({ initial, catalog, mode, action, estimate }: { 
             ]}
           />
         </FormField>
-        <FormField label="Target value" htmlFor="scalingTarget" error={err("scaling.target")} hint="Target tracking keeps the metric near this value.">
+        <FormField
+          label="Target value"
+          htmlFor="scalingTarget"
+          error={err("scaling.target")}
+          hint="Target tracking keeps the metric near this value."
+        >
           <Input id="scalingTarget" inputMode="decimal" value={f.scalingTarget} onChange={(e) => set("scalingTarget", e.target.value)} />
         </FormField>
       </Section>
@@ -175,7 +261,11 @@ export function EnvironmentForm({ initial, catalog, mode, action, estimate }: { 
           <Select
             id="dbEngine"
             value={f.dbEnabled ? f.dbEngine : "none"}
-            onChange={(e) => (e.target.value === "none" ? set("dbEnabled", false) : setF((s) => ({ ...s, dbEnabled: true, dbEngine: e.target.value as FormState["dbEngine"] })))}
+            onChange={(e) =>
+              e.target.value === "none"
+                ? set("dbEnabled", false)
+                : setF((s) => ({ ...s, dbEnabled: true, dbEngine: e.target.value as FormState["dbEngine"] }))
+            }
             options={[
               { value: "postgres", label: "PostgreSQL" },
               { value: "mysql", label: "MySQL" },
@@ -186,15 +276,30 @@ export function EnvironmentForm({ initial, catalog, mode, action, estimate }: { 
         {f.dbEnabled ? (
           <>
             <FormField label="Instance class" htmlFor="dbClass" error={err("database.instanceClass")}>
-              <Select id="dbClass" value={f.dbClass} onChange={(e) => set("dbClass", e.target.value)} options={catalog.dbClasses.map((c) => ({ value: c.id, label: c.label }))} />
+              <Select
+                id="dbClass"
+                value={f.dbClass}
+                onChange={(e) => set("dbClass", e.target.value)}
+                options={catalog.dbClasses.map((c) => ({ value: c.id, label: c.label }))}
+              />
             </FormField>
             <FormField label="Storage (GB)" htmlFor="dbStorage" error={err("database.storageGb")}>
               <Input id="dbStorage" inputMode="numeric" value={f.dbStorage} onChange={(e) => set("dbStorage", e.target.value)} />
             </FormField>
-            <Toggle id="dbMultiAz" label="Multi-AZ (a standby in another zone; failover in about a minute)" checked={f.dbMultiAz} onChange={(v) => set("dbMultiAz", v)} />
+            <Toggle
+              id="dbMultiAz"
+              label="Multi-AZ (a standby in another zone; failover in about a minute)"
+              checked={f.dbMultiAz}
+              onChange={(v) => set("dbMultiAz", v)}
+            />
           </>
         ) : null}
-        <Toggle id="cloudfront" label="CloudFront distribution in front of the load balancer" checked={f.cloudfront} onChange={(v) => set("cloudfront", v)} />
+        <Toggle
+          id="cloudfront"
+          label="CloudFront distribution in front of the load balancer"
+          checked={f.cloudfront}
+          onChange={(v) => set("cloudfront", v)}
+        />
       </Section>
 
       <NetworkSection f={f} set={set} err={err} estimate={estimate} />
@@ -229,17 +334,29 @@ export function EnvironmentForm({ initial, catalog, mode, action, estimate }: { 
             <Input id="maxP95" inputMode="numeric" value={f.maxP95} onChange={(e) => set("maxP95", e.target.value)} />
           </FormField>
         </div>
-        <FormField label="Rollback window (min)" htmlFor="rollbackWindow" error={err("rollbackWindowMinutes")} hint="The old fleet stays warm this long: rollback is then one listener change.">
+        <FormField
+          label="Rollback window (min)"
+          htmlFor="rollbackWindow"
+          error={err("rollbackWindowMinutes")}
+          hint="The old fleet stays warm this long: rollback is then one listener change."
+        >
           <Input id="rollbackWindow" inputMode="numeric" value={f.rollbackWindow} onChange={(e) => set("rollbackWindow", e.target.value)} />
         </FormField>
-        <Toggle id="protected" label="Protected (production): a second deployer approves each rollout" checked={f.protected} onChange={(v) => set("protected", v)} />
+        <Toggle
+          id="protected"
+          label="Protected (production): a second deployer approves each rollout"
+          checked={f.protected}
+          onChange={(v) => set("protected", v)}
+        />
       </Section>
 
       <div className="flex items-center gap-3">
         <Button type="submit" loading={pending}>
           {mode === "create" ? "Create environment" : "Save as new version"}
         </Button>
-        <span className="text-xs text-muted-foreground">{mode === "edit" ? "Saving stores a new immutable spec version." : "Creating stores version 1; nothing is provisioned yet."}</span>
+        <span className="text-xs text-muted-foreground">
+          {mode === "edit" ? "Saving stores a new immutable spec version." : "Creating stores version 1; nothing is provisioned yet."}
+        </span>
       </div>
     </form>
   );

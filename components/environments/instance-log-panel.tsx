@@ -11,7 +11,13 @@ import type { ActionResult } from "@/server/result.ts";
  * An instance's own log (EC2 GetConsoleOutput), read on demand: what its user data did, line by
  * line, and why it failed when it did (no route to a service, a permission the role lacks...).
  */
-export function InstanceLogPanel({ name, read }: { name: string; read: (name: string, instanceId?: string) => Promise<ActionResult<InstanceLog>> }) {
+export function InstanceLogPanel({
+  name,
+  read,
+}: {
+  name: string;
+  read: (name: string, instanceId?: string) => Promise<ActionResult<InstanceLog>>;
+}) {
   const [log, setLog] = useState<InstanceLog | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [pending, start] = useTransition();
@@ -56,7 +62,10 @@ export function InstanceLogPanel({ name, read }: { name: string; read: (name: st
               <p className="mb-2 text-xs text-muted-foreground" data-testid="instance-log-status" data-failed={log.failed}>
                 {log.instanceId} · {log.slot} fleet · {log.lifecycleState} · {log.failed ? "the user data failed" : "no failure in the log"}
               </p>
-              <pre className="max-h-96 overflow-auto whitespace-pre-wrap break-all rounded-md bg-muted p-3 font-mono text-xs leading-relaxed" data-testid="instance-log-text">
+              <pre
+                className="max-h-96 overflow-auto whitespace-pre-wrap break-all rounded-md bg-muted p-3 font-mono text-xs leading-relaxed"
+                data-testid="instance-log-text"
+              >
                 {log.text ?? "(no console output yet)"}
               </pre>
             </>

@@ -45,13 +45,37 @@ export function NetworkSection({
 
   return (
     <Section title="Network and cost" description="How instances reach package repositories and AWS APIs, and the estimated monthly bill.">
-      <FormField label="Way out for the instances" htmlFor="egress" error={err("network.egress")} hint="An S3 gateway endpoint (free) is always added: S3 and Amazon Linux's repositories never cross the NAT.">
-        <Select id="egress" value={f.egress} onChange={(e) => set("egress", e.target.value as FormState["egress"])} options={MODES.map((m) => ({ value: m.value, label: `${m.label}${perMode(m.value)}` }))} />
+      <FormField
+        label="Way out for the instances"
+        htmlFor="egress"
+        error={err("network.egress")}
+        hint="An S3 gateway endpoint (free) is always added: S3 and Amazon Linux's repositories never cross the NAT."
+      >
+        <Select
+          id="egress"
+          value={f.egress}
+          onChange={(e) => set("egress", e.target.value as FormState["egress"])}
+          options={MODES.map((m) => ({ value: m.value, label: `${m.label}${perMode(m.value)}` }))}
+        />
       </FormField>
-      <FormField label="HTTPS certificate (ACM ARN, optional)" htmlFor="certificateArn" error={err("certificateArn")} hint="With a certificate the load balancer also listens on 443.">
-        <Input id="certificateArn" value={f.certificateArn} onChange={(e) => set("certificateArn", e.target.value)} className="font-mono" placeholder="arn:aws:acm:us-east-1:123456789012:certificate/..." spellCheck={false} />
+      <FormField
+        label="HTTPS certificate (ACM ARN, optional)"
+        htmlFor="certificateArn"
+        error={err("certificateArn")}
+        hint="With a certificate the load balancer also listens on 443."
+      >
+        <Input
+          id="certificateArn"
+          value={f.certificateArn}
+          onChange={(e) => set("certificateArn", e.target.value)}
+          className="font-mono"
+          placeholder="arn:aws:acm:us-east-1:123456789012:certificate/..."
+          spellCheck={false}
+        />
       </FormField>
-      <div className="md:col-span-2">{cost ? <CostBreakdown estimate={cost} /> : <p className="text-sm text-muted-foreground">Estimating…</p>}</div>
+      <div className="md:col-span-2">
+        {cost ? <CostBreakdown estimate={cost} /> : <p className="text-sm text-muted-foreground">Estimating…</p>}
+      </div>
     </Section>
   );
 }

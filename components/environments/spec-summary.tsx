@@ -10,8 +10,22 @@ export function SpecSummary({ spec }: { spec: EnvironmentSpec }) {
         ["Version", <code key="v">{spec.app.version}</code>],
         ["Source", spec.app.source.kind === "ami" ? <code key="a">{spec.app.source.amiId}</code> : "Amazon Linux 2023 + user data"],
         ["Zones", spec.availabilityZones.join(", ")],
-        ["Artifact", <code key="u" className="break-all text-xs">{spec.app.artifactUri}</code>],
-        ["Instance profile", spec.app.instanceProfileArn ? <code key="i" className="break-all text-xs">{spec.app.instanceProfileArn}</code> : "created by Switchyard"],
+        [
+          "Artifact",
+          <code key="u" className="break-all text-xs">
+            {spec.app.artifactUri}
+          </code>,
+        ],
+        [
+          "Instance profile",
+          spec.app.instanceProfileArn ? (
+            <code key="i" className="break-all text-xs">
+              {spec.app.instanceProfileArn}
+            </code>
+          ) : (
+            "created by Switchyard"
+          ),
+        ],
       ],
     ],
     [
@@ -27,22 +41,40 @@ export function SpecSummary({ spec }: { spec: EnvironmentSpec }) {
       [
         ["Path", <code key="p">{spec.healthCheck.path}</code>],
         ["Interval / timeout", `${spec.healthCheck.intervalSeconds}s / ${spec.healthCheck.timeoutSeconds}s`],
-        ["Thresholds", `healthy ${spec.healthCheck.healthyThreshold}, unhealthy ${spec.healthCheck.unhealthyThreshold}, grace ${spec.healthCheck.gracePeriodSeconds}s`],
+        [
+          "Thresholds",
+          `healthy ${spec.healthCheck.healthyThreshold}, unhealthy ${spec.healthCheck.unhealthyThreshold}, grace ${spec.healthCheck.gracePeriodSeconds}s`,
+        ],
       ],
     ],
     [
       "Data and edge",
       [
-        ["Database", spec.database ? `${spec.database.engine} ${spec.database.instanceClass}, ${spec.database.storageGb} GB${spec.database.multiAz ? ", Multi-AZ" : ""}` : "none"],
+        [
+          "Database",
+          spec.database
+            ? `${spec.database.engine} ${spec.database.instanceClass}, ${spec.database.storageGb} GB${spec.database.multiAz ? ", Multi-AZ" : ""}`
+            : "none",
+        ],
         ["CloudFront", spec.cloudfront ? "on" : "off"],
-        ["Way out", { "nat-per-az": "NAT gateway per zone", "nat-shared": "one shared NAT gateway", public: "public subnets, public IPs" }[spec.network.egress]],
+        [
+          "Way out",
+          { "nat-per-az": "NAT gateway per zone", "nat-shared": "one shared NAT gateway", public: "public subnets, public IPs" }[
+            spec.network.egress
+          ],
+        ],
         ["HTTPS", spec.certificateArn ? "listener on 443 (ACM)" : "none (HTTP on 80)"],
       ],
     ],
     [
       "Rollouts",
       [
-        ["Strategy", spec.rollout.strategy === "canary" ? `canary ${spec.rollout.canarySteps.join(" → ")}%, bake ${spec.rollout.bakeMinutes} min` : "all at once"],
+        [
+          "Strategy",
+          spec.rollout.strategy === "canary"
+            ? `canary ${spec.rollout.canarySteps.join(" → ")}%, bake ${spec.rollout.bakeMinutes} min`
+            : "all at once",
+        ],
         ["Auto-rollback", `5xx > ${spec.autoRollback.max5xxRatePercent}% or p95 > ${spec.autoRollback.maxP95LatencyMs} ms`],
         ["Rollback window", `${spec.rollbackWindowMinutes} min`],
         ["Approval", spec.protected ? "required (protected)" : "not required"],

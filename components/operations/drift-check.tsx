@@ -19,7 +19,11 @@ export function DriftCheck({ name }: { name: string }) {
     setState({ loading: true });
     const res = await fetch(`/api/v1/environments/${encodeURIComponent(name)}/drift`, { cache: "no-store" });
     const body = await res.json();
-    setState(res.ok ? { loading: false, rows: body.drift, at: body.checkedAt } : { loading: false, error: body.error?.message ?? `HTTP ${res.status}` });
+    setState(
+      res.ok
+        ? { loading: false, rows: body.drift, at: body.checkedAt }
+        : { loading: false, error: body.error?.message ?? `HTTP ${res.status}` },
+    );
   };
   return (
     <div className="grid gap-2" data-testid="drift">

@@ -34,7 +34,19 @@ export interface OperationActions {
  * step timeline and the history. Polls one endpoint: every second while something runs,
  * every 5 s otherwise, and not at all while the tab is hidden.
  */
-export function LivePanel({ name, initial, role, me, actions }: { name: string; initial: LiveData; role: "viewer" | "deployer" | "admin"; me: string; actions: OperationActions }) {
+export function LivePanel({
+  name,
+  initial,
+  role,
+  me,
+  actions,
+}: {
+  name: string;
+  initial: LiveData;
+  role: "viewer" | "deployer" | "admin";
+  me: string;
+  actions: OperationActions;
+}) {
   const [data, setData] = useState(initial);
   const busyRef = useRef(initial.environment.busy);
   const refresh = useCallback(async () => {
@@ -98,11 +110,21 @@ export function LivePanel({ name, initial, role, me, actions }: { name: string; 
                 <Rocket aria-hidden /> Provision
               </Button>
             ) : null}
-            {env.provisioned && canDeploy ? <DeployForm disabled={env.busy} warmPrevious={warm ? env.previousVersion : null} onDeploy={(v, s) => run(actions.deploy(name, v, s), `Rolling out ${v}`)} /> : null}
+            {env.provisioned && canDeploy ? (
+              <DeployForm
+                disabled={env.busy}
+                warmPrevious={warm ? env.previousVersion : null}
+                onDeploy={(v, s) => run(actions.deploy(name, v, s), `Rolling out ${v}`)}
+              />
+            ) : null}
             {env.provisioned && canDeploy && env.previousVersion ? (
               <ConfirmDialog
                 title={`Roll back to ${env.previousVersion}?`}
-                description={warm ? "The previous fleet is warm: this is one listener change, all traffic back in about a second." : "The previous fleet was scaled down: it is refilled and checked healthy before traffic moves."}
+                description={
+                  warm
+                    ? "The previous fleet is warm: this is one listener change, all traffic back in about a second."
+                    : "The previous fleet was scaled down: it is refilled and checked healthy before traffic moves."
+                }
                 confirmLabel="Roll back"
                 destructive
                 onConfirm={() => run(actions.rollback(name), "Rolling back")}
@@ -118,7 +140,11 @@ export function LivePanel({ name, initial, role, me, actions }: { name: string; 
               </p>
             ) : null}
             {env.provisioned && isAdmin ? (
-              <TeardownButton name={name} disabled={env.busy} onTeardown={(opts) => run(actions.teardown(name, opts), "Teardown started")} />
+              <TeardownButton
+                name={name}
+                disabled={env.busy}
+                onTeardown={(opts) => run(actions.teardown(name, opts), "Teardown started")}
+              />
             ) : null}
           </div>
           {env.provisioned ? (
@@ -133,9 +159,7 @@ export function LivePanel({ name, initial, role, me, actions }: { name: string; 
         <Card data-testid="operation">
           <CardHeader>
             <div className="flex flex-wrap items-center gap-2">
-              <CardTitle>
-                {title(focus)}
-              </CardTitle>
+              <CardTitle>{title(focus)}</CardTitle>
               <StatusBadge status={focus.status} />
               <span className="ml-auto text-xs text-muted-foreground">
                 by {focus.startedBy}
@@ -143,21 +167,46 @@ export function LivePanel({ name, initial, role, me, actions }: { name: string; 
                 {focus.durationMs !== null ? ` · ${fmtMs(focus.durationMs)}` : ""}
               </span>
             </div>
-            {focus.reason ? <CardDescription className={focus.status === "succeeded" ? "" : "text-destructive"}>{focus.reason}</CardDescription> : null}
-            {focus.kind === "rollout" ? <CardDescription>Rolls back by itself when an alarm of the new fleet fires, or its 5xx rate or p95 latency is measurably worse than the old fleet&apos;s over the same minutes (or above the environment&apos;s thresholds).</CardDescription> : null}
+            {focus.reason ? (
+              <CardDescription className={focus.status === "succeeded" ? "" : "text-destructive"}>{focus.reason}</CardDescription>
+            ) : null}
+            {focus.kind === "rollout" ? (
+              <CardDescription>
+                Rolls back by itself when an alarm of the new fleet fires, or its 5xx rate or p95 latency is measurably worse than the old
+                fleet&apos;s over the same minutes (or above the environment&apos;s thresholds).
+              </CardDescription>
+            ) : null}
           </CardHeader>
           <CardContent>
-            <div className="mb-3 h-1.5 w-full overflow-hidden rounded-full bg-muted" role="progressbar" aria-valuemin={0} aria-valuemax={focus.steps.length} aria-valuenow={done} aria-label="Progress">
-              <div className="h-full bg-primary transition-all duration-500" style={{ width: `${(100 * done) / Math.max(1, focus.steps.length)}%` }} />
+            <div
+              className="mb-3 h-1.5 w-full overflow-hidden rounded-full bg-muted"
+              role="progressbar"
+              aria-valuemin={0}
+              aria-valuemax={focus.steps.length}
+              aria-valuenow={done}
+              aria-label="Progress"
+            >
+              <div
+                className="h-full bg-primary transition-all duration-500"
+                style={{ width: `${(100 * done) / Math.max(1, focus.steps.length)}%` }}
+              />
             </div>
             <StepList steps={focus.steps} />
             <div className="mt-3 flex gap-2">
               {focus.status === "awaiting_approval" && canDeploy && focus.startedBy !== me ? (
                 <Button onClick={() => run(actions.approve(name, focus.id), "Approved")}>Approve rollout</Button>
               ) : null}
-              {focus.status === "awaiting_approval" && focus.startedBy === me ? <p className="text-sm text-muted-foreground">Waiting for another deployer to approve.</p> : null}
+              {focus.status === "awaiting_approval" && focus.startedBy === me ? (
+                <p className="text-sm text-muted-foreground">Waiting for another deployer to approve.</p>
+              ) : null}
               {focus.kind === "rollout" && ["running", "awaiting_approval", "pending"].includes(focus.status) && canDeploy ? (
-                <ConfirmDialog title="Cancel this rollout?" description="Traffic goes back to the old fleet and the new fleet is scaled down." confirmLabel="Cancel rollout" destructive onConfirm={() => run(actions.cancel(name, focus.id), "Cancelling: rolling back")}>
+                <ConfirmDialog
+                  title="Cancel this rollout?"
+                  description="Traffic goes back to the old fleet and the new fleet is scaled down."
+                  confirmLabel="Cancel rollout"
+                  destructive
+                  onConfirm={() => run(actions.cancel(name, focus.id), "Cancelling: rolling back")}
+                >
                   <Button variant="outline">Cancel rollout</Button>
                 </ConfirmDialog>
               ) : null}
@@ -223,7 +272,15 @@ function title(d: { kind: string; fromVersion: string | null; toVersion: string 
  * Inside the rollback window the idle slot holds the warm previous fleet: a rollout replaces
  * it, so one-click rollback to that version is gone. The form says so and asks first.
  */
-function DeployForm({ disabled, warmPrevious, onDeploy }: { disabled: boolean; warmPrevious: string | null; onDeploy: (version: string, strategy: string) => Promise<unknown> }) {
+function DeployForm({
+  disabled,
+  warmPrevious,
+  onDeploy,
+}: {
+  disabled: boolean;
+  warmPrevious: string | null;
+  onDeploy: (version: string, strategy: string) => Promise<unknown>;
+}) {
   const [version, setVersion] = useState("");
   const [strategy, setStrategy] = useState("");
   const [accepted, setAccepted] = useState(false);
@@ -258,10 +315,13 @@ function DeployForm({ disabled, warmPrevious, onDeploy }: { disabled: boolean; w
         />
       </FormField>
       {warmPrevious !== null ? (
-        <div role="note" className="grid gap-2 rounded-md border border-amber-300 bg-amber-50 p-2 text-xs text-amber-900 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-100">
+        <div
+          role="note"
+          className="grid gap-2 rounded-md border border-amber-300 bg-amber-50 p-2 text-xs text-amber-900 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-100"
+        >
           <p>
-            The warm <strong className="font-mono">{warmPrevious}</strong> fleet is replaced by this rollout: rollback to {warmPrevious} will no longer be
-            instant.
+            The warm <strong className="font-mono">{warmPrevious}</strong> fleet is replaced by this rollout: rollback to {warmPrevious}{" "}
+            will no longer be instant.
           </p>
           <label className="flex items-center gap-2">
             <input type="checkbox" checked={accepted} onChange={(e) => setAccepted(e.target.checked)} />

@@ -12,7 +12,8 @@ const icons: Record<string, React.ReactNode> = {
   pending: <CircleDashed className="size-4 text-muted-foreground" aria-hidden />,
 };
 
-export const fmtMs = (ms: number | null) => (ms === null ? "" : ms < 1000 ? `${ms} ms` : ms < 120_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 60_000)} min`);
+export const fmtMs = (ms: number | null) =>
+  ms === null ? "" : ms < 1000 ? `${ms} ms` : ms < 120_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 60_000)} min`;
 
 /** An operation's steps as a live timeline: state, timing, retries, what each touched or saw. */
 export function StepList({ steps }: { steps: Step[] }) {
@@ -24,7 +25,9 @@ export function StepList({ steps }: { steps: Step[] }) {
             {icons[s.status] ?? icons.pending}
             <span className={s.status === "pending" || s.status === "skipped" ? "text-muted-foreground" : ""}>{s.label}</span>
             {s.attempts > 1 ? <span className="rounded bg-warning/15 px-1.5 text-xs text-warning">{s.attempts} attempts</span> : null}
-            <span className="ml-auto text-xs tabular-nums text-muted-foreground">{s.status === "waiting" ? "waiting…" : fmtMs(s.durationMs)}</span>
+            <span className="ml-auto text-xs tabular-nums text-muted-foreground">
+              {s.status === "waiting" ? "waiting…" : fmtMs(s.durationMs)}
+            </span>
           </div>
           <StepDetail step={s} />
         </li>
@@ -70,14 +73,23 @@ function StepDetail({ step }: { step: Step }) {
   }
   if (line) return line;
   if (detail.seen && step.status === "waiting") {
-    return <p className="ml-6 mt-0.5 font-mono text-xs text-muted-foreground">{Object.entries(detail.seen).filter(([, v]) => typeof v !== "object").map(([k, v]) => `${k}=${String(v)}`).join(" ")}</p>;
+    return (
+      <p className="ml-6 mt-0.5 font-mono text-xs text-muted-foreground">
+        {Object.entries(detail.seen)
+          .filter(([, v]) => typeof v !== "object")
+          .map(([k, v]) => `${k}=${String(v)}`)
+          .join(" ")}
+      </p>
+    );
   }
   return null;
 }
 
 function summarise(touched: Array<{ action: string }>) {
   const counts = touched.reduce<Record<string, number>>((a, t) => ((a[t.action] = (a[t.action] ?? 0) + 1), a), {});
-  return Object.entries(counts).map(([k, n]) => `${n} ${k}`).join(", ");
+  return Object.entries(counts)
+    .map(([k, n]) => `${n} ${k}`)
+    .join(", ");
 }
 
 interface Verdict {
@@ -97,7 +109,8 @@ export function VerdictLine({ v }: { v: Verdict }) {
         {v.outcome}: {v.rule}
       </p>
       <p className="font-mono text-muted-foreground">
-        new {v.canary.requests} req, {v.canary.errors} 5xx ({v.canary.ratePercent}%), p95 {v.canary.p95Ms ?? "–"} ms · old {v.baseline.requests} req, {v.baseline.errors} 5xx ({v.baseline.ratePercent}%), p95 {v.baseline.p95Ms ?? "–"} ms
+        new {v.canary.requests} req, {v.canary.errors} 5xx ({v.canary.ratePercent}%), p95 {v.canary.p95Ms ?? "–"} ms · old{" "}
+        {v.baseline.requests} req, {v.baseline.errors} 5xx ({v.baseline.ratePercent}%), p95 {v.baseline.p95Ms ?? "–"} ms
         {v.z !== null ? ` · z ${v.z}` : ""}
       </p>
     </div>

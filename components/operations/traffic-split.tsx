@@ -5,7 +5,12 @@ export function TrafficSplitPicture({ split, liveSlot }: { split: TrafficSplit; 
   const slots = ["blue", "green"] as const;
   const colour = { blue: "var(--blue-slot)", green: "var(--green-slot)" };
   return (
-    <figure aria-label={`Traffic: blue ${split.blue}%, green ${split.green}%`} data-testid="traffic-split" data-blue={split.blue} data-green={split.green}>
+    <figure
+      aria-label={`Traffic: blue ${split.blue}%, green ${split.green}%`}
+      data-testid="traffic-split"
+      data-blue={split.blue}
+      data-green={split.green}
+    >
       <svg viewBox="0 0 560 150" className="w-full max-w-xl" role="img">
         <title>{`Load balancer sends ${split.blue}% to blue and ${split.green}% to green`}</title>
         <rect x="10" y="55" width="120" height="40" rx="6" fill="var(--muted)" stroke="var(--border)" />
@@ -17,11 +22,27 @@ export function TrafficSplitPicture({ split, liveSlot }: { split: TrafficSplit; 
           const pct = split[slot];
           return (
             <g key={slot}>
-              <path d={`M130 75 C 230 75, 250 ${y}, 350 ${y}`} fill="none" stroke={colour[slot]} strokeOpacity={pct > 0 ? 1 : 0.2} strokeWidth={Math.max(1.5, (pct / 100) * 14)} strokeDasharray={pct > 0 ? undefined : "4 4"} />
+              <path
+                d={`M130 75 C 230 75, 250 ${y}, 350 ${y}`}
+                fill="none"
+                stroke={colour[slot]}
+                strokeOpacity={pct > 0 ? 1 : 0.2}
+                strokeWidth={Math.max(1.5, (pct / 100) * 14)}
+                strokeDasharray={pct > 0 ? undefined : "4 4"}
+              />
               <text x="245" y={i === 0 ? 40 : 120} textAnchor="middle" fontSize="13" fontWeight="700" fill={colour[slot]}>
                 {pct}%
               </text>
-              <rect x="350" y={y - 20} width="200" height="40" rx="6" fill="white" stroke={colour[slot]} strokeWidth={slot === liveSlot ? 2.5 : 1} />
+              <rect
+                x="350"
+                y={y - 20}
+                width="200"
+                height="40"
+                rx="6"
+                fill="white"
+                stroke={colour[slot]}
+                strokeWidth={slot === liveSlot ? 2.5 : 1}
+              />
               <text x="362" y={y - 3} fontSize="12" fontWeight="600" fill={colour[slot]}>
                 {slot} {slot === liveSlot ? "· live" : ""}
               </text>

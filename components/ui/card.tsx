@@ -1,13 +1,8 @@
-import * as React from "react";
+import type * as React from "react";
 import { cn } from "@/lib/utils";
 
 export function Card({ className, ...props }: React.ComponentProps<"div">) {
-  return (
-    <div
-      className={cn("rounded-lg border bg-card text-card-foreground shadow-xs", className)}
-      {...props}
-    />
-  );
+  return <div className={cn("rounded-lg border bg-card text-card-foreground shadow-xs", className)} {...props} />;
 }
 
 export function CardHeader({ className, ...props }: React.ComponentProps<"div">) {
@@ -27,10 +22,5 @@ export function CardContent({ className, ...props }: React.ComponentProps<"div">
 }
 
 export function CardFooter({ className, ...props }: React.ComponentProps<"div">) {
-  return (
-    <div
-      className={cn("flex items-center gap-2 border-t bg-muted/40 px-4 py-3 rounded-b-lg", className)}
-      {...props}
-    />
-  );
+  return <div className={cn("flex items-center gap-2 border-t bg-muted/40 px-4 py-3 rounded-b-lg", className)} {...props} />;
 }

@@ -3,16 +3,7 @@
 import * as React from "react";
 import { Button } from "./button";
 import { Input } from "./input";
-import {
-  Dialog,
-  DialogClose,
-  DialogContent,
-  DialogDescription,
-  DialogFooter,
-  DialogHeader,
-  DialogTitle,
-  DialogTrigger,
-} from "./dialog";
+import { Dialog, DialogClose, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle, DialogTrigger } from "./dialog";
 
 export type ConfirmDialogProps = {
   title: string;
@@ -82,16 +73,9 @@ export function ConfirmDialog({
         {requireText !== undefined ? (
           <div className="grid gap-1.5">
             <label htmlFor={inputId} className="text-sm text-muted-foreground">
-              Type <span className="font-mono font-medium text-foreground">{requireText}</span> to
-              confirm
+              Type <span className="font-mono font-medium text-foreground">{requireText}</span> to confirm
             </label>
-            <Input
-              id={inputId}
-              value={typed}
-              onChange={(e) => setTyped(e.target.value)}
-              autoComplete="off"
-              spellCheck={false}
-            />
+            <Input id={inputId} value={typed} onChange={(e) => setTyped(e.target.value)} autoComplete="off" spellCheck={false} />
           </div>
         ) : null}
         <DialogFooter>
@@ -100,12 +84,7 @@ export function ConfirmDialog({
               {cancelLabel}
             </Button>
           </DialogClose>
-          <Button
-            variant={destructive ? "destructive" : "default"}
-            loading={pending}
-            disabled={blocked}
-            onClick={confirm}
-          >
+          <Button variant={destructive ? "destructive" : "default"} loading={pending} disabled={blocked} onClick={confirm}>
             {confirmLabel}
           </Button>
         </DialogFooter>

@@ -23,20 +23,9 @@ type AriaProps = { "aria-describedby"?: string; "aria-invalid"?: React.AriaAttri
  * Label + control + hint + error. When the child is a single element, it receives
  * aria-describedby (hint and error ids) and aria-invalid, unless it sets them itself.
  */
-export function FormField({
-  label,
-  htmlFor,
-  error,
-  hint,
-  required,
-  className,
-  children,
-}: FormFieldProps) {
+export function FormField({ label, htmlFor, error, hint, required, className, children }: FormFieldProps) {
   const message = typeof error === "string" ? error : error?.[0];
-  const describedBy =
-    [hint ? fieldHintId(htmlFor) : null, message ? fieldErrorId(htmlFor) : null]
-      .filter(Boolean)
-      .join(" ") || undefined;
+  const describedBy = [hint ? fieldHintId(htmlFor) : null, message ? fieldErrorId(htmlFor) : null].filter(Boolean).join(" ") || undefined;
 
   let control = children;
   if (React.isValidElement<AriaProps>(children) && children.type !== React.Fragment) {

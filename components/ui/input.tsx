@@ -1,4 +1,4 @@
-import * as React from "react";
+import type * as React from "react";
 import { cn } from "@/lib/utils";
 
 /** Shared look of text-like controls (input, textarea, select). */
@@ -9,11 +9,7 @@ export function Input({ className, type = "text", ...props }: React.ComponentPro
   return (
     <input
       type={type}
-      className={cn(
-        controlClasses,
-        "h-8 file:mr-2 file:border-0 file:bg-transparent file:text-sm file:font-medium",
-        className,
-      )}
+      className={cn(controlClasses, "h-8 file:mr-2 file:border-0 file:bg-transparent file:text-sm file:font-medium", className)}
       {...props}
     />
   );

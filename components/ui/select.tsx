@@ -1,4 +1,4 @@
-import * as React from "react";
+import type * as React from "react";
 import { ChevronDown } from "lucide-react";
 import { cn } from "@/lib/utils";
 import { controlClasses } from "./input";
@@ -15,20 +15,10 @@ export type SelectProps = React.ComponentProps<"select"> & {
 };
 
 /** A styled native <select>: works in forms, server components and Playwright's selectOption. */
-export function Select({
-  className,
-  wrapperClassName,
-  options,
-  placeholder,
-  children,
-  ...props
-}: SelectProps) {
+export function Select({ className, wrapperClassName, options, placeholder, children, ...props }: SelectProps) {
   return (
     <div className={cn("relative w-full", wrapperClassName)}>
-      <select
-        className={cn(controlClasses, "h-8 cursor-pointer appearance-none pr-8", className)}
-        {...props}
-      >
+      <select className={cn(controlClasses, "h-8 cursor-pointer appearance-none pr-8", className)} {...props}>
         {placeholder !== undefined ? <option value="">{placeholder}</option> : null}
         {children}
         {options?.map((o) => (
@@ -37,10 +27,7 @@ export function Select({
           </option>
         ))}
       </select>
-      <ChevronDown
-        aria-hidden
-        className="pointer-events-none absolute top-1/2 right-2.5 size-4 -translate-y-1/2 text-muted-foreground"
-      />
+      <ChevronDown aria-hidden className="pointer-events-none absolute top-1/2 right-2.5 size-4 -translate-y-1/2 text-muted-foreground" />
     </div>
   );
 }

@@ -1,4 +1,4 @@
-import * as React from "react";
+import type * as React from "react";
 import { cn } from "@/lib/utils";
 
 export type SwitchProps = Omit<React.ComponentProps<"input">, "type" | "role">;
@@ -13,6 +13,7 @@ export function Switch({ className, ...props }: SwitchProps) {
     <span className={cn("relative inline-flex h-5 w-9 shrink-0 align-middle", className)}>
       <input
         type="checkbox"
+        // biome-ignore lint/a11y/useAriaPropsForRole: a native checkbox exposes its checked state itself
         role="switch"
         className="peer absolute inset-0 z-10 m-0 size-full cursor-pointer appearance-none rounded-full opacity-0 disabled:cursor-not-allowed"
         {...props}

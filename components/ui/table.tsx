@@ -1,12 +1,8 @@
-import * as React from "react";
+import type * as React from "react";
 import { cn } from "@/lib/utils";
 
 /** A bordered, horizontally scrollable table. Put it directly in a page or inside a Card. */
-export function Table({
-  className,
-  wrapperClassName,
-  ...props
-}: React.ComponentProps<"table"> & { wrapperClassName?: string }) {
+export function Table({ className, wrapperClassName, ...props }: React.ComponentProps<"table"> & { wrapperClassName?: string }) {
   return (
     <div className={cn("w-full overflow-x-auto rounded-lg border bg-card", wrapperClassName)}>
       <table className={cn("w-full caption-bottom border-collapse text-sm", className)} {...props} />
@@ -23,22 +19,14 @@ export function TBody({ className, ...props }: React.ComponentProps<"tbody">) {
 }
 
 export function TR({ className, ...props }: React.ComponentProps<"tr">) {
-  return (
-    <tr
-      className={cn("border-b transition-colors hover:bg-muted/40 data-[state=selected]:bg-muted", className)}
-      {...props}
-    />
-  );
+  return <tr className={cn("border-b transition-colors hover:bg-muted/40 data-[state=selected]:bg-muted", className)} {...props} />;
 }
 
 export function TH({ className, scope = "col", ...props }: React.ComponentProps<"th">) {
   return (
     <th
       scope={scope}
-      className={cn(
-        "h-8 px-3 text-left align-middle text-xs font-medium whitespace-nowrap text-muted-foreground",
-        className,
-      )}
+      className={cn("h-8 px-3 text-left align-middle text-xs font-medium whitespace-nowrap text-muted-foreground", className)}
       {...props}
     />
   );

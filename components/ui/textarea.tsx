@@ -1,9 +1,7 @@
-import * as React from "react";
+import type * as React from "react";
 import { cn } from "@/lib/utils";
 import { controlClasses } from "./input";
 
 export function Textarea({ className, rows = 3, ...props }: React.ComponentProps<"textarea">) {
-  return (
-    <textarea rows={rows} className={cn(controlClasses, "min-h-16 py-1.5", className)} {...props} />
-  );
+  return <textarea rows={rows} className={cn(controlClasses, "min-h-16 py-1.5", className)} {...props} />;
 }

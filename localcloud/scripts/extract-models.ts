@@ -48,7 +48,9 @@ async function handledOperations(name: ServiceName, serviceDir: string): Promise
     try {
       previous = Object.keys(JSON.parse(readFileSync(file, "utf8")).operations ?? {});
     } catch {}
-    console.warn(`${name}: could not import its module (${(err as Error).message.split("\n")[0]}); keeping the ${previous.length} operations already in ${path.basename(file)}`);
+    console.warn(
+      `${name}: could not import its module (${(err as Error).message.split("\n")[0]}); keeping the ${previous.length} operations already in ${path.basename(file)}`,
+    );
     return previous;
   }
 }
@@ -58,12 +60,29 @@ async function handledOperations(name: ServiceName, serviceDir: string): Promise
  * operation in the model but without a handler answers InvalidAction / not implemented).
  */
 const CODEC_OPERATIONS: Record<ServiceName, string[]> = {
-  ec2: ["DescribeAvailabilityZones", "DescribeVpcs", "CreateVpc", "CreateTags", "DescribeInstances", "RunInstances", "DescribeSecurityGroups"],
+  ec2: [
+    "DescribeAvailabilityZones",
+    "DescribeVpcs",
+    "CreateVpc",
+    "CreateTags",
+    "DescribeInstances",
+    "RunInstances",
+    "DescribeSecurityGroups",
+  ],
   autoscaling: ["DescribeAutoScalingGroups", "CreateAutoScalingGroup", "DescribeScalingActivities"],
   elasticloadbalancing: ["DescribeLoadBalancers", "CreateLoadBalancer", "DescribeTargetHealth", "CreateRule"],
   rds: ["DescribeDBInstances", "CreateDBInstance", "AddTagsToResource"],
   monitoring: ["PutMetricData", "GetMetricData", "GetMetricStatistics", "DescribeAlarms", "PutMetricAlarm", "DeleteAlarms", "ListMetrics"],
-  cloudfront: ["CreateDistribution", "GetDistribution", "GetDistributionConfig", "UpdateDistribution", "DeleteDistribution", "ListDistributions", "TagResource", "ListTagsForResource"],
+  cloudfront: [
+    "CreateDistribution",
+    "GetDistribution",
+    "GetDistributionConfig",
+    "UpdateDistribution",
+    "DeleteDistribution",
+    "ListDistributions",
+    "TagResource",
+    "ListTagsForResource",
+  ],
   secretsmanager: [],
   ssm: [],
   sts: [],
@@ -102,7 +121,9 @@ interface RawModel {
 function newerBotocoreData(): string | undefined {
   if (process.env.BOTOCORE_NEWER_DATA) return process.env.BOTOCORE_NEWER_DATA;
   try {
-    const dir = execFileSync("python3", ["-c", "import botocore, os; print(os.path.dirname(botocore.__file__))"], { encoding: "utf8" }).trim();
+    const dir = execFileSync("python3", ["-c", "import botocore, os; print(os.path.dirname(botocore.__file__))"], {
+      encoding: "utf8",
+    }).trim();
     return path.join(dir, "data");
   } catch {
     return undefined;
@@ -194,9 +215,13 @@ async function main() {
     const newerOps = NEWER_OPERATIONS[name] ?? [];
     if (newerOps.length) {
       const newerDir = newerBotocoreData();
-      let added = newerDir && newerDir !== BOTOCORE_DATA ? addNewerOperations(full, readServiceModel(newerDir, src.folder, src.version), newerOps) : [];
+      let added =
+        newerDir && newerDir !== BOTOCORE_DATA
+          ? addNewerOperations(full, readServiceModel(newerDir, src.folder, src.version), newerOps)
+          : [];
       const committed = path.join(MODELS_DIR, `${name}.json`);
-      if (added.length < newerOps.length && existsSync(committed)) added = [...added, ...addNewerOperations(full, JSON.parse(readFileSync(committed, "utf8")), newerOps)];
+      if (added.length < newerOps.length && existsSync(committed))
+        added = [...added, ...addNewerOperations(full, JSON.parse(readFileSync(committed, "utf8")), newerOps)];
       if (added.length) console.log(`${name}: ${added.join(", ")} from a newer botocore model`);
     }
     const handled = await handledOperations(name, src.serviceDir);
@@ -206,8 +231,10 @@ async function main() {
     const trimmed = trimModel(full, ops);
     trimmed.metadata = { ...trimmed.metadata, ...(METADATA_EXTRAS[name] ?? {}) };
     const file = path.join(MODELS_DIR, `${name}.json`);
-    writeFileSync(file, JSON.stringify(trimmed, null, 1) + "\n");
-    console.log(`${name}: ${Object.keys(trimmed.operations).length} operations, ${Object.keys(trimmed.shapes).length} shapes -> ${path.relative(process.cwd(), file)}`);
+    writeFileSync(file, `${JSON.stringify(trimmed, null, 1)}\n`);
+    console.log(
+      `${name}: ${Object.keys(trimmed.operations).length} operations, ${Object.keys(trimmed.shapes).length} shapes -> ${path.relative(process.cwd(), file)}`,
+    );
   }
 }
 

@@ -62,8 +62,10 @@ function findRecordMetricData(): RecordMetricData | undefined {
 
 export async function startLocalCloud(options: LocalCloudStartOptions): Promise<RunningLocalCloud> {
   if (options.speed !== undefined && !(options.speed > 0)) throw new Error(`speed must be > 0, got ${options.speed}`);
-  if (options.defaultLoadRps !== undefined && !(options.defaultLoadRps >= 0)) throw new Error(`defaultLoadRps must be >= 0, got ${options.defaultLoadRps}`);
-  if (options.consistencyLagSeconds !== undefined && !(options.consistencyLagSeconds >= 0)) throw new Error(`consistencyLagSeconds must be >= 0, got ${options.consistencyLagSeconds}`);
+  if (options.defaultLoadRps !== undefined && !(options.defaultLoadRps >= 0))
+    throw new Error(`defaultLoadRps must be >= 0, got ${options.defaultLoadRps}`);
+  if (options.consistencyLagSeconds !== undefined && !(options.consistencyLagSeconds >= 0))
+    throw new Error(`consistencyLagSeconds must be >= 0, got ${options.consistencyLagSeconds}`);
   const given: Record<string, ServiceModule> = { ...services, ...options.services };
   // Every handler goes through the consistency wrapper (inert while the lag is 0).
   // EC2's RunInstances also tells instance bootstrap which instance profile it was given.

@@ -7,7 +7,9 @@ import { DEFAULT_PORT, startLocalCloud } from "./index.ts";
 
 function fail(message: string): never {
   console.error(`localcloud: ${message}`);
-  console.error("usage: localcloud [--port <p>] [--data-dir <dir>] [--speed <x>] [--host <h>] [--reset] [--default-load <rps>] [--consistency-lag <seconds>]");
+  console.error(
+    "usage: localcloud [--port <p>] [--data-dir <dir>] [--speed <x>] [--host <h>] [--reset] [--default-load <rps>] [--consistency-lag <seconds>]",
+  );
   process.exit(2);
 }
 
@@ -38,14 +40,25 @@ async function main() {
   if (speed !== undefined && !(speed > 0 && Number.isFinite(speed))) fail(`--speed must be a number > 0, got ${values.speed}`);
 
   const defaultLoadRps = values["default-load"] === undefined ? undefined : Number(values["default-load"]);
-  if (defaultLoadRps !== undefined && !(defaultLoadRps >= 0 && defaultLoadRps <= 500)) fail(`--default-load must be a number of requests per second 0-500, got ${values["default-load"]}`);
+  if (defaultLoadRps !== undefined && !(defaultLoadRps >= 0 && defaultLoadRps <= 500))
+    fail(`--default-load must be a number of requests per second 0-500, got ${values["default-load"]}`);
 
   const consistencyLagSeconds = values["consistency-lag"] === undefined ? undefined : Number(values["consistency-lag"]);
-  if (consistencyLagSeconds !== undefined && !(consistencyLagSeconds >= 0 && consistencyLagSeconds <= 3600)) fail(`--consistency-lag must be a number of seconds 0-3600, got ${values["consistency-lag"]}`);
+  if (consistencyLagSeconds !== undefined && !(consistencyLagSeconds >= 0 && consistencyLagSeconds <= 3600))
+    fail(`--consistency-lag must be a number of seconds 0-3600, got ${values["consistency-lag"]}`);
 
-  const lc = await startLocalCloud({ port, host: values.host as string | undefined, dataDir: (values["data-dir"] as string | undefined) ?? "./.switchyard", speed, defaultLoadRps, consistencyLagSeconds });
+  const lc = await startLocalCloud({
+    port,
+    host: values.host as string | undefined,
+    dataDir: (values["data-dir"] as string | undefined) ?? "./.switchyard",
+    speed,
+    defaultLoadRps,
+    consistencyLagSeconds,
+  });
   if (values.reset) await lc.reset();
-  console.log(`localcloud listening on ${lc.url} (speed ${lc.cloud.speed()}${defaultLoadRps ? `, default load ${defaultLoadRps} rps` : ""}${consistencyLagSeconds ? `, consistency lag ${consistencyLagSeconds} s` : ""})`);
+  console.log(
+    `localcloud listening on ${lc.url} (speed ${lc.cloud.speed()}${defaultLoadRps ? `, default load ${defaultLoadRps} rps` : ""}${consistencyLagSeconds ? `, consistency lag ${consistencyLagSeconds} s` : ""})`,
+  );
 
   let stopping = false;
   const stop = async (signal: string) => {

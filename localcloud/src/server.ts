@@ -36,7 +36,10 @@ export function credentialScope(req: { headers: WireRequest["headers"]; query: U
 }
 
 /** Which service and codec a request is addressed to, or undefined if none. */
-export function identifyService(req: WireRequest, codecs: Record<ServiceName, ServiceCodecs>): { service: ServiceName; codec: Codec } | undefined {
+export function identifyService(
+  req: WireRequest,
+  codecs: Record<ServiceName, ServiceCodecs>,
+): { service: ServiceName; codec: Codec } | undefined {
   if (req.path.startsWith("/2020-05-31/")) return { service: "cloudfront", codec: codecs.cloudfront.primary };
   const target = req.headers["x-amz-target"];
   if (target) return jsonServiceOf(String(target), codecs);
@@ -91,7 +94,12 @@ function toWireRequest(req: IncomingMessage, body: Buffer): WireRequest {
  */
 function send(res: ServerResponse, requestId: string, out: WireResponse, simNowMs: number): void {
   const body = typeof out.body === "string" ? Buffer.from(out.body, "utf8") : out.body;
-  res.writeHead(out.status, { ...out.headers, date: new Date(simNowMs).toUTCString(), "x-amzn-requestid": requestId, "content-length": String(body.length) });
+  res.writeHead(out.status, {
+    ...out.headers,
+    date: new Date(simNowMs).toUTCString(),
+    "x-amzn-requestid": requestId,
+    "content-length": String(body.length),
+  });
   res.end(body);
 }
 
@@ -111,7 +119,10 @@ export function createLocalCloudServer(cloud: LocalCloud): Server {
     const requestId = newRequestId();
     const target = identifyService(wire, codecs);
     if (!target) {
-      const err = new AwsError("UnknownService", "localcloud could not tell which AWS service this request is for (no CloudFront path, x-amz-target, Version or SigV4 scope).");
+      const err = new AwsError(
+        "UnknownService",
+        "localcloud could not tell which AWS service this request is for (no CloudFront path, x-amz-target, Version or SigV4 scope).",
+      );
       return send(res, requestId, codecs.autoscaling.primary.serializeError(err, requestId), cloud.now());
     }
     const { service, codec } = target;
@@ -127,13 +138,21 @@ export function createLocalCloudServer(cloud: LocalCloud): Server {
       const handler = operation && Object.hasOwn(handlers, operation) ? handlers[operation] : undefined;
       if (!operation || !handler) throw codec.unknownOperation(operation);
       if (!codec.model.operation(operation)) {
-        throw new Error(`${service}:${operation} has a handler but is missing from localcloud/models/${service}.json: run npx tsx localcloud/scripts/extract-models.ts`);
+        throw new Error(
+          `${service}:${operation} has a handler but is missing from localcloud/models/${service}.json: run npx tsx localcloud/scripts/extract-models.ts`,
+        );
       }
       const input = codec.parseInput(operation, wire);
       // Bring lifecycles up to the current instant so a read never shows state that is already due to change.
       cloud.tick();
       const caller = resolveCaller(cloud, wire, service, codec.protocol);
-      const ctx: RequestContext = { region: credentialScope(wire).region ?? DEFAULT_REGION, accountId: cloud.accountId, requestId, cloud, caller };
+      const ctx: RequestContext = {
+        region: credentialScope(wire).region ?? DEFAULT_REGION,
+        accountId: cloud.accountId,
+        requestId,
+        cloud,
+        caller,
+      };
       // IAM: the caller's policies (when it has any) must allow the call before the handler runs.
       authorizeCall(ctx, service, operation, input);
       const output = await handler(input, ctx);
@@ -142,7 +161,15 @@ export function createLocalCloudServer(cloud: LocalCloud): Server {
     } catch (err) {
       if (err instanceof AwsError) return send(res, requestId, codec.serializeError(err, requestId), cloud.now());
       console.error(`localcloud: ${service} request ${requestId} failed:`, err);
-      send(res, requestId, codec.serializeError(new AwsError("InternalFailure", `localcloud internal error (request ${requestId})`, 500, "Receiver"), requestId), cloud.now());
+      send(
+        res,
+        requestId,
+        codec.serializeError(
+          new AwsError("InternalFailure", `localcloud internal error (request ${requestId})`, 500, "Receiver"),
+          requestId,
+        ),
+        cloud.now(),
+      );
     }
   }
 
@@ -193,5 +220,8 @@ function warnAboutUnmodelledHandlers(cloud: LocalCloud, codecs: Record<ServiceNa
   for (const [name, mod] of Object.entries(cloud.modules) as Array<[ServiceName, (typeof cloud.modules)[ServiceName]]>) {
     for (const op of Object.keys(mod.handlers)) if (!codecs[name].primary.model.operation(op)) missing.push(`${name}:${op}`);
   }
-  if (missing.length) console.warn(`localcloud: handlers missing from localcloud/models (run npx tsx localcloud/scripts/extract-models.ts): ${missing.join(", ")}`);
+  if (missing.length)
+    console.warn(
+      `localcloud: handlers missing from localcloud/models (run npx tsx localcloud/scripts/extract-models.ts): ${missing.join(", ")}`,
+    );
 }

@@ -52,7 +52,8 @@ async function rawCall(form: string) {
   return { status: res.status, headers: res.headers, body: await res.text() };
 }
 
-const azs = (maxAttempts = 1) => new EC2Client(clientConfig(lc.url, "us-east-1", maxAttempts)).send(new DescribeAvailabilityZonesCommand({}));
+const azs = (maxAttempts = 1) =>
+  new EC2Client(clientConfig(lc.url, "us-east-1", maxAttempts)).send(new DescribeAvailabilityZonesCommand({}));
 
 beforeAll(async () => {
   dataDir = mkdtempSync(path.join(tmpdir(), "localcloud-admin-"));
@@ -111,7 +112,11 @@ describe("faults", () => {
     const rdsRes = await rawCall("Action=DescribeDBInstances&Version=2014-10-31");
     expect(rdsRes.status).toBe(400);
     expect(rdsRes.body).toContain("<Code>Throttling</Code>");
-    const cw = await fetch(lc.url, { method: "POST", body: "{}", headers: { "content-type": "application/x-amz-json-1.0", "x-amz-target": "GraniteServiceVersion20100801.ListMetrics" } });
+    const cw = await fetch(lc.url, {
+      method: "POST",
+      body: "{}",
+      headers: { "content-type": "application/x-amz-json-1.0", "x-amz-target": "GraniteServiceVersion20100801.ListMetrics" },
+    });
     expect(cw.status).toBe(400);
     expect(cw.headers.get("x-amzn-query-error")).toBe("Throttling;Sender");
     const sdkErr = await expectError(new CloudWatchClient(clientConfig(lc.url)).send(new ListMetricsCommand({})));

@@ -17,7 +17,10 @@ let stack: WebStack;
 
 beforeAll(async () => {
   lc = await startTestCloud({ speed: 50 });
-  stack = await buildWebStack(lc, { name: "drain", fleets: [{ name: "app", version: "v1", capacity: 2, minSize: 1, deregistrationDelay: DELAY_SECONDS }] });
+  stack = await buildWebStack(lc, {
+    name: "drain",
+    fleets: [{ name: "app", version: "v1", capacity: 2, minSize: 1, deregistrationDelay: DELAY_SECONDS }],
+  });
   await waitForHealthy(lc, stack.fleets.app.targetGroupArn, 2);
 }, 30_000);
 
@@ -40,8 +43,13 @@ describe("scale-in with a deregistration delay", () => {
       return Object.keys(before).find((id) => states[id]?.state === "draining") ?? "";
     });
     expect(await instanceState(draining)).toBe("running");
-    const { Activities } = await lc.autoscaling.send(new DescribeScalingActivitiesCommand({ AutoScalingGroupName: fleet.autoScalingGroupName }));
-    expect(Activities![0]).toMatchObject({ Description: `Terminating EC2 instance: ${draining}`, StatusCode: "WaitingForELBConnectionDraining" });
+    const { Activities } = await lc.autoscaling.send(
+      new DescribeScalingActivitiesCommand({ AutoScalingGroupName: fleet.autoScalingGroupName }),
+    );
+    expect(Activities![0]).toMatchObject({
+      Description: `Terminating EC2 instance: ${draining}`,
+      StatusCode: "WaitingForELBConnectionDraining",
+    });
 
     // Half-way through the delay: still draining, still running.
     await eventually(async () => (await simNow(lc)) - scaledAt >= (DELAY_SECONDS / 2) * 1000);

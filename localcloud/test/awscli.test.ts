@@ -25,7 +25,17 @@ function aws(args: string[], env: Record<string, string> = {}): Promise<CliResul
       AWS,
       [...args, "--endpoint-url", lc.url, "--output", "json"],
       {
-        env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: process.env.HOME ?? "/tmp", AWS_ACCESS_KEY_ID: "test", AWS_SECRET_ACCESS_KEY: "test", AWS_DEFAULT_REGION: "us-east-1", AWS_PAGER: "", AWS_CONFIG_FILE: "/dev/null", AWS_SHARED_CREDENTIALS_FILE: "/dev/null", ...env },
+        env: {
+          PATH: process.env.PATH ?? "/usr/bin:/bin",
+          HOME: process.env.HOME ?? "/tmp",
+          AWS_ACCESS_KEY_ID: "test",
+          AWS_SECRET_ACCESS_KEY: "test",
+          AWS_DEFAULT_REGION: "us-east-1",
+          AWS_PAGER: "",
+          AWS_CONFIG_FILE: "/dev/null",
+          AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
+          ...env,
+        },
         timeout: 30_000,
       },
       (err, stdout, stderr) => {
@@ -62,7 +72,14 @@ describe("AWS CLI (botocore) against localcloud", () => {
   });
 
   it("ec2: create-vpc with tags, describe-vpcs by tag filter, typed error", async () => {
-    const created = await ok(["ec2", "create-vpc", "--cidr-block", "10.42.0.0/16", "--tag-specifications", "ResourceType=vpc,Tags=[{Key=Name,Value=cli-test}]"]);
+    const created = await ok([
+      "ec2",
+      "create-vpc",
+      "--cidr-block",
+      "10.42.0.0/16",
+      "--tag-specifications",
+      "ResourceType=vpc,Tags=[{Key=Name,Value=cli-test}]",
+    ]);
     expect(created.Vpc.VpcId).toMatch(/^vpc-[0-9a-f]{17}$/);
     expect(created.Vpc.CidrBlock).toBe("10.42.0.0/16");
     const described = await ok(["ec2", "describe-vpcs", "--filters", "Name=tag:Name,Values=cli-test"]);
@@ -90,34 +107,86 @@ describe("AWS CLI (botocore) against localcloud", () => {
 
   it("ec2 + autoscaling: launch template data, subnet, group with propagated tags launches an instance", async () => {
     const vpc = await ok(["ec2", "create-vpc", "--cidr-block", "10.44.0.0/16"]);
-    const subnet = await ok(["ec2", "create-subnet", "--vpc-id", vpc.Vpc.VpcId, "--cidr-block", "10.44.1.0/24", "--availability-zone", "us-east-1a"]);
+    const subnet = await ok([
+      "ec2",
+      "create-subnet",
+      "--vpc-id",
+      vpc.Vpc.VpcId,
+      "--cidr-block",
+      "10.44.1.0/24",
+      "--availability-zone",
+      "us-east-1a",
+    ]);
     expect(subnet.Subnet.SubnetId).toMatch(/^subnet-[0-9a-f]{17}$/);
     const image = (await ok(["ec2", "describe-images"])).Images[0].ImageId;
     const lt = await ok([
-      "ec2", "create-launch-template", "--launch-template-name", "cli-web",
-      "--launch-template-data", JSON.stringify({ ImageId: image, InstanceType: "t3.micro", TagSpecifications: [{ ResourceType: "instance", Tags: [{ Key: "app", Value: "web" }] }] }),
+      "ec2",
+      "create-launch-template",
+      "--launch-template-name",
+      "cli-web",
+      "--launch-template-data",
+      JSON.stringify({
+        ImageId: image,
+        InstanceType: "t3.micro",
+        TagSpecifications: [{ ResourceType: "instance", Tags: [{ Key: "app", Value: "web" }] }],
+      }),
     ]);
     expect(lt.LaunchTemplate.LaunchTemplateId).toMatch(/^lt-[0-9a-f]{17}$/);
     await ok([
-      "autoscaling", "create-auto-scaling-group", "--auto-scaling-group-name", "cli-web", "--launch-template", "LaunchTemplateName=cli-web,Version=$Latest",
-      "--min-size", "1", "--max-size", "2", "--desired-capacity", "1", "--vpc-zone-identifier", subnet.Subnet.SubnetId,
-      "--tags", "Key=env,Value=prod,PropagateAtLaunch=true",
+      "autoscaling",
+      "create-auto-scaling-group",
+      "--auto-scaling-group-name",
+      "cli-web",
+      "--launch-template",
+      "LaunchTemplateName=cli-web,Version=$Latest",
+      "--min-size",
+      "1",
+      "--max-size",
+      "2",
+      "--desired-capacity",
+      "1",
+      "--vpc-zone-identifier",
+      subnet.Subnet.SubnetId,
+      "--tags",
+      "Key=env,Value=prod,PropagateAtLaunch=true",
     ]);
     const groups = await ok(["autoscaling", "describe-auto-scaling-groups", "--auto-scaling-group-names", "cli-web"]);
     expect(groups.AutoScalingGroups[0]).toMatchObject({ AutoScalingGroupName: "cli-web", MinSize: 1, MaxSize: 2, DesiredCapacity: 1 });
-    expect(groups.AutoScalingGroups[0].Tags).toEqual([{ ResourceId: "cli-web", ResourceType: "auto-scaling-group", Key: "env", Value: "prod", PropagateAtLaunch: true }]);
+    expect(groups.AutoScalingGroups[0].Tags).toEqual([
+      { ResourceId: "cli-web", ResourceType: "auto-scaling-group", Key: "env", Value: "prod", PropagateAtLaunch: true },
+    ]);
     const instances = await eventually(async () => {
       const out = await ok(["ec2", "describe-instances", "--filters", "Name=tag:aws:autoscaling:groupName,Values=cli-web"]);
       return out.Reservations.flatMap((r: any) => r.Instances).length > 0 ? out.Reservations.flatMap((r: any) => r.Instances) : undefined;
     });
     expect(instances[0].InstanceId).toMatch(/^i-[0-9a-f]{17}$/);
-    expect(instances[0].Tags).toEqual(expect.arrayContaining([{ Key: "env", Value: "prod" }, { Key: "app", Value: "web" }]));
+    expect(instances[0].Tags).toEqual(
+      expect.arrayContaining([
+        { Key: "env", Value: "prod" },
+        { Key: "app", Value: "web" },
+      ]),
+    );
   });
 
   it("elbv2: create-target-group and describe-load-balancers", async () => {
     const vpc = await ok(["ec2", "create-vpc", "--cidr-block", "10.43.0.0/16"]);
-    const tg = await ok(["elbv2", "create-target-group", "--name", "cli-tg", "--protocol", "HTTP", "--port", "80", "--vpc-id", vpc.Vpc.VpcId, "--target-type", "instance"]);
-    expect(tg.TargetGroups[0].TargetGroupArn).toMatch(/^arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup\/cli-tg\/[0-9a-f]{16}$/);
+    const tg = await ok([
+      "elbv2",
+      "create-target-group",
+      "--name",
+      "cli-tg",
+      "--protocol",
+      "HTTP",
+      "--port",
+      "80",
+      "--vpc-id",
+      vpc.Vpc.VpcId,
+      "--target-type",
+      "instance",
+    ]);
+    expect(tg.TargetGroups[0].TargetGroupArn).toMatch(
+      /^arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup\/cli-tg\/[0-9a-f]{16}$/,
+    );
     expect(tg.TargetGroups[0].Port).toBe(80);
     const lbs = await ok(["elbv2", "describe-load-balancers"]);
     expect(lbs.LoadBalancers).toEqual([]);
@@ -127,26 +196,89 @@ describe("AWS CLI (botocore) against localcloud", () => {
     const vpc = await ok(["ec2", "create-vpc", "--cidr-block", "10.45.0.0/16"]);
     const subnets = [];
     for (const [i, az] of ["us-east-1a", "us-east-1b"].entries()) {
-      subnets.push((await ok(["ec2", "create-subnet", "--vpc-id", vpc.Vpc.VpcId, "--cidr-block", `10.45.${i + 1}.0/24`, "--availability-zone", az])).Subnet.SubnetId);
+      subnets.push(
+        (await ok(["ec2", "create-subnet", "--vpc-id", vpc.Vpc.VpcId, "--cidr-block", `10.45.${i + 1}.0/24`, "--availability-zone", az]))
+          .Subnet.SubnetId,
+      );
     }
     const lb = (await ok(["elbv2", "create-load-balancer", "--name", "cli-rules", "--subnets", ...subnets])).LoadBalancers[0];
     const tgs = [];
-    for (const name of ["cli-rules-a", "cli-rules-b"]) tgs.push((await ok(["elbv2", "create-target-group", "--name", name, "--protocol", "HTTP", "--port", "80", "--vpc-id", vpc.Vpc.VpcId])).TargetGroups[0].TargetGroupArn);
-    const listener = (await ok(["elbv2", "create-listener", "--load-balancer-arn", lb.LoadBalancerArn, "--protocol", "HTTP", "--port", "80", "--default-actions", `Type=forward,TargetGroupArn=${tgs[0]}`])).Listeners[0];
+    for (const name of ["cli-rules-a", "cli-rules-b"])
+      tgs.push(
+        (await ok(["elbv2", "create-target-group", "--name", name, "--protocol", "HTTP", "--port", "80", "--vpc-id", vpc.Vpc.VpcId]))
+          .TargetGroups[0].TargetGroupArn,
+      );
+    const listener = (
+      await ok([
+        "elbv2",
+        "create-listener",
+        "--load-balancer-arn",
+        lb.LoadBalancerArn,
+        "--protocol",
+        "HTTP",
+        "--port",
+        "80",
+        "--default-actions",
+        `Type=forward,TargetGroupArn=${tgs[0]}`,
+      ])
+    ).Listeners[0];
     const conditions = JSON.stringify([{ Field: "http-header", HttpHeaderConfig: { HttpHeaderName: "X-Probe", Values: ["abc"] } }]);
-    const created = await ok(["elbv2", "create-rule", "--listener-arn", listener.ListenerArn, "--priority", "10", "--conditions", conditions, "--actions", `Type=forward,TargetGroupArn=${tgs[1]}`]);
+    const created = await ok([
+      "elbv2",
+      "create-rule",
+      "--listener-arn",
+      listener.ListenerArn,
+      "--priority",
+      "10",
+      "--conditions",
+      conditions,
+      "--actions",
+      `Type=forward,TargetGroupArn=${tgs[1]}`,
+    ]);
     const rule = created.Rules[0];
     expect(rule.RuleArn).toMatch(/:listener-rule\/app\/cli-rules\/[0-9a-f]{16}\/[0-9a-f]{16}\/[0-9a-f]{16}$/);
-    expect(rule).toMatchObject({ Priority: "10", IsDefault: false, Conditions: [{ Field: "http-header", HttpHeaderConfig: { HttpHeaderName: "X-Probe", Values: ["abc"] } }] });
-    await ok(["elbv2", "create-rule", "--listener-arn", listener.ListenerArn, "--priority", "5", "--conditions", "Field=path-pattern,Values=/img/*", "--actions", `Type=forward,TargetGroupArn=${tgs[1]}`]);
+    expect(rule).toMatchObject({
+      Priority: "10",
+      IsDefault: false,
+      Conditions: [{ Field: "http-header", HttpHeaderConfig: { HttpHeaderName: "X-Probe", Values: ["abc"] } }],
+    });
+    await ok([
+      "elbv2",
+      "create-rule",
+      "--listener-arn",
+      listener.ListenerArn,
+      "--priority",
+      "5",
+      "--conditions",
+      "Field=path-pattern,Values=/img/*",
+      "--actions",
+      `Type=forward,TargetGroupArn=${tgs[1]}`,
+    ]);
     const described = await ok(["elbv2", "describe-rules", "--listener-arn", listener.ListenerArn]);
     expect(described.Rules.map((r: { Priority: string }) => r.Priority)).toEqual(["5", "10", "default"]);
-    expect(described.Rules[0].Conditions[0]).toEqual({ Field: "path-pattern", Values: ["/img/*"], PathPatternConfig: { Values: ["/img/*"] } });
-    const dup = await aws(["elbv2", "create-rule", "--listener-arn", listener.ListenerArn, "--priority", "10", "--conditions", conditions, "--actions", `Type=forward,TargetGroupArn=${tgs[1]}`]);
+    expect(described.Rules[0].Conditions[0]).toEqual({
+      Field: "path-pattern",
+      Values: ["/img/*"],
+      PathPatternConfig: { Values: ["/img/*"] },
+    });
+    const dup = await aws([
+      "elbv2",
+      "create-rule",
+      "--listener-arn",
+      listener.ListenerArn,
+      "--priority",
+      "10",
+      "--conditions",
+      conditions,
+      "--actions",
+      `Type=forward,TargetGroupArn=${tgs[1]}`,
+    ]);
     expect(dup.code).not.toBe(0);
     expect(dup.stderr).toContain("PriorityInUse");
     await ok(["elbv2", "delete-rule", "--rule-arn", rule.RuleArn]);
-    expect((await ok(["elbv2", "describe-rules", "--listener-arn", listener.ListenerArn])).Rules.map((r: { Priority: string }) => r.Priority)).toEqual(["5", "default"]);
+    expect(
+      (await ok(["elbv2", "describe-rules", "--listener-arn", listener.ListenerArn])).Rules.map((r: { Priority: string }) => r.Priority),
+    ).toEqual(["5", "default"]);
   });
 
   it("rds: describe-db-instances and DBInstanceNotFound", async () => {
@@ -157,14 +289,42 @@ describe("AWS CLI (botocore) against localcloud", () => {
   });
 
   it("cloudwatch (query form): put-metric-data, get-metric-statistics, list-metrics, describe-alarms", async () => {
-    await ok(["cloudwatch", "put-metric-data", "--namespace", "CliTest", "--metric-name", "Latency", "--value", "42", "--unit", "Milliseconds", "--dimensions", "Env=prod"]);
+    await ok([
+      "cloudwatch",
+      "put-metric-data",
+      "--namespace",
+      "CliTest",
+      "--metric-name",
+      "Latency",
+      "--value",
+      "42",
+      "--unit",
+      "Milliseconds",
+      "--dimensions",
+      "Env=prod",
+    ]);
     // Metrics are stamped with simulated time: ask for a window around the cloud's clock.
     const { body: clock } = await lc.admin("GET", "clock");
     const start = new Date(clock.nowMs - 3_600_000).toISOString();
     const end = new Date(clock.nowMs + 3_600_000).toISOString();
     const stats = await ok([
-      "cloudwatch", "get-metric-statistics", "--namespace", "CliTest", "--metric-name", "Latency", "--dimensions", "Name=Env,Value=prod",
-      "--start-time", start, "--end-time", end, "--period", "60", "--statistics", "Sum", "Maximum",
+      "cloudwatch",
+      "get-metric-statistics",
+      "--namespace",
+      "CliTest",
+      "--metric-name",
+      "Latency",
+      "--dimensions",
+      "Name=Env,Value=prod",
+      "--start-time",
+      start,
+      "--end-time",
+      end,
+      "--period",
+      "60",
+      "--statistics",
+      "Sum",
+      "Maximum",
     ]);
     expect(stats.Label).toBe("Latency");
     expect(stats.Datapoints).toHaveLength(1);
@@ -172,8 +332,26 @@ describe("AWS CLI (botocore) against localcloud", () => {
     const metrics = await ok(["cloudwatch", "list-metrics", "--namespace", "CliTest"]);
     expect(metrics.Metrics).toEqual([{ Namespace: "CliTest", MetricName: "Latency", Dimensions: [{ Name: "Env", Value: "prod" }] }]);
     await ok([
-      "cloudwatch", "put-metric-alarm", "--alarm-name", "cli-latency", "--namespace", "CliTest", "--metric-name", "Latency", "--dimensions", "Name=Env,Value=prod",
-      "--statistic", "Average", "--period", "60", "--evaluation-periods", "1", "--threshold", "100", "--comparison-operator", "GreaterThanThreshold",
+      "cloudwatch",
+      "put-metric-alarm",
+      "--alarm-name",
+      "cli-latency",
+      "--namespace",
+      "CliTest",
+      "--metric-name",
+      "Latency",
+      "--dimensions",
+      "Name=Env,Value=prod",
+      "--statistic",
+      "Average",
+      "--period",
+      "60",
+      "--evaluation-periods",
+      "1",
+      "--threshold",
+      "100",
+      "--comparison-operator",
+      "GreaterThanThreshold",
     ]);
     const alarms = await ok(["cloudwatch", "describe-alarms", "--alarm-names", "cli-latency"]);
     expect(alarms.MetricAlarms).toHaveLength(1);

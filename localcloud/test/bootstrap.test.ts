@@ -5,7 +5,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CreateVpcEndpointCommand, DescribeRouteTablesCommand, GetConsoleOutputCommand } from "@aws-sdk/client-ec2";
-import { AddRoleToInstanceProfileCommand, CreateInstanceProfileCommand, CreateRoleCommand, PutRolePolicyCommand, type IAMClient } from "@aws-sdk/client-iam";
+import {
+  AddRoleToInstanceProfileCommand,
+  CreateInstanceProfileCommand,
+  CreateRoleCommand,
+  PutRolePolicyCommand,
+  type IAMClient,
+} from "@aws-sdk/client-iam";
 import { eventually, startTestCloud, type TestCloud } from "./helpers.ts";
 import { buildNetwork, runOne, type TestNetwork } from "./ec2-net-helpers.ts";
 import { EC2_TRUST, iamClient, policy } from "./iam-helpers.ts";
@@ -67,7 +73,9 @@ describe("instance bootstrap", () => {
     const { state, console } = await bootstrapped(id);
     expect(state).toBe("failed");
     expect(console).toContain("+ dnf install -y nginx");
-    expect(console).toContain(`dnf: cannot reach the repository: no route to S3 from ${net.subnets[0]} (route table ${mainTable}): no NAT gateway, no internet gateway route with a public IP, no S3 gateway endpoint`);
+    expect(console).toContain(
+      `dnf: cannot reach the repository: no route to S3 from ${net.subnets[0]} (route table ${mainTable}): no NAT gateway, no internet gateway route with a public IP, no S3 gateway endpoint`,
+    );
     expect(console).toContain("Failed to run module scripts_user");
     // set -e: nothing after the failing line ran.
     expect(console).not.toContain("+ systemctl start nginx");
@@ -77,7 +85,9 @@ describe("instance bootstrap", () => {
   });
 
   it("comes up once an S3 gateway endpoint serves the route table (a new instance: cloud-init runs once)", async () => {
-    const { VpcEndpoint } = await lc.ec2.send(new CreateVpcEndpointCommand({ VpcId: net.vpcId, ServiceName: "com.amazonaws.us-east-1.s3", RouteTableIds: [mainTable] }));
+    const { VpcEndpoint } = await lc.ec2.send(
+      new CreateVpcEndpointCommand({ VpcId: net.vpcId, ServiceName: "com.amazonaws.us-east-1.s3", RouteTableIds: [mainTable] }),
+    );
     const id = await runOne(lc.ec2, { SubnetId: net.subnets[0], UserData: b64(DNF) });
     const { state, console } = await bootstrapped(id);
     expect(state).toBe("serving");
@@ -93,20 +103,32 @@ describe("instance bootstrap", () => {
   });
 
   it("fails aws s3 cp when the role may not read the object, naming role, action and ARN; a fixed role serves the next instance", async () => {
-    await iam.send(new PutRolePolicyCommand({
-      RoleName: "app-role", PolicyName: "other-bucket",
-      PolicyDocument: policy({ Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::other-bucket/*" }),
-    }));
+    await iam.send(
+      new PutRolePolicyCommand({
+        RoleName: "app-role",
+        PolicyName: "other-bucket",
+        PolicyDocument: policy({ Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::other-bucket/*" }),
+      }),
+    );
     const denied = await runOne(lc.ec2, { SubnetId: net.subnets[0], UserData: b64(ARTIFACT), IamInstanceProfile: { Name: "app-profile" } });
     const first = await bootstrapped(denied);
     expect(first.state).toBe("failed");
-    expect(first.console).toContain("aws s3 cp: AccessDenied: role app-role has no policy allowing s3:GetObject on arn:aws:s3:::my-artifacts/app-v2.tgz");
+    expect(first.console).toContain(
+      "aws s3 cp: AccessDenied: role app-role has no policy allowing s3:GetObject on arn:aws:s3:::my-artifacts/app-v2.tgz",
+    );
 
-    await iam.send(new PutRolePolicyCommand({
-      RoleName: "app-role", PolicyName: "artifacts",
-      PolicyDocument: policy({ Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::my-artifacts/*" }),
-    }));
-    const allowed = await runOne(lc.ec2, { SubnetId: net.subnets[0], UserData: b64(ARTIFACT), IamInstanceProfile: { Name: "app-profile" } });
+    await iam.send(
+      new PutRolePolicyCommand({
+        RoleName: "app-role",
+        PolicyName: "artifacts",
+        PolicyDocument: policy({ Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::my-artifacts/*" }),
+      }),
+    );
+    const allowed = await runOne(lc.ec2, {
+      SubnetId: net.subnets[0],
+      UserData: b64(ARTIFACT),
+      IamInstanceProfile: { Name: "app-profile" },
+    });
     const second = await bootstrapped(allowed);
     expect(second.state).toBe("serving");
     expect(second.console).toContain("aws s3 cp: ok (S3 via S3 gateway endpoint");
@@ -116,24 +138,35 @@ describe("instance bootstrap", () => {
   });
 
   it("fails a secret read with no path to Secrets Manager, whatever the role allows", async () => {
-    await iam.send(new PutRolePolicyCommand({
-      RoleName: "app-role", PolicyName: "secrets",
-      PolicyDocument: policy({ Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: "*" }),
-    }));
+    await iam.send(
+      new PutRolePolicyCommand({
+        RoleName: "app-role",
+        PolicyName: "secrets",
+        PolicyDocument: policy({ Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: "*" }),
+      }),
+    );
     const script = "#!/bin/bash\nDB=$(aws secretsmanager get-secret-value --secret-id shop/db --query SecretString --output text)\n";
     const id = await runOne(lc.ec2, { SubnetId: net.subnets[0], UserData: b64(script), IamInstanceProfile: { Name: "app-profile" } });
     const { state, console } = await bootstrapped(id);
     expect(state).toBe("failed");
-    expect(console).toContain(`aws secretsmanager get-secret-value: cannot reach secretsmanager: no route to secretsmanager from ${net.subnets[0]} (route table ${mainTable})`);
+    expect(console).toContain(
+      `aws secretsmanager get-secret-value: cannot reach secretsmanager: no route to secretsmanager from ${net.subnets[0]} (route table ${mainTable})`,
+    );
   });
 
   it("registers the failed instances' targets as AWS reports a refusing target: Target.FailedHealthChecks", async () => {
     // buildWebStack's subnets have no way out: dnf cannot reach S3.
-    const stack = await buildWebStack(lc, { name: "boot", fleets: [{ name: "app", version: "v1", capacity: 1, script: "dnf install -y nginx" }] });
-    const reasons = await eventually(async () => {
-      const states = Object.values(await targetStates(lc, stack.fleets.app.targetGroupArn));
-      return states.length && states.every((s) => s.state === "unhealthy") ? states.map((s) => s.reason) : undefined;
-    }, { timeoutMs: 30_000 });
+    const stack = await buildWebStack(lc, {
+      name: "boot",
+      fleets: [{ name: "app", version: "v1", capacity: 1, script: "dnf install -y nginx" }],
+    });
+    const reasons = await eventually(
+      async () => {
+        const states = Object.values(await targetStates(lc, stack.fleets.app.targetGroupArn));
+        return states.length && states.every((s) => s.state === "unhealthy") ? states.map((s) => s.reason) : undefined;
+      },
+      { timeoutMs: 30_000 },
+    );
     expect(reasons).toEqual(["Target.FailedHealthChecks"]);
   }, 40_000);
 });

@@ -29,7 +29,7 @@ export interface CliResult {
 function run(cmd: string, args: string[], env: Record<string, string>): Promise<CliResult> {
   return new Promise((resolve) => {
     execFile(cmd, args, { env: { ...BASE_ENV, ...env }, timeout: 60_000 }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === "number" ? ((err as { code: number }).code) : 1) : 0;
+      const code = err ? (typeof (err as { code?: unknown }).code === "number" ? (err as { code: number }).code : 1) : 0;
       let json: unknown;
       try {
         json = stdout.trim() ? JSON.parse(stdout) : undefined;

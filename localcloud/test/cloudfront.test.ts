@@ -88,7 +88,11 @@ describe("CloudFront distributions", () => {
     expect(d.LastModifiedTime).toBeInstanceOf(Date);
     const c = d.DistributionConfig!;
     expect(c.Origins?.Items?.[0]).toMatchObject({ Id: "alb", DomainName: ALB_DNS, ConnectionAttempts: 3, ConnectionTimeout: 10 });
-    expect(c.Origins?.Items?.[0].CustomOriginConfig).toMatchObject({ HTTPPort: 80, OriginProtocolPolicy: "http-only", OriginReadTimeout: 30 });
+    expect(c.Origins?.Items?.[0].CustomOriginConfig).toMatchObject({
+      HTTPPort: 80,
+      OriginProtocolPolicy: "http-only",
+      OriginReadTimeout: 30,
+    });
     expect(c.ViewerCertificate).toMatchObject({ CloudFrontDefaultCertificate: true });
     expect(c.Aliases?.Quantity).toBe(0);
     expect(c.PriceClass).toBe("PriceClass_100");
@@ -102,7 +106,13 @@ describe("CloudFront distributions", () => {
 
     const endpoints = await lc.admin("GET", "endpoints");
     expect(endpoints.body.distributions).toContainEqual(
-      expect.objectContaining({ id: d.Id, domainName: d.DomainName, status: "Deployed", enabled: true, origins: [expect.objectContaining({ id: "alb", domainName: ALB_DNS, httpPort: 80 })] }),
+      expect.objectContaining({
+        id: d.Id,
+        domainName: d.DomainName,
+        status: "Deployed",
+        enabled: true,
+        origins: [expect.objectContaining({ id: "alb", domainName: ALB_DNS, httpPort: 80 })],
+      }),
     );
   });
 
@@ -119,7 +129,9 @@ describe("CloudFront distributions", () => {
     const again = await lc.cloudfront.send(new CreateDistributionCommand({ DistributionConfig: config("idem-1") }));
     expect(again.Distribution?.Id).toBe(first.Distribution?.Id);
     expect(again.ETag).toBe(first.ETag);
-    const err = await expectError(lc.cloudfront.send(new CreateDistributionCommand({ DistributionConfig: config("idem-1", { Comment: "other" }) })));
+    const err = await expectError(
+      lc.cloudfront.send(new CreateDistributionCommand({ DistributionConfig: config("idem-1", { Comment: "other" }) })),
+    );
     expect(err).toBeInstanceOf(DistributionAlreadyExists);
     expect(err.$metadata.httpStatusCode).toBe(409);
   });
@@ -128,7 +140,9 @@ describe("CloudFront distributions", () => {
     const noOrigin = await expectError(
       lc.cloudfront.send(
         new CreateDistributionCommand({
-          DistributionConfig: config("bad-origin", { DefaultCacheBehavior: { TargetOriginId: "nope", ViewerProtocolPolicy: "allow-all", CachePolicyId: "x" } }),
+          DistributionConfig: config("bad-origin", {
+            DefaultCacheBehavior: { TargetOriginId: "nope", ViewerProtocolPolicy: "allow-all", CachePolicyId: "x" },
+          }),
         }),
       ),
     );
@@ -137,12 +151,18 @@ describe("CloudFront distributions", () => {
 
     const base = config("bad-quantity");
     const inconsistent = await expectError(
-      lc.cloudfront.send(new CreateDistributionCommand({ DistributionConfig: { ...base, Origins: { Quantity: 2, Items: base.Origins!.Items } } })),
+      lc.cloudfront.send(
+        new CreateDistributionCommand({ DistributionConfig: { ...base, Origins: { Quantity: 2, Items: base.Origins!.Items } } }),
+      ),
     );
     expect(inconsistent).toBeInstanceOf(InconsistentQuantities);
 
     const alias = await expectError(
-      lc.cloudfront.send(new CreateDistributionCommand({ DistributionConfig: config("bad-alias", { Aliases: { Quantity: 1, Items: ["www.example.com"] } }) })),
+      lc.cloudfront.send(
+        new CreateDistributionCommand({
+          DistributionConfig: config("bad-alias", { Aliases: { Quantity: 1, Items: ["www.example.com"] } }),
+        }),
+      ),
     );
     expect(alias).toBeInstanceOf(InvalidViewerCertificate);
   });
@@ -157,12 +177,16 @@ describe("CloudFront distributions", () => {
     expect(missing).toBeInstanceOf(InvalidIfMatchVersion);
     expect(missing.$metadata.httpStatusCode).toBe(400);
 
-    const updated = await lc.cloudfront.send(new UpdateDistributionCommand({ Id: id, IfMatch: ETag, DistributionConfig: { ...current!, Comment: "v2" } }));
+    const updated = await lc.cloudfront.send(
+      new UpdateDistributionCommand({ Id: id, IfMatch: ETag, DistributionConfig: { ...current!, Comment: "v2" } }),
+    );
     expect(updated.ETag).not.toBe(ETag);
     expect(updated.Distribution?.DistributionConfig?.Comment).toBe("v2");
     expect(updated.Distribution?.Status).toBe("InProgress");
 
-    const stale = await expectError(lc.cloudfront.send(new UpdateDistributionCommand({ Id: id, IfMatch: ETag, DistributionConfig: { ...current!, Comment: "v3" } })));
+    const stale = await expectError(
+      lc.cloudfront.send(new UpdateDistributionCommand({ Id: id, IfMatch: ETag, DistributionConfig: { ...current!, Comment: "v3" } })),
+    );
     expect(stale).toBeInstanceOf(PreconditionFailed);
     expect(stale.$metadata.httpStatusCode).toBe(412);
 
@@ -182,7 +206,9 @@ describe("CloudFront distributions", () => {
     // Slow the clock so "still deploying" cannot end while we look at it, then jump past the deployment.
     await lc.admin("POST", "clock", { speed: 1 });
     try {
-      const disabled = await lc.cloudfront.send(new UpdateDistributionCommand({ Id: id, IfMatch: ETag, DistributionConfig: { ...current!, Enabled: false } }));
+      const disabled = await lc.cloudfront.send(
+        new UpdateDistributionCommand({ Id: id, IfMatch: ETag, DistributionConfig: { ...current!, Enabled: false } }),
+      );
       const deploying = await expectError(lc.cloudfront.send(new DeleteDistributionCommand({ Id: id, IfMatch: disabled.ETag })));
       expect(deploying).toBeInstanceOf(DistributionNotDisabled);
       await lc.admin("POST", "clock", { advanceMs: 301_000 });
@@ -205,7 +231,11 @@ describe("CloudFront distributions", () => {
     expect(list.MaxItems).toBe(2);
     expect(list.IsTruncated).toBe(true);
     expect(list.NextMarker).toBe(list.Items![1].Id);
-    expect(list.Items![0]).toMatchObject({ Status: expect.stringMatching(/InProgress|Deployed/), Comment: expect.any(String), Enabled: true });
+    expect(list.Items![0]).toMatchObject({
+      Status: expect.stringMatching(/InProgress|Deployed/),
+      Comment: expect.any(String),
+      Enabled: true,
+    });
     const ids = new Set(list.Items!.map((d) => d.Id));
     let marker = list.NextMarker;
     while (marker) {
@@ -239,7 +269,10 @@ describe("CloudFront invalidations and tags", () => {
     const again = await lc.cloudfront.send(new CreateInvalidationCommand({ DistributionId: id, InvalidationBatch: batch }));
     expect(again.Invalidation?.Id).toBe(inv.Id);
 
-    const done = await waitUntilInvalidationCompleted({ client: lc.cloudfront, maxWaitTime: 30, minDelay: 1, maxDelay: 1 }, { DistributionId: id, Id: inv.Id });
+    const done = await waitUntilInvalidationCompleted(
+      { client: lc.cloudfront, maxWaitTime: 30, minDelay: 1, maxDelay: 1 },
+      { DistributionId: id, Id: inv.Id },
+    );
     expect(done.state).toBe("SUCCESS");
     const got = await lc.cloudfront.send(new GetInvalidationCommand({ DistributionId: id, Id: inv.Id }));
     expect(got.Invalidation?.Status).toBe("Completed");
@@ -249,7 +282,9 @@ describe("CloudFront invalidations and tags", () => {
 
     const unknown = await expectError(lc.cloudfront.send(new GetInvalidationCommand({ DistributionId: id, Id: "INOPE" })));
     expect(unknown).toBeInstanceOf(NoSuchInvalidation);
-    const noDist = await expectError(lc.cloudfront.send(new CreateInvalidationCommand({ DistributionId: "E0000000000000", InvalidationBatch: batch })));
+    const noDist = await expectError(
+      lc.cloudfront.send(new CreateInvalidationCommand({ DistributionId: "E0000000000000", InvalidationBatch: batch })),
+    );
     expect(noDist).toBeInstanceOf(NoSuchDistribution);
   });
 
@@ -260,7 +295,17 @@ describe("CloudFront invalidations and tags", () => {
       }),
     );
     const arn = created.Distribution!.ARN!;
-    await lc.cloudfront.send(new TagResourceCommand({ Resource: arn, Tags: { Items: [{ Key: "team", Value: "web" }, { Key: "env", Value: "prod" }] } }));
+    await lc.cloudfront.send(
+      new TagResourceCommand({
+        Resource: arn,
+        Tags: {
+          Items: [
+            { Key: "team", Value: "web" },
+            { Key: "env", Value: "prod" },
+          ],
+        },
+      }),
+    );
     let tags = await lc.cloudfront.send(new ListTagsForResourceCommand({ Resource: arn }));
     expect(tags.Tags?.Items).toEqual([
       { Key: "env", Value: "prod" },
@@ -269,7 +314,9 @@ describe("CloudFront invalidations and tags", () => {
     await lc.cloudfront.send(new UntagResourceCommand({ Resource: arn, TagKeys: { Items: ["env"] } }));
     tags = await lc.cloudfront.send(new ListTagsForResourceCommand({ Resource: arn }));
     expect(tags.Tags?.Items).toEqual([{ Key: "team", Value: "web" }]);
-    const missing = await expectError(lc.cloudfront.send(new ListTagsForResourceCommand({ Resource: "arn:aws:cloudfront::000000000000:distribution/E0000000000000" })));
+    const missing = await expectError(
+      lc.cloudfront.send(new ListTagsForResourceCommand({ Resource: "arn:aws:cloudfront::000000000000:distribution/E0000000000000" })),
+    );
     expect(missing).toBeInstanceOf(NoSuchResource);
   });
 
@@ -287,8 +334,18 @@ describe("CloudFront invalidations and tags", () => {
         StartTime: new Date(minute - 60_000),
         EndTime: new Date(minute + 120_000),
         MetricDataQueries: [
-          { Id: "req", MetricStat: { Metric: { Namespace: "AWS/CloudFront", MetricName: "Requests", Dimensions: dims }, Period: 60, Stat: "Sum" } },
-          { Id: "err", MetricStat: { Metric: { Namespace: "AWS/CloudFront", MetricName: "5xxErrorRate", Dimensions: dims }, Period: 60, Stat: "Average" } },
+          {
+            Id: "req",
+            MetricStat: { Metric: { Namespace: "AWS/CloudFront", MetricName: "Requests", Dimensions: dims }, Period: 60, Stat: "Sum" },
+          },
+          {
+            Id: "err",
+            MetricStat: {
+              Metric: { Namespace: "AWS/CloudFront", MetricName: "5xxErrorRate", Dimensions: dims },
+              Period: 60,
+              Stat: "Average",
+            },
+          },
         ],
       }),
     );
@@ -309,7 +366,10 @@ describe("CloudFront persistence", () => {
       const got = await cloud.cloudfront.send(new GetDistributionCommand({ Id: created.Distribution!.Id }));
       expect(got.ETag).toBe(created.ETag);
       expect(got.Distribution?.DomainName).toBe(created.Distribution?.DomainName);
-      const result = await waitUntilDistributionDeployed({ client: cloud.cloudfront, maxWaitTime: 30, minDelay: 1, maxDelay: 1 }, { Id: created.Distribution!.Id });
+      const result = await waitUntilDistributionDeployed(
+        { client: cloud.cloudfront, maxWaitTime: 30, minDelay: 1, maxDelay: 1 },
+        { Id: created.Distribution!.Id },
+      );
       expect(result.state).toBe("SUCCESS");
       await cloud.close();
     } finally {

@@ -45,7 +45,9 @@ afterAll(async () => {
 const dims = (svc: string) => [{ Name: "Service", Value: svc }];
 
 async function put(name: string, svc: string, data: Array<Omit<MetricDatum, "MetricName" | "Dimensions">>, ns = "Switchyard/Test") {
-  await lc.cloudwatch.send(new PutMetricDataCommand({ Namespace: ns, MetricData: data.map((d) => ({ MetricName: name, Dimensions: dims(svc), ...d })) }));
+  await lc.cloudwatch.send(
+    new PutMetricDataCommand({ Namespace: ns, MetricData: data.map((d) => ({ MetricName: name, Dimensions: dims(svc), ...d })) }),
+  );
 }
 
 /** Publish one datapoint per minute from 5 minutes ago to 40 minutes ahead: alarms see steady data. */
@@ -82,7 +84,13 @@ const alarmInput = (name: string, metricName: string, extra: Record<string, unkn
 
 describe("alarms", () => {
   it("starts INSUFFICIENT_DATA and goes to ALARM on 3 of 3 breaching datapoints, with AWS's reason and history", async () => {
-    await lc.cloudwatch.send(new PutMetricAlarmCommand({ ...alarmInput("cpu-high", "CPUUtilization"), AlarmActions: ["arn:aws:sns:us-east-1:000000000000:ops"], Tags: [{ Key: "env", Value: "stg" }] }));
+    await lc.cloudwatch.send(
+      new PutMetricAlarmCommand({
+        ...alarmInput("cpu-high", "CPUUtilization"),
+        AlarmActions: ["arn:aws:sns:us-east-1:000000000000:ops"],
+        Tags: [{ Key: "env", Value: "stg" }],
+      }),
+    );
     const created = await alarmOf("cpu-high");
     expect(created).toMatchObject({
       AlarmName: "cpu-high",
@@ -106,7 +114,12 @@ describe("alarms", () => {
     expect(reasonData.evaluatedDatapoints).toHaveLength(3);
 
     const history = await lc.cloudwatch.send(new DescribeAlarmHistoryCommand({ AlarmName: "cpu-high", HistoryItemType: "StateUpdate" }));
-    expect(history.AlarmHistoryItems?.[0]).toMatchObject({ AlarmName: "cpu-high", AlarmType: "MetricAlarm", HistoryItemType: "StateUpdate", HistorySummary: "Alarm updated from INSUFFICIENT_DATA to ALARM" });
+    expect(history.AlarmHistoryItems?.[0]).toMatchObject({
+      AlarmName: "cpu-high",
+      AlarmType: "MetricAlarm",
+      HistoryItemType: "StateUpdate",
+      HistorySummary: "Alarm updated from INSUFFICIENT_DATA to ALARM",
+    });
     const data = JSON.parse(history.AlarmHistoryItems![0].HistoryData!);
     expect(data.oldState.stateValue).toBe("INSUFFICIENT_DATA");
     expect(data.newState.stateValue).toBe("ALARM");
@@ -121,7 +134,9 @@ describe("alarms", () => {
       await lc.admin("POST", "clock", { advanceMs: 70_000 });
       const ok = await alarmOf("latency-2-of-3");
       expect(ok.StateValue).toBe("OK");
-      expect(ok.StateReason).toMatch(/^Threshold Crossed: \d out of the last \d datapoints \[20\.0 .+\] were not greater than the threshold \(80\.0\) \(minimum 2 datapoints for ALARM -> OK transition\)\.$/);
+      expect(ok.StateReason).toMatch(
+        /^Threshold Crossed: \d out of the last \d datapoints \[20\.0 .+\] were not greater than the threshold \(80\.0\) \(minimum 2 datapoints for ALARM -> OK transition\)\.$/,
+      );
       let alarm = ok;
       for (let step = 0; step < 8 && alarm.StateValue !== "ALARM"; step++) {
         await lc.admin("POST", "clock", { advanceMs: 60_000 });
@@ -129,9 +144,16 @@ describe("alarms", () => {
       }
       expect(alarm.StateValue).toBe("ALARM");
       expect(alarm.DatapointsToAlarm).toBe(2);
-      expect(alarm.StateReason).toMatch(/^Threshold Crossed: 2 out of the last 3 datapoints \[95\.0 .+\] were greater than the threshold \(80\.0\) \(minimum 2 datapoints for OK -> ALARM transition\)\.$/);
-      const history = await lc.cloudwatch.send(new DescribeAlarmHistoryCommand({ AlarmName: "latency-2-of-3", HistoryItemType: "StateUpdate", ScanBy: "TimestampAscending" }));
-      expect(history.AlarmHistoryItems!.map((h) => h.HistorySummary)).toEqual(["Alarm updated from INSUFFICIENT_DATA to OK", "Alarm updated from OK to ALARM"]);
+      expect(alarm.StateReason).toMatch(
+        /^Threshold Crossed: 2 out of the last 3 datapoints \[95\.0 .+\] were greater than the threshold \(80\.0\) \(minimum 2 datapoints for OK -> ALARM transition\)\.$/,
+      );
+      const history = await lc.cloudwatch.send(
+        new DescribeAlarmHistoryCommand({ AlarmName: "latency-2-of-3", HistoryItemType: "StateUpdate", ScanBy: "TimestampAscending" }),
+      );
+      expect(history.AlarmHistoryItems!.map((h) => h.HistorySummary)).toEqual([
+        "Alarm updated from INSUFFICIENT_DATA to OK",
+        "Alarm updated from OK to ALARM",
+      ]);
     } finally {
       await lc.admin("POST", "clock", { speed: 200 });
     }
@@ -139,10 +161,14 @@ describe("alarms", () => {
 
   it("treats missing data as missing, ignore, breaching or notBreaching", async () => {
     for (const treat of ["missing", "ignore", "breaching", "notBreaching"]) {
-      await lc.cloudwatch.send(new PutMetricAlarmCommand({ ...alarmInput(`silent-${treat}`, "NeverPublished"), EvaluationPeriods: 2, TreatMissingData: treat }));
+      await lc.cloudwatch.send(
+        new PutMetricAlarmCommand({ ...alarmInput(`silent-${treat}`, "NeverPublished"), EvaluationPeriods: 2, TreatMissingData: treat }),
+      );
     }
     const breaching = await waitForState("silent-breaching", "ALARM");
-    expect(breaching.StateReason).toBe("Threshold Crossed: no datapoints were received for 2 periods and 2 missing datapoints were treated as [Breaching].");
+    expect(breaching.StateReason).toBe(
+      "Threshold Crossed: no datapoints were received for 2 periods and 2 missing datapoints were treated as [Breaching].",
+    );
     const notBreaching = await waitForState("silent-notBreaching", "OK");
     expect(notBreaching.StateReason).toMatch(/treated as \[NonBreaching\]\.$/);
     expect((await alarmOf("silent-missing")).StateValue).toBe("INSUFFICIENT_DATA");
@@ -159,48 +185,79 @@ describe("alarms", () => {
   it("evaluates metric math alarms (5xx rate with FILL)", async () => {
     await steady("Requests", "web", () => 200);
     await steady("Errors5xx", "web", (m) => (m % 2 === 0 ? 30 : 20));
-    const q = (id: string, name: string): MetricDataQuery => ({ Id: id, ReturnData: false, MetricStat: { Metric: { Namespace: "Switchyard/Alarms", MetricName: name, Dimensions: dims("web") }, Period: 60, Stat: "Sum" } });
+    const q = (id: string, name: string): MetricDataQuery => ({
+      Id: id,
+      ReturnData: false,
+      MetricStat: { Metric: { Namespace: "Switchyard/Alarms", MetricName: name, Dimensions: dims("web") }, Period: 60, Stat: "Sum" },
+    });
     await lc.cloudwatch.send(
       new PutMetricAlarmCommand({
         AlarmName: "error-rate",
         EvaluationPeriods: 2,
         Threshold: 5,
         ComparisonOperator: "GreaterThanThreshold",
-        Metrics: [q("m5xx", "Errors5xx"), q("mreq", "Requests"), { Id: "rate", Expression: "100*FILL(m5xx,0)/FILL(mreq,1)", Label: "5xx %", ReturnData: true }],
+        Metrics: [
+          q("m5xx", "Errors5xx"),
+          q("mreq", "Requests"),
+          { Id: "rate", Expression: "100*FILL(m5xx,0)/FILL(mreq,1)", Label: "5xx %", ReturnData: true },
+        ],
       }),
     );
     const alarm = await waitForState("error-rate", "ALARM");
     expect(alarm.Metrics).toHaveLength(3);
     expect(alarm.MetricName).toBeUndefined();
     expect(alarm.StateReason).toMatch(/\[1[05]\.0 /);
-    const forMetric = await lc.cloudwatch.send(new DescribeAlarmsForMetricCommand({ Namespace: "Switchyard/Alarms", MetricName: "Errors5xx", Dimensions: dims("web") }));
+    const forMetric = await lc.cloudwatch.send(
+      new DescribeAlarmsForMetricCommand({ Namespace: "Switchyard/Alarms", MetricName: "Errors5xx", Dimensions: dims("web") }),
+    );
     expect(forMetric.MetricAlarms!.map((a) => a.AlarmName)).toEqual(["error-rate"]);
   });
 
   it("sets state by hand, filters, pages, tags, toggles actions and deletes", async () => {
-    for (const name of ["api-a", "api-b", "api-c"]) await lc.cloudwatch.send(new PutMetricAlarmCommand(alarmInput(name, "Idle", { Period: 300, EvaluationPeriods: 1 })));
-    await lc.cloudwatch.send(new SetAlarmStateCommand({ AlarmName: "api-b", StateValue: "ALARM", StateReason: "drill", StateReasonData: '{"drill":true}' }));
+    for (const name of ["api-a", "api-b", "api-c"])
+      await lc.cloudwatch.send(new PutMetricAlarmCommand(alarmInput(name, "Idle", { Period: 300, EvaluationPeriods: 1 })));
+    await lc.cloudwatch.send(
+      new SetAlarmStateCommand({ AlarmName: "api-b", StateValue: "ALARM", StateReason: "drill", StateReasonData: '{"drill":true}' }),
+    );
     const inAlarm = await lc.cloudwatch.send(new DescribeAlarmsCommand({ AlarmNamePrefix: "api-", StateValue: "ALARM" }));
     expect(inAlarm.MetricAlarms!.map((a) => a.AlarmName)).toEqual(["api-b"]);
     expect(inAlarm.MetricAlarms![0]).toMatchObject({ StateReason: "drill", StateReasonData: '{"drill":true}' });
 
     const page1 = await lc.cloudwatch.send(new DescribeAlarmsCommand({ AlarmNamePrefix: "api-", MaxRecords: 2 }));
     expect(page1.MetricAlarms!.map((a) => a.AlarmName)).toEqual(["api-a", "api-b"]);
-    const page2 = await lc.cloudwatch.send(new DescribeAlarmsCommand({ AlarmNamePrefix: "api-", MaxRecords: 2, NextToken: page1.NextToken }));
+    const page2 = await lc.cloudwatch.send(
+      new DescribeAlarmsCommand({ AlarmNamePrefix: "api-", MaxRecords: 2, NextToken: page1.NextToken }),
+    );
     expect(page2.MetricAlarms!.map((a) => a.AlarmName)).toEqual(["api-c"]);
     expect(page2.NextToken).toBeUndefined();
 
-    const notFound = await expectError(lc.cloudwatch.send(new SetAlarmStateCommand({ AlarmName: "nope", StateValue: "OK", StateReason: "x" })));
+    const notFound = await expectError(
+      lc.cloudwatch.send(new SetAlarmStateCommand({ AlarmName: "nope", StateValue: "OK", StateReason: "x" })),
+    );
     expect(notFound).toBeInstanceOf(ResourceNotFound);
     expect(notFound.$metadata.httpStatusCode).toBe(404);
-    const badJson = await expectError(lc.cloudwatch.send(new SetAlarmStateCommand({ AlarmName: "api-a", StateValue: "OK", StateReason: "x", StateReasonData: "{not json" })));
+    const badJson = await expectError(
+      lc.cloudwatch.send(
+        new SetAlarmStateCommand({ AlarmName: "api-a", StateValue: "OK", StateReason: "x", StateReasonData: "{not json" }),
+      ),
+    );
     expect(badJson).toBeInstanceOf(InvalidFormatFault);
 
     const arn = "arn:aws:cloudwatch:us-east-1:000000000000:alarm:api-a";
-    await lc.cloudwatch.send(new TagResourceCommand({ ResourceARN: arn, Tags: [{ Key: "team", Value: "web" }, { Key: "tier", Value: "1" }] }));
+    await lc.cloudwatch.send(
+      new TagResourceCommand({
+        ResourceARN: arn,
+        Tags: [
+          { Key: "team", Value: "web" },
+          { Key: "tier", Value: "1" },
+        ],
+      }),
+    );
     await lc.cloudwatch.send(new UntagResourceCommand({ ResourceARN: arn, TagKeys: ["tier"] }));
     expect((await lc.cloudwatch.send(new ListTagsForResourceCommand({ ResourceARN: arn }))).Tags).toEqual([{ Key: "team", Value: "web" }]);
-    const noResource = await expectError(lc.cloudwatch.send(new ListTagsForResourceCommand({ ResourceARN: "arn:aws:cloudwatch:us-east-1:000000000000:alarm:ghost" })));
+    const noResource = await expectError(
+      lc.cloudwatch.send(new ListTagsForResourceCommand({ ResourceARN: "arn:aws:cloudwatch:us-east-1:000000000000:alarm:ghost" })),
+    );
     expect(noResource).toBeInstanceOf(ResourceNotFoundException);
 
     await lc.cloudwatch.send(new DisableAlarmActionsCommand({ AlarmNames: ["api-a"] }));
@@ -212,15 +269,21 @@ describe("alarms", () => {
     await lc.cloudwatch.send(new DeleteAlarmsCommand({ AlarmNames: ["api-a", "api-b", "api-c", "never-existed"] }));
     expect((await lc.cloudwatch.send(new DescribeAlarmsCommand({ AlarmNamePrefix: "api-" }))).MetricAlarms).toEqual([]);
     // History outlives the alarm.
-    const history = await lc.cloudwatch.send(new DescribeAlarmHistoryCommand({ AlarmName: "api-b", HistoryItemType: "ConfigurationUpdate" }));
+    const history = await lc.cloudwatch.send(
+      new DescribeAlarmHistoryCommand({ AlarmName: "api-b", HistoryItemType: "ConfigurationUpdate" }),
+    );
     expect(history.AlarmHistoryItems!.map((h) => h.HistorySummary)).toEqual(['Alarm "api-b" deleted', 'Alarm "api-b" created']);
 
     const firstItem = await lc.cloudwatch.send(new DescribeAlarmHistoryCommand({ AlarmName: "api-b", MaxRecords: 1 }));
     expect(firstItem.AlarmHistoryItems).toHaveLength(1);
-    const rest = await lc.cloudwatch.send(new DescribeAlarmHistoryCommand({ AlarmName: "api-b", MaxRecords: 1, NextToken: firstItem.NextToken }));
+    const rest = await lc.cloudwatch.send(
+      new DescribeAlarmHistoryCommand({ AlarmName: "api-b", MaxRecords: 1, NextToken: firstItem.NextToken }),
+    );
     expect(rest.AlarmHistoryItems![0].Timestamp!.getTime()).toBeLessThanOrEqual(firstItem.AlarmHistoryItems![0].Timestamp!.getTime());
     expect(rest.AlarmHistoryItems![0].HistorySummary).not.toBe(firstItem.AlarmHistoryItems![0].HistorySummary);
-    const future = await lc.cloudwatch.send(new DescribeAlarmHistoryCommand({ AlarmName: "api-b", StartDate: new Date(lc.cloud.now() + 3600_000) }));
+    const future = await lc.cloudwatch.send(
+      new DescribeAlarmHistoryCommand({ AlarmName: "api-b", StartDate: new Date(lc.cloud.now() + 3600_000) }),
+    );
     expect(future.AlarmHistoryItems).toEqual([]);
 
     const invalid = await expectError(lc.cloudwatch.send(new PutMetricAlarmCommand(alarmInput("bad", "Idle", { DatapointsToAlarm: 5 }))));
@@ -246,12 +309,21 @@ describe("alarms", () => {
     eu.destroy();
 
     const view = putMetricAlarm(lc.cloud, "us-west-2", { ...alarmInput("internal", "Internal"), Dimensions: [] });
-    expect(view).toMatchObject({ AlarmName: "internal", StateValue: "INSUFFICIENT_DATA", AlarmArn: "arn:aws:cloudwatch:us-west-2:000000000000:alarm:internal" });
+    expect(view).toMatchObject({
+      AlarmName: "internal",
+      StateValue: "INSUFFICIENT_DATA",
+      AlarmArn: "arn:aws:cloudwatch:us-west-2:000000000000:alarm:internal",
+    });
     expect(getAlarm(lc.cloud, "us-west-2", "internal")?.Threshold).toBe(80);
-    recordMetricData(lc.cloud, "us-west-2", "AWS/EC2", [{ MetricName: "CPUUtilization", Dimensions: [{ Name: "InstanceId", Value: "i-0123456789abcdef0" }], Value: 42 }]);
+    recordMetricData(lc.cloud, "us-west-2", "AWS/EC2", [
+      { MetricName: "CPUUtilization", Dimensions: [{ Name: "InstanceId", Value: "i-0123456789abcdef0" }], Value: 42 },
+    ]);
     const west = lc.clientsFor("us-west-2").cloudwatch;
     const listed = await west.send(new ListMetricsCommand({ Namespace: "AWS/EC2" }));
-    expect(listed.Metrics?.[0]).toMatchObject({ MetricName: "CPUUtilization", Dimensions: [{ Name: "InstanceId", Value: "i-0123456789abcdef0" }] });
+    expect(listed.Metrics?.[0]).toMatchObject({
+      MetricName: "CPUUtilization",
+      Dimensions: [{ Name: "InstanceId", Value: "i-0123456789abcdef0" }],
+    });
     west.destroy();
     expect(deleteAlarms(lc.cloud, "us-west-2", ["internal"])).toEqual(["internal"]);
     expect(getAlarm(lc.cloud, "us-west-2", "internal")).toBeUndefined();
@@ -265,10 +337,22 @@ describe("persistence", () => {
       let cloud = await startTestCloud({ speed: 200, dataDir });
       const t0 = Math.floor(cloud.cloud.now() / MINUTE) * MINUTE - 10 * MINUTE;
       await cloud.cloudwatch.send(
-        new PutMetricDataCommand({ Namespace: "Switchyard/Restart", MetricData: [1, 2, 3].map((v, i) => ({ MetricName: "Hits", Values: [v, v * 10], Counts: [1, 1], Timestamp: new Date(t0 + i * MINUTE) })) }),
+        new PutMetricDataCommand({
+          Namespace: "Switchyard/Restart",
+          MetricData: [1, 2, 3].map((v, i) => ({
+            MetricName: "Hits",
+            Values: [v, v * 10],
+            Counts: [1, 1],
+            Timestamp: new Date(t0 + i * MINUTE),
+          })),
+        }),
       );
-      await cloud.cloudwatch.send(new PutMetricAlarmCommand({ ...alarmInput("restart-alarm", "Hits"), Namespace: "Switchyard/Restart", Dimensions: [] }));
-      await cloud.cloudwatch.send(new SetAlarmStateCommand({ AlarmName: "restart-alarm", StateValue: "ALARM", StateReason: "before restart" }));
+      await cloud.cloudwatch.send(
+        new PutMetricAlarmCommand({ ...alarmInput("restart-alarm", "Hits"), Namespace: "Switchyard/Restart", Dimensions: [] }),
+      );
+      await cloud.cloudwatch.send(
+        new SetAlarmStateCommand({ AlarmName: "restart-alarm", StateValue: "ALARM", StateReason: "before restart" }),
+      );
       await cloud.close();
 
       cloud = await startTestCloud({ speed: 200, dataDir });
@@ -277,13 +361,17 @@ describe("persistence", () => {
           StartTime: new Date(t0),
           EndTime: new Date(t0 + 3 * MINUTE),
           ScanBy: "TimestampAscending",
-          MetricDataQueries: [{ Id: "p", MetricStat: { Metric: { Namespace: "Switchyard/Restart", MetricName: "Hits" }, Period: 60, Stat: "p100" } }],
+          MetricDataQueries: [
+            { Id: "p", MetricStat: { Metric: { Namespace: "Switchyard/Restart", MetricName: "Hits" }, Period: 60, Stat: "p100" } },
+          ],
         }),
       );
       expect(res.MetricDataResults?.[0].Values).toEqual([10, 20, 30]);
       const alarms = await cloud.cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: ["restart-alarm"] }));
       expect(alarms.MetricAlarms?.[0]).toMatchObject({ AlarmName: "restart-alarm", Namespace: "Switchyard/Restart" });
-      const history = await cloud.cloudwatch.send(new DescribeAlarmHistoryCommand({ AlarmName: "restart-alarm", HistoryItemType: "StateUpdate" }));
+      const history = await cloud.cloudwatch.send(
+        new DescribeAlarmHistoryCommand({ AlarmName: "restart-alarm", HistoryItemType: "StateUpdate" }),
+      );
       expect(history.AlarmHistoryItems?.some((h) => h.HistorySummary === "Alarm updated from INSUFFICIENT_DATA to ALARM")).toBe(true);
       await cloud.close();
     } finally {

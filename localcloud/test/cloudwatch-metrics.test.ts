@@ -39,16 +39,23 @@ afterAll(async () => {
 const dims = (svc: string) => [{ Name: "Service", Value: svc }];
 const at = (minutes: number) => new Date(base + minutes * MINUTE);
 const metric = (name: string, svc: string, ns = "Switchyard/Test") => ({ Namespace: ns, MetricName: name, Dimensions: dims(svc) });
-const stat = (id: string, name: string, svc: string, s: string, period = 60): MetricDataQuery => ({ Id: id, MetricStat: { Metric: metric(name, svc), Period: period, Stat: s } });
+const stat = (id: string, name: string, svc: string, s: string, period = 60): MetricDataQuery => ({
+  Id: id,
+  MetricStat: { Metric: metric(name, svc), Period: period, Stat: s },
+});
 
 async function put(name: string, svc: string, data: Array<Omit<MetricDatum, "MetricName" | "Dimensions">>, ns = "Switchyard/Test") {
-  await lc.cloudwatch.send(new PutMetricDataCommand({ Namespace: ns, MetricData: data.map((d) => ({ MetricName: name, Dimensions: dims(svc), ...d })) }));
+  await lc.cloudwatch.send(
+    new PutMetricDataCommand({ Namespace: ns, MetricData: data.map((d) => ({ MetricName: name, Dimensions: dims(svc), ...d })) }),
+  );
 }
 
 describe("metrics", () => {
   it("aggregates Sum / Average / Minimum / Maximum / SampleCount / p95 over raw values and distributions", async () => {
     // Minute 0: 1..20 as a distribution; minute 1: single values 100 and 300; minute 2: a statistic set.
-    await put("Latency", "stats", [{ Timestamp: at(0), Values: Array.from({ length: 20 }, (_, i) => i + 1), Counts: Array(20).fill(1), Unit: "Milliseconds" }]);
+    await put("Latency", "stats", [
+      { Timestamp: at(0), Values: Array.from({ length: 20 }, (_, i) => i + 1), Counts: Array(20).fill(1), Unit: "Milliseconds" },
+    ]);
     await put("Latency", "stats", [
       { Timestamp: at(1), Value: 100, Unit: "Milliseconds" },
       { Timestamp: new Date(base + MINUTE + 30_000), Value: 300, Unit: "Milliseconds" },
@@ -59,7 +66,9 @@ describe("metrics", () => {
         StartTime: at(0),
         EndTime: at(3),
         ScanBy: "TimestampAscending",
-        MetricDataQueries: ["Sum", "Average", "Minimum", "Maximum", "SampleCount", "p95", "p50"].map((s) => stat(s.toLowerCase(), "Latency", "stats", s)),
+        MetricDataQueries: ["Sum", "Average", "Minimum", "Maximum", "SampleCount", "p95", "p50"].map((s) =>
+          stat(s.toLowerCase(), "Latency", "stats", s),
+        ),
       }),
     );
     const byId = Object.fromEntries(res.MetricDataResults!.map((r) => [r.Id, r]));
@@ -77,7 +86,11 @@ describe("metrics", () => {
 
     // A 5-minute period merges the three minutes.
     const five = await lc.cloudwatch.send(
-      new GetMetricDataCommand({ StartTime: at(0), EndTime: at(5), MetricDataQueries: [stat("s", "Latency", "stats", "Sum", 300), stat("p", "Latency", "stats", "p99", 300)] }),
+      new GetMetricDataCommand({
+        StartTime: at(0),
+        EndTime: at(5),
+        MetricDataQueries: [stat("s", "Latency", "stats", "Sum", 300), stat("p", "Latency", "stats", "p99", 300)],
+      }),
     );
     expect(five.MetricDataResults![0].Values).toEqual([650]);
     expect(five.MetricDataResults![0].Timestamps).toEqual([at(0)]);
@@ -85,7 +98,11 @@ describe("metrics", () => {
   });
 
   it("keeps high-resolution datapoints (StorageResolution 1) for sub-minute periods", async () => {
-    await put("Burst", "hires", [0, 5, 12, 25, 47].map((sec, i) => ({ Timestamp: new Date(base + sec * 1000), Value: i + 1, StorageResolution: 1 })));
+    await put(
+      "Burst",
+      "hires",
+      [0, 5, 12, 25, 47].map((sec, i) => ({ Timestamp: new Date(base + sec * 1000), Value: i + 1, StorageResolution: 1 })),
+    );
     const res = await lc.cloudwatch.send(
       new GetMetricDataCommand({
         StartTime: at(0),
@@ -102,7 +119,11 @@ describe("metrics", () => {
 
   it("evaluates metric math: 100*FILL(m1,0)/m2 keeps gaps aligned, plain m1/m2 only where both exist", async () => {
     const requests = [100, 200, 400, 100, 50];
-    await put("Requests", "math", requests.map((v, i) => ({ Timestamp: at(i), Value: v })));
+    await put(
+      "Requests",
+      "math",
+      requests.map((v, i) => ({ Timestamp: at(i), Value: v })),
+    );
     await put("Errors5xx", "math", [
       { Timestamp: at(1), Value: 10 },
       { Timestamp: at(3), Value: 5 },
@@ -135,31 +156,59 @@ describe("metrics", () => {
     expect(byId.fix.Values).toEqual([22, 22, 22, 12, 12]);
     expect(byId.cond.Values).toEqual([0, 1, 1, 0, 0]);
 
-    const divByZero = await lc.cloudwatch.send(new GetMetricDataCommand({ StartTime: at(0), EndTime: at(5), MetricDataQueries: [{ ...stat("m1", "Errors5xx", "math", "Sum"), ReturnData: false }, { Id: "z", Expression: "m1/0" }] }));
+    const divByZero = await lc.cloudwatch.send(
+      new GetMetricDataCommand({
+        StartTime: at(0),
+        EndTime: at(5),
+        MetricDataQueries: [
+          { ...stat("m1", "Errors5xx", "math", "Sum"), ReturnData: false },
+          { Id: "z", Expression: "m1/0" },
+        ],
+      }),
+    );
     expect(divByZero.MetricDataResults![0].Values).toEqual([]);
     expect(divByZero.MetricDataResults![0].Messages?.[0]?.Code).toBe("ArithmeticError");
 
-    const bad = await expectError(lc.cloudwatch.send(new GetMetricDataCommand({ StartTime: at(0), EndTime: at(5), MetricDataQueries: [{ Id: "e1", Expression: "NOPE(m9)" }] })));
+    const bad = await expectError(
+      lc.cloudwatch.send(
+        new GetMetricDataCommand({ StartTime: at(0), EndTime: at(5), MetricDataQueries: [{ Id: "e1", Expression: "NOPE(m9)" }] }),
+      ),
+    );
     expect(bad.$metadata.httpStatusCode).toBe(400);
     expect(bad.message).toMatch(/e1/);
   });
 
   it("orders by ScanBy and pages with NextToken / MaxDatapoints", async () => {
-    await put("Paged", "paging", Array.from({ length: 7 }, (_, i) => ({ Timestamp: at(i), Value: i })));
+    await put(
+      "Paged",
+      "paging",
+      Array.from({ length: 7 }, (_, i) => ({ Timestamp: at(i), Value: i })),
+    );
     const queries = [stat("a", "Paged", "paging", "Sum"), stat("b", "Paged", "paging", "Maximum")];
     const full = await lc.cloudwatch.send(new GetMetricDataCommand({ StartTime: at(0), EndTime: at(7), MetricDataQueries: queries }));
     expect(full.MetricDataResults![0].Values).toEqual([6, 5, 4, 3, 2, 1, 0]);
     expect(full.MetricDataResults![0].Timestamps![0]).toEqual(at(6));
     expect(full.NextToken).toBeUndefined();
 
-    const first = await lc.cloudwatch.send(new GetMetricDataCommand({ StartTime: at(0), EndTime: at(7), MetricDataQueries: queries, MaxDatapoints: 5, ScanBy: "TimestampAscending" }));
+    const first = await lc.cloudwatch.send(
+      new GetMetricDataCommand({
+        StartTime: at(0),
+        EndTime: at(7),
+        MetricDataQueries: queries,
+        MaxDatapoints: 5,
+        ScanBy: "TimestampAscending",
+      }),
+    );
     expect(first.MetricDataResults).toHaveLength(1);
     expect(first.MetricDataResults![0]).toMatchObject({ Id: "a", StatusCode: "PartialData", Values: [0, 1, 2, 3, 4] });
     expect(first.NextToken).toBeTruthy();
 
     const collected: Record<string, number[]> = { a: [], b: [] };
     let pages = 0;
-    for await (const page of paginateGetMetricData({ client: lc.cloudwatch }, { StartTime: at(0), EndTime: at(7), MetricDataQueries: queries, MaxDatapoints: 5, ScanBy: "TimestampAscending" })) {
+    for await (const page of paginateGetMetricData(
+      { client: lc.cloudwatch },
+      { StartTime: at(0), EndTime: at(7), MetricDataQueries: queries, MaxDatapoints: 5, ScanBy: "TimestampAscending" },
+    )) {
       pages++;
       for (const r of page.MetricDataResults ?? []) collected[r.Id!].push(...(r.Values ?? []));
     }
@@ -167,14 +216,26 @@ describe("metrics", () => {
     expect(collected.a).toEqual([0, 1, 2, 3, 4, 5, 6]);
     expect(collected.b).toEqual([0, 1, 2, 3, 4, 5, 6]);
 
-    const bogus = await expectError(lc.cloudwatch.send(new GetMetricDataCommand({ StartTime: at(0), EndTime: at(7), MetricDataQueries: queries, NextToken: "bogus" })));
+    const bogus = await expectError(
+      lc.cloudwatch.send(new GetMetricDataCommand({ StartTime: at(0), EndTime: at(7), MetricDataQueries: queries, NextToken: "bogus" })),
+    );
     expect(bogus).toBeInstanceOf(InvalidNextToken);
   });
 
   it("answers GetMetricStatistics with Statistics or ExtendedStatistics, unsorted, within 1,440 datapoints", async () => {
-    await put("Cpu", "gms", Array.from({ length: 6 }, (_, i) => ({ Timestamp: at(i), Values: [10 * i, 10 * i + 10], Counts: [9, 1], Unit: "Percent" })));
+    await put(
+      "Cpu",
+      "gms",
+      Array.from({ length: 6 }, (_, i) => ({ Timestamp: at(i), Values: [10 * i, 10 * i + 10], Counts: [9, 1], Unit: "Percent" })),
+    );
     const res = await lc.cloudwatch.send(
-      new GetMetricStatisticsCommand({ ...metric("Cpu", "gms"), StartTime: at(0), EndTime: at(6), Period: 60, Statistics: ["Average", "Maximum", "SampleCount"] }),
+      new GetMetricStatisticsCommand({
+        ...metric("Cpu", "gms"),
+        StartTime: at(0),
+        EndTime: at(6),
+        Period: 60,
+        Statistics: ["Average", "Maximum", "SampleCount"],
+      }),
     );
     expect(res.Label).toBe("Cpu");
     expect(res.Datapoints).toHaveLength(6);
@@ -183,15 +244,48 @@ describe("metrics", () => {
     expect(sorted[0]).toMatchObject({ Maximum: 10, SampleCount: 10, Unit: "Percent" });
     expect(res.Datapoints!.map((d) => d.Timestamp!.getTime())).not.toEqual(sorted.map((d) => d.Timestamp!.getTime()));
 
-    const ext = await lc.cloudwatch.send(new GetMetricStatisticsCommand({ ...metric("Cpu", "gms"), StartTime: at(0), EndTime: at(6), Period: 360, ExtendedStatistics: ["p90", "p95"] }));
+    const ext = await lc.cloudwatch.send(
+      new GetMetricStatisticsCommand({
+        ...metric("Cpu", "gms"),
+        StartTime: at(0),
+        EndTime: at(6),
+        Period: 360,
+        ExtendedStatistics: ["p90", "p95"],
+      }),
+    );
     expect(ext.Datapoints?.[0].ExtendedStatistics).toEqual({ p90: 50, p95: 50 });
 
-    const both = await expectError(lc.cloudwatch.send(new GetMetricStatisticsCommand({ ...metric("Cpu", "gms"), StartTime: at(0), EndTime: at(6), Period: 60, Statistics: ["Sum"], ExtendedStatistics: ["p90"] })));
+    const both = await expectError(
+      lc.cloudwatch.send(
+        new GetMetricStatisticsCommand({
+          ...metric("Cpu", "gms"),
+          StartTime: at(0),
+          EndTime: at(6),
+          Period: 60,
+          Statistics: ["Sum"],
+          ExtendedStatistics: ["p90"],
+        }),
+      ),
+    );
     expect(both).toBeInstanceOf(InvalidParameterCombinationException);
-    const tooMany = await expectError(lc.cloudwatch.send(new GetMetricStatisticsCommand({ ...metric("Cpu", "gms"), StartTime: new Date(base - 2 * 86400_000), EndTime: at(0), Period: 60, Statistics: ["Sum"] })));
+    const tooMany = await expectError(
+      lc.cloudwatch.send(
+        new GetMetricStatisticsCommand({
+          ...metric("Cpu", "gms"),
+          StartTime: new Date(base - 2 * 86400_000),
+          EndTime: at(0),
+          Period: 60,
+          Statistics: ["Sum"],
+        }),
+      ),
+    );
     expect(tooMany).toBeInstanceOf(InvalidParameterCombinationException);
     expect(tooMany.message).toMatch(/exceeds the limit of 1,440/);
-    const badPeriod = await expectError(lc.cloudwatch.send(new GetMetricStatisticsCommand({ ...metric("Cpu", "gms"), StartTime: at(0), EndTime: at(6), Period: 45, Statistics: ["Sum"] })));
+    const badPeriod = await expectError(
+      lc.cloudwatch.send(
+        new GetMetricStatisticsCommand({ ...metric("Cpu", "gms"), StartTime: at(0), EndTime: at(6), Period: 45, Statistics: ["Sum"] }),
+      ),
+    );
     expect(badPeriod).toBeInstanceOf(InvalidParameterValueException);
   });
 
@@ -200,7 +294,11 @@ describe("metrics", () => {
     await lc.cloudwatch.send(
       new PutMetricDataCommand({
         Namespace: "Switchyard/Many",
-        MetricData: Array.from({ length: 501 }, (_, i) => ({ MetricName: `m${String(i).padStart(3, "0")}`, Dimensions: dims(i % 2 ? "odd" : "even"), Value: i })),
+        MetricData: Array.from({ length: 501 }, (_, i) => ({
+          MetricName: `m${String(i).padStart(3, "0")}`,
+          Dimensions: dims(i % 2 ? "odd" : "even"),
+          Value: i,
+        })),
       }),
     );
     const first = await lc.cloudwatch.send(new ListMetricsCommand({ Namespace: "Switchyard/Many" }));
@@ -210,10 +308,14 @@ describe("metrics", () => {
     expect(second.Metrics).toHaveLength(1);
     expect(second.NextToken).toBeUndefined();
 
-    const odd = await lc.cloudwatch.send(new ListMetricsCommand({ Namespace: "Switchyard/Many", Dimensions: [{ Name: "Service", Value: "odd" }] }));
+    const odd = await lc.cloudwatch.send(
+      new ListMetricsCommand({ Namespace: "Switchyard/Many", Dimensions: [{ Name: "Service", Value: "odd" }] }),
+    );
     expect(odd.Metrics).toHaveLength(250);
     const named = await lc.cloudwatch.send(new ListMetricsCommand({ MetricName: "Requests", Dimensions: [{ Name: "Service" }] }));
-    expect(named.Metrics).toEqual([{ Namespace: "Switchyard/Test", MetricName: "Requests", Dimensions: [{ Name: "Service", Value: "math" }] }]);
+    expect(named.Metrics).toEqual([
+      { Namespace: "Switchyard/Test", MetricName: "Requests", Dimensions: [{ Name: "Service", Value: "math" }] },
+    ]);
     const recent = await lc.cloudwatch.send(new ListMetricsCommand({ Namespace: "Switchyard/Many", RecentlyActive: "PT3H" }));
     expect(recent.Metrics?.length).toBe(500);
 
@@ -227,19 +329,32 @@ describe("metrics", () => {
     const twoDaysAgo = Math.floor((now - 2 * 86400_000) / (5 * MINUTE)) * 5 * MINUTE;
     const old = now - 16 * 86400_000;
     recordMetricData(lc.cloud, "us-east-1", "Switchyard/Retention", [
-      ...Array.from({ length: 10 }, (_, i) => ({ MetricName: "Rolled", Timestamp: twoDaysAgo + i * MINUTE, Values: [i, 100 + i], Counts: [1, 1] })),
+      ...Array.from({ length: 10 }, (_, i) => ({
+        MetricName: "Rolled",
+        Timestamp: twoDaysAgo + i * MINUTE,
+        Values: [i, 100 + i],
+        Counts: [1, 1],
+      })),
       { MetricName: "Expired", Timestamp: old, Value: 1 },
     ]);
     const state = cwState(lc.cloud);
     state.lastPruneAt = 0;
     expect(pruneMetrics(state, lc.cloud.now())).toBe(true);
-    const q = (id: string, name: string, period: number, s: string): MetricDataQuery => ({ Id: id, MetricStat: { Metric: { Namespace: "Switchyard/Retention", MetricName: name }, Period: period, Stat: s } });
+    const q = (id: string, name: string, period: number, s: string): MetricDataQuery => ({
+      Id: id,
+      MetricStat: { Metric: { Namespace: "Switchyard/Retention", MetricName: name }, Period: period, Stat: s },
+    });
     const res = await lc.cloudwatch.send(
       new GetMetricDataCommand({
         StartTime: new Date(old - MINUTE),
         EndTime: new Date(twoDaysAgo + 10 * MINUTE),
         ScanBy: "TimestampAscending",
-        MetricDataQueries: [q("sum5", "Rolled", 300, "Sum"), q("count1", "Rolled", 60, "SampleCount"), q("max", "Rolled", 600, "Maximum"), q("gone", "Expired", 60, "Sum")],
+        MetricDataQueries: [
+          q("sum5", "Rolled", 300, "Sum"),
+          q("count1", "Rolled", 60, "SampleCount"),
+          q("max", "Rolled", 600, "Maximum"),
+          q("gone", "Expired", 60, "Sum"),
+        ],
       }),
     );
     const byId: Record<string, MetricDataResult> = Object.fromEntries(res.MetricDataResults!.map((r) => [r.Id, r]));
@@ -252,20 +367,41 @@ describe("metrics", () => {
   });
 
   it("rejects invalid PutMetricData with AWS's typed errors and stores nothing", async () => {
-    const noValue = await expectError(lc.cloudwatch.send(new PutMetricDataCommand({ Namespace: "Switchyard/Bad", MetricData: [{ MetricName: "x", Value: 1 }, { MetricName: "y" }] })));
+    const noValue = await expectError(
+      lc.cloudwatch.send(
+        new PutMetricDataCommand({ Namespace: "Switchyard/Bad", MetricData: [{ MetricName: "x", Value: 1 }, { MetricName: "y" }] }),
+      ),
+    );
     expect(noValue).toBeInstanceOf(MissingRequiredParameterException);
     expect(noValue.message).toMatch(/MetricData\.member\.2/);
     const both = await expectError(
-      lc.cloudwatch.send(new PutMetricDataCommand({ Namespace: "Switchyard/Bad", MetricData: [{ MetricName: "x", Value: 1, StatisticValues: { SampleCount: 1, Sum: 1, Minimum: 1, Maximum: 1 } }] })),
+      lc.cloudwatch.send(
+        new PutMetricDataCommand({
+          Namespace: "Switchyard/Bad",
+          MetricData: [{ MetricName: "x", Value: 1, StatisticValues: { SampleCount: 1, Sum: 1, Minimum: 1, Maximum: 1 } }],
+        }),
+      ),
     );
     expect(both).toBeInstanceOf(InvalidParameterCombinationException);
-    const sizes = await expectError(lc.cloudwatch.send(new PutMetricDataCommand({ Namespace: "Switchyard/Bad", MetricData: [{ MetricName: "x", Values: [1, 2], Counts: [1] }] })));
+    const sizes = await expectError(
+      lc.cloudwatch.send(
+        new PutMetricDataCommand({ Namespace: "Switchyard/Bad", MetricData: [{ MetricName: "x", Values: [1, 2], Counts: [1] }] }),
+      ),
+    );
     expect(sizes).toBeInstanceOf(InvalidParameterValueException);
-    const reserved = await expectError(lc.cloudwatch.send(new PutMetricDataCommand({ Namespace: "AWS/EC2", MetricData: [{ MetricName: "CPUUtilization", Value: 1 }] })));
+    const reserved = await expectError(
+      lc.cloudwatch.send(new PutMetricDataCommand({ Namespace: "AWS/EC2", MetricData: [{ MetricName: "CPUUtilization", Value: 1 }] })),
+    );
     expect(reserved).toBeInstanceOf(InvalidParameterValueException);
-    const old = await expectError(lc.cloudwatch.send(new PutMetricDataCommand({ Namespace: "Switchyard/Bad", MetricData: [{ MetricName: "x", Value: 1, Timestamp: new Date(base - 15 * 86400_000) }] })));
+    const old = await expectError(
+      lc.cloudwatch.send(
+        new PutMetricDataCommand({
+          Namespace: "Switchyard/Bad",
+          MetricData: [{ MetricName: "x", Value: 1, Timestamp: new Date(base - 15 * 86400_000) }],
+        }),
+      ),
+    );
     expect(old).toBeInstanceOf(InvalidParameterValueException);
     expect((await lc.cloudwatch.send(new ListMetricsCommand({ Namespace: "Switchyard/Bad" }))).Metrics).toEqual([]);
   });
 });
-

@@ -4,7 +4,14 @@
  * appears. Speed 1, so only advance() moves simulated time.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CreateSecurityGroupCommand, CreateSubnetCommand, CreateVpcCommand, DescribeSecurityGroupsCommand, DescribeSubnetsCommand, DescribeVpcsCommand } from "@aws-sdk/client-ec2";
+import {
+  CreateSecurityGroupCommand,
+  CreateSubnetCommand,
+  CreateVpcCommand,
+  DescribeSecurityGroupsCommand,
+  DescribeSubnetsCommand,
+  DescribeVpcsCommand,
+} from "@aws-sdk/client-ec2";
 import { CreateTargetGroupCommand, DescribeTargetGroupsCommand } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { CreateDBInstanceCommand, DescribeDBInstancesCommand } from "@aws-sdk/client-rds";
 import { expectError, startTestCloud, type TestCloud } from "./helpers.ts";
@@ -38,10 +45,16 @@ describe("consistency lag", () => {
     expect(err.name).toBe("InvalidVpcID.NotFound");
     expect(err.message).toBe(`The vpc ID '${vpcId}' does not exist`);
     // Calls that take the id as a parameter (not Describe*) are not delayed here.
-    const { Subnet } = await lc.ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: "10.2.1.0/24", AvailabilityZone: "us-east-1a" }));
-    expect((await expectError(lc.ec2.send(new DescribeSubnetsCommand({ SubnetIds: [Subnet!.SubnetId!] })))).name).toBe("InvalidSubnetID.NotFound");
+    const { Subnet } = await lc.ec2.send(
+      new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: "10.2.1.0/24", AvailabilityZone: "us-east-1a" }),
+    );
+    expect((await expectError(lc.ec2.send(new DescribeSubnetsCommand({ SubnetIds: [Subnet!.SubnetId!] })))).name).toBe(
+      "InvalidSubnetID.NotFound",
+    );
     const { GroupId } = await lc.ec2.send(new CreateSecurityGroupCommand({ VpcId: vpcId, GroupName: "web", Description: "web" }));
-    expect((await expectError(lc.ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [GroupId!] })))).name).toBe("InvalidGroup.NotFound");
+    expect((await expectError(lc.ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [GroupId!] })))).name).toBe(
+      "InvalidGroup.NotFound",
+    );
     // A listing without ids is not affected.
     const { Vpcs: all } = await lc.ec2.send(new DescribeVpcsCommand({}));
     expect(all!.some((v) => v.VpcId === vpcId)).toBe(true);
@@ -54,11 +67,26 @@ describe("consistency lag", () => {
 
   it("answers TargetGroupNotFound and DBInstanceNotFound while ELBv2 and RDS catch up", async () => {
     const { Vpc } = await lc.ec2.send(new CreateVpcCommand({ CidrBlock: "10.3.0.0/16" }));
-    const { TargetGroups } = await lc.elbv2.send(new CreateTargetGroupCommand({ Name: "lagged", Protocol: "HTTP", Port: 80, VpcId: Vpc!.VpcId! }));
+    const { TargetGroups } = await lc.elbv2.send(
+      new CreateTargetGroupCommand({ Name: "lagged", Protocol: "HTTP", Port: 80, VpcId: Vpc!.VpcId! }),
+    );
     const arn = TargetGroups![0].TargetGroupArn!;
-    expect((await expectError(lc.elbv2.send(new DescribeTargetGroupsCommand({ TargetGroupArns: [arn] })))).name).toBe("TargetGroupNotFoundException");
-    expect((await expectError(lc.elbv2.send(new DescribeTargetGroupsCommand({ Names: ["lagged"] })))).name).toBe("TargetGroupNotFoundException");
-    await lc.rds.send(new CreateDBInstanceCommand({ DBInstanceIdentifier: "lagged-db", DBInstanceClass: "db.t3.micro", Engine: "postgres", MasterUsername: "app", MasterUserPassword: "secret-password", AllocatedStorage: 20 }));
+    expect((await expectError(lc.elbv2.send(new DescribeTargetGroupsCommand({ TargetGroupArns: [arn] })))).name).toBe(
+      "TargetGroupNotFoundException",
+    );
+    expect((await expectError(lc.elbv2.send(new DescribeTargetGroupsCommand({ Names: ["lagged"] })))).name).toBe(
+      "TargetGroupNotFoundException",
+    );
+    await lc.rds.send(
+      new CreateDBInstanceCommand({
+        DBInstanceIdentifier: "lagged-db",
+        DBInstanceClass: "db.t3.micro",
+        Engine: "postgres",
+        MasterUsername: "app",
+        MasterUserPassword: "secret-password",
+        AllocatedStorage: 20,
+      }),
+    );
     const dbErr = await expectError(lc.rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: "lagged-db" })));
     expect(dbErr.name).toBe("DBInstanceNotFoundFault");
     expect(dbErr.$metadata.httpStatusCode).toBe(404);

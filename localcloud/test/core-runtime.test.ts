@@ -55,7 +55,8 @@ describe("state: persistence, restart and reset", () => {
     };
     try {
       const first = await startLocalCloud({ port: 0, dataDir: dir, speed: 1000, services: { rds: counter } });
-      const call = async (url: string) => (await new RDSClient(clientConfig(url)).send(new DescribeDBInstancesCommand({}))).DBInstances?.[0].DBInstanceIdentifier;
+      const call = async (url: string) =>
+        (await new RDSClient(clientConfig(url)).send(new DescribeDBInstancesCommand({}))).DBInstances?.[0].DBInstanceIdentifier;
       expect(await call(first.url)).toBe("count-1");
       expect(await call(first.url)).toBe("count-2");
       await new Promise((r) => setTimeout(r, 50));
@@ -82,7 +83,12 @@ describe("state: persistence, restart and reset", () => {
   it("calls every service's tick with the simulated time", async () => {
     const dir = mkdtempSync(path.join(tmpdir(), "localcloud-tick-"));
     const ticks: number[] = [];
-    const ticking: ServiceModule = { name: "cloudfront", initialState: () => ({}), handlers: {}, tick: (_cloud, now) => void ticks.push(now) };
+    const ticking: ServiceModule = {
+      name: "cloudfront",
+      initialState: () => ({}),
+      handlers: {},
+      tick: (_cloud, now) => void ticks.push(now),
+    };
     const started = await startLocalCloud({ port: 0, dataDir: dir, speed: 50, services: { cloudfront: ticking } });
     try {
       await new Promise((r) => setTimeout(r, 300));
@@ -99,7 +105,11 @@ describe("CLI (src/main.ts)", () => {
   it("prints the listening line, serves, and writes state on SIGTERM", async () => {
     const { spawn } = await import("node:child_process");
     const dir = mkdtempSync(path.join(tmpdir(), "localcloud-cli-"));
-    const child = spawn(process.execPath, ["--import", "tsx", path.join(__dirname, "..", "src", "main.ts"), "--port", "0", "--data-dir", dir, "--speed", "25"], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", path.join(__dirname, "..", "src", "main.ts"), "--port", "0", "--data-dir", dir, "--speed", "25"],
+      { stdio: ["ignore", "pipe", "pipe"] },
+    );
     try {
       let out = "";
       const line = await new Promise<string>((resolve, reject) => {
@@ -150,13 +160,22 @@ describe("CloudApi.putMetricData", () => {
     const tc = await startTestCloud({ speed: 1 });
     try {
       const now = tc.cloud.now();
-      tc.cloud.putMetricData("us-east-1", "Sim/Test", [{ MetricName: "Hits", Dimensions: [{ Name: "Fleet", Value: "blue" }], Timestamp: now, Value: 7, Unit: "Count" }]);
+      tc.cloud.putMetricData("us-east-1", "Sim/Test", [
+        { MetricName: "Hits", Dimensions: [{ Name: "Fleet", Value: "blue" }], Timestamp: now, Value: 7, Unit: "Count" },
+      ]);
       const metrics = await tc.cloudwatch.send(new ListMetricsCommand({ Namespace: "Sim/Test" }));
       expect(metrics.Metrics).toEqual([{ Namespace: "Sim/Test", MetricName: "Hits", Dimensions: [{ Name: "Fleet", Value: "blue" }] }]);
-      const stats = await tc.cloudwatch.send(new GetMetricStatisticsCommand({
-        Namespace: "Sim/Test", MetricName: "Hits", Dimensions: [{ Name: "Fleet", Value: "blue" }],
-        StartTime: new Date(now - 600_000), EndTime: new Date(now + 600_000), Period: 60, Statistics: ["Sum"],
-      }));
+      const stats = await tc.cloudwatch.send(
+        new GetMetricStatisticsCommand({
+          Namespace: "Sim/Test",
+          MetricName: "Hits",
+          Dimensions: [{ Name: "Fleet", Value: "blue" }],
+          StartTime: new Date(now - 600_000),
+          EndTime: new Date(now + 600_000),
+          Period: 60,
+          Statistics: ["Sum"],
+        }),
+      );
       expect(stats.Datapoints?.map((d) => d.Sum)).toEqual([7]);
       // Regional: another region sees nothing.
       const other = await tc.clientsFor("eu-west-1").cloudwatch.send(new ListMetricsCommand({ Namespace: "Sim/Test" }));
@@ -179,7 +198,9 @@ describe("StateStore", () => {
       store.flush();
       expect(JSON.parse(readFileSync(store.file, "utf8"))).toEqual(doc);
       // A large state takes a while to serialize: the next write waits 10x as long.
-      doc = { services: { monitoring: { blob: Array.from({ length: 400_000 }, (_, i) => ({ t: i, v: i * 1.5, k: `series-${i % 97}` })) } } };
+      doc = {
+        services: { monitoring: { blob: Array.from({ length: 400_000 }, (_, i) => ({ t: i, v: i * 1.5, k: `series-${i % 97}` })) } },
+      };
       store.flush();
       expect(store.nextDelayMs()).toBeGreaterThan(100); // serializing ~15 MB takes well over 10 ms
       expect(store.load()?.services.monitoring).toBeDefined();

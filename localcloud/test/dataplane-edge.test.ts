@@ -34,13 +34,28 @@ beforeAll(async () => {
         CallerReference: "edge-1",
         Comment: "dataplane test",
         Enabled: true,
-        Origins: { Quantity: 1, Items: [{ Id: "alb", DomainName: stack.dnsName, CustomOriginConfig: { HTTPPort: 80, HTTPSPort: 443, OriginProtocolPolicy: "http-only" } }] },
-        DefaultCacheBehavior: { TargetOriginId: "alb", ViewerProtocolPolicy: "allow-all", CachePolicyId: "658327ea-f89d-4fab-a63d-7e88639e58f6" },
+        Origins: {
+          Quantity: 1,
+          Items: [
+            {
+              Id: "alb",
+              DomainName: stack.dnsName,
+              CustomOriginConfig: { HTTPPort: 80, HTTPSPort: 443, OriginProtocolPolicy: "http-only" },
+            },
+          ],
+        },
+        DefaultCacheBehavior: {
+          TargetOriginId: "alb",
+          ViewerProtocolPolicy: "allow-all",
+          CachePolicyId: "658327ea-f89d-4fab-a63d-7e88639e58f6",
+        },
       },
     }),
   );
   distributionId = Distribution!.Id!;
-  edgeUrl = await eventually(async () => (await lc.admin("GET", "endpoints")).body.distributions.find((d: any) => d.id === distributionId)?.url);
+  edgeUrl = await eventually(
+    async () => (await lc.admin("GET", "endpoints")).body.distributions.find((d: any) => d.id === distributionId)?.url,
+  );
 });
 
 /** The restarted cloud is given its data dir explicitly, so its close() keeps it: removed here. */
@@ -63,7 +78,9 @@ describe("CloudFront distribution ports", () => {
     expect(hit.body).toEqual(miss.body); // the same stored response, not a second trip to an instance
     expect(Number(hit.age)).toBeGreaterThanOrEqual(0);
     const records = traffic.slice(before);
-    expect(records.filter((r) => r.kind === "cloudfront" && r.distributionId === distributionId).map((r) => [r.status, r.cacheHit ?? false])).toEqual([
+    expect(
+      records.filter((r) => r.kind === "cloudfront" && r.distributionId === distributionId).map((r) => [r.status, r.cacheHit ?? false]),
+    ).toEqual([
       [200, false],
       [200, true],
     ]);
@@ -82,7 +99,10 @@ describe("CloudFront distribution ports", () => {
     await get(`${edgeUrl}/static/app.css`);
     expect((await get(`${edgeUrl}/static/app.js`)).xCache).toBe("Hit from cloudfront");
     await lc.cloudfront.send(
-      new CreateInvalidationCommand({ DistributionId: distributionId, InvalidationBatch: { CallerReference: "inv-1", Paths: { Quantity: 1, Items: ["/static/*"] } } }),
+      new CreateInvalidationCommand({
+        DistributionId: distributionId,
+        InvalidationBatch: { CallerReference: "inv-1", Paths: { Quantity: 1, Items: ["/static/*"] } },
+      }),
     );
     expect((await get(`${edgeUrl}/static/app.js`)).xCache).toBe("Miss from cloudfront");
     expect((await get(`${edgeUrl}/static/app.css`)).xCache).toBe("Miss from cloudfront");
@@ -96,12 +116,27 @@ describe("CloudFront distribution ports", () => {
           CallerReference: "edge-nowhere",
           Comment: "no origin",
           Enabled: true,
-          Origins: { Quantity: 1, Items: [{ Id: "x", DomainName: "nowhere.example.com", CustomOriginConfig: { HTTPPort: 80, HTTPSPort: 443, OriginProtocolPolicy: "http-only" } }] },
-          DefaultCacheBehavior: { TargetOriginId: "x", ViewerProtocolPolicy: "allow-all", CachePolicyId: "658327ea-f89d-4fab-a63d-7e88639e58f6" },
+          Origins: {
+            Quantity: 1,
+            Items: [
+              {
+                Id: "x",
+                DomainName: "nowhere.example.com",
+                CustomOriginConfig: { HTTPPort: 80, HTTPSPort: 443, OriginProtocolPolicy: "http-only" },
+              },
+            ],
+          },
+          DefaultCacheBehavior: {
+            TargetOriginId: "x",
+            ViewerProtocolPolicy: "allow-all",
+            CachePolicyId: "658327ea-f89d-4fab-a63d-7e88639e58f6",
+          },
         },
       }),
     );
-    const url = await eventually(async () => (await lc.admin("GET", "endpoints")).body.distributions.find((d: any) => d.id === Distribution!.Id)?.url);
+    const url = await eventually(
+      async () => (await lc.admin("GET", "endpoints")).body.distributions.find((d: any) => d.id === Distribution!.Id)?.url,
+    );
     const res = await fetch(`${url}/`);
     expect(res.status).toBe(502);
     await res.text();
@@ -116,7 +151,12 @@ describe("origin custom headers", () => {
         ListenerArn: stack.listenerArn,
         Priority: 7,
         Conditions: [{ Field: "http-header", HttpHeaderConfig: { HttpHeaderName: "X-Origin-Secret", Values: ["s3cret"] } }],
-        Actions: [{ Type: "fixed-response", FixedResponseConfig: { StatusCode: "200", ContentType: "text/plain", MessageBody: "came through CloudFront" } }],
+        Actions: [
+          {
+            Type: "fixed-response",
+            FixedResponseConfig: { StatusCode: "200", ContentType: "text/plain", MessageBody: "came through CloudFront" },
+          },
+        ],
       }),
     );
     try {
@@ -137,11 +177,17 @@ describe("origin custom headers", () => {
                 },
               ],
             },
-            DefaultCacheBehavior: { TargetOriginId: "alb", ViewerProtocolPolicy: "allow-all", CachePolicyId: "4135ea2d-6df8-44a3-9df3-4b5a84be39ad" },
+            DefaultCacheBehavior: {
+              TargetOriginId: "alb",
+              ViewerProtocolPolicy: "allow-all",
+              CachePolicyId: "4135ea2d-6df8-44a3-9df3-4b5a84be39ad",
+            },
           },
         }),
       );
-      const url = await eventually(async () => (await lc.admin("GET", "endpoints")).body.distributions.find((d: any) => d.id === Distribution!.Id)?.url);
+      const url = await eventually(
+        async () => (await lc.admin("GET", "endpoints")).body.distributions.find((d: any) => d.id === Distribution!.Id)?.url,
+      );
       expect(await (await fetch(`${url}/via-edge`)).text()).toBe("came through CloudFront");
       // The other distribution sends no such header: its requests reach the app as before.
       expect(((await get(`${edgeUrl}/not-secret`)).body as { version: string }).version).toBe("v3");

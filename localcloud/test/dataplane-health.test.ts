@@ -51,9 +51,13 @@ describe("health checks through real HTTP", () => {
       ],
       weights: { broken: 1 },
     });
-    const broken = (await eventually(async () => Object.values(await targetStates(lc, odd.fleets.broken.targetGroupArn)).find((t) => t.state === "unhealthy")))!;
+    const broken = (await eventually(async () =>
+      Object.values(await targetStates(lc, odd.fleets.broken.targetGroupArn)).find((t) => t.state === "unhealthy"),
+    ))!;
     expect(broken.reason).toBe("Target.ResponseCodeMismatch");
-    const { TargetHealthDescriptions } = await lc.elbv2.send(new DescribeTargetHealthCommand({ TargetGroupArn: odd.fleets.broken.targetGroupArn }));
+    const { TargetHealthDescriptions } = await lc.elbv2.send(
+      new DescribeTargetHealthCommand({ TargetGroupArn: odd.fleets.broken.targetGroupArn }),
+    );
     expect(TargetHealthDescriptions![0].TargetHealth!.Description).toBe("Health checks failed with these codes: [500]");
     // Fail-open, as AWS does: every target of the group is unhealthy, so they all still get requests (other paths work).
     const served = await fetch(`${odd.url}/`);
@@ -61,7 +65,9 @@ describe("health checks through real HTTP", () => {
     expect(((await served.json()) as { version: string }).version).toBe("v9");
 
     // The app of "slowboot" does not listen for 600 simulated s: connection refused -> Target.FailedHealthChecks.
-    const booting = (await eventually(async () => Object.values(await targetStates(lc, odd.fleets.slowboot.targetGroupArn)).find((t) => t.state === "unhealthy")))!;
+    const booting = (await eventually(async () =>
+      Object.values(await targetStates(lc, odd.fleets.slowboot.targetGroupArn)).find((t) => t.state === "unhealthy"),
+    ))!;
     expect(booting.reason).toBe("Target.FailedHealthChecks");
     const { body } = await lc.admin("GET", "instances");
     expect(body.instances.filter((i: any) => i.state === "booting").length).toBeGreaterThanOrEqual(1);
@@ -69,7 +75,10 @@ describe("health checks through real HTTP", () => {
     // An app slower than HealthCheckTimeoutSeconds (2 s, wall like every request latency) -> Target.Timeout.
     const [slowId] = Object.keys(await targetStates(lc, odd.fleets.broken.targetGroupArn));
     expect((await lc.admin("POST", `instances/${slowId}`, { health: "ok", latencyMs: 2600 })).status).toBe(200);
-    const timedOut = await eventually(async () => (await targetStates(lc, odd.fleets.broken.targetGroupArn))[slowId]?.reason === "Target.Timeout", { timeoutMs: 30_000 });
+    const timedOut = await eventually(
+      async () => (await targetStates(lc, odd.fleets.broken.targetGroupArn))[slowId]?.reason === "Target.Timeout",
+      { timeoutMs: 30_000 },
+    );
     expect(timedOut).toBe(true);
   }, 60_000);
 
@@ -109,19 +118,26 @@ describe("health checks through real HTTP", () => {
 
     // Auto Scaling (HealthCheckType ELB) takes it out of service and launches a replacement that becomes healthy.
     const replaced = (await eventually(async () => {
-      const { AutoScalingGroups } = await lc.autoscaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [web.fleets.app.autoScalingGroupName] }));
+      const { AutoScalingGroups } = await lc.autoscaling.send(
+        new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [web.fleets.app.autoScalingGroupName] }),
+      );
       const ids = (AutoScalingGroups![0].Instances ?? []).filter((i) => i.LifecycleState === "InService").map((i) => i.InstanceId!);
       return ids.length === 2 && !ids.includes(victim) ? ids : undefined;
     }))!;
     const nowHealthy = await waitForHealthy(lc, web.fleets.app.targetGroupArn, 2);
     expect(nowHealthy.sort()).toEqual(replaced.sort());
-    const { Activities } = await lc.autoscaling.send(new DescribeScalingActivitiesCommand({ AutoScalingGroupName: web.fleets.app.autoScalingGroupName }));
+    const { Activities } = await lc.autoscaling.send(
+      new DescribeScalingActivitiesCommand({ AutoScalingGroupName: web.fleets.app.autoScalingGroupName }),
+    );
     expect(Activities!.some((a) => a.Cause?.includes("ELB system health check failure") && a.Description?.includes(victim))).toBe(true);
   }, 60_000);
 
   it("lets a draining target finish its in-flight request while new requests go elsewhere", async () => {
     const healthy = await waitForHealthy(lc, web.fleets.app.targetGroupArn, 2);
-    const slow = fetch(`${web.url}/report?sleep_ms=2500`).then(async (r) => ({ status: r.status, body: (await r.json()) as { instanceId: string } }));
+    const slow = fetch(`${web.url}/report?sleep_ms=2500`).then(async (r) => ({
+      status: r.status,
+      body: (await r.json()) as { instanceId: string },
+    }));
     const busy = (await eventually(() => healthy.find((id) => instanceLoad(id).inFlight > 0)))!;
     await lc.elbv2.send(new DeregisterTargetsCommand({ TargetGroupArn: web.fleets.app.targetGroupArn, Targets: [{ Id: busy, Port: 80 }] }));
     expect((await targetStates(lc, web.fleets.app.targetGroupArn))[busy]?.state).toBe("draining");

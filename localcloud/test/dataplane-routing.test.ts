@@ -146,7 +146,9 @@ describe("ALB listener ports", () => {
 
 describe("answers from the ELB itself", () => {
   it("answers 503 when all weight is on a group with no healthy target, and fixed responses as configured", async () => {
-    const { TargetGroups } = await lc.elbv2.send(new CreateTargetGroupCommand({ Name: "empty", Protocol: "HTTP", Port: 80, VpcId: stack.vpcId }));
+    const { TargetGroups } = await lc.elbv2.send(
+      new CreateTargetGroupCommand({ Name: "empty", Protocol: "HTTP", Port: 80, VpcId: stack.vpcId }),
+    );
     await lc.elbv2.send(
       new CreateListenerCommand({
         LoadBalancerArn: stack.loadBalancerArn,
@@ -160,7 +162,9 @@ describe("answers from the ELB itself", () => {
         LoadBalancerArn: stack.loadBalancerArn,
         Port: 8081,
         Protocol: "HTTP",
-        DefaultActions: [{ Type: "fixed-response", FixedResponseConfig: { StatusCode: "418", ContentType: "text/plain", MessageBody: "teapot" } }],
+        DefaultActions: [
+          { Type: "fixed-response", FixedResponseConfig: { StatusCode: "418", ContentType: "text/plain", MessageBody: "teapot" } },
+        ],
       }),
     );
     const urls = await eventuallyListenerUrls(lc, stack.loadBalancerArn, 3);

@@ -13,9 +13,18 @@ const DEFAULT = fixed("200");
 
 function listener(...rules: Array<[number, ConditionRecord[], string]>): ListenerRecord {
   return {
-    arn: "arn:l", loadBalancerArn: "arn:lb", region: "us-east-1", port: 80, protocol: "HTTP",
-    defaultActions: DEFAULT, defaultRuleArn: "arn:default", tags: [], ruleTags: [],
-    rules: rules.sort((a, b) => a[0] - b[0]).map(([priority, conditions, code]) => ({ arn: `arn:r${priority}`, priority, conditions, actions: fixed(code), tags: [] })),
+    arn: "arn:l",
+    loadBalancerArn: "arn:lb",
+    region: "us-east-1",
+    port: 80,
+    protocol: "HTTP",
+    defaultActions: DEFAULT,
+    defaultRuleArn: "arn:default",
+    tags: [],
+    ruleTags: [],
+    rules: rules
+      .sort((a, b) => a[0] - b[0])
+      .map(([priority, conditions, code]) => ({ arn: `arn:r${priority}`, priority, conditions, actions: fixed(code), tags: [] })),
   };
 }
 
@@ -23,7 +32,13 @@ function listener(...rules: Array<[number, ConditionRecord[], string]>): Listene
 function req(url: string, opts: { method?: string; headers?: Array<[string, string]>; ip?: string } = {}): IncomingMessage {
   const raw = (opts.headers ?? []).flat();
   const headers = Object.fromEntries((opts.headers ?? []).map(([k, v]) => [k.toLowerCase(), v]));
-  return { url, method: opts.method ?? "GET", rawHeaders: raw, headers, socket: { remoteAddress: opts.ip ?? "127.0.0.1" } } as unknown as IncomingMessage;
+  return {
+    url,
+    method: opts.method ?? "GET",
+    rawHeaders: raw,
+    headers,
+    socket: { remoteAddress: opts.ip ?? "127.0.0.1" },
+  } as unknown as IncomingMessage;
 }
 
 const codeFor = (l: ListenerRecord, r: IncomingMessage) => actionsFor(l, r)[0].FixedResponseConfig.StatusCode as string;
@@ -38,7 +53,14 @@ describe("rule matching", () => {
   it("evaluates rules in priority order and needs every condition of a rule to match", () => {
     const l = listener(
       [20, [{ Field: "path-pattern", PathPatternConfig: { Values: ["/api/*"] } }], "220"],
-      [10, [{ Field: "path-pattern", PathPatternConfig: { Values: ["/api/v2/*"] } }, { Field: "http-request-method", HttpRequestMethodConfig: { Values: ["POST"] } }], "210"],
+      [
+        10,
+        [
+          { Field: "path-pattern", PathPatternConfig: { Values: ["/api/v2/*"] } },
+          { Field: "http-request-method", HttpRequestMethodConfig: { Values: ["POST"] } },
+        ],
+        "210",
+      ],
     );
     expect(codeFor(l, req("/api/v2/x", { method: "POST" }))).toBe("210");
     expect(codeFor(l, req("/api/v2/x", { method: "GET" }))).toBe("220");
@@ -62,7 +84,17 @@ describe("rule matching", () => {
   it("matches header values case-insensitively with wildcards, trying every occurrence of the header", () => {
     const l = listener([1, [{ Field: "http-header", HttpHeaderConfig: { HttpHeaderName: "User-Agent", Values: ["*mobile*"] } }], "201"]);
     expect(codeFor(l, req("/", { headers: [["user-agent", "Foo MOBILE Safari"]] }))).toBe("201");
-    expect(codeFor(l, req("/", { headers: [["User-Agent", "desktop"], ["User-Agent", "mobile"]] }))).toBe("201");
+    expect(
+      codeFor(
+        l,
+        req("/", {
+          headers: [
+            ["User-Agent", "desktop"],
+            ["User-Agent", "mobile"],
+          ],
+        }),
+      ),
+    ).toBe("201");
     expect(codeFor(l, req("/", { headers: [["User-Agent", "desktop"]] }))).toBe("200");
   });
 

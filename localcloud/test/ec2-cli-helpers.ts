@@ -42,9 +42,14 @@ export function boto3(url: string, body: string): Promise<Record<string, unknown
     "print(json.dumps(out, default=str))",
   ].join("\n");
   return new Promise((resolve, reject) => {
-    execFile("python3", ["-c", script], { env: { ...process.env, AWS_CONFIG_FILE: "/dev/null", AWS_SHARED_CREDENTIALS_FILE: "/dev/null" }, timeout: 60_000 }, (err, stdout, stderr) => {
-      if (err) return reject(new Error(`python3 failed: ${stderr || err.message}`));
-      resolve(JSON.parse(stdout) as Record<string, unknown>);
-    });
+    execFile(
+      "python3",
+      ["-c", script],
+      { env: { ...process.env, AWS_CONFIG_FILE: "/dev/null", AWS_SHARED_CREDENTIALS_FILE: "/dev/null" }, timeout: 60_000 },
+      (err, stdout, stderr) => {
+        if (err) return reject(new Error(`python3 failed: ${stderr || err.message}`));
+        resolve(JSON.parse(stdout) as Record<string, unknown>);
+      },
+    );
   });
 }

@@ -6,11 +6,30 @@
  */
 import { describe, it, expect, beforeAll, afterAll, beforeEach } from "vitest";
 import {
-  AllocateAddressCommand, CreateLaunchTemplateCommand, CreateLaunchTemplateVersionCommand, CreateNatGatewayCommand, CreateSecurityGroupCommand,
-  CreateVpcCommand, CreateVpcEndpointCommand, DeleteLaunchTemplateVersionsCommand, DeleteNatGatewayCommand, DeleteSecurityGroupCommand,
-  DeleteSubnetCommand, DeleteVpcEndpointsCommand, DescribeAccountAttributesCommand, DescribeLaunchTemplatesCommand,
-  DescribeLaunchTemplateVersionsCommand, DescribeNetworkInterfacesCommand, DescribeVpcClassicLinkCommand, DescribeVpcClassicLinkDnsSupportCommand,
-  DescribeVpcsCommand, GetConsoleOutputCommand, ModifyVpcAttributeCommand, TerminateInstancesCommand, type EC2Client, type _InstanceType,
+  AllocateAddressCommand,
+  CreateLaunchTemplateCommand,
+  CreateLaunchTemplateVersionCommand,
+  CreateNatGatewayCommand,
+  CreateSecurityGroupCommand,
+  CreateVpcCommand,
+  CreateVpcEndpointCommand,
+  DeleteLaunchTemplateVersionsCommand,
+  DeleteNatGatewayCommand,
+  DeleteSecurityGroupCommand,
+  DeleteSubnetCommand,
+  DeleteVpcEndpointsCommand,
+  DescribeAccountAttributesCommand,
+  DescribeLaunchTemplatesCommand,
+  DescribeLaunchTemplateVersionsCommand,
+  DescribeNetworkInterfacesCommand,
+  DescribeVpcClassicLinkCommand,
+  DescribeVpcClassicLinkDnsSupportCommand,
+  DescribeVpcsCommand,
+  GetConsoleOutputCommand,
+  ModifyVpcAttributeCommand,
+  TerminateInstancesCommand,
+  type EC2Client,
+  type _InstanceType,
 } from "@aws-sdk/client-ec2";
 import { CreateLoadBalancerCommand, DeleteLoadBalancerCommand } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { CreateDBInstanceCommand, CreateDBSubnetGroupCommand, DeleteDBInstanceCommand } from "@aws-sdk/client-rds";
@@ -52,7 +71,7 @@ describe("GetConsoleOutput", () => {
   it("keeps only the most recent 64 KB, as AWS does", async () => {
     const net = await buildNetwork(ec2, { subnetCount: 1 });
     const id = await runOne(ec2, { SubnetId: net.subnets[0] });
-    appendConsoleOutput(lc.cloud, id, "old\n" + "x".repeat(70 * 1024));
+    appendConsoleOutput(lc.cloud, id, `old\n${"x".repeat(70 * 1024)}`);
     appendConsoleOutput(lc.cloud, id, "\nnewest line\n");
     const out = await ec2.send(new GetConsoleOutputCommand({ InstanceId: id }));
     const text = Buffer.from(out.Output!, "base64").toString("utf8");
@@ -64,10 +83,17 @@ describe("GetConsoleOutput", () => {
 
 describe("DescribeVpcs filters, ClassicLink, account attributes", () => {
   it("accepts AWS's filter names and aliases", async () => {
-    const { Vpc } = await ec2.send(new CreateVpcCommand({ CidrBlock: "10.7.0.0/16", TagSpecifications: [{ ResourceType: "vpc", Tags: [{ Key: "env", Value: "stg" }] }] }));
+    const { Vpc } = await ec2.send(
+      new CreateVpcCommand({
+        CidrBlock: "10.7.0.0/16",
+        TagSpecifications: [{ ResourceType: "vpc", Tags: [{ Key: "env", Value: "stg" }] }],
+      }),
+    );
     await ec2.send(new CreateVpcCommand({ CidrBlock: "10.8.0.0/16" }));
-    const ids = async (Name: string, Values: string[]) => (await ec2.send(new DescribeVpcsCommand({ Filters: [{ Name, Values }] }))).Vpcs!.map((v) => v.VpcId);
-    for (const name of ["cidr", "cidr-block", "cidr-block-association.cidr-block"]) expect(await ids(name, ["10.7.0.0/16"])).toEqual([Vpc!.VpcId]);
+    const ids = async (Name: string, Values: string[]) =>
+      (await ec2.send(new DescribeVpcsCommand({ Filters: [{ Name, Values }] }))).Vpcs!.map((v) => v.VpcId);
+    for (const name of ["cidr", "cidr-block", "cidr-block-association.cidr-block"])
+      expect(await ids(name, ["10.7.0.0/16"])).toEqual([Vpc!.VpcId]);
     expect(await ids("dhcp-options-id", [Vpc!.DhcpOptionsId!])).toEqual([Vpc!.VpcId]);
     expect(await ids("vpc-id", [Vpc!.VpcId!])).toEqual([Vpc!.VpcId]);
     expect(await ids("tag:env", ["stg"])).toEqual([Vpc!.VpcId]);
@@ -76,7 +102,9 @@ describe("DescribeVpcs filters, ClassicLink, account attributes", () => {
     expect(await ids("is-default", ["true"])).toHaveLength(0);
     expect(await ids("owner-id", ["000000000000"])).toHaveLength(2);
     expect(await ids("state", ["available"])).toHaveLength(2);
-    expect((await expectError(ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: "cidr-blok", Values: ["x"] }] })))).name).toBe("InvalidParameterValue");
+    expect((await expectError(ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: "cidr-blok", Values: ["x"] }] })))).name).toBe(
+      "InvalidParameterValue",
+    );
   });
 
   it("answers the retired ClassicLink calls with UnsupportedOperation", async () => {
@@ -90,8 +118,12 @@ describe("DescribeVpcs filters, ClassicLink, account attributes", () => {
     const out = await ec2.send(new DescribeAccountAttributesCommand({}));
     const attrs = Object.fromEntries(out.AccountAttributes!.map((a) => [a.AttributeName, a.AttributeValues!.map((v) => v.AttributeValue)]));
     expect(attrs).toMatchObject({
-      "supported-platforms": ["VPC"], "default-vpc": ["none"], "max-instances": ["20"],
-      "vpc-max-security-groups-per-interface": ["5"], "max-elastic-ips": ["5"], "vpc-max-elastic-ips": ["5"],
+      "supported-platforms": ["VPC"],
+      "default-vpc": ["none"],
+      "max-instances": ["20"],
+      "vpc-max-security-groups-per-interface": ["5"],
+      "max-elastic-ips": ["5"],
+      "vpc-max-elastic-ips": ["5"],
     });
     const one = await ec2.send(new DescribeAccountAttributesCommand({ AttributeNames: ["default-vpc"] }));
     expect(one.AccountAttributes).toEqual([{ AttributeName: "default-vpc", AttributeValues: [{ AttributeValue: "none" }] }]);
@@ -100,9 +132,12 @@ describe("DescribeVpcs filters, ClassicLink, account attributes", () => {
 
 describe("DeleteLaunchTemplateVersions", () => {
   it("reports each version: deleted, missing, or the default one that stays", async () => {
-    const { LaunchTemplate } = await ec2.send(new CreateLaunchTemplateCommand({ LaunchTemplateName: "web", LaunchTemplateData: { InstanceType: "t3.micro" } }));
+    const { LaunchTemplate } = await ec2.send(
+      new CreateLaunchTemplateCommand({ LaunchTemplateName: "web", LaunchTemplateData: { InstanceType: "t3.micro" } }),
+    );
     const id = LaunchTemplate!.LaunchTemplateId!;
-    for (const type of ["t3.small", "t3.medium"] as _InstanceType[]) await ec2.send(new CreateLaunchTemplateVersionCommand({ LaunchTemplateId: id, LaunchTemplateData: { InstanceType: type } }));
+    for (const type of ["t3.small", "t3.medium"] as _InstanceType[])
+      await ec2.send(new CreateLaunchTemplateVersionCommand({ LaunchTemplateId: id, LaunchTemplateData: { InstanceType: type } }));
     const out = await ec2.send(new DeleteLaunchTemplateVersionsCommand({ LaunchTemplateId: id, Versions: ["1", "3", "9"] }));
     expect(out.SuccessfullyDeletedLaunchTemplateVersions).toEqual([{ LaunchTemplateId: id, LaunchTemplateName: "web", VersionNumber: 3 }]);
     expect(out.UnsuccessfullyDeletedLaunchTemplateVersions!.map((u) => [u.VersionNumber, u.ResponseError!.Code])).toEqual([
@@ -111,11 +146,17 @@ describe("DeleteLaunchTemplateVersions", () => {
     ]);
     const versions = await ec2.send(new DescribeLaunchTemplateVersionsCommand({ LaunchTemplateId: id }));
     expect(versions.LaunchTemplateVersions!.map((v) => v.VersionNumber).sort()).toEqual([1, 2]);
-    expect((await ec2.send(new DescribeLaunchTemplatesCommand({ LaunchTemplateIds: [id] }))).LaunchTemplates![0].LatestVersionNumber).toBe(2);
+    expect((await ec2.send(new DescribeLaunchTemplatesCommand({ LaunchTemplateIds: [id] }))).LaunchTemplates![0].LatestVersionNumber).toBe(
+      2,
+    );
     // Numbers are not reused after deleting the latest.
-    const next = await ec2.send(new CreateLaunchTemplateVersionCommand({ LaunchTemplateId: id, LaunchTemplateData: { InstanceType: "t3.large" as _InstanceType } }));
+    const next = await ec2.send(
+      new CreateLaunchTemplateVersionCommand({ LaunchTemplateId: id, LaunchTemplateData: { InstanceType: "t3.large" as _InstanceType } }),
+    );
     expect(next.LaunchTemplateVersion!.VersionNumber).toBe(4);
-    expect((await expectError(ec2.send(new DeleteLaunchTemplateVersionsCommand({ LaunchTemplateName: "nope", Versions: ["1"] })))).name).toBe("InvalidLaunchTemplateName.NotFoundException");
+    expect(
+      (await expectError(ec2.send(new DeleteLaunchTemplateVersionsCommand({ LaunchTemplateName: "nope", Versions: ["1"] })))).name,
+    ).toBe("InvalidLaunchTemplateName.NotFoundException");
   });
 });
 
@@ -123,7 +164,8 @@ describe("DependencyViolation", () => {
   it("refuses to delete a subnet or group while an instance, NAT gateway, endpoint, load balancer or database uses it", async () => {
     const net = await buildNetwork(ec2, { igw: true, subnetCount: 2 });
     await ec2.send(new ModifyVpcAttributeCommand({ VpcId: net.vpcId, EnableDnsHostnames: { Value: true } }));
-    const group = async (name: string) => (await ec2.send(new CreateSecurityGroupCommand({ VpcId: net.vpcId, GroupName: name, Description: name }))).GroupId!;
+    const group = async (name: string) =>
+      (await ec2.send(new CreateSecurityGroupCommand({ VpcId: net.vpcId, GroupName: name, Description: name }))).GroupId!;
     const [appSg, lbSg, dbSg, vpceSg] = [await group("app"), await group("lb"), await group("db"), await group("vpce")];
     const violation = async (p: Promise<unknown>) => expect((await expectError(p)).name).toBe("DependencyViolation");
 
@@ -140,14 +182,24 @@ describe("DependencyViolation", () => {
     await ec2.send(new DeleteNatGatewayCommand({ NatGatewayId: NatGateway!.NatGatewayId }));
     await lc.advance(120_000);
 
-    const { VpcEndpoint } = await ec2.send(new CreateVpcEndpointCommand({ VpcId: net.vpcId, VpcEndpointType: "Interface", ServiceName: "com.amazonaws.us-east-1.sts", SubnetIds: [net.subnets[0]], SecurityGroupIds: [vpceSg] }));
+    const { VpcEndpoint } = await ec2.send(
+      new CreateVpcEndpointCommand({
+        VpcId: net.vpcId,
+        VpcEndpointType: "Interface",
+        ServiceName: "com.amazonaws.us-east-1.sts",
+        SubnetIds: [net.subnets[0]],
+        SecurityGroupIds: [vpceSg],
+      }),
+    );
     await violation(ec2.send(new DeleteSubnetCommand({ SubnetId: net.subnets[0] })));
     await violation(ec2.send(new DeleteSecurityGroupCommand({ GroupId: vpceSg })));
     await ec2.send(new DeleteVpcEndpointsCommand({ VpcEndpointIds: [VpcEndpoint!.VpcEndpointId!] }));
     await lc.advance(60_000);
     await ec2.send(new DeleteSecurityGroupCommand({ GroupId: vpceSg }));
 
-    const { LoadBalancers } = await lc.elbv2.send(new CreateLoadBalancerCommand({ Name: "web", Subnets: net.subnets, SecurityGroups: [lbSg] }));
+    const { LoadBalancers } = await lc.elbv2.send(
+      new CreateLoadBalancerCommand({ Name: "web", Subnets: net.subnets, SecurityGroups: [lbSg] }),
+    );
     const lbEnis = await ec2.send(new DescribeNetworkInterfacesCommand({ Filters: [{ Name: "requester-id", Values: ["amazon-elb"] }] }));
     expect(lbEnis.NetworkInterfaces).toHaveLength(2);
     expect(lbEnis.NetworkInterfaces![0].Description).toMatch(/^ELB app\/web\//);
@@ -158,7 +210,17 @@ describe("DependencyViolation", () => {
 
     await lc.rds.send(new CreateDBSubnetGroupCommand({ DBSubnetGroupName: "db", DBSubnetGroupDescription: "db", SubnetIds: net.subnets }));
     await lc.rds.send(
-      new CreateDBInstanceCommand({ DBInstanceIdentifier: "db1", Engine: "postgres", DBInstanceClass: "db.t3.micro", AllocatedStorage: 20, MasterUsername: "app", MasterUserPassword: "s3cret-Passw0rd", DBSubnetGroupName: "db", VpcSecurityGroupIds: [dbSg], AvailabilityZone: "us-east-1b" }),
+      new CreateDBInstanceCommand({
+        DBInstanceIdentifier: "db1",
+        Engine: "postgres",
+        DBInstanceClass: "db.t3.micro",
+        AllocatedStorage: 20,
+        MasterUsername: "app",
+        MasterUserPassword: "s3cret-Passw0rd",
+        DBSubnetGroupName: "db",
+        VpcSecurityGroupIds: [dbSg],
+        AvailabilityZone: "us-east-1b",
+      }),
     );
     await violation(ec2.send(new DeleteSecurityGroupCommand({ GroupId: dbSg })));
     await violation(ec2.send(new DeleteSubnetCommand({ SubnetId: net.subnets[1] })));
@@ -178,15 +240,39 @@ describe("awscli and boto3", () => {
     const net = await buildNetwork(ec2, { igw: true });
     const eip = await awsOk<{ AllocationId: string; Domain: string }>(lc.url, ["ec2", "allocate-address", "--domain", "vpc"]);
     expect(eip.Domain).toBe("vpc");
-    const created = await awsOk<{ NatGateway: { NatGatewayId: string; State: string } }>(lc.url, ["ec2", "create-nat-gateway", "--subnet-id", net.subnets[0], "--allocation-id", eip.AllocationId]);
+    const created = await awsOk<{ NatGateway: { NatGatewayId: string; State: string } }>(lc.url, [
+      "ec2",
+      "create-nat-gateway",
+      "--subnet-id",
+      net.subnets[0],
+      "--allocation-id",
+      eip.AllocationId,
+    ]);
     expect(created.NatGateway.State).toBe("pending");
-    const listed = await awsOk<{ NatGateways: Array<{ NatGatewayId: string }> }>(lc.url, ["ec2", "describe-nat-gateways", "--filter", `Name=vpc-id,Values=${net.vpcId}`]);
+    const listed = await awsOk<{ NatGateways: Array<{ NatGatewayId: string }> }>(lc.url, [
+      "ec2",
+      "describe-nat-gateways",
+      "--filter",
+      `Name=vpc-id,Values=${net.vpcId}`,
+    ]);
     expect(listed.NatGateways.map((n) => n.NatGatewayId)).toEqual([created.NatGateway.NatGatewayId]);
     const endpoint = await awsOk<{ VpcEndpoint: { VpcEndpointType: string; RouteTableIds: string[] } }>(lc.url, [
-      "ec2", "create-vpc-endpoint", "--vpc-id", net.vpcId, "--service-name", "com.amazonaws.us-east-1.s3", "--route-table-ids", net.publicRouteTableId!,
+      "ec2",
+      "create-vpc-endpoint",
+      "--vpc-id",
+      net.vpcId,
+      "--service-name",
+      "com.amazonaws.us-east-1.s3",
+      "--route-table-ids",
+      net.publicRouteTableId!,
     ]);
     expect(endpoint.VpcEndpoint).toMatchObject({ VpcEndpointType: "Gateway", RouteTableIds: [net.publicRouteTableId] });
-    const attrs = await awsOk<{ AccountAttributes: Array<{ AttributeName: string }> }>(lc.url, ["ec2", "describe-account-attributes", "--attribute-names", "supported-platforms"]);
+    const attrs = await awsOk<{ AccountAttributes: Array<{ AttributeName: string }> }>(lc.url, [
+      "ec2",
+      "describe-account-attributes",
+      "--attribute-names",
+      "supported-platforms",
+    ]);
     expect(attrs.AccountAttributes[0].AttributeName).toBe("supported-platforms");
     const id = await runOne(ec2, { SubnetId: net.subnets[1] });
     appendConsoleOutput(lc.cloud, id, "hello from cloud-init\n");
@@ -224,6 +310,12 @@ describe("awscli and boto3", () => {
       ].join("\n"),
     );
     expect(out.nats).toEqual([out.nat]);
-    expect(out).toMatchObject({ state: "pending", vpceType: "Gateway", pl: "com.amazonaws.us-east-1.s3", console: "dnf: Complete!\n", classic: "UnsupportedOperation" });
+    expect(out).toMatchObject({
+      state: "pending",
+      vpceType: "Gateway",
+      pl: "com.amazonaws.us-east-1.s3",
+      console: "dnf: Complete!\n",
+      classic: "UnsupportedOperation",
+    });
   });
 });

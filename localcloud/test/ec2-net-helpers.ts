@@ -4,9 +4,18 @@
  * to run one instance and wait until it runs.
  */
 import {
-  AssociateRouteTableCommand, AttachInternetGatewayCommand, CreateInternetGatewayCommand, CreateRouteCommand,
-  CreateRouteTableCommand, CreateSubnetCommand, CreateVpcCommand, DescribeImagesCommand, DescribeInstancesCommand,
-  RunInstancesCommand, type EC2Client, type RunInstancesCommandInput,
+  AssociateRouteTableCommand,
+  AttachInternetGatewayCommand,
+  CreateInternetGatewayCommand,
+  CreateRouteCommand,
+  CreateRouteTableCommand,
+  CreateSubnetCommand,
+  CreateVpcCommand,
+  DescribeImagesCommand,
+  DescribeInstancesCommand,
+  RunInstancesCommand,
+  type EC2Client,
+  type RunInstancesCommandInput,
 } from "@aws-sdk/client-ec2";
 import { eventually } from "./helpers.ts";
 
@@ -40,7 +49,9 @@ export async function buildNetwork(
     await ec2.send(new AttachInternetGatewayCommand({ InternetGatewayId: net.igwId, VpcId: vpcId }));
     const { RouteTable } = await ec2.send(new CreateRouteTableCommand({ VpcId: vpcId }));
     net.publicRouteTableId = RouteTable!.RouteTableId!;
-    await ec2.send(new CreateRouteCommand({ RouteTableId: net.publicRouteTableId, DestinationCidrBlock: "0.0.0.0/0", GatewayId: net.igwId }));
+    await ec2.send(
+      new CreateRouteCommand({ RouteTableId: net.publicRouteTableId, DestinationCidrBlock: "0.0.0.0/0", GatewayId: net.igwId }),
+    );
     for (const index of opts.publicSubnets ?? [0]) {
       await ec2.send(new AssociateRouteTableCommand({ RouteTableId: net.publicRouteTableId, SubnetId: subnets[index] }));
     }
@@ -56,7 +67,9 @@ export async function al2023(ec2: EC2Client): Promise<string> {
 /** Runs one t3.micro and waits (polling) until it is running; returns its id. */
 export async function runOne(ec2: EC2Client, input: Partial<RunInstancesCommandInput> & { SubnetId?: string }): Promise<string> {
   const imageId = input.ImageId ?? (await al2023(ec2));
-  const { Instances } = await ec2.send(new RunInstancesCommand({ InstanceType: "t3.micro", MinCount: 1, MaxCount: 1, ...input, ImageId: imageId }));
+  const { Instances } = await ec2.send(
+    new RunInstancesCommand({ InstanceType: "t3.micro", MinCount: 1, MaxCount: 1, ...input, ImageId: imageId }),
+  );
   const id = Instances![0].InstanceId!;
   await eventually(async () => {
     const out = await ec2.send(new DescribeInstancesCommand({ InstanceIds: [id] }));

@@ -4,8 +4,17 @@
  */
 import { describe, it, expect, beforeAll, afterAll, beforeEach } from "vitest";
 import {
-  AllocateAddressCommand, AuthorizeSecurityGroupEgressCommand, AuthorizeSecurityGroupIngressCommand, CreateInternetGatewayCommand,
-  CreateNatGatewayCommand, CreateSecurityGroupCommand, CreateVpcCommand, DescribeAccountAttributesCommand, RunInstancesCommand, type AccountAttributeName, type EC2Client,
+  AllocateAddressCommand,
+  AuthorizeSecurityGroupEgressCommand,
+  AuthorizeSecurityGroupIngressCommand,
+  CreateInternetGatewayCommand,
+  CreateNatGatewayCommand,
+  CreateSecurityGroupCommand,
+  CreateVpcCommand,
+  DescribeAccountAttributesCommand,
+  RunInstancesCommand,
+  type AccountAttributeName,
+  type EC2Client,
 } from "@aws-sdk/client-ec2";
 import { expectError, startTestCloud, type TestCloud } from "./helpers.ts";
 import { aws, hasAwsCli } from "./ec2-cli-helpers.ts";
@@ -104,9 +113,23 @@ describe("enforcement", () => {
     // The VPC's default group counts too.
     await lc.admin("POST", "quotas", { quotas: { "security-groups-per-region": 7 } });
     const groups: string[] = [];
-    for (let i = 0; i < 6; i++) groups.push((await ec2.send(new CreateSecurityGroupCommand({ VpcId: net.vpcId, GroupName: `g${i}`, Description: "x" }))).GroupId!);
-    expect((await expectError(ec2.send(new CreateSecurityGroupCommand({ VpcId: net.vpcId, GroupName: "g6", Description: "x" })))).name).toBe("SecurityGroupLimitExceeded");
-    const run = await expectError(ec2.send(new RunInstancesCommand({ ImageId: await al2023(ec2), InstanceType: "t3.micro", MinCount: 1, MaxCount: 1, SubnetId: net.subnets[0], SecurityGroupIds: groups })));
+    for (let i = 0; i < 6; i++)
+      groups.push((await ec2.send(new CreateSecurityGroupCommand({ VpcId: net.vpcId, GroupName: `g${i}`, Description: "x" }))).GroupId!);
+    expect(
+      (await expectError(ec2.send(new CreateSecurityGroupCommand({ VpcId: net.vpcId, GroupName: "g6", Description: "x" })))).name,
+    ).toBe("SecurityGroupLimitExceeded");
+    const run = await expectError(
+      ec2.send(
+        new RunInstancesCommand({
+          ImageId: await al2023(ec2),
+          InstanceType: "t3.micro",
+          MinCount: 1,
+          MaxCount: 1,
+          SubnetId: net.subnets[0],
+          SecurityGroupIds: groups,
+        }),
+      ),
+    );
     expect(run.name).toBe("SecurityGroupsPerInterfaceLimitExceeded");
   });
 
@@ -114,14 +137,47 @@ describe("enforcement", () => {
     const net = await buildNetwork(ec2, { subnetCount: 1 });
     const { GroupId } = await ec2.send(new CreateSecurityGroupCommand({ VpcId: net.vpcId, GroupName: "busy", Description: "many rules" }));
     const ranges = (n: number, from = 0) => Array.from({ length: n }, (_, i) => ({ CidrIp: `10.${from + i}.0.0/16` }));
-    await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId, IpPermissions: [{ IpProtocol: "tcp", FromPort: 443, ToPort: 443, IpRanges: ranges(60) }] }));
-    const err = await expectError(ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId, IpPermissions: [{ IpProtocol: "tcp", FromPort: 80, ToPort: 80, IpRanges: ranges(1) }] })));
+    await ec2.send(
+      new AuthorizeSecurityGroupIngressCommand({
+        GroupId,
+        IpPermissions: [{ IpProtocol: "tcp", FromPort: 443, ToPort: 443, IpRanges: ranges(60) }],
+      }),
+    );
+    const err = await expectError(
+      ec2.send(
+        new AuthorizeSecurityGroupIngressCommand({
+          GroupId,
+          IpPermissions: [{ IpProtocol: "tcp", FromPort: 80, ToPort: 80, IpRanges: ranges(1) }],
+        }),
+      ),
+    );
     expect(err.name).toBe("RulesPerSecurityGroupLimitExceeded");
     expect(err.message).toBe("The maximum number of rules per security group has been reached.");
-    await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId, IpPermissions: [{ IpProtocol: "tcp", FromPort: 443, ToPort: 443, Ipv6Ranges: [{ CidrIpv6: "::/0" }] }] }));
+    await ec2.send(
+      new AuthorizeSecurityGroupIngressCommand({
+        GroupId,
+        IpPermissions: [{ IpProtocol: "tcp", FromPort: 443, ToPort: 443, Ipv6Ranges: [{ CidrIpv6: "::/0" }] }],
+      }),
+    );
     // Egress already holds the default allow-all rule: 59 more fit.
-    await ec2.send(new AuthorizeSecurityGroupEgressCommand({ GroupId, IpPermissions: [{ IpProtocol: "tcp", FromPort: 443, ToPort: 443, IpRanges: ranges(59, 100) }] }));
-    expect((await expectError(ec2.send(new AuthorizeSecurityGroupEgressCommand({ GroupId, IpPermissions: [{ IpProtocol: "udp", FromPort: 53, ToPort: 53, IpRanges: ranges(1, 200) }] })))).name).toBe("RulesPerSecurityGroupLimitExceeded");
+    await ec2.send(
+      new AuthorizeSecurityGroupEgressCommand({
+        GroupId,
+        IpPermissions: [{ IpProtocol: "tcp", FromPort: 443, ToPort: 443, IpRanges: ranges(59, 100) }],
+      }),
+    );
+    expect(
+      (
+        await expectError(
+          ec2.send(
+            new AuthorizeSecurityGroupEgressCommand({
+              GroupId,
+              IpPermissions: [{ IpProtocol: "udp", FromPort: 53, ToPort: 53, IpRanges: ranges(1, 200) }],
+            }),
+          ),
+        )
+      ).name,
+    ).toBe("RulesPerSecurityGroupLimitExceeded");
   });
 
   it("awscli sees the same VpcLimitExceeded", async () => {

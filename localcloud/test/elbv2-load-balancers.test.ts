@@ -50,7 +50,9 @@ async function createVpc(cidr: string, azs: string[]) {
   const id = vpc.Vpc!.VpcId!;
   const ids: string[] = [];
   for (const [i, az] of azs.entries()) {
-    const sn = await lc.ec2.send(new CreateSubnetCommand({ VpcId: id, CidrBlock: cidr.replace(/\.0\.0\/16$/, `.${i + 1}.0/24`), AvailabilityZone: az }));
+    const sn = await lc.ec2.send(
+      new CreateSubnetCommand({ VpcId: id, CidrBlock: cidr.replace(/\.0\.0\/16$/, `.${i + 1}.0/24`), AvailabilityZone: az }),
+    );
     ids.push(sn.Subnet!.SubnetId!);
   }
   return { id, subnets: ids };
@@ -98,7 +100,10 @@ describe("load balancers", () => {
       ["us-east-1a", subnets[0]],
       ["us-east-1b", subnets[1]],
     ]);
-    await waitUntilLoadBalancerAvailable({ client: lc.elbv2, maxWaitTime: 20, minDelay: 1, maxDelay: 1 }, { LoadBalancerArns: [lb.LoadBalancerArn!] });
+    await waitUntilLoadBalancerAvailable(
+      { client: lc.elbv2, maxWaitTime: 20, minDelay: 1, maxDelay: 1 },
+      { LoadBalancerArns: [lb.LoadBalancerArn!] },
+    );
     const after = await lc.elbv2.send(new DescribeLoadBalancersCommand({ Names: ["web-prod"] }));
     expect(after.LoadBalancers![0].State?.Code).toBe("active");
   });
@@ -112,14 +117,22 @@ describe("load balancers", () => {
   it("rejects an ALB in one AZ, unknown subnets and invalid names", async () => {
     const oneAz = await expectError(lc.elbv2.send(new CreateLoadBalancerCommand({ Name: "one-az", Subnets: [subnets[0]] })));
     expect(oneAz).toBeInstanceOf(InvalidConfigurationRequestException);
-    const unknown = await expectError(lc.elbv2.send(new CreateLoadBalancerCommand({ Name: "ghost", Subnets: [subnets[0], "subnet-0123456789abcdef0"] })));
+    const unknown = await expectError(
+      lc.elbv2.send(new CreateLoadBalancerCommand({ Name: "ghost", Subnets: [subnets[0], "subnet-0123456789abcdef0"] })),
+    );
     expect(unknown).toBeInstanceOf(SubnetNotFoundException);
-    const longName = await expectError(lc.elbv2.send(new CreateLoadBalancerCommand({ Name: "x".repeat(33), Subnets: subnets.slice(0, 2) })));
+    const longName = await expectError(
+      lc.elbv2.send(new CreateLoadBalancerCommand({ Name: "x".repeat(33), Subnets: subnets.slice(0, 2) })),
+    );
     expect(longName.name).toBe("ValidationError");
     const hyphen = await expectError(lc.elbv2.send(new CreateLoadBalancerCommand({ Name: "bad-", Subnets: subnets.slice(0, 2) })));
     expect(hyphen.name).toBe("ValidationError");
-    const foreignSg = await lc.ec2.send(new CreateSecurityGroupCommand({ GroupName: "elsewhere", Description: "other vpc", VpcId: otherVpcId }));
-    const sgErr = await expectError(lc.elbv2.send(new CreateLoadBalancerCommand({ Name: "sg-lb", Subnets: subnets.slice(0, 2), SecurityGroups: [foreignSg.GroupId!] })));
+    const foreignSg = await lc.ec2.send(
+      new CreateSecurityGroupCommand({ GroupName: "elsewhere", Description: "other vpc", VpcId: otherVpcId }),
+    );
+    const sgErr = await expectError(
+      lc.elbv2.send(new CreateLoadBalancerCommand({ Name: "sg-lb", Subnets: subnets.slice(0, 2), SecurityGroups: [foreignSg.GroupId!] })),
+    );
     expect(sgErr).toBeInstanceOf(InvalidSecurityGroupException);
   });
 
@@ -167,14 +180,32 @@ describe("load balancers", () => {
     expect(map["deletion_protection.enabled"]).toBe("false");
     expect(map["routing.http2.enabled"]).toBe("true");
     const modified = await lc.elbv2.send(
-      new ModifyLoadBalancerAttributesCommand({ LoadBalancerArn: arn, Attributes: [{ Key: "idle_timeout.timeout_seconds", Value: "120" }, { Key: "deletion_protection.enabled", Value: "true" }] }),
+      new ModifyLoadBalancerAttributesCommand({
+        LoadBalancerArn: arn,
+        Attributes: [
+          { Key: "idle_timeout.timeout_seconds", Value: "120" },
+          { Key: "deletion_protection.enabled", Value: "true" },
+        ],
+      }),
     );
     expect(modified.Attributes!.find((a) => a.Key === "idle_timeout.timeout_seconds")?.Value).toBe("120");
-    const bad = await expectError(lc.elbv2.send(new ModifyLoadBalancerAttributesCommand({ LoadBalancerArn: arn, Attributes: [{ Key: "idle_timeout.timeout_seconds", Value: "5000" }] })));
+    const bad = await expectError(
+      lc.elbv2.send(
+        new ModifyLoadBalancerAttributesCommand({
+          LoadBalancerArn: arn,
+          Attributes: [{ Key: "idle_timeout.timeout_seconds", Value: "5000" }],
+        }),
+      ),
+    );
     expect(bad).toBeInstanceOf(InvalidConfigurationRequestException);
     const blocked = await expectError(lc.elbv2.send(new DeleteLoadBalancerCommand({ LoadBalancerArn: arn })));
     expect(blocked).toBeInstanceOf(OperationNotPermittedException);
-    await lc.elbv2.send(new ModifyLoadBalancerAttributesCommand({ LoadBalancerArn: arn, Attributes: [{ Key: "deletion_protection.enabled", Value: "false" }] }));
+    await lc.elbv2.send(
+      new ModifyLoadBalancerAttributesCommand({
+        LoadBalancerArn: arn,
+        Attributes: [{ Key: "deletion_protection.enabled", Value: "false" }],
+      }),
+    );
     await lc.elbv2.send(new DeleteLoadBalancerCommand({ LoadBalancerArn: arn }));
     const gone = await expectError(lc.elbv2.send(new DescribeLoadBalancersCommand({ LoadBalancerArns: [arn] })));
     expect(gone).toBeInstanceOf(LoadBalancerNotFoundException);
@@ -187,10 +218,17 @@ describe("listeners", () => {
     const blue = await createTg("listen-blue");
     const green = await createTg("listen-green");
     const created = await lc.elbv2.send(
-      new CreateListenerCommand({ LoadBalancerArn: lb.LoadBalancerArn, Protocol: "HTTP", Port: 80, DefaultActions: forwardTo([blue.TargetGroupArn!, 90], [green.TargetGroupArn!, 10]) }),
+      new CreateListenerCommand({
+        LoadBalancerArn: lb.LoadBalancerArn,
+        Protocol: "HTTP",
+        Port: 80,
+        DefaultActions: forwardTo([blue.TargetGroupArn!, 90], [green.TargetGroupArn!, 10]),
+      }),
     );
     const listener = created.Listeners![0];
-    expect(listener.ListenerArn).toMatch(/^arn:aws:elasticloadbalancing:us-east-1:000000000000:listener\/app\/listen-lb\/[0-9a-f]{16}\/[0-9a-f]{16}$/);
+    expect(listener.ListenerArn).toMatch(
+      /^arn:aws:elasticloadbalancing:us-east-1:000000000000:listener\/app\/listen-lb\/[0-9a-f]{16}\/[0-9a-f]{16}$/,
+    );
     expect(listener.DefaultActions![0].ForwardConfig!.TargetGroups).toEqual([
       { TargetGroupArn: blue.TargetGroupArn, Weight: 90 },
       { TargetGroupArn: green.TargetGroupArn, Weight: 10 },
@@ -204,7 +242,12 @@ describe("listeners", () => {
     expect(inUse).toBeInstanceOf(ResourceInUseException);
 
     // Shift traffic: the new weights are what DescribeListeners returns from now on.
-    const shifted = await lc.elbv2.send(new ModifyListenerCommand({ ListenerArn: listener.ListenerArn, DefaultActions: forwardTo([blue.TargetGroupArn!, 0], [green.TargetGroupArn!, 100]) }));
+    const shifted = await lc.elbv2.send(
+      new ModifyListenerCommand({
+        ListenerArn: listener.ListenerArn,
+        DefaultActions: forwardTo([blue.TargetGroupArn!, 0], [green.TargetGroupArn!, 100]),
+      }),
+    );
     expect(shifted.Listeners![0].DefaultActions![0].ForwardConfig!.TargetGroups!.map((g) => g.Weight)).toEqual([0, 100]);
     const described = await lc.elbv2.send(new DescribeListenersCommand({ LoadBalancerArn: lb.LoadBalancerArn }));
     expect(described.Listeners!.map((l) => l.Port)).toEqual([80]);
@@ -226,41 +269,120 @@ describe("listeners", () => {
   it("fills TargetGroupArn and ForwardConfig for a simple forward, and serves fixed responses", async () => {
     const lb = await createAlb("simple-lb");
     const tg = await createTg("simple-tg");
-    const res = await lc.elbv2.send(new CreateListenerCommand({ LoadBalancerArn: lb.LoadBalancerArn, Protocol: "HTTP", Port: 80, DefaultActions: [{ Type: "forward", TargetGroupArn: tg.TargetGroupArn }] }));
+    const res = await lc.elbv2.send(
+      new CreateListenerCommand({
+        LoadBalancerArn: lb.LoadBalancerArn,
+        Protocol: "HTTP",
+        Port: 80,
+        DefaultActions: [{ Type: "forward", TargetGroupArn: tg.TargetGroupArn }],
+      }),
+    );
     expect(res.Listeners![0].DefaultActions![0]).toMatchObject({
       Type: "forward",
       TargetGroupArn: tg.TargetGroupArn,
       ForwardConfig: { TargetGroups: [{ TargetGroupArn: tg.TargetGroupArn, Weight: 1 }], TargetGroupStickinessConfig: { Enabled: false } },
     });
     const fixed = await lc.elbv2.send(
-      new CreateListenerCommand({ LoadBalancerArn: lb.LoadBalancerArn, Protocol: "HTTP", Port: 8081, DefaultActions: [{ Type: "fixed-response", FixedResponseConfig: { StatusCode: "503", ContentType: "text/plain", MessageBody: "down" } }] }),
+      new CreateListenerCommand({
+        LoadBalancerArn: lb.LoadBalancerArn,
+        Protocol: "HTTP",
+        Port: 8081,
+        DefaultActions: [
+          { Type: "fixed-response", FixedResponseConfig: { StatusCode: "503", ContentType: "text/plain", MessageBody: "down" } },
+        ],
+      }),
     );
-    expect(fixed.Listeners![0].DefaultActions![0].FixedResponseConfig).toEqual({ StatusCode: "503", ContentType: "text/plain", MessageBody: "down" });
+    expect(fixed.Listeners![0].DefaultActions![0].FixedResponseConfig).toEqual({
+      StatusCode: "503",
+      ContentType: "text/plain",
+      MessageBody: "down",
+    });
   });
 
   it("rejects weight 1000, duplicate ports, unknown and foreign target groups", async () => {
     const lb = await createAlb("guard-lb");
     const other = await createAlb("guard-other");
     const tg = await createTg("guard-tg");
-    const heavy = await expectError(lc.elbv2.send(new CreateListenerCommand({ LoadBalancerArn: lb.LoadBalancerArn, Protocol: "HTTP", Port: 80, DefaultActions: forwardTo([tg.TargetGroupArn!, 1000]) })));
+    const heavy = await expectError(
+      lc.elbv2.send(
+        new CreateListenerCommand({
+          LoadBalancerArn: lb.LoadBalancerArn,
+          Protocol: "HTTP",
+          Port: 80,
+          DefaultActions: forwardTo([tg.TargetGroupArn!, 1000]),
+        }),
+      ),
+    );
     expect(heavy.name).toBe("ValidationError");
-    await lc.elbv2.send(new CreateListenerCommand({ LoadBalancerArn: lb.LoadBalancerArn, Protocol: "HTTP", Port: 80, DefaultActions: forwardTo([tg.TargetGroupArn!, 999]) }));
-    const dup = await expectError(lc.elbv2.send(new CreateListenerCommand({ LoadBalancerArn: lb.LoadBalancerArn, Protocol: "HTTP", Port: 80, DefaultActions: [{ Type: "fixed-response", FixedResponseConfig: { StatusCode: "200" } }] })));
+    await lc.elbv2.send(
+      new CreateListenerCommand({
+        LoadBalancerArn: lb.LoadBalancerArn,
+        Protocol: "HTTP",
+        Port: 80,
+        DefaultActions: forwardTo([tg.TargetGroupArn!, 999]),
+      }),
+    );
+    const dup = await expectError(
+      lc.elbv2.send(
+        new CreateListenerCommand({
+          LoadBalancerArn: lb.LoadBalancerArn,
+          Protocol: "HTTP",
+          Port: 80,
+          DefaultActions: [{ Type: "fixed-response", FixedResponseConfig: { StatusCode: "200" } }],
+        }),
+      ),
+    );
     expect(dup).toBeInstanceOf(DuplicateListenerException);
     const unknownTg = tg.TargetGroupArn!.replace(/[0-9a-f]{16}$/, "0123456789abcdef");
-    const missing = await expectError(lc.elbv2.send(new CreateListenerCommand({ LoadBalancerArn: lb.LoadBalancerArn, Protocol: "HTTP", Port: 81, DefaultActions: forwardTo([unknownTg, 1]) })));
+    const missing = await expectError(
+      lc.elbv2.send(
+        new CreateListenerCommand({
+          LoadBalancerArn: lb.LoadBalancerArn,
+          Protocol: "HTTP",
+          Port: 81,
+          DefaultActions: forwardTo([unknownTg, 1]),
+        }),
+      ),
+    );
     expect(missing).toBeInstanceOf(TargetGroupNotFoundException);
-    const shared = await expectError(lc.elbv2.send(new CreateListenerCommand({ LoadBalancerArn: other.LoadBalancerArn, Protocol: "HTTP", Port: 80, DefaultActions: forwardTo([tg.TargetGroupArn!, 1]) })));
+    const shared = await expectError(
+      lc.elbv2.send(
+        new CreateListenerCommand({
+          LoadBalancerArn: other.LoadBalancerArn,
+          Protocol: "HTTP",
+          Port: 80,
+          DefaultActions: forwardTo([tg.TargetGroupArn!, 1]),
+        }),
+      ),
+    );
     expect(shared).toBeInstanceOf(TargetGroupAssociationLimitException);
-    const foreign = await lc.elbv2.send(new CreateTargetGroupCommand({ Name: "foreign-tg", Protocol: "HTTP", Port: 80, VpcId: otherVpcId }));
-    const vpcErr = await expectError(lc.elbv2.send(new CreateListenerCommand({ LoadBalancerArn: lb.LoadBalancerArn, Protocol: "HTTP", Port: 82, DefaultActions: forwardTo([foreign.TargetGroups![0].TargetGroupArn!, 1]) })));
+    const foreign = await lc.elbv2.send(
+      new CreateTargetGroupCommand({ Name: "foreign-tg", Protocol: "HTTP", Port: 80, VpcId: otherVpcId }),
+    );
+    const vpcErr = await expectError(
+      lc.elbv2.send(
+        new CreateListenerCommand({
+          LoadBalancerArn: lb.LoadBalancerArn,
+          Protocol: "HTTP",
+          Port: 82,
+          DefaultActions: forwardTo([foreign.TargetGroups![0].TargetGroupArn!, 1]),
+        }),
+      ),
+    );
     expect(vpcErr).toBeInstanceOf(InvalidConfigurationRequestException);
   });
 
   it("deleting a load balancer deletes its listeners and frees its target groups", async () => {
     const lb = await createAlb("doomed-lb");
     const tg = await createTg("doomed-tg");
-    const l = await lc.elbv2.send(new CreateListenerCommand({ LoadBalancerArn: lb.LoadBalancerArn, Protocol: "HTTP", Port: 80, DefaultActions: forwardTo([tg.TargetGroupArn!, 1]) }));
+    const l = await lc.elbv2.send(
+      new CreateListenerCommand({
+        LoadBalancerArn: lb.LoadBalancerArn,
+        Protocol: "HTTP",
+        Port: 80,
+        DefaultActions: forwardTo([tg.TargetGroupArn!, 1]),
+      }),
+    );
     await lc.elbv2.send(new DeleteLoadBalancerCommand({ LoadBalancerArn: lb.LoadBalancerArn }));
     const err = await expectError(lc.elbv2.send(new DescribeListenersCommand({ ListenerArns: [l.Listeners![0].ListenerArn!] })));
     expect(err).toBeInstanceOf(ListenerNotFoundException);
@@ -274,18 +396,30 @@ describe("tags", () => {
   it("adds, describes and removes tags on load balancers and target groups", async () => {
     const lb = await createAlb("tagged-lb");
     const tg = await createTg("tagged-tg", { Tags: [{ Key: "team", Value: "web" }] });
-    await lc.elbv2.send(new AddTagsCommand({ ResourceArns: [lb.LoadBalancerArn!, tg.TargetGroupArn!], Tags: [{ Key: "env", Value: "prod" }] }));
+    await lc.elbv2.send(
+      new AddTagsCommand({ ResourceArns: [lb.LoadBalancerArn!, tg.TargetGroupArn!], Tags: [{ Key: "env", Value: "prod" }] }),
+    );
     const described = await lc.elbv2.send(new DescribeTagsCommand({ ResourceArns: [lb.LoadBalancerArn!, tg.TargetGroupArn!] }));
     expect(described.TagDescriptions).toEqual([
       { ResourceArn: lb.LoadBalancerArn, Tags: [{ Key: "env", Value: "prod" }] },
-      { ResourceArn: tg.TargetGroupArn, Tags: [{ Key: "team", Value: "web" }, { Key: "env", Value: "prod" }] },
+      {
+        ResourceArn: tg.TargetGroupArn,
+        Tags: [
+          { Key: "team", Value: "web" },
+          { Key: "env", Value: "prod" },
+        ],
+      },
     ]);
     await lc.elbv2.send(new RemoveTagsCommand({ ResourceArns: [tg.TargetGroupArn!], TagKeys: ["team"] }));
     const after = await lc.elbv2.send(new DescribeTagsCommand({ ResourceArns: [tg.TargetGroupArn!] }));
     expect(after.TagDescriptions![0].Tags).toEqual([{ Key: "env", Value: "prod" }]);
-    const tooMany = await expectError(lc.elbv2.send(new DescribeTagsCommand({ ResourceArns: Array.from({ length: 21 }, () => lb.LoadBalancerArn!) })));
+    const tooMany = await expectError(
+      lc.elbv2.send(new DescribeTagsCommand({ ResourceArns: Array.from({ length: 21 }, () => lb.LoadBalancerArn!) })),
+    );
     expect(tooMany.name).toBe("ValidationError");
-    const missing = await expectError(lc.elbv2.send(new DescribeTagsCommand({ ResourceArns: [lb.LoadBalancerArn!.replace(/[0-9a-f]{16}$/, "0000000000000000")] })));
+    const missing = await expectError(
+      lc.elbv2.send(new DescribeTagsCommand({ ResourceArns: [lb.LoadBalancerArn!.replace(/[0-9a-f]{16}$/, "0000000000000000")] })),
+    );
     expect(missing).toBeInstanceOf(LoadBalancerNotFoundException);
   });
 });
@@ -299,11 +433,25 @@ describe("persistence", () => {
     const cloud1 = await startTestCloud({ dataDir, speed: 200 });
     const vpc = await cloud1.ec2.send(new CreateVpcCommand({ CidrBlock: "10.50.0.0/16" }));
     const sn = await Promise.all(
-      ["us-east-1a", "us-east-1b"].map((az, i) => cloud1.ec2.send(new CreateSubnetCommand({ VpcId: vpc.Vpc!.VpcId!, CidrBlock: `10.50.${i}.0/24`, AvailabilityZone: az }))),
+      ["us-east-1a", "us-east-1b"].map((az, i) =>
+        cloud1.ec2.send(new CreateSubnetCommand({ VpcId: vpc.Vpc!.VpcId!, CidrBlock: `10.50.${i}.0/24`, AvailabilityZone: az })),
+      ),
     );
-    const lb = (await cloud1.elbv2.send(new CreateLoadBalancerCommand({ Name: "durable", Subnets: sn.map((s) => s.Subnet!.SubnetId!) }))).LoadBalancers![0];
-    const tg = (await cloud1.elbv2.send(new CreateTargetGroupCommand({ Name: "durable-tg", Protocol: "HTTP", Port: 80, VpcId: vpc.Vpc!.VpcId! }))).TargetGroups![0];
-    const listener = (await cloud1.elbv2.send(new CreateListenerCommand({ LoadBalancerArn: lb.LoadBalancerArn, Protocol: "HTTP", Port: 80, DefaultActions: forwardTo([tg.TargetGroupArn!, 7]) }))).Listeners![0];
+    const lb = (await cloud1.elbv2.send(new CreateLoadBalancerCommand({ Name: "durable", Subnets: sn.map((s) => s.Subnet!.SubnetId!) })))
+      .LoadBalancers![0];
+    const tg = (
+      await cloud1.elbv2.send(new CreateTargetGroupCommand({ Name: "durable-tg", Protocol: "HTTP", Port: 80, VpcId: vpc.Vpc!.VpcId! }))
+    ).TargetGroups![0];
+    const listener = (
+      await cloud1.elbv2.send(
+        new CreateListenerCommand({
+          LoadBalancerArn: lb.LoadBalancerArn,
+          Protocol: "HTTP",
+          Port: 80,
+          DefaultActions: forwardTo([tg.TargetGroupArn!, 7]),
+        }),
+      )
+    ).Listeners![0];
     await cloud1.close({ keepData: true });
 
     const cloud2 = await startTestCloud({ dataDir, speed: 200 });
@@ -312,7 +460,10 @@ describe("persistence", () => {
       expect(lbs.LoadBalancers![0]).toMatchObject({ LoadBalancerArn: lb.LoadBalancerArn, DNSName: lb.DNSName });
       const ls = await cloud2.elbv2.send(new DescribeListenersCommand({ ListenerArns: [listener.ListenerArn!] }));
       expect(ls.Listeners![0].DefaultActions![0].ForwardConfig!.TargetGroups![0].Weight).toBe(7);
-      await eventually(async () => (await cloud2.elbv2.send(new DescribeLoadBalancersCommand({ Names: ["durable"] }))).LoadBalancers![0].State?.Code === "active");
+      await eventually(
+        async () =>
+          (await cloud2.elbv2.send(new DescribeLoadBalancersCommand({ Names: ["durable"] }))).LoadBalancers![0].State?.Code === "active",
+      );
     } finally {
       await cloud2.close();
       rmSync(dataDir, { recursive: true, force: true });

@@ -46,7 +46,10 @@ let subnets: string[];
 let counter = 0;
 
 const forward = (arn: string): Action[] => [{ Type: "forward", TargetGroupArn: arn }];
-const header = (name: string, ...values: string[]): RuleCondition => ({ Field: "http-header", HttpHeaderConfig: { HttpHeaderName: name, Values: values } });
+const header = (name: string, ...values: string[]): RuleCondition => ({
+  Field: "http-header",
+  HttpHeaderConfig: { HttpHeaderName: name, Values: values },
+});
 const path = (...values: string[]): RuleCondition => ({ Field: "path-pattern", PathPatternConfig: { Values: values } });
 
 async function makeVpc(cidr: string) {
@@ -54,13 +57,20 @@ async function makeVpc(cidr: string) {
   const id = vpc.Vpc!.VpcId!;
   const ids = [];
   for (const [i, az] of ["us-east-1a", "us-east-1b"].entries()) {
-    ids.push((await lc.ec2.send(new CreateSubnetCommand({ VpcId: id, CidrBlock: cidr.replace(/\.0\.0\/16$/, `.${i + 1}.0/24`), AvailabilityZone: az }))).Subnet!.SubnetId!);
+    ids.push(
+      (
+        await lc.ec2.send(
+          new CreateSubnetCommand({ VpcId: id, CidrBlock: cidr.replace(/\.0\.0\/16$/, `.${i + 1}.0/24`), AvailabilityZone: az }),
+        )
+      ).Subnet!.SubnetId!,
+    );
   }
   return { id, subnets: ids };
 }
 
 async function createTg(name: string, vpc = vpcId) {
-  return (await lc.elbv2.send(new CreateTargetGroupCommand({ Name: name, Protocol: "HTTP", Port: 80, VpcId: vpc }))).TargetGroups![0].TargetGroupArn!;
+  return (await lc.elbv2.send(new CreateTargetGroupCommand({ Name: name, Protocol: "HTTP", Port: 80, VpcId: vpc }))).TargetGroups![0]
+    .TargetGroupArn!;
 }
 
 /** A fresh ALB with an HTTP:80 listener forwarding to a fresh target group. */
@@ -69,14 +79,24 @@ async function listenerFixture() {
   const lb = (await lc.elbv2.send(new CreateLoadBalancerCommand({ Name: `rules-lb-${n}`, Subnets: subnets }))).LoadBalancers![0];
   const main = await createTg(`rules-main-${n}`);
   const extra = await createTg(`rules-extra-${n}`);
-  const listener = (await lc.elbv2.send(new CreateListenerCommand({ LoadBalancerArn: lb.LoadBalancerArn, Protocol: "HTTP", Port: 80, DefaultActions: forward(main) }))).Listeners![0];
+  const listener = (
+    await lc.elbv2.send(
+      new CreateListenerCommand({ LoadBalancerArn: lb.LoadBalancerArn, Protocol: "HTTP", Port: 80, DefaultActions: forward(main) }),
+    )
+  ).Listeners![0];
   return { lbArn: lb.LoadBalancerArn!, listenerArn: listener.ListenerArn!, main, extra };
 }
 
-const createRule = (ListenerArn: string, Priority: number, Conditions: RuleCondition[], Actions: Action[], Tags?: Array<{ Key: string; Value: string }>) =>
-  lc.elbv2.send(new CreateRuleCommand({ ListenerArn, Priority, Conditions, Actions, Tags })).then((r) => r.Rules![0]);
+const createRule = (
+  ListenerArn: string,
+  Priority: number,
+  Conditions: RuleCondition[],
+  Actions: Action[],
+  Tags?: Array<{ Key: string; Value: string }>,
+) => lc.elbv2.send(new CreateRuleCommand({ ListenerArn, Priority, Conditions, Actions, Tags })).then((r) => r.Rules![0]);
 
-const priorities = async (ListenerArn: string) => (await lc.elbv2.send(new DescribeRulesCommand({ ListenerArn }))).Rules!.map((r) => r.Priority);
+const priorities = async (ListenerArn: string) =>
+  (await lc.elbv2.send(new DescribeRulesCommand({ ListenerArn }))).Rules!.map((r) => r.Priority);
 
 beforeAll(async () => {
   lc = await startTestCloud({ speed: 100 });
@@ -92,10 +112,20 @@ describe("rules API", () => {
   it("creates rules in both condition forms and describes them by priority, the default rule last", async () => {
     const f = await listenerFixture();
     const img = await createRule(f.listenerArn, 20, [{ Field: "path-pattern", Values: ["/img/*"] }], forward(f.extra));
-    expect(img.RuleArn).toMatch(/^arn:aws:elasticloadbalancing:us-east-1:000000000000:listener-rule\/app\/rules-lb-\d+\/[0-9a-f]{16}\/[0-9a-f]{16}\/[0-9a-f]{16}$/);
-    expect(img.RuleArn!.startsWith(f.listenerArn.replace(":listener/", ":listener-rule/") + "/")).toBe(true);
-    expect(img).toMatchObject({ Priority: "20", IsDefault: false, Conditions: [{ Field: "path-pattern", Values: ["/img/*"], PathPatternConfig: { Values: ["/img/*"] } }] });
-    expect(img.Actions![0]).toMatchObject({ Type: "forward", TargetGroupArn: f.extra, ForwardConfig: { TargetGroups: [{ TargetGroupArn: f.extra, Weight: 1 }] } });
+    expect(img.RuleArn).toMatch(
+      /^arn:aws:elasticloadbalancing:us-east-1:000000000000:listener-rule\/app\/rules-lb-\d+\/[0-9a-f]{16}\/[0-9a-f]{16}\/[0-9a-f]{16}$/,
+    );
+    expect(img.RuleArn!.startsWith(`${f.listenerArn.replace(":listener/", ":listener-rule/")}/`)).toBe(true);
+    expect(img).toMatchObject({
+      Priority: "20",
+      IsDefault: false,
+      Conditions: [{ Field: "path-pattern", Values: ["/img/*"], PathPatternConfig: { Values: ["/img/*"] } }],
+    });
+    expect(img.Actions![0]).toMatchObject({
+      Type: "forward",
+      TargetGroupArn: f.extra,
+      ForwardConfig: { TargetGroups: [{ TargetGroupArn: f.extra, Weight: 1 }] },
+    });
     const all: RuleCondition[] = [
       header("X-Probe", "abc"),
       { Field: "host-header", HostHeaderConfig: { Values: ["*.example.com"] } },
@@ -110,7 +140,9 @@ describe("rules API", () => {
     expect(byArn.Rules!.map((r) => r.RuleArn)).toEqual([img.RuleArn]);
     const paged = await lc.elbv2.send(new DescribeRulesCommand({ ListenerArn: f.listenerArn, PageSize: 2 }));
     expect(paged.Rules).toHaveLength(2);
-    expect((await lc.elbv2.send(new DescribeRulesCommand({ ListenerArn: f.listenerArn, Marker: paged.NextMarker }))).Rules![0].IsDefault).toBe(true);
+    expect(
+      (await lc.elbv2.send(new DescribeRulesCommand({ ListenerArn: f.listenerArn, Marker: paged.NextMarker }))).Rules![0].IsDefault,
+    ).toBe(true);
     // A group only a rule forwards to belongs to the load balancer.
     const tg = (await lc.elbv2.send(new DescribeTargetGroupsCommand({ TargetGroupArns: [f.extra] }))).TargetGroups![0];
     expect(tg.LoadBalancerArns).toEqual([f.lbArn]);
@@ -121,17 +153,49 @@ describe("rules API", () => {
     const a = await createRule(f.listenerArn, 10, [path("/a/*")], forward(f.extra));
     const b = await createRule(f.listenerArn, 20, [path("/b/*")], forward(f.main));
     const conds = await lc.elbv2.send(new ModifyRuleCommand({ RuleArn: a.RuleArn, Conditions: [header("x-team", "web*")] }));
-    expect(conds.Rules![0]).toMatchObject({ Priority: "10", Conditions: [header("x-team", "web*")], Actions: [{ Type: "forward", TargetGroupArn: f.extra }] });
-    const acts = await lc.elbv2.send(new ModifyRuleCommand({ RuleArn: a.RuleArn, Actions: [{ Type: "fixed-response", FixedResponseConfig: { StatusCode: "200", ContentType: "text/plain", MessageBody: "ok" } }] }));
+    expect(conds.Rules![0]).toMatchObject({
+      Priority: "10",
+      Conditions: [header("x-team", "web*")],
+      Actions: [{ Type: "forward", TargetGroupArn: f.extra }],
+    });
+    const acts = await lc.elbv2.send(
+      new ModifyRuleCommand({
+        RuleArn: a.RuleArn,
+        Actions: [{ Type: "fixed-response", FixedResponseConfig: { StatusCode: "200", ContentType: "text/plain", MessageBody: "ok" } }],
+      }),
+    );
     expect(acts.Rules![0].Conditions).toEqual([header("x-team", "web*")]);
-    expect(acts.Rules![0].Actions).toEqual([{ Type: "fixed-response", FixedResponseConfig: { StatusCode: "200", ContentType: "text/plain", MessageBody: "ok" } }]);
+    expect(acts.Rules![0].Actions).toEqual([
+      { Type: "fixed-response", FixedResponseConfig: { StatusCode: "200", ContentType: "text/plain", MessageBody: "ok" } },
+    ]);
     // A swap in one call is fine; each rule keeps its conditions.
-    const swapped = await lc.elbv2.send(new SetRulePrioritiesCommand({ RulePriorities: [{ RuleArn: a.RuleArn, Priority: 20 }, { RuleArn: b.RuleArn, Priority: 10 }] }));
-    expect(swapped.Rules!.map((r) => [r.RuleArn, r.Priority])).toEqual([[a.RuleArn, "20"], [b.RuleArn, "10"]]);
+    const swapped = await lc.elbv2.send(
+      new SetRulePrioritiesCommand({
+        RulePriorities: [
+          { RuleArn: a.RuleArn, Priority: 20 },
+          { RuleArn: b.RuleArn, Priority: 10 },
+        ],
+      }),
+    );
+    expect(swapped.Rules!.map((r) => [r.RuleArn, r.Priority])).toEqual([
+      [a.RuleArn, "20"],
+      [b.RuleArn, "10"],
+    ]);
     const described = (await lc.elbv2.send(new DescribeRulesCommand({ ListenerArn: f.listenerArn }))).Rules!;
     expect(described.map((r) => r.RuleArn)).toEqual([b.RuleArn, a.RuleArn, expect.stringContaining(":listener-rule/")]);
-    expect(await expectError(lc.elbv2.send(new SetRulePrioritiesCommand({ RulePriorities: [{ RuleArn: a.RuleArn, Priority: 10 }] })))).toBeInstanceOf(PriorityInUseException);
-    const twice = await expectError(lc.elbv2.send(new SetRulePrioritiesCommand({ RulePriorities: [{ RuleArn: a.RuleArn, Priority: 30 }, { RuleArn: b.RuleArn, Priority: 30 }] })));
+    expect(
+      await expectError(lc.elbv2.send(new SetRulePrioritiesCommand({ RulePriorities: [{ RuleArn: a.RuleArn, Priority: 10 }] }))),
+    ).toBeInstanceOf(PriorityInUseException);
+    const twice = await expectError(
+      lc.elbv2.send(
+        new SetRulePrioritiesCommand({
+          RulePriorities: [
+            { RuleArn: a.RuleArn, Priority: 30 },
+            { RuleArn: b.RuleArn, Priority: 30 },
+          ],
+        }),
+      ),
+    );
     expect(twice.name).toBe("ValidationError");
     expect(await priorities(f.listenerArn)).toEqual(["10", "20", "default"]); // a failed call changes nothing
     expect((await expectError(lc.elbv2.send(new ModifyRuleCommand({ RuleArn: a.RuleArn })))).name).toBe("ValidationError");
@@ -140,7 +204,8 @@ describe("rules API", () => {
   it("tags rules: CreateRule Tags, AddTags / RemoveTags / DescribeTags by rule ARN, the default rule included", async () => {
     const f = await listenerFixture();
     const rule = await createRule(f.listenerArn, 1, [path("/t")], forward(f.extra), [{ Key: "team", Value: "web" }]);
-    const defaultArn = (await lc.elbv2.send(new DescribeRulesCommand({ ListenerArn: f.listenerArn }))).Rules!.find((r) => r.IsDefault)!.RuleArn!;
+    const defaultArn = (await lc.elbv2.send(new DescribeRulesCommand({ ListenerArn: f.listenerArn }))).Rules!.find((r) => r.IsDefault)!
+      .RuleArn!;
     await lc.elbv2.send(new AddTagsCommand({ ResourceArns: [rule.RuleArn!, defaultArn], Tags: [{ Key: "env", Value: "prod" }] }));
     await lc.elbv2.send(new RemoveTagsCommand({ ResourceArns: [rule.RuleArn!], TagKeys: ["team"] }));
     const tags = await lc.elbv2.send(new DescribeTagsCommand({ ResourceArns: [rule.RuleArn!, defaultArn] }));
@@ -149,7 +214,9 @@ describe("rules API", () => {
       { ResourceArn: defaultArn, Tags: [{ Key: "env", Value: "prod" }] },
     ]);
     await lc.elbv2.send(new DeleteRuleCommand({ RuleArn: rule.RuleArn }));
-    expect(await expectError(lc.elbv2.send(new DescribeTagsCommand({ ResourceArns: [rule.RuleArn!] })))).toBeInstanceOf(RuleNotFoundException);
+    expect(await expectError(lc.elbv2.send(new DescribeTagsCommand({ ResourceArns: [rule.RuleArn!] })))).toBeInstanceOf(
+      RuleNotFoundException,
+    );
   });
 
   it("raises AWS's errors: PriorityInUse, RuleNotFound, OperationNotPermitted, ListenerNotFound, ValidationError", async () => {
@@ -158,16 +225,26 @@ describe("rules API", () => {
     expect(await expectError(createRule(f.listenerArn, 7, [path("/y")], forward(f.main)))).toBeInstanceOf(PriorityInUseException);
     const missingArn = rule.RuleArn!.replace(/[0-9a-f]{16}$/, "0123456789abcdef");
     expect(await expectError(lc.elbv2.send(new DeleteRuleCommand({ RuleArn: missingArn })))).toBeInstanceOf(RuleNotFoundException);
-    expect(await expectError(lc.elbv2.send(new ModifyRuleCommand({ RuleArn: missingArn, Conditions: [path("/z")] })))).toBeInstanceOf(RuleNotFoundException);
+    expect(await expectError(lc.elbv2.send(new ModifyRuleCommand({ RuleArn: missingArn, Conditions: [path("/z")] })))).toBeInstanceOf(
+      RuleNotFoundException,
+    );
     expect(await expectError(lc.elbv2.send(new DescribeRulesCommand({ RuleArns: [missingArn] })))).toBeInstanceOf(RuleNotFoundException);
-    expect(await expectError(lc.elbv2.send(new SetRulePrioritiesCommand({ RulePriorities: [{ RuleArn: missingArn, Priority: 9 }] })))).toBeInstanceOf(RuleNotFoundException);
+    expect(
+      await expectError(lc.elbv2.send(new SetRulePrioritiesCommand({ RulePriorities: [{ RuleArn: missingArn, Priority: 9 }] }))),
+    ).toBeInstanceOf(RuleNotFoundException);
     const defaultArn = (await lc.elbv2.send(new DescribeRulesCommand({ ListenerArn: f.listenerArn }))).Rules!.at(-1)!.RuleArn!;
     expect(await expectError(lc.elbv2.send(new DeleteRuleCommand({ RuleArn: defaultArn })))).toBeInstanceOf(OperationNotPermittedException);
-    expect(await expectError(lc.elbv2.send(new ModifyRuleCommand({ RuleArn: defaultArn, Actions: forward(f.extra) })))).toBeInstanceOf(OperationNotPermittedException);
-    expect(await expectError(lc.elbv2.send(new SetRulePrioritiesCommand({ RulePriorities: [{ RuleArn: defaultArn, Priority: 3 }] })))).toBeInstanceOf(OperationNotPermittedException);
+    expect(await expectError(lc.elbv2.send(new ModifyRuleCommand({ RuleArn: defaultArn, Actions: forward(f.extra) })))).toBeInstanceOf(
+      OperationNotPermittedException,
+    );
+    expect(
+      await expectError(lc.elbv2.send(new SetRulePrioritiesCommand({ RulePriorities: [{ RuleArn: defaultArn, Priority: 3 }] }))),
+    ).toBeInstanceOf(OperationNotPermittedException);
     const ghostListener = f.listenerArn.replace(/[0-9a-f]{16}$/, "0123456789abcdef");
     expect(await expectError(createRule(ghostListener, 1, [path("/")], forward(f.main)))).toBeInstanceOf(ListenerNotFoundException);
-    expect((await expectError(lc.elbv2.send(new DescribeRulesCommand({ ListenerArn: f.listenerArn, RuleArns: [rule.RuleArn!] })))).name).toBe("ValidationError");
+    expect(
+      (await expectError(lc.elbv2.send(new DescribeRulesCommand({ ListenerArn: f.listenerArn, RuleArns: [rule.RuleArn!] })))).name,
+    ).toBe("ValidationError");
 
     const invalid: Array<[string, number, RuleCondition[], Action[]?]> = [
       ["priority 0", 0, [path("/")]],
@@ -189,11 +266,19 @@ describe("rules API", () => {
       ["a lowercase method", 1, [{ Field: "http-request-method", HttpRequestMethodConfig: { Values: ["get"] } }]],
       ["a value of 129 characters", 1, [header("x-long", "a".repeat(129))]],
       ["no actions", 1, [path("/")], []],
-      ["two terminal actions", 1, [path("/")], [...forward(f.main), { Type: "fixed-response", FixedResponseConfig: { StatusCode: "200" } }]],
+      [
+        "two terminal actions",
+        1,
+        [path("/")],
+        [...forward(f.main), { Type: "fixed-response", FixedResponseConfig: { StatusCode: "200" } }],
+      ],
     ];
     for (const [label, priority, conditions, actions] of invalid) {
       const err = await expectError(createRule(f.listenerArn, priority, conditions, actions ?? forward(f.main)));
-      expect([label, err.name]).toEqual([label, label === "two terminal actions" ? "InvalidLoadBalancerActionException" : "ValidationError"]);
+      expect([label, err.name]).toEqual([
+        label,
+        label === "two terminal actions" ? "InvalidLoadBalancerActionException" : "ValidationError",
+      ]);
     }
     expect(await priorities(f.listenerArn)).toEqual(["7", "default"]);
   });
@@ -203,12 +288,18 @@ describe("rules API", () => {
     const other = await listenerFixture();
     const ghost = f.main.replace(/[0-9a-f]{16}$/, "0123456789abcdef");
     expect(await expectError(createRule(f.listenerArn, 1, [path("/")], forward(ghost)))).toBeInstanceOf(TargetGroupNotFoundException);
-    expect(await expectError(createRule(f.listenerArn, 1, [path("/")], forward(other.main)))).toBeInstanceOf(TargetGroupAssociationLimitException);
+    expect(await expectError(createRule(f.listenerArn, 1, [path("/")], forward(other.main)))).toBeInstanceOf(
+      TargetGroupAssociationLimitException,
+    );
     const foreignVpc = await makeVpc("10.61.0.0/16");
     const foreign = await createTg(`rules-foreign-${counter}`, foreignVpc.id);
-    expect(await expectError(createRule(f.listenerArn, 1, [path("/")], forward(foreign)))).toBeInstanceOf(InvalidConfigurationRequestException);
+    expect(await expectError(createRule(f.listenerArn, 1, [path("/")], forward(foreign)))).toBeInstanceOf(
+      InvalidConfigurationRequestException,
+    );
     const rule = await createRule(f.listenerArn, 1, [path("/")], forward(f.extra));
-    expect(await expectError(lc.elbv2.send(new ModifyRuleCommand({ RuleArn: rule.RuleArn, Actions: forward(other.main) })))).toBeInstanceOf(TargetGroupAssociationLimitException);
+    expect(await expectError(lc.elbv2.send(new ModifyRuleCommand({ RuleArn: rule.RuleArn, Actions: forward(other.main) })))).toBeInstanceOf(
+      TargetGroupAssociationLimitException,
+    );
   });
 
   it("allows 100 rules per load balancer, then TooManyRules", async () => {
@@ -221,14 +312,20 @@ describe("rules API", () => {
   it("keeps a target group a rule forwards to in use: DeleteTargetGroup is refused until the rule or listener goes", async () => {
     const f = await listenerFixture();
     const rule = await createRule(f.listenerArn, 1, [path("/")], forward(f.extra));
-    expect(await expectError(lc.elbv2.send(new DeleteTargetGroupCommand({ TargetGroupArn: f.extra })))).toBeInstanceOf(ResourceInUseException);
+    expect(await expectError(lc.elbv2.send(new DeleteTargetGroupCommand({ TargetGroupArn: f.extra })))).toBeInstanceOf(
+      ResourceInUseException,
+    );
     await lc.elbv2.send(new DeleteRuleCommand({ RuleArn: rule.RuleArn }));
-    expect((await lc.elbv2.send(new DescribeTargetGroupsCommand({ TargetGroupArns: [f.extra] }))).TargetGroups![0].LoadBalancerArns).toEqual([]);
+    expect(
+      (await lc.elbv2.send(new DescribeTargetGroupsCommand({ TargetGroupArns: [f.extra] }))).TargetGroups![0].LoadBalancerArns,
+    ).toEqual([]);
     await lc.elbv2.send(new DeleteTargetGroupCommand({ TargetGroupArn: f.extra }));
     // Deleting the listener deletes its rules.
     const again = await createRule(f.listenerArn, 1, [path("/")], forward(f.main));
     await lc.elbv2.send(new DeleteListenerCommand({ ListenerArn: f.listenerArn }));
-    expect(await expectError(lc.elbv2.send(new DescribeRulesCommand({ RuleArns: [again.RuleArn!] })))).toBeInstanceOf(RuleNotFoundException);
+    expect(await expectError(lc.elbv2.send(new DescribeRulesCommand({ RuleArns: [again.RuleArn!] })))).toBeInstanceOf(
+      RuleNotFoundException,
+    );
   });
 });
 
@@ -249,9 +346,16 @@ describe("data plane", () => {
   let stack: WebStack;
 
   it("routes only requests with X-Probe: abc to the rule's target group, until the rule is deleted", async () => {
-    stack = await buildWebStack(lc, { fleets: [{ name: "blue", version: "v1", capacity: 2 }, { name: "green", version: "v2", capacity: 1 }] });
+    stack = await buildWebStack(lc, {
+      fleets: [
+        { name: "blue", version: "v1", capacity: 2 },
+        { name: "green", version: "v2", capacity: 1 },
+      ],
+    });
     // Default action: blue only. Green is referenced by nothing yet, so its target is not in use.
-    await lc.elbv2.send(new ModifyListenerCommand({ ListenerArn: stack.listenerArn, DefaultActions: forward(stack.fleets.blue.targetGroupArn) }));
+    await lc.elbv2.send(
+      new ModifyListenerCommand({ ListenerArn: stack.listenerArn, DefaultActions: forward(stack.fleets.blue.targetGroupArn) }),
+    );
     await waitForHealthy(lc, stack.fleets.blue.targetGroupArn, 2);
     const green = stack.fleets.green.targetGroupArn;
     expect(Object.values(await targetStates(lc, green)).map((t) => t.reason)).toEqual(["Target.NotInUse"]);
@@ -275,7 +379,14 @@ describe("data plane", () => {
     await lc.advance(60_000 + FINAL_AFTER_MINUTE_END_MS);
     const end = (await simNow(lc)) + 60_000;
     const LoadBalancer = stack.loadBalancerArn.slice(stack.loadBalancerArn.indexOf(":loadbalancer/") + 14);
-    const count = (tg: string) => seriesSum(lc, { namespace: "AWS/ApplicationELB", metric: "RequestCount", start, end, dims: { TargetGroup: tg.slice(tg.lastIndexOf(":") + 1), LoadBalancer } });
+    const count = (tg: string) =>
+      seriesSum(lc, {
+        namespace: "AWS/ApplicationELB",
+        metric: "RequestCount",
+        start,
+        end,
+        dims: { TargetGroup: tg.slice(tg.lastIndexOf(":") + 1), LoadBalancer },
+      });
     expect(await count(green)).toBe(20);
     expect(await count(stack.fleets.blue.targetGroupArn)).toBe(30);
 

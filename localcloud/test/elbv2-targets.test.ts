@@ -24,7 +24,13 @@ import {
   paginateDescribeTargetGroups,
   type Action,
 } from "@aws-sdk/client-elastic-load-balancing-v2";
-import { CreateSubnetCommand, CreateVpcCommand, DescribeImagesCommand, RunInstancesCommand, TerminateInstancesCommand } from "@aws-sdk/client-ec2";
+import {
+  CreateSubnetCommand,
+  CreateVpcCommand,
+  DescribeImagesCommand,
+  RunInstancesCommand,
+  TerminateInstancesCommand,
+} from "@aws-sdk/client-ec2";
 import { eventually, expectError, startTestCloud, type TestCloud } from "./helpers.ts";
 import { describeTargetHealthInternal, getTargetGroup } from "../src/services/elbv2/index.ts";
 import { applyProbe } from "../src/services/elbv2/health.ts";
@@ -40,14 +46,18 @@ async function createVpc(cidr: string, azs: string[]) {
   const id = vpc.Vpc!.VpcId!;
   const ids: string[] = [];
   for (const [i, az] of azs.entries()) {
-    const sn = await lc.ec2.send(new CreateSubnetCommand({ VpcId: id, CidrBlock: cidr.replace(/\.0\.0\/16$/, `.${i + 1}.0/24`), AvailabilityZone: az }));
+    const sn = await lc.ec2.send(
+      new CreateSubnetCommand({ VpcId: id, CidrBlock: cidr.replace(/\.0\.0\/16$/, `.${i + 1}.0/24`), AvailabilityZone: az }),
+    );
     ids.push(sn.Subnet!.SubnetId!);
   }
   return { id, subnets: ids };
 }
 
 async function runInstances(subnetId: string, count: number): Promise<string[]> {
-  const res = await lc.ec2.send(new RunInstancesCommand({ ImageId: imageId, InstanceType: "t3.micro", MinCount: count, MaxCount: count, SubnetId: subnetId }));
+  const res = await lc.ec2.send(
+    new RunInstancesCommand({ ImageId: imageId, InstanceType: "t3.micro", MinCount: count, MaxCount: count, SubnetId: subnetId }),
+  );
   return res.Instances!.map((i) => i.InstanceId!);
 }
 
@@ -141,33 +151,72 @@ describe("target groups", () => {
   it("modifies health checks and attributes with AWS's ranges", async () => {
     const tg = await createTg("mod-tg");
     const arn = tg.TargetGroupArn!;
-    const mod = await lc.elbv2.send(new ModifyTargetGroupCommand({ TargetGroupArn: arn, HealthCheckPath: "/healthz", HealthCheckIntervalSeconds: 10, HealthyThresholdCount: 2, Matcher: { HttpCode: "200-299" } }));
-    expect(mod.TargetGroups![0]).toMatchObject({ HealthCheckPath: "/healthz", HealthCheckIntervalSeconds: 10, HealthyThresholdCount: 2, Matcher: { HttpCode: "200-299" } });
+    const mod = await lc.elbv2.send(
+      new ModifyTargetGroupCommand({
+        TargetGroupArn: arn,
+        HealthCheckPath: "/healthz",
+        HealthCheckIntervalSeconds: 10,
+        HealthyThresholdCount: 2,
+        Matcher: { HttpCode: "200-299" },
+      }),
+    );
+    expect(mod.TargetGroups![0]).toMatchObject({
+      HealthCheckPath: "/healthz",
+      HealthCheckIntervalSeconds: 10,
+      HealthyThresholdCount: 2,
+      Matcher: { HttpCode: "200-299" },
+    });
     const attrs = await lc.elbv2.send(new DescribeTargetGroupAttributesCommand({ TargetGroupArn: arn }));
     const map = Object.fromEntries(attrs.Attributes!.map((a) => [a.Key, a.Value]));
-    expect(map).toMatchObject({ "deregistration_delay.timeout_seconds": "300", "stickiness.enabled": "false", "stickiness.type": "lb_cookie", "load_balancing.algorithm.type": "round_robin", "slow_start.duration_seconds": "0" });
+    expect(map).toMatchObject({
+      "deregistration_delay.timeout_seconds": "300",
+      "stickiness.enabled": "false",
+      "stickiness.type": "lb_cookie",
+      "load_balancing.algorithm.type": "round_robin",
+      "slow_start.duration_seconds": "0",
+    });
     const ok = await lc.elbv2.send(
-      new ModifyTargetGroupAttributesCommand({ TargetGroupArn: arn, Attributes: [{ Key: "deregistration_delay.timeout_seconds", Value: "30" }, { Key: "load_balancing.algorithm.type", Value: "least_outstanding_requests" }] }),
+      new ModifyTargetGroupAttributesCommand({
+        TargetGroupArn: arn,
+        Attributes: [
+          { Key: "deregistration_delay.timeout_seconds", Value: "30" },
+          { Key: "load_balancing.algorithm.type", Value: "least_outstanding_requests" },
+        ],
+      }),
     );
     expect(ok.Attributes!.find((a) => a.Key === "deregistration_delay.timeout_seconds")?.Value).toBe("30");
-    for (const [Key, Value] of [["deregistration_delay.timeout_seconds", "3601"], ["slow_start.duration_seconds", "10"], ["stickiness.enabled", "yes"]]) {
-      const err = await expectError(lc.elbv2.send(new ModifyTargetGroupAttributesCommand({ TargetGroupArn: arn, Attributes: [{ Key, Value }] })));
+    for (const [Key, Value] of [
+      ["deregistration_delay.timeout_seconds", "3601"],
+      ["slow_start.duration_seconds", "10"],
+      ["stickiness.enabled", "yes"],
+    ]) {
+      const err = await expectError(
+        lc.elbv2.send(new ModifyTargetGroupAttributesCommand({ TargetGroupArn: arn, Attributes: [{ Key, Value }] })),
+      );
       expect(err).toBeInstanceOf(InvalidConfigurationRequestException);
     }
-    const missing = await expectError(lc.elbv2.send(new DescribeTargetGroupAttributesCommand({ TargetGroupArn: arn.replace(/[0-9a-f]{16}$/, "0000000000000000") })));
+    const missing = await expectError(
+      lc.elbv2.send(new DescribeTargetGroupAttributesCommand({ TargetGroupArn: arn.replace(/[0-9a-f]{16}$/, "0000000000000000") })),
+    );
     expect(missing).toBeInstanceOf(TargetGroupNotFoundException);
   });
 });
 
 describe("targets and health", () => {
-  const health = async (tgArn: string) => (await lc.elbv2.send(new DescribeTargetHealthCommand({ TargetGroupArn: tgArn }))).TargetHealthDescriptions!;
+  const health = async (tgArn: string) =>
+    (await lc.elbv2.send(new DescribeTargetHealthCommand({ TargetGroupArn: tgArn }))).TargetHealthDescriptions!;
 
   it("goes unused -> initial -> healthy, drains on deregistration, then disappears", async () => {
     const [a, b] = await runInstances(subnets[0], 2);
     const lb = await createAlb("health-lb");
     const tg = await createTg("health-tg", { HealthCheckIntervalSeconds: 10, HealthyThresholdCount: 3 });
     const tgArn = tg.TargetGroupArn!;
-    await lc.elbv2.send(new ModifyTargetGroupAttributesCommand({ TargetGroupArn: tgArn, Attributes: [{ Key: "deregistration_delay.timeout_seconds", Value: "60" }] }));
+    await lc.elbv2.send(
+      new ModifyTargetGroupAttributesCommand({
+        TargetGroupArn: tgArn,
+        Attributes: [{ Key: "deregistration_delay.timeout_seconds", Value: "60" }],
+      }),
+    );
     await lc.elbv2.send(new RegisterTargetsCommand({ TargetGroupArn: tgArn, Targets: [{ Id: a }, { Id: b, Port: 9000 }] }));
 
     // No listener forwards to the group yet.
@@ -178,11 +227,17 @@ describe("targets and health", () => {
     ]);
     expect(unused[1].HealthCheckPort).toBe("9000");
 
-    await lc.elbv2.send(new CreateListenerCommand({ LoadBalancerArn: lb.LoadBalancerArn, Protocol: "HTTP", Port: 80, DefaultActions: forwardTo([tgArn, 1]) }));
+    await lc.elbv2.send(
+      new CreateListenerCommand({ LoadBalancerArn: lb.LoadBalancerArn, Protocol: "HTTP", Port: 80, DefaultActions: forwardTo([tgArn, 1]) }),
+    );
     const initial = await health(tgArn);
     expect(initial[0].TargetHealth).toMatchObject({ State: "initial", Reason: "Elb.RegistrationInProgress" });
 
-    await eventually(async () => (await health(tgArn)).some((d) => d.TargetHealth!.Reason === "Elb.InitialHealthChecking") || (await health(tgArn)).every((d) => d.TargetHealth!.State === "healthy"));
+    await eventually(
+      async () =>
+        (await health(tgArn)).some((d) => d.TargetHealth!.Reason === "Elb.InitialHealthChecking") ||
+        (await health(tgArn)).every((d) => d.TargetHealth!.State === "healthy"),
+    );
     const healthy = await eventually(async () => {
       const h = await health(tgArn);
       return h.every((d) => d.TargetHealth!.State === "healthy") ? h : undefined;
@@ -206,7 +261,14 @@ describe("targets and health", () => {
     const [id] = await runInstances(subnets[1], 1);
     const lb = await createAlb("term-lb");
     const tg = await createTg("term-tg", { HealthCheckIntervalSeconds: 5, HealthCheckTimeoutSeconds: 2, HealthyThresholdCount: 2 });
-    await lc.elbv2.send(new CreateListenerCommand({ LoadBalancerArn: lb.LoadBalancerArn, Protocol: "HTTP", Port: 80, DefaultActions: forwardTo([tg.TargetGroupArn!, 1]) }));
+    await lc.elbv2.send(
+      new CreateListenerCommand({
+        LoadBalancerArn: lb.LoadBalancerArn,
+        Protocol: "HTTP",
+        Port: 80,
+        DefaultActions: forwardTo([tg.TargetGroupArn!, 1]),
+      }),
+    );
     await lc.elbv2.send(new RegisterTargetsCommand({ TargetGroupArn: tg.TargetGroupArn, Targets: [{ Id: id }] }));
     await eventually(async () => (await health(tg.TargetGroupArn!))[0].TargetHealth!.State === "healthy");
     await lc.ec2.send(new TerminateInstancesCommand({ InstanceIds: [id] }));
@@ -219,14 +281,22 @@ describe("targets and health", () => {
 
   it("refuses unknown instances, instances of another VPC and unknown groups", async () => {
     const tg = await createTg("reject-tg");
-    const unknown = await expectError(lc.elbv2.send(new RegisterTargetsCommand({ TargetGroupArn: tg.TargetGroupArn, Targets: [{ Id: "i-0123456789abcdef0" }] })));
+    const unknown = await expectError(
+      lc.elbv2.send(new RegisterTargetsCommand({ TargetGroupArn: tg.TargetGroupArn, Targets: [{ Id: "i-0123456789abcdef0" }] })),
+    );
     expect(unknown).toBeInstanceOf(InvalidTargetException);
     const [foreign] = await runInstances(otherVpcSubnet, 1);
-    const otherVpc = await expectError(lc.elbv2.send(new RegisterTargetsCommand({ TargetGroupArn: tg.TargetGroupArn, Targets: [{ Id: foreign }] })));
+    const otherVpc = await expectError(
+      lc.elbv2.send(new RegisterTargetsCommand({ TargetGroupArn: tg.TargetGroupArn, Targets: [{ Id: foreign }] })),
+    );
     expect(otherVpc).toBeInstanceOf(InvalidTargetException);
-    const noGroup = await expectError(lc.elbv2.send(new DescribeTargetHealthCommand({ TargetGroupArn: tg.TargetGroupArn!.replace(/[0-9a-f]{16}$/, "fedcba9876543210") })));
+    const noGroup = await expectError(
+      lc.elbv2.send(new DescribeTargetHealthCommand({ TargetGroupArn: tg.TargetGroupArn!.replace(/[0-9a-f]{16}$/, "fedcba9876543210") })),
+    );
     expect(noGroup).toBeInstanceOf(TargetGroupNotFoundException);
-    const notRegistered = await expectError(lc.elbv2.send(new DeregisterTargetsCommand({ TargetGroupArn: tg.TargetGroupArn, Targets: [{ Id: foreign }] })));
+    const notRegistered = await expectError(
+      lc.elbv2.send(new DeregisterTargetsCommand({ TargetGroupArn: tg.TargetGroupArn, Targets: [{ Id: foreign }] })),
+    );
     expect(notRegistered).toBeInstanceOf(InvalidTargetException);
   });
 });
@@ -234,8 +304,20 @@ describe("targets and health", () => {
 describe("health state machine (probe results folded by applyProbe)", () => {
   const group = (healthy: number, unhealthy: number) =>
     ({ healthCheck: { healthyThreshold: healthy, unhealthyThreshold: unhealthy } }) as unknown as Parameters<typeof applyProbe>[0];
-  const target = (): Parameters<typeof applyProbe>[1] => ({ id: "i-0123456789abcdef0", port: 80, state: "initial", reason: "Elb.InitialHealthChecking", registeredAt: 0, okStreak: 0, failStreak: 0 });
-  const fail = { ok: false as const, reason: "Target.ResponseCodeMismatch" as const, description: "Health checks failed with these codes: [502]" };
+  const target = (): Parameters<typeof applyProbe>[1] => ({
+    id: "i-0123456789abcdef0",
+    port: 80,
+    state: "initial",
+    reason: "Elb.InitialHealthChecking",
+    registeredAt: 0,
+    okStreak: 0,
+    failStreak: 0,
+  });
+  const fail = {
+    ok: false as const,
+    reason: "Target.ResponseCodeMismatch" as const,
+    description: "Health checks failed with these codes: [502]",
+  };
 
   it("needs HealthyThresholdCount passes to become healthy and UnhealthyThresholdCount failures to become unhealthy", () => {
     const tg = group(3, 2);
@@ -248,7 +330,11 @@ describe("health state machine (probe results folded by applyProbe)", () => {
     applyProbe(tg, t, fail);
     expect(t.state).toBe("healthy");
     applyProbe(tg, t, fail);
-    expect([t.state, t.reason, t.description]).toEqual(["unhealthy", "Target.ResponseCodeMismatch", "Health checks failed with these codes: [502]"]);
+    expect([t.state, t.reason, t.description]).toEqual([
+      "unhealthy",
+      "Target.ResponseCodeMismatch",
+      "Health checks failed with these codes: [502]",
+    ]);
     applyProbe(tg, t, { ok: true });
     applyProbe(tg, t, { ok: true });
     expect(t.state).toBe("unhealthy");

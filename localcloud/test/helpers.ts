@@ -94,7 +94,11 @@ export async function startTestCloud(opts: TestCloudOptions = {}): Promise<TestC
     },
     reset: () => lc.reset(),
     async advance(ms) {
-      const res = await fetch(`${lc.url}/_localcloud/clock`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ advanceMs: ms }) });
+      const res = await fetch(`${lc.url}/_localcloud/clock`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ advanceMs: ms }),
+      });
       if (res.status !== 200) throw new Error(`advance(${ms}) failed: ${res.status} ${await res.text()}`);
     },
     async close(closeOpts) {
@@ -120,7 +124,8 @@ export async function eventually<T>(check: () => Promise<T> | T, { timeoutMs = 2
     } catch (err) {
       lastError = err;
     }
-    if (Date.now() > deadline) throw new Error(`eventually: timed out after ${timeoutMs} ms: ${(lastError as Error)?.message ?? lastError}`);
+    if (Date.now() > deadline)
+      throw new Error(`eventually: timed out after ${timeoutMs} ms: ${(lastError as Error)?.message ?? lastError}`);
     await new Promise((r) => setTimeout(r, intervalMs));
   }
 }

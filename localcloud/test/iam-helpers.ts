@@ -70,7 +70,11 @@ function run(cmd: string, args: string[], env: Record<string, string>): Promise<
 }
 
 function credentialEnv(c: Credentials): Record<string, string> {
-  return { AWS_ACCESS_KEY_ID: c.accessKeyId, AWS_SECRET_ACCESS_KEY: c.secretAccessKey, ...(c.sessionToken ? { AWS_SESSION_TOKEN: c.sessionToken } : {}) };
+  return {
+    AWS_ACCESS_KEY_ID: c.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: c.secretAccessKey,
+    ...(c.sessionToken ? { AWS_SESSION_TOKEN: c.sessionToken } : {}),
+  };
 }
 
 const STATIC: Credentials = { accessKeyId: "test", secretAccessKey: "test" };

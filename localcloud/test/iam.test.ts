@@ -6,11 +6,33 @@
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { existsSync } from "node:fs";
 import {
-  AddRoleToInstanceProfileCommand, AttachRolePolicyCommand, CreateInstanceProfileCommand, CreatePolicyCommand, CreatePolicyVersionCommand,
-  CreateRoleCommand, DeleteInstanceProfileCommand, DeletePolicyCommand, DeleteRoleCommand, DeleteRolePolicyCommand, DetachRolePolicyCommand,
-  GetInstanceProfileCommand, GetPolicyCommand, GetPolicyVersionCommand, GetRoleCommand, GetRolePolicyCommand, ListAttachedRolePoliciesCommand,
-  ListInstanceProfilesForRoleCommand, ListPoliciesCommand, ListRolePoliciesCommand, ListRolesCommand, ListRoleTagsCommand, PutRolePolicyCommand,
-  RemoveRoleFromInstanceProfileCommand, TagRoleCommand, UpdateAssumeRolePolicyCommand, type IAMClient,
+  AddRoleToInstanceProfileCommand,
+  AttachRolePolicyCommand,
+  CreateInstanceProfileCommand,
+  CreatePolicyCommand,
+  CreatePolicyVersionCommand,
+  CreateRoleCommand,
+  DeleteInstanceProfileCommand,
+  DeletePolicyCommand,
+  DeleteRoleCommand,
+  DeleteRolePolicyCommand,
+  DetachRolePolicyCommand,
+  GetInstanceProfileCommand,
+  GetPolicyCommand,
+  GetPolicyVersionCommand,
+  GetRoleCommand,
+  GetRolePolicyCommand,
+  ListAttachedRolePoliciesCommand,
+  ListInstanceProfilesForRoleCommand,
+  ListPoliciesCommand,
+  ListRolePoliciesCommand,
+  ListRolesCommand,
+  ListRoleTagsCommand,
+  PutRolePolicyCommand,
+  RemoveRoleFromInstanceProfileCommand,
+  TagRoleCommand,
+  UpdateAssumeRolePolicyCommand,
+  type IAMClient,
 } from "@aws-sdk/client-iam";
 import { expectError, startTestCloud, type TestCloud } from "./helpers.ts";
 import { ACCOUNT, AWS_CLI, EC2_TRUST, accountTrust, awsCli, boto3, hasBoto3, iamClient, policy } from "./iam-helpers.ts";
@@ -33,8 +55,22 @@ afterAll(async () => {
 
 describe("IAM roles", () => {
   it("creates a role with path and tags; GetRole answers it with the trust policy URL-encoded", async () => {
-    const { Role } = await iam.send(new CreateRoleCommand({ RoleName: "web-role", Path: "/app/", AssumeRolePolicyDocument: EC2_TRUST, Description: "web", Tags: [{ Key: "switchyard:environment", Value: "staging" }] }));
-    expect(Role).toMatchObject({ RoleName: "web-role", Path: "/app/", Arn: `arn:aws:iam::${ACCOUNT}:role/app/web-role`, MaxSessionDuration: 3600, Description: "web" });
+    const { Role } = await iam.send(
+      new CreateRoleCommand({
+        RoleName: "web-role",
+        Path: "/app/",
+        AssumeRolePolicyDocument: EC2_TRUST,
+        Description: "web",
+        Tags: [{ Key: "switchyard:environment", Value: "staging" }],
+      }),
+    );
+    expect(Role).toMatchObject({
+      RoleName: "web-role",
+      Path: "/app/",
+      Arn: `arn:aws:iam::${ACCOUNT}:role/app/web-role`,
+      MaxSessionDuration: 3600,
+      Description: "web",
+    });
     expect(Role!.RoleId).toMatch(/^AROA[A-Z0-9]{17}$/);
     expect(Role!.CreateDate).toBeInstanceOf(Date);
     const got = (await iam.send(new GetRoleCommand({ RoleName: "web-role" }))).Role!;
@@ -45,10 +81,20 @@ describe("IAM roles", () => {
 
   it("answers EntityAlreadyExists (409, names are case-insensitive), NoSuchEntity (404), MalformedPolicyDocument, ValidationError", async () => {
     const dup = await expectError(iam.send(new CreateRoleCommand({ RoleName: "WEB-ROLE", AssumeRolePolicyDocument: EC2_TRUST })));
-    expect([dup.name, dup.$metadata.httpStatusCode, dup.message]).toEqual(["EntityAlreadyExistsException", 409, "Role with name WEB-ROLE already exists."]);
+    expect([dup.name, dup.$metadata.httpStatusCode, dup.message]).toEqual([
+      "EntityAlreadyExistsException",
+      409,
+      "Role with name WEB-ROLE already exists.",
+    ]);
     const missing = await expectError(iam.send(new GetRoleCommand({ RoleName: "ghost" })));
-    expect([missing.name, missing.$metadata.httpStatusCode, missing.message]).toEqual(["NoSuchEntityException", 404, "The role with name ghost cannot be found."]);
-    const noPrincipal = await expectError(iam.send(new CreateRoleCommand({ RoleName: "bad", AssumeRolePolicyDocument: policy({ Effect: "Allow", Action: "sts:AssumeRole" }) })));
+    expect([missing.name, missing.$metadata.httpStatusCode, missing.message]).toEqual([
+      "NoSuchEntityException",
+      404,
+      "The role with name ghost cannot be found.",
+    ]);
+    const noPrincipal = await expectError(
+      iam.send(new CreateRoleCommand({ RoleName: "bad", AssumeRolePolicyDocument: policy({ Effect: "Allow", Action: "sts:AssumeRole" }) })),
+    );
     expect(noPrincipal.name).toBe("MalformedPolicyDocumentException");
     const notJson = await expectError(iam.send(new CreateRoleCommand({ RoleName: "bad", AssumeRolePolicyDocument: "{not json" })));
     expect(notJson.message).toBe("Syntax errors in policy.");
@@ -66,7 +112,9 @@ describe("IAM roles", () => {
     expect(second.Roles!.map((r) => r.RoleName)).toEqual(["worker-role"]);
     expect(second.IsTruncated).toBe(false);
     await iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: "worker-role", PolicyDocument: accountTrust("x-1") }));
-    const doc = JSON.parse(decodeURIComponent((await iam.send(new GetRoleCommand({ RoleName: "worker-role" }))).Role!.AssumeRolePolicyDocument!));
+    const doc = JSON.parse(
+      decodeURIComponent((await iam.send(new GetRoleCommand({ RoleName: "worker-role" }))).Role!.AssumeRolePolicyDocument!),
+    );
     expect(doc.Statement[0].Condition).toEqual({ StringEquals: { "sts:ExternalId": "x-1" } });
     await iam.send(new TagRoleCommand({ RoleName: "worker-role", Tags: [{ Key: "team", Value: "web" }] }));
     expect((await iam.send(new ListRoleTagsCommand({ RoleName: "worker-role" }))).Tags).toEqual([{ Key: "team", Value: "web" }]);
@@ -80,33 +128,69 @@ describe("IAM role policies", () => {
     expect(got).toMatchObject({ RoleName: "web-role", PolicyName: "params" });
     expect(JSON.parse(decodeURIComponent(got.PolicyDocument!))).toEqual(JSON.parse(READ_PARAMS));
     expect((await iam.send(new ListRolePoliciesCommand({ RoleName: "web-role" }))).PolicyNames).toEqual(["params"]);
-    const bad = await expectError(iam.send(new PutRolePolicyCommand({ RoleName: "web-role", PolicyName: "x", PolicyDocument: policy({ Effect: "Allow", Action: "s3:GetObject" }) })));
+    const bad = await expectError(
+      iam.send(
+        new PutRolePolicyCommand({
+          RoleName: "web-role",
+          PolicyName: "x",
+          PolicyDocument: policy({ Effect: "Allow", Action: "s3:GetObject" }),
+        }),
+      ),
+    );
     expect([bad.name, bad.$metadata.httpStatusCode]).toEqual(["MalformedPolicyDocumentException", 400]);
     const gone = await expectError(iam.send(new GetRolePolicyCommand({ RoleName: "web-role", PolicyName: "nope" })));
     expect(gone.message).toBe("The role policy with name nope cannot be found.");
   });
 
   it("attaches the AWS managed policies a web stack uses, by ARN, with their documents", async () => {
-    const arns = [SSM_CORE, "arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy", S3_READ, "arn:aws:iam::aws:policy/SecretsManagerReadWrite"];
+    const arns = [
+      SSM_CORE,
+      "arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy",
+      S3_READ,
+      "arn:aws:iam::aws:policy/SecretsManagerReadWrite",
+    ];
     for (const arn of arns) await iam.send(new AttachRolePolicyCommand({ RoleName: "web-role", PolicyArn: arn }));
     const attached = (await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: "web-role" }))).AttachedPolicies!;
-    expect(attached.map((p) => p.PolicyName)).toEqual(["AmazonSSMManagedInstanceCore", "CloudWatchAgentServerPolicy", "AmazonS3ReadOnlyAccess", "SecretsManagerReadWrite"]);
+    expect(attached.map((p) => p.PolicyName)).toEqual([
+      "AmazonSSMManagedInstanceCore",
+      "CloudWatchAgentServerPolicy",
+      "AmazonS3ReadOnlyAccess",
+      "SecretsManagerReadWrite",
+    ]);
     const ssm = (await iam.send(new GetPolicyCommand({ PolicyArn: SSM_CORE }))).Policy!;
     expect(ssm).toMatchObject({ PolicyName: "AmazonSSMManagedInstanceCore", AttachmentCount: 1, IsAttachable: true, Path: "/" });
     const version = (await iam.send(new GetPolicyVersionCommand({ PolicyArn: SSM_CORE, VersionId: ssm.DefaultVersionId }))).PolicyVersion!;
     expect(decodeURIComponent(version.Document!)).toContain("ssm:GetParameter");
-    const missing = await expectError(iam.send(new AttachRolePolicyCommand({ RoleName: "web-role", PolicyArn: `arn:aws:iam::${ACCOUNT}:policy/none` })));
-    expect([missing.name, missing.message]).toEqual(["NoSuchEntityException", `Policy arn:aws:iam::${ACCOUNT}:policy/none does not exist or is not attachable.`]);
+    const missing = await expectError(
+      iam.send(new AttachRolePolicyCommand({ RoleName: "web-role", PolicyArn: `arn:aws:iam::${ACCOUNT}:policy/none` })),
+    );
+    expect([missing.name, missing.message]).toEqual([
+      "NoSuchEntityException",
+      `Policy arn:aws:iam::${ACCOUNT}:policy/none does not exist or is not attachable.`,
+    ]);
     await iam.send(new DetachRolePolicyCommand({ RoleName: "web-role", PolicyArn: S3_READ }));
   });
 
   it("customer managed policies: versions, default version, ListPolicies scopes, DeleteConflict while attached, 5 versions at most", async () => {
-    const { Policy } = await iam.send(new CreatePolicyCommand({ PolicyName: "app-params", PolicyDocument: READ_PARAMS, Description: "read app params" }));
-    expect(Policy).toMatchObject({ PolicyName: "app-params", Arn: `arn:aws:iam::${ACCOUNT}:policy/app-params`, DefaultVersionId: "v1", AttachmentCount: 0 });
+    const { Policy } = await iam.send(
+      new CreatePolicyCommand({ PolicyName: "app-params", PolicyDocument: READ_PARAMS, Description: "read app params" }),
+    );
+    expect(Policy).toMatchObject({
+      PolicyName: "app-params",
+      Arn: `arn:aws:iam::${ACCOUNT}:policy/app-params`,
+      DefaultVersionId: "v1",
+      AttachmentCount: 0,
+    });
     expect(Policy!.PolicyId).toMatch(/^ANPA[A-Z0-9]{17}$/);
     const dup = await expectError(iam.send(new CreatePolicyCommand({ PolicyName: "app-params", PolicyDocument: READ_PARAMS })));
     expect(dup.name).toBe("EntityAlreadyExistsException");
-    const v2 = await iam.send(new CreatePolicyVersionCommand({ PolicyArn: Policy!.Arn, PolicyDocument: policy({ Effect: "Allow", Action: "ssm:GetParameters", Resource: "*" }), SetAsDefault: true }));
+    const v2 = await iam.send(
+      new CreatePolicyVersionCommand({
+        PolicyArn: Policy!.Arn,
+        PolicyDocument: policy({ Effect: "Allow", Action: "ssm:GetParameters", Resource: "*" }),
+        SetAsDefault: true,
+      }),
+    );
     expect(v2.PolicyVersion).toMatchObject({ VersionId: "v2", IsDefaultVersion: true });
     expect((await iam.send(new GetPolicyCommand({ PolicyArn: Policy!.Arn }))).Policy!.DefaultVersionId).toBe("v2");
     const local = (await iam.send(new ListPoliciesCommand({ Scope: "Local" }))).Policies!;
@@ -115,7 +199,11 @@ describe("IAM role policies", () => {
     expect(aws).toEqual(expect.arrayContaining([SSM_CORE, S3_READ]));
     await iam.send(new AttachRolePolicyCommand({ RoleName: "worker-role", PolicyArn: Policy!.Arn }));
     const conflict = await expectError(iam.send(new DeletePolicyCommand({ PolicyArn: Policy!.Arn })));
-    expect([conflict.name, conflict.$metadata.httpStatusCode, conflict.message]).toEqual(["DeleteConflictException", 409, "Cannot delete a policy attached to entities."]);
+    expect([conflict.name, conflict.$metadata.httpStatusCode, conflict.message]).toEqual([
+      "DeleteConflictException",
+      409,
+      "Cannot delete a policy attached to entities.",
+    ]);
     for (let i = 3; i <= 5; i++) await iam.send(new CreatePolicyVersionCommand({ PolicyArn: Policy!.Arn, PolicyDocument: READ_PARAMS }));
     const sixth = await expectError(iam.send(new CreatePolicyVersionCommand({ PolicyArn: Policy!.Arn, PolicyDocument: READ_PARAMS })));
     expect([sixth.name, sixth.$metadata.httpStatusCode]).toEqual(["LimitExceededException", 409]);
@@ -137,29 +225,60 @@ describe("IAM role policies", () => {
 describe("IAM instance profiles", () => {
   it("holds one role (LimitExceeded for a second), lists profiles for a role, DeleteConflict while it has a role", async () => {
     const { InstanceProfile } = await iam.send(new CreateInstanceProfileCommand({ InstanceProfileName: "web-profile" }));
-    expect(InstanceProfile).toMatchObject({ InstanceProfileName: "web-profile", Arn: `arn:aws:iam::${ACCOUNT}:instance-profile/web-profile`, Roles: [] });
+    expect(InstanceProfile).toMatchObject({
+      InstanceProfileName: "web-profile",
+      Arn: `arn:aws:iam::${ACCOUNT}:instance-profile/web-profile`,
+      Roles: [],
+    });
     expect(InstanceProfile!.InstanceProfileId).toMatch(/^AIPA[A-Z0-9]{17}$/);
     await iam.send(new AddRoleToInstanceProfileCommand({ InstanceProfileName: "web-profile", RoleName: "web-role" }));
-    const second = await expectError(iam.send(new AddRoleToInstanceProfileCommand({ InstanceProfileName: "web-profile", RoleName: "worker-role" })));
-    expect([second.name, second.$metadata.httpStatusCode, second.message]).toEqual(["LimitExceededException", 409, "Cannot exceed quota for InstanceSessionsPerInstanceProfile: 1"]);
+    const second = await expectError(
+      iam.send(new AddRoleToInstanceProfileCommand({ InstanceProfileName: "web-profile", RoleName: "worker-role" })),
+    );
+    expect([second.name, second.$metadata.httpStatusCode, second.message]).toEqual([
+      "LimitExceededException",
+      409,
+      "Cannot exceed quota for InstanceSessionsPerInstanceProfile: 1",
+    ]);
     const got = (await iam.send(new GetInstanceProfileCommand({ InstanceProfileName: "web-profile" }))).InstanceProfile!;
     expect(got.Roles!.map((r) => r.Arn)).toEqual([`arn:aws:iam::${ACCOUNT}:role/app/web-role`]);
-    expect((await iam.send(new ListInstanceProfilesForRoleCommand({ RoleName: "web-role" }))).InstanceProfiles!.map((p) => p.InstanceProfileName)).toEqual(["web-profile"]);
+    expect(
+      (await iam.send(new ListInstanceProfilesForRoleCommand({ RoleName: "web-role" }))).InstanceProfiles!.map(
+        (p) => p.InstanceProfileName,
+      ),
+    ).toEqual(["web-profile"]);
     const inUse = await expectError(iam.send(new DeleteInstanceProfileCommand({ InstanceProfileName: "web-profile" })));
-    expect([inUse.name, inUse.message]).toEqual(["DeleteConflictException", "Cannot delete entity, must remove roles from instance profile first."]);
+    expect([inUse.name, inUse.message]).toEqual([
+      "DeleteConflictException",
+      "Cannot delete entity, must remove roles from instance profile first.",
+    ]);
     await iam.send(new CreateInstanceProfileCommand({ InstanceProfileName: "spare" }));
     await iam.send(new AddRoleToInstanceProfileCommand({ InstanceProfileName: "spare", RoleName: "worker-role" }));
     const worker = await expectError(iam.send(new DeleteRoleCommand({ RoleName: "worker-role" })));
     expect(worker.message).toBe("Cannot delete entity, must remove roles from instance profile first.");
     await iam.send(new RemoveRoleFromInstanceProfileCommand({ InstanceProfileName: "spare", RoleName: "worker-role" }));
     await iam.send(new DeleteInstanceProfileCommand({ InstanceProfileName: "spare" }));
-    expect((await expectError(iam.send(new GetInstanceProfileCommand({ InstanceProfileName: "spare" })))).message).toBe("Instance Profile spare cannot be found.");
+    expect((await expectError(iam.send(new GetInstanceProfileCommand({ InstanceProfileName: "spare" })))).message).toBe(
+      "Instance Profile spare cannot be found.",
+    );
   });
 
   it("instanceProfileAllows evaluates the profile's role (inline + attached policies) and says why not", () => {
-    expect(instanceProfileAllows(lc.cloud, undefined, "s3:GetObject", "arn:aws:s3:::b/k")).toEqual({ allowed: false, reason: "no instance profile" });
-    expect(instanceProfileAllows(lc.cloud, "web-profile", "ssm:GetParameter", `arn:aws:ssm:us-east-1:${ACCOUNT}:parameter/app/db-url`).allowed).toBe(true);
-    expect(instanceProfileAllows(lc.cloud, `arn:aws:iam::${ACCOUNT}:instance-profile/web-profile`, "secretsmanager:GetSecretValue", `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:db-AbCdEf`).allowed).toBe(true);
+    expect(instanceProfileAllows(lc.cloud, undefined, "s3:GetObject", "arn:aws:s3:::b/k")).toEqual({
+      allowed: false,
+      reason: "no instance profile",
+    });
+    expect(
+      instanceProfileAllows(lc.cloud, "web-profile", "ssm:GetParameter", `arn:aws:ssm:us-east-1:${ACCOUNT}:parameter/app/db-url`).allowed,
+    ).toBe(true);
+    expect(
+      instanceProfileAllows(
+        lc.cloud,
+        `arn:aws:iam::${ACCOUNT}:instance-profile/web-profile`,
+        "secretsmanager:GetSecretValue",
+        `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:db-AbCdEf`,
+      ).allowed,
+    ).toBe(true);
     expect(instanceProfileAllows(lc.cloud, "web-profile", "s3:GetObject", "arn:aws:s3:::bucket/key")).toEqual({
       allowed: false,
       reason: "role web-role has no policy allowing s3:GetObject on arn:aws:s3:::bucket/key",
@@ -173,7 +292,9 @@ describe("IAM through Debian's awscli", () => {
     if (!existsSync(AWS_CLI)) throw new Error(`${AWS_CLI} is missing: apt-get install awscli`);
     const created = await awsCli(lc.url, ["iam", "create-role", "--role-name", "cli-role", "--assume-role-policy-document", EC2_TRUST]);
     expect(created.code).toBe(0);
-    const got = (await awsCli(lc.url, ["iam", "get-role", "--role-name", "cli-role"])).json as { Role: { Arn: string; AssumeRolePolicyDocument: { Statement: Array<{ Principal: unknown }> } } };
+    const got = (await awsCli(lc.url, ["iam", "get-role", "--role-name", "cli-role"])).json as {
+      Role: { Arn: string; AssumeRolePolicyDocument: { Statement: Array<{ Principal: unknown }> } };
+    };
     expect(got.Role.Arn).toBe(`arn:aws:iam::${ACCOUNT}:role/cli-role`);
     expect(got.Role.AssumeRolePolicyDocument.Statement[0].Principal).toEqual({ Service: "ec2.amazonaws.com" });
     expect((await awsCli(lc.url, ["iam", "attach-role-policy", "--role-name", "cli-role", "--policy-arn", SSM_CORE])).code).toBe(0);
@@ -186,7 +307,12 @@ describe("IAM through Debian's awscli", () => {
 describe("IAM through boto3", () => {
   it("create_policy, get_policy_version (decoded by botocore), typed errors", async () => {
     if (!hasBoto3()) return;
-    const out = await boto3<{ arn: string; doc: { Statement: Array<{ Action: string[] }> }; dup: { error: string; status: number }; missing: { error: string; status: number } }>(
+    const out = await boto3<{
+      arn: string;
+      doc: { Statement: Array<{ Action: string[] }> };
+      dup: { error: string; status: number };
+      missing: { error: string; status: number };
+    }>(
       lc.url,
       [
         "iam = client('iam')",

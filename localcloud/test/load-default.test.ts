@@ -48,10 +48,13 @@ describe("default load", () => {
     const lc = testCloudOf(running);
     const stack = await buildWebStack(lc, { name: "fresh", fleets: [{ name: "app", version: "v1", capacity: 1 }] });
     await waitForHealthy(lc, stack.fleets.app.targetGroupArn, 1);
-    const byDefault = await eventually(async () => {
-      const loads = (await lc.admin("GET", "load")).body.loads;
-      return loads.length === 1 && loads[0].ok > 5 ? loads[0] : undefined;
-    }, { timeoutMs: 20_000, intervalMs: 100 });
+    const byDefault = await eventually(
+      async () => {
+        const loads = (await lc.admin("GET", "load")).body.loads;
+        return loads.length === 1 && loads[0].ok > 5 ? loads[0] : undefined;
+      },
+      { timeoutMs: 20_000, intervalMs: 100 },
+    );
     expect(byDefault).toMatchObject({ default: true, targetRef: stack.loadBalancerArn, profile: "constant", rps: 20, status: "running" });
 
     const mine = await lc.admin("POST", "load", { target: stack.name, rps: 5 });
@@ -63,10 +66,13 @@ describe("default load", () => {
     await running.close();
     running = await startLocalCloud({ port: 0, dataDir, defaultLoadRps: 20 });
     const again = testCloudOf(running);
-    const resumed = await eventually(async () => {
-      const l = (await again.admin("GET", "load")).body.loads;
-      return l.length === 1 && l[0].ok > 2 ? l[0] : undefined;
-    }, { timeoutMs: 20_000, intervalMs: 100 });
+    const resumed = await eventually(
+      async () => {
+        const l = (await again.admin("GET", "load")).body.loads;
+        return l.length === 1 && l[0].ok > 2 ? l[0] : undefined;
+      },
+      { timeoutMs: 20_000, intervalMs: 100 },
+    );
     expect(resumed).toMatchObject({ id: mine.body.load.id, target: stack.name, rps: 5, status: "running" });
 
     expect((await again.admin("DELETE", "load")).status).toBe(200);

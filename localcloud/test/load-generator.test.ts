@@ -48,14 +48,22 @@ describe("POST /_localcloud/load", () => {
   it("sends real requests at the asked rate, and CloudWatch counts exactly what it sent", async () => {
     const start = (await simNow(lc)) - 60_000;
     // 100 rps for 150 simulated seconds (3 s of wall time at speed 50).
-    const { status, body } = await lc.admin("POST", "load", { target: stack.loadBalancerArn, rps: 100, durationSeconds: 150, path: "/api/items" });
+    const { status, body } = await lc.admin("POST", "load", {
+      target: stack.loadBalancerArn,
+      rps: 100,
+      durationSeconds: 150,
+      path: "/api/items",
+    });
     expect(status).toBe(201);
     expect(body.load).toMatchObject({ target: stack.loadBalancerArn, profile: "constant", rps: 100, path: "/api/items" });
     const id = body.load.id;
-    const done = await eventually(async () => {
-      const { body: b } = await lc.admin("GET", `load/${id}`);
-      return b.load.status === "finished" && b.load.inFlight === 0 ? b.load : undefined;
-    }, { timeoutMs: 20_000, intervalMs: 100 });
+    const done = await eventually(
+      async () => {
+        const { body: b } = await lc.admin("GET", `load/${id}`);
+        return b.load.status === "finished" && b.load.inFlight === 0 ? b.load : undefined;
+      },
+      { timeoutMs: 20_000, intervalMs: 100 },
+    );
     // Wall-clock pacing: about 300 requests, give or take a slow start.
     expect(done.sent).toBeGreaterThan(200);
     expect(done.sent).toBeLessThan(360);
@@ -71,7 +79,13 @@ describe("POST /_localcloud/load", () => {
     const LoadBalancer = lbSuffix(stack.loadBalancerArn);
     const requests = await seriesSum(lc, { namespace: "AWS/ApplicationELB", metric: "RequestCount", dims: { LoadBalancer }, start, end });
     expect(Math.abs(requests - done.sent)).toBeLessThanOrEqual(done.sent * 0.01);
-    const errors = await seriesSum(lc, { namespace: "AWS/ApplicationELB", metric: "HTTPCode_Target_5XX_Count", dims: { LoadBalancer }, start, end });
+    const errors = await seriesSum(lc, {
+      namespace: "AWS/ApplicationELB",
+      metric: "HTTPCode_Target_5XX_Count",
+      dims: { LoadBalancer },
+      start,
+      end,
+    });
     expect(errors).toBe(done.statuses["500"]);
     expect((await lc.admin("DELETE", `load/${id}`)).status).toBe(200);
     expect((await lc.admin("GET", "load")).body.loads).toEqual([]);
@@ -80,17 +94,26 @@ describe("POST /_localcloud/load", () => {
   it("waits for a load balancer that is still provisioning, then sends; a deleted one ends the profile", async () => {
     const { LoadBalancers } = await lc.elbv2.send(new CreateLoadBalancerCommand({ Name: "late", Subnets: stack.subnetIds }));
     const arn = LoadBalancers![0].LoadBalancerArn!;
-    await lc.elbv2.send(new CreateListenerCommand({
-      LoadBalancerArn: arn, Port: 80, Protocol: "HTTP",
-      DefaultActions: [{ Type: "fixed-response", FixedResponseConfig: { StatusCode: "200", ContentType: "text/plain", MessageBody: "late" } }],
-    }));
+    await lc.elbv2.send(
+      new CreateListenerCommand({
+        LoadBalancerArn: arn,
+        Port: 80,
+        Protocol: "HTTP",
+        DefaultActions: [
+          { Type: "fixed-response", FixedResponseConfig: { StatusCode: "200", ContentType: "text/plain", MessageBody: "late" } },
+        ],
+      }),
+    );
     const { body } = await lc.admin("POST", "load", { target: "late", rps: 20 });
     expect(body.load).toMatchObject({ status: "waiting", url: null, sent: 0, targetRef: arn });
     // Provisioning takes 150 simulated seconds (3 s here).
-    const running = await eventually(async () => {
-      const { body: b } = await lc.admin("GET", `load/${body.load.id}`);
-      return b.load.status === "running" && b.load.ok > 5 ? b.load : undefined;
-    }, { timeoutMs: 20_000, intervalMs: 100 });
+    const running = await eventually(
+      async () => {
+        const { body: b } = await lc.admin("GET", `load/${body.load.id}`);
+        return b.load.status === "running" && b.load.ok > 5 ? b.load : undefined;
+      },
+      { timeoutMs: 20_000, intervalMs: 100 },
+    );
     expect(running.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(running.failed).toBe(0);
     await lc.elbv2.send(new DeleteLoadBalancerCommand({ LoadBalancerArn: arn }));
@@ -98,13 +121,26 @@ describe("POST /_localcloud/load", () => {
   });
 
   it("shapes diurnal and spike profiles on simulated time", async () => {
-    const diurnal = await lc.admin("POST", "load", { target: stack.name, profile: "diurnal", minRps: 2, maxRps: 10, periodSeconds: 86_400 });
+    const diurnal = await lc.admin("POST", "load", {
+      target: stack.name,
+      profile: "diurnal",
+      minRps: 2,
+      maxRps: 10,
+      periodSeconds: 86_400,
+    });
     expect(diurnal.body.load).toMatchObject({ profile: "diurnal", minRps: 2, maxRps: 10 });
     // At the start of the period the curve is at its minimum; half a period later at its maximum.
     expect(diurnal.body.load.currentRps).toBeCloseTo(2, 0);
     await lc.advance(43_200_000);
     expect((await lc.admin("GET", `load/${diurnal.body.load.id}`)).body.load.currentRps).toBeCloseTo(10, 0);
-    const spike = await lc.admin("POST", "load", { target: stack.name, profile: "spike", rps: 1, spikeRps: 50, spikeAtSeconds: 600, spikeDurationSeconds: 300 });
+    const spike = await lc.admin("POST", "load", {
+      target: stack.name,
+      profile: "spike",
+      rps: 1,
+      spikeRps: 50,
+      spikeAtSeconds: 600,
+      spikeDurationSeconds: 300,
+    });
     expect(spike.body.load.currentRps).toBe(1);
     await lc.advance(700_000);
     expect((await lc.admin("GET", `load/${spike.body.load.id}`)).body.load.currentRps).toBe(50);

@@ -24,17 +24,30 @@ beforeAll(async () => {
   const { Vpc } = await lc.ec2.send(new CreateVpcCommand({ CidrBlock: "10.50.0.0/16" }));
   const subnets = [];
   for (const [i, az] of ["us-east-1a", "us-east-1b"].entries()) {
-    subnets.push((await lc.ec2.send(new CreateSubnetCommand({ VpcId: Vpc!.VpcId!, CidrBlock: `10.50.${i}.0/24`, AvailabilityZone: az }))).Subnet!.SubnetId!);
+    subnets.push(
+      (await lc.ec2.send(new CreateSubnetCommand({ VpcId: Vpc!.VpcId!, CidrBlock: `10.50.${i}.0/24`, AvailabilityZone: az }))).Subnet!
+        .SubnetId!,
+    );
   }
   lbArn = (await lc.elbv2.send(new CreateLoadBalancerCommand({ Name: "agg", Subnets: subnets }))).LoadBalancers![0].LoadBalancerArn!;
-  tgArn = (await lc.elbv2.send(new CreateTargetGroupCommand({ Name: "agg-tg", Protocol: "HTTP", Port: 80, VpcId: Vpc!.VpcId! }))).TargetGroups![0].TargetGroupArn!;
+  tgArn = (await lc.elbv2.send(new CreateTargetGroupCommand({ Name: "agg-tg", Protocol: "HTTP", Port: 80, VpcId: Vpc!.VpcId! })))
+    .TargetGroups![0].TargetGroupArn!;
 });
 
 afterAll(() => lc?.close());
 
 const record = (fields: Partial<TrafficRecord>, at: number): TrafficRecord => ({
-  region: "us-east-1", at, kind: "alb", loadBalancerArn: lbArn, targetGroupArn: tgArn, targetId: "i-0123456789abcdef0",
-  status: 200, source: "target", targetResponseMs: 12, bytesOut: 100, ...fields,
+  region: "us-east-1",
+  at,
+  kind: "alb",
+  loadBalancerArn: lbArn,
+  targetGroupArn: tgArn,
+  targetId: "i-0123456789abcdef0",
+  status: 200,
+  source: "target",
+  targetResponseMs: 12,
+  bytesOut: 100,
+  ...fields,
 });
 
 describe("ALB aggregation", () => {
@@ -55,7 +68,8 @@ describe("ALB aggregation", () => {
     const LoadBalancer = lbSuffix(lbArn);
     const TargetGroup = tgSuffix(tgArn);
     const window = { start: minute, end: minute + 60_000 };
-    const sum = (metric: string, dims: Record<string, string>) => seriesSum(lc, { namespace: "AWS/ApplicationELB", metric, dims, ...window });
+    const sum = (metric: string, dims: Record<string, string>) =>
+      seriesSum(lc, { namespace: "AWS/ApplicationELB", metric, dims, ...window });
     expect(await sum("RequestCount", { LoadBalancer })).toBe(10);
     expect(await sum("RequestCount", { TargetGroup, LoadBalancer })).toBe(10);
     expect(await sum("HTTPCode_Target_2XX_Count", { LoadBalancer })).toBe(6);
@@ -64,10 +78,23 @@ describe("ALB aggregation", () => {
     expect(await sum("HTTPCode_ELB_502_Count", { LoadBalancer })).toBe(1);
     expect(await sum("HTTPCode_ELB_5XX_Count", { TargetGroup, LoadBalancer })).toBe(0);
     expect(await sum("TargetConnectionErrorCount", { TargetGroup, LoadBalancer })).toBe(1);
-    const p50 = await series(lc, { namespace: "AWS/ApplicationELB", metric: "TargetResponseTime", stat: "p50", dims: { LoadBalancer }, ...window });
+    const p50 = await series(lc, {
+      namespace: "AWS/ApplicationELB",
+      metric: "TargetResponseTime",
+      stat: "p50",
+      dims: { LoadBalancer },
+      ...window,
+    });
     expect(p50.values).toEqual([0.012]);
     // Nothing for the minutes without traffic: count metrics are published only when non-zero.
-    const later = await series(lc, { namespace: "AWS/ApplicationELB", metric: "RequestCount", stat: "Sum", dims: { LoadBalancer }, start: minute + 60_000, end: minute + 180_000 });
+    const later = await series(lc, {
+      namespace: "AWS/ApplicationELB",
+      metric: "RequestCount",
+      stat: "Sum",
+      dims: { LoadBalancer },
+      start: minute + 60_000,
+      end: minute + 180_000,
+    });
     expect(later.values).toEqual([]);
   });
 
@@ -82,14 +109,30 @@ describe("ALB aggregation", () => {
     for (let i = 0; i < 6; i++) emitTraffic(record({ status: 404 }, minute + 45_000));
     const LoadBalancer = lbSuffix(lbArn);
     const dims = [{ Name: "LoadBalancer", Value: LoadBalancer }];
-    const delay = streamDelayMs("us-east-1", "AWS/ApplicationELB", { MetricName: "HTTPCode_Target_4XX_Count", Dimensions: dims, Timestamp: minute });
+    const delay = streamDelayMs("us-east-1", "AWS/ApplicationELB", {
+      MetricName: "HTTPCode_Target_4XX_Count",
+      Dimensions: dims,
+      Timestamp: minute,
+    });
     expect(delay).toBeGreaterThanOrEqual(60_000);
     expect(delay).toBeLessThanOrEqual(180_000);
     const end = minute + 60_000;
     const visible = async () => {
-      const { Metrics } = await lc.cloudwatch.send(new ListMetricsCommand({ Namespace: "AWS/ApplicationELB", MetricName: "HTTPCode_Target_4XX_Count", Dimensions: [{ Name: "LoadBalancer", Value: LoadBalancer }] }));
+      const { Metrics } = await lc.cloudwatch.send(
+        new ListMetricsCommand({
+          Namespace: "AWS/ApplicationELB",
+          MetricName: "HTTPCode_Target_4XX_Count",
+          Dimensions: [{ Name: "LoadBalancer", Value: LoadBalancer }],
+        }),
+      );
       const listed = (Metrics ?? []).some((m) => m.Dimensions?.length === 1);
-      const sum = await seriesSum(lc, { namespace: "AWS/ApplicationELB", metric: "HTTPCode_Target_4XX_Count", dims: { LoadBalancer }, start: minute, end });
+      const sum = await seriesSum(lc, {
+        namespace: "AWS/ApplicationELB",
+        metric: "HTTPCode_Target_4XX_Count",
+        dims: { LoadBalancer },
+        start: minute,
+        end,
+      });
       return { listed, sum };
     };
     const advanceTo = async (t: number) => lc.advance(Math.max(0, t - (await simNow(lc))));
@@ -104,11 +147,20 @@ describe("ALB aggregation", () => {
 
   it("evaluates an alarm on a delayed metric once the minute is complete, not before", async () => {
     const LoadBalancer = lbSuffix(lbArn);
-    await lc.cloudwatch.send(new PutMetricAlarmCommand({
-      AlarmName: "agg-3xx", Namespace: "AWS/ApplicationELB", MetricName: "HTTPCode_Target_3XX_Count", Statistic: "Sum",
-      Dimensions: [{ Name: "LoadBalancer", Value: LoadBalancer }], Period: 60, EvaluationPeriods: 1, Threshold: 5,
-      ComparisonOperator: "GreaterThanThreshold", TreatMissingData: "notBreaching",
-    }));
+    await lc.cloudwatch.send(
+      new PutMetricAlarmCommand({
+        AlarmName: "agg-3xx",
+        Namespace: "AWS/ApplicationELB",
+        MetricName: "HTTPCode_Target_3XX_Count",
+        Statistic: "Sum",
+        Dimensions: [{ Name: "LoadBalancer", Value: LoadBalancer }],
+        Period: 60,
+        EvaluationPeriods: 1,
+        Threshold: 5,
+        ComparisonOperator: "GreaterThanThreshold",
+        TreatMissingData: "notBreaching",
+      }),
+    );
     const now = await simNow(lc);
     const minute = Math.floor(now / 60_000) * 60_000 + 60_000;
     await lc.advance(minute + 5_000 - now);

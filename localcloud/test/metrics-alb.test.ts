@@ -62,11 +62,17 @@ describe("AWS/ApplicationELB from traffic", () => {
     expect(Math.abs(total - SENT)).toBeLessThanOrEqual(SENT * 0.01);
     const blueReplies = replies.filter((r) => versionOf(r) === "v1").length;
     const blue = await seriesSum(lc, {
-      namespace: "AWS/ApplicationELB", metric: "RequestCount", start, end,
+      namespace: "AWS/ApplicationELB",
+      metric: "RequestCount",
+      start,
+      end,
       dims: { TargetGroup: tgSuffix(stack.fleets.blue.targetGroupArn), LoadBalancer },
     });
     const green = await seriesSum(lc, {
-      namespace: "AWS/ApplicationELB", metric: "RequestCount", start, end,
+      namespace: "AWS/ApplicationELB",
+      metric: "RequestCount",
+      start,
+      end,
       dims: { TargetGroup: tgSuffix(stack.fleets.green.targetGroupArn), LoadBalancer },
     });
     expect(blue).toBe(blueReplies);
@@ -81,28 +87,48 @@ describe("AWS/ApplicationELB from traffic", () => {
     const errors = replies.filter((r) => r.status === 500).length;
     expect(errors).toBeGreaterThan(0);
     const greenDims = { TargetGroup: tgSuffix(stack.fleets.green.targetGroupArn), LoadBalancer };
-    expect(await seriesSum(lc, { namespace: "AWS/ApplicationELB", metric: "HTTPCode_Target_5XX_Count", dims: greenDims, start, end })).toBe(errors);
-    expect(await seriesSum(lc, { namespace: "AWS/ApplicationELB", metric: "HTTPCode_Target_5XX_Count", dims: { LoadBalancer }, start, end })).toBe(errors);
+    expect(await seriesSum(lc, { namespace: "AWS/ApplicationELB", metric: "HTTPCode_Target_5XX_Count", dims: greenDims, start, end })).toBe(
+      errors,
+    );
+    expect(
+      await seriesSum(lc, { namespace: "AWS/ApplicationELB", metric: "HTTPCode_Target_5XX_Count", dims: { LoadBalancer }, start, end }),
+    ).toBe(errors);
     const blue5xx = await series(lc, {
-      namespace: "AWS/ApplicationELB", metric: "HTTPCode_Target_5XX_Count", stat: "Sum", start, end,
+      namespace: "AWS/ApplicationELB",
+      metric: "HTTPCode_Target_5XX_Count",
+      stat: "Sum",
+      start,
+      end,
       dims: { TargetGroup: tgSuffix(stack.fleets.blue.targetGroupArn), LoadBalancer },
     });
     expect(blue5xx.values).toEqual([]);
     const ok = replies.filter((r) => r.status === 200).length;
-    expect(await seriesSum(lc, { namespace: "AWS/ApplicationELB", metric: "HTTPCode_Target_2XX_Count", dims: { LoadBalancer }, start, end })).toBe(ok);
+    expect(
+      await seriesSum(lc, { namespace: "AWS/ApplicationELB", metric: "HTTPCode_Target_2XX_Count", dims: { LoadBalancer }, start, end }),
+    ).toBe(ok);
   });
 
   it("publishes TargetResponseTime as a distribution: p95 follows the injected latency", async () => {
     const LoadBalancer = lbSuffix(stack.loadBalancerArn);
     const p95 = await series(lc, {
-      namespace: "AWS/ApplicationELB", metric: "TargetResponseTime", stat: "p95", start, end, period: 3600,
+      namespace: "AWS/ApplicationELB",
+      metric: "TargetResponseTime",
+      stat: "p95",
+      start,
+      end,
+      period: 3600,
       dims: { TargetGroup: tgSuffix(stack.fleets.blue.targetGroupArn), LoadBalancer },
     });
     expect(p95.values.length).toBeGreaterThan(0);
     expect(p95.values[0]).toBeGreaterThanOrEqual(0.029);
     expect(p95.values[0]).toBeLessThan(0.25);
     const greenP50 = await series(lc, {
-      namespace: "AWS/ApplicationELB", metric: "TargetResponseTime", stat: "p50", start, end, period: 3600,
+      namespace: "AWS/ApplicationELB",
+      metric: "TargetResponseTime",
+      stat: "p50",
+      start,
+      end,
+      period: 3600,
       dims: { TargetGroup: tgSuffix(stack.fleets.green.targetGroupArn), LoadBalancer },
     });
     expect(greenP50.values[0]).toBeLessThan(p95.values[0]);
@@ -115,13 +141,39 @@ describe("AWS/ApplicationELB from traffic", () => {
     const settled = start + 120_000;
     // Every minute CloudWatch must show complete by now, including the quiet minutes after the traffic.
     const shown = (await simNow(lc)) - FINAL_AFTER_MINUTE_END_MS;
-    const healthy = await series(lc, { namespace: "AWS/ApplicationELB", metric: "HealthyHostCount", stat: "Minimum", dims: { TargetGroup, LoadBalancer }, start: settled, end: shown });
+    const healthy = await series(lc, {
+      namespace: "AWS/ApplicationELB",
+      metric: "HealthyHostCount",
+      stat: "Minimum",
+      dims: { TargetGroup, LoadBalancer },
+      start: settled,
+      end: shown,
+    });
     expect(healthy.values.length).toBeGreaterThanOrEqual(Math.floor((shown - 60_000 - settled) / 60_000) - 1);
     expect(new Set(healthy.values)).toEqual(new Set([2]));
-    const unhealthy = await series(lc, { namespace: "AWS/ApplicationELB", metric: "UnHealthyHostCount", stat: "Maximum", dims: { TargetGroup, LoadBalancer }, start: settled, end });
+    const unhealthy = await series(lc, {
+      namespace: "AWS/ApplicationELB",
+      metric: "UnHealthyHostCount",
+      stat: "Maximum",
+      dims: { TargetGroup, LoadBalancer },
+      start: settled,
+      end,
+    });
     expect(new Set(unhealthy.values)).toEqual(new Set([0]));
-    const blue = await seriesSum(lc, { namespace: "AWS/ApplicationELB", metric: "RequestCount", dims: { TargetGroup, LoadBalancer }, start, end });
-    const perTarget = await seriesSum(lc, { namespace: "AWS/ApplicationELB", metric: "RequestCountPerTarget", dims: { TargetGroup }, start, end });
+    const blue = await seriesSum(lc, {
+      namespace: "AWS/ApplicationELB",
+      metric: "RequestCount",
+      dims: { TargetGroup, LoadBalancer },
+      start,
+      end,
+    });
+    const perTarget = await seriesSum(lc, {
+      namespace: "AWS/ApplicationELB",
+      metric: "RequestCountPerTarget",
+      dims: { TargetGroup },
+      start,
+      end,
+    });
     expect(perTarget).toBeCloseTo(blue / 2, 5);
   });
 });
@@ -132,14 +184,34 @@ describe("AWS/EC2 from load", () => {
     const blueIds: string[] = body.instances.filter((i: any) => i.version === "v1").map((i: any) => i.id);
     expect(blueIds.length).toBe(2);
     for (const id of blueIds) {
-      const cpu = await series(lc, { namespace: "AWS/EC2", metric: "CPUUtilization", stat: "Maximum", dims: { InstanceId: id }, start, end });
+      const cpu = await series(lc, {
+        namespace: "AWS/EC2",
+        metric: "CPUUtilization",
+        stat: "Maximum",
+        dims: { InstanceId: id },
+        start,
+        end,
+      });
       // 40 % per simulated rps: the minutes with traffic stand well above the ~2 % baseline.
       expect(Math.max(...cpu.values)).toBeGreaterThan(5);
       expect(Math.min(...cpu.values)).toBeLessThan(4);
     }
-    const group = await series(lc, { namespace: "AWS/EC2", metric: "CPUUtilization", stat: "Average", dims: { AutoScalingGroupName: stack.fleets.blue.autoScalingGroupName }, start, end });
+    const group = await series(lc, {
+      namespace: "AWS/EC2",
+      metric: "CPUUtilization",
+      stat: "Average",
+      dims: { AutoScalingGroupName: stack.fleets.blue.autoScalingGroupName },
+      start,
+      end,
+    });
     expect(Math.max(...group.values)).toBeGreaterThan(5);
-    const net = await seriesSum(lc, { namespace: "AWS/EC2", metric: "NetworkOut", dims: { AutoScalingGroupName: stack.fleets.blue.autoScalingGroupName }, start, end });
+    const net = await seriesSum(lc, {
+      namespace: "AWS/EC2",
+      metric: "NetworkOut",
+      dims: { AutoScalingGroupName: stack.fleets.blue.autoScalingGroupName },
+      start,
+      end,
+    });
     expect(net).toBeGreaterThan(0);
   });
 
@@ -156,7 +228,13 @@ describe("AWS/EC2 from load", () => {
     const detailed = await series(lc, { namespace: "AWS/EC2", metric: "CPUUtilization", dims: { InstanceId: idOf("v1") }, ...window });
     expect(detailed.timestamps.some((t) => t % 300_000 !== 0)).toBe(true);
     // Status checks are per minute whatever the monitoring, as on AWS.
-    const checks = await series(lc, { namespace: "AWS/EC2", metric: "StatusCheckFailed", dims: { InstanceId: idOf("v2") }, ...window, start: now - 300_000 });
+    const checks = await series(lc, {
+      namespace: "AWS/EC2",
+      metric: "StatusCheckFailed",
+      dims: { InstanceId: idOf("v2") },
+      ...window,
+      start: now - 300_000,
+    });
     expect(checks.timestamps.length).toBeGreaterThanOrEqual(4);
   });
 });

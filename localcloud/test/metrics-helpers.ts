@@ -36,7 +36,11 @@ export async function series(lc: TestCloud, q: SeriesQuery): Promise<{ timestamp
         {
           Id: "m",
           MetricStat: {
-            Metric: { Namespace: q.namespace, MetricName: q.metric, Dimensions: Object.entries(q.dims).map(([Name, Value]) => ({ Name, Value })) },
+            Metric: {
+              Namespace: q.namespace,
+              MetricName: q.metric,
+              Dimensions: Object.entries(q.dims).map(([Name, Value]) => ({ Name, Value })),
+            },
             Period: q.period ?? 60,
             Stat: q.stat,
           },

@@ -6,7 +6,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CreateSubnetCommand, CreateVpcCommand, DescribeImagesCommand, RunInstancesCommand } from "@aws-sdk/client-ec2";
-import { CreateDBInstanceCommand, CreateDBSubnetGroupCommand, DescribeDBInstancesCommand, RebootDBInstanceCommand } from "@aws-sdk/client-rds";
+import {
+  CreateDBInstanceCommand,
+  CreateDBSubnetGroupCommand,
+  DescribeDBInstancesCommand,
+  RebootDBInstanceCommand,
+} from "@aws-sdk/client-rds";
 import { startTestCloud, type TestCloud } from "./helpers.ts";
 import { series, simNow } from "./metrics-helpers.ts";
 
@@ -27,19 +32,32 @@ beforeAll(async () => {
   const { Vpc } = await lc.ec2.send(new CreateVpcCommand({ CidrBlock: "10.40.0.0/16" }));
   const subnets: string[] = [];
   for (const [i, az] of ["us-east-1a", "us-east-1b"].entries()) {
-    const { Subnet } = await lc.ec2.send(new CreateSubnetCommand({ VpcId: Vpc!.VpcId!, CidrBlock: `10.40.${i + 1}.0/24`, AvailabilityZone: az }));
+    const { Subnet } = await lc.ec2.send(
+      new CreateSubnetCommand({ VpcId: Vpc!.VpcId!, CidrBlock: `10.40.${i + 1}.0/24`, AvailabilityZone: az }),
+    );
     subnets.push(Subnet!.SubnetId!);
   }
-  await lc.rds.send(new CreateDBSubnetGroupCommand({ DBSubnetGroupName: "orders", DBSubnetGroupDescription: "orders", SubnetIds: subnets }));
+  await lc.rds.send(
+    new CreateDBSubnetGroupCommand({ DBSubnetGroupName: "orders", DBSubnetGroupDescription: "orders", SubnetIds: subnets }),
+  );
   await lc.rds.send(
     new CreateDBInstanceCommand({
-      DBInstanceIdentifier: DB, Engine: "postgres", DBInstanceClass: "db.t3.medium", AllocatedStorage: 50, MasterUsername: "app",
-      MasterUserPassword: "correct-horse-battery", DBSubnetGroupName: "orders", MultiAZ: true, BackupRetentionPeriod: 0,
+      DBInstanceIdentifier: DB,
+      Engine: "postgres",
+      DBInstanceClass: "db.t3.medium",
+      AllocatedStorage: 50,
+      MasterUsername: "app",
+      MasterUserPassword: "correct-horse-battery",
+      DBSubnetGroupName: "orders",
+      MultiAZ: true,
+      BackupRetentionPeriod: 0,
     }),
   );
   // The app fleet: two running instances keep a connection pool each.
   const imageId = (await lc.ec2.send(new DescribeImagesCommand({ Owners: ["amazon"] }))).Images![0].ImageId!;
-  await lc.ec2.send(new RunInstancesCommand({ ImageId: imageId, InstanceType: "t3.micro", MinCount: 2, MaxCount: 2, SubnetId: subnets[0] }));
+  await lc.ec2.send(
+    new RunInstancesCommand({ ImageId: imageId, InstanceType: "t3.micro", MinCount: 2, MaxCount: 2, SubnetId: subnets[0] }),
+  );
   await lc.advance(600_000);
   expect(await dbStatus()).toBe("available");
 });
@@ -62,7 +80,9 @@ describe("AWS/RDS", () => {
 
     const minimum = await series(lc, { namespace: "AWS/RDS", metric: "DatabaseConnections", stat: "Minimum", dims, start, end });
     const before = minimum.values.filter((_, i) => minimum.timestamps[i] + 60_000 <= failoverAt);
-    const during = minimum.values.filter((_, i) => minimum.timestamps[i] <= failoverAt + 60_000 && minimum.timestamps[i] + 60_000 > failoverAt);
+    const during = minimum.values.filter(
+      (_, i) => minimum.timestamps[i] <= failoverAt + 60_000 && minimum.timestamps[i] + 60_000 > failoverAt,
+    );
     const after = minimum.values.filter((_, i) => minimum.timestamps[i] >= failoverAt + 120_000);
     expect(before.length).toBeGreaterThanOrEqual(2);
     for (const v of before) expect(v).toBeGreaterThanOrEqual(4);

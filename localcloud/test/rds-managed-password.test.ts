@@ -62,7 +62,11 @@ describe("RDS ManageMasterUserPassword (SDK v3)", () => {
     const both = await expectError(lc.rds.send(new CreateDBInstanceCommand(input("both", { MasterUserPassword: "correct-horse-1" }))));
     expect(both.name).toBe("InvalidParameterCombination");
     const keyOnly = await expectError(
-      lc.rds.send(new CreateDBInstanceCommand(input("keyonly", { ManageMasterUserPassword: false, MasterUserPassword: "correct-horse-1", MasterUserSecretKmsKeyId: "alias/x" }))),
+      lc.rds.send(
+        new CreateDBInstanceCommand(
+          input("keyonly", { ManageMasterUserPassword: false, MasterUserPassword: "correct-horse-1", MasterUserSecretKmsKeyId: "alias/x" }),
+        ),
+      ),
     );
     expect(keyOnly.name).toBe("InvalidParameterCombination");
     const neither = await expectError(lc.rds.send(new CreateDBInstanceCommand(input("neither", { ManageMasterUserPassword: undefined }))));
@@ -91,12 +95,18 @@ describe("RDS ManageMasterUserPassword (SDK v3)", () => {
       ]),
     );
     // The secret belongs to RDS: Secrets Manager refuses to change or delete it.
-    expect(await expectError(sm.send(new DeleteSecretCommand({ SecretId: secret.SecretArn, ForceDeleteWithoutRecovery: true })))).toBeInstanceOf(InvalidRequestException);
-    expect(await expectError(sm.send(new PutSecretValueCommand({ SecretId: secret.SecretArn, SecretString: "{}" })))).toBeInstanceOf(InvalidRequestException);
+    expect(
+      await expectError(sm.send(new DeleteSecretCommand({ SecretId: secret.SecretArn, ForceDeleteWithoutRecovery: true }))),
+    ).toBeInstanceOf(InvalidRequestException);
+    expect(await expectError(sm.send(new PutSecretValueCommand({ SecretId: secret.SecretArn, SecretString: "{}" })))).toBeInstanceOf(
+      InvalidRequestException,
+    );
   });
 
   it("uses the given MasterUserSecretKmsKeyId", async () => {
-    const { DBInstance } = await lc.rds.send(new CreateDBInstanceCommand(input("with-key", { MasterUserSecretKmsKeyId: "alias/rds-secrets" })));
+    const { DBInstance } = await lc.rds.send(
+      new CreateDBInstanceCommand(input("with-key", { MasterUserSecretKmsKeyId: "alias/rds-secrets" })),
+    );
     expect(DBInstance!.MasterUserSecret?.KmsKeyId).toBe("alias/rds-secrets");
   });
 
@@ -106,27 +116,55 @@ describe("RDS ManageMasterUserPassword (SDK v3)", () => {
     const arn = (await describeDb("managed")).MasterUserSecret!.SecretArn!;
     const before = await secretJson(arn);
 
-    const notNow = await expectError(lc.rds.send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: "managed", RotateMasterUserPassword: true })));
+    const notNow = await expectError(
+      lc.rds.send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: "managed", RotateMasterUserPassword: true })),
+    );
     expect(notNow.name).toBe("InvalidParameterCombination");
-    const rotated = await lc.rds.send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: "managed", RotateMasterUserPassword: true, ApplyImmediately: true }));
+    const rotated = await lc.rds.send(
+      new ModifyDBInstanceCommand({ DBInstanceIdentifier: "managed", RotateMasterUserPassword: true, ApplyImmediately: true }),
+    );
     expect(rotated.DBInstance?.MasterUserSecret?.SecretArn).toBe(arn);
     expect((await secretJson(arn)).password).not.toBe(before.password);
     expect((await secretJson(arn, "AWSPREVIOUS")).password).toBe(before.password);
 
-    const plain = await expectError(lc.rds.send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: "managed", MasterUserPassword: "correct-horse-2" })));
+    const plain = await expectError(
+      lc.rds.send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: "managed", MasterUserPassword: "correct-horse-2" })),
+    );
     expect(plain.name).toBe("InvalidParameterCombination");
-    const offWithout = await expectError(lc.rds.send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: "managed", ManageMasterUserPassword: false })));
+    const offWithout = await expectError(
+      lc.rds.send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: "managed", ManageMasterUserPassword: false })),
+    );
     expect(offWithout.name).toBe("InvalidParameterCombination");
-    const off = await lc.rds.send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: "managed", ManageMasterUserPassword: false, MasterUserPassword: "correct-horse-2" }));
+    const off = await lc.rds.send(
+      new ModifyDBInstanceCommand({
+        DBInstanceIdentifier: "managed",
+        ManageMasterUserPassword: false,
+        MasterUserPassword: "correct-horse-2",
+      }),
+    );
     expect(off.DBInstance?.MasterUserSecret).toBeUndefined();
     expect(await expectError(sm.send(new DescribeSecretCommand({ SecretId: arn })))).toBeInstanceOf(ResourceNotFoundException);
 
-    const on = await lc.rds.send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: "managed", ManageMasterUserPassword: true, MasterUserSecretKmsKeyId: "alias/again" }));
+    const on = await lc.rds.send(
+      new ModifyDBInstanceCommand({
+        DBInstanceIdentifier: "managed",
+        ManageMasterUserPassword: true,
+        MasterUserSecretKmsKeyId: "alias/again",
+      }),
+    );
     const again = on.DBInstance!.MasterUserSecret!;
     expect(again.SecretArn).not.toBe(arn);
     expect(again.KmsKeyId).toBe("alias/again");
     expect((await secretJson(again.SecretArn!)).username).toBe("app");
-    const rekey = await expectError(lc.rds.send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: "managed", ManageMasterUserPassword: true, MasterUserSecretKmsKeyId: "alias/other" })));
+    const rekey = await expectError(
+      lc.rds.send(
+        new ModifyDBInstanceCommand({
+          DBInstanceIdentifier: "managed",
+          ManageMasterUserPassword: true,
+          MasterUserSecretKmsKeyId: "alias/other",
+        }),
+      ),
+    );
     expect(rekey.name).toBe("InvalidParameterCombination");
   });
 
@@ -143,11 +181,27 @@ describe("RDS ManageMasterUserPassword (SDK v3)", () => {
 describe("RDS managed master password through awscli 2.9 and boto3", () => {
   it.skipIf(!hasAwsCli())("awscli: create-db-instance --manage-master-user-password returns MasterUserSecret", async () => {
     const out = await awsCliOk<{ DBInstance: { MasterUserSecret: { SecretArn: string; SecretStatus: string } } }>(lc.url, [
-      "rds", "create-db-instance", "--db-instance-identifier", "cli-managed", "--engine", "mysql", "--db-instance-class", "db.t3.micro",
-      "--allocated-storage", "20", "--master-username", "admin", "--manage-master-user-password",
+      "rds",
+      "create-db-instance",
+      "--db-instance-identifier",
+      "cli-managed",
+      "--engine",
+      "mysql",
+      "--db-instance-class",
+      "db.t3.micro",
+      "--allocated-storage",
+      "20",
+      "--master-username",
+      "admin",
+      "--manage-master-user-password",
     ]);
     expect(out.DBInstance.MasterUserSecret).toMatchObject({ SecretStatus: "active", SecretArn: expect.stringMatching(/:secret:rds!db-/) });
-    const value = await awsCliOk<{ SecretString: string }>(lc.url, ["secretsmanager", "get-secret-value", "--secret-id", out.DBInstance.MasterUserSecret.SecretArn]);
+    const value = await awsCliOk<{ SecretString: string }>(lc.url, [
+      "secretsmanager",
+      "get-secret-value",
+      "--secret-id",
+      out.DBInstance.MasterUserSecret.SecretArn,
+    ]);
     expect(JSON.parse(value.SecretString).username).toBe("admin");
   });
 

@@ -45,7 +45,16 @@ async function describeDb(id: string): Promise<DBInstance> {
 }
 
 function dbInput(id: string, extra: Partial<CreateDBInstanceCommandInput> = {}): CreateDBInstanceCommandInput {
-  return { DBInstanceIdentifier: id, Engine: "postgres", DBInstanceClass: "db.t3.micro", AllocatedStorage: 20, MasterUsername: "app", MasterUserPassword: PASSWORD, DBSubnetGroupName: "app-db", ...extra };
+  return {
+    DBInstanceIdentifier: id,
+    Engine: "postgres",
+    DBInstanceClass: "db.t3.micro",
+    AllocatedStorage: 20,
+    MasterUsername: "app",
+    MasterUserPassword: PASSWORD,
+    DBSubnetGroupName: "app-db",
+    ...extra,
+  };
 }
 
 beforeAll(async () => {
@@ -62,7 +71,9 @@ beforeAll(async () => {
     const sn = await lc.ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: `10.30.${i}.0/24`, AvailabilityZone: "us-east-1a" }));
     oneAzSubnets.push(sn.Subnet!.SubnetId!);
   }
-  await lc.rds.send(new CreateDBSubnetGroupCommand({ DBSubnetGroupName: "app-db", DBSubnetGroupDescription: "app database", SubnetIds: subnets }));
+  await lc.rds.send(
+    new CreateDBSubnetGroupCommand({ DBSubnetGroupName: "app-db", DBSubnetGroupDescription: "app database", SubnetIds: subnets }),
+  );
 });
 
 afterAll(async () => {
@@ -73,7 +84,12 @@ describe("DB subnet groups", () => {
   it("describes the group with its subnets, AZs and ARN", async () => {
     const res = await lc.rds.send(new DescribeDBSubnetGroupsCommand({ DBSubnetGroupName: "app-db" }));
     const g = res.DBSubnetGroups![0];
-    expect(g).toMatchObject({ DBSubnetGroupName: "app-db", DBSubnetGroupDescription: "app database", SubnetGroupStatus: "Complete", DBSubnetGroupArn: "arn:aws:rds:us-east-1:000000000000:subgrp:app-db" });
+    expect(g).toMatchObject({
+      DBSubnetGroupName: "app-db",
+      DBSubnetGroupDescription: "app database",
+      SubnetGroupStatus: "Complete",
+      DBSubnetGroupArn: "arn:aws:rds:us-east-1:000000000000:subgrp:app-db",
+    });
     expect(g.VpcId).toMatch(/^vpc-[0-9a-f]{17}$/);
     expect(g.Subnets!.map((s) => [s.SubnetIdentifier, s.SubnetAvailabilityZone?.Name, s.SubnetStatus])).toEqual([
       [subnets[0], "us-east-1a", "Active"],
@@ -83,13 +99,25 @@ describe("DB subnet groups", () => {
   });
 
   it("raises the typed faults: exists, not enough AZs, not found, invalid subnet", async () => {
-    const dup = await expectError(lc.rds.send(new CreateDBSubnetGroupCommand({ DBSubnetGroupName: "app-db", DBSubnetGroupDescription: "again", SubnetIds: subnets })));
+    const dup = await expectError(
+      lc.rds.send(new CreateDBSubnetGroupCommand({ DBSubnetGroupName: "app-db", DBSubnetGroupDescription: "again", SubnetIds: subnets })),
+    );
     expect(dup).toBeInstanceOf(DBSubnetGroupAlreadyExistsFault);
-    const oneAz = await expectError(lc.rds.send(new CreateDBSubnetGroupCommand({ DBSubnetGroupName: "one-az", DBSubnetGroupDescription: "x", SubnetIds: oneAzSubnets })));
+    const oneAz = await expectError(
+      lc.rds.send(new CreateDBSubnetGroupCommand({ DBSubnetGroupName: "one-az", DBSubnetGroupDescription: "x", SubnetIds: oneAzSubnets })),
+    );
     expect(oneAz).toBeInstanceOf(DBSubnetGroupDoesNotCoverEnoughAZs);
     const missing = await expectError(lc.rds.send(new DescribeDBSubnetGroupsCommand({ DBSubnetGroupName: "nope" })));
     expect(missing).toBeInstanceOf(DBSubnetGroupNotFoundFault);
-    const badSubnet = await expectError(lc.rds.send(new CreateDBSubnetGroupCommand({ DBSubnetGroupName: "bad", DBSubnetGroupDescription: "x", SubnetIds: [subnets[0], "subnet-0123456789abcdef0"] })));
+    const badSubnet = await expectError(
+      lc.rds.send(
+        new CreateDBSubnetGroupCommand({
+          DBSubnetGroupName: "bad",
+          DBSubnetGroupDescription: "x",
+          SubnetIds: [subnets[0], "subnet-0123456789abcdef0"],
+        }),
+      ),
+    );
     expect(badSubnet.name).toBe("InvalidSubnet");
   });
 });
@@ -98,8 +126,20 @@ describe("DB instances", () => {
   let created: DBInstance;
 
   beforeAll(async () => {
-    created = (await lc.rds.send(new CreateDBInstanceCommand(dbInput("app-single", { Tags: [{ Key: "env", Value: "prod" }], DBName: "app" })))).DBInstance!;
-    await lc.rds.send(new CreateDBInstanceCommand(dbInput("app-multi", { MultiAZ: true, Engine: "mysql", DBInstanceClass: "db.r6g.large", AllocatedStorage: 100, MasterUsername: "admin" })));
+    created = (
+      await lc.rds.send(new CreateDBInstanceCommand(dbInput("app-single", { Tags: [{ Key: "env", Value: "prod" }], DBName: "app" })))
+    ).DBInstance!;
+    await lc.rds.send(
+      new CreateDBInstanceCommand(
+        dbInput("app-multi", {
+          MultiAZ: true,
+          Engine: "mysql",
+          DBInstanceClass: "db.r6g.large",
+          AllocatedStorage: 100,
+          MasterUsername: "admin",
+        }),
+      ),
+    );
   });
 
   it("starts creating with AWS fields and never returns the password", async () => {
@@ -142,9 +182,15 @@ describe("DB instances", () => {
     expect(multi.SecondaryAvailabilityZone).toBeDefined();
     expect(multi.SecondaryAvailabilityZone).not.toBe(multi.AvailabilityZone);
 
-    const events = await lc.rds.send(new DescribeEventsCommand({ SourceType: "db-instance", SourceIdentifier: "app-single", Duration: 60 * 24 }));
+    const events = await lc.rds.send(
+      new DescribeEventsCommand({ SourceType: "db-instance", SourceIdentifier: "app-single", Duration: 60 * 24 }),
+    );
     expect(events.Events!.map((e) => e.Message)).toEqual(["DB instance created", "Backing up DB instance", "Finished DB Instance backup"]);
-    expect(events.Events![0]).toMatchObject({ SourceType: "db-instance", SourceArn: "arn:aws:rds:us-east-1:000000000000:db:app-single", EventCategories: ["creation"] });
+    expect(events.Events![0]).toMatchObject({
+      SourceType: "db-instance",
+      SourceArn: "arn:aws:rds:us-east-1:000000000000:db:app-single",
+      EventCategories: ["creation"],
+    });
   });
 
   it("rejects duplicates, unknown classes, engines, weak passwords and unknown subnet groups", async () => {
@@ -188,23 +234,40 @@ describe("DB instances", () => {
     expect(record.sim.failovers).toHaveLength(1);
     expect(record.sim.failovers[0].completedAt).toBeGreaterThan(record.sim.failovers[0].startedAt);
 
-    const events = await lc.rds.send(new DescribeEventsCommand({ SourceType: "db-instance", SourceIdentifier: "app-multi", EventCategories: ["failover"], Duration: 60 * 24 }));
+    const events = await lc.rds.send(
+      new DescribeEventsCommand({
+        SourceType: "db-instance",
+        SourceIdentifier: "app-multi",
+        EventCategories: ["failover"],
+        Duration: 60 * 24,
+      }),
+    );
     expect(events.Events!.map((e) => e.Message)).toEqual(["Multi-AZ instance failover started.", "Multi-AZ instance failover completed."]);
   });
 
   it("keeps modifications pending without ApplyImmediately and applies them through modifying", async () => {
     const pending = await lc.rds.send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: "app-single", DBInstanceClass: "db.t3.small" }));
-    expect(pending.DBInstance).toMatchObject({ DBInstanceStatus: "available", DBInstanceClass: "db.t3.micro", PendingModifiedValues: { DBInstanceClass: "db.t3.small" } });
+    expect(pending.DBInstance).toMatchObject({
+      DBInstanceStatus: "available",
+      DBInstanceClass: "db.t3.micro",
+      PendingModifiedValues: { DBInstanceClass: "db.t3.small" },
+    });
 
-    const applying = await lc.rds.send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: "app-single", AllocatedStorage: 40, ApplyImmediately: true }));
+    const applying = await lc.rds.send(
+      new ModifyDBInstanceCommand({ DBInstanceIdentifier: "app-single", AllocatedStorage: 40, ApplyImmediately: true }),
+    );
     expect(applying.DBInstance?.DBInstanceStatus).toBe("modifying");
-    const busy = await expectError(lc.rds.send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: "app-single", AllocatedStorage: 50, ApplyImmediately: true })));
+    const busy = await expectError(
+      lc.rds.send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: "app-single", AllocatedStorage: 50, ApplyImmediately: true })),
+    );
     expect(busy).toBeInstanceOf(InvalidDBInstanceStateFault);
     await waitUntilDBInstanceAvailable(waiterConfig(), { DBInstanceIdentifier: "app-single" });
     const done = await describeDb("app-single");
     expect(done).toMatchObject({ DBInstanceClass: "db.t3.small", AllocatedStorage: 40, PendingModifiedValues: {} });
 
-    const toMultiAz = await lc.rds.send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: "app-single", MultiAZ: true, ApplyImmediately: true }));
+    const toMultiAz = await lc.rds.send(
+      new ModifyDBInstanceCommand({ DBInstanceIdentifier: "app-single", MultiAZ: true, ApplyImmediately: true }),
+    );
     expect(toMultiAz.DBInstance).toMatchObject({ DBInstanceStatus: "modifying", MultiAZ: false, PendingModifiedValues: { MultiAZ: true } });
     await waitUntilDBInstanceAvailable(waiterConfig(), { DBInstanceIdentifier: "app-single" });
     const converted = await describeDb("app-single");
@@ -214,18 +277,35 @@ describe("DB instances", () => {
 
     const nothing = await expectError(lc.rds.send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: "app-single" })));
     expect(nothing.name).toBe("InvalidParameterCombination");
-    const badClass = await expectError(lc.rds.send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: "app-single", DBInstanceClass: "db.x9.nano", ApplyImmediately: true })));
+    const badClass = await expectError(
+      lc.rds.send(
+        new ModifyDBInstanceCommand({ DBInstanceIdentifier: "app-single", DBInstanceClass: "db.x9.nano", ApplyImmediately: true }),
+      ),
+    );
     expect(badClass.name).toBe("InvalidParameterCombination");
   });
 
   it("tags instances by ARN", async () => {
     const arn = "arn:aws:rds:us-east-1:000000000000:db:app-single";
-    await lc.rds.send(new AddTagsToResourceCommand({ ResourceName: arn, Tags: [{ Key: "team", Value: "db" }, { Key: "env", Value: "staging" }] }));
+    await lc.rds.send(
+      new AddTagsToResourceCommand({
+        ResourceName: arn,
+        Tags: [
+          { Key: "team", Value: "db" },
+          { Key: "env", Value: "staging" },
+        ],
+      }),
+    );
     const listed = await lc.rds.send(new ListTagsForResourceCommand({ ResourceName: arn }));
-    expect(listed.TagList).toEqual([{ Key: "env", Value: "staging" }, { Key: "team", Value: "db" }]);
+    expect(listed.TagList).toEqual([
+      { Key: "env", Value: "staging" },
+      { Key: "team", Value: "db" },
+    ]);
     await lc.rds.send(new RemoveTagsFromResourceCommand({ ResourceName: arn, TagKeys: ["team"] }));
     expect((await describeDb("app-single")).TagList).toEqual([{ Key: "env", Value: "staging" }]);
-    const missing = await expectError(lc.rds.send(new ListTagsForResourceCommand({ ResourceName: "arn:aws:rds:us-east-1:000000000000:db:ghost" })));
+    const missing = await expectError(
+      lc.rds.send(new ListTagsForResourceCommand({ ResourceName: "arn:aws:rds:us-east-1:000000000000:db:ghost" })),
+    );
     expect(missing).toBeInstanceOf(DBInstanceNotFoundFault);
   });
 
@@ -239,9 +319,19 @@ describe("DB instances", () => {
     expect(deleting.DBInstance?.DBInstanceStatus).toBe("deleting");
     await lc.rds.send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: "app-multi", FinalDBSnapshotIdentifier: "app-multi-final" }));
     for (const id of ["app-single", "app-multi"]) {
-      await eventually(async () => (await expectError(lc.rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id })))) instanceof DBInstanceNotFoundFault);
+      await eventually(
+        async () =>
+          (await expectError(lc.rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id })))) instanceof DBInstanceNotFoundFault,
+      );
     }
-    const events = await lc.rds.send(new DescribeEventsCommand({ SourceType: "db-instance", SourceIdentifier: "app-single", EventCategories: ["deletion"], Duration: 60 * 24 }));
+    const events = await lc.rds.send(
+      new DescribeEventsCommand({
+        SourceType: "db-instance",
+        SourceIdentifier: "app-single",
+        EventCategories: ["deletion"],
+        Duration: 60 * 24,
+      }),
+    );
     expect(events.Events!.map((e) => e.Message)).toEqual(["DB instance deleted"]);
     await lc.rds.send(new DeleteDBSubnetGroupCommand({ DBSubnetGroupName: "app-db" }));
     const gone = await expectError(lc.rds.send(new DescribeDBSubnetGroupsCommand({ DBSubnetGroupName: "app-db" })));
@@ -253,7 +343,14 @@ describe("listing", () => {
   it("pages DescribeDBInstances with MaxRecords/Marker and filters, per region", async () => {
     const west = lc.clientsFor("us-west-2");
     for (let i = 0; i < 23; i++) {
-      await west.rds.send(new CreateDBInstanceCommand({ ...dbInput(`fleet-${String(i).padStart(2, "0")}`), DBSubnetGroupName: undefined, Engine: i % 2 ? "mysql" : "postgres", MasterUsername: "fleet" }));
+      await west.rds.send(
+        new CreateDBInstanceCommand({
+          ...dbInput(`fleet-${String(i).padStart(2, "0")}`),
+          DBSubnetGroupName: undefined,
+          Engine: i % 2 ? "mysql" : "postgres",
+          MasterUsername: "fleet",
+        }),
+      );
     }
     const pages: number[] = [];
     const ids: string[] = [];
@@ -268,7 +365,11 @@ describe("listing", () => {
 
     const mysql = await west.rds.send(new DescribeDBInstancesCommand({ Filters: [{ Name: "engine", Values: ["mysql"] }] }));
     expect(mysql.DBInstances).toHaveLength(11);
-    const byId = await west.rds.send(new DescribeDBInstancesCommand({ Filters: [{ Name: "db-instance-id", Values: ["fleet-03", "arn:aws:rds:us-west-2:000000000000:db:fleet-04"] }] }));
+    const byId = await west.rds.send(
+      new DescribeDBInstancesCommand({
+        Filters: [{ Name: "db-instance-id", Values: ["fleet-03", "arn:aws:rds:us-west-2:000000000000:db:fleet-04"] }],
+      }),
+    );
     expect(byId.DBInstances!.map((d) => d.DBInstanceIdentifier)).toEqual(["fleet-03", "fleet-04"]);
     const badFilter = await expectError(west.rds.send(new DescribeDBInstancesCommand({ Filters: [{ Name: "flavour", Values: ["x"] }] })));
     expect(badFilter.name).toBe("InvalidParameterValue");

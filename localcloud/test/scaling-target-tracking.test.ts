@@ -6,7 +6,12 @@
  * Speed 120: one wall second is two simulated minutes.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DescribeAutoScalingGroupsCommand, DescribeScalingActivitiesCommand, PutScalingPolicyCommand, UpdateAutoScalingGroupCommand } from "@aws-sdk/client-auto-scaling";
+import {
+  DescribeAutoScalingGroupsCommand,
+  DescribeScalingActivitiesCommand,
+  PutScalingPolicyCommand,
+  UpdateAutoScalingGroupCommand,
+} from "@aws-sdk/client-auto-scaling";
 import { eventually, startTestCloud, type TestCloud } from "./helpers.ts";
 import { buildWebStack, waitForHealthy, type WebStack } from "./stack-helpers.ts";
 import { series, simNow } from "./metrics-helpers.ts";
@@ -35,7 +40,9 @@ beforeAll(async () => {
   groupName = stack.fleets.app.autoScalingGroupName;
   // Warm-up covers boot, registration, two health checks, a full minute of traffic on the new instances AND the
   // 1-3 minutes CloudWatch takes to show that minute (as on AWS, a shorter warm-up scales out again on stale data).
-  await lc.autoscaling.send(new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: groupName, DefaultInstanceWarmup: 420, DefaultCooldown: 60 }));
+  await lc.autoscaling.send(
+    new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: groupName, DefaultInstanceWarmup: 420, DefaultCooldown: 60 }),
+  );
   await waitForHealthy(lc, stack.fleets.app.targetGroupArn, 1);
 }, 30_000);
 
@@ -67,27 +74,42 @@ describe("target tracking on ALBRequestCountPerTarget", () => {
     // 10 rps, then 160 rps for 25 simulated minutes (80 requests per simulated minute on one target): long enough
     // for a second step after a 7-minute warm-up, since CloudWatch shows each minute 1-3 minutes late.
     const created = await lc.admin("POST", "load", {
-      target: stack.name, profile: "spike", rps: 10, spikeRps: 160, spikeAtSeconds: 120, spikeDurationSeconds: 1500,
+      target: stack.name,
+      profile: "spike",
+      rps: 10,
+      spikeRps: 160,
+      spikeAtSeconds: 120,
+      spikeDurationSeconds: 1500,
     });
     expect(created.status).toBe(201);
     expect(created.body.load).toMatchObject({ profile: "spike", targetKind: "loadBalancer", targetRef: stack.loadBalancerArn });
 
     let peak = 1;
-    await eventually(async () => {
-      peak = Math.max(peak, await desired());
-      return peak >= 3;
-    }, { timeoutMs: 30_000, intervalMs: 100 });
+    await eventually(
+      async () => {
+        peak = Math.max(peak, await desired());
+        return peak >= 3;
+      },
+      { timeoutMs: 30_000, intervalMs: 100 },
+    );
     // Activities are listed newest first: the first scale-out starts from the single instance.
     const outs = (await causes()).filter((c) => c.includes(high)).reverse();
-    expect(outs[0]).toMatch(new RegExp(`a monitor alarm ${high} in state ALARM triggered policy requests-per-target changing the desired capacity from 1 to [2-6]\\.`));
+    expect(outs[0]).toMatch(
+      new RegExp(
+        `a monitor alarm ${high} in state ALARM triggered policy requests-per-target changing the desired capacity from 1 to [2-6]\\.`,
+      ),
+    );
     // Real instances: launched, registered, healthy, serving.
     await waitForHealthy(lc, stack.fleets.app.targetGroupArn, 3, 20_000);
 
     // After the spike: AlarmLow needs 15 quiet minutes, then the group shrinks one instance per cooldown.
-    await eventually(async () => {
-      peak = Math.max(peak, await desired());
-      return (await desired()) === 1;
-    }, { timeoutMs: 40_000, intervalMs: 200 });
+    await eventually(
+      async () => {
+        peak = Math.max(peak, await desired());
+        return (await desired()) === 1;
+      },
+      { timeoutMs: 40_000, intervalMs: 200 },
+    );
     // Proportional with warm-up: 80 requests per target on one target against a target of 30 asks for 3; while the
     // new instances warm up the same breach adds nothing more.
     expect(peak).toBeLessThanOrEqual(4);
@@ -101,8 +123,12 @@ describe("target tracking on ALBRequestCountPerTarget", () => {
 
     // The metric that drove it, as a dashboard reads it.
     const perTarget = await series(lc, {
-      namespace: "AWS/ApplicationELB", metric: "RequestCountPerTarget", stat: "Sum",
-      dims: { TargetGroup: tgSuffix(stack.fleets.app.targetGroupArn) }, start: started, end: await simNow(lc),
+      namespace: "AWS/ApplicationELB",
+      metric: "RequestCountPerTarget",
+      stat: "Sum",
+      dims: { TargetGroup: tgSuffix(stack.fleets.app.targetGroupArn) },
+      start: started,
+      end: await simNow(lc),
     });
     expect(Math.max(...perTarget.values)).toBeGreaterThan(TARGET);
     expect(Math.min(...perTarget.values)).toBeLessThan(TARGET * 0.9);

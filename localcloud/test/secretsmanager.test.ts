@@ -45,13 +45,25 @@ afterAll(async () => {
 describe("Secrets Manager (SDK v3)", () => {
   it("creates a secret with tags and a KMS key; the ARN ends in the name and 6 random characters", async () => {
     const created = await sm.send(
-      new CreateSecretCommand({ Name: "app/db", Description: "db creds", SecretString: '{"u":"a"}', KmsKeyId: "alias/app", Tags: [{ Key: "team", Value: "core" }] }),
+      new CreateSecretCommand({
+        Name: "app/db",
+        Description: "db creds",
+        SecretString: '{"u":"a"}',
+        KmsKeyId: "alias/app",
+        Tags: [{ Key: "team", Value: "core" }],
+      }),
     );
     expect(created.ARN).toMatch(/^arn:aws:secretsmanager:us-east-1:000000000000:secret:app\/db-[A-Za-z0-9]{6}$/);
     expect(created.Name).toBe("app/db");
     expect(created.VersionId).toMatch(/^[0-9a-f-]{36}$/);
     const d = await sm.send(new DescribeSecretCommand({ SecretId: "app/db" }));
-    expect(d).toMatchObject({ ARN: created.ARN, Name: "app/db", Description: "db creds", KmsKeyId: "alias/app", Tags: [{ Key: "team", Value: "core" }] });
+    expect(d).toMatchObject({
+      ARN: created.ARN,
+      Name: "app/db",
+      Description: "db creds",
+      KmsKeyId: "alias/app",
+      Tags: [{ Key: "team", Value: "core" }],
+    });
     expect(d.VersionIdsToStages).toEqual({ [created.VersionId!]: ["AWSCURRENT"] });
     expect(d.CreatedDate).toBeInstanceOf(Date);
     expect(d.DeletedDate).toBeUndefined();
@@ -64,13 +76,19 @@ describe("Secrets Manager (SDK v3)", () => {
     const first = await sm.send(new CreateSecretCommand({ Name: "idem", SecretString: "v1", ClientRequestToken: TOKEN_A }));
     const again = await sm.send(new CreateSecretCommand({ Name: "idem", SecretString: "v1", ClientRequestToken: TOKEN_A }));
     expect(again).toMatchObject({ ARN: first.ARN, VersionId: TOKEN_A });
-    expect(await expectError(sm.send(new CreateSecretCommand({ Name: "idem", SecretString: "other", ClientRequestToken: TOKEN_A })))).toBeInstanceOf(ResourceExistsException);
-    expect(await expectError(sm.send(new CreateSecretCommand({ Name: "idem", SecretString: "v1" })))).toBeInstanceOf(ResourceExistsException);
+    expect(
+      await expectError(sm.send(new CreateSecretCommand({ Name: "idem", SecretString: "other", ClientRequestToken: TOKEN_A }))),
+    ).toBeInstanceOf(ResourceExistsException);
+    expect(await expectError(sm.send(new CreateSecretCommand({ Name: "idem", SecretString: "v1" })))).toBeInstanceOf(
+      ResourceExistsException,
+    );
     // PutSecretValue: the same token and value is a no-op, another value under it is refused.
     await sm.send(new PutSecretValueCommand({ SecretId: "idem", SecretString: "v2", ClientRequestToken: TOKEN_B }));
     const repeat = await sm.send(new PutSecretValueCommand({ SecretId: "idem", SecretString: "v2", ClientRequestToken: TOKEN_B }));
     expect(repeat.VersionId).toBe(TOKEN_B);
-    expect(await expectError(sm.send(new PutSecretValueCommand({ SecretId: "idem", SecretString: "v3", ClientRequestToken: TOKEN_B })))).toBeInstanceOf(ResourceExistsException);
+    expect(
+      await expectError(sm.send(new PutSecretValueCommand({ SecretId: "idem", SecretString: "v3", ClientRequestToken: TOKEN_B }))),
+    ).toBeInstanceOf(ResourceExistsException);
   });
 
   it("moves AWSCURRENT to a new value and keeps the previous one as AWSPREVIOUS", async () => {
@@ -82,7 +100,9 @@ describe("Secrets Manager (SDK v3)", () => {
     const prev = await sm.send(new GetSecretValueCommand({ SecretId: "rot", VersionStage: "AWSPREVIOUS" }));
     expect(prev).toMatchObject({ SecretString: "two", VersionId: p2.VersionId, VersionStages: ["AWSPREVIOUS"] });
     expect((await sm.send(new GetSecretValueCommand({ SecretId: "rot", VersionId: c.VersionId }))).SecretString).toBe("one");
-    const mismatch = await expectError(sm.send(new GetSecretValueCommand({ SecretId: "rot", VersionId: p3.VersionId, VersionStage: "AWSPREVIOUS" })));
+    const mismatch = await expectError(
+      sm.send(new GetSecretValueCommand({ SecretId: "rot", VersionId: p3.VersionId, VersionStage: "AWSPREVIOUS" })),
+    );
     expect(mismatch).toBeInstanceOf(ResourceNotFoundException);
     const d = await sm.send(new DescribeSecretCommand({ SecretId: "rot" }));
     expect(d.VersionIdsToStages).toEqual({ [p3.VersionId!]: ["AWSCURRENT"], [p2.VersionId!]: ["AWSPREVIOUS"] });
@@ -114,19 +134,33 @@ describe("Secrets Manager (SDK v3)", () => {
 
   it("lists with filters (prefix, case, negation, tags) and pages with NextToken", async () => {
     for (const n of ["list/a", "list/b", "list/c"]) {
-      await sm.send(new CreateSecretCommand({ Name: n, Description: `Listed ${n}`, Tags: [{ Key: "env", Value: n === "list/c" ? "prod" : "dev" }] }));
+      await sm.send(
+        new CreateSecretCommand({ Name: n, Description: `Listed ${n}`, Tags: [{ Key: "env", Value: n === "list/c" ? "prod" : "dev" }] }),
+      );
     }
     const names = async (filters: Array<{ Key: "name" | "description" | "tag-key" | "tag-value" | "all"; Values: string[] }>) =>
       (await sm.send(new ListSecretsCommand({ Filters: filters }))).SecretList!.map((s) => s.Name).sort();
     expect(await names([{ Key: "name", Values: ["list/"] }])).toEqual(["list/a", "list/b", "list/c"]);
     expect(await names([{ Key: "name", Values: ["LIST/"] }])).toEqual([]);
     expect(await names([{ Key: "description", Values: ["listed list/b"] }])).toEqual(["list/b"]);
-    expect(await names([{ Key: "name", Values: ["list/"] }, { Key: "tag-value", Values: ["!prod"] }])).toEqual(["list/a", "list/b"]);
-    expect(await names([{ Key: "tag-key", Values: ["env"] }, { Key: "tag-value", Values: ["prod"] }])).toEqual(["list/c"]);
+    expect(
+      await names([
+        { Key: "name", Values: ["list/"] },
+        { Key: "tag-value", Values: ["!prod"] },
+      ]),
+    ).toEqual(["list/a", "list/b"]);
+    expect(
+      await names([
+        { Key: "tag-key", Values: ["env"] },
+        { Key: "tag-value", Values: ["prod"] },
+      ]),
+    ).toEqual(["list/c"]);
     const page1 = await sm.send(new ListSecretsCommand({ MaxResults: 2, Filters: [{ Key: "name", Values: ["list/"] }] }));
     expect(page1.SecretList).toHaveLength(2);
     expect(page1.NextToken).toBeDefined();
-    const page2 = await sm.send(new ListSecretsCommand({ MaxResults: 2, NextToken: page1.NextToken, Filters: [{ Key: "name", Values: ["list/"] }] }));
+    const page2 = await sm.send(
+      new ListSecretsCommand({ MaxResults: 2, NextToken: page1.NextToken, Filters: [{ Key: "name", Values: ["list/"] }] }),
+    );
     expect(page2.SecretList?.map((s) => s.Name)).toEqual(["list/c"]);
     expect(page2.NextToken).toBeUndefined();
     expect(await expectError(sm.send(new ListSecretsCommand({ NextToken: "garbage" })))).toBeInstanceOf(InvalidNextTokenException);
@@ -134,18 +168,29 @@ describe("Secrets Manager (SDK v3)", () => {
 
   it("deletes with a recovery window: reads refused, listed only on request, restorable, gone after the window", async () => {
     await sm.send(new CreateSecretCommand({ Name: "doomed", SecretString: "s" }));
-    expect(await expectError(sm.send(new DeleteSecretCommand({ SecretId: "doomed", RecoveryWindowInDays: 7, ForceDeleteWithoutRecovery: true })))).toBeInstanceOf(InvalidParameterException);
-    expect(await expectError(sm.send(new DeleteSecretCommand({ SecretId: "doomed", RecoveryWindowInDays: 6 })))).toBeInstanceOf(InvalidParameterException);
+    expect(
+      await expectError(
+        sm.send(new DeleteSecretCommand({ SecretId: "doomed", RecoveryWindowInDays: 7, ForceDeleteWithoutRecovery: true })),
+      ),
+    ).toBeInstanceOf(InvalidParameterException);
+    expect(await expectError(sm.send(new DeleteSecretCommand({ SecretId: "doomed", RecoveryWindowInDays: 6 })))).toBeInstanceOf(
+      InvalidParameterException,
+    );
     const del = await sm.send(new DeleteSecretCommand({ SecretId: "doomed", RecoveryWindowInDays: 7 }));
     const desc = await sm.send(new DescribeSecretCommand({ SecretId: "doomed" }));
     expect(del.DeletionDate!.getTime() - desc.DeletedDate!.getTime()).toBe(7 * DAY);
     expect(await expectError(sm.send(new GetSecretValueCommand({ SecretId: "doomed" })))).toBeInstanceOf(InvalidRequestException);
-    expect(await expectError(sm.send(new PutSecretValueCommand({ SecretId: "doomed", SecretString: "x" })))).toBeInstanceOf(InvalidRequestException);
-    expect(await expectError(sm.send(new UpdateSecretCommand({ SecretId: "doomed", Description: "x" })))).toBeInstanceOf(InvalidRequestException);
+    expect(await expectError(sm.send(new PutSecretValueCommand({ SecretId: "doomed", SecretString: "x" })))).toBeInstanceOf(
+      InvalidRequestException,
+    );
+    expect(await expectError(sm.send(new UpdateSecretCommand({ SecretId: "doomed", Description: "x" })))).toBeInstanceOf(
+      InvalidRequestException,
+    );
     expect(await expectError(sm.send(new CreateSecretCommand({ Name: "doomed" })))).toBeInstanceOf(InvalidRequestException);
     expect(await expectError(sm.send(new DeleteSecretCommand({ SecretId: "doomed" })))).toBeInstanceOf(InvalidRequestException);
     const visible = async (include: boolean) =>
-      (await sm.send(new ListSecretsCommand({ IncludePlannedDeletion: include, Filters: [{ Key: "name", Values: ["doomed"] }] }))).SecretList!.length;
+      (await sm.send(new ListSecretsCommand({ IncludePlannedDeletion: include, Filters: [{ Key: "name", Values: ["doomed"] }] })))
+        .SecretList!.length;
     expect(await visible(false)).toBe(0);
     expect(await visible(true)).toBe(1);
     await sm.send(new RestoreSecretCommand({ SecretId: "doomed" }));
@@ -160,7 +205,15 @@ describe("Secrets Manager (SDK v3)", () => {
     await sm.send(new DeleteSecretCommand({ SecretId: "forced", ForceDeleteWithoutRecovery: true }));
     expect(await expectError(sm.send(new GetSecretValueCommand({ SecretId: "forced" })))).toBeInstanceOf(ResourceNotFoundException);
     await sm.send(new CreateSecretCommand({ Name: "forced", SecretString: "again" }));
-    await sm.send(new TagResourceCommand({ SecretId: "forced", Tags: [{ Key: "a", Value: "1" }, { Key: "b", Value: "2" }] }));
+    await sm.send(
+      new TagResourceCommand({
+        SecretId: "forced",
+        Tags: [
+          { Key: "a", Value: "1" },
+          { Key: "b", Value: "2" },
+        ],
+      }),
+    );
     await sm.send(new UntagResourceCommand({ SecretId: "forced", TagKeys: ["a"] }));
     expect((await sm.send(new DescribeSecretCommand({ SecretId: "forced" }))).Tags).toEqual([{ Key: "b", Value: "2" }]);
     const reserved = await expectError(sm.send(new TagResourceCommand({ SecretId: "forced", Tags: [{ Key: "aws:x", Value: "1" }] })));
@@ -188,16 +241,49 @@ describe("Secrets Manager faults and stats", () => {
 
 describe("Secrets Manager through awscli 2.9 and boto3", () => {
   it.skipIf(!hasAwsCli())("awscli: create, get, put, describe, list, delete, restore; typed errors", async () => {
-    const created = await awsCliOk<{ ARN: string; VersionId: string }>(lc.url, ["secretsmanager", "create-secret", "--name", "cli/one", "--secret-string", "first", "--tags", "Key=k,Value=v"]);
+    const created = await awsCliOk<{ ARN: string; VersionId: string }>(lc.url, [
+      "secretsmanager",
+      "create-secret",
+      "--name",
+      "cli/one",
+      "--secret-string",
+      "first",
+      "--tags",
+      "Key=k,Value=v",
+    ]);
     expect(created.ARN).toMatch(/:secret:cli\/one-[A-Za-z0-9]{6}$/);
     await awsCliOk(lc.url, ["secretsmanager", "put-secret-value", "--secret-id", "cli/one", "--secret-string", "second"]);
-    const got = await awsCliOk<{ SecretString: string; VersionStages: string[] }>(lc.url, ["secretsmanager", "get-secret-value", "--secret-id", "cli/one"]);
+    const got = await awsCliOk<{ SecretString: string; VersionStages: string[] }>(lc.url, [
+      "secretsmanager",
+      "get-secret-value",
+      "--secret-id",
+      "cli/one",
+    ]);
     expect(got).toMatchObject({ SecretString: "second", VersionStages: ["AWSCURRENT"] });
-    const prev = await awsCliOk<{ SecretString: string }>(lc.url, ["secretsmanager", "get-secret-value", "--secret-id", "cli/one", "--version-stage", "AWSPREVIOUS"]);
+    const prev = await awsCliOk<{ SecretString: string }>(lc.url, [
+      "secretsmanager",
+      "get-secret-value",
+      "--secret-id",
+      "cli/one",
+      "--version-stage",
+      "AWSPREVIOUS",
+    ]);
     expect(prev.SecretString).toBe("first");
-    const listed = await awsCliOk<{ SecretList: Array<{ Name: string }> }>(lc.url, ["secretsmanager", "list-secrets", "--filters", "Key=name,Values=cli/"]);
+    const listed = await awsCliOk<{ SecretList: Array<{ Name: string }> }>(lc.url, [
+      "secretsmanager",
+      "list-secrets",
+      "--filters",
+      "Key=name,Values=cli/",
+    ]);
     expect(listed.SecretList.map((s) => s.Name)).toEqual(["cli/one"]);
-    const del = await awsCliOk<{ DeletionDate: number | string }>(lc.url, ["secretsmanager", "delete-secret", "--secret-id", "cli/one", "--recovery-window-in-days", "7"]);
+    const del = await awsCliOk<{ DeletionDate: number | string }>(lc.url, [
+      "secretsmanager",
+      "delete-secret",
+      "--secret-id",
+      "cli/one",
+      "--recovery-window-in-days",
+      "7",
+    ]);
     expect(del.DeletionDate).toBeDefined();
     const refused = await awsCli(lc.url, ["secretsmanager", "get-secret-value", "--secret-id", "cli/one"]);
     expect(refused.code).not.toBe(0);

@@ -43,12 +43,22 @@ afterAll(async () => {
 
 describe("SSM Parameter Store (SDK v3)", () => {
   it("puts versions, refuses a silent overwrite, reads versions by selector", async () => {
-    expect(await ssm.send(new PutParameterCommand({ Name: "/app/url", Value: "http://a", Type: "String" }))).toMatchObject({ Version: 1, Tier: "Standard" });
+    expect(await ssm.send(new PutParameterCommand({ Name: "/app/url", Value: "http://a", Type: "String" }))).toMatchObject({
+      Version: 1,
+      Tier: "Standard",
+    });
     const dup = await expectError(ssm.send(new PutParameterCommand({ Name: "/app/url", Value: "http://b", Type: "String" })));
     expect(dup).toBeInstanceOf(ParameterAlreadyExists);
     expect((await ssm.send(new PutParameterCommand({ Name: "/app/url", Value: "http://b", Overwrite: true }))).Version).toBe(2);
     const got = await ssm.send(new GetParameterCommand({ Name: "/app/url" }));
-    expect(got.Parameter).toMatchObject({ Name: "/app/url", Type: "String", Value: "http://b", Version: 2, DataType: "text", ARN: "arn:aws:ssm:us-east-1:000000000000:parameter/app/url" });
+    expect(got.Parameter).toMatchObject({
+      Name: "/app/url",
+      Type: "String",
+      Value: "http://b",
+      Version: 2,
+      DataType: "text",
+      ARN: "arn:aws:ssm:us-east-1:000000000000:parameter/app/url",
+    });
     expect(got.Parameter?.LastModifiedDate).toBeInstanceOf(Date);
     const v1 = await ssm.send(new GetParameterCommand({ Name: "/app/url:1" }));
     expect(v1.Parameter).toMatchObject({ Value: "http://a", Version: 1, Selector: ":1" });
@@ -66,9 +76,18 @@ describe("SSM Parameter Store (SDK v3)", () => {
     expect(hidden.Parameter?.Value).toMatch(/^[A-Za-z0-9+/=]{40,}$/);
     expect((await ssm.send(new GetParameterCommand({ Name: "/app/password", WithDecryption: true }))).Parameter?.Value).toBe("s3cret");
     await ssm.send(new PutParameterCommand({ Name: "/app/hosts", Value: "a,b,c", Type: "StringList" }));
-    expect((await ssm.send(new GetParameterCommand({ Name: "/app/hosts" }))).Parameter).toMatchObject({ Type: "StringList", Value: "a,b,c" });
+    expect((await ssm.send(new GetParameterCommand({ Name: "/app/hosts" }))).Parameter).toMatchObject({
+      Type: "StringList",
+      Value: "a,b,c",
+    });
     const meta = await ssm.send(new DescribeParametersCommand({ ParameterFilters: [{ Key: "Name", Values: ["/app/password"] }] }));
-    expect(meta.Parameters?.[0]).toMatchObject({ Name: "/app/password", Type: "SecureString", KeyId: "alias/aws/ssm", Version: 1, Tier: "Standard" });
+    expect(meta.Parameters?.[0]).toMatchObject({
+      Name: "/app/password",
+      Type: "SecureString",
+      KeyId: "alias/aws/ssm",
+      Version: 1,
+      Tier: "Standard",
+    });
   });
 
   it("validates names, types, patterns and tag/overwrite combinations with AWS's codes", async () => {
@@ -77,17 +96,28 @@ describe("SSM Parameter Store (SDK v3)", () => {
     expect(await code(ssm.send(new PutParameterCommand({ Name: "ssm-thing", Value: "x", Type: "String" })))).toBe("ValidationException");
     expect(await code(ssm.send(new PutParameterCommand({ Name: "a/b", Value: "x", Type: "String" })))).toBe("ValidationException");
     expect(await code(ssm.send(new PutParameterCommand({ Name: "/notype", Value: "x" })))).toBe("ValidationException");
-    expect(await code(ssm.send(new PutParameterCommand({ Name: "/kid", Value: "x", Type: "String", KeyId: "alias/k" })))).toBe("ValidationException");
-    const pattern = await expectError(ssm.send(new PutParameterCommand({ Name: "/num", Value: "abc", Type: "String", AllowedPattern: "^\\d+$" })));
+    expect(await code(ssm.send(new PutParameterCommand({ Name: "/kid", Value: "x", Type: "String", KeyId: "alias/k" })))).toBe(
+      "ValidationException",
+    );
+    const pattern = await expectError(
+      ssm.send(new PutParameterCommand({ Name: "/num", Value: "abc", Type: "String", AllowedPattern: "^\\d+$" })),
+    );
     expect(pattern).toBeInstanceOf(ParameterPatternMismatchException);
     await ssm.send(new PutParameterCommand({ Name: "/tagged", Value: "x", Type: "String", Tags: [{ Key: "a", Value: "1" }] }));
-    expect(await code(ssm.send(new PutParameterCommand({ Name: "/tagged", Value: "y", Overwrite: true, Tags: [{ Key: "a", Value: "2" }] })))).toBe("ValidationException");
-    expect(await code(ssm.send(new PutParameterCommand({ Name: "/big", Value: "x".repeat(4097), Type: "String" })))).toBe("ValidationException");
-    expect((await ssm.send(new PutParameterCommand({ Name: "/big", Value: "x".repeat(4097), Type: "String", Tier: "Advanced" }))).Tier).toBe("Advanced");
+    expect(
+      await code(ssm.send(new PutParameterCommand({ Name: "/tagged", Value: "y", Overwrite: true, Tags: [{ Key: "a", Value: "2" }] }))),
+    ).toBe("ValidationException");
+    expect(await code(ssm.send(new PutParameterCommand({ Name: "/big", Value: "x".repeat(4097), Type: "String" })))).toBe(
+      "ValidationException",
+    );
+    expect(
+      (await ssm.send(new PutParameterCommand({ Name: "/big", Value: "x".repeat(4097), Type: "String", Tier: "Advanced" }))).Tier,
+    ).toBe("Advanced");
   });
 
   it("gets several at once, by path (one level or recursive) with paging, and deletes", async () => {
-    for (const n of ["/tree/a", "/tree/b", "/tree/sub/c", "/tree/sub/deep/d"]) await ssm.send(new PutParameterCommand({ Name: n, Value: n, Type: "String" }));
+    for (const n of ["/tree/a", "/tree/b", "/tree/sub/c", "/tree/sub/deep/d"])
+      await ssm.send(new PutParameterCommand({ Name: n, Value: n, Type: "String" }));
     const several = await ssm.send(new GetParametersCommand({ Names: ["/tree/a", "/tree/nope", "/tree/b"] }));
     expect(several.Parameters?.map((p) => p.Name).sort()).toEqual(["/tree/a", "/tree/b"]);
     expect(several.InvalidParameters).toEqual(["/tree/nope"]);
@@ -103,7 +133,9 @@ describe("SSM Parameter Store (SDK v3)", () => {
     } while (token);
     expect(all).toEqual(["/tree/a", "/tree/b", "/tree/sub/c", "/tree/sub/deep/d"]);
     expect((await expectError(ssm.send(new GetParametersByPathCommand({ Path: "tree" })))).name).toBe("ValidationException");
-    expect(await expectError(ssm.send(new GetParametersByPathCommand({ Path: "/tree", ParameterFilters: [{ Key: "Name", Values: ["x"] }] })))).toBeInstanceOf(InvalidFilterKey);
+    expect(
+      await expectError(ssm.send(new GetParametersByPathCommand({ Path: "/tree", ParameterFilters: [{ Key: "Name", Values: ["x"] }] }))),
+    ).toBeInstanceOf(InvalidFilterKey);
     await ssm.send(new DeleteParameterCommand({ Name: "/tree/a" }));
     expect(await expectError(ssm.send(new DeleteParameterCommand({ Name: "/tree/a" })))).toBeInstanceOf(ParameterNotFound);
     const batch = await ssm.send(new DeleteParametersCommand({ Names: ["/tree/b", "/tree/zzz"] }));
@@ -118,14 +150,39 @@ describe("SSM Parameter Store (SDK v3)", () => {
       (await ssm.send(new DescribeParametersCommand({ ParameterFilters: filters }))).Parameters!.map((p) => p.Name);
     expect(await names([{ Key: "Name", Option: "BeginsWith", Values: ["/desc/t"] }])).toEqual(["/desc/two"]);
     expect(await names([{ Key: "Path", Values: ["/desc"] }])).toEqual(["/desc/one", "/desc/two"]);
-    expect(await names([{ Key: "Path", Option: "Recursive", Values: ["/desc"] }, { Key: "Type", Values: ["String"] }])).toEqual(["/desc/one", "/desc/x/three"]);
+    expect(
+      await names([
+        { Key: "Path", Option: "Recursive", Values: ["/desc"] },
+        { Key: "Type", Values: ["String"] },
+      ]),
+    ).toEqual(["/desc/one", "/desc/x/three"]);
     expect(await names([{ Key: "tag:team", Values: ["core"] }])).toEqual(["/desc/one"]);
-    const both = await expectError(ssm.send(new DescribeParametersCommand({ Filters: [{ Key: "Type", Values: ["String"] }], ParameterFilters: [{ Key: "Type", Values: ["String"] }] })));
+    const both = await expectError(
+      ssm.send(
+        new DescribeParametersCommand({
+          Filters: [{ Key: "Type", Values: ["String"] }],
+          ParameterFilters: [{ Key: "Type", Values: ["String"] }],
+        }),
+      ),
+    );
     expect(both.name).toBe("ValidationException");
-    await ssm.send(new AddTagsToResourceCommand({ ResourceType: "Parameter", ResourceId: "/desc/two", Tags: [{ Key: "a", Value: "1" }, { Key: "b", Value: "2" }] }));
+    await ssm.send(
+      new AddTagsToResourceCommand({
+        ResourceType: "Parameter",
+        ResourceId: "/desc/two",
+        Tags: [
+          { Key: "a", Value: "1" },
+          { Key: "b", Value: "2" },
+        ],
+      }),
+    );
     await ssm.send(new RemoveTagsFromResourceCommand({ ResourceType: "Parameter", ResourceId: "/desc/two", TagKeys: ["a"] }));
-    expect((await ssm.send(new ListTagsForResourceCommand({ ResourceType: "Parameter", ResourceId: "/desc/two" }))).TagList).toEqual([{ Key: "b", Value: "2" }]);
-    expect(await expectError(ssm.send(new ListTagsForResourceCommand({ ResourceType: "Parameter", ResourceId: "/desc/none" })))).toBeInstanceOf(InvalidResourceId);
+    expect((await ssm.send(new ListTagsForResourceCommand({ ResourceType: "Parameter", ResourceId: "/desc/two" }))).TagList).toEqual([
+      { Key: "b", Value: "2" },
+    ]);
+    expect(
+      await expectError(ssm.send(new ListTagsForResourceCommand({ ResourceType: "Parameter", ResourceId: "/desc/none" }))),
+    ).toBeInstanceOf(InvalidResourceId);
   });
 
   it("publishes the Amazon Linux 2023 AMI parameters, resolving to images DescribeImages knows", async () => {
@@ -154,13 +211,24 @@ describe("SSM Parameter Store (SDK v3)", () => {
 describe("SSM through awscli 2.9 and boto3", () => {
   it.skipIf(!hasAwsCli())("awscli: put, get with decryption, by path, public AMI parameter, typed errors", async () => {
     await awsCliOk(lc.url, ["ssm", "put-parameter", "--name", "/cli/key", "--value", "hunter2", "--type", "SecureString"]);
-    const got = await awsCliOk<{ Parameter: { Value: string; Version: number } }>(lc.url, ["ssm", "get-parameter", "--name", "/cli/key", "--with-decryption"]);
+    const got = await awsCliOk<{ Parameter: { Value: string; Version: number } }>(lc.url, [
+      "ssm",
+      "get-parameter",
+      "--name",
+      "/cli/key",
+      "--with-decryption",
+    ]);
     expect(got.Parameter).toMatchObject({ Value: "hunter2", Version: 1 });
     const dup = await awsCli(lc.url, ["ssm", "put-parameter", "--name", "/cli/key", "--value", "x", "--type", "SecureString"]);
     expect(dup.stderr).toContain("ParameterAlreadyExists");
     const path = await awsCliOk<{ Parameters: Array<{ Name: string }> }>(lc.url, ["ssm", "get-parameters-by-path", "--path", "/cli"]);
     expect(path.Parameters.map((p) => p.Name)).toEqual(["/cli/key"]);
-    const ami = await awsCliOk<{ Parameter: { Value: string } }>(lc.url, ["ssm", "get-parameter", "--name", `${AMI_PATH}/al2023-ami-kernel-default-x86_64`]);
+    const ami = await awsCliOk<{ Parameter: { Value: string } }>(lc.url, [
+      "ssm",
+      "get-parameter",
+      "--name",
+      `${AMI_PATH}/al2023-ami-kernel-default-x86_64`,
+    ]);
     expect(ami.Parameter.Value).toMatch(/^ami-/);
     const missing = await awsCli(lc.url, ["ssm", "get-parameter", "--name", "/cli/none"]);
     expect(missing.stderr).toContain("ParameterNotFound");

@@ -35,9 +35,16 @@ export interface Directives {
 /** User data as a deploy would write it: a script, with the directives in a shell comment. */
 export function userData(d: Directives): string {
   const { version, boot_seconds, latency_ms, error_rate, health, cpu_per_rps } = d;
-  const pairs = Object.entries({ boot_seconds, latency_ms, error_rate, health, cpu_per_rps }).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${v}`);
-  const lines = ["#!/bin/bash", version ? `export APP_VERSION=${version}` : "", pairs.length ? `# localcloud: ${pairs.join(" ")}` : "", "echo starting app"];
-  return lines.filter(Boolean).join("\n") + "\n";
+  const pairs = Object.entries({ boot_seconds, latency_ms, error_rate, health, cpu_per_rps })
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `${k}=${v}`);
+  const lines = [
+    "#!/bin/bash",
+    version ? `export APP_VERSION=${version}` : "",
+    pairs.length ? `# localcloud: ${pairs.join(" ")}` : "",
+    "echo starting app",
+  ];
+  return `${lines.filter(Boolean).join("\n")}\n`;
 }
 
 export interface FleetSpec extends Directives {
@@ -81,7 +88,13 @@ export interface StackSpec {
   fleets: FleetSpec[];
   /** Forward weights by fleet name (default: all weight on the first fleet). */
   weights?: Record<string, number>;
-  healthCheck?: { path?: string; intervalSeconds?: number; timeoutSeconds?: number; healthyThreshold?: number; unhealthyThreshold?: number };
+  healthCheck?: {
+    path?: string;
+    intervalSeconds?: number;
+    timeoutSeconds?: number;
+    healthyThreshold?: number;
+    unhealthyThreshold?: number;
+  };
 }
 
 let stackCounter = 0;
@@ -93,7 +106,9 @@ export async function buildWebStack(lc: TestCloud, spec: StackSpec): Promise<Web
   const vpcId = Vpc!.VpcId!;
   const subnetIds: string[] = [];
   for (const [i, zone] of ["us-east-1a", "us-east-1b"].entries()) {
-    const { Subnet } = await lc.ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: `10.${octet}.${i + 1}.0/24`, AvailabilityZone: zone }));
+    const { Subnet } = await lc.ec2.send(
+      new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: `10.${octet}.${i + 1}.0/24`, AvailabilityZone: zone }),
+    );
     subnetIds.push(Subnet!.SubnetId!);
   }
   const imageId = (await lc.ec2.send(new DescribeImagesCommand({ Owners: ["amazon"] }))).Images![0].ImageId!;
@@ -156,10 +171,24 @@ export async function buildWebStack(lc: TestCloud, spec: StackSpec): Promise<Web
   }
   const weights = spec.weights ?? { [spec.fleets[0].name]: 1 };
   const { Listeners } = await lc.elbv2.send(
-    new CreateListenerCommand({ LoadBalancerArn: lb.LoadBalancerArn!, Port: 80, Protocol: "HTTP", DefaultActions: [forwardAction(fleets, weights)] }),
+    new CreateListenerCommand({
+      LoadBalancerArn: lb.LoadBalancerArn!,
+      Port: 80,
+      Protocol: "HTTP",
+      DefaultActions: [forwardAction(fleets, weights)],
+    }),
   );
   const url = await listenerUrl(lc, lb.LoadBalancerArn!);
-  return { name, vpcId, subnetIds, loadBalancerArn: lb.LoadBalancerArn!, dnsName: lb.DNSName!, listenerArn: Listeners![0].ListenerArn!, url, fleets };
+  return {
+    name,
+    vpcId,
+    subnetIds,
+    loadBalancerArn: lb.LoadBalancerArn!,
+    dnsName: lb.DNSName!,
+    listenerArn: Listeners![0].ListenerArn!,
+    url,
+    fleets,
+  };
 }
 
 function forwardAction(fleets: Record<string, Fleet>, weights: Record<string, number>) {
@@ -171,7 +200,9 @@ function forwardAction(fleets: Record<string, Fleet>, weights: Record<string, nu
 
 /** Shift traffic: ModifyListener with new forward weights by fleet name (missing fleets get 0). */
 export async function setWeights(lc: TestCloud, stack: WebStack, weights: Record<string, number>): Promise<void> {
-  await lc.elbv2.send(new ModifyListenerCommand({ ListenerArn: stack.listenerArn, DefaultActions: [forwardAction(stack.fleets, weights)] }));
+  await lc.elbv2.send(
+    new ModifyListenerCommand({ ListenerArn: stack.listenerArn, DefaultActions: [forwardAction(stack.fleets, weights)] }),
+  );
 }
 
 /** The local URL of the load balancer's first listener, once the ALB is active and its port open. */
@@ -200,5 +231,7 @@ export async function waitForHealthy(lc: TestCloud, targetGroupArn: string, coun
 /** Target health by instance id. */
 export async function targetStates(lc: TestCloud, targetGroupArn: string): Promise<Record<string, { state?: string; reason?: string }>> {
   const { TargetHealthDescriptions } = await lc.elbv2.send(new DescribeTargetHealthCommand({ TargetGroupArn: targetGroupArn }));
-  return Object.fromEntries((TargetHealthDescriptions ?? []).map((d) => [d.Target!.Id!, { state: d.TargetHealth?.State, reason: d.TargetHealth?.Reason }]));
+  return Object.fromEntries(
+    (TargetHealthDescriptions ?? []).map((d) => [d.Target!.Id!, { state: d.TargetHealth?.State, reason: d.TargetHealth?.Reason }]),
+  );
 }

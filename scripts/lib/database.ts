@@ -3,7 +3,11 @@ import path from "node:path";
 import { startEmbeddedPostgres, type EmbeddedDatabase } from "../../server/db/embedded.ts";
 
 /** DATABASE_URL when set, else the embedded PostgreSQL under the data directory. */
-export async function ensureDatabase(opts: { dataDir: string; pgPort?: number; log?: (m: string) => void }): Promise<{ url: string; embedded: EmbeddedDatabase | null }> {
+export async function ensureDatabase(opts: {
+  dataDir: string;
+  pgPort?: number;
+  log?: (m: string) => void;
+}): Promise<{ url: string; embedded: EmbeddedDatabase | null }> {
   if (process.env.DATABASE_URL) return { url: process.env.DATABASE_URL, embedded: null };
   const embedded = await startEmbeddedPostgres({ dataDir: opts.dataDir, port: opts.pgPort ?? 54329, log: opts.log });
   return { url: embedded.url, embedded };
@@ -12,9 +16,19 @@ export async function ensureDatabase(opts: { dataDir: string; pgPort?: number; l
 const root = path.resolve(import.meta.dirname, "../..");
 
 /** Runs a tool from node_modules/.bin; resolves with its exit code and output, rejects with the output unless the exit code is allowed. */
-function runTool(bin: string, args: string[], env: Record<string, string>, what: string, allowExit: number[] = []): Promise<{ code: number; out: string }> {
+function runTool(
+  bin: string,
+  args: string[],
+  env: Record<string, string>,
+  what: string,
+  allowExit: number[] = [],
+): Promise<{ code: number; out: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(path.join(root, "node_modules/.bin", bin), args, { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(path.join(root, "node_modules/.bin", bin), args, {
+      cwd: root,
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let out = "";
     child.stdout.on("data", (d) => (out += d));
     child.stderr.on("data", (d) => (out += d));
@@ -29,7 +43,13 @@ function runTool(bin: string, args: string[], env: Record<string, string>, what:
 
 /** Runs the Prisma CLI against `url`; resolves with its output, rejects with it on failure. */
 export function prisma(args: string[], url: string, opts: { allowExit?: number[] } = {}): Promise<{ code: number; out: string }> {
-  return runTool("prisma", args, { DATABASE_URL: url, CHECKPOINT_DISABLE: "1", PRISMA_HIDE_UPDATE_MESSAGE: "1" }, `prisma ${args.join(" ")}`, opts.allowExit);
+  return runTool(
+    "prisma",
+    args,
+    { DATABASE_URL: url, CHECKPOINT_DISABLE: "1", PRISMA_HIDE_UPDATE_MESSAGE: "1" },
+    `prisma ${args.join(" ")}`,
+    opts.allowExit,
+  );
 }
 
 export async function migrateDeploy(url: string) {

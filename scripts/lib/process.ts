@@ -18,7 +18,17 @@ export async function waitForHttp(url: string, timeoutMs: number) {
   throw new Error(`${url} did not answer within ${timeoutMs} ms (${last})`);
 }
 
-const SOURCES = ["app", "components", "server", "lib", "instrumentation.ts", "next.config.ts", "package-lock.json", "proxy.ts", "postcss.config.mjs"];
+const SOURCES = [
+  "app",
+  "components",
+  "server",
+  "lib",
+  "instrumentation.ts",
+  "next.config.ts",
+  "package-lock.json",
+  "proxy.ts",
+  "postcss.config.mjs",
+];
 
 function newestMtime(p: string): number {
   if (!fs.existsSync(p)) return 0;

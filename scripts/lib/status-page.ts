@@ -15,7 +15,7 @@ interface Step {
   note?: string;
 }
 
-const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 export class StatusPage {
   private readonly steps = new Map<string, Step>();
@@ -67,7 +67,10 @@ export class StatusPage {
     const secs = (s: Step) => (s.startedAt ? `${(((s.endedAt ?? Date.now()) - s.startedAt) / 1000).toFixed(0)} s` : "");
     const mark: Record<State, string> = { pending: "○", running: "◐", done: "✓", failed: "✗" };
     const rows = [...this.steps.values()]
-      .map((s) => `<li class="${s.state}"><span>${mark[s.state]}</span> ${escape(s.label)} <small>${secs(s)}${s.note ? ` · ${escape(s.note)}` : ""}</small></li>`)
+      .map(
+        (s) =>
+          `<li class="${s.state}"><span>${mark[s.state]}</span> ${escapeHtml(s.label)} <small>${secs(s)}${s.note ? ` · ${escapeHtml(s.note)}` : ""}</small></li>`,
+      )
       .join("");
     return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="2"><title>Switchyard is starting…</title>
 <style>body{font:15px system-ui,sans-serif;max-width:34rem;margin:12vh auto;color:#1f2937;padding:0 1rem}h1{font-size:1.25rem}ul{list-style:none;padding:0}li{margin:.4rem 0}

@@ -14,7 +14,12 @@ import { endpointUrlProblem } from "../security/endpoint-url.ts";
  */
 export const accountInput = z
   .object({
-    name: z.string().trim().min(2, "At least 2 characters").max(40, "At most 40 characters").regex(/^[a-z0-9][a-z0-9-]*$/, "Lowercase letters, digits and hyphens"),
+    name: z
+      .string()
+      .trim()
+      .min(2, "At least 2 characters")
+      .max(40, "At most 40 characters")
+      .regex(/^[a-z0-9][a-z0-9-]*$/, "Lowercase letters, digits and hyphens"),
     defaultRegion: z.string().refine((r) => r in REGIONS, { message: "Unknown region" }),
     mode: z.enum(["role", "endpoint"], { message: "Choose how Switchyard reaches the account" }),
     roleArn: z.string().trim().optional().default(""),
@@ -23,7 +28,11 @@ export const accountInput = z
   })
   .superRefine((a, ctx) => {
     if (a.mode === "role" && !/^arn:aws(-[a-z]+)?:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/.test(a.roleArn)) {
-      ctx.addIssue({ code: "custom", path: ["roleArn"], message: "A role ARN looks like arn:aws:iam::123456789012:role/SwitchyardDeployer" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["roleArn"],
+        message: "A role ARN looks like arn:aws:iam::123456789012:role/SwitchyardDeployer",
+      });
     }
     if (a.mode === "endpoint") {
       let ok = false;
@@ -59,7 +68,10 @@ function toRow(a: z.infer<typeof accountInput>) {
 
 export async function listAccounts({ actor }: { actor: Actor }) {
   requireRole(actor, "viewer");
-  const rows = await db.awsAccount.findMany({ orderBy: { name: "asc" }, include: { _count: { select: { environments: { where: { deletedAt: null } } } } } });
+  const rows = await db.awsAccount.findMany({
+    orderBy: { name: "asc" },
+    include: { _count: { select: { environments: { where: { deletedAt: null } } } } },
+  });
   return rows.map(({ _count, ...a }) => ({ ...a, environmentCount: _count.environments }));
 }
 
@@ -87,7 +99,10 @@ export async function updateAccount({ actor, input }: { actor: Actor; input: { i
   return db.$transaction(async (tx) => {
     const before = await tx.awsAccount.findUnique({ where: { id: input.id } });
     if (!before) throw new ServiceError("NOT_FOUND", "No such account.");
-    if (parsed.data.name !== before.name) throw new ServiceError("VALIDATION_FAILED", "name: cannot change", { name: ["Environment specs refer to the account by name: it cannot change"] });
+    if (parsed.data.name !== before.name)
+      throw new ServiceError("VALIDATION_FAILED", "name: cannot change", {
+        name: ["Environment specs refer to the account by name: it cannot change"],
+      });
     const row = await tx.awsAccount.update({ where: { id: before.id }, data: toRow(parsed.data) });
     const after = toRow(parsed.data);
     const b = Object.fromEntries(Object.keys(after).map((k) => [k, before[k as keyof typeof after]]));
@@ -101,7 +116,11 @@ export async function deleteAccount({ actor, input }: { actor: Actor; input: { i
   await db.$transaction(async (tx) => {
     const row = await tx.awsAccount.findUnique({ where: { id: input.id }, include: { _count: { select: { environments: true } } } });
     if (!row) throw new ServiceError("NOT_FOUND", "No such account.");
-    if (row._count.environments > 0) throw new ServiceError("PRECONDITION_FAILED", `${row.name} still has environments (including deleted ones kept for history); it cannot be removed.`);
+    if (row._count.environments > 0)
+      throw new ServiceError(
+        "PRECONDITION_FAILED",
+        `${row.name} still has environments (including deleted ones kept for history); it cannot be removed.`,
+      );
     await tx.awsAccount.delete({ where: { id: row.id } });
     await recordAudit(tx, actor, "account.delete", { type: "account", id: row.id, label: row.name }, { before: { name: row.name } });
   });
@@ -113,7 +132,13 @@ export async function ensureLocalAccount(endpointUrl: string) {
   if (existing) return existing;
   return db.$transaction(async (tx) => {
     const row = await tx.awsAccount.create({ data: { name: "local", defaultRegion: "us-east-1", endpointUrl, isLocal: true } });
-    await recordAudit(tx, systemActor, "account.create", { type: "account", id: row.id, label: row.name }, { after: { name: "local", endpointUrl } });
+    await recordAudit(
+      tx,
+      systemActor,
+      "account.create",
+      { type: "account", id: row.id, label: row.name },
+      { after: { name: "local", endpointUrl } },
+    );
     return row;
   });
 }

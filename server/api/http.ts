@@ -46,7 +46,14 @@ export function apiRoute<C = Record<string, string>>(handler: Handler<C>) {
     const requestId = randomUUID();
     try {
       const actor = await actorOf(req);
-      if (!actor) return errorResponse("UNAUTHENTICATED", "Send `Authorization: Bearer <API token>` (create tokens under Admin > API tokens).", 401, undefined, requestId);
+      if (!actor)
+        return errorResponse(
+          "UNAUTHENTICATED",
+          "Send `Authorization: Bearer <API token>` (create tokens under Admin > API tokens).",
+          401,
+          undefined,
+          requestId,
+        );
       // Cookie-authenticated writes only from Switchyard's own pages, as JSON (server/security/csrf.ts).
       const csrf = actor.kind === "user" ? checkSessionRequest(req, trustedOrigins) : null;
       if (csrf) return errorResponse(csrf.code, csrf.message, csrf.status, undefined, requestId);

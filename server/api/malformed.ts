@@ -24,7 +24,11 @@ export function checkRequestUrl(rawUrl: string): void {
     if (decoded.includes(NUL)) throw refuse("The path contains a NUL character.", "_path");
   }
   for (const [key, value] of url.searchParams) {
-    if (key.includes(NUL) || value.includes(NUL)) throw refuse(`The query parameter ${JSON.stringify(key.replaceAll(NUL, "\\0"))} contains a NUL character.`, key.replaceAll(NUL, "") || "_query");
+    if (key.includes(NUL) || value.includes(NUL))
+      throw refuse(
+        `The query parameter ${JSON.stringify(key.replaceAll(NUL, "\\0"))} contains a NUL character.`,
+        key.replaceAll(NUL, "") || "_query",
+      );
   }
 }
 
@@ -39,7 +43,8 @@ export async function checkedParams<C>(params: Promise<C>): Promise<C> {
   }
   for (const [key, value] of Object.entries((resolved ?? {}) as Record<string, unknown>)) {
     const values = Array.isArray(value) ? value : [value];
-    if (values.some((v) => typeof v === "string" && v.includes(NUL))) throw refuse(`The path parameter ${key} contains a NUL character.`, "_path");
+    if (values.some((v) => typeof v === "string" && v.includes(NUL)))
+      throw refuse(`The path parameter ${key} contains a NUL character.`, "_path");
   }
   return resolved;
 }
@@ -50,7 +55,10 @@ export async function checkedParams<C>(params: Promise<C>): Promise<C> {
  */
 export function checkJsonObject(value: unknown): Record<string, unknown> {
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
-    throw refuse(`The request body must be a JSON object, not ${value === null ? "null" : Array.isArray(value) ? "an array" : `a ${typeof value}`}.`, "_body");
+    throw refuse(
+      `The request body must be a JSON object, not ${value === null ? "null" : Array.isArray(value) ? "an array" : `a ${typeof value}`}.`,
+      "_body",
+    );
   }
   // Iterative: a deeply nested body must not overflow the stack.
   const stack: Array<{ v: unknown; path: string[] }> = [{ v: value, path: [] }];

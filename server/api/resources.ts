@@ -1,7 +1,10 @@
 import type { EnvironmentSpec } from "../environments/spec.ts";
 
 /** The REST API's environment representation. */
-export function environmentResource(env: { id: string; name: string; status: string; currentVersion: number; createdAt: Date; updatedAt: Date }, spec: EnvironmentSpec) {
+export function environmentResource(
+  env: { id: string; name: string; status: string; currentVersion: number; createdAt: Date; updatedAt: Date },
+  spec: EnvironmentSpec,
+) {
   return {
     id: env.id,
     name: env.name,

@@ -47,7 +47,12 @@ export function switchyardGuard(): BetterAuthPlugin {
     onRequest: async (request) => {
       const path = authPathOf(request.url);
       if (path === "/admin" || path.startsWith("/admin/")) {
-        return { response: Response.json({ code: "NOT_FOUND", message: "Not found. Manage users under Admin > Users; every change is checked and audited there." }, { status: 404 }) };
+        return {
+          response: Response.json(
+            { code: "NOT_FOUND", message: "Not found. Manage users under Admin > Users; every change is checked and audited there." },
+            { status: 404 },
+          ),
+        };
       }
     },
     hooks: {
@@ -62,7 +67,11 @@ export function switchyardGuard(): BetterAuthPlugin {
               await beginPasswordAttempt({ email, address });
             } catch (e) {
               if (!(e instanceof SignInLimitedError)) throw e;
-              throw new APIError("TOO_MANY_REQUESTS", { code: "TOO_MANY_ATTEMPTS", message: e.message }, { "Retry-After": String(e.retryAfterSeconds) });
+              throw new APIError(
+                "TOO_MANY_REQUESTS",
+                { code: "TOO_MANY_ATTEMPTS", message: e.message },
+                { "Retry-After": String(e.retryAfterSeconds) },
+              );
             }
           }),
         },

@@ -28,12 +28,24 @@ export async function changeUserRole(tx: Tx, actor: Actor, userId: string, role:
   }
   await tx.user.update({ where: { id: user.id }, data: { role } });
   await tx.session.deleteMany({ where: { userId: user.id } });
-  await recordAudit(tx, actor, "user.set_role", { type: "user", id: user.id, label: user.email }, { before: { role: user.role }, after: { role } });
+  await recordAudit(
+    tx,
+    actor,
+    "user.set_role",
+    { type: "user", id: user.id, label: user.email },
+    { before: { role: user.role }, after: { role } },
+  );
 
   const above = ROLES.filter((r) => !roleAtLeast(role, r));
   const tokens = await tx.apiToken.findMany({ where: { createdById: user.id, revokedAt: null, role: { in: above } } });
   for (const t of tokens) {
     await tx.apiToken.update({ where: { id: t.id }, data: { role } });
-    await recordAudit(tx, actor, "api_token.downgrade", { type: "api_token", id: t.id, label: t.name }, { before: { role: t.role }, after: { role } });
+    await recordAudit(
+      tx,
+      actor,
+      "api_token.downgrade",
+      { type: "api_token", id: t.id, label: t.name },
+      { before: { role: t.role }, after: { role } },
+    );
   }
 }

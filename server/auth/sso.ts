@@ -32,7 +32,8 @@ const ssoActor: Actor = { kind: "system", id: null, label: "sso", role: "admin" 
 /** The claim at a dotted path ("groups", "realm_access.roles"), as a list of strings. */
 function claimValues(profile: Record<string, unknown>, claimPath: string): string[] {
   let value: unknown = profile;
-  for (const part of claimPath.split(".")) value = value && typeof value === "object" ? (value as Record<string, unknown>)[part] : undefined;
+  for (const part of claimPath.split("."))
+    value = value && typeof value === "object" ? (value as Record<string, unknown>)[part] : undefined;
   if (typeof value === "string") return [value];
   if (Array.isArray(value)) return value.filter((v): v is string => typeof v === "string");
   return [];
@@ -72,7 +73,10 @@ function pendingRole(email: string, consume: boolean): Role | "none" | null {
 }
 
 function noRole(): APIError {
-  return new APIError("FORBIDDEN", { code: "no_switchyard_role", message: "Your identity provider account has no Switchyard role. Ask an admin to add you to a group that maps to one." });
+  return new APIError("FORBIDDEN", {
+    code: "no_switchyard_role",
+    message: "Your identity provider account has no Switchyard role. Ask an admin to add you to a group that maps to one.",
+  });
 }
 
 /** The generic OAuth plugin with our provider, or nothing when SSO is not configured. */
@@ -117,7 +121,15 @@ export const ssoDatabaseHooks: NonNullable<BetterAuthOptions["databaseHooks"]> =
       after: async (user) => {
         const role = (user as { role?: string }).role;
         if (pendingRole(user.email.toLowerCase(), false) === null) return;
-        await db.$transaction((tx) => recordAudit(tx, ssoActor, "user.create_sso", { type: "user", id: user.id, label: user.email }, { after: { email: user.email, role } }));
+        await db.$transaction((tx) =>
+          recordAudit(
+            tx,
+            ssoActor,
+            "user.create_sso",
+            { type: "user", id: user.id, label: user.email },
+            { after: { email: user.email, role } },
+          ),
+        );
       },
     },
   },

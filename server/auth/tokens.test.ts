@@ -14,7 +14,7 @@ describe("API tokens", () => {
 
     const actor = await actorFromApiToken(created.token);
     expect(actor).toMatchObject({ kind: "token", role: "deployer", label: "token:ci" });
-    expect(await actorFromApiToken(created.token + "x")).toBeNull();
+    expect(await actorFromApiToken(`${created.token}x`)).toBeNull();
 
     await revokeApiToken({ actor: admin, input: { id: created.id } });
     expect(await actorFromApiToken(created.token)).toBeNull();

@@ -25,9 +25,22 @@ export async function createApiToken({ actor, input }: { actor: Actor; input: un
   const row = await db.$transaction(async (tx) => {
     const created = await tx.apiToken.create({
       // The creator is the person the token acts for; a token made by a token acts for that token's creator.
-      data: { name: parsed.data.name, role: parsed.data.role, prefix: token.slice(0, 10), tokenHash: hashToken(token), createdById: personOf(actor), expiresAt },
+      data: {
+        name: parsed.data.name,
+        role: parsed.data.role,
+        prefix: token.slice(0, 10),
+        tokenHash: hashToken(token),
+        createdById: personOf(actor),
+        expiresAt,
+      },
     });
-    await recordAudit(tx, actor, "api_token.create", { type: "api_token", id: created.id, label: created.name }, { after: { name: created.name, role: created.role, prefix: created.prefix, expiresAt: created.expiresAt } });
+    await recordAudit(
+      tx,
+      actor,
+      "api_token.create",
+      { type: "api_token", id: created.id, label: created.name },
+      { after: { name: created.name, role: created.role, prefix: created.prefix, expiresAt: created.expiresAt } },
+    );
     return created;
   });
   return { token, id: row.id, name: row.name, role: row.role, prefix: row.prefix, expiresAt: row.expiresAt };
@@ -40,7 +53,13 @@ export async function revokeApiToken({ actor, input }: { actor: Actor; input: { 
     if (!row) throw new ServiceError("NOT_FOUND", "No such API token.");
     if (row.revokedAt) return;
     await tx.apiToken.update({ where: { id: row.id }, data: { revokedAt: new Date() } });
-    await recordAudit(tx, actor, "api_token.revoke", { type: "api_token", id: row.id, label: row.name }, { before: { revoked: false }, after: { revoked: true } });
+    await recordAudit(
+      tx,
+      actor,
+      "api_token.revoke",
+      { type: "api_token", id: row.id, label: row.name },
+      { before: { revoked: false }, after: { revoked: true } },
+    );
   });
 }
 
@@ -48,11 +67,28 @@ export async function listApiTokens({ actor }: { actor: Actor }) {
   requireRole(actor, "admin");
   const rows = await db.apiToken.findMany({
     orderBy: { createdAt: "desc" },
-    select: { id: true, name: true, role: true, prefix: true, createdAt: true, createdById: true, expiresAt: true, lastUsedAt: true, revokedAt: true },
+    select: {
+      id: true,
+      name: true,
+      role: true,
+      prefix: true,
+      createdAt: true,
+      createdById: true,
+      expiresAt: true,
+      lastUsedAt: true,
+      revokedAt: true,
+    },
   });
-  const creators = await db.user.findMany({ where: { id: { in: rows.flatMap((r) => (r.createdById ? [r.createdById] : [])) } }, select: { id: true, email: true } });
+  const creators = await db.user.findMany({
+    where: { id: { in: rows.flatMap((r) => (r.createdById ? [r.createdById] : [])) } },
+    select: { id: true, email: true },
+  });
   const emailOf = new Map(creators.map((u) => [u.id, u.email]));
-  return rows.map((r) => ({ ...r, createdBy: r.createdById ? (emailOf.get(r.createdById) ?? null) : null, expired: r.expiresAt !== null && r.expiresAt <= new Date() }));
+  return rows.map((r) => ({
+    ...r,
+    createdBy: r.createdById ? (emailOf.get(r.createdById) ?? null) : null,
+    expired: r.expiresAt !== null && r.expiresAt <= new Date(),
+  }));
 }
 
 /**
@@ -66,10 +102,15 @@ export async function actorFromApiToken(token: string): Promise<Actor | null> {
   const row = await db.apiToken.findUnique({ where: { tokenHash: hashToken(token) } });
   if (!row || row.revokedAt || !isRole(row.role)) return null;
   if (row.expiresAt && row.expiresAt <= new Date()) {
-    throw new ServiceError("UNAUTHENTICATED", `This API token (${row.prefix}…) expired on ${row.expiresAt.toISOString()}. Ask an admin for a new one (Admin > API tokens).`);
+    throw new ServiceError(
+      "UNAUTHENTICATED",
+      `This API token (${row.prefix}…) expired on ${row.expiresAt.toISOString()}. Ask an admin for a new one (Admin > API tokens).`,
+    );
   }
   let role: Role = row.role;
-  const creator = row.createdById ? await db.user.findUnique({ where: { id: row.createdById }, select: { id: true, role: true, banned: true } }) : null;
+  const creator = row.createdById
+    ? await db.user.findUnique({ where: { id: row.createdById }, select: { id: true, role: true, banned: true } })
+    : null;
   if (creator) {
     if (creator.banned || !isRole(creator.role)) return null;
     if (!roleAtLeast(creator.role, role)) role = creator.role;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { db } from "../db/client.ts";
-import { ServiceError } from "../errors.ts";
+import type { ServiceError } from "../errors.ts";
 import { admin } from "../../testing/fixtures.ts";
 import { auth } from "./auth.ts";
 import { acceptInvite, createFirstAdmin, inviteUser, setUserRole } from "./users.ts";
@@ -10,7 +10,9 @@ describe("users", () => {
     const first = await createFirstAdmin({ input: { name: "Ada", email: "Ada@Example.com", password: "a-long-password-1" } });
     expect(first.email).toBe("ada@example.com");
     expect((await db.user.findUniqueOrThrow({ where: { id: first.id } })).role).toBe("admin");
-    await expect(createFirstAdmin({ input: { name: "Eve", email: "eve@example.com", password: "a-long-password-2" } })).rejects.toMatchObject({ code: "PRECONDITION_FAILED" });
+    await expect(
+      createFirstAdmin({ input: { name: "Eve", email: "eve@example.com", password: "a-long-password-2" } }),
+    ).rejects.toMatchObject({ code: "PRECONDITION_FAILED" });
 
     // Passwords are hashed by better-auth; the plain text is nowhere in the database.
     const account = await db.authAccount.findFirstOrThrow({ where: { userId: first.id } });
@@ -22,7 +24,9 @@ describe("users", () => {
     await acceptInvite({ input: { token, name: "Vic", password: "another-password-3" } });
     const vic = await db.user.findUniqueOrThrow({ where: { email: "vic@example.com" } });
     expect(vic.role).toBe("viewer");
-    await expect(acceptInvite({ input: { token, name: "Vic", password: "another-password-3" } })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(acceptInvite({ input: { token, name: "Vic", password: "another-password-3" } })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
 
     const signIn = await auth.api.signInEmail({ body: { email: "vic@example.com", password: "another-password-3" } });
     expect(signIn.user.email).toBe("vic@example.com");
@@ -35,6 +39,8 @@ describe("users", () => {
     // The first test left exactly one admin (Ada): demoting her would leave none.
     expect(await db.user.count({ where: { role: "admin" } })).toBe(1);
     const only = await db.user.findFirstOrThrow({ where: { role: "admin" } });
-    await expect(setUserRole({ actor: admin, input: { userId: only.id, role: "viewer" } })).rejects.toMatchObject({ code: "PRECONDITION_FAILED" });
+    await expect(setUserRole({ actor: admin, input: { userId: only.id, role: "viewer" } })).rejects.toMatchObject({
+      code: "PRECONDITION_FAILED",
+    });
   });
 });

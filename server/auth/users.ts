@@ -24,7 +24,8 @@ export async function userCount() {
 /** Creates a user with a password through better-auth (hashes it; our code never sees the hash). */
 async function createUserWithRole(input: { name: string; email: string; password: string; role: Role }) {
   const existing = await db.user.findUnique({ where: { email: input.email } });
-  if (existing) throw new ServiceError("CONFLICT", "A user with this email already exists.", { email: ["A user with this email already exists"] });
+  if (existing)
+    throw new ServiceError("CONFLICT", "A user with this email already exists.", { email: ["A user with this email already exists"] });
   const res = await auth.api.createUser({ body: { email: input.email, password: input.password, name: input.name, role: input.role } });
   return res.user;
 }
@@ -35,13 +36,24 @@ export async function createFirstAdmin({ input }: { input: unknown }) {
   if (!parsed.success) throw validationError(parsed.error.issues);
   if ((await userCount()) > 0) throw new ServiceError("PRECONDITION_FAILED", "Switchyard already has an admin: sign in instead.");
   const user = await createUserWithRole({ ...parsed.data, role: "admin" });
-  await db.$transaction((tx) => recordAudit(tx, { ...systemActor, label: "setup" }, "user.create_first_admin", { type: "user", id: user.id, label: user.email }, { after: { email: user.email, role: "admin" } }));
+  await db.$transaction((tx) =>
+    recordAudit(
+      tx,
+      { ...systemActor, label: "setup" },
+      "user.create_first_admin",
+      { type: "user", id: user.id, label: user.email },
+      { after: { email: user.email, role: "admin" } },
+    ),
+  );
   return user;
 }
 
 export async function listUsers({ actor }: { actor: Actor }) {
   requireRole(actor, "admin");
-  return db.user.findMany({ orderBy: { createdAt: "asc" }, select: { id: true, name: true, email: true, role: true, createdAt: true, banned: true } });
+  return db.user.findMany({
+    orderBy: { createdAt: "asc" },
+    select: { id: true, name: true, email: true, role: true, createdAt: true, banned: true },
+  });
 }
 
 export const setRoleInput = z.object({ userId: z.string().min(1), role: z.enum(ROLES) });
@@ -70,9 +82,21 @@ export async function inviteUser({ actor, input }: { actor: Actor; input: unknow
   const token = newToken("inv");
   const invite = await db.$transaction(async (tx) => {
     const created = await tx.invite.create({
-      data: { email: parsed.data.email, role: parsed.data.role, tokenHash: hashToken(token), expiresAt: new Date(Date.now() + INVITE_TTL_MS), createdById: actor.id ?? "system" },
+      data: {
+        email: parsed.data.email,
+        role: parsed.data.role,
+        tokenHash: hashToken(token),
+        expiresAt: new Date(Date.now() + INVITE_TTL_MS),
+        createdById: actor.id ?? "system",
+      },
     });
-    await recordAudit(tx, actor, "user.invite", { type: "invite", id: created.id, label: created.email }, { after: { email: created.email, role: created.role } });
+    await recordAudit(
+      tx,
+      actor,
+      "user.invite",
+      { type: "invite", id: created.id, label: created.email },
+      { after: { email: created.email, role: created.role } },
+    );
     return created;
   });
   return { token, invite };
@@ -80,7 +104,10 @@ export async function inviteUser({ actor, input }: { actor: Actor; input: unknow
 
 export async function listInvites({ actor }: { actor: Actor }) {
   requireRole(actor, "admin");
-  return db.invite.findMany({ where: { acceptedAt: null, revokedAt: null, expiresAt: { gt: new Date() } }, orderBy: { createdAt: "desc" } });
+  return db.invite.findMany({
+    where: { acceptedAt: null, revokedAt: null, expiresAt: { gt: new Date() } },
+    orderBy: { createdAt: "desc" },
+  });
 }
 
 export async function revokeInvite({ actor, input }: { actor: Actor; input: { id: string } }) {
@@ -100,7 +127,11 @@ export async function findOpenInvite(token: string) {
   return invite;
 }
 
-export const acceptInviteInput = z.object({ token: z.string().min(1), name: z.string().trim().min(1, "Enter your name").max(80), password: passwordSchema });
+export const acceptInviteInput = z.object({
+  token: z.string().min(1),
+  name: z.string().trim().min(1, "Enter your name").max(80),
+  password: passwordSchema,
+});
 
 export async function acceptInvite({ input }: { input: unknown }) {
   const parsed = acceptInviteInput.safeParse(input);
@@ -111,7 +142,13 @@ export async function acceptInvite({ input }: { input: unknown }) {
   const user = await createUserWithRole({ name: parsed.data.name, email: invite.email, password: parsed.data.password, role });
   await db.$transaction(async (tx) => {
     await tx.invite.update({ where: { id: invite.id }, data: { acceptedAt: new Date() } });
-    await recordAudit(tx, { kind: "user", id: user.id, label: user.email, role }, "user.accept_invite", { type: "user", id: user.id, label: user.email }, { after: { email: user.email, role } });
+    await recordAudit(
+      tx,
+      { kind: "user", id: user.id, label: user.email, role },
+      "user.accept_invite",
+      { type: "user", id: user.id, label: user.email },
+      { after: { email: user.email, role } },
+    );
   });
   return { email: invite.email };
 }

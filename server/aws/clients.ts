@@ -76,7 +76,12 @@ function credentialsFor(account: AwsAccountRef, region: string): AwsCredentialId
   if (!account.roleArn) return undefined; // the SDK's default provider chain
   return sharedCredentials(
     fromTemporaryCredentials({
-      params: { RoleArn: account.roleArn, RoleSessionName: "switchyard", ...(account.externalId ? { ExternalId: account.externalId } : {}), DurationSeconds: 3600 },
+      params: {
+        RoleArn: account.roleArn,
+        RoleSessionName: "switchyard",
+        ...(account.externalId ? { ExternalId: account.externalId } : {}),
+        DurationSeconds: 3600,
+      },
       clientConfig: { region },
     }),
   );

@@ -47,8 +47,10 @@ export function awsErrorCode(err: unknown): string | undefined {
 }
 
 const notFound = /NotFound|^NoSuch|NotFoundException$|NotFoundFault$|^ResourceNotFound/;
-const throttled = /^(Throttling|ThrottlingException|ThrottledException|RequestLimitExceeded|TooManyRequestsException|RequestThrottled|RequestThrottledException|SlowDown|PriorRequestNotComplete)$/;
-const inUse = /DependencyViolation|ResourceInUse|InUse|ScalingActivityInProgress|InvalidDBInstanceState|InvalidDBSubnetGroupState|DistributionNotDisabled|PreconditionFailed|InvalidIfMatchVersion/;
+const throttled =
+  /^(Throttling|ThrottlingException|ThrottledException|RequestLimitExceeded|TooManyRequestsException|RequestThrottled|RequestThrottledException|SlowDown|PriorRequestNotComplete)$/;
+const inUse =
+  /DependencyViolation|ResourceInUse|InUse|ScalingActivityInProgress|InvalidDBInstanceState|InvalidDBSubnetGroupState|DistributionNotDisabled|PreconditionFailed|InvalidIfMatchVersion/;
 
 export const isNotFound = (err: unknown) => notFound.test(awsErrorCode(err) ?? "");
 export const isThrottling = (err: unknown) => throttled.test(awsErrorCode(err) ?? "");
@@ -70,47 +72,96 @@ export function awsError(err: unknown, ctx: AwsErrorContext = {}): Error {
   const make = (c: ServiceErrorCode, msg: string, retryable = false) => new AwsServiceError(c, msg + where(ctx), code, retryable);
 
   if (/AssumeRole/i.test(detail) || (code === "CredentialsProviderError" && ctx.roleArn)) {
-    return make("PRECONDITION_FAILED", `The account cannot assume role ${ctx.roleArn ?? "(none configured)"}: check the role's trust policy (principal and ExternalId) and that Switchyard's own credentials may call sts:AssumeRole. AWS said: ${detail}`);
+    return make(
+      "PRECONDITION_FAILED",
+      `The account cannot assume role ${ctx.roleArn ?? "(none configured)"}: check the role's trust policy (principal and ExternalId) and that Switchyard's own credentials may call sts:AssumeRole. AWS said: ${detail}`,
+    );
   }
   if (code === "CredentialsProviderError") {
-    return make("PRECONDITION_FAILED", "Switchyard has no AWS credentials: give the server credentials (instance role, environment or profile) or set the account's endpoint URL.");
+    return make(
+      "PRECONDITION_FAILED",
+      "Switchyard has no AWS credentials: give the server credentials (instance role, environment or profile) or set the account's endpoint URL.",
+    );
   }
-  if (/^(ExpiredToken|ExpiredTokenException|InvalidClientTokenId|UnrecognizedClientException|AuthFailure|SignatureDoesNotMatch|IncompleteSignature)$/.test(code)) {
+  if (
+    /^(ExpiredToken|ExpiredTokenException|InvalidClientTokenId|UnrecognizedClientException|AuthFailure|SignatureDoesNotMatch|IncompleteSignature)$/.test(
+      code,
+    )
+  ) {
     return make("PRECONDITION_FAILED", `AWS rejected Switchyard's credentials (${code}): they are invalid or expired. ${detail}`);
   }
   if (/^(UnauthorizedOperation|AccessDenied|AccessDeniedException|AccessDeniedFault|Forbidden)$/.test(code)) {
     const action = /perform: ([\w-]+:\w+)/.exec(detail)?.[1];
     const resource = /on resource: (\S+)/.exec(detail)?.[1];
-    return make("PRECONDITION_FAILED", `The role Switchyard uses is not allowed to ${action ?? "make this call"}${resource ? ` on ${resource}` : ""}: add it to the role's policy (docs/aws-iam-policy.json).`);
+    return make(
+      "PRECONDITION_FAILED",
+      `The role Switchyard uses is not allowed to ${action ?? "make this call"}${resource ? ` on ${resource}` : ""}: add it to the role's policy (docs/aws-iam-policy.json).`,
+    );
   }
   const badType = /Invalid value '([^']+)' for InstanceType|instance type '?([\w.]+)'? (is not supported|does not exist)/i.exec(detail);
   if (code === "InvalidInstanceType" || badType) {
     const type = badType?.[1] ?? badType?.[2] ?? ctx.instanceType ?? "requested";
-    return make("VALIDATION_FAILED", `Instance type ${type} does not exist in ${region}, or this account cannot launch it there: choose another instance type.`);
+    return make(
+      "VALIDATION_FAILED",
+      `Instance type ${type} does not exist in ${region}, or this account cannot launch it there: choose another instance type.`,
+    );
   }
-  if (/^(InvalidParameterCombination|DBInstanceClassNotSupported|StorageTypeNotSupported)/.test(code) && /class|DBInstanceClass/i.test(detail)) {
-    return make("VALIDATION_FAILED", `Database class ${ctx.dbInstanceClass ?? ""} is not offered for this engine in ${region}: choose another class. AWS said: ${detail}`.replace("  ", " "));
+  if (
+    /^(InvalidParameterCombination|DBInstanceClassNotSupported|StorageTypeNotSupported)/.test(code) &&
+    /class|DBInstanceClass/i.test(detail)
+  ) {
+    return make(
+      "VALIDATION_FAILED",
+      `Database class ${ctx.dbInstanceClass ?? ""} is not offered for this engine in ${region}: choose another class. AWS said: ${detail}`.replace(
+        "  ",
+        " ",
+      ),
+    );
   }
   if (throttled.test(code)) {
-    return make("RATE_LIMITED", `AWS is throttling Switchyard's calls in ${region} (${code}) even after retries; try again in a minute.`, true);
+    return make(
+      "RATE_LIMITED",
+      `AWS is throttling Switchyard's calls in ${region} (${code}) even after retries; try again in a minute.`,
+      true,
+    );
   }
   if (notFound.test(code)) return make("NOT_FOUND", `Not found in AWS: ${detail || code}`);
   if (/AlreadyExists|Duplicate/.test(code)) return make("CONFLICT", `Already exists in AWS and is not Switchyard's: ${detail || code}`);
   if (inUse.test(code)) return make("CONFLICT", `Still in use or busy in AWS, try again shortly: ${detail || code}`, true);
-  const service = /auto ?scaling/i.test(detail) ? "autoscaling" : /\brole\b|instance profile/i.test(detail) ? "iam" : /alarm/i.test(detail) ? "cloudwatch" : undefined;
+  const service = /auto ?scaling/i.test(detail)
+    ? "autoscaling"
+    : /\brole\b|instance profile/i.test(detail)
+      ? "iam"
+      : /alarm/i.test(detail)
+        ? "cloudwatch"
+        : undefined;
   const quota = quotaOf(code, service);
   if (quota) {
-    return make("PRECONDITION_FAILED", `The AWS quota "${quota.name}" (${quota.quotaCode}) is reached in ${region}: ${raiseQuotaHint(quota, region)}. AWS said: ${detail || code}`);
+    return make(
+      "PRECONDITION_FAILED",
+      `The AWS quota "${quota.name}" (${quota.quotaCode}) is reached in ${region}: ${raiseQuotaHint(quota, region)}. AWS said: ${detail || code}`,
+    );
   }
   if (/LimitExceeded|QuotaExceeded|InsufficientInstanceCapacity|Quota|TooMany/.test(code)) {
-    return make("PRECONDITION_FAILED", `An AWS quota was reached in ${region} (${code}): raise it in Service Quotas or remove unused resources. ${detail}`);
+    return make(
+      "PRECONDITION_FAILED",
+      `An AWS quota was reached in ${region} (${code}): raise it in Service Quotas or remove unused resources. ${detail}`,
+    );
   }
-  if (/^(InvalidParameter|InvalidParameterValue|ValidationError|InvalidInput|InvalidArgument|MissingParameter|InvalidSubnet|InvalidConfigurationRequest)/.test(code)) {
+  if (
+    /^(InvalidParameter|InvalidParameterValue|ValidationError|InvalidInput|InvalidArgument|MissingParameter|InvalidSubnet|InvalidConfigurationRequest)/.test(
+      code,
+    )
+  ) {
     return make("VALIDATION_FAILED", `AWS refused the request (${code}): ${detail}`);
   }
   if (typeof e.syscall === "string" || /ECONNREFUSED|ENOTFOUND|ETIMEDOUT|ECONNRESET|TimeoutError/.test(`${code} ${detail}`)) {
     const target = ctx.endpointUrl ?? `AWS in ${region}`;
-    return make("PRECONDITION_FAILED", `Cannot reach ${target}: ${detail || code}. Is it running and reachable from the Switchyard server?`, true);
+    return make(
+      "PRECONDITION_FAILED",
+      `Cannot reach ${target}: ${detail || code}. Is it running and reachable from the Switchyard server?`,
+      true,
+    );
   }
   if (e.$fault === "server" || (e.$metadata?.httpStatusCode ?? 0) >= 500) {
     return make("PRECONDITION_FAILED", `AWS had an internal error (${code || "5xx"}); try again. ${detail}`, true);

@@ -23,9 +23,21 @@ const EXTRA: Record<string, string[]> = {
   "cloudfront:CreateDistributionWithTags": ["cloudfront:CreateDistribution", "cloudfront:TagResource"],
   "elasticloadbalancing:CreateLoadBalancer": ["elasticloadbalancing:CreateLoadBalancer", "elasticloadbalancing:AddTags"],
   "elasticloadbalancing:CreateRule": ["elasticloadbalancing:CreateRule", "elasticloadbalancing:AddTags"],
-  "autoscaling:CreateAutoScalingGroup": ["autoscaling:CreateAutoScalingGroup", "autoscaling:CreateOrUpdateTags", "ec2:RunInstances", "iam:CreateServiceLinkedRole", "iam:PassRole"],
+  "autoscaling:CreateAutoScalingGroup": [
+    "autoscaling:CreateAutoScalingGroup",
+    "autoscaling:CreateOrUpdateTags",
+    "ec2:RunInstances",
+    "iam:CreateServiceLinkedRole",
+    "iam:PassRole",
+  ],
   // RDS-managed master passwords: RDS creates the secret as the caller, with the default key.
-  "rds:CreateDBInstance": ["rds:CreateDBInstance", "rds:AddTagsToResource", "secretsmanager:CreateSecret", "secretsmanager:TagResource", "kms:DescribeKey"],
+  "rds:CreateDBInstance": [
+    "rds:CreateDBInstance",
+    "rds:AddTagsToResource",
+    "secretsmanager:CreateSecret",
+    "secretsmanager:TagResource",
+    "kms:DescribeKey",
+  ],
   // The final snapshot is created as the caller.
   "rds:DeleteDBInstance": ["rds:DeleteDBInstance", "rds:CreateDBSnapshot"],
   "cloudwatch:PutMetricAlarm": ["cloudwatch:PutMetricAlarm", "cloudwatch:TagResource"],
@@ -51,7 +63,10 @@ function commandServices(): Map<string, string> {
   // The name the app writes (an alias such as ListAlarmTagsCommand) -> "<service>:<Operation>".
   const out = new Map<string, string>();
   for (const m of sdk.matchAll(/export \{([^}]*)\} from "@aws-sdk\/([\w-]+)"/g)) {
-    for (const entry of m[1].split(",").map((s) => s.trim()).filter(Boolean)) {
+    for (const entry of m[1]
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean)) {
       const [original, alias = original] = entry.split(/\s+as\s+/);
       if (original.endsWith("Command")) out.set(alias, `${PREFIX[m[2]]}:${original.slice(0, -"Command".length)}`);
     }
@@ -60,7 +75,9 @@ function commandServices(): Map<string, string> {
 }
 
 describe("docs/aws-iam-policy.json", () => {
-  const policy = JSON.parse(readFileSync(path.join(root, "docs/aws-iam-policy.json"), "utf8")) as { Statement: Array<{ Sid: string; Action: string[] }> };
+  const policy = JSON.parse(readFileSync(path.join(root, "docs/aws-iam-policy.json"), "utf8")) as {
+    Statement: Array<{ Sid: string; Action: string[] }>;
+  };
   const granted = new Set(policy.Statement.flatMap((s) => s.Action));
   const services = commandServices();
   const used = new Set<string>();

@@ -20,8 +20,16 @@ const QUOTAS: Record<string, QuotaInfo> = {
   SecurityGroupsPerInterfaceLimitExceeded: { name: "Security groups per network interface", serviceCode: "vpc", quotaCode: "L-2AFB9258" },
   VpcEndpointLimitExceeded: { name: "Gateway VPC endpoints per Region", serviceCode: "vpc", quotaCode: "L-1B52E74A" },
   RouteLimitExceeded: { name: "Routes per route table", serviceCode: "vpc", quotaCode: "L-93826ACB" },
-  InstanceLimitExceeded: { name: "Running On-Demand Standard (A, C, D, H, I, M, R, T, Z) instances (vCPUs)", serviceCode: "ec2", quotaCode: "L-1216C47A" },
-  VcpuLimitExceeded: { name: "Running On-Demand Standard (A, C, D, H, I, M, R, T, Z) instances (vCPUs)", serviceCode: "ec2", quotaCode: "L-1216C47A" },
+  InstanceLimitExceeded: {
+    name: "Running On-Demand Standard (A, C, D, H, I, M, R, T, Z) instances (vCPUs)",
+    serviceCode: "ec2",
+    quotaCode: "L-1216C47A",
+  },
+  VcpuLimitExceeded: {
+    name: "Running On-Demand Standard (A, C, D, H, I, M, R, T, Z) instances (vCPUs)",
+    serviceCode: "ec2",
+    quotaCode: "L-1216C47A",
+  },
   TooManyLoadBalancers: { name: "Application Load Balancers per Region", serviceCode: "elasticloadbalancing", quotaCode: "L-53DA6B97" },
   TooManyTargetGroups: { name: "Target Groups per Region", serviceCode: "elasticloadbalancing", quotaCode: "L-B22855CB" },
   TooManyListeners: { name: "Listeners per Application Load Balancer", serviceCode: "elasticloadbalancing", quotaCode: "L-B6DF7632" },

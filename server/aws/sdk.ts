@@ -48,7 +48,15 @@ export {
   ReplaceRouteCommand,
   RevokeSecurityGroupIngressCommand,
 } from "@aws-sdk/client-ec2";
-export type { IpPermission, LaunchTemplate, LaunchTemplateVersion, NatGateway, RequestLaunchTemplateData, RouteTable, SecurityGroup } from "@aws-sdk/client-ec2";
+export type {
+  IpPermission,
+  LaunchTemplate,
+  LaunchTemplateVersion,
+  NatGateway,
+  RequestLaunchTemplateData,
+  RouteTable,
+  SecurityGroup,
+} from "@aws-sdk/client-ec2";
 
 export {
   CreateAutoScalingGroupCommand,
@@ -100,7 +108,13 @@ export {
 } from "@aws-sdk/client-rds";
 export type { CreateDBInstanceCommandInput, DBInstance } from "@aws-sdk/client-rds";
 
-export { DeleteAlarmsCommand, DescribeAlarmsCommand, GetMetricDataCommand, ListTagsForResourceCommand as ListAlarmTagsCommand, PutMetricAlarmCommand } from "@aws-sdk/client-cloudwatch";
+export {
+  DeleteAlarmsCommand,
+  DescribeAlarmsCommand,
+  GetMetricDataCommand,
+  ListTagsForResourceCommand as ListAlarmTagsCommand,
+  PutMetricAlarmCommand,
+} from "@aws-sdk/client-cloudwatch";
 export type { CloudWatchClient, MetricDataQuery, PutMetricAlarmCommandInput } from "@aws-sdk/client-cloudwatch";
 
 export {
@@ -132,4 +146,10 @@ export {
 } from "@aws-sdk/client-iam";
 export type { Role } from "@aws-sdk/client-iam";
 
-export { DeleteParametersCommand, GetParameterCommand, GetParametersCommand, ListTagsForResourceCommand as ListParameterTagsCommand, PutParameterCommand } from "@aws-sdk/client-ssm";
+export {
+  DeleteParametersCommand,
+  GetParameterCommand,
+  GetParametersCommand,
+  ListTagsForResourceCommand as ListParameterTagsCommand,
+  PutParameterCommand,
+} from "@aws-sdk/client-ssm";

@@ -15,7 +15,10 @@ describe("estimateCost", () => {
     expect(line(e, "nat-ipv4")).toBeCloseTo(3.65, 2);
     expect(line(e, "alb-ipv4")).toBeCloseTo(2 * 3.65, 2);
     expect(line(e, "database")).toBeCloseTo(2 * 730 * 0.072, 2); // Multi-AZ: two instances
-    expect(e.totalUsd).toBeCloseTo(e.lines.reduce((a, l) => a + l.monthlyUsd, 0), 1);
+    expect(e.totalUsd).toBeCloseTo(
+      e.lines.reduce((a, l) => a + l.monthlyUsd, 0),
+      1,
+    );
     expect(e.pricesAsOf).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     expect(e.regionNote).toBeNull();
   });
@@ -33,14 +36,18 @@ describe("estimateCost", () => {
 
   it("warns an unprotected environment about the expensive choices, not a protected one", () => {
     const costly = { ...base, network: { egress: "nat-per-az" as const } };
-    expect(estimateCost(costly).warnings).toEqual([expect.stringMatching(/NAT gateway per zone/), expect.stringMatching(/Multi-AZ doubles/)]);
+    expect(estimateCost(costly).warnings).toEqual([
+      expect.stringMatching(/NAT gateway per zone/),
+      expect.stringMatching(/Multi-AZ doubles/),
+    ]);
     expect(estimateCost({ ...costly, protected: true }).warnings).toEqual([]);
     expect(estimateCost({ ...base, database: null }).warnings).toEqual([]);
   });
 
   it("has a price for every instance type and database class the form offers", () => {
     for (const t of Object.keys(INSTANCE_TYPES)) expect(EC2_HOURLY[t], t).toBeGreaterThan(0);
-    for (const engine of ["postgres", "mysql"] as const) for (const c of Object.keys(DB_INSTANCE_CLASSES)) expect(RDS_HOURLY[engine][c], `${engine} ${c}`).toBeGreaterThan(0);
+    for (const engine of ["postgres", "mysql"] as const)
+      for (const c of Object.keys(DB_INSTANCE_CLASSES)) expect(RDS_HOURLY[engine][c], `${engine} ${c}`).toBeGreaterThan(0);
   });
 
   it("says when the region's prices are not the table's", () => {

@@ -27,7 +27,10 @@ export interface CostEstimate {
 }
 
 /** What the estimate reads; every field a half-filled form may lack is optional. */
-export type CostInput = Pick<EnvironmentSpec, "region" | "availabilityZones" | "instanceType" | "capacity" | "database" | "cloudfront" | "protected"> & {
+export type CostInput = Pick<
+  EnvironmentSpec,
+  "region" | "availabilityZones" | "instanceType" | "capacity" | "database" | "cloudfront" | "protected"
+> & {
   network?: { egress: EgressMode };
 };
 
@@ -49,8 +52,18 @@ function egressLines(mode: EgressMode, zones: number, instances: number): CostLi
   }
   const nats = mode === "nat-per-az" ? zones : 1;
   return [
-    { key: "nat-gateways", label: mode === "nat-per-az" ? "NAT gateways (one per zone)" : "NAT gateway (shared by the zones)", monthlyUsd: monthly(PRICES.natGatewayHourly, nats), detail: `${nats} × 730 h × ${usd(PRICES.natGatewayHourly)}` },
-    { key: "nat-ipv4", label: "NAT gateways' Elastic IPs", monthlyUsd: monthly(PRICES.publicIpv4Hourly, nats), detail: `${nats} × 730 h × ${usd(PRICES.publicIpv4Hourly)}` },
+    {
+      key: "nat-gateways",
+      label: mode === "nat-per-az" ? "NAT gateways (one per zone)" : "NAT gateway (shared by the zones)",
+      monthlyUsd: monthly(PRICES.natGatewayHourly, nats),
+      detail: `${nats} × 730 h × ${usd(PRICES.natGatewayHourly)}`,
+    },
+    {
+      key: "nat-ipv4",
+      label: "NAT gateways' Elastic IPs",
+      monthlyUsd: monthly(PRICES.publicIpv4Hourly, nats),
+      detail: `${nats} × 730 h × ${usd(PRICES.publicIpv4Hourly)}`,
+    },
     {
       key: "nat-data",
       label: "NAT data processing (assumed)",
@@ -77,14 +90,24 @@ function linesOf(spec: CostInput, mode: EgressMode): CostLine[] {
       monthlyUsd: instances * ASSUMPTIONS.rootVolumeGb * PRICES.ebsGp3GbMonth,
       detail: `${instances} × ${ASSUMPTIONS.rootVolumeGb} GB × ${usd(PRICES.ebsGp3GbMonth)}`,
     },
-    { key: "monitoring", label: "Detailed monitoring (1-minute EC2 metrics)", monthlyUsd: instances * PRICES.detailedMonitoringInstanceMonth, detail: `${instances} × ${usd(PRICES.detailedMonitoringInstanceMonth)}` },
+    {
+      key: "monitoring",
+      label: "Detailed monitoring (1-minute EC2 metrics)",
+      monthlyUsd: instances * PRICES.detailedMonitoringInstanceMonth,
+      detail: `${instances} × ${usd(PRICES.detailedMonitoringInstanceMonth)}`,
+    },
     {
       key: "alb",
       label: "Application Load Balancer",
       monthlyUsd: monthly(PRICES.albHourly) + monthly(PRICES.albLcuHourly, ASSUMPTIONS.albLcus),
       detail: `730 h × ${usd(PRICES.albHourly)} + ${ASSUMPTIONS.albLcus} LCU (assumed) × 730 h × ${usd(PRICES.albLcuHourly)}`,
     },
-    { key: "alb-ipv4", label: "Load balancer's public IPv4 (one per zone)", monthlyUsd: monthly(PRICES.publicIpv4Hourly, zones), detail: `${zones} × 730 h × ${usd(PRICES.publicIpv4Hourly)}` },
+    {
+      key: "alb-ipv4",
+      label: "Load balancer's public IPv4 (one per zone)",
+      monthlyUsd: monthly(PRICES.publicIpv4Hourly, zones),
+      detail: `${zones} × 730 h × ${usd(PRICES.publicIpv4Hourly)}`,
+    },
     ...egressLines(mode, zones, instances),
   ];
   const db = spec.database;
@@ -99,8 +122,18 @@ function linesOf(spec: CostInput, mode: EgressMode): CostLine[] {
         monthlyUsd: rate === undefined ? 0 : monthly(rate, copies),
         detail: rate === undefined ? `no price for ${db.instanceClass} in the table` : `${copies} × 730 h × ${usd(rate)}`,
       },
-      { key: "database-storage", label: "Database storage (gp3)", monthlyUsd: storage * PRICES.rdsGp3GbMonth * copies, detail: `${storage} GB × ${copies} × ${usd(PRICES.rdsGp3GbMonth)}` },
-      { key: "database-secret", label: "Master password secret (Secrets Manager)", monthlyUsd: PRICES.secretMonth, detail: `1 × ${usd(PRICES.secretMonth)}` },
+      {
+        key: "database-storage",
+        label: "Database storage (gp3)",
+        monthlyUsd: storage * PRICES.rdsGp3GbMonth * copies,
+        detail: `${storage} GB × ${copies} × ${usd(PRICES.rdsGp3GbMonth)}`,
+      },
+      {
+        key: "database-secret",
+        label: "Master password secret (Secrets Manager)",
+        monthlyUsd: PRICES.secretMonth,
+        detail: `1 × ${usd(PRICES.secretMonth)}`,
+      },
     );
   }
   if (spec.cloudfront) {
@@ -114,7 +147,12 @@ function linesOf(spec: CostInput, mode: EgressMode): CostLine[] {
   }
   // Per fleet: 5xx rate (2 metrics), p95, unhealthy hosts, and target tracking's high and low alarms.
   const metrics = 2 * (2 + 1 + 1 + 2) + (db ? 5 : 0) + (spec.cloudfront ? 1 : 0);
-  lines.push({ key: "alarms", label: "CloudWatch alarms", monthlyUsd: metrics * PRICES.alarmMetricMonth, detail: `${metrics} alarm metrics × ${usd(PRICES.alarmMetricMonth)}` });
+  lines.push({
+    key: "alarms",
+    label: "CloudWatch alarms",
+    monthlyUsd: metrics * PRICES.alarmMetricMonth,
+    detail: `${metrics} alarm metrics × ${usd(PRICES.alarmMetricMonth)}`,
+  });
   return lines.map((l) => ({ ...l, monthlyUsd: round(l.monthlyUsd) }));
 }
 
@@ -123,13 +161,21 @@ const total = (lines: CostLine[]) => round(lines.reduce((a, l) => a + l.monthlyU
 export function estimateCost(spec: CostInput): CostEstimate {
   const mode = spec.network?.egress ?? "nat-shared";
   const lines = linesOf(spec, mode);
-  const byEgress = { "nat-per-az": total(linesOf(spec, "nat-per-az")), "nat-shared": total(linesOf(spec, "nat-shared")), public: total(linesOf(spec, "public")) };
+  const byEgress = {
+    "nat-per-az": total(linesOf(spec, "nat-per-az")),
+    "nat-shared": total(linesOf(spec, "nat-shared")),
+    public: total(linesOf(spec, "public")),
+  };
   const warnings: string[] = [];
   if (!spec.protected) {
     // The production-grade choices cost real money; on a staging or test environment they rarely pay off.
-    if (mode === "nat-per-az") warnings.push(`A NAT gateway per zone costs $${round(byEgress["nat-per-az"] - byEgress["nat-shared"])}/month more than one shared NAT gateway; worth it for production, rarely for an unprotected environment.`);
+    if (mode === "nat-per-az")
+      warnings.push(
+        `A NAT gateway per zone costs $${round(byEgress["nat-per-az"] - byEgress["nat-shared"])}/month more than one shared NAT gateway; worth it for production, rarely for an unprotected environment.`,
+      );
     const db = lines.find((l) => l.key === "database");
-    if (spec.database?.multiAz && db) warnings.push(`Multi-AZ doubles the database to $${db.monthlyUsd}/month; an unprotected environment seldom needs a standby.`);
+    if (spec.database?.multiAz && db)
+      warnings.push(`Multi-AZ doubles the database to $${db.monthlyUsd}/month; an unprotected environment seldom needs a standby.`);
   }
   return {
     lines,
@@ -138,6 +184,7 @@ export function estimateCost(spec: CostInput): CostEstimate {
     warnings,
     pricesAsOf: PRICES_AS_OF,
     priceRegion: PRICE_REGION,
-    regionNote: spec.region === PRICE_REGION ? null : `Prices are ${PRICE_REGION}'s; ${spec.region} usually costs the same to about a third more.`,
+    regionNote:
+      spec.region === PRICE_REGION ? null : `Prices are ${PRICE_REGION}'s; ${spec.region} usually costs the same to about a third more.`,
   };
 }

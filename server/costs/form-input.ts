@@ -15,7 +15,12 @@ const formInput = z.object({
   instanceType: z.string().catch(""),
   capacity: z.object({ min: count, desired: count, max: count }).catch({ min: 0, desired: 0, max: 0 }),
   database: z
-    .object({ engine: z.enum(["postgres", "mysql"]).catch("postgres"), instanceClass: z.string().catch(""), storageGb: count, multiAz: z.boolean().catch(false) })
+    .object({
+      engine: z.enum(["postgres", "mysql"]).catch("postgres"),
+      instanceClass: z.string().catch(""),
+      storageGb: count,
+      multiAz: z.boolean().catch(false),
+    })
     .nullable()
     .catch(null),
   cloudfront: z.boolean().catch(false),

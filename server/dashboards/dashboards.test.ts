@@ -31,7 +31,9 @@ describe("buildDashboardQueries", () => {
   });
 
   it("asks for p50/p95/p99 latency, healthy hosts, group sizes, CPU and the database", () => {
-    const stats = Object.fromEntries(q.regional.filter((x) => x.MetricStat).map((x) => [x.Id, `${x.MetricStat!.Metric!.MetricName}:${x.MetricStat!.Stat}`]));
+    const stats = Object.fromEntries(
+      q.regional.filter((x) => x.MetricStat).map((x) => [x.Id, `${x.MetricStat!.Metric!.MetricName}:${x.MetricStat!.Stat}`]),
+    );
     expect(stats).toMatchObject({
       p50_blue: "TargetResponseTime:p50",
       p99_green: "TargetResponseTime:p99",
@@ -55,7 +57,8 @@ describe("buildDashboardQueries", () => {
   it("uses the range's period in every metric", () => {
     for (const key of RANGE_KEYS) {
       const { periodSeconds } = RANGES[key];
-      for (const x of buildDashboardQueries(target, periodSeconds).regional) if (x.MetricStat) expect(x.MetricStat.Period).toBe(periodSeconds);
+      for (const x of buildDashboardQueries(target, periodSeconds).regional)
+        if (x.MetricStat) expect(x.MetricStat.Period).toBe(periodSeconds);
     }
   });
 });

@@ -16,7 +16,9 @@ import { failoverDatabase, terminateInstance } from "../provisioning/drills.ts";
 import { invalidateScaling, scalingPanel } from "./scaling.ts";
 import { loadDashboardEnv } from "./target.ts";
 
-export const drillInput = z.object({ kind: z.enum(["terminate-instance", "failover-database"], { message: 'kind must be "terminate-instance" or "failover-database"' }) });
+export const drillInput = z.object({
+  kind: z.enum(["terminate-instance", "failover-database"], { message: 'kind must be "terminate-instance" or "failover-database"' }),
+});
 export type DrillKind = z.infer<typeof drillInput>["kind"];
 
 export interface DrillResult {
@@ -35,23 +37,36 @@ export async function runDrill({ actor, input }: { actor: Actor; input: { name: 
   if (!env.stack?.loadBalancer) throw new ServiceError("PRECONDITION_FAILED", `${env.name} is not provisioned.`);
   if (env.busy) throw new ServiceError("CONFLICT", `${env.name} is busy with an operation; run drills when it has finished.`);
   const row = await db.environment.findUniqueOrThrow({ where: { id: env.id }, select: { currentVersion: true } });
-  const specRow = await db.environmentSpecVersion.findUniqueOrThrow({ where: { environmentId_version: { environmentId: env.id, version: row.currentVersion } } });
+  const specRow = await db.environmentSpecVersion.findUniqueOrThrow({
+    where: { environmentId_version: { environmentId: env.id, version: row.currentVersion } },
+  });
   const base = { accountId: env.accountId, envId: env.id, spec: specRow.spec as unknown as EnvironmentSpec };
 
   let result: DrillResult;
   if (kind === "terminate-instance") {
     const panel = await scalingPanel({ actor, input: { name: env.name } });
     const candidates = panel.instances.filter((i) => i.slot === env.liveSlot && i.lifecycleState === "InService");
-    if (!candidates.length) throw new ServiceError("PRECONDITION_FAILED", `The live ${env.liveSlot} fleet has no InService instance to terminate.`);
+    if (!candidates.length)
+      throw new ServiceError("PRECONDITION_FAILED", `The live ${env.liveSlot} fleet has no InService instance to terminate.`);
     const pick = candidates[Math.floor(Math.random() * candidates.length)];
     await terminateInstance({ ...base, slot: env.liveSlot, instanceId: pick.id });
-    result = { kind, instanceId: pick.id, message: `Terminated ${pick.id} (${pick.availabilityZone ?? "?"}) in the ${env.liveSlot} fleet; Auto Scaling launches a replacement.` };
+    result = {
+      kind,
+      instanceId: pick.id,
+      message: `Terminated ${pick.id} (${pick.availabilityZone ?? "?"}) in the ${env.liveSlot} fleet; Auto Scaling launches a replacement.`,
+    };
   } else {
     if (!env.stack.database) throw new ServiceError("PRECONDITION_FAILED", `${env.name} has no database to fail over.`);
     const out = await failoverDatabase(base);
-    result = { kind, availabilityZoneBefore: out.availabilityZoneBefore, message: `Database rebooting with failover from ${out.availabilityZoneBefore ?? "its primary AZ"} to its standby.` };
+    result = {
+      kind,
+      availabilityZoneBefore: out.availabilityZoneBefore,
+      message: `Database rebooting with failover from ${out.availabilityZoneBefore ?? "its primary AZ"} to its standby.`,
+    };
   }
-  await db.$transaction((tx) => recordAudit(tx, actor, `environment.drill.${kind}`, { type: "environment", id: env.id, label: env.name }, { after: result }));
+  await db.$transaction((tx) =>
+    recordAudit(tx, actor, `environment.drill.${kind}`, { type: "environment", id: env.id, label: env.name }, { after: result }),
+  );
   invalidateScaling(env.name);
   return result;
 }

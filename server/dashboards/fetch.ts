@@ -19,14 +19,26 @@ export interface MetricWindow {
 }
 
 /** Runs one GetMetricData query set, following NextToken; returns id -> (timestamp -> value) and the pages it took. */
-export async function getMetricData(cw: CloudWatchClient, queries: MetricDataQuery[], w: MetricWindow): Promise<{ byId: Map<string, Map<number, number>>; calls: number }> {
+export async function getMetricData(
+  cw: CloudWatchClient,
+  queries: MetricDataQuery[],
+  w: MetricWindow,
+): Promise<{ byId: Map<string, Map<number, number>>; calls: number }> {
   const byId = new Map<string, Map<number, number>>();
   let calls = 0;
   if (!queries.length) return { byId, calls };
   let NextToken: string | undefined;
   do {
     calls++;
-    const page = await cw.send(new GetMetricDataCommand({ MetricDataQueries: queries, StartTime: new Date(w.start), EndTime: new Date(w.end), ScanBy: "TimestampAscending", NextToken }));
+    const page = await cw.send(
+      new GetMetricDataCommand({
+        MetricDataQueries: queries,
+        StartTime: new Date(w.start),
+        EndTime: new Date(w.end),
+        ScanBy: "TimestampAscending",
+        NextToken,
+      }),
+    );
     for (const r of page.MetricDataResults ?? []) {
       const points = byId.get(r.Id!) ?? new Map<number, number>();
       (r.Timestamps ?? []).forEach((ts, i) => {
@@ -47,11 +59,25 @@ export function gridOf(w: MetricWindow): number[] {
   return out;
 }
 
-function toSeries(defs: SeriesDef[], byId: Map<string, Map<number, number>>, grid: number[], status: PanelStatus, previous: SeriesData[] | undefined): SeriesData[] {
+function toSeries(
+  defs: SeriesDef[],
+  byId: Map<string, Map<number, number>>,
+  grid: number[],
+  status: PanelStatus,
+  previous: SeriesData[] | undefined,
+): SeriesData[] {
   return defs.map((d) => {
     if (status.kind !== "ok") {
       const prev = previous?.find((p) => p.id === d.id);
-      return { id: d.id, chart: d.chart, label: d.label, unit: d.unit, ...(d.slot ? { slot: d.slot } : {}), points: prev?.points ?? [], status };
+      return {
+        id: d.id,
+        chart: d.chart,
+        label: d.label,
+        unit: d.unit,
+        ...(d.slot ? { slot: d.slot } : {}),
+        points: prev?.points ?? [],
+        status,
+      };
     }
     const m = byId.get(d.id);
     const k = d.scale ?? 1;
@@ -77,7 +103,13 @@ export interface SeriesFetch {
   metrics: number;
 }
 
-export async function fetchSeries(aws: AwsClients, target: DashboardTarget, w: MetricWindow, previous: SeriesData[] | undefined, opts: QueryOptions = {}): Promise<SeriesFetch> {
+export async function fetchSeries(
+  aws: AwsClients,
+  target: DashboardTarget,
+  w: MetricWindow,
+  previous: SeriesData[] | undefined,
+  opts: QueryOptions = {},
+): Promise<SeriesFetch> {
   const q = buildDashboardQueries(target, w.periodSeconds, opts);
   const grid = gridOf(w);
   const defsRegional = q.series.filter((s) => !s.global);
@@ -95,18 +127,28 @@ export async function fetchSeries(aws: AwsClients, target: DashboardTarget, w: M
   return { series: [...r.series, ...g.series], calls: r.calls + g.calls, metrics };
 }
 
-export async function fetchAlarms(aws: AwsClients, names: string[], cdnNames: string[]): Promise<{ alarms: AlarmState[]; status: PanelStatus }> {
+export async function fetchAlarms(
+  aws: AwsClients,
+  names: string[],
+  cdnNames: string[],
+): Promise<{ alarms: AlarmState[]; status: PanelStatus }> {
   try {
     const read = async (cw: CloudWatchClient, n: string[]) => {
       const out = [];
-      for (let i = 0; i < n.length; i += 100) out.push(...((await cw.send(new DescribeAlarmsCommand({ AlarmNames: n.slice(i, i + 100) }))).MetricAlarms ?? []));
+      for (let i = 0; i < n.length; i += 100)
+        out.push(...((await cw.send(new DescribeAlarmsCommand({ AlarmNames: n.slice(i, i + 100) }))).MetricAlarms ?? []));
       return out;
     };
     const [a, b] = await Promise.all([read(aws.cloudwatch, names), cdnNames.length ? read(aws.cloudwatchGlobal, cdnNames) : []]);
     const seen = new Set<string>();
     const alarms = [...a, ...b]
       .filter((x) => x.AlarmName && !seen.has(x.AlarmName) && seen.add(x.AlarmName))
-      .map((x) => ({ name: x.AlarmName!, state: x.StateValue ?? "INSUFFICIENT_DATA", reason: x.StateReason ?? null, updatedAt: x.StateUpdatedTimestamp ? new Date(x.StateUpdatedTimestamp).toISOString() : null }));
+      .map((x) => ({
+        name: x.AlarmName!,
+        state: x.StateValue ?? "INSUFFICIENT_DATA",
+        reason: x.StateReason ?? null,
+        updatedAt: x.StateUpdatedTimestamp ? new Date(x.StateUpdatedTimestamp).toISOString() : null,
+      }));
     const rank = (s: string) => (s === "ALARM" ? 0 : s === "INSUFFICIENT_DATA" ? 1 : 2);
     alarms.sort((x, y) => rank(x.state) - rank(y.state) || x.name.localeCompare(y.name));
     return { alarms, status: { kind: "ok" } };

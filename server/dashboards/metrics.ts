@@ -55,10 +55,19 @@ interface GroupAnswer {
   calls: number;
 }
 
-export async function environmentMetrics({ actor, input }: { actor: Actor; input: { name: string; range?: unknown } }): Promise<DashboardData> {
+export async function environmentMetrics({
+  actor,
+  input,
+}: {
+  actor: Actor;
+  input: { name: string; range?: unknown };
+}): Promise<DashboardData> {
   requireRole(actor, "viewer");
   const range = input.range === undefined || input.range === null || input.range === "" ? "1h" : input.range;
-  if (!isRangeKey(range)) throw new ServiceError("VALIDATION_FAILED", `range must be one of ${Object.keys(RANGES).join(", ")}`, { range: [`Choose ${Object.keys(RANGES).join(", ")}`] });
+  if (!isRangeKey(range))
+    throw new ServiceError("VALIDATION_FAILED", `range must be one of ${Object.keys(RANGES).join(", ")}`, {
+      range: [`Choose ${Object.keys(RANGES).join(", ")}`],
+    });
   const env = await loadDashboardEnv(input.name);
   return (await answerCache.get(`${env.name}|${env.id}|${range}`, () => buildDashboard(env, range))).value;
 }
@@ -68,7 +77,13 @@ async function chartedSlots(env: DashboardEnv, rangeSeconds: number): Promise<Sl
   const idle: Slot = env.liveSlot === "blue" ? "green" : "blue";
   if (env.busy || (env.warmUntil && env.warmUntil > new Date()) || (env.stack?.fleets?.[idle]?.desired ?? 0) > 0) return ["blue", "green"];
   const since = new Date(Date.now() - rangeSeconds * 1000);
-  const recent = await db.deployment.count({ where: { environmentId: env.id, kind: { in: ["rollout", "rollback"] }, OR: [{ createdAt: { gte: since } }, { finishedAt: { gte: since } }] } });
+  const recent = await db.deployment.count({
+    where: {
+      environmentId: env.id,
+      kind: { in: ["rollout", "rollback"] },
+      OR: [{ createdAt: { gte: since } }, { finishedAt: { gte: since } }],
+    },
+  });
   return recent > 0 ? ["blue", "green"] : [env.liveSlot];
 }
 
@@ -77,7 +92,20 @@ async function buildDashboard(env: DashboardEnv, range: RangeKey): Promise<Dashb
   const { periodSeconds, seconds } = RANGES[range];
   const base = { name: env.name, range, periodSeconds, refreshSeconds: REFRESH_MS / 1000 };
   if (!env.stack?.loadBalancer) {
-    return { ...base, fetchedAt, window: 0, start: fetchedAt - seconds * 1000, end: fetchedAt, provisioned: false, series: [], alarms: [], alarmsStatus: { kind: "ok" }, topology: null, getMetricDataCalls: 0, cost: await dashboardCost(env.id) };
+    return {
+      ...base,
+      fetchedAt,
+      window: 0,
+      start: fetchedAt - seconds * 1000,
+      end: fetchedAt,
+      provisioned: false,
+      series: [],
+      alarms: [],
+      alarmsStatus: { kind: "ok" },
+      topology: null,
+      getMetricDataCalls: 0,
+      cost: await dashboardCost(env.id),
+    };
   }
   const account = await accountOf(env.accountId);
   const aws = awsClients(account, env.region);
@@ -92,9 +120,17 @@ async function buildDashboard(env: DashboardEnv, range: RangeKey): Promise<Dashb
   const key = (group: SeriesGroup) => `${env.name}|${env.id}|${range}|${group}|${slots.join("+")}`;
   const fleetPeriod = Math.max(FLEET_REFRESH_SECONDS, periodSeconds);
   const [traffic, fleet, topology] = await Promise.all([
-    sharedFetch<GroupAnswer>(key("traffic"), Math.floor(now / (periodSeconds * 1000)), (previous) => fetchGroup(env, aws, "traffic", windowOf(range, now), slots, previous)),
-    sharedFetch<GroupAnswer>(key("fleet"), Math.floor(now / (fleetPeriod * 1000)), (previous) => fetchGroup(env, aws, "fleet", windowOf(range, now), slots, previous)),
-    topologyCache.get(`${env.name}|${env.id}`, (previous) => readTopology(aws, env.stack!, env.liveSlot, namesOf(env)).catch((err) => (previous ? { ...previous, status: statusOfError(err) } : null))),
+    sharedFetch<GroupAnswer>(key("traffic"), Math.floor(now / (periodSeconds * 1000)), (previous) =>
+      fetchGroup(env, aws, "traffic", windowOf(range, now), slots, previous),
+    ),
+    sharedFetch<GroupAnswer>(key("fleet"), Math.floor(now / (fleetPeriod * 1000)), (previous) =>
+      fetchGroup(env, aws, "fleet", windowOf(range, now), slots, previous),
+    ),
+    topologyCache.get(`${env.name}|${env.id}`, (previous) =>
+      readTopology(aws, env.stack!, env.liveSlot, namesOf(env)).catch((err) =>
+        previous ? { ...previous, status: statusOfError(err) } : null,
+      ),
+    ),
   ]);
   const t = traffic.value;
   return {
@@ -114,8 +150,17 @@ async function buildDashboard(env: DashboardEnv, range: RangeKey): Promise<Dashb
 }
 
 /** One group's fetch: its series (and, with traffic, the alarm states), recorded as CloudWatch usage. */
-async function fetchGroup(env: DashboardEnv, aws: AwsClients, group: SeriesGroup, w: MetricWindow, slots: Slot[], previous: GroupAnswer | undefined): Promise<GroupAnswer> {
-  const names = allAlarmNames(env).filter((n) => (env.stack!.database || !/-db-[a-z-]+$/.test(n.slice(env.name.length))) && !n.endsWith("-cdn-5xx-rate"));
+async function fetchGroup(
+  env: DashboardEnv,
+  aws: AwsClients,
+  group: SeriesGroup,
+  w: MetricWindow,
+  slots: Slot[],
+  previous: GroupAnswer | undefined,
+): Promise<GroupAnswer> {
+  const names = allAlarmNames(env).filter(
+    (n) => (env.stack!.database || !/-db-[a-z-]+$/.test(n.slice(env.name.length))) && !n.endsWith("-cdn-5xx-rate"),
+  );
   const cdnNames = env.stack!.distribution ? allAlarmNames(env).filter((n) => n.endsWith("-cdn-5xx-rate")) : [];
   const [series, alarms] = await Promise.all([
     fetchSeries(aws, dashboardTargetOf(env), w, previous?.series, { groups: [group], slots }),

@@ -29,7 +29,12 @@ export interface OverviewRow {
   liveSlot: Slot;
   /** Percent of the last 5 minutes' requests per fleet; null without traffic. */
   split: Record<Slot, number> | null;
-  health: { level: "ok" | "warning" | "critical" | "unknown"; healthyHosts: number | null; errorRatePercent: number | null; alarmsFiring: string[] };
+  health: {
+    level: "ok" | "warning" | "critical" | "unknown";
+    healthyHosts: number | null;
+    errorRatePercent: number | null;
+    alarmsFiring: string[];
+  };
   /** Requests per second, one point per minute over the last hour. */
   sparkline: number[];
   metricsStatus: PanelStatus;
@@ -61,7 +66,20 @@ export async function environmentsOverview({ actor, input }: { actor: Actor; inp
   requireRole(actor, "viewer");
   const names = [...new Set(input.names.map((n) => n.trim()).filter(Boolean))].slice(0, 200);
   const envs: EnvRow[] = names.length
-    ? await db.environment.findMany({ where: { activeName: { in: names } }, select: { id: true, name: true, accountId: true, region: true, status: true, liveSlot: true, liveVersion: true, namePrefix: true, stack: true } })
+    ? await db.environment.findMany({
+        where: { activeName: { in: names } },
+        select: {
+          id: true,
+          name: true,
+          accountId: true,
+          region: true,
+          status: true,
+          liveSlot: true,
+          liveVersion: true,
+          namePrefix: true,
+          stack: true,
+        },
+      })
     : [];
   const groups = new Map<string, EnvRow[]>();
   for (const e of envs) {
@@ -71,24 +89,28 @@ export async function environmentsOverview({ actor, input }: { actor: Actor; inp
   }
   const results = await Promise.all(
     [...groups.entries()].map(async ([k, group]) => {
-      const key = `${k}|${group.map((g) => g.id).sort().join(",")}`;
+      const key = `${k}|${group
+        .map((g) => g.id)
+        .sort()
+        .join(",")}`;
       return (await cache.get(key, () => readGroup(group))).value;
     }),
   );
   const byName = new Map(results.flatMap((r) => r.rows).map((r) => [r.name, r]));
   const rows = envs
-    .map((e): OverviewRow =>
-      byName.get(e.name) ?? {
-        name: e.name,
-        provisioned: false,
-        status: e.status,
-        liveVersion: e.liveVersion,
-        liveSlot: e.liveSlot as Slot,
-        split: null,
-        health: { level: "unknown", healthyHosts: null, errorRatePercent: null, alarmsFiring: [] },
-        sparkline: [],
-        metricsStatus: { kind: "ok" },
-      },
+    .map(
+      (e): OverviewRow =>
+        byName.get(e.name) ?? {
+          name: e.name,
+          provisioned: false,
+          status: e.status,
+          liveVersion: e.liveVersion,
+          liveSlot: e.liveSlot as Slot,
+          split: null,
+          health: { level: "unknown", healthyHosts: null, errorRatePercent: null, alarmsFiring: [] },
+          sparkline: [],
+          metricsStatus: { kind: "ok" },
+        },
     )
     .sort((a, b) => a.name.localeCompare(b.name));
   return { fetchedAt: Date.now(), rows, getMetricDataCalls: results.reduce((n, r) => n + r.calls, 0) };
@@ -102,7 +124,8 @@ export function overviewQueries(i: number, stack: Stack, liveSlot: Slot): Metric
     MetricStat: { Metric: { Namespace: "AWS/ApplicationELB", MetricName, Dimensions }, Period: 60, Stat },
     ReturnData: true,
   });
-  const tg = (s: Slot) => (stack.targetGroups[s]?.arn ? [{ Name: "TargetGroup", Value: tgDimension(stack.targetGroups[s]!.arn) }, lb] : null);
+  const tg = (s: Slot) =>
+    stack.targetGroups[s]?.arn ? [{ Name: "TargetGroup", Value: tgDimension(stack.targetGroups[s]!.arn) }, lb] : null;
   const out = [q(`e${i}_req`, "RequestCount", [lb], "Sum"), q(`e${i}_5xx`, "HTTPCode_Target_5XX_Count", [lb], "Sum")];
   for (const s of ["blue", "green"] as const) {
     const d = tg(s);
@@ -141,7 +164,10 @@ async function readGroup(group: EnvRow[]): Promise<{ rows: OverviewRow[]; calls:
       if (batches[batches.length - 1].length + qs.length > MAX_QUERIES) batches.push([]);
       batches[batches.length - 1].push(...qs);
     }
-    const [pages, firing] = await Promise.all([Promise.all(batches.map((b) => getMetricData(aws.cloudwatch, b, w))), firingAlarms(aws.cloudwatch).catch(() => [] as string[])]);
+    const [pages, firing] = await Promise.all([
+      Promise.all(batches.map((b) => getMetricData(aws.cloudwatch, b, w))),
+      firingAlarms(aws.cloudwatch).catch(() => [] as string[]),
+    ]);
     alarms = firing;
     for (const p of pages) {
       calls += p.calls;
@@ -161,7 +187,7 @@ async function readGroup(group: EnvRow[]): Promise<{ rows: OverviewRow[]; calls:
     const req = sum("req", recent);
     const err = sum("5xx", recent);
     const healthySeries = byId.get(`e${i}_healthy`);
-    const lastHealthy = healthySeries && healthySeries.size ? healthySeries.get(Math.max(...healthySeries.keys())) ?? null : null;
+    const lastHealthy = healthySeries?.size ? (healthySeries.get(Math.max(...healthySeries.keys())) ?? null) : null;
     // Alarm names carry the environment's AWS name prefix (sy- for environments made since it came).
     const firing = alarms.filter((a) => a.startsWith(namesOf({ name: e.name, namePrefix: e.namePrefix }).alarm("")));
     const errorRate = req > 0 ? Math.round((1000 * err) / req) / 10 : null;
@@ -173,7 +199,10 @@ async function readGroup(group: EnvRow[]): Promise<{ rows: OverviewRow[]; calls:
       status: e.status,
       liveVersion: e.liveVersion,
       liveSlot: e.liveSlot as Slot,
-      split: blue + green > 0 ? { blue: Math.round((100 * blue) / (blue + green)), green: 100 - Math.round((100 * blue) / (blue + green)) } : null,
+      split:
+        blue + green > 0
+          ? { blue: Math.round((100 * blue) / (blue + green)), green: 100 - Math.round((100 * blue) / (blue + green)) }
+          : null,
       health: { level, healthyHosts: lastHealthy, errorRatePercent: errorRate, alarmsFiring: firing },
       sparkline: minutes.map((t) => Math.round((at("req", t) / 60) * 100) / 100),
       metricsStatus: status,

@@ -41,7 +41,16 @@ export interface DashboardQueries {
 
 type Dim = { Name: string; Value: string };
 
-function stat(Id: string, Namespace: string, MetricName: string, Dimensions: Dim[], Stat: string, Period: number, ReturnData: boolean, Label?: string): MetricDataQuery {
+function stat(
+  Id: string,
+  Namespace: string,
+  MetricName: string,
+  Dimensions: Dim[],
+  Stat: string,
+  Period: number,
+  ReturnData: boolean,
+  Label?: string,
+): MetricDataQuery {
   return { Id, MetricStat: { Metric: { Namespace, MetricName, Dimensions }, Period, Stat }, ReturnData, ...(Label ? { Label } : {}) };
 }
 
@@ -80,18 +89,36 @@ export function buildDashboardQueries(t: DashboardTarget, periodSeconds: number,
     const elb = (Id: string, m: string, dims: Dim[], s: string, ret: boolean) => stat(Id, "AWS/ApplicationELB", m, dims, s, P, ret);
     // Requests per second: Sum per period over the period's length, gaps (no traffic) as 0.
     regional.push(elb("m_req", "RequestCount", [lb], "Sum", false));
-    show({ id: "requests", chart: "requests", label: "All requests", unit: "rps" }, expr("requests", "FILL(m_req,0)/PERIOD(m_req)", "All requests"));
+    show(
+      { id: "requests", chart: "requests", label: "All requests", unit: "rps" },
+      expr("requests", "FILL(m_req,0)/PERIOD(m_req)", "All requests"),
+    );
     for (const slot of slots) {
       const tg = t.targetGroupArns[slot];
       if (!tg) continue;
       const dims: Dim[] = [{ Name: "TargetGroup", Value: tgDimension(tg) }, lb];
-      regional.push(elb(`m_req_${slot}`, "RequestCount", dims, "Sum", false), elb(`m_5xx_${slot}`, "HTTPCode_Target_5XX_Count", dims, "Sum", false));
-      show({ id: `requests_${slot}`, chart: "requests", label: `${slot} fleet`, unit: "rps", slot }, expr(`requests_${slot}`, `FILL(m_req_${slot},0)/PERIOD(m_req_${slot})`, `${slot} requests`));
-      show({ id: `rate5xx_${slot}`, chart: "errorRate", label: `${slot} 5xx %`, unit: "percent", slot }, expr(`rate5xx_${slot}`, `100*FILL(m_5xx_${slot},0)/FILL(m_req_${slot},1)`, `${slot} 5xx rate`));
+      regional.push(
+        elb(`m_req_${slot}`, "RequestCount", dims, "Sum", false),
+        elb(`m_5xx_${slot}`, "HTTPCode_Target_5XX_Count", dims, "Sum", false),
+      );
+      show(
+        { id: `requests_${slot}`, chart: "requests", label: `${slot} fleet`, unit: "rps", slot },
+        expr(`requests_${slot}`, `FILL(m_req_${slot},0)/PERIOD(m_req_${slot})`, `${slot} requests`),
+      );
+      show(
+        { id: `rate5xx_${slot}`, chart: "errorRate", label: `${slot} 5xx %`, unit: "percent", slot },
+        expr(`rate5xx_${slot}`, `100*FILL(m_5xx_${slot},0)/FILL(m_req_${slot},1)`, `${slot} 5xx rate`),
+      );
       for (const p of ["p50", "p95", "p99"] as const) {
-        show({ id: `${p}_${slot}`, chart: "latency", label: `${slot} ${p}`, unit: "ms", slot, scale: 1000 }, elb(`${p}_${slot}`, "TargetResponseTime", dims, p, true));
+        show(
+          { id: `${p}_${slot}`, chart: "latency", label: `${slot} ${p}`, unit: "ms", slot, scale: 1000 },
+          elb(`${p}_${slot}`, "TargetResponseTime", dims, p, true),
+        );
       }
-      show({ id: `healthy_${slot}`, chart: "healthyHosts", label: `${slot} healthy`, unit: "count", slot }, elb(`healthy_${slot}`, "HealthyHostCount", dims, "Minimum", true));
+      show(
+        { id: `healthy_${slot}`, chart: "healthyHosts", label: `${slot} healthy`, unit: "count", slot },
+        elb(`healthy_${slot}`, "HealthyHostCount", dims, "Minimum", true),
+      );
     }
   }
   if (!groups.has("fleet")) return { regional, global, series };
@@ -100,18 +127,39 @@ export function buildDashboardQueries(t: DashboardTarget, periodSeconds: number,
     if (!asg) continue;
     const dims: Dim[] = [{ Name: "AutoScalingGroupName", Value: asg }];
     const group = (Id: string, m: string) => stat(Id, "AWS/AutoScaling", m, dims, "Average", P, true);
-    show({ id: `desired_${slot}`, chart: "capacity", label: `${slot} desired`, unit: "count", slot }, group(`desired_${slot}`, "GroupDesiredCapacity"));
-    show({ id: `inservice_${slot}`, chart: "capacity", label: `${slot} in service`, unit: "count", slot }, group(`inservice_${slot}`, "GroupInServiceInstances"));
-    show({ id: `pending_${slot}`, chart: "capacity", label: `${slot} pending`, unit: "count", slot }, group(`pending_${slot}`, "GroupPendingInstances"));
-    show({ id: `cpu_${slot}`, chart: "cpu", label: `${slot} CPU`, unit: "percent", slot }, stat(`cpu_${slot}`, "AWS/EC2", "CPUUtilization", dims, "Average", P, true));
+    show(
+      { id: `desired_${slot}`, chart: "capacity", label: `${slot} desired`, unit: "count", slot },
+      group(`desired_${slot}`, "GroupDesiredCapacity"),
+    );
+    show(
+      { id: `inservice_${slot}`, chart: "capacity", label: `${slot} in service`, unit: "count", slot },
+      group(`inservice_${slot}`, "GroupInServiceInstances"),
+    );
+    show(
+      { id: `pending_${slot}`, chart: "capacity", label: `${slot} pending`, unit: "count", slot },
+      group(`pending_${slot}`, "GroupPendingInstances"),
+    );
+    show(
+      { id: `cpu_${slot}`, chart: "cpu", label: `${slot} CPU`, unit: "percent", slot },
+      stat(`cpu_${slot}`, "AWS/EC2", "CPUUtilization", dims, "Average", P, true),
+    );
   }
   if (t.dbIdentifier) {
     const dims: Dim[] = [{ Name: "DBInstanceIdentifier", Value: t.dbIdentifier }];
     const rds = (Id: string, m: string, s: string) => stat(Id, "AWS/RDS", m, dims, s, P, true);
     show({ id: "db_cpu", chart: "dbCpu", label: "DB CPU", unit: "percent" }, rds("db_cpu", "CPUUtilization", "Average"));
-    show({ id: "db_connections", chart: "dbConnections", label: "Connections", unit: "count" }, rds("db_connections", "DatabaseConnections", "Average"));
-    show({ id: "db_free_storage", chart: "dbStorage", label: "Free storage", unit: "bytes" }, rds("db_free_storage", "FreeStorageSpace", "Minimum"));
-    show({ id: "db_read_latency", chart: "dbLatency", label: "Read latency p90", unit: "ms", scale: 1000 }, rds("db_read_latency", "ReadLatency", "p90"));
+    show(
+      { id: "db_connections", chart: "dbConnections", label: "Connections", unit: "count" },
+      rds("db_connections", "DatabaseConnections", "Average"),
+    );
+    show(
+      { id: "db_free_storage", chart: "dbStorage", label: "Free storage", unit: "bytes" },
+      rds("db_free_storage", "FreeStorageSpace", "Minimum"),
+    );
+    show(
+      { id: "db_read_latency", chart: "dbLatency", label: "Read latency p90", unit: "ms", scale: 1000 },
+      rds("db_read_latency", "ReadLatency", "p90"),
+    );
   }
   if (t.distributionId) {
     const dims: Dim[] = [
@@ -119,8 +167,16 @@ export function buildDashboardQueries(t: DashboardTarget, periodSeconds: number,
       { Name: "Region", Value: "Global" },
     ];
     global.push(stat("m_cdn_req", "AWS/CloudFront", "Requests", dims, "Sum", P, false));
-    show({ id: "cdn_requests", chart: "cdnRequests", label: "CloudFront requests", unit: "rps", global: true }, expr("cdn_requests", "FILL(m_cdn_req,0)/PERIOD(m_cdn_req)", "CloudFront requests"), global);
-    show({ id: "cdn_5xx", chart: "cdnErrors", label: "5xx error rate", unit: "percent", global: true }, stat("cdn_5xx", "AWS/CloudFront", "5xxErrorRate", dims, "Average", P, true), global);
+    show(
+      { id: "cdn_requests", chart: "cdnRequests", label: "CloudFront requests", unit: "rps", global: true },
+      expr("cdn_requests", "FILL(m_cdn_req,0)/PERIOD(m_cdn_req)", "CloudFront requests"),
+      global,
+    );
+    show(
+      { id: "cdn_5xx", chart: "cdnErrors", label: "5xx error rate", unit: "percent", global: true },
+      stat("cdn_5xx", "AWS/CloudFront", "5xxErrorRate", dims, "Average", P, true),
+      global,
+    );
   }
   return { regional, global, series };
 }

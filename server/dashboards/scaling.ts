@@ -87,7 +87,8 @@ export async function scalingPanel({ actor, input }: { actor: Actor; input: { na
   return (await cache.get(`${env.name}|${env.id}`, (previous) => readScaling(env, previous))).value;
 }
 
-const metricName = (t: string | undefined) => (t === "ASGAverageCPUUtilization" ? "cpu" : t === "ALBRequestCountPerTarget" ? "requests_per_target" : (t ?? "unknown"));
+const metricName = (t: string | undefined) =>
+  t === "ASGAverageCPUUtilization" ? "cpu" : t === "ALBRequestCountPerTarget" ? "requests_per_target" : (t ?? "unknown");
 
 async function readScaling(env: DashboardEnv, previous: ScalingView | undefined): Promise<ScalingView> {
   const base = { name: env.name, liveSlot: env.liveSlot, busy: env.busy, provisioned: !!env.stack?.loadBalancer, fetchedAt: Date.now() };
@@ -97,20 +98,44 @@ async function readScaling(env: DashboardEnv, previous: ScalingView | undefined)
     const names = namesOf(env);
     const [groups, policies, activities, health] = await Promise.all([
       aws.autoscaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: SLOTS.map(names.asg) })),
-      Promise.all(SLOTS.map((s) => aws.autoscaling.send(new DescribePoliciesCommand({ AutoScalingGroupName: names.asg(s), PolicyNames: [names.scalingPolicy(s)] })).catch(() => null))),
-      Promise.all(SLOTS.map((s) => aws.autoscaling.send(new DescribeScalingActivitiesCommand({ AutoScalingGroupName: names.asg(s), MaxRecords: 15 })).catch(() => null))),
+      Promise.all(
+        SLOTS.map((s) =>
+          aws.autoscaling
+            .send(new DescribePoliciesCommand({ AutoScalingGroupName: names.asg(s), PolicyNames: [names.scalingPolicy(s)] }))
+            .catch(() => null),
+        ),
+      ),
+      Promise.all(
+        SLOTS.map((s) =>
+          aws.autoscaling
+            .send(new DescribeScalingActivitiesCommand({ AutoScalingGroupName: names.asg(s), MaxRecords: 15 }))
+            .catch(() => null),
+        ),
+      ),
       Promise.all(
         SLOTS.map((s) => {
           const arn = env.stack?.targetGroups?.[s]?.arn;
-          return arn ? aws.elbv2.send(new DescribeTargetHealthCommand({ TargetGroupArn: arn })).catch((e) => (isNotFound(e) ? null : Promise.reject(e))) : null;
+          return arn
+            ? aws.elbv2
+                .send(new DescribeTargetHealthCommand({ TargetGroupArn: arn }))
+                .catch((e) => (isNotFound(e) ? null : Promise.reject(e)))
+            : null;
         }),
       ),
     ]);
-    const members = SLOTS.flatMap((slot) => (groups.AutoScalingGroups?.find((g) => g.AutoScalingGroupName === names.asg(slot))?.Instances ?? []).map((i) => ({ slot, i })));
+    const members = SLOTS.flatMap((slot) =>
+      (groups.AutoScalingGroups?.find((g) => g.AutoScalingGroupName === names.asg(slot))?.Instances ?? []).map((i) => ({ slot, i })),
+    );
     const ids = members.map((m) => m.i.InstanceId!).filter(Boolean);
-    const ec2 = ids.length ? ((await aws.ec2.send(new DescribeInstancesCommand({ InstanceIds: ids })).catch(() => null))?.Reservations ?? []).flatMap((r) => r.Instances ?? []) : [];
+    const ec2 = ids.length
+      ? ((await aws.ec2.send(new DescribeInstancesCommand({ InstanceIds: ids })).catch(() => null))?.Reservations ?? []).flatMap(
+          (r) => r.Instances ?? [],
+        )
+      : [];
     const targetState = new Map<string, string>();
-    health.forEach((h) => h?.TargetHealthDescriptions?.forEach((d) => d.Target?.Id && targetState.set(d.Target.Id, d.TargetHealth?.State ?? "unknown")));
+    health.forEach((h) =>
+      h?.TargetHealthDescriptions?.forEach((d) => d.Target?.Id && targetState.set(d.Target.Id, d.TargetHealth?.State ?? "unknown")),
+    );
     const instances: InstanceRow[] = members.map(({ slot, i }) => {
       const e = ec2.find((x) => x.InstanceId === i.InstanceId);
       return {
@@ -128,7 +153,16 @@ async function readScaling(env: DashboardEnv, previous: ScalingView | undefined)
       const g = groups.AutoScalingGroups?.find((x) => x.AutoScalingGroupName === names.asg(slot));
       if (!g) return [];
       const tt = policies[k]?.ScalingPolicies?.[0]?.TargetTrackingConfiguration;
-      return [{ slot, name: g.AutoScalingGroupName!, min: g.MinSize ?? 0, desired: g.DesiredCapacity ?? 0, max: g.MaxSize ?? 0, policy: tt ? { metric: metricName(tt.PredefinedMetricSpecification?.PredefinedMetricType), target: tt.TargetValue ?? 0 } : null }];
+      return [
+        {
+          slot,
+          name: g.AutoScalingGroupName!,
+          min: g.MinSize ?? 0,
+          desired: g.DesiredCapacity ?? 0,
+          max: g.MaxSize ?? 0,
+          policy: tt ? { metric: metricName(tt.PredefinedMetricSpecification?.PredefinedMetricType), target: tt.TargetValue ?? 0 } : null,
+        },
+      ];
     });
     const acts: ActivityRow[] = SLOTS.flatMap((slot, k) =>
       (activities[k]?.Activities ?? []).map((a) => ({
@@ -143,7 +177,13 @@ async function readScaling(env: DashboardEnv, previous: ScalingView | undefined)
     ).sort((a, b) => (b.startTime ?? "").localeCompare(a.startTime ?? ""));
     return { ...base, fleets, instances, activities: acts.slice(0, 20), status: { kind: "ok" } };
   } catch (err) {
-    return { ...base, fleets: previous?.fleets ?? [], instances: previous?.instances ?? [], activities: previous?.activities ?? [], status: statusOfError(err) };
+    return {
+      ...base,
+      fleets: previous?.fleets ?? [],
+      instances: previous?.instances ?? [],
+      activities: previous?.activities ?? [],
+      status: statusOfError(err),
+    };
   }
 }
 
@@ -154,19 +194,29 @@ async function readScaling(env: DashboardEnv, previous: ScalingView | undefined)
  * fleet from the spec again (edit the spec to make it lasting).
  */
 const count = (label: string, min: number) =>
-  strictNumber(z.number({ message: `${label} must be a number` }).int(`${label} must be a whole number`).min(min, `${label} must be at least ${min}`).max(100, `${label} must be at most 100`));
+  strictNumber(
+    z
+      .number({ message: `${label} must be a number` })
+      .int(`${label} must be a whole number`)
+      .min(min, `${label} must be at least ${min}`)
+      .max(100, `${label} must be at most 100`),
+  );
 
 export const scalingInput = z
   .object({
     min: count("Minimum", 0),
     desired: count("Desired", 0),
     max: count("Maximum", 1),
-    target: strictNumber(z.number({ message: "Target must be a number" }).min(1, "Target must be at least 1").max(100_000, "Target must be at most 100000")).optional(),
+    target: strictNumber(
+      z.number({ message: "Target must be a number" }).min(1, "Target must be at least 1").max(100_000, "Target must be at most 100000"),
+    ).optional(),
   })
   .superRefine((s, ctx) => {
     if (s.min > s.max) ctx.addIssue({ code: "custom", path: ["min"], message: `Minimum (${s.min}) is greater than maximum (${s.max})` });
-    if (s.desired < s.min) ctx.addIssue({ code: "custom", path: ["desired"], message: `Desired (${s.desired}) is below minimum (${s.min})` });
-    if (s.desired > s.max) ctx.addIssue({ code: "custom", path: ["desired"], message: `Desired (${s.desired}) is above maximum (${s.max})` });
+    if (s.desired < s.min)
+      ctx.addIssue({ code: "custom", path: ["desired"], message: `Desired (${s.desired}) is below minimum (${s.min})` });
+    if (s.desired > s.max)
+      ctx.addIssue({ code: "custom", path: ["desired"], message: `Desired (${s.desired}) is above maximum (${s.max})` });
   });
 export type ScalingInput = z.input<typeof scalingInput>;
 
@@ -184,30 +234,61 @@ async function applyScaling(actor: Actor, input: { name: string; values: unknown
   if (!parsed.success) throw validationError(parsed.error.issues);
   const v = parsed.data;
   const env = await loadDashboardEnv(input.name);
-  if (!env.stack?.loadBalancer) throw new ServiceError("PRECONDITION_FAILED", `${env.name} is not provisioned: there is no fleet to scale.`);
+  if (!env.stack?.loadBalancer)
+    throw new ServiceError("PRECONDITION_FAILED", `${env.name} is not provisioned: there is no fleet to scale.`);
   if (env.busy) throw new ServiceError("CONFLICT", `${env.name} is busy with an operation; change scaling when it has finished.`);
   const aws = awsClients(await accountOf(env.accountId), env.region);
   const names = namesOf(env);
   const slot = env.liveSlot;
-  const group = (await aws.autoscaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [names.asg(slot)] }))).AutoScalingGroups?.[0];
+  const group = (await aws.autoscaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [names.asg(slot)] })))
+    .AutoScalingGroups?.[0];
   if (!group) throw new ServiceError("NOT_FOUND", `Auto Scaling group ${names.asg(slot)} does not exist.`);
-  const policy = (await aws.autoscaling.send(new DescribePoliciesCommand({ AutoScalingGroupName: names.asg(slot), PolicyNames: [names.scalingPolicy(slot)] }))).ScalingPolicies?.[0];
+  const policy = (
+    await aws.autoscaling.send(
+      new DescribePoliciesCommand({ AutoScalingGroupName: names.asg(slot), PolicyNames: [names.scalingPolicy(slot)] }),
+    )
+  ).ScalingPolicies?.[0];
   const tt = policy?.TargetTrackingConfiguration;
-  if (v.target !== undefined && !tt) throw new ServiceError("PRECONDITION_FAILED", `${names.asg(slot)} has no target-tracking policy to edit.`, { target: ["No target-tracking policy on the live fleet"] });
+  if (v.target !== undefined && !tt)
+    throw new ServiceError("PRECONDITION_FAILED", `${names.asg(slot)} has no target-tracking policy to edit.`, {
+      target: ["No target-tracking policy on the live fleet"],
+    });
   if (v.target !== undefined && tt?.PredefinedMetricSpecification?.PredefinedMetricType === "ASGAverageCPUUtilization" && v.target > 100) {
-    throw new ServiceError("VALIDATION_FAILED", "target: A CPU target is a percentage: at most 100", { target: ["A CPU target is a percentage: at most 100"] });
+    throw new ServiceError("VALIDATION_FAILED", "target: A CPU target is a percentage: at most 100", {
+      target: ["A CPU target is a percentage: at most 100"],
+    });
   }
   const before = { min: group.MinSize ?? 0, desired: group.DesiredCapacity ?? 0, max: group.MaxSize ?? 0, target: tt?.TargetValue ?? null };
   const after = { min: v.min, desired: v.desired, max: v.max, target: v.target ?? before.target };
   if (before.min !== after.min || before.desired !== after.desired || before.max !== after.max) {
-    await aws.autoscaling.send(new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: names.asg(slot), MinSize: v.min, DesiredCapacity: v.desired, MaxSize: v.max }));
+    await aws.autoscaling.send(
+      new UpdateAutoScalingGroupCommand({
+        AutoScalingGroupName: names.asg(slot),
+        MinSize: v.min,
+        DesiredCapacity: v.desired,
+        MaxSize: v.max,
+      }),
+    );
   }
   if (tt && v.target !== undefined && v.target !== tt.TargetValue) {
     await aws.autoscaling.send(
-      new PutScalingPolicyCommand({ AutoScalingGroupName: names.asg(slot), PolicyName: names.scalingPolicy(slot), PolicyType: "TargetTrackingScaling", TargetTrackingConfiguration: { ...tt, TargetValue: v.target } }),
+      new PutScalingPolicyCommand({
+        AutoScalingGroupName: names.asg(slot),
+        PolicyName: names.scalingPolicy(slot),
+        PolicyType: "TargetTrackingScaling",
+        TargetTrackingConfiguration: { ...tt, TargetValue: v.target },
+      }),
     );
   }
-  await db.$transaction((tx) => recordAudit(tx, actor, "environment.scaling.update", { type: "environment", id: env.id, label: env.name }, { before: { slot, ...before }, after: { slot, ...after } }));
+  await db.$transaction((tx) =>
+    recordAudit(
+      tx,
+      actor,
+      "environment.scaling.update",
+      { type: "environment", id: env.id, label: env.name },
+      { before: { slot, ...before }, after: { slot, ...after } },
+    ),
+  );
   invalidateScaling(env.name);
   return { slot, before, after };
 }

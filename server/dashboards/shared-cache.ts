@@ -43,7 +43,11 @@ async function claim(key: string, window: number): Promise<boolean> {
   return rows.length === 1;
 }
 
-export async function sharedFetch<T>(key: string, window: number, fetch: (previous: T | undefined) => Promise<T>): Promise<SharedAnswer<T>> {
+export async function sharedFetch<T>(
+  key: string,
+  window: number,
+  fetch: (previous: T | undefined) => Promise<T>,
+): Promise<SharedAnswer<T>> {
   const local = `${key}|${window}`;
   const running = inFlight.get(local);
   if (running) return running as Promise<SharedAnswer<T>>;
@@ -53,7 +57,11 @@ export async function sharedFetch<T>(key: string, window: number, fetch: (previo
 }
 
 /** The cross-replica part alone (each call behaves like a separate replica): exported for tests. */
-export async function fetchShared<T>(key: string, window: number, fetch: (previous: T | undefined) => Promise<T>): Promise<SharedAnswer<T>> {
+export async function fetchShared<T>(
+  key: string,
+  window: number,
+  fetch: (previous: T | undefined) => Promise<T>,
+): Promise<SharedAnswer<T>> {
   const row = await readRow(key);
   if (row && Number(row.window) === window && row.data !== null) return { value: row.data as T, fetched: false };
   const previous = (row?.data ?? undefined) as T | undefined;
@@ -61,7 +69,10 @@ export async function fetchShared<T>(key: string, window: number, fetch: (previo
     sharedCacheStats.fetches++;
     try {
       const value = await fetch(previous);
-      await db.metricsCache.update({ where: { key }, data: { window: BigInt(window), data: value as Json, fetchedAt: new Date(), claimedUntil: new Date() } });
+      await db.metricsCache.update({
+        where: { key },
+        data: { window: BigInt(window), data: value as Json, fetchedAt: new Date(), claimedUntil: new Date() },
+      });
       return { value, fetched: true };
     } catch (err) {
       await db.metricsCache.updateMany({ where: { key, claimWindow: BigInt(window) }, data: { claimedUntil: new Date(0) } });

@@ -23,10 +23,26 @@ export interface DashboardEnv {
 export async function loadDashboardEnv(name: string): Promise<DashboardEnv> {
   const env = await db.environment.findUnique({
     where: { activeName: name },
-    select: { id: true, name: true, accountId: true, region: true, status: true, liveSlot: true, liveVersion: true, lockDeploymentId: true, warmUntil: true, stack: true },
+    select: {
+      id: true,
+      name: true,
+      accountId: true,
+      region: true,
+      status: true,
+      liveSlot: true,
+      liveVersion: true,
+      lockDeploymentId: true,
+      warmUntil: true,
+      stack: true,
+    },
   });
   if (!env) throw new ServiceError("NOT_FOUND", `No environment named "${name}".`);
-  return { ...env, liveSlot: env.liveSlot as Slot, busy: env.lockDeploymentId !== null, stack: (env.stack as unknown as Stack | null) ?? null };
+  return {
+    ...env,
+    liveSlot: env.liveSlot as Slot,
+    busy: env.lockDeploymentId !== null,
+    stack: (env.stack as unknown as Stack | null) ?? null,
+  };
 }
 
 /** Ids and ARNs are stable (nothing is renamed on deploy), so the stored read-back is enough to query metrics. */
@@ -37,7 +53,10 @@ export function dashboardTargetOf(env: { name: string; stack: Stack | null }): D
   return {
     loadBalancerArn: s?.loadBalancer?.arn ?? null,
     targetGroupArns: { blue: s?.targetGroups?.blue?.arn ?? null, green: s?.targetGroups?.green?.arn ?? null },
-    asgNames: { blue: s?.fleets?.blue?.name ?? (hasFleets ? n.asg("blue") : null), green: s?.fleets?.green?.name ?? (hasFleets ? n.asg("green") : null) },
+    asgNames: {
+      blue: s?.fleets?.blue?.name ?? (hasFleets ? n.asg("blue") : null),
+      green: s?.fleets?.green?.name ?? (hasFleets ? n.asg("green") : null),
+    },
     dbIdentifier: s?.database?.identifier ?? null,
     distributionId: s?.distribution?.id ?? null,
   };

@@ -4,7 +4,13 @@
  * per refresh window with the metrics and shared by every viewer.
  */
 import type { AwsClients } from "../aws/clients.ts";
-import { DescribeAutoScalingGroupsCommand, DescribeDBInstancesCommand, DescribeListenersCommand, DescribeRulesCommand, DescribeTargetHealthCommand } from "../aws/sdk.ts";
+import {
+  DescribeAutoScalingGroupsCommand,
+  DescribeDBInstancesCommand,
+  DescribeListenersCommand,
+  DescribeRulesCommand,
+  DescribeTargetHealthCommand,
+} from "../aws/sdk.ts";
 import { isNotFound, isThrottling } from "../aws/errors.ts";
 import { originRuleOf, weightsOf } from "../provisioning/listener-routing.ts";
 import type { Stack } from "../provisioning/read-stack.ts";
@@ -17,18 +23,33 @@ export function statusOfError(err: unknown): PanelStatus {
   return { kind: "error", message: msg.slice(0, 300) };
 }
 
-export async function readTopology(aws: AwsClients, stack: Stack, liveSlot: Slot, names: { asg: (s: Slot) => string; db: string }): Promise<TopologyView> {
+export async function readTopology(
+  aws: AwsClients,
+  stack: Stack,
+  liveSlot: Slot,
+  names: { asg: (s: Slot) => string; db: string },
+): Promise<TopologyView> {
   const lbArn = stack.loadBalancer?.arn ?? null;
   const [listeners, health, groups, db] = await Promise.all([
-    lbArn ? aws.elbv2.send(new DescribeListenersCommand({ LoadBalancerArn: lbArn })).catch((e) => (isNotFound(e) ? null : Promise.reject(e))) : null,
+    lbArn
+      ? aws.elbv2.send(new DescribeListenersCommand({ LoadBalancerArn: lbArn })).catch((e) => (isNotFound(e) ? null : Promise.reject(e)))
+      : null,
     Promise.all(
       SLOTS.map((s) => {
         const arn = stack.targetGroups[s]?.arn;
-        return arn ? aws.elbv2.send(new DescribeTargetHealthCommand({ TargetGroupArn: arn })).catch((e) => (isNotFound(e) ? null : Promise.reject(e))) : null;
+        return arn
+          ? aws.elbv2
+              .send(new DescribeTargetHealthCommand({ TargetGroupArn: arn }))
+              .catch((e) => (isNotFound(e) ? null : Promise.reject(e)))
+          : null;
       }),
     ),
     aws.autoscaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: SLOTS.map(names.asg) })),
-    stack.database ? aws.rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: stack.database.identifier })).catch((e) => (isNotFound(e) ? null : Promise.reject(e))) : null,
+    stack.database
+      ? aws.rds
+          .send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: stack.database.identifier }))
+          .catch((e) => (isNotFound(e) ? null : Promise.reject(e)))
+      : null,
   ]);
   // The weighted forward is the listener's default action, or (CloudFront-only load balancers)
   // the origin rule's action while the default answers 403.
@@ -36,11 +57,19 @@ export async function readTopology(aws: AwsClients, stack: Stack, liveSlot: Slot
   const arns = { blue: stack.targetGroups.blue?.arn, green: stack.targetGroups.green?.arn };
   let weights = weightsOf(listener?.DefaultActions, arns);
   if (!weights && listener?.ListenerArn) {
-    const rules = (await aws.elbv2.send(new DescribeRulesCommand({ ListenerArn: listener.ListenerArn })).catch((e) => (isNotFound(e) ? null : Promise.reject(e))))?.Rules ?? [];
+    const rules =
+      (
+        await aws.elbv2
+          .send(new DescribeRulesCommand({ ListenerArn: listener.ListenerArn }))
+          .catch((e) => (isNotFound(e) ? null : Promise.reject(e)))
+      )?.Rules ?? [];
     weights = weightsOf(originRuleOf(rules)?.rule.Actions, arns);
   }
   const total = weights ? weights.blue + weights.green : 0;
-  const pct = weights && total > 0 ? { blue: Math.round((100 * weights.blue) / total), green: 100 - Math.round((100 * weights.blue) / total) } : weights;
+  const pct =
+    weights && total > 0
+      ? { blue: Math.round((100 * weights.blue) / total), green: 100 - Math.round((100 * weights.blue) / total) }
+      : weights;
   const fleet = (s: Slot) => {
     const g = groups.AutoScalingGroups?.find((x) => x.AutoScalingGroupName === names.asg(s));
     if (!g) return null;
@@ -58,12 +87,20 @@ export async function readTopology(aws: AwsClients, stack: Stack, liveSlot: Slot
     const h = health[i];
     if (!h) return null;
     const states = (h.TargetHealthDescriptions ?? []).map((d) => d.TargetHealth?.State);
-    return { healthy: states.filter((x) => x === "healthy").length, unhealthy: states.filter((x) => x === "unhealthy").length, total: states.length };
+    return {
+      healthy: states.filter((x) => x === "healthy").length,
+      unhealthy: states.filter((x) => x === "unhealthy").length,
+      total: states.length,
+    };
   };
   const d = db?.DBInstances?.[0];
   return {
-    distribution: stack.distribution ? { id: stack.distribution.id, status: stack.distribution.status, enabled: stack.distribution.enabled } : null,
-    loadBalancer: stack.loadBalancer ? { name: stack.loadBalancer.dnsName.split(".")[0] || "alb", state: stack.loadBalancer.state, weights: pct } : null,
+    distribution: stack.distribution
+      ? { id: stack.distribution.id, status: stack.distribution.status, enabled: stack.distribution.enabled }
+      : null,
+    loadBalancer: stack.loadBalancer
+      ? { name: stack.loadBalancer.dnsName.split(".")[0] || "alb", state: stack.loadBalancer.state, weights: pct }
+      : null,
     targetGroups: { blue: tg(0), green: tg(1) },
     fleets: { blue: fleet("blue"), green: fleet("green") },
     database: d

@@ -42,5 +42,10 @@ export async function dashboardCost(environmentId: string, now = new Date()): Pr
   const row = await db.cloudWatchUsage.findUnique({ where: { environmentId_day: { environmentId, day: today(now) } } });
   const metrics = row?.metricsRequested ?? 0;
   const hours = Math.max(1, (now.getTime() - today(now).getTime()) / 3_600_000);
-  return { metricsToday: metrics, callsToday: row?.calls ?? 0, usdPerMonth: Math.round(usdPerMonth((metrics / hours) * 24) * 100) / 100, pricesAsOf: CLOUDWATCH_PRICES.asOf };
+  return {
+    metricsToday: metrics,
+    callsToday: row?.calls ?? 0,
+    usdPerMonth: Math.round(usdPerMonth((metrics / hours) * 24) * 100) / 100,
+    pricesAsOf: CLOUDWATCH_PRICES.asOf,
+  };
 }

@@ -14,7 +14,10 @@ const CHAR_OID = 18;
 const TEXT_OID = 25;
 const COLUMN_TYPE_CHARACTER = 6;
 
-type Queryable = { queryRaw(q: unknown): Promise<{ columnTypes: number[] }>; performIO(q: unknown): Promise<{ fields: Array<{ dataTypeID: number }> }> };
+type Queryable = {
+  queryRaw(q: unknown): Promise<{ columnTypes: number[] }>;
+  performIO(q: unknown): Promise<{ fields: Array<{ dataTypeID: number }> }>;
+};
 
 // The CLI runs its queries one at a time, so remembering the last result's char columns is safe.
 function patch(q: Queryable) {

@@ -44,7 +44,9 @@ export async function startEmbeddedPostgres(opts: { dataDir: string; port: numbe
   let dir = path.join(path.resolve(opts.dataDir), "pg");
   if (runAs && !reachableBy(path.dirname(dir), runAs.uid)) {
     const fallback = path.join(os.tmpdir(), `switchyard-pg-${createHash("sha256").update(dir).digest("hex").slice(0, 12)}`);
-    log(`embedded postgres: ${path.dirname(dir)} is not reachable by the postgres user (a parent folder is private); keeping the database in ${fallback}`);
+    log(
+      `embedded postgres: ${path.dirname(dir)} is not reachable by the postgres user (a parent folder is private); keeping the database in ${fallback}`,
+    );
     dir = fallback;
   }
   await stopOrphanedPostmaster(dir, log);
@@ -104,7 +106,9 @@ function postgresUser(): RunAs {
     const gid = Number(execFileSync("id", ["-g", "postgres"], { encoding: "utf8" }).trim());
     return { uid, gid };
   } catch {
-    throw new Error("Running as root: PostgreSQL refuses root and there is no `postgres` OS user. Create one (`useradd --system --user-group postgres`) or set DATABASE_URL.");
+    throw new Error(
+      "Running as root: PostgreSQL refuses root and there is no `postgres` OS user. Create one (`useradd --system --user-group postgres`) or set DATABASE_URL.",
+    );
   }
 }
 
@@ -138,7 +142,7 @@ function readPassword(file: string): string | null {
 function writePassword(file: string): string {
   const password = randomBytes(24).toString("base64url");
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, password + "\n", { mode: 0o600 });
+  fs.writeFileSync(file, `${password}\n`, { mode: 0o600 });
   fs.chmodSync(file, 0o600);
   return password;
 }
@@ -148,10 +152,14 @@ async function initdb(bin: Binaries, dir: string, runAs: RunAs | null, password:
   if (runAs) fs.chownSync(dir, runAs.uid, runAs.gid);
   // initdb reads the password from a file: readable by the postgres user only, removed right after.
   const pwfile = path.join(os.tmpdir(), `switchyard-pgpw-${randomBytes(6).toString("hex")}`);
-  fs.writeFileSync(pwfile, password + "\n", { mode: 0o600 });
+  fs.writeFileSync(pwfile, `${password}\n`, { mode: 0o600 });
   if (runAs) fs.chownSync(pwfile, runAs.uid, runAs.gid);
   try {
-    await run(bin.initdb, [`--pgdata=${dir}`, "--auth=scram-sha-256", `--username=${USER}`, `--pwfile=${pwfile}`, "--encoding=UTF8", "--locale=C"], runAs);
+    await run(
+      bin.initdb,
+      [`--pgdata=${dir}`, "--auth=scram-sha-256", `--username=${USER}`, `--pwfile=${pwfile}`, "--encoding=UTF8", "--locale=C"],
+      runAs,
+    );
   } finally {
     fs.rmSync(pwfile, { force: true });
   }
@@ -169,10 +177,14 @@ function run(cmd: string, args: string[], runAs: RunAs | null): Promise<void> {
 
 function startPostmaster(bin: Binaries, dir: string, port: number, runAs: RunAs | null): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
-    const child = spawn(bin.postgres, ["-D", dir, "-p", String(port), "-k", "", "-h", "127.0.0.1", "-c", "max_connections=200", "-c", "synchronous_commit=off"], {
-      ...(runAs ?? {}),
-      stdio: ["ignore", "ignore", "pipe"],
-    });
+    const child = spawn(
+      bin.postgres,
+      ["-D", dir, "-p", String(port), "-k", "", "-h", "127.0.0.1", "-c", "max_connections=200", "-c", "synchronous_commit=off"],
+      {
+        ...(runAs ?? {}),
+        stdio: ["ignore", "ignore", "pipe"],
+      },
+    );
     let log = "";
     const onData = (d: Buffer) => {
       log += d;
@@ -184,7 +196,9 @@ function startPostmaster(bin: Binaries, dir: string, port: number, runAs: RunAs 
     };
     child.stderr!.on("data", onData);
     child.on("error", reject);
-    child.on("exit", (code) => reject(new Error(`PostgreSQL exited during start-up (exit ${code}) in ${dir}:\n${log.trim().slice(-2000)}`)));
+    child.on("exit", (code) =>
+      reject(new Error(`PostgreSQL exited during start-up (exit ${code}) in ${dir}:\n${log.trim().slice(-2000)}`)),
+    );
   });
 }
 

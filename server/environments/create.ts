@@ -26,7 +26,9 @@ export async function createEnvironment({ actor, input }: { actor: Actor; input:
   } catch (e) {
     // Two creates racing for one name: the unique index decides, the loser gets the same message.
     if (e instanceof Prisma.PrismaClientKnownRequestError && e.code === "P2002") {
-      throw new ServiceError("CONFLICT", "name: an environment with this name already exists", { name: ["An environment with this name already exists"] });
+      throw new ServiceError("CONFLICT", "name: an environment with this name already exists", {
+        name: ["An environment with this name already exists"],
+      });
     }
     throw e;
   }

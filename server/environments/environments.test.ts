@@ -30,7 +30,10 @@ describe("environment specs", () => {
 
   it("stores every save as a new immutable version with a field-by-field diff, and restores", async () => {
     await createEnvironment({ actor: admin, input: spec("beta") });
-    const v2 = await updateEnvironment({ actor: admin, input: { name: "beta", spec: { capacity: { max: 9 }, instanceType: "m6i.large" }, merge: true } });
+    const v2 = await updateEnvironment({
+      actor: admin,
+      input: { name: "beta", spec: { capacity: { max: 9 }, instanceType: "m6i.large" }, merge: true },
+    });
     expect(v2.version).toBe(2);
     const unchanged = await updateEnvironment({ actor: admin, input: { name: "beta", spec: { capacity: { max: 9 } }, merge: true } });
     expect(unchanged.changed).toBe(false);
@@ -59,13 +62,25 @@ describe("environment specs", () => {
     const cases: Array<[unknown, string, RegExp]> = [
       [spec("gamma", { capacity: { min: 5, desired: 5, max: 3 } }), "capacity.min", /greater than maximum/],
       [spec("gamma", { instanceType: "t9.nano" }), "instanceType", /Unknown instance type/],
-      [spec("gamma", { region: "eu-west-1", availabilityZones: ["eu-west-1a", "eu-west-1b", "eu-west-1c", "eu-west-1d"] }), "availabilityZones", /eu-west-1 has 3 availability zones; you asked for 4/],
+      [
+        spec("gamma", { region: "eu-west-1", availabilityZones: ["eu-west-1a", "eu-west-1b", "eu-west-1c", "eu-west-1d"] }),
+        "availabilityZones",
+        /eu-west-1 has 3 availability zones; you asked for 4/,
+      ],
       [spec("gamma", { availabilityZones: ["us-east-1a", "eu-west-1b"] }), "availabilityZones", /not an availability zone of us-east-1/],
       [spec("Gamma_1"), "name", /Lowercase letters/],
       [spec("a-very-long-environment-name-indeed"), "name", /At most 24/],
       [spec("gamma", { account: "nope" }), "account", /No AWS account named "nope"/],
-      [spec("gamma", { healthCheck: { ...spec("x").healthCheck, timeoutSeconds: 30, intervalSeconds: 10 } }), "healthCheck.timeoutSeconds", /shorter than the interval/],
-      [spec("gamma", { rollout: { strategy: "canary", canarySteps: [50, 10, 100], bakeMinutes: 5 } }), "rollout.canarySteps", /must increase/],
+      [
+        spec("gamma", { healthCheck: { ...spec("x").healthCheck, timeoutSeconds: 30, intervalSeconds: 10 } }),
+        "healthCheck.timeoutSeconds",
+        /shorter than the interval/,
+      ],
+      [
+        spec("gamma", { rollout: { strategy: "canary", canarySteps: [50, 10, 100], bakeMinutes: 5 } }),
+        "rollout.canarySteps",
+        /must increase/,
+      ],
       [{ ...spec("gamma"), capacity: { min: "two", desired: 2, max: 4 } }, "capacity.min", /must be a number/],
     ];
     for (const [input, field, message] of cases) {

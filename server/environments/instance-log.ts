@@ -9,15 +9,25 @@ import { withSpecDefaults, type EnvironmentSpec } from "./spec.ts";
  * live fleet's newest instance, or the one asked for. Deployers and admins only: a console log
  * may show more of an app's start-up than a viewer should see.
  */
-export async function readInstanceLog({ actor, input }: { actor: Actor | null; input: { name: string; instanceId?: string } }): Promise<InstanceLog> {
+export async function readInstanceLog({
+  actor,
+  input,
+}: {
+  actor: Actor | null;
+  input: { name: string; instanceId?: string };
+}): Promise<InstanceLog> {
   requireRole(actor, "deployer");
   if (input.instanceId !== undefined && !/^i-[0-9a-f]{8,17}$/.test(input.instanceId)) {
-    throw new ServiceError("VALIDATION_FAILED", "instanceId: an instance id looks like i-0123456789abcdef0", { instanceId: ["An instance id looks like i-0123456789abcdef0"] });
+    throw new ServiceError("VALIDATION_FAILED", "instanceId: an instance id looks like i-0123456789abcdef0", {
+      instanceId: ["An instance id looks like i-0123456789abcdef0"],
+    });
   }
   const env = await db.environment.findUnique({ where: { activeName: input.name } });
   if (!env) throw new ServiceError("NOT_FOUND", `No environment named "${input.name}".`);
   if (!env.stack) throw new ServiceError("PRECONDITION_FAILED", `${input.name} is not provisioned: it has no instances.`);
-  const row = await db.environmentSpecVersion.findUniqueOrThrow({ where: { environmentId_version: { environmentId: env.id, version: env.currentVersion } } });
+  const row = await db.environmentSpecVersion.findUniqueOrThrow({
+    where: { environmentId_version: { environmentId: env.id, version: env.currentVersion } },
+  });
   const spec = withSpecDefaults(row.spec as unknown as EnvironmentSpec);
   return instanceLog({ accountId: env.accountId, envId: env.id, spec, liveSlot: env.liveSlot as Slot, instanceId: input.instanceId });
 }

@@ -24,7 +24,16 @@ export async function listEnvironments({ actor, input = {} }: { actor: Actor; in
   const limit = Math.min(Math.max(input.limit ?? 100, 1), 500);
   const q = input.q?.trim();
   const rows = await db.$queryRaw<
-    Array<{ id: string; name: string; status: string; region: string; account: string; version: number; spec: EnvironmentSpec; updatedAt: Date }>
+    Array<{
+      id: string;
+      name: string;
+      status: string;
+      region: string;
+      account: string;
+      version: number;
+      spec: EnvironmentSpec;
+      updatedAt: Date;
+    }>
   >`
     SELECT e.id, e.name, e.status, e.region, a.name AS account, e."currentVersion" AS version, v.spec, e."updatedAt"
     FROM environment e
@@ -68,7 +77,9 @@ async function findLive(name: string) {
 export async function getEnvironment({ actor, input }: { actor: Actor; input: { name: string } }) {
   requireRole(actor, "viewer");
   const env = await findLive(input.name);
-  const current = await db.environmentSpecVersion.findUniqueOrThrow({ where: { environmentId_version: { environmentId: env.id, version: env.currentVersion } } });
+  const current = await db.environmentSpecVersion.findUniqueOrThrow({
+    where: { environmentId_version: { environmentId: env.id, version: env.currentVersion } },
+  });
   return { environment: env, spec: withSpecDefaults(current.spec as unknown as EnvironmentSpec), version: current };
 }
 

@@ -12,8 +12,17 @@ export async function deleteEnvironment({ actor, input }: { actor: Actor; input:
   return db.$transaction(async (tx) => {
     const env = await tx.environment.findUnique({ where: { activeName: input.name } });
     if (!env) throw new ServiceError("NOT_FOUND", `No environment named "${input.name}".`);
-    const deleted = await tx.environment.update({ where: { id: env.id }, data: { deletedAt: new Date(), activeName: null, status: "deleted" } });
-    await recordAudit(tx, actor, "environment.delete", { type: "environment", id: env.id, label: env.name }, { before: { status: env.status }, after: { status: "deleted" } });
+    const deleted = await tx.environment.update({
+      where: { id: env.id },
+      data: { deletedAt: new Date(), activeName: null, status: "deleted" },
+    });
+    await recordAudit(
+      tx,
+      actor,
+      "environment.delete",
+      { type: "environment", id: env.id, label: env.name },
+      { before: { status: env.status }, after: { status: "deleted" } },
+    );
     return deleted;
   });
 }

@@ -60,7 +60,8 @@ const NUMERIC_STRING = /^\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*$/;
  * `[5]` and `""` are refused: `z.coerce.number()` turned them into 0, 1, 5 and 0.
  * (A preprocess rather than a union keeps the OpenAPI schema an integer with its bounds.)
  */
-export const strictNumber = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (typeof v === "string" && NUMERIC_STRING.test(v) ? Number(v) : v), schema);
+export const strictNumber = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (typeof v === "string" && NUMERIC_STRING.test(v) ? Number(v) : v), schema);
 
 const int = (label: string, min: number, max: number) =>
   strictNumber(
@@ -72,7 +73,12 @@ const int = (label: string, min: number, max: number) =>
   );
 
 const num = (label: string, min: number, max: number) =>
-  strictNumber(z.number({ message: `${label} must be a number` }).min(min, `${label} must be at least ${min}`).max(max, `${label} must be at most ${max}`));
+  strictNumber(
+    z
+      .number({ message: `${label} must be a number` })
+      .min(min, `${label} must be at least ${min}`)
+      .max(max, `${label} must be at most ${max}`),
+  );
 
 export const environmentName = z
   .string({ message: "Enter a name" })
@@ -83,7 +89,13 @@ export const environmentName = z
   .refine((n) => !n.includes("--"), "No double hyphens");
 
 const appSource = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("ami"), amiId: z.string().trim().regex(/^ami-[0-9a-f]{8}([0-9a-f]{9})?$/, "An AMI id looks like ami-0abc1234def567890") }),
+  z.object({
+    kind: z.literal("ami"),
+    amiId: z
+      .string()
+      .trim()
+      .regex(/^ami-[0-9a-f]{8}([0-9a-f]{9})?$/, "An AMI id looks like ami-0abc1234def567890"),
+  }),
   z.object({
     kind: z.literal("al2023"),
     userData: z
@@ -119,7 +131,10 @@ export const specSchema = z
       instanceProfileArn: z
         .string()
         .trim()
-        .regex(/^arn:aws[a-z-]*:iam::\d{12}:instance-profile\/[\w+=,.@\/-]+$/, "An instance profile ARN: arn:aws:iam::123456789012:instance-profile/name")
+        .regex(
+          /^arn:aws[a-z-]*:iam::\d{12}:instance-profile\/[\w+=,.@/-]+$/,
+          "An instance profile ARN: arn:aws:iam::123456789012:instance-profile/name",
+        )
         .nullable()
         .default(null),
     }),
@@ -130,7 +145,11 @@ export const specSchema = z
       target: num("Target", 1, 100_000),
     }),
     healthCheck: z.object({
-      path: z.string().trim().regex(/^\/[\x21-\x7e]*$/, "A path starting with /").max(1024),
+      path: z
+        .string()
+        .trim()
+        .regex(/^\/[\x21-\x7e]*$/, "A path starting with /")
+        .max(1024),
       intervalSeconds: int("Interval", 5, 300),
       timeoutSeconds: int("Timeout", 2, 120),
       healthyThreshold: int("Healthy threshold", 2, 10),
@@ -146,20 +165,34 @@ export const specSchema = z
       })
       .nullable(),
     cloudfront: z.boolean(),
-    network: z.object({ egress: z.enum(EGRESS_MODES, { message: "Choose nat-per-az, nat-shared or public" }) }).default({ egress: "nat-shared" }),
+    network: z
+      .object({ egress: z.enum(EGRESS_MODES, { message: "Choose nat-per-az, nat-shared or public" }) })
+      .default({ egress: "nat-shared" }),
     // An ACM certificate in the environment's region: the load balancer then also listens on HTTPS.
     certificateArn: z
       .string()
       .trim()
-      .regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[\w-]+$/, "An ACM certificate ARN: arn:aws:acm:us-east-1:123456789012:certificate/...")
+      .regex(
+        /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[\w-]+$/,
+        "An ACM certificate ARN: arn:aws:acm:us-east-1:123456789012:certificate/...",
+      )
       .nullable()
       .default(null),
     rollout: z.object({
       strategy: z.enum(["all-at-once", "canary"], { message: "Choose all-at-once or canary" }),
       // "10,50,100" (form, API) or [10, 50, 100].
       canarySteps: z.preprocess(
-        (v) => (typeof v === "string" ? v.split(",").map((x) => x.trim()).filter(Boolean) : v),
-        z.array(int("Step", 1, 100)).min(1, "At least one step").max(10, "At most 10 steps"),
+        (v) =>
+          typeof v === "string"
+            ? v
+                .split(",")
+                .map((x) => x.trim())
+                .filter(Boolean)
+            : v,
+        z
+          .array(int("Step", 1, 100))
+          .min(1, "At least one step")
+          .max(10, "At most 10 steps"),
       ),
       bakeMinutes: num("Bake time", 0, 1440),
     }),
@@ -184,13 +217,19 @@ export const specSchema = z
       } else if (s.availabilityZones.length > 3) {
         issue(["availabilityZones"], "Choose 2 or 3 availability zones");
       }
-      for (const az of s.availabilityZones) if (!zones.includes(az)) issue(["availabilityZones"], `${az} is not an availability zone of ${s.region}`);
+      for (const az of s.availabilityZones)
+        if (!zones.includes(az)) issue(["availabilityZones"], `${az} is not an availability zone of ${s.region}`);
       if (new Set(s.availabilityZones).size !== s.availabilityZones.length) issue(["availabilityZones"], "Each availability zone once");
     }
 
     const hc = s.healthCheck;
-    if (hc.timeoutSeconds >= hc.intervalSeconds) issue(["healthCheck", "timeoutSeconds"], `Timeout (${hc.timeoutSeconds}s) must be shorter than the interval (${hc.intervalSeconds}s)`);
-    if (s.certificateArn && s.certificateArn.split(":")[3] !== s.region) issue(["certificateArn"], `The certificate must be in ${s.region}, the load balancer's region`);
+    if (hc.timeoutSeconds >= hc.intervalSeconds)
+      issue(
+        ["healthCheck", "timeoutSeconds"],
+        `Timeout (${hc.timeoutSeconds}s) must be shorter than the interval (${hc.intervalSeconds}s)`,
+      );
+    if (s.certificateArn && s.certificateArn.split(":")[3] !== s.region)
+      issue(["certificateArn"], `The certificate must be in ${s.region}, the load balancer's region`);
     if (s.scaling.metric === "cpu" && s.scaling.target > 100) issue(["scaling", "target"], "A CPU target is a percentage: at most 100");
 
     const steps = s.rollout.canarySteps;
@@ -209,11 +248,23 @@ export function defaultSpec(account: string, region = "us-east-1"): EnvironmentS
     account,
     region,
     availabilityZones: zonesOf(region).slice(0, 2),
-    app: { version: "v1", source: { kind: "al2023", userData: DEFAULT_USER_DATA }, artifactUri: DEFAULT_ARTIFACT_URI, instanceProfileArn: null },
+    app: {
+      version: "v1",
+      source: { kind: "al2023", userData: DEFAULT_USER_DATA },
+      artifactUri: DEFAULT_ARTIFACT_URI,
+      instanceProfileArn: null,
+    },
     instanceType: "t3.small",
     capacity: { min: 2, desired: 2, max: 6 },
     scaling: { metric: "cpu", target: 50 },
-    healthCheck: { path: "/health", intervalSeconds: 10, timeoutSeconds: 5, healthyThreshold: 2, unhealthyThreshold: 3, gracePeriodSeconds: 60 },
+    healthCheck: {
+      path: "/health",
+      intervalSeconds: 10,
+      timeoutSeconds: 5,
+      healthyThreshold: 2,
+      unhealthyThreshold: 3,
+      gracePeriodSeconds: 60,
+    },
     database: { engine: "postgres", instanceClass: "db.t3.medium", storageGb: 20, multiAz: true },
     cloudfront: true,
     network: { egress: "nat-shared" },

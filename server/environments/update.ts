@@ -14,28 +14,55 @@ const FIXED_AFTER_DRAFT = ["account", "region"] as const;
  * one merged onto the current version (the API's PATCH). A save that changes nothing
  * stores nothing.
  */
-export async function updateEnvironment({ actor, input }: { actor: Actor; input: { name: string; spec: unknown; merge?: boolean; note?: string; restoredFrom?: number } }) {
+export async function updateEnvironment({
+  actor,
+  input,
+}: {
+  actor: Actor;
+  input: { name: string; spec: unknown; merge?: boolean; note?: string; restoredFrom?: number };
+}) {
   requireRole(actor, "admin");
   return db.$transaction(async (tx) => {
     const { env, current } = await lockLive(tx, input.name);
     const candidate = input.merge ? mergePatch(current, input.spec) : input.spec;
     const { spec, accountId } = await validateSpec(candidate, { tx, existingId: env.id });
     if (spec.name !== env.name) {
-      throw new ServiceError("VALIDATION_FAILED", "name: an environment's name cannot change", { name: ["The name cannot change; create a new environment instead"] });
+      throw new ServiceError("VALIDATION_FAILED", "name: an environment's name cannot change", {
+        name: ["The name cannot change; create a new environment instead"],
+      });
     }
     if (env.status !== "draft") {
       for (const f of FIXED_AFTER_DRAFT) {
-        if (spec[f] !== current[f]) throw new ServiceError("VALIDATION_FAILED", `${f}: cannot change after provisioning`, { [f]: ["Cannot change once the environment is provisioned"] });
+        if (spec[f] !== current[f])
+          throw new ServiceError("VALIDATION_FAILED", `${f}: cannot change after provisioning`, {
+            [f]: ["Cannot change once the environment is provisioned"],
+          });
       }
     }
     const changes = diffSpecs(current, spec);
     if (changes.length === 0) return { environment: env, spec: current, version: env.currentVersion, changed: false };
     const version = env.currentVersion + 1;
     await tx.environmentSpecVersion.create({
-      data: { environmentId: env.id, version, spec: spec as object, createdBy: actor.label, note: input.note, restoredFrom: input.restoredFrom },
+      data: {
+        environmentId: env.id,
+        version,
+        spec: spec as object,
+        createdBy: actor.label,
+        note: input.note,
+        restoredFrom: input.restoredFrom,
+      },
     });
-    const updated = await tx.environment.update({ where: { id: env.id }, data: { currentVersion: version, accountId, region: spec.region } });
-    await recordAudit(tx, actor, input.restoredFrom ? "environment.restore" : "environment.update", { type: "environment", id: env.id, label: env.name }, { before: current, after: spec });
+    const updated = await tx.environment.update({
+      where: { id: env.id },
+      data: { currentVersion: version, accountId, region: spec.region },
+    });
+    await recordAudit(
+      tx,
+      actor,
+      input.restoredFrom ? "environment.restore" : "environment.update",
+      { type: "environment", id: env.id, label: env.name },
+      { before: current, after: spec },
+    );
     return { environment: updated, spec, version, changed: true };
   });
 }
@@ -45,9 +72,14 @@ export async function restoreSpecVersion({ actor, input }: { actor: Actor; input
   requireRole(actor, "admin");
   const env = await db.environment.findUnique({ where: { activeName: input.name } });
   if (!env) throw new ServiceError("NOT_FOUND", `No environment named "${input.name}".`);
-  const old = await db.environmentSpecVersion.findUnique({ where: { environmentId_version: { environmentId: env.id, version: input.version } } });
+  const old = await db.environmentSpecVersion.findUnique({
+    where: { environmentId_version: { environmentId: env.id, version: input.version } },
+  });
   if (!old) throw new ServiceError("NOT_FOUND", `Environment "${input.name}" has no version ${input.version}.`);
-  return updateEnvironment({ actor, input: { name: input.name, spec: old.spec, note: `Restored from version ${input.version}`, restoredFrom: input.version } });
+  return updateEnvironment({
+    actor,
+    input: { name: input.name, spec: old.spec, note: `Restored from version ${input.version}`, restoredFrom: input.version },
+  });
 }
 
 /** Reads the live environment and its current spec, locking the row so concurrent saves serialise. */
@@ -55,6 +87,8 @@ async function lockLive(tx: Tx, name: string) {
   const rows = await tx.$queryRaw<Array<{ id: string }>>`SELECT id FROM environment WHERE "activeName" = ${name} FOR UPDATE`;
   if (rows.length === 0) throw new ServiceError("NOT_FOUND", `No environment named "${name}".`);
   const env = await tx.environment.findUniqueOrThrow({ where: { id: rows[0].id } });
-  const current = await tx.environmentSpecVersion.findUniqueOrThrow({ where: { environmentId_version: { environmentId: env.id, version: env.currentVersion } } });
+  const current = await tx.environmentSpecVersion.findUniqueOrThrow({
+    where: { environmentId_version: { environmentId: env.id, version: env.currentVersion } },
+  });
   return { env, current: current.spec as unknown as EnvironmentSpec };
 }

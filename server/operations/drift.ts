@@ -10,8 +10,14 @@ export async function checkDrift({ actor, input }: { actor: Actor; input: { name
   const env = await db.environment.findUnique({ where: { activeName: input.name } });
   if (!env) throw new ServiceError("NOT_FOUND", `No environment named "${input.name}".`);
   if (!env.stack) throw new ServiceError("PRECONDITION_FAILED", `${input.name} is not provisioned: there is nothing to compare.`);
-  const specRow = await db.environmentSpecVersion.findUniqueOrThrow({ where: { environmentId_version: { environmentId: env.id, version: env.currentVersion } } });
+  const specRow = await db.environmentSpecVersion.findUniqueOrThrow({
+    where: { environmentId_version: { environmentId: env.id, version: env.currentVersion } },
+  });
   const spec = specRow.spec as unknown as EnvironmentSpec;
   const stack = await readStack({ accountId: env.accountId, envId: env.id, spec });
-  return { checkedAt: new Date().toISOString(), specVersion: env.currentVersion, drift: driftCheck(spec, stack, { liveVersion: env.liveVersion }) };
+  return {
+    checkedAt: new Date().toISOString(),
+    specVersion: env.currentVersion,
+    drift: driftCheck(spec, stack, { liveVersion: env.liveVersion }),
+  };
 }

@@ -2,7 +2,12 @@ import { describe, expect, it } from "vitest";
 import { judge, type Minute } from "./judge.ts";
 
 const minutes = (n: number, requests: number, errors: number, p95: number | null): Minute[] =>
-  Array.from({ length: n }, (_, i) => ({ timestamp: `2026-11-27T10:${String(i).padStart(2, "0")}:00Z`, requests, errors5xx: errors, p95LatencyMs: p95 }));
+  Array.from({ length: n }, (_, i) => ({
+    timestamp: `2026-11-27T10:${String(i).padStart(2, "0")}:00Z`,
+    requests,
+    errors5xx: errors,
+    p95LatencyMs: p95,
+  }));
 const base = { max5xxRatePercent: 2, maxP95LatencyMs: 800, minRequests: 50, alarmsFiring: [] };
 
 describe("canary judge", () => {
@@ -31,8 +36,12 @@ describe("canary judge", () => {
     expect(v.outcome).toBe("pass");
   });
   it("fails slower in most minutes, and on a firing alarm", () => {
-    expect(judge({ ...base, baseline: minutes(5, 100, 0, 40), canary: minutes(5, 20, 0, 300) }).rule).toMatch(/p95 latency is worse in 5 of 5/);
+    expect(judge({ ...base, baseline: minutes(5, 100, 0, 40), canary: minutes(5, 20, 0, 300) }).rule).toMatch(
+      /p95 latency is worse in 5 of 5/,
+    );
     expect(judge({ ...base, baseline: minutes(5, 100, 0, 40), canary: minutes(5, 20, 0, 900) }).outcome).toBe("fail");
-    expect(judge({ ...base, alarmsFiring: ["shop-green-5xx-rate"], baseline: minutes(5, 100, 0, 40), canary: minutes(5, 20, 0, 40) }).rule).toMatch(/shop-green-5xx-rate/);
+    expect(
+      judge({ ...base, alarmsFiring: ["shop-green-5xx-rate"], baseline: minutes(5, 100, 0, 40), canary: minutes(5, 20, 0, 40) }).rule,
+    ).toMatch(/shop-green-5xx-rate/);
   });
 });

@@ -62,7 +62,11 @@ export function judge(input: JudgeInput): Verdict {
     if (m.p95LatencyMs === null || m.requests === 0) continue;
     const base = byTime.get(m.timestamp);
     const overMax = m.p95LatencyMs > input.maxP95LatencyMs;
-    const overBase = base?.p95LatencyMs != null && base.requests > 0 && m.p95LatencyMs > base.p95LatencyMs * 1.5 && m.p95LatencyMs - base.p95LatencyMs > 20;
+    const overBase =
+      base?.p95LatencyMs != null &&
+      base.requests > 0 &&
+      m.p95LatencyMs > base.p95LatencyMs * 1.5 &&
+      m.p95LatencyMs - base.p95LatencyMs > 20;
     compared++;
     if (overMax || overBase) worse++;
   }
@@ -77,9 +81,19 @@ export function judge(input: JudgeInput): Verdict {
   });
 
   if (input.alarmsFiring.length) return verdict("fail", `Alarm in ALARM: ${input.alarmsFiring.join(", ")}`);
-  if (c.requests < input.minRequests) return verdict("inconclusive", `Not judged: only ${c.requests} requests reached the new fleet (at least ${input.minRequests} needed)`);
-  if (rate(c) > input.max5xxRatePercent) return verdict("fail", `New fleet 5xx rate ${round(rate(c))}% is above the ${input.max5xxRatePercent}% threshold`);
-  if (z !== null && z > 2.33 && rate(c) - rate(b) >= 0.5) return verdict("fail", `New fleet 5xx rate ${round(rate(c))}% is significantly higher than the old fleet's ${round(rate(b))}% (z = ${round(z)})`);
-  if (compared > 0 && worse > compared / 2) return verdict("fail", `New fleet p95 latency is worse in ${worse} of ${compared} minutes (max ${input.maxP95LatencyMs} ms, or 50% above the old fleet)`);
+  if (c.requests < input.minRequests)
+    return verdict("inconclusive", `Not judged: only ${c.requests} requests reached the new fleet (at least ${input.minRequests} needed)`);
+  if (rate(c) > input.max5xxRatePercent)
+    return verdict("fail", `New fleet 5xx rate ${round(rate(c))}% is above the ${input.max5xxRatePercent}% threshold`);
+  if (z !== null && z > 2.33 && rate(c) - rate(b) >= 0.5)
+    return verdict(
+      "fail",
+      `New fleet 5xx rate ${round(rate(c))}% is significantly higher than the old fleet's ${round(rate(b))}% (z = ${round(z)})`,
+    );
+  if (compared > 0 && worse > compared / 2)
+    return verdict(
+      "fail",
+      `New fleet p95 latency is worse in ${worse} of ${compared} minutes (max ${input.maxP95LatencyMs} ms, or 50% above the old fleet)`,
+    );
   return verdict("pass", "No rule failed: error rate and latency within bounds");
 }

@@ -59,6 +59,14 @@ export async function livePanel({ actor, input }: { actor: Actor; input: { name:
 export type LivePanel = Awaited<ReturnType<typeof livePanel>>;
 
 function stackEndpoints(stack: unknown): { loadBalancer: string | null; distribution: string | null; database: string | null } {
-  const s = stack as { loadBalancer?: { dnsName?: string } | null; distribution?: { domainName?: string } | null; database?: { endpoint?: string | null } | null } | null;
-  return { loadBalancer: s?.loadBalancer?.dnsName ?? null, distribution: s?.distribution?.domainName ?? null, database: s?.database?.endpoint ?? null };
+  const s = stack as {
+    loadBalancer?: { dnsName?: string } | null;
+    distribution?: { domainName?: string } | null;
+    database?: { endpoint?: string | null } | null;
+  } | null;
+  return {
+    loadBalancer: s?.loadBalancer?.dnsName ?? null,
+    distribution: s?.distribution?.domainName ?? null,
+    database: s?.database?.endpoint ?? null,
+  };
 }

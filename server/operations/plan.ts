@@ -32,11 +32,21 @@ export function planSteps(
         { key: "network", label: "VPC, subnets, internet gateway, route tables and the S3 endpoint" },
         {
           key: "egress",
-          label: egress === "public" ? "Way out: public subnets with public IPs (no NAT gateway)" : egress === "nat-per-az" ? "NAT gateway per zone, with routes" : "One shared NAT gateway, with routes",
+          label:
+            egress === "public"
+              ? "Way out: public subnets with public IPs (no NAT gateway)"
+              : egress === "nat-per-az"
+                ? "NAT gateway per zone, with routes"
+                : "One shared NAT gateway, with routes",
         },
         ...(egress === "public" ? [] : [{ key: "egress-ready", label: "Wait for the NAT gateways" }]),
         { key: "security-groups", label: "Security groups (alb → app → db)" },
-        ...(opts.database ? [{ key: "database", label: "RDS database (created in parallel)" }, { key: "database-available", label: "Wait for the database" }] : []),
+        ...(opts.database
+          ? [
+              { key: "database", label: "RDS database (created in parallel)" },
+              { key: "database-available", label: "Wait for the database" },
+            ]
+          : []),
         { key: "load-balancer", label: "Load balancer, blue and green target groups, listener" },
         { key: "load-balancer-active", label: "Wait for the load balancer" },
         { key: "instance-role", label: "Instance role and profile (SSM, artifacts, database secret)" },
@@ -45,7 +55,12 @@ export function planSteps(
         { key: "fleet-blue", label: "Blue Auto Scaling group with target tracking" },
         { key: "fleet-green", label: "Green Auto Scaling group (idle)" },
         { key: "fleet-healthy", label: "Wait until every blue target is healthy" },
-        ...(opts.cloudfront ? [{ key: "distribution", label: "CloudFront distribution" }, { key: "distribution-deployed", label: "Wait for CloudFront to deploy" }] : []),
+        ...(opts.cloudfront
+          ? [
+              { key: "distribution", label: "CloudFront distribution" },
+              { key: "distribution-deployed", label: "Wait for CloudFront to deploy" },
+            ]
+          : []),
         { key: "alarms", label: "CloudWatch alarms" },
         { key: "read-back", label: "Read the stack back from AWS" },
       ];
@@ -61,7 +76,10 @@ export function planSteps(
         },
         { key: "wait-healthy", label: "Wait until every new target is healthy and on the new launch template version" },
         { key: "probe-new", label: "Switchyard asks each new target itself (answers, right version)" },
-        ...(opts.canarySteps ?? [100]).map((pct) => ({ key: `shift-${pct}`, label: pct === 100 ? "Shift all traffic" : `Shift ${pct}% and bake` })),
+        ...(opts.canarySteps ?? [100]).map((pct) => ({
+          key: `shift-${pct}`,
+          label: pct === 100 ? "Shift all traffic" : `Shift ${pct}% and bake`,
+        })),
         { key: "promote", label: "Promote the new fleet" },
         ...(opts.cloudfront ? [{ key: "invalidate", label: "Invalidate CloudFront's cache" }] : []),
         { key: "keep-warm", label: "Keep the old fleet warm for the rollback window" },
@@ -89,7 +107,14 @@ export function planSteps(
         { key: "load-balancer", label: "Delete listener, target groups and load balancer" },
         { key: "launch-template", label: "Delete the launch template" },
         ...(opts.database
-          ? [{ key: "database", label: opts.finalSnapshot ? `Delete the database (final snapshot ${opts.finalSnapshot}) and its subnet group` : "Delete the database WITHOUT a final snapshot (chosen), and its subnet group" }]
+          ? [
+              {
+                key: "database",
+                label: opts.finalSnapshot
+                  ? `Delete the database (final snapshot ${opts.finalSnapshot}) and its subnet group`
+                  : "Delete the database WITHOUT a final snapshot (chosen), and its subnet group",
+              },
+            ]
           : []),
         { key: "security-groups", label: "Delete security groups" },
         { key: "network", label: "Delete the S3 endpoint, NAT gateways, addresses, subnets, routes, internet gateway and VPC" },

@@ -19,31 +19,48 @@ interface Audience {
 
 async function audienceFor(actor: Actor, environmentId: string): Promise<Audience> {
   if (actor.role === "admin") return { showEndpointText: true };
-  const env = await db.environment.findUnique({ where: { id: environmentId }, select: { account: { select: { endpointUrl: true, isLocal: true } } } });
+  const env = await db.environment.findUnique({
+    where: { id: environmentId },
+    select: { account: { select: { endpointUrl: true, isLocal: true } } },
+  });
   const foreignEndpoint = !!env?.account?.endpointUrl && !env.account.isLocal;
   return { showEndpointText: !foreignEndpoint };
 }
 
-const hidden = (reference: string) => `Failed. The details quote the account's endpoint and are shown to admins only (reference ${reference}).`;
+const hidden = (reference: string) =>
+  `Failed. The details quote the account's endpoint and are shown to admins only (reference ${reference}).`;
 
-function view(audience: Audience, d: {
-  id: string;
-  kind: string;
-  status: string;
-  strategy: string | null;
-  fromVersion: string | null;
-  toVersion: string | null;
-  fromSlot: string | null;
-  toSlot: string | null;
-  startedBy: string;
-  approvedBy: string | null;
-  reason: string | null;
-  verdict: unknown;
-  createdAt: Date;
-  startedAt: Date | null;
-  finishedAt: Date | null;
-  steps?: Array<{ key: string; label: string; position: number; status: string; attempts: number; startedAt: Date | null; finishedAt: Date | null; detail: unknown; error: string | null }>;
-}) {
+function view(
+  audience: Audience,
+  d: {
+    id: string;
+    kind: string;
+    status: string;
+    strategy: string | null;
+    fromVersion: string | null;
+    toVersion: string | null;
+    fromSlot: string | null;
+    toSlot: string | null;
+    startedBy: string;
+    approvedBy: string | null;
+    reason: string | null;
+    verdict: unknown;
+    createdAt: Date;
+    startedAt: Date | null;
+    finishedAt: Date | null;
+    steps?: Array<{
+      key: string;
+      label: string;
+      position: number;
+      status: string;
+      attempts: number;
+      startedAt: Date | null;
+      finishedAt: Date | null;
+      detail: unknown;
+      error: string | null;
+    }>;
+  },
+) {
   const end = d.finishedAt ?? (isTerminal(d.status) ? d.createdAt : null);
   return {
     id: d.id,
@@ -87,7 +104,11 @@ async function envId(name: string): Promise<string> {
 export async function listOperations({ actor, input }: { actor: Actor; input: { name: string; limit?: number } }) {
   requireRole(actor, "viewer");
   const environmentId = await envId(input.name);
-  const rows = await db.deployment.findMany({ where: { environmentId }, orderBy: { createdAt: "desc" }, take: Math.min(input.limit ?? 50, 200) });
+  const rows = await db.deployment.findMany({
+    where: { environmentId },
+    orderBy: { createdAt: "desc" },
+    take: Math.min(input.limit ?? 50, 200),
+  });
   const audience = await audienceFor(actor, environmentId);
   return rows.map((d) => view(audience, d));
 }

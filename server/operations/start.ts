@@ -11,7 +11,12 @@ import { planSteps, type OperationKind } from "./plan.ts";
 export const REQUIRED_ROLE = { provision: "admin", teardown: "admin", rollout: "deployer", rollback: "deployer" } as const;
 
 export const rolloutInput = z.object({
-  version: z.string().trim().min(1, "Enter the version to roll out").max(64).regex(/^[A-Za-z0-9][A-Za-z0-9._+-]*$/, "Letters, digits, dots, hyphens, underscores, plus"),
+  version: z
+    .string()
+    .trim()
+    .min(1, "Enter the version to roll out")
+    .max(64)
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._+-]*$/, "Letters, digits, dots, hyphens, underscores, plus"),
   strategy: z.enum(["all-at-once", "canary"]).optional(),
 });
 
@@ -25,7 +30,13 @@ export const teardownInput = z.object({
   skipFinalSnapshot: z.boolean({ message: "skipFinalSnapshot must be true or false" }).optional(),
 });
 
-export async function createOperation({ actor, input }: { actor: Actor; input: { name: string; kind: OperationKind; version?: string; strategy?: string; skipFinalSnapshot?: unknown } }) {
+export async function createOperation({
+  actor,
+  input,
+}: {
+  actor: Actor;
+  input: { name: string; kind: OperationKind; version?: string; strategy?: string; skipFinalSnapshot?: unknown };
+}) {
   requireRole(actor, REQUIRED_ROLE[input.kind]);
   let rollout: z.infer<typeof rolloutInput> | null = null;
   if (input.kind === "rollout") {
@@ -42,12 +53,19 @@ export async function createOperation({ actor, input }: { actor: Actor; input: {
   return db.$transaction(async (tx) => {
     const env = await tx.environment.findUnique({ where: { activeName: input.name } });
     if (!env) throw new ServiceError("NOT_FOUND", `No environment named "${input.name}".`);
-    const rows = await tx.$queryRaw<Array<{ lockDeploymentId: string | null }>>`SELECT "lockDeploymentId" FROM environment WHERE id = ${env.id} FOR UPDATE`;
+    const rows = await tx.$queryRaw<
+      Array<{ lockDeploymentId: string | null }>
+    >`SELECT "lockDeploymentId" FROM environment WHERE id = ${env.id} FOR UPDATE`;
     if (rows[0]?.lockDeploymentId) {
       const running = await tx.deployment.findUnique({ where: { id: rows[0].lockDeploymentId } });
-      throw new ServiceError("CONFLICT", `${input.name} is busy: a ${running?.kind ?? "operation"} started by ${running?.startedBy ?? "someone"} is in progress. Wait for it or cancel it.`);
+      throw new ServiceError(
+        "CONFLICT",
+        `${input.name} is busy: a ${running?.kind ?? "operation"} started by ${running?.startedBy ?? "someone"} is in progress. Wait for it or cancel it.`,
+      );
     }
-    const specRow = await tx.environmentSpecVersion.findUniqueOrThrow({ where: { environmentId_version: { environmentId: env.id, version: env.currentVersion } } });
+    const specRow = await tx.environmentSpecVersion.findUniqueOrThrow({
+      where: { environmentId_version: { environmentId: env.id, version: env.currentVersion } },
+    });
     const spec = withSpecDefaults(specRow.spec as unknown as EnvironmentSpec);
     if (input.kind === "teardown" && spec.protected) {
       throw new ServiceError(
@@ -56,18 +74,25 @@ export async function createOperation({ actor, input }: { actor: Actor; input: {
       );
     }
     // Named once, here, so the audit log, the timeline and the snapshot itself agree.
-    const finalSnapshot = input.kind === "teardown" && spec.database && !skipFinalSnapshot ? namesOf({ name: env.name, namePrefix: env.namePrefix }).finalSnapshot(new Date()) : null;
+    const finalSnapshot =
+      input.kind === "teardown" && spec.database && !skipFinalSnapshot
+        ? namesOf({ name: env.name, namePrefix: env.namePrefix }).finalSnapshot(new Date())
+        : null;
     const provisioned = env.status !== "draft" && env.status !== "deleted" && env.stack !== null;
-    if (input.kind === "provision" && provisioned && env.status !== "failed") throw new ServiceError("PRECONDITION_FAILED", `${input.name} is already provisioned; roll out a version instead.`);
-    if ((input.kind === "rollout" || input.kind === "rollback") && !provisioned) throw new ServiceError("PRECONDITION_FAILED", `${input.name} is not provisioned yet: provision it first.`);
-    if (input.kind === "rollback" && !env.previousVersion) throw new ServiceError("PRECONDITION_FAILED", `${input.name} has no previous version to roll back to.`);
+    if (input.kind === "provision" && provisioned && env.status !== "failed")
+      throw new ServiceError("PRECONDITION_FAILED", `${input.name} is already provisioned; roll out a version instead.`);
+    if ((input.kind === "rollout" || input.kind === "rollback") && !provisioned)
+      throw new ServiceError("PRECONDITION_FAILED", `${input.name} is not provisioned yet: provision it first.`);
+    if (input.kind === "rollback" && !env.previousVersion)
+      throw new ServiceError("PRECONDITION_FAILED", `${input.name} has no previous version to roll back to.`);
 
     const idle = env.liveSlot === "blue" ? "green" : "blue";
     const warm = input.kind === "rollback" && env.warmUntil !== null && env.warmUntil > new Date();
     const strategy = rollout?.strategy ?? spec.rollout.strategy;
     // A rollout inside the rollback window fills the slot that holds the warm previous fleet:
     // that fleet is replaced, and rollback to its version is no longer one listener change.
-    const replacesWarm = input.kind === "rollout" && env.warmUntil !== null && env.warmUntil > new Date() && env.previousVersion ? env.previousVersion : null;
+    const replacesWarm =
+      input.kind === "rollout" && env.warmUntil !== null && env.warmUntil > new Date() && env.previousVersion ? env.previousVersion : null;
     const steps = planSteps(input.kind, {
       database: spec.database !== null,
       cloudfront: spec.cloudfront,
@@ -84,7 +109,14 @@ export async function createOperation({ actor, input }: { actor: Actor; input: {
         kind: input.kind,
         strategy: input.kind === "rollout" ? strategy : null,
         fromVersion: env.liveVersion,
-        toVersion: input.kind === "rollout" ? rollout!.version : input.kind === "rollback" ? env.previousVersion : input.kind === "provision" ? spec.app.version : null,
+        toVersion:
+          input.kind === "rollout"
+            ? rollout!.version
+            : input.kind === "rollback"
+              ? env.previousVersion
+              : input.kind === "provision"
+                ? spec.app.version
+                : null,
         fromSlot: input.kind === "provision" ? null : env.liveSlot,
         toSlot: input.kind === "rollout" || input.kind === "rollback" ? idle : input.kind === "provision" ? "blue" : null,
         specVersion: env.currentVersion,
@@ -97,26 +129,44 @@ export async function createOperation({ actor, input }: { actor: Actor; input: {
     });
     await tx.environment.update({
       where: { id: env.id },
-      data: { lockDeploymentId: deployment.id, status: input.kind === "provision" ? "provisioning" : input.kind === "teardown" ? "tearing_down" : env.status },
-    });
-    await recordAudit(tx, actor, `deployment.${input.kind}`, { type: "environment", id: env.id, label: env.name }, {
-      after: {
-        deploymentId: deployment.id,
-        version: deployment.toVersion,
-        strategy: deployment.strategy,
-        ...(replacesWarm ? { replacesWarmFleet: replacesWarm } : {}),
-        ...(input.kind === "teardown" && spec.database ? { finalSnapshot, skipFinalSnapshot } : {}),
+      data: {
+        lockDeploymentId: deployment.id,
+        status: input.kind === "provision" ? "provisioning" : input.kind === "teardown" ? "tearing_down" : env.status,
       },
     });
+    await recordAudit(
+      tx,
+      actor,
+      `deployment.${input.kind}`,
+      { type: "environment", id: env.id, label: env.name },
+      {
+        after: {
+          deploymentId: deployment.id,
+          version: deployment.toVersion,
+          strategy: deployment.strategy,
+          ...(replacesWarm ? { replacesWarmFleet: replacesWarm } : {}),
+          ...(input.kind === "teardown" && spec.database ? { finalSnapshot, skipFinalSnapshot } : {}),
+        },
+      },
+    );
     return { deployment, environment: env, spec };
   });
 }
 
 /** Ends an operation: final status, reason, and the environment's lock released. */
-export async function finishOperation(deploymentId: string, outcome: { status: "succeeded" | "failed" | "rolled_back" | "cancelled"; reason?: string; environment?: Record<string, unknown> }) {
+export async function finishOperation(
+  deploymentId: string,
+  outcome: { status: "succeeded" | "failed" | "rolled_back" | "cancelled"; reason?: string; environment?: Record<string, unknown> },
+) {
   await db.$transaction(async (tx) => {
     const d = await tx.deployment.findUniqueOrThrow({ where: { id: deploymentId } });
-    await tx.deployment.update({ where: { id: d.id }, data: { status: outcome.status, reason: outcome.reason ?? null, finishedAt: new Date() } });
-    await tx.environment.updateMany({ where: { id: d.environmentId, lockDeploymentId: d.id }, data: { lockDeploymentId: null, ...(outcome.environment ?? {}) } });
+    await tx.deployment.update({
+      where: { id: d.id },
+      data: { status: outcome.status, reason: outcome.reason ?? null, finishedAt: new Date() },
+    });
+    await tx.environment.updateMany({
+      where: { id: d.environmentId, lockDeploymentId: d.id },
+      data: { lockDeploymentId: null, ...(outcome.environment ?? {}) },
+    });
   });
 }

@@ -46,6 +46,9 @@ export async function stepsSkipped(deploymentId: string, keys: string[]) {
 
 /** Ends an operation's timeline: steps still running or waiting failed with `reason`; pending ones skipped. */
 export async function closeOpenSteps(deploymentId: string, reason: string) {
-  await db.deploymentStep.updateMany({ where: { deploymentId, status: { in: ["running", "waiting"] } }, data: { status: "failed", finishedAt: new Date(), error: reason } });
+  await db.deploymentStep.updateMany({
+    where: { deploymentId, status: { in: ["running", "waiting"] } },
+    data: { status: "failed", finishedAt: new Date(), error: reason },
+  });
   await db.deploymentStep.updateMany({ where: { deploymentId, status: "pending" }, data: { status: "skipped" } });
 }

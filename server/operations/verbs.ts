@@ -16,10 +16,20 @@ import { createOperation, finishOperation } from "./start.ts";
  * environment's lock, planned steps, audit) and then starts its workflow; if the workflow
  * cannot be started the lock is released so nothing is left half-begun.
  */
-async function launch(actor: Actor, name: string, kind: "provision" | "rollout" | "rollback" | "teardown", extra: { version?: string; strategy?: string; skipFinalSnapshot?: unknown } = {}) {
+async function launch(
+  actor: Actor,
+  name: string,
+  kind: "provision" | "rollout" | "rollback" | "teardown",
+  extra: { version?: string; strategy?: string; skipFinalSnapshot?: unknown } = {},
+) {
   const { deployment } = await createOperation({ actor, input: { name, kind, ...extra } });
   try {
-    const workflows: Record<typeof kind, (deploymentId: string) => Promise<unknown>> = { provision: provisionWorkflow, rollout: rolloutWorkflow, rollback: rollbackWorkflow, teardown: teardownWorkflow };
+    const workflows: Record<typeof kind, (deploymentId: string) => Promise<unknown>> = {
+      provision: provisionWorkflow,
+      rollout: rolloutWorkflow,
+      rollback: rollbackWorkflow,
+      teardown: teardownWorkflow,
+    };
     const run = await start(workflows[kind], [deployment.id]);
     await db.deployment.update({ where: { id: deployment.id }, data: { runId: run.runId } });
   } catch (e) {
@@ -45,18 +55,29 @@ export const startRollout = ({ actor, input }: { actor: Actor; input: { name: st
 export async function approveRollout({ actor, input }: { actor: Actor; input: { name: string; id: string } }) {
   requireRole(actor, "deployer");
   const op = await getOperation({ actor, input });
-  if (op.status !== "awaiting_approval") throw new ServiceError("PRECONDITION_FAILED", `This deployment is ${op.status.replace(/_/g, " ")}, not awaiting approval.`);
+  if (op.status !== "awaiting_approval")
+    throw new ServiceError("PRECONDITION_FAILED", `This deployment is ${op.status.replace(/_/g, " ")}, not awaiting approval.`);
   const approverId = personOf(actor);
   const { startedById } = await db.deployment.findUniqueOrThrow({ where: { id: op.id }, select: { startedById: true } });
   if (op.startedBy === actor.label || (approverId !== null && startedById === approverId)) {
     throw new ServiceError("FORBIDDEN", "Another person must approve: you started this rollout (directly or with one of your API tokens).");
   }
   // The workflow marks the approval step running once its hook is registered; before that there is nothing to resume.
-  if (op.steps.find((s) => s.key === "approval")?.status !== "running") throw new ServiceError("CONFLICT", "The rollout is still starting; approve again in a moment.");
+  if (op.steps.find((s) => s.key === "approval")?.status !== "running")
+    throw new ServiceError("CONFLICT", "The rollout is still starting; approve again in a moment.");
   await db.$transaction(async (tx) => {
-    const updated = await tx.deployment.updateMany({ where: { id: op.id, status: "awaiting_approval" }, data: { approvedBy: actor.label, approvedById: approverId, status: "running" } });
+    const updated = await tx.deployment.updateMany({
+      where: { id: op.id, status: "awaiting_approval" },
+      data: { approvedBy: actor.label, approvedById: approverId, status: "running" },
+    });
     if (updated.count === 0) throw new ServiceError("CONFLICT", "Someone else approved or cancelled it first.");
-    await recordAudit(tx, actor, "deployment.approve", { type: "deployment", id: op.id, label: input.name }, { after: { approvedBy: actor.label } });
+    await recordAudit(
+      tx,
+      actor,
+      "deployment.approve",
+      { type: "deployment", id: op.id, label: input.name },
+      { after: { approvedBy: actor.label } },
+    );
   });
   await resumeHook(approvalToken(op.id), { approvedBy: actor.label });
   return getOperation({ actor, input });
@@ -67,7 +88,8 @@ export async function cancelOperation({ actor, input }: { actor: Actor; input: {
   requireRole(actor, "deployer");
   const op = await getOperation({ actor, input });
   if (op.kind !== "rollout") throw new ServiceError("PRECONDITION_FAILED", "Only rollouts can be cancelled (they roll back).");
-  if (!["running", "awaiting_approval", "pending"].includes(op.status)) throw new ServiceError("PRECONDITION_FAILED", `This deployment is already ${op.status.replace(/_/g, " ")}.`);
+  if (!["running", "awaiting_approval", "pending"].includes(op.status))
+    throw new ServiceError("PRECONDITION_FAILED", `This deployment is already ${op.status.replace(/_/g, " ")}.`);
   await db.$transaction((tx) => recordAudit(tx, actor, "deployment.cancel", { type: "deployment", id: op.id, label: input.name }));
   await resumeHook(abortToken(op.id), { by: actor.label });
   return getOperation({ actor, input });

@@ -8,7 +8,14 @@
  *                deleted only if it carries the environment's tag (ownership.ts).
  */
 import { createHash } from "node:crypto";
-import { DeleteAlarmsCommand, DescribeAlarmsCommand, ListAlarmTagsCommand, PutMetricAlarmCommand, type CloudWatchClient, type PutMetricAlarmCommandInput } from "../aws/sdk.ts";
+import {
+  DeleteAlarmsCommand,
+  DescribeAlarmsCommand,
+  ListAlarmTagsCommand,
+  PutMetricAlarmCommand,
+  type CloudWatchClient,
+  type PutMetricAlarmCommandInput,
+} from "../aws/sdk.ts";
 import { DB_INSTANCE_CLASSES } from "../catalog/aws.ts";
 import type { EnvironmentSpec } from "../environments/spec.ts";
 import { defineStep, namesOf, SLOTS, tagsOf, type NamedEnvironment, type Slot, type StepContext, type StepInput } from "./context.ts";
@@ -35,9 +42,14 @@ export function allAlarmNames(env: NamedEnvironment): string[] {
 }
 
 /** The alarms an environment with this spec should have. */
-export function expectedAlarmNames(spec: Pick<EnvironmentSpec, "name" | "database" | "cloudfront">, namePrefix: string | null = null): string[] {
+export function expectedAlarmNames(
+  spec: Pick<EnvironmentSpec, "name" | "database" | "cloudfront">,
+  namePrefix: string | null = null,
+): string[] {
   const prefix = `${namePrefix ?? ""}${spec.name}`;
-  return allAlarmNames({ name: spec.name, namePrefix }).filter((a) => (spec.database || !/-db-[a-z-]+$/.test(a.slice(prefix.length))) && (spec.cloudfront || !a.endsWith("-cdn-5xx-rate")));
+  return allAlarmNames({ name: spec.name, namePrefix }).filter(
+    (a) => (spec.database || !/-db-[a-z-]+$/.test(a.slice(prefix.length))) && (spec.cloudfront || !a.endsWith("-cdn-5xx-rate")),
+  );
 }
 
 /** Approximate max_connections of RDS's default parameter groups for the class's memory. */
@@ -53,7 +65,11 @@ export function alarmDefinitions(spec: EnvironmentSpec, t: AlarmTargets, namePre
   const lb = { Name: "LoadBalancer", Value: lbDimension(t.loadBalancerArn) };
   for (const slot of SLOTS) {
     const dims = [{ Name: "TargetGroup", Value: tgDimension(t.targetGroupArns[slot]) }, lb];
-    const metric = (MetricName: string, Stat: string) => ({ Metric: { Namespace: "AWS/ApplicationELB", MetricName, Dimensions: dims }, Period: 60, Stat });
+    const metric = (MetricName: string, Stat: string) => ({
+      Metric: { Namespace: "AWS/ApplicationELB", MetricName, Dimensions: dims },
+      Period: 60,
+      Stat,
+    });
     const { Period: _period, ...mathBase } = base; // Period lives in each metric of a math alarm
     defs.push({
       ...mathBase,
@@ -95,7 +111,14 @@ export function alarmDefinitions(spec: EnvironmentSpec, t: AlarmTargets, namePre
   const db = spec.database;
   if (db) {
     const Dimensions = [{ Name: "DBInstanceIdentifier", Value: n.db }];
-    const rds = (what: string, MetricName: string, stat: { Statistic?: "Average" | "Minimum"; ExtendedStatistic?: string }, op: "GreaterThanThreshold" | "LessThanThreshold", Threshold: number, AlarmDescription: string): AlarmDef => ({
+    const rds = (
+      what: string,
+      MetricName: string,
+      stat: { Statistic?: "Average" | "Minimum"; ExtendedStatistic?: string },
+      op: "GreaterThanThreshold" | "LessThanThreshold",
+      Threshold: number,
+      AlarmDescription: string,
+    ): AlarmDef => ({
       ...base,
       AlarmName: n.alarm(what),
       AlarmDescription,
@@ -109,10 +132,38 @@ export function alarmDefinitions(spec: EnvironmentSpec, t: AlarmTargets, namePre
     const max = maxConnections(db.engine, db.instanceClass);
     defs.push(
       rds("db-cpu", "CPUUtilization", { Statistic: "Average" }, "GreaterThanThreshold", 90, "Database CPU above 90%"),
-      rds("db-storage", "FreeStorageSpace", { Statistic: "Minimum" }, "LessThanThreshold", Math.round(db.storageGb * 1024 ** 3 * 0.1), "Database free storage below 10% of allocated"),
-      rds("db-connections", "DatabaseConnections", { Statistic: "Average" }, "GreaterThanThreshold", Math.floor(max * 0.9), `Database connections above 90% of about ${max}`),
-      rds("db-read-latency", "ReadLatency", { ExtendedStatistic: "p90" }, "GreaterThanThreshold", 0.02, "Database p90 read latency above 20 ms"),
-      rds("db-write-latency", "WriteLatency", { ExtendedStatistic: "p90" }, "GreaterThanThreshold", 0.02, "Database p90 write latency above 20 ms"),
+      rds(
+        "db-storage",
+        "FreeStorageSpace",
+        { Statistic: "Minimum" },
+        "LessThanThreshold",
+        Math.round(db.storageGb * 1024 ** 3 * 0.1),
+        "Database free storage below 10% of allocated",
+      ),
+      rds(
+        "db-connections",
+        "DatabaseConnections",
+        { Statistic: "Average" },
+        "GreaterThanThreshold",
+        Math.floor(max * 0.9),
+        `Database connections above 90% of about ${max}`,
+      ),
+      rds(
+        "db-read-latency",
+        "ReadLatency",
+        { ExtendedStatistic: "p90" },
+        "GreaterThanThreshold",
+        0.02,
+        "Database p90 read latency above 20 ms",
+      ),
+      rds(
+        "db-write-latency",
+        "WriteLatency",
+        { ExtendedStatistic: "p90" },
+        "GreaterThanThreshold",
+        0.02,
+        "Database p90 write latency above 20 ms",
+      ),
     );
   }
   if (spec.cloudfront && t.distributionId) {
@@ -140,11 +191,17 @@ const fingerprintOf = (def: AlarmDef) => `[sy:${createHash("sha256").update(JSON
 /** Existing alarms among `names` with their descriptions (DescribeAlarms takes up to 100 names). */
 export async function describeAlarms(client: CloudWatchClient, names: string[]) {
   if (!names.length) return [];
-  return (await client.send(new DescribeAlarmsCommand({ AlarmNames: names, AlarmTypes: ["MetricAlarm"], MaxRecords: 100 }))).MetricAlarms ?? [];
+  return (
+    (await client.send(new DescribeAlarmsCommand({ AlarmNames: names, AlarmTypes: ["MetricAlarm"], MaxRecords: 100 }))).MetricAlarms ?? []
+  );
 }
 
 /** Throws unless the alarm carries the environment's tag: an alarm is only found by name. */
-export async function checkAlarmOwner(ctx: StepContext, client: CloudWatchClient, alarm: { AlarmName?: string; AlarmArn?: string }): Promise<void> {
+export async function checkAlarmOwner(
+  ctx: StepContext,
+  client: CloudWatchClient,
+  alarm: { AlarmName?: string; AlarmArn?: string },
+): Promise<void> {
   const tags = alarm.AlarmArn ? (await client.send(new ListAlarmTagsCommand({ ResourceARN: alarm.AlarmArn }))).Tags : undefined;
   checkOwner(ctx, "An alarm", alarm.AlarmName ?? "", tags);
 }
@@ -160,7 +217,13 @@ async function converge(ctx: StepContext, input: StepInput, client: CloudWatchCl
       continue;
     }
     if (current) await checkAlarmOwner(ctx, client, current);
-    await client.send(new PutMetricAlarmCommand({ ...def, AlarmDescription: `${def.AlarmDescription} ${fingerprint}`, Tags: tagsOf(input, undefined, { Name: def.AlarmName }) }));
+    await client.send(
+      new PutMetricAlarmCommand({
+        ...def,
+        AlarmDescription: `${def.AlarmDescription} ${fingerprint}`,
+        Tags: tagsOf(input, undefined, { Name: def.AlarmName }),
+      }),
+    );
     ctx.touch("cloudwatch:alarm", def.AlarmName, current ? "updated" : "created");
   }
   const staleAlarms = existing.filter((a) => a.AlarmName && unwanted.includes(a.AlarmName));
@@ -172,13 +235,28 @@ async function converge(ctx: StepContext, input: StepInput, client: CloudWatchCl
   }
 }
 
-export const ensureAlarms = defineStep("create the alarms", async (input: StepInput & AlarmTargets, ctx): Promise<{ alarmNames: string[] }> => {
-  const defs = alarmDefinitions(input.spec, input, ctx.names.prefix);
-  const all = allAlarmNames({ name: input.spec.name, namePrefix: ctx.names.prefix });
-  const cdnName = ctx.names.alarm("cdn-5xx-rate");
-  const wanted = new Set(defs.map((d) => d.AlarmName));
-  const unwanted = all.filter((a) => !wanted.has(a));
-  await converge(ctx, input, ctx.aws.cloudwatch, defs.filter((d) => !d.global), unwanted.filter((a) => a !== cdnName));
-  await converge(ctx, input, ctx.aws.cloudwatchGlobal, defs.filter((d) => d.global), unwanted.filter((a) => a === cdnName));
-  return { alarmNames: defs.map((d) => d.AlarmName) };
-});
+export const ensureAlarms = defineStep(
+  "create the alarms",
+  async (input: StepInput & AlarmTargets, ctx): Promise<{ alarmNames: string[] }> => {
+    const defs = alarmDefinitions(input.spec, input, ctx.names.prefix);
+    const all = allAlarmNames({ name: input.spec.name, namePrefix: ctx.names.prefix });
+    const cdnName = ctx.names.alarm("cdn-5xx-rate");
+    const wanted = new Set(defs.map((d) => d.AlarmName));
+    const unwanted = all.filter((a) => !wanted.has(a));
+    await converge(
+      ctx,
+      input,
+      ctx.aws.cloudwatch,
+      defs.filter((d) => !d.global),
+      unwanted.filter((a) => a !== cdnName),
+    );
+    await converge(
+      ctx,
+      input,
+      ctx.aws.cloudwatchGlobal,
+      defs.filter((d) => d.global),
+      unwanted.filter((a) => a === cdnName),
+    );
+    return { alarmNames: defs.map((d) => d.AlarmName) };
+  },
+);

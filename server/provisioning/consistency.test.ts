@@ -53,7 +53,9 @@ describe("provisioning under a 5 s consistency lag and 30% throttling", () => {
     const out = await provision({ accountId: lc.accountId, envId, spec }, { attempt: "run-1" });
     const calls = await lc.stats();
     const total = Object.values(calls).reduce((a, b) => a + b, 0);
-    console.log(`lag 5 s + 30% throttling: provisioned in ${Date.now() - started} ms at speed 40, ${total} calls (throttled ones included)`);
+    console.log(
+      `lag 5 s + 30% throttling: provisioned in ${Date.now() - started} ms at speed 40, ${total} calls (throttled ones included)`,
+    );
     await lc.admin("DELETE", "faults");
     await lc.admin("POST", "consistency", { lagSeconds: 0 });
 
@@ -71,12 +73,19 @@ describe("provisioning under a 5 s consistency lag and 30% throttling", () => {
     const lbs = (await elbv2.send(new DescribeLoadBalancersCommand({}))).LoadBalancers ?? [];
     expect(lbs.filter((l) => l.LoadBalancerName === "sy-laggy-alb")).toHaveLength(1);
     const tgs = (await elbv2.send(new DescribeTargetGroupsCommand({}))).TargetGroups ?? [];
-    expect(tgs.filter((t) => t.TargetGroupName?.startsWith("sy-laggy-")).map((t) => t.TargetGroupName).sort()).toEqual(["sy-laggy-blue", "sy-laggy-green"]);
+    expect(
+      tgs
+        .filter((t) => t.TargetGroupName?.startsWith("sy-laggy-"))
+        .map((t) => t.TargetGroupName)
+        .sort(),
+    ).toEqual(["sy-laggy-blue", "sy-laggy-green"]);
     const groups = (await autoscaling.send(new DescribeAutoScalingGroupsCommand({}))).AutoScalingGroups ?? [];
     expect(groups.filter((g) => g.AutoScalingGroupName?.startsWith("sy-laggy-"))).toHaveLength(2);
     const dbs = (await rds.send(new DescribeDBInstancesCommand({}))).DBInstances ?? [];
     expect(dbs.filter((d) => d.DBInstanceIdentifier?.startsWith("sy-laggy"))).toHaveLength(1);
-    const versions = (await ec2.send(new DescribeLaunchTemplateVersionsCommand({ LaunchTemplateId: out.launchTemplate.launchTemplateId }))).LaunchTemplateVersions ?? [];
+    const versions =
+      (await ec2.send(new DescribeLaunchTemplateVersionsCommand({ LaunchTemplateId: out.launchTemplate.launchTemplateId })))
+        .LaunchTemplateVersions ?? [];
     expect(versions).toHaveLength(1);
     // One distribution with this environment's comment (the test may list; Switchyard never does).
     const { ListDistributionsCommand } = await import("@aws-sdk/client-cloudfront");

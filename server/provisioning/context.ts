@@ -40,8 +40,17 @@ export const TAG_ENV = "switchyard:environment";
 export const TAG_ENV_NAME = "switchyard:environment-name";
 export const TAG_SLOT = "switchyard:slot";
 
-export function tagsOf(input: { envId: string; spec: { name: string } }, slot?: Slot, extra: Record<string, string> = {}): Array<{ Key: string; Value: string }> {
-  const tags: Record<string, string> = { [TAG_ENV]: input.envId, [TAG_ENV_NAME]: input.spec.name, Name: extra.Name ?? input.spec.name, ...extra };
+export function tagsOf(
+  input: { envId: string; spec: { name: string } },
+  slot?: Slot,
+  extra: Record<string, string> = {},
+): Array<{ Key: string; Value: string }> {
+  const tags: Record<string, string> = {
+    [TAG_ENV]: input.envId,
+    [TAG_ENV_NAME]: input.spec.name,
+    Name: extra.Name ?? input.spec.name,
+    ...extra,
+  };
   if (slot) tags[TAG_SLOT] = slot;
   return Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
 }
@@ -88,7 +97,10 @@ export function namesOf(env: NamedEnvironment) {
 
 /** Idempotency token for a create call: the same for every retry of one step, at most 64 chars. */
 export function tokenOf(envId: string, step: string, ...parts: Array<string | number>): string {
-  return createHash("sha256").update([envId, step, ...parts].join("\u0000")).digest("hex").slice(0, 48);
+  return createHash("sha256")
+    .update([envId, step, ...parts].join("\u0000"))
+    .digest("hex")
+    .slice(0, 48);
 }
 
 export async function accountOf(accountId: string): Promise<AwsAccountRef> {
@@ -118,7 +130,9 @@ export interface StepContext {
  * Switchyard has no row for, in tests, gets today's) and the CloudFront distribution's id.
  */
 async function storedEnvironment(envId: string): Promise<{ namePrefix: string; distributionId: string | null }> {
-  const row = await db.environment.findUnique({ where: { id: envId }, select: { namePrefix: true, distributionId: true, stack: true } }).catch(() => null);
+  const row = await db.environment
+    .findUnique({ where: { id: envId }, select: { namePrefix: true, distributionId: true, stack: true } })
+    .catch(() => null);
   if (!row) return { namePrefix: "sy-", distributionId: null };
   // Environments provisioned before the id had its own column have it in their read-back stack.
   const legacy = (row.stack as { distribution?: { id?: string } | null } | null)?.distribution?.id ?? null;
@@ -130,7 +144,10 @@ export async function saveDistributionId(envId: string, distributionId: string |
   await db.environment.updateMany({ where: { id: envId }, data: { distributionId } });
 }
 
-export function defineStep<I extends StepInput, O>(action: string, body: (input: I, ctx: StepContext) => Promise<O>): (input: I) => Promise<O & { touched: Touched[] }> {
+export function defineStep<I extends StepInput, O>(
+  action: string,
+  body: (input: I, ctx: StepContext) => Promise<O>,
+): (input: I) => Promise<O & { touched: Touched[] }> {
   return async (raw) => {
     // Specs saved before a field existed lack it: every step sees the schema's defaults.
     const input = { ...raw, spec: withSpecDefaults(raw.spec) };
@@ -164,7 +181,10 @@ export function defineStep<I extends StepInput, O>(action: string, body: (input:
 }
 
 /** Same as defineStep for reads that return no `touched` (polls, health, metrics). */
-export function defineRead<I extends StepInput, O>(action: string, body: (input: I, ctx: StepContext) => Promise<O>): (input: I) => Promise<O> {
+export function defineRead<I extends StepInput, O>(
+  action: string,
+  body: (input: I, ctx: StepContext) => Promise<O>,
+): (input: I) => Promise<O> {
   const step = defineStep(action, body);
   return async (input) => {
     const { touched: _ignored, ...out } = await step(input);

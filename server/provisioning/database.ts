@@ -43,7 +43,8 @@ export async function findDatabase(ctx: StepContext): Promise<DBInstance | undef
 /** The subnet group, if it exists (and is this environment's). */
 export async function findSubnetGroup(ctx: StepContext): Promise<{ arn: string } | undefined> {
   try {
-    const group = (await ctx.aws.rds.send(new DescribeDBSubnetGroupsCommand({ DBSubnetGroupName: ctx.names.dbSubnetGroup }))).DBSubnetGroups?.[0];
+    const group = (await ctx.aws.rds.send(new DescribeDBSubnetGroupsCommand({ DBSubnetGroupName: ctx.names.dbSubnetGroup })))
+      .DBSubnetGroups?.[0];
     if (!group?.DBSubnetGroupArn) return undefined;
     const tags = (await ctx.aws.rds.send(new ListRdsTagsCommand({ ResourceName: group.DBSubnetGroupArn }))).TagList;
     checkOwner(ctx, "A DB subnet group", ctx.names.dbSubnetGroup, tags);
@@ -64,7 +65,9 @@ export interface DatabaseOutput {
 /** Deletion protection follows the spec's `protected`, on an existing database too. */
 async function converge(ctx: StepContext, db: DBInstance, protect: boolean) {
   if ((db.DeletionProtection ?? false) === protect || db.DBInstanceStatus === "deleting") return;
-  await ctx.aws.rds.send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: ctx.names.db, DeletionProtection: protect, ApplyImmediately: true }));
+  await ctx.aws.rds.send(
+    new ModifyDBInstanceCommand({ DBInstanceIdentifier: ctx.names.db, DeletionProtection: protect, ApplyImmediately: true }),
+  );
   ctx.touch("rds:db", db.DBInstanceArn ?? ctx.names.db, "updated");
 }
 
@@ -95,7 +98,11 @@ export const ensureDatabase = defineStep(
     if (existing) {
       touch("rds:db", existing.DBInstanceArn ?? names.db, "found");
       await converge(ctx, existing, input.spec.protected);
-      return { dbInstanceIdentifier: names.db, dbSubnetGroupName: names.dbSubnetGroup, secretArn: existing.MasterUserSecret?.SecretArn ?? null };
+      return {
+        dbInstanceIdentifier: names.db,
+        dbSubnetGroupName: names.dbSubnetGroup,
+        secretArn: existing.MasterUserSecret?.SecretArn ?? null,
+      };
     }
     let created: DBInstance | undefined;
     try {
@@ -128,7 +135,11 @@ export const ensureDatabase = defineStep(
       created = await findDatabase(ctx);
     }
     touch("rds:db", created?.DBInstanceArn ?? names.db, "created");
-    return { dbInstanceIdentifier: names.db, dbSubnetGroupName: names.dbSubnetGroup, secretArn: created?.MasterUserSecret?.SecretArn ?? null };
+    return {
+      dbInstanceIdentifier: names.db,
+      dbSubnetGroupName: names.dbSubnetGroup,
+      secretArn: created?.MasterUserSecret?.SecretArn ?? null,
+    };
   },
 );
 

@@ -31,7 +31,10 @@ import { ORIGIN_HEADER } from "./listener-routing.ts";
 import { checkOwner } from "./ownership.ts";
 
 /** AWS managed policies (fixed ids, the same in every account). */
-export const CACHE_POLICY = { cachingDisabled: "4135ea2d-6df8-44a3-9df3-4b5a84be39ad", cachingOptimized: "658327ea-f89d-4fab-a63d-7e88639e58f6" };
+export const CACHE_POLICY = {
+  cachingDisabled: "4135ea2d-6df8-44a3-9df3-4b5a84be39ad",
+  cachingOptimized: "658327ea-f89d-4fab-a63d-7e88639e58f6",
+};
 export const ORIGIN_REQUEST_POLICY_ALL_VIEWER = "216adef6-5c7f-47e4-b989-5492eafa07d3";
 /** Paths whose file names carry a content hash (Next.js, Vite, Create React App): safe to cache long. */
 export const STATIC_PATHS = ["/_next/static/*", "/assets/*", "/static/*"];
@@ -40,7 +43,10 @@ const ORIGIN_ID = "alb";
 export const commentOf = (input: { envId: string; spec: { name: string } }) => `Switchyard ${input.spec.name} (${input.envId})`;
 
 /** The environment's distribution by id (the saved one unless given), checked to be its own. */
-export async function findDistribution(ctx: StepContext, id: string | null = ctx.distributionId): Promise<(Distribution & { ETag?: string }) | undefined> {
+export async function findDistribution(
+  ctx: StepContext,
+  id: string | null = ctx.distributionId,
+): Promise<(Distribution & { ETag?: string }) | undefined> {
   if (!id) return undefined;
   try {
     const out = await ctx.aws.cloudfront.send(new GetDistributionCommand({ Id: id }));
@@ -56,7 +62,11 @@ export async function findDistribution(ctx: StepContext, id: string | null = ctx
 }
 
 function configOf(input: StepInput, albDnsName: string, originSecret: string | null, callerReference: string): DistributionConfig {
-  const methods = { Quantity: 7, Items: ["GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE"] as const, CachedMethods: { Quantity: 2, Items: ["GET", "HEAD"] as const } };
+  const methods = {
+    Quantity: 7,
+    Items: ["GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE"] as const,
+    CachedMethods: { Quantity: 2, Items: ["GET", "HEAD"] as const },
+  };
   return {
     CallerReference: callerReference,
     Comment: commentOf(input),
@@ -70,8 +80,16 @@ function configOf(input: StepInput, albDnsName: string, originSecret: string | n
         {
           Id: ORIGIN_ID,
           DomainName: albDnsName,
-          CustomHeaders: originSecret ? { Quantity: 1, Items: [{ HeaderName: ORIGIN_HEADER, HeaderValue: originSecret }] } : { Quantity: 0 },
-          CustomOriginConfig: { HTTPPort: 80, HTTPSPort: 443, OriginProtocolPolicy: "http-only", OriginReadTimeout: 30, OriginKeepaliveTimeout: 5 },
+          CustomHeaders: originSecret
+            ? { Quantity: 1, Items: [{ HeaderName: ORIGIN_HEADER, HeaderValue: originSecret }] }
+            : { Quantity: 0 },
+          CustomOriginConfig: {
+            HTTPPort: 80,
+            HTTPSPort: 443,
+            OriginProtocolPolicy: "http-only",
+            OriginReadTimeout: 30,
+            OriginKeepaliveTimeout: 5,
+          },
         },
       ],
     },
@@ -80,12 +98,22 @@ function configOf(input: StepInput, albDnsName: string, originSecret: string | n
       ViewerProtocolPolicy: "redirect-to-https",
       CachePolicyId: CACHE_POLICY.cachingDisabled,
       OriginRequestPolicyId: ORIGIN_REQUEST_POLICY_ALL_VIEWER,
-      AllowedMethods: { ...methods, Items: [...methods.Items], CachedMethods: { ...methods.CachedMethods, Items: [...methods.CachedMethods.Items] } },
+      AllowedMethods: {
+        ...methods,
+        Items: [...methods.Items],
+        CachedMethods: { ...methods.CachedMethods, Items: [...methods.CachedMethods.Items] },
+      },
       Compress: true,
     },
     CacheBehaviors: {
       Quantity: STATIC_PATHS.length,
-      Items: STATIC_PATHS.map((PathPattern) => ({ PathPattern, TargetOriginId: ORIGIN_ID, ViewerProtocolPolicy: "redirect-to-https", CachePolicyId: CACHE_POLICY.cachingOptimized, Compress: true })),
+      Items: STATIC_PATHS.map((PathPattern) => ({
+        PathPattern,
+        TargetOriginId: ORIGIN_ID,
+        ViewerProtocolPolicy: "redirect-to-https",
+        CachePolicyId: CACHE_POLICY.cachingOptimized,
+        Compress: true,
+      })),
     },
   };
 }
@@ -103,7 +131,9 @@ async function converge(ctx: StepContext, id: string, dnsName: string, originSec
   const header = origin?.CustomHeaders?.Items?.find((h) => h.HeaderName === ORIGIN_HEADER)?.HeaderValue ?? null;
   if (!origin || (origin.DomainName === dnsName && header === originSecret)) return false;
   origin.DomainName = dnsName;
-  origin.CustomHeaders = originSecret ? { Quantity: 1, Items: [{ HeaderName: ORIGIN_HEADER, HeaderValue: originSecret }] } : { Quantity: 0 };
+  origin.CustomHeaders = originSecret
+    ? { Quantity: 1, Items: [{ HeaderName: ORIGIN_HEADER, HeaderValue: originSecret }] }
+    : { Quantity: 0 };
   await ctx.aws.cloudfront.send(new UpdateDistributionCommand({ Id: id, IfMatch: current.ETag, DistributionConfig: config }));
   return true;
 }
@@ -121,12 +151,20 @@ export const ensureDistribution = defineStep(
     const config = configOf(input, input.dnsName, input.originSecret, `${input.envId}/${input.attempt}`);
     let created: Distribution | undefined;
     try {
-      created = (await ctx.aws.cloudfront.send(new CreateDistributionWithTagsCommand({ DistributionConfigWithTags: { DistributionConfig: config, Tags: { Items: tagsOf(input) } } }))).Distribution;
+      created = (
+        await ctx.aws.cloudfront.send(
+          new CreateDistributionWithTagsCommand({
+            DistributionConfigWithTags: { DistributionConfig: config, Tags: { Items: tagsOf(input) } },
+          }),
+        )
+      ).Distribution;
     } catch (err) {
       if (awsErrorCode(err) !== "DistributionAlreadyExists") throw err;
       // The reference was used with another config (a retry after the secret or origin changed):
       // AWS names the distribution it belongs to; adopt it if it is this environment's.
-      const id = /Already exists: (\w+)/i.exec(String((err as Error).message))?.[1] ?? /\b(E[A-Z0-9]{8,})\b/.exec(String((err as Error).message))?.[1];
+      const id =
+        /Already exists: (\w+)/i.exec(String((err as Error).message))?.[1] ??
+        /\b(E[A-Z0-9]{8,})\b/.exec(String((err as Error).message))?.[1];
       const existing = id ? await findDistribution(ctx, id) : undefined;
       if (!existing?.Id) throw err;
       await converge(ctx, existing.Id, input.dnsName, input.originSecret);
@@ -142,7 +180,10 @@ export const ensureDistribution = defineStep(
 
 export const waitDistributionDeployed = defineRead(
   "wait for the CloudFront distribution",
-  async (input: StepInput & { distributionId?: string | null }, ctx): Promise<Poll<{ status: string; enabled: boolean | null; summary: string }>> => {
+  async (
+    input: StepInput & { distributionId?: string | null },
+    ctx,
+  ): Promise<Poll<{ status: string; enabled: boolean | null; summary: string }>> => {
     const id = input.distributionId ?? ctx.distributionId;
     if (!id) return { done: true, detail: { status: "missing", enabled: null, summary: "no distribution" } };
     // Just created: GetDistribution may answer NoSuchDistribution for a moment (eventual consistency).
@@ -156,44 +197,62 @@ export const waitDistributionDeployed = defineRead(
 );
 
 /** Viewers get the new version at once after a promote or rollback: "/*" invalidated (one path, one charge). */
-export const invalidateDistribution = defineStep("invalidate CloudFront's cache", async (input: StepInput & { reference: string }, ctx): Promise<{ invalidationId: string | null }> => {
-  if (!input.spec.cloudfront || !ctx.distributionId) return { invalidationId: null };
-  const out = await ctx.aws.cloudfront.send(
-    new CreateInvalidationCommand({ DistributionId: ctx.distributionId, InvalidationBatch: { CallerReference: input.reference, Paths: { Quantity: 1, Items: ["/*"] } } }),
-  );
-  const id = out.Invalidation?.Id ?? null;
-  if (id) ctx.touch("cloudfront:invalidation", `${ctx.distributionId}/${id}`, "created");
-  return { invalidationId: id };
-});
+export const invalidateDistribution = defineStep(
+  "invalidate CloudFront's cache",
+  async (input: StepInput & { reference: string }, ctx): Promise<{ invalidationId: string | null }> => {
+    if (!input.spec.cloudfront || !ctx.distributionId) return { invalidationId: null };
+    const out = await ctx.aws.cloudfront.send(
+      new CreateInvalidationCommand({
+        DistributionId: ctx.distributionId,
+        InvalidationBatch: { CallerReference: input.reference, Paths: { Quantity: 1, Items: ["/*"] } },
+      }),
+    );
+    const id = out.Invalidation?.Id ?? null;
+    if (id) ctx.touch("cloudfront:invalidation", `${ctx.distributionId}/${id}`, "created");
+    return { invalidationId: id };
+  },
+);
 
 /** Teardown 1/2: a distribution must be disabled (and deployed) before it can be deleted. */
-export const disableDistribution = defineStep("disable the CloudFront distribution", async (_input: StepInput, ctx): Promise<{ distributionId: string | null }> => {
-  const d = await findDistribution(ctx);
-  if (!d?.Id) return { distributionId: null };
-  const current = await ctx.aws.cloudfront.send(new GetDistributionConfigCommand({ Id: d.Id }));
-  if (current.DistributionConfig?.Enabled) {
-    await ctx.aws.cloudfront.send(new UpdateDistributionCommand({ Id: d.Id, IfMatch: current.ETag, DistributionConfig: { ...current.DistributionConfig, Enabled: false } }));
-    ctx.touch("cloudfront:distribution", d.Id, "updated");
-  } else ctx.touch("cloudfront:distribution", d.Id, "found");
-  return { distributionId: d.Id };
-});
+export const disableDistribution = defineStep(
+  "disable the CloudFront distribution",
+  async (_input: StepInput, ctx): Promise<{ distributionId: string | null }> => {
+    const d = await findDistribution(ctx);
+    if (!d?.Id) return { distributionId: null };
+    const current = await ctx.aws.cloudfront.send(new GetDistributionConfigCommand({ Id: d.Id }));
+    if (current.DistributionConfig?.Enabled) {
+      await ctx.aws.cloudfront.send(
+        new UpdateDistributionCommand({
+          Id: d.Id,
+          IfMatch: current.ETag,
+          DistributionConfig: { ...current.DistributionConfig, Enabled: false },
+        }),
+      );
+      ctx.touch("cloudfront:distribution", d.Id, "updated");
+    } else ctx.touch("cloudfront:distribution", d.Id, "found");
+    return { distributionId: d.Id };
+  },
+);
 
 /** Teardown 2/2: `done` is false while the disabled distribution is still deploying; call again later. */
-export const deleteDistribution = defineStep("delete the CloudFront distribution", async (input: StepInput, ctx): Promise<{ done: boolean }> => {
-  const d = await findDistribution(ctx);
-  if (!d?.Id) {
+export const deleteDistribution = defineStep(
+  "delete the CloudFront distribution",
+  async (input: StepInput, ctx): Promise<{ done: boolean }> => {
+    const d = await findDistribution(ctx);
+    if (!d?.Id) {
+      await saveDistributionId(input.envId, null);
+      return { done: true };
+    }
+    if (d.DistributionConfig?.Enabled) throw new Error(`Distribution ${d.Id} is still enabled: run disableDistribution first`);
+    if (d.Status !== "Deployed") return { done: false };
+    try {
+      const current = await ctx.aws.cloudfront.send(new GetDistributionConfigCommand({ Id: d.Id }));
+      await ctx.aws.cloudfront.send(new DeleteDistributionCommand({ Id: d.Id, IfMatch: current.ETag }));
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+    }
     await saveDistributionId(input.envId, null);
+    ctx.touch("cloudfront:distribution", d.Id, "deleted");
     return { done: true };
-  }
-  if (d.DistributionConfig?.Enabled) throw new Error(`Distribution ${d.Id} is still enabled: run disableDistribution first`);
-  if (d.Status !== "Deployed") return { done: false };
-  try {
-    const current = await ctx.aws.cloudfront.send(new GetDistributionConfigCommand({ Id: d.Id }));
-    await ctx.aws.cloudfront.send(new DeleteDistributionCommand({ Id: d.Id, IfMatch: current.ETag }));
-  } catch (err) {
-    if (!isNotFound(err)) throw err;
-  }
-  await saveDistributionId(input.envId, null);
-  ctx.touch("cloudfront:distribution", d.Id, "deleted");
-  return { done: true };
-});
+  },
+);

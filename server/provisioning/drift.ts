@@ -44,14 +44,16 @@ export function driftCheck(spec: EnvironmentSpec, stack: Stack, recorded: { live
     present("network.routeTable", !!stack.network.routeTableId);
     // Stacks read before NAT gateways were recorded have no list: nothing to compare.
     const nats = stack.network.natGateways?.filter((n) => n.state === "available" || n.state === "pending");
-    if (nats) cmp(`network.natGateways (${spec.network.egress})`, natZones(spec.network.egress, spec.availabilityZones).length, nats.length);
+    if (nats)
+      cmp(`network.natGateways (${spec.network.egress})`, natZones(spec.network.egress, spec.availabilityZones).length, nats.length);
   }
   for (const role of ["alb", "app", "db"] as const) present(`securityGroups.${role}`, !!stack.securityGroups[role]);
 
   if (present("loadBalancer", !!stack.loadBalancer) && stack.loadBalancer) {
     present("loadBalancer.listener", !!stack.loadBalancer.listenerArn);
     if (stack.loadBalancer.https !== undefined) cmp("loadBalancer.https", !!spec.certificateArn, stack.loadBalancer.https);
-    if (stack.loadBalancer.cloudfrontOnly !== undefined) cmp("loadBalancer.cloudfrontOnly", spec.cloudfront, stack.loadBalancer.cloudfrontOnly);
+    if (stack.loadBalancer.cloudfrontOnly !== undefined)
+      cmp("loadBalancer.cloudfrontOnly", spec.cloudfront, stack.loadBalancer.cloudfrontOnly);
   }
   const hc = spec.healthCheck;
   for (const slot of SLOTS) {
@@ -86,7 +88,8 @@ export function driftCheck(spec: EnvironmentSpec, stack: Stack, recorded: { live
     if (slot !== live) continue;
     if (recorded.liveVersion && fleet.inService > 0) {
       const serving = fleet.versions.map((v) => v.appVersion ?? `launch template version ${v.launchTemplateVersion ?? "?"}`);
-      if (serving.some((v) => v !== recorded.liveVersion)) cmp(`liveVersion (${slot})`, recorded.liveVersion, [...new Set(serving)].join(", "));
+      if (serving.some((v) => v !== recorded.liveVersion))
+        cmp(`liveVersion (${slot})`, recorded.liveVersion, [...new Set(serving)].join(", "));
     }
     cmp(`capacity.min (${slot})`, spec.capacity.min, fleet.min);
     cmp(`capacity.desired (${slot})`, spec.capacity.desired, fleet.desired);
@@ -100,7 +103,8 @@ export function driftCheck(spec: EnvironmentSpec, stack: Stack, recorded: { live
     cmp("database.instanceClass", db.instanceClass, stack.database.instanceClass);
     cmp("database.multiAz", db.multiAz, stack.database.multiAz);
     if ((stack.database.storageGb ?? 0) < db.storageGb) cmp("database.storageGb", db.storageGb, stack.database.storageGb);
-    if (stack.database.deletionProtection !== undefined) cmp("database.deletionProtection", spec.protected, stack.database.deletionProtection);
+    if (stack.database.deletionProtection !== undefined)
+      cmp("database.deletionProtection", spec.protected, stack.database.deletionProtection);
   }
   if (present("cloudfront", !!stack.distribution, spec.cloudfront) && stack.distribution) {
     cmp("cloudfront.enabled", true, stack.distribution.enabled);

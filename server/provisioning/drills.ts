@@ -22,7 +22,9 @@ export const terminateInstance = defineStep(
       ctx.touch("ec2:instance", input.instanceId, "found"); // already on its way out (a retried step)
       return { instanceId: input.instanceId, terminated: false };
     }
-    await ctx.aws.autoscaling.send(new TerminateInstanceInAutoScalingGroupCommand({ InstanceId: input.instanceId, ShouldDecrementDesiredCapacity: false }));
+    await ctx.aws.autoscaling.send(
+      new TerminateInstanceInAutoScalingGroupCommand({ InstanceId: input.instanceId, ShouldDecrementDesiredCapacity: false }),
+    );
     ctx.touch("ec2:instance", input.instanceId, "deleted");
     return { instanceId: input.instanceId, terminated: true };
   },
@@ -33,13 +35,18 @@ export const failoverDatabase = defineStep(
   async (input: StepInput, ctx): Promise<{ availabilityZoneBefore: string | null; failedOver: boolean }> => {
     const db = await findDatabase(ctx);
     if (!db) throw new ServiceError("NOT_FOUND", `${input.spec.name} has no database.`);
-    if (!db.MultiAZ) throw new ServiceError("PRECONDITION_FAILED", `Database ${ctx.names.db} is not Multi-AZ: there is no standby to fail over to.`);
+    if (!db.MultiAZ)
+      throw new ServiceError("PRECONDITION_FAILED", `Database ${ctx.names.db} is not Multi-AZ: there is no standby to fail over to.`);
     const before = db.AvailabilityZone ?? null;
     if (db.DBInstanceStatus === "rebooting") {
       ctx.touch("rds:db", db.DBInstanceArn ?? ctx.names.db, "found");
       return { availabilityZoneBefore: before, failedOver: false };
     }
-    if (db.DBInstanceStatus !== "available") throw new ServiceError("PRECONDITION_FAILED", `Database ${ctx.names.db} is ${db.DBInstanceStatus}; it can fail over only when available.`);
+    if (db.DBInstanceStatus !== "available")
+      throw new ServiceError(
+        "PRECONDITION_FAILED",
+        `Database ${ctx.names.db} is ${db.DBInstanceStatus}; it can fail over only when available.`,
+      );
     await ctx.aws.rds.send(new RebootDBInstanceCommand({ DBInstanceIdentifier: ctx.names.db, ForceFailover: true }));
     ctx.touch("rds:db", db.DBInstanceArn ?? ctx.names.db, "updated");
     return { availabilityZoneBefore: before, failedOver: true };

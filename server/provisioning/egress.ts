@@ -51,12 +51,19 @@ async function natGateways(ctx: StepContext, envId: string): Promise<NatGateway[
 
 async function ensureAddress(input: StepInput, ctx: StepContext, zone: string): Promise<string> {
   const name = `${ctx.names.prefix}${input.spec.name}-nat-${zone}`;
-  const found = (await ctx.aws.ec2.send(new DescribeAddressesCommand({ Filters: [envFilter(input.envId), { Name: `tag:${TAG_ZONE}`, Values: [zone] }] }))).Addresses?.[0];
+  const found = (
+    await ctx.aws.ec2.send(new DescribeAddressesCommand({ Filters: [envFilter(input.envId), { Name: `tag:${TAG_ZONE}`, Values: [zone] }] }))
+  ).Addresses?.[0];
   if (found?.AllocationId) {
     ctx.touch("ec2:elastic-ip", found.AllocationId, "found");
     return found.AllocationId;
   }
-  const created = await ctx.aws.ec2.send(new AllocateAddressCommand({ Domain: "vpc", TagSpecifications: [{ ResourceType: "elastic-ip", Tags: tagsOf(input, undefined, { Name: name, [TAG_ZONE]: zone }) }] }));
+  const created = await ctx.aws.ec2.send(
+    new AllocateAddressCommand({
+      Domain: "vpc",
+      TagSpecifications: [{ ResourceType: "elastic-ip", Tags: tagsOf(input, undefined, { Name: name, [TAG_ZONE]: zone }) }],
+    }),
+  );
   if (!created.AllocationId) throw new Error("AllocateAddress returned no allocation id");
   ctx.touch("ec2:elastic-ip", created.AllocationId, "created");
   return created.AllocationId;
@@ -79,7 +86,12 @@ async function ensureNat(input: EgressInput, ctx: StepContext, existing: NatGate
         ConnectivityType: "public",
         // The same for every retry of this NAT gateway: AWS returns the first one.
         ClientToken: tokenOf(input.envId, "nat-gateway", zone, allocationId),
-        TagSpecifications: [{ ResourceType: "natgateway", Tags: tagsOf(input, undefined, { Name: `${ctx.names.prefix}${input.spec.name}-nat-${zone}`, [TAG_ZONE]: zone }) }],
+        TagSpecifications: [
+          {
+            ResourceType: "natgateway",
+            Tags: tagsOf(input, undefined, { Name: `${ctx.names.prefix}${input.spec.name}-nat-${zone}`, [TAG_ZONE]: zone }),
+          },
+        ],
       }),
     ),
   );
@@ -125,9 +137,14 @@ export interface EgressDetail {
 export const waitEgressReady = defineRead("wait for the NAT gateways", async (input: StepInput, ctx): Promise<Poll<EgressDetail>> => {
   const zones = natZones(input.spec.network.egress, input.spec.availabilityZones);
   if (zones.length === 0) return { done: true, detail: { summary: "public subnets: no NAT gateway", natGateways: [] } };
-  const nats = (await natGateways(ctx, input.envId)).filter((n) => zones.includes(zoneTag(n) ?? "") && n.State !== "deleted" && n.State !== "deleting");
+  const nats = (await natGateways(ctx, input.envId)).filter(
+    (n) => zones.includes(zoneTag(n) ?? "") && n.State !== "deleted" && n.State !== "deleting",
+  );
   const failed = nats.find((n) => n.State === "failed");
-  if (failed) throw new Error(`NAT gateway ${failed.NatGatewayId} in ${zoneTag(failed)} failed: ${failed.FailureMessage ?? failed.FailureCode ?? "no reason given"}`);
+  if (failed)
+    throw new Error(
+      `NAT gateway ${failed.NatGatewayId} in ${zoneTag(failed)} failed: ${failed.FailureMessage ?? failed.FailureCode ?? "no reason given"}`,
+    );
   const available = nats.filter((n) => n.State === "available").length;
   return {
     done: available >= zones.length,

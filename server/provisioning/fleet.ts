@@ -61,7 +61,10 @@ export function scalingConfigOf(spec: EnvironmentSpec, loadBalancerArn: string, 
   return spec.scaling.metric === "cpu"
     ? { PredefinedMetricSpecification: { PredefinedMetricType: "ASGAverageCPUUtilization" as const }, TargetValue: spec.scaling.target }
     : {
-        PredefinedMetricSpecification: { PredefinedMetricType: "ALBRequestCountPerTarget" as const, ResourceLabel: resourceLabelOf(loadBalancerArn, targetGroupArn) },
+        PredefinedMetricSpecification: {
+          PredefinedMetricType: "ALBRequestCountPerTarget" as const,
+          ResourceLabel: resourceLabelOf(loadBalancerArn, targetGroupArn),
+        },
         TargetValue: spec.scaling.target,
       };
 }
@@ -78,57 +81,78 @@ export interface EnsureFleetInput extends StepInput {
   liveSlot?: Slot;
 }
 
-export const ensureFleet = defineStep("create the Auto Scaling group", async (input: EnsureFleetInput, ctx): Promise<{ autoScalingGroupName: string; capacity: Capacity }> => {
-  const { aws, names, touch, region } = ctx;
-  const { slot, spec } = input;
-  const name = names.asg(slot);
-  const arn = (g: AutoScalingGroup) => g.AutoScalingGroupARN ?? `arn:aws:autoscaling:${region}:group/${name}`;
-  let group = await findFleet(ctx, slot);
-  const capacity: Capacity = slot === (input.liveSlot ?? "blue") ? { ...spec.capacity } : { min: 0, desired: 0, max: 0 };
-  if (group) touch("autoscaling:group", arn(group), "found");
-  else {
-    try {
-      await aws.autoscaling.send(
-        new CreateAutoScalingGroupCommand({
+export const ensureFleet = defineStep(
+  "create the Auto Scaling group",
+  async (input: EnsureFleetInput, ctx): Promise<{ autoScalingGroupName: string; capacity: Capacity }> => {
+    const { aws, names, touch, region } = ctx;
+    const { slot, spec } = input;
+    const name = names.asg(slot);
+    const arn = (g: AutoScalingGroup) => g.AutoScalingGroupARN ?? `arn:aws:autoscaling:${region}:group/${name}`;
+    let group = await findFleet(ctx, slot);
+    const capacity: Capacity = slot === (input.liveSlot ?? "blue") ? { ...spec.capacity } : { min: 0, desired: 0, max: 0 };
+    if (group) touch("autoscaling:group", arn(group), "found");
+    else {
+      try {
+        await aws.autoscaling.send(
+          new CreateAutoScalingGroupCommand({
+            AutoScalingGroupName: name,
+            LaunchTemplate: { LaunchTemplateId: input.launchTemplateId, Version: String(input.launchTemplateVersion) },
+            MinSize: capacity.min,
+            DesiredCapacity: capacity.desired,
+            MaxSize: capacity.max,
+            VPCZoneIdentifier: input.subnetIds.join(","),
+            TargetGroupARNs: [input.targetGroupArns[slot]],
+            HealthCheckType: "ELB",
+            HealthCheckGracePeriod: spec.healthCheck.gracePeriodSeconds,
+            Tags: tagsOf(input, slot, { Name: name }).map((t) => ({
+              ...t,
+              PropagateAtLaunch: true,
+              ResourceId: name,
+              ResourceType: "auto-scaling-group",
+            })),
+          }),
+        );
+      } catch (err) {
+        if (!isAlreadyExists(err)) throw err; // a retried create: the group is there
+      }
+      // Describe may lag a create (AWS is eventually consistent): wait, bounded, for it to show.
+      group = await visibleAfterCreate(() => findFleet(ctx, slot), `Auto Scaling group ${name}`);
+      touch("autoscaling:group", arn(group), "created");
+    }
+    if (!group.EnabledMetrics?.length)
+      await aws.autoscaling.send(new EnableMetricsCollectionCommand({ AutoScalingGroupName: name, Granularity: "1Minute" }));
+
+    const wanted = scalingConfigOf(spec, input.loadBalancerArn, input.targetGroupArns[slot]);
+    const policies =
+      (await aws.autoscaling.send(new DescribePoliciesCommand({ AutoScalingGroupName: name, PolicyNames: [names.scalingPolicy(slot)] })))
+        .ScalingPolicies ?? [];
+    const current = policies[0]?.TargetTrackingConfiguration;
+    const same =
+      current?.TargetValue === wanted.TargetValue &&
+      current?.PredefinedMetricSpecification?.PredefinedMetricType === wanted.PredefinedMetricSpecification.PredefinedMetricType &&
+      (current?.PredefinedMetricSpecification?.ResourceLabel ?? undefined) ===
+        ("ResourceLabel" in wanted.PredefinedMetricSpecification ? wanted.PredefinedMetricSpecification.ResourceLabel : undefined);
+    if (!same) {
+      const put = await aws.autoscaling.send(
+        new PutScalingPolicyCommand({
           AutoScalingGroupName: name,
-          LaunchTemplate: { LaunchTemplateId: input.launchTemplateId, Version: String(input.launchTemplateVersion) },
-          MinSize: capacity.min,
-          DesiredCapacity: capacity.desired,
-          MaxSize: capacity.max,
-          VPCZoneIdentifier: input.subnetIds.join(","),
-          TargetGroupARNs: [input.targetGroupArns[slot]],
-          HealthCheckType: "ELB",
-          HealthCheckGracePeriod: spec.healthCheck.gracePeriodSeconds,
-          Tags: tagsOf(input, slot, { Name: name }).map((t) => ({ ...t, PropagateAtLaunch: true, ResourceId: name, ResourceType: "auto-scaling-group" })),
+          PolicyName: names.scalingPolicy(slot),
+          PolicyType: "TargetTrackingScaling",
+          TargetTrackingConfiguration: wanted,
         }),
       );
-    } catch (err) {
-      if (!isAlreadyExists(err)) throw err; // a retried create: the group is there
+      touch("autoscaling:policy", put.PolicyARN ?? names.scalingPolicy(slot), policies.length ? "updated" : "created");
     }
-    // Describe may lag a create (AWS is eventually consistent): wait, bounded, for it to show.
-    group = await visibleAfterCreate(() => findFleet(ctx, slot), `Auto Scaling group ${name}`);
-    touch("autoscaling:group", arn(group), "created");
-  }
-  if (!group.EnabledMetrics?.length) await aws.autoscaling.send(new EnableMetricsCollectionCommand({ AutoScalingGroupName: name, Granularity: "1Minute" }));
-
-  const wanted = scalingConfigOf(spec, input.loadBalancerArn, input.targetGroupArns[slot]);
-  const policies = (await aws.autoscaling.send(new DescribePoliciesCommand({ AutoScalingGroupName: name, PolicyNames: [names.scalingPolicy(slot)] }))).ScalingPolicies ?? [];
-  const current = policies[0]?.TargetTrackingConfiguration;
-  const same =
-    current?.TargetValue === wanted.TargetValue &&
-    current?.PredefinedMetricSpecification?.PredefinedMetricType === wanted.PredefinedMetricSpecification.PredefinedMetricType &&
-    (current?.PredefinedMetricSpecification?.ResourceLabel ?? undefined) === ("ResourceLabel" in wanted.PredefinedMetricSpecification ? wanted.PredefinedMetricSpecification.ResourceLabel : undefined);
-  if (!same) {
-    const put = await aws.autoscaling.send(
-      new PutScalingPolicyCommand({ AutoScalingGroupName: name, PolicyName: names.scalingPolicy(slot), PolicyType: "TargetTrackingScaling", TargetTrackingConfiguration: wanted }),
-    );
-    touch("autoscaling:policy", put.PolicyARN ?? names.scalingPolicy(slot), policies.length ? "updated" : "created");
-  }
-  return {
-    autoScalingGroupName: name,
-    capacity: { min: group.MinSize ?? capacity.min, desired: group.DesiredCapacity ?? capacity.desired, max: group.MaxSize ?? capacity.max },
-  };
-});
+    return {
+      autoScalingGroupName: name,
+      capacity: {
+        min: group.MinSize ?? capacity.min,
+        desired: group.DesiredCapacity ?? capacity.desired,
+        max: group.MaxSize ?? capacity.max,
+      },
+    };
+  },
+);
 
 export interface SetFleetCapacityInput extends StepInput {
   slot: Slot;
@@ -156,14 +180,18 @@ function versionOf(i: { LaunchTemplate?: { Version?: string } }): number | null 
 
 export const setFleetCapacity = defineStep(
   "change the fleet's capacity",
-  async (input: SetFleetCapacityInput, ctx): Promise<{ previous: Capacity; capacity: Capacity; launchTemplateVersion: number | null; replaced: ReplacedInstance[] }> => {
+  async (
+    input: SetFleetCapacityInput,
+    ctx,
+  ): Promise<{ previous: Capacity; capacity: Capacity; launchTemplateVersion: number | null; replaced: ReplacedInstance[] }> => {
     const { min, desired, max } = input.capacity;
     if (!(min <= desired && desired <= max)) throw new Error(`Capacity must satisfy min <= desired <= max, got ${min}/${desired}/${max}`);
     const group = await findFleet(ctx, input.slot);
     if (!group) throw new Error(`Auto Scaling group ${ctx.names.asg(input.slot)} does not exist: provision the environment first`);
     const previous = { min: group.MinSize ?? 0, desired: group.DesiredCapacity ?? 0, max: group.MaxSize ?? 0 };
     const currentVersion = Number(group.LaunchTemplate?.Version ?? NaN);
-    const newVersion = input.launchTemplateVersion !== undefined && input.launchTemplateVersion !== currentVersion ? input.launchTemplateVersion : undefined;
+    const newVersion =
+      input.launchTemplateVersion !== undefined && input.launchTemplateVersion !== currentVersion ? input.launchTemplateVersion : undefined;
     const sameCapacity = previous.min === min && previous.desired === desired && previous.max === max;
     const arn = group.AutoScalingGroupARN ?? ctx.names.asg(input.slot);
     if (!sameCapacity || newVersion !== undefined) {
@@ -173,7 +201,9 @@ export const setFleetCapacity = defineStep(
           MinSize: min,
           DesiredCapacity: desired,
           MaxSize: max,
-          ...(newVersion !== undefined ? { LaunchTemplate: { LaunchTemplateName: ctx.names.launchTemplate, Version: String(newVersion) } } : {}),
+          ...(newVersion !== undefined
+            ? { LaunchTemplate: { LaunchTemplateName: ctx.names.launchTemplate, Version: String(newVersion) } }
+            : {}),
         }),
       );
       ctx.touch("autoscaling:group", arn, "updated");
@@ -184,10 +214,14 @@ export const setFleetCapacity = defineStep(
     // already on their way out (a retried step finds them so and moves on).
     const replaced: ReplacedInstance[] = [];
     if (input.launchTemplateVersion !== undefined && desired > 0) {
-      const stale = (group.Instances ?? []).filter((i) => ACTIVE_STATES.has(i.LifecycleState ?? "") && versionOf(i) !== input.launchTemplateVersion);
+      const stale = (group.Instances ?? []).filter(
+        (i) => ACTIVE_STATES.has(i.LifecycleState ?? "") && versionOf(i) !== input.launchTemplateVersion,
+      );
       for (const i of stale) {
         try {
-          await ctx.aws.autoscaling.send(new TerminateInstanceInAutoScalingGroupCommand({ InstanceId: i.InstanceId, ShouldDecrementDesiredCapacity: false }));
+          await ctx.aws.autoscaling.send(
+            new TerminateInstanceInAutoScalingGroupCommand({ InstanceId: i.InstanceId, ShouldDecrementDesiredCapacity: false }),
+          );
         } catch (err) {
           // Gone between the read and the call (scaled in, or a retry): nothing left to replace.
           if (!/not found|No managed instance/i.test(String((err as Error).message))) throw err;
@@ -196,7 +230,12 @@ export const setFleetCapacity = defineStep(
         ctx.touch("ec2:instance", i.InstanceId ?? "", "deleted");
       }
     }
-    return { previous, capacity: input.capacity, launchTemplateVersion: newVersion ?? (Number.isFinite(currentVersion) ? currentVersion : null), replaced };
+    return {
+      previous,
+      capacity: input.capacity,
+      launchTemplateVersion: newVersion ?? (Number.isFinite(currentVersion) ? currentVersion : null),
+      replaced,
+    };
   },
 );
 
@@ -226,11 +265,14 @@ export interface FleetHealth {
 async function readFleetHealth(ctx: StepContext, slot: Slot, wanted?: number): Promise<FleetHealth> {
   const [group, tg] = await Promise.all([findFleet(ctx, slot), findTargetGroup(ctx, slot)]);
   const activities = group
-    ? ((await ctx.aws.autoscaling.send(new DescribeScalingActivitiesCommand({ AutoScalingGroupName: ctx.names.asg(slot), MaxRecords: 10 }))).Activities ?? [])
+    ? ((await ctx.aws.autoscaling.send(new DescribeScalingActivitiesCommand({ AutoScalingGroupName: ctx.names.asg(slot), MaxRecords: 10 })))
+        .Activities ?? [])
     : [];
   const latest = activities.find((a) => a.StatusCode === "Successful" || a.StatusCode === "Failed" || a.StatusCode === "Cancelled");
   const failed = latest && latest.StatusCode !== "Successful" ? latest : undefined;
-  const targets = tg?.TargetGroupArn ? ((await ctx.aws.elbv2.send(new DescribeTargetHealthCommand({ TargetGroupArn: tg.TargetGroupArn }))).TargetHealthDescriptions ?? []) : [];
+  const targets = tg?.TargetGroupArn
+    ? ((await ctx.aws.elbv2.send(new DescribeTargetHealthCommand({ TargetGroupArn: tg.TargetGroupArn }))).TargetHealthDescriptions ?? [])
+    : [];
   const instances = group?.Instances ?? [];
   const inService = instances.filter((i) => i.LifecycleState === "InService");
   const healthy = targets.filter((t) => t.TargetHealth?.State === "healthy");
@@ -241,16 +283,25 @@ async function readFleetHealth(ctx: StepContext, slot: Slot, wanted?: number): P
   const onVersionIds = new Set(onVersion.map((i) => i.InstanceId));
   const versionById = new Map(instances.map((i) => [i.InstanceId, i]));
   // Another version counts while it is in service or still a healthy (routable) target.
-  const otherIds = new Set([...inService.filter((i) => !onVersionIds.has(i.InstanceId)).map((i) => i.InstanceId), ...[...healthyIds].filter((id) => !onVersionIds.has(id))]);
+  const otherIds = new Set([
+    ...inService.filter((i) => !onVersionIds.has(i.InstanceId)).map((i) => i.InstanceId),
+    ...[...healthyIds].filter((id) => !onVersionIds.has(id)),
+  ]);
   const otherVersions = [...otherIds].map((id) => {
     const i = versionById.get(id);
-    return { instanceId: id ?? "", launchTemplateVersion: i ? versionOf(i) : null, lifecycleState: i?.LifecycleState ?? "not in the group" };
+    return {
+      instanceId: id ?? "",
+      launchTemplateVersion: i ? versionOf(i) : null,
+      lifecycleState: i?.LifecycleState ?? "not in the group",
+    };
   });
   const onVersionHealthy = onVersion.filter((i) => healthyIds.has(i.InstanceId)).length;
   const desired = group?.DesiredCapacity ?? 0;
   const summary =
     `${onVersionHealthy} of ${desired} healthy on launch template version ${wantedVersion ?? "?"}` +
-    (otherVersions.length ? `; ${otherVersions.length} still on ${[...new Set(otherVersions.map((o) => `version ${o.launchTemplateVersion ?? "?"}`))].join(", ")}` : "");
+    (otherVersions.length
+      ? `; ${otherVersions.length} still on ${[...new Set(otherVersions.map((o) => `version ${o.launchTemplateVersion ?? "?"}`))].join(", ")}`
+      : "");
   return {
     slot,
     desired,
@@ -265,7 +316,12 @@ async function readFleetHealth(ctx: StepContext, slot: Slot, wanted?: number): P
     summary,
     unhealthy: targets
       .filter((t) => t.TargetHealth?.State !== "healthy")
-      .map((t) => ({ instanceId: t.Target?.Id ?? "", state: t.TargetHealth?.State ?? "unknown", reason: t.TargetHealth?.Reason ?? null, description: t.TargetHealth?.Description ?? null })),
+      .map((t) => ({
+        instanceId: t.Target?.Id ?? "",
+        state: t.TargetHealth?.State ?? "unknown",
+        reason: t.TargetHealth?.Reason ?? null,
+        description: t.TargetHealth?.Description ?? null,
+      })),
     lastFailure: failed ? (failed.StatusMessage ?? failed.Description ?? "failed") : null,
     bootstrapFailure: await bootstrapFailure(
       ctx,
@@ -290,9 +346,14 @@ export const waitFleetHealthy = defineRead(
     if (health.bootstrapFailure) {
       const { instanceId, lines } = health.bootstrapFailure;
       // It will not heal by waiting: ELB health checks would replace the instances forever.
-      throw new ServiceError("PRECONDITION_FAILED", `The instances cannot start the app: the user data failed on ${instanceId}: ${lines.join(" / ")} (the instance log is on the environment page).`);
+      throw new ServiceError(
+        "PRECONDITION_FAILED",
+        `The instances cannot start the app: the user data failed on ${instanceId}: ${lines.join(" / ")} (the instance log is on the environment page).`,
+      );
     }
-    const done = health.desired === 0 || (health.onVersion >= health.desired && health.onVersionHealthy >= health.desired && health.otherVersions.length === 0);
+    const done =
+      health.desired === 0 ||
+      (health.onVersion >= health.desired && health.onVersionHealthy >= health.desired && health.otherVersions.length === 0);
     return { done, detail: health };
   },
 );

@@ -54,7 +54,10 @@ beforeAll(async () => {
   lc = await startFixture();
   envId = await testEnvironment(lc.accountId, spec);
   const policy = deployerPolicy() as { Version: string; Statement: unknown[] };
-  const put = await lc.admin("PUT", `accounts/${LOCAL_ACCOUNT}/policy`, { policy: { ...policy, Statement: [...policy.Statement, ...LOCAL_CLOUD_DEVIATIONS] }, userName: "switchyard-deployer" });
+  const put = await lc.admin("PUT", `accounts/${LOCAL_ACCOUNT}/policy`, {
+    policy: { ...policy, Statement: [...policy.Statement, ...LOCAL_CLOUD_DEVIATIONS] },
+    userName: "switchyard-deployer",
+  });
   expect(put.status, JSON.stringify(put.body)).toBe(200);
 });
 
@@ -72,20 +75,37 @@ describe("the deployer policy, enforced by the local cloud", () => {
     const log = await p.instanceLog({ ...base(), liveSlot: "blue" });
     expect(log.failed).toBe(false);
     expect(log.text).toMatch(/aws s3 cp: ok \(S3 via .*s3:GetObject allowed\)/);
-    expect(log.text).toMatch(/aws secretsmanager get-secret-value: ok \(secretsmanager via NAT gateway .*secretsmanager:GetSecretValue allowed\)/);
+    expect(log.text).toMatch(
+      /aws secretsmanager get-secret-value: ok \(secretsmanager via NAT gateway .*secretsmanager:GetSecretValue allowed\)/,
+    );
     expect(out.role.instanceProfileArn).toMatch(/:instance-profile\/switchyard\/sy-policed-instance$/);
   });
 
   it("refuses calls outside it with AWS's errors", async () => {
     // An untagged VPC: creates must carry switchyard:environment.
-    await expect(lc.aws.ec2.send(new CreateVpcCommand({ CidrBlock: "10.99.0.0/16" }))).rejects.toMatchObject({ name: "UnauthorizedOperation" });
+    await expect(lc.aws.ec2.send(new CreateVpcCommand({ CidrBlock: "10.99.0.0/16" }))).rejects.toMatchObject({
+      name: "UnauthorizedOperation",
+    });
     // A VPC that is not an environment's cannot be deleted (the default VPC-like foreign one).
-    const foreign = await lc.aws.ec2.send(new CreateVpcCommand({ CidrBlock: "10.98.0.0/16", TagSpecifications: [{ ResourceType: "vpc", Tags: [{ Key: "switchyard:environment", Value: "not-a-uuid" }] }] })).catch((e: Error) => e);
+    const foreign = await lc.aws.ec2
+      .send(
+        new CreateVpcCommand({
+          CidrBlock: "10.98.0.0/16",
+          TagSpecifications: [{ ResourceType: "vpc", Tags: [{ Key: "switchyard:environment", Value: "not-a-uuid" }] }],
+        }),
+      )
+      .catch((e: Error) => e);
     expect(foreign).toMatchObject({ name: "UnauthorizedOperation" }); // the tag's value must look like an environment id
-    await expect(lc.aws.ec2.send(new DeleteVpcCommand({ VpcId: "vpc-0123456789abcdef0" }))).rejects.toMatchObject({ name: expect.stringMatching(/UnauthorizedOperation|NotFound/) });
+    await expect(lc.aws.ec2.send(new DeleteVpcCommand({ VpcId: "vpc-0123456789abcdef0" }))).rejects.toMatchObject({
+      name: expect.stringMatching(/UnauthorizedOperation|NotFound/),
+    });
     // Parameters outside /switchyard/, and secrets: nothing.
-    await expect(lc.aws.ssm.send(new PutParameterCommand({ Name: "/other/app/x", Value: "1", Type: "String" }))).rejects.toMatchObject({ name: "AccessDeniedException" });
-    await expect(lc.aws.ssm.send(new GetParameterCommand({ Name: "/other/app/x" }))).rejects.toMatchObject({ name: "AccessDeniedException" });
+    await expect(lc.aws.ssm.send(new PutParameterCommand({ Name: "/other/app/x", Value: "1", Type: "String" }))).rejects.toMatchObject({
+      name: "AccessDeniedException",
+    });
+    await expect(lc.aws.ssm.send(new GetParameterCommand({ Name: "/other/app/x" }))).rejects.toMatchObject({
+      name: "AccessDeniedException",
+    });
   });
 
   it("allows the teardown, final snapshot included", async () => {

@@ -23,7 +23,20 @@
  * Ownership: anything found by name must carry the environment's tag (ownership.ts).
  * Drills: terminateInstance, failoverDatabase (drills.ts).
  */
-export { SLOTS, TAG_ENV, TAG_ENV_NAME, TAG_SLOT, namesOf, prefixOf, type NamedEnvironment, type Poll, type Slot, type StepInput, type Touched, type TouchAction } from "./context.ts";
+export {
+  SLOTS,
+  TAG_ENV,
+  TAG_ENV_NAME,
+  TAG_SLOT,
+  namesOf,
+  prefixOf,
+  type NamedEnvironment,
+  type Poll,
+  type Slot,
+  type StepInput,
+  type Touched,
+  type TouchAction,
+} from "./context.ts";
 export { ensureNetwork, APP_PORT, type NetworkOutput } from "./network.ts";
 export { ensureEgress, waitEgressReady, type EgressOutput } from "./egress.ts";
 export { ensureSecurityGroups, type SecurityGroupsOutput } from "./security-groups.ts";
@@ -31,15 +44,48 @@ export { ensureInstanceRole, type InstanceRoleOutput } from "./instance-role.ts"
 export { ensureParameters } from "./parameters.ts";
 export { instanceLog, type InstanceLog } from "./instance-log.ts";
 export { ForeignResourceError } from "./ownership.ts";
-export { ensureLoadBalancer, waitLoadBalancerActive, setListenerWeights, type LoadBalancerOutput, type ListenerWeightsInput } from "./load-balancer.ts";
+export {
+  ensureLoadBalancer,
+  waitLoadBalancerActive,
+  setListenerWeights,
+  type LoadBalancerOutput,
+  type ListenerWeightsInput,
+} from "./load-balancer.ts";
 export { ensureLaunchTemplate, createLaunchTemplateVersion, renderUserData, type LaunchTemplateOutput } from "./launch-template.ts";
-export { ensureFleet, setFleetCapacity, fleetHealth, waitFleetHealthy, type Capacity, type EnsureFleetInput, type FleetHealth, type ReplacedInstance, type SetFleetCapacityInput } from "./fleet.ts";
+export {
+  ensureFleet,
+  setFleetCapacity,
+  fleetHealth,
+  waitFleetHealthy,
+  type Capacity,
+  type EnsureFleetInput,
+  type FleetHealth,
+  type ReplacedInstance,
+  type SetFleetCapacityInput,
+} from "./fleet.ts";
 export { ensureDatabase, waitDatabaseAvailable, type DatabaseOutput, type DatabaseDetail } from "./database.ts";
-export { ensureDistribution, waitDistributionDeployed, invalidateDistribution, disableDistribution, deleteDistribution, type DistributionOutput } from "./distribution.ts";
+export {
+  ensureDistribution,
+  waitDistributionDeployed,
+  invalidateDistribution,
+  disableDistribution,
+  deleteDistribution,
+  type DistributionOutput,
+} from "./distribution.ts";
 export { ensureAlarms, expectedAlarmNames, type AlarmTargets } from "./alarms.ts";
 export { readStack, type Stack, type FleetView, type TargetGroupView } from "./read-stack.ts";
 export { driftCheck, liveSlotOf, type DriftRow, type DriftValue } from "./drift.ts";
 export { fleetMetrics, serverClock, type FleetMetrics, type FleetMetricsInput, type FleetMinute } from "./metrics.ts";
-export { deleteAlarms, deleteFleets, deleteLoadBalancer, deleteLaunchTemplate, deleteDatabase, deleteSecurityGroups, deleteNetwork, deleteInstanceRole, deleteParameters } from "./teardown.ts";
+export {
+  deleteAlarms,
+  deleteFleets,
+  deleteLoadBalancer,
+  deleteLaunchTemplate,
+  deleteDatabase,
+  deleteSecurityGroups,
+  deleteNetwork,
+  deleteInstanceRole,
+  deleteParameters,
+} from "./teardown.ts";
 export { terminateInstance, failoverDatabase } from "./drills.ts";
 export { probeFleet, judgeProbe, PROBE_HEADER, type ProbeInput, type ProbeResult } from "./probe.ts";

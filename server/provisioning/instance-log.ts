@@ -13,7 +13,8 @@ import { findFleet } from "./fleet.ts";
 
 const FAILED = /Failed to run module scripts_user/;
 /** The lines that say what went wrong: the tool's error and the reason. */
-const WHY = /cannot reach|AccessDenied|Unable to locate credentials|ParameterNotFound|ResourceNotFoundException|command not found|No such file|Error:/;
+const WHY =
+  /cannot reach|AccessDenied|Unable to locate credentials|ParameterNotFound|ResourceNotFoundException|command not found|No such file|Error:/;
 /** "[   12.345678] cloud-init[1642]: " */
 const PREFIX = /^\[\s*[\d.]+\]\s+cloud-init\[\d+\]:\s*/;
 
@@ -55,14 +56,21 @@ export interface InstanceLog {
 }
 
 /** One instance's console output: the given one (it must be in one of the fleets), else the live fleet's newest. */
-export const instanceLog = defineRead("read an instance's log", async (input: StepInput & { liveSlot: Slot; instanceId?: string }, ctx): Promise<InstanceLog> => {
-  const groups = await Promise.all(SLOTS.map(async (slot) => ({ slot, group: await findFleet(ctx, slot) })));
-  const instances = groups.flatMap(({ slot, group }) => (group?.Instances ?? []).map((i) => ({ id: i.InstanceId ?? "", slot, lifecycleState: i.LifecycleState ?? "unknown" })));
-  if (input.instanceId && !instances.some((i) => i.id === input.instanceId)) {
-    throw new ServiceError("NOT_FOUND", `${input.instanceId} is not an instance of ${input.spec.name}'s fleets.`);
-  }
-  const pick = input.instanceId ? instances.find((i) => i.id === input.instanceId) : [...instances].reverse().find((i) => i.slot === input.liveSlot) ?? instances[instances.length - 1];
-  if (!pick) return { instanceId: null, slot: null, lifecycleState: null, text: null, failed: false, instances };
-  const text = await consoleText(ctx, pick.id);
-  return { instanceId: pick.id, slot: pick.slot, lifecycleState: pick.lifecycleState, text, failed: failureOf(text) !== null, instances };
-});
+export const instanceLog = defineRead(
+  "read an instance's log",
+  async (input: StepInput & { liveSlot: Slot; instanceId?: string }, ctx): Promise<InstanceLog> => {
+    const groups = await Promise.all(SLOTS.map(async (slot) => ({ slot, group: await findFleet(ctx, slot) })));
+    const instances = groups.flatMap(({ slot, group }) =>
+      (group?.Instances ?? []).map((i) => ({ id: i.InstanceId ?? "", slot, lifecycleState: i.LifecycleState ?? "unknown" })),
+    );
+    if (input.instanceId && !instances.some((i) => i.id === input.instanceId)) {
+      throw new ServiceError("NOT_FOUND", `${input.instanceId} is not an instance of ${input.spec.name}'s fleets.`);
+    }
+    const pick = input.instanceId
+      ? instances.find((i) => i.id === input.instanceId)
+      : ([...instances].reverse().find((i) => i.slot === input.liveSlot) ?? instances[instances.length - 1]);
+    if (!pick) return { instanceId: null, slot: null, lifecycleState: null, text: null, failed: false, instances };
+    const text = await consoleText(ctx, pick.id);
+    return { instanceId: pick.id, slot: pick.slot, lifecycleState: pick.lifecycleState, text, failed: failureOf(text) !== null, instances };
+  },
+);

@@ -32,11 +32,17 @@ export const INLINE_POLICY = "switchyard-delivery";
 /** IAM path of the roles Switchyard creates: the deployer policy's iam:PassRole is scoped to it. */
 export const ROLE_PATH = "/switchyard/";
 
-const TRUST = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }] });
+const TRUST = JSON.stringify({
+  Version: "2012-10-17",
+  Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
+});
 
 /** s3://bucket/<env>/app-{{version}}.tgz -> arn:aws:s3:::bucket/<env>/app-*.tgz: every version, nothing else. */
 export function artifactArnPattern(artifactUri: string, environment: string): string {
-  const path = artifactUri.replace(/^s3:\/\//, "").replaceAll("{{environment}}", environment).replaceAll("{{version}}", "*");
+  const path = artifactUri
+    .replace(/^s3:\/\//, "")
+    .replaceAll("{{environment}}", environment)
+    .replaceAll("{{version}}", "*");
   return `arn:aws:s3:::${path}`;
 }
 
@@ -47,10 +53,26 @@ export function deliveryPolicy(input: StepInput & { dbSecretArn: string | null }
   const { partition, account } = accountOf(roleArn);
   const parameters = `arn:${partition}:ssm:${input.spec.region}:${account}:parameter${parametersPath}`;
   const statements: object[] = [
-    { Sid: "ReadTheAppsArtifacts", Effect: "Allow", Action: ["s3:GetObject"], Resource: [artifactArnPattern(input.spec.app.artifactUri, input.spec.name)] },
-    { Sid: "ReadTheDeliveryContract", Effect: "Allow", Action: ["ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath"], Resource: [parameters, `${parameters}/*`] },
+    {
+      Sid: "ReadTheAppsArtifacts",
+      Effect: "Allow",
+      Action: ["s3:GetObject"],
+      Resource: [artifactArnPattern(input.spec.app.artifactUri, input.spec.name)],
+    },
+    {
+      Sid: "ReadTheDeliveryContract",
+      Effect: "Allow",
+      Action: ["ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath"],
+      Resource: [parameters, `${parameters}/*`],
+    },
   ];
-  if (input.dbSecretArn) statements.push({ Sid: "ReadTheDatabaseSecret", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [input.dbSecretArn] });
+  if (input.dbSecretArn)
+    statements.push({
+      Sid: "ReadTheDatabaseSecret",
+      Effect: "Allow",
+      Action: ["secretsmanager:GetSecretValue"],
+      Resource: [input.dbSecretArn],
+    });
   return JSON.stringify({ Version: "2012-10-17", Statement: statements });
 }
 
@@ -74,7 +96,13 @@ async function ensureRole(input: StepInput, ctx: StepContext): Promise<Role> {
   try {
     const role = (
       await ctx.aws.iam.send(
-        new CreateRoleCommand({ RoleName: ctx.names.instanceRole, Path: ROLE_PATH, AssumeRolePolicyDocument: TRUST, Description: `Switchyard ${input.spec.name}: its instances`, Tags: tagsOf(input) }),
+        new CreateRoleCommand({
+          RoleName: ctx.names.instanceRole,
+          Path: ROLE_PATH,
+          AssumeRolePolicyDocument: TRUST,
+          Description: `Switchyard ${input.spec.name}: its instances`,
+          Tags: tagsOf(input),
+        }),
       )
     ).Role!;
     ctx.touch("iam:role", role.Arn!, "created");
@@ -82,7 +110,9 @@ async function ensureRole(input: StepInput, ctx: StepContext): Promise<Role> {
   } catch (err) {
     // A retried step whose first create went through: the role is there now.
     if (!isAlreadyExists(err)) throw err;
-    const role = await afterCreate(async () => (await findRole(ctx)) ?? Promise.reject(Object.assign(new Error("role not visible"), { name: "NoSuchEntity" })));
+    const role = await afterCreate(
+      async () => (await findRole(ctx)) ?? Promise.reject(Object.assign(new Error("role not visible"), { name: "NoSuchEntity" })),
+    );
     ctx.touch("iam:role", role.Arn!, "found");
     return role;
   }
@@ -97,7 +127,9 @@ async function ensurePolicies(input: StepInput & { dbSecretArn: string | null },
     ctx.touch("iam:role-policy", `${roleName}/AmazonSSMManagedInstanceCore`, "created");
   }
   const wanted = deliveryPolicy(input, role.Arn!, ctx.names.parameters);
-  const current = await iam.send(new GetRolePolicyCommand({ RoleName: roleName, PolicyName: INLINE_POLICY })).catch((err) => (isNotFound(err) ? undefined : Promise.reject(err)));
+  const current = await iam
+    .send(new GetRolePolicyCommand({ RoleName: roleName, PolicyName: INLINE_POLICY }))
+    .catch((err) => (isNotFound(err) ? undefined : Promise.reject(err)));
   // IAM answers documents URL-encoded.
   const same = current?.PolicyDocument && JSON.stringify(JSON.parse(decodeURIComponent(current.PolicyDocument))) === wanted;
   if (!same) {
@@ -123,7 +155,8 @@ async function ensureProfile(input: StepInput, ctx: StepContext): Promise<string
   if (profile) ctx.touch("iam:instance-profile", profile.Arn!, "found");
   else {
     try {
-      profile = (await iam.send(new CreateInstanceProfileCommand({ InstanceProfileName: name, Path: ROLE_PATH, Tags: tagsOf(input) }))).InstanceProfile;
+      profile = (await iam.send(new CreateInstanceProfileCommand({ InstanceProfileName: name, Path: ROLE_PATH, Tags: tagsOf(input) })))
+        .InstanceProfile;
       ctx.touch("iam:instance-profile", profile!.Arn!, "created");
     } catch (err) {
       if (!isAlreadyExists(err)) throw err;

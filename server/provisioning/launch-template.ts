@@ -47,7 +47,12 @@ function sections(template: string, hasDatabase: boolean): string {
 }
 
 /** The user data an instance of `slot` running `version` gets (plain text, before base64). */
-export function renderUserData(spec: EnvironmentSpec, version: string, slot: Slot, contract: ContractValues = { dbSecretArn: null }): string {
+export function renderUserData(
+  spec: EnvironmentSpec,
+  version: string,
+  slot: Slot,
+  contract: ContractValues = { dbSecretArn: null },
+): string {
   const template = spec.app.source.kind === "al2023" ? spec.app.source.userData : AMI_USER_DATA;
   const artifact = (spec.app.artifactUri ?? "").replaceAll("{{version}}", version).replaceAll("{{environment}}", spec.name);
   return sections(template, spec.database !== null)
@@ -76,12 +81,22 @@ async function imageOf(ctx: StepContext, spec: EnvironmentSpec): Promise<string>
   } catch (err) {
     if (!isNotFound(err)) throw err;
   }
-  throw new ServiceError("PRECONDITION_FAILED", `Amazon Linux 2023 has no ${architectureOf(spec.instanceType)} image in ${spec.region} (SSM parameter ${name} is missing): choose another instance type.`);
+  throw new ServiceError(
+    "PRECONDITION_FAILED",
+    `Amazon Linux 2023 has no ${architectureOf(spec.instanceType)} image in ${spec.region} (SSM parameter ${name} is missing): choose another instance type.`,
+  );
 }
 
 type TemplateInput = StepInput & { appSgId: string; instanceProfileArn: string | null };
 
-function templateData(input: TemplateInput, ctx: StepContext, imageId: string, version: string, slot: Slot, contract: ContractValues): RequestLaunchTemplateData {
+function templateData(
+  input: TemplateInput,
+  ctx: StepContext,
+  imageId: string,
+  version: string,
+  slot: Slot,
+  contract: ContractValues,
+): RequestLaunchTemplateData {
   const tags = tagsOf(input, slot, { Name: ctx.names.asg(slot), "switchyard:version": version });
   return {
     ImageId: imageId,
@@ -102,7 +117,8 @@ function templateData(input: TemplateInput, ctx: StepContext, imageId: string, v
 
 async function findTemplate(ctx: StepContext): Promise<LaunchTemplate | undefined> {
   try {
-    const found = (await ctx.aws.ec2.send(new DescribeLaunchTemplatesCommand({ LaunchTemplateNames: [ctx.names.launchTemplate] }))).LaunchTemplates?.[0];
+    const found = (await ctx.aws.ec2.send(new DescribeLaunchTemplatesCommand({ LaunchTemplateNames: [ctx.names.launchTemplate] })))
+      .LaunchTemplates?.[0];
     if (found) checkOwner(ctx, "A launch template", ctx.names.launchTemplate, found.Tags);
     return found;
   } catch (err) {
@@ -115,7 +131,9 @@ async function allVersions(ctx: StepContext, templateId: string): Promise<Launch
   const out: LaunchTemplateVersion[] = [];
   let NextToken: string | undefined;
   do {
-    const page = await ctx.aws.ec2.send(new DescribeLaunchTemplateVersionsCommand({ LaunchTemplateId: templateId, NextToken, MaxResults: 200 }));
+    const page = await ctx.aws.ec2.send(
+      new DescribeLaunchTemplateVersionsCommand({ LaunchTemplateId: templateId, NextToken, MaxResults: 200 }),
+    );
     out.push(...(page.LaunchTemplateVersions ?? []));
     NextToken = page.NextToken;
   } while (NextToken);
@@ -152,7 +170,12 @@ async function ensureVersion(input: TemplateInput, ctx: StepContext, version: st
     );
     const id = created.LaunchTemplate!.LaunchTemplateId!;
     ctx.touch("ec2:launch-template", `${id}:1`, "created");
-    return { launchTemplateId: id, launchTemplateName: name, launchTemplateVersion: created.LaunchTemplate!.LatestVersionNumber ?? 1, imageId };
+    return {
+      launchTemplateId: id,
+      launchTemplateName: name,
+      launchTemplateVersion: created.LaunchTemplate!.LatestVersionNumber ?? 1,
+      imageId,
+    };
   }
   const id = template.LaunchTemplateId;
   const same = (await allVersions(ctx, id)).find((v) => {
@@ -170,14 +193,25 @@ async function ensureVersion(input: TemplateInput, ctx: StepContext, version: st
     ctx.touch("ec2:launch-template", `${id}:${same.VersionNumber}`, "found");
     return { launchTemplateId: id, launchTemplateName: name, launchTemplateVersion: same.VersionNumber, imageId };
   }
-  const created = await afterCreate(() => ctx.aws.ec2.send(
-    new CreateLaunchTemplateVersionCommand({
-      LaunchTemplateId: id,
-      VersionDescription: `${version} (${slot})`,
-      LaunchTemplateData: data,
-      ClientToken: tokenOf(input.envId, "launch-template-version", version, slot, data.UserData!, data.InstanceType!, imageId, input.instanceProfileArn ?? ""),
-    }),
-  ));
+  const created = await afterCreate(() =>
+    ctx.aws.ec2.send(
+      new CreateLaunchTemplateVersionCommand({
+        LaunchTemplateId: id,
+        VersionDescription: `${version} (${slot})`,
+        LaunchTemplateData: data,
+        ClientToken: tokenOf(
+          input.envId,
+          "launch-template-version",
+          version,
+          slot,
+          data.UserData!,
+          data.InstanceType!,
+          imageId,
+          input.instanceProfileArn ?? "",
+        ),
+      }),
+    ),
+  );
   const number = created.LaunchTemplateVersion!.VersionNumber!;
   ctx.touch("ec2:launch-template", `${id}:${number}`, "created");
   return { launchTemplateId: id, launchTemplateName: name, launchTemplateVersion: number, imageId };
@@ -195,7 +229,9 @@ export const createLaunchTemplateVersion = defineStep(
     if (!appSgId || instanceProfileArn === undefined) {
       // Keep the security group and instance profile of the template's latest version.
       const template = await findTemplate(ctx);
-      const latest = template?.LaunchTemplateId ? (await allVersions(ctx, template.LaunchTemplateId)).sort((a, b) => (b.VersionNumber ?? 0) - (a.VersionNumber ?? 0))[0] : undefined;
+      const latest = template?.LaunchTemplateId
+        ? (await allVersions(ctx, template.LaunchTemplateId)).sort((a, b) => (b.VersionNumber ?? 0) - (a.VersionNumber ?? 0))[0]
+        : undefined;
       appSgId ??= latest?.LaunchTemplateData?.SecurityGroupIds?.[0];
       if (instanceProfileArn === undefined) instanceProfileArn = latest?.LaunchTemplateData?.IamInstanceProfile?.Arn ?? null;
       if (!appSgId) throw new Error(`Launch template ${ctx.names.launchTemplate} is missing: provision the environment first`);

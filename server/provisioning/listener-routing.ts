@@ -11,19 +11,39 @@
  * forwarding listener (80, and 443 when the spec has a certificate): one call per listener.
  */
 import { randomBytes } from "node:crypto";
-import { CreateRuleCommand, DescribeListenersCommand, DescribeRulesCommand, ModifyListenerCommand, ModifyRuleCommand, type ElbAction, type ElbRule } from "../aws/sdk.ts";
+import {
+  CreateRuleCommand,
+  DescribeListenersCommand,
+  DescribeRulesCommand,
+  ModifyListenerCommand,
+  ModifyRuleCommand,
+  type ElbAction,
+  type ElbRule,
+} from "../aws/sdk.ts";
 import { afterCreate } from "../aws/consistency.ts";
 import { SLOTS, TAG_ENV, type Slot, type StepContext } from "./context.ts";
 
 export const ORIGIN_HEADER = "X-Switchyard-Origin";
 export const ORIGIN_RULE_PRIORITY = 50_000;
 export const FORBIDDEN: ElbAction[] = [
-  { Type: "fixed-response", FixedResponseConfig: { StatusCode: "403", ContentType: "text/plain", MessageBody: "This load balancer only answers its CloudFront distribution." } },
+  {
+    Type: "fixed-response",
+    FixedResponseConfig: {
+      StatusCode: "403",
+      ContentType: "text/plain",
+      MessageBody: "This load balancer only answers its CloudFront distribution.",
+    },
+  },
 ];
 
 /** The forward action with these weights (0-999 each). */
 export function forwardTo(targetGroupArns: Record<Slot, string>, weights: Record<Slot, number>): ElbAction[] {
-  return [{ Type: "forward", ForwardConfig: { TargetGroups: SLOTS.map((slot) => ({ TargetGroupArn: targetGroupArns[slot], Weight: weights[slot] })) } }];
+  return [
+    {
+      Type: "forward",
+      ForwardConfig: { TargetGroups: SLOTS.map((slot) => ({ TargetGroupArn: targetGroupArns[slot], Weight: weights[slot] })) },
+    },
+  ];
 }
 
 export async function listRules(ctx: StepContext, listenerArn: string): Promise<ElbRule[]> {
@@ -37,7 +57,8 @@ export async function listRules(ctx: StepContext, listenerArn: string): Promise<
   return rules;
 }
 
-const originCondition = (r: ElbRule) => r.Conditions?.find((c) => c.Field === "http-header" && c.HttpHeaderConfig?.HttpHeaderName?.toLowerCase() === ORIGIN_HEADER.toLowerCase());
+const originCondition = (r: ElbRule) =>
+  r.Conditions?.find((c) => c.Field === "http-header" && c.HttpHeaderConfig?.HttpHeaderName?.toLowerCase() === ORIGIN_HEADER.toLowerCase());
 
 /** The CloudFront-only rule of a listener, with its secret. */
 export function originRuleOf(rules: ElbRule[]): { rule: ElbRule; secret: string } | undefined {
@@ -47,9 +68,13 @@ export function originRuleOf(rules: ElbRule[]): { rule: ElbRule; secret: string 
 }
 
 /** Weights of a forward action (target group ARN -> slot), or null. */
-export function weightsOf(actions: ElbAction[] | undefined, targetGroupArns: Partial<Record<Slot, string | undefined>>): Record<Slot, number> | null {
+export function weightsOf(
+  actions: ElbAction[] | undefined,
+  targetGroupArns: Partial<Record<Slot, string | undefined>>,
+): Record<Slot, number> | null {
   const forward = actions?.find((a) => a.Type === "forward");
-  const groups = forward?.ForwardConfig?.TargetGroups ?? (forward?.TargetGroupArn ? [{ TargetGroupArn: forward.TargetGroupArn, Weight: 1 }] : null);
+  const groups =
+    forward?.ForwardConfig?.TargetGroups ?? (forward?.TargetGroupArn ? [{ TargetGroupArn: forward.TargetGroupArn, Weight: 1 }] : null);
   if (!groups) return null;
   const weight = (slot: Slot) => {
     const hit = groups.find((t) => t.TargetGroupArn === targetGroupArns[slot]);
@@ -72,11 +97,14 @@ export async function ensureRouting(
   const listenerArn = listener.ListenerArn!;
   const rules = await listRules(ctx, listenerArn);
   const origin = originRuleOf(rules);
-  const weights = weightsOf(origin?.rule.Actions, targetGroupArns) ?? weightsOf(listener.DefaultActions, targetGroupArns) ?? { blue: 100, green: 0 };
+  const weights = weightsOf(origin?.rule.Actions, targetGroupArns) ??
+    weightsOf(listener.DefaultActions, targetGroupArns) ?? { blue: 100, green: 0 };
   if (!input.cloudfront) {
     if (origin) {
       // CloudFront turned off: open the listener again (the stale rule then never matters).
-      await ctx.aws.elbv2.send(new ModifyListenerCommand({ ListenerArn: listenerArn, DefaultActions: forwardTo(targetGroupArns, weights) }));
+      await ctx.aws.elbv2.send(
+        new ModifyListenerCommand({ ListenerArn: listenerArn, DefaultActions: forwardTo(targetGroupArns, weights) }),
+      );
       ctx.touch("elbv2:listener", listenerArn, "updated");
     }
     return null;
@@ -106,11 +134,18 @@ export async function ensureRouting(
 }
 
 /** The load balancer's ARN from one of its listeners' ARNs. */
-export const loadBalancerArnOf = (listenerArn: string) => listenerArn.replace(":listener/", ":loadbalancer/").split("/").slice(0, -1).join("/");
+export const loadBalancerArnOf = (listenerArn: string) =>
+  listenerArn.replace(":listener/", ":loadbalancer/").split("/").slice(0, -1).join("/");
 
 /** Sets the weights on every forwarding listener of the listener's load balancer. */
-export async function applyWeights(ctx: StepContext, listenerArn: string, targetGroupArns: Record<Slot, string>, weights: Record<Slot, number>): Promise<void> {
-  const listeners = (await ctx.aws.elbv2.send(new DescribeListenersCommand({ LoadBalancerArn: loadBalancerArnOf(listenerArn) }))).Listeners ?? [];
+export async function applyWeights(
+  ctx: StepContext,
+  listenerArn: string,
+  targetGroupArns: Record<Slot, string>,
+  weights: Record<Slot, number>,
+): Promise<void> {
+  const listeners =
+    (await ctx.aws.elbv2.send(new DescribeListenersCommand({ LoadBalancerArn: loadBalancerArnOf(listenerArn) }))).Listeners ?? [];
   const targets = listeners.length ? listeners : [{ ListenerArn: listenerArn }];
   for (const listener of targets) {
     const origin = originRuleOf(await listRules(ctx, listener.ListenerArn!));
@@ -118,7 +153,9 @@ export async function applyWeights(ctx: StepContext, listenerArn: string, target
       await ctx.aws.elbv2.send(new ModifyRuleCommand({ RuleArn: origin.rule.RuleArn, Actions: forwardTo(targetGroupArns, weights) }));
       ctx.touch("elbv2:rule", origin.rule.RuleArn!, "updated");
     } else {
-      await ctx.aws.elbv2.send(new ModifyListenerCommand({ ListenerArn: listener.ListenerArn, DefaultActions: forwardTo(targetGroupArns, weights) }));
+      await ctx.aws.elbv2.send(
+        new ModifyListenerCommand({ ListenerArn: listener.ListenerArn, DefaultActions: forwardTo(targetGroupArns, weights) }),
+      );
       ctx.touch("elbv2:listener", listener.ListenerArn!, "updated");
     }
   }

@@ -136,11 +136,15 @@ export const ensureLoadBalancer = defineStep(
         touch("elbv2:target-group", tg.TargetGroupArn, "created");
       }
       const tgArn = tg.TargetGroupArn;
-      const attrs = (await afterCreate(() => aws.elbv2.send(new DescribeTargetGroupAttributesCommand({ TargetGroupArn: tgArn })))).Attributes ?? [];
+      const attrs =
+        (await afterCreate(() => aws.elbv2.send(new DescribeTargetGroupAttributesCommand({ TargetGroupArn: tgArn })))).Attributes ?? [];
       const delay = attrs.find((a) => a.Key === "deregistration_delay.timeout_seconds")?.Value;
       if (delay !== String(DEREGISTRATION_DELAY_SECONDS)) {
         await aws.elbv2.send(
-          new ModifyTargetGroupAttributesCommand({ TargetGroupArn: tg.TargetGroupArn, Attributes: [{ Key: "deregistration_delay.timeout_seconds", Value: String(DEREGISTRATION_DELAY_SECONDS) }] }),
+          new ModifyTargetGroupAttributesCommand({
+            TargetGroupArn: tg.TargetGroupArn,
+            Attributes: [{ Key: "deregistration_delay.timeout_seconds", Value: String(DEREGISTRATION_DELAY_SECONDS) }],
+          }),
         );
       }
       targetGroupArns[slot] = tg.TargetGroupArn!;
@@ -164,7 +168,9 @@ export const ensureLoadBalancer = defineStep(
             LoadBalancerArn: lbArn,
             Protocol: want.protocol,
             Port: want.port,
-            ...("certificateArn" in want ? { Certificates: [{ CertificateArn: want.certificateArn }], SslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06" } : {}),
+            ...("certificateArn" in want
+              ? { Certificates: [{ CertificateArn: want.certificateArn }], SslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06" }
+              : {}),
             // With CloudFront, nothing is forwarded until the origin rule exists (below).
             DefaultActions: input.spec.cloudfront ? FORBIDDEN : forwardTo(targetGroupArns, { blue: 100, green: 0 }),
             Tags: tagsOf(input, undefined, { Name: `${names.alb}-${want.protocol.toLowerCase()}` }),
@@ -175,7 +181,12 @@ export const ensureLoadBalancer = defineStep(
         touch("elbv2:listener", listener.ListenerArn, "created");
       }
       // Every listener shares one secret: CloudFront sends one header.
-      const secret = await ensureRouting(ctx, { envId: input.envId, cloudfront: input.spec.cloudfront, secret: originSecret }, listener, targetGroupArns);
+      const secret = await ensureRouting(
+        ctx,
+        { envId: input.envId, cloudfront: input.spec.cloudfront, secret: originSecret },
+        listener,
+        targetGroupArns,
+      );
       originSecret ??= secret;
       if (want.port === 80) listenerArn = listener.ListenerArn!;
     }
@@ -183,12 +194,16 @@ export const ensureLoadBalancer = defineStep(
   },
 );
 
-export const waitLoadBalancerActive = defineRead("wait for the load balancer", async (_input: StepInput, ctx): Promise<Poll<{ state: string; dnsName: string | null }>> => {
-  const lb = await findLoadBalancer(ctx);
-  const state = lb?.State?.Code ?? "missing";
-  if (state === "failed") throw new Error(`Load balancer ${ctx.names.alb} failed to provision: ${lb?.State?.Reason ?? "no reason given"}`);
-  return { done: state === "active", detail: { state, dnsName: lb?.DNSName ?? null } };
-});
+export const waitLoadBalancerActive = defineRead(
+  "wait for the load balancer",
+  async (_input: StepInput, ctx): Promise<Poll<{ state: string; dnsName: string | null }>> => {
+    const lb = await findLoadBalancer(ctx);
+    const state = lb?.State?.Code ?? "missing";
+    if (state === "failed")
+      throw new Error(`Load balancer ${ctx.names.alb} failed to provision: ${lb?.State?.Reason ?? "no reason given"}`);
+    return { done: state === "active", detail: { state, dnsName: lb?.DNSName ?? null } };
+  },
+);
 
 export interface ListenerWeightsInput extends StepInput {
   listenerArn: string;
@@ -198,12 +213,15 @@ export interface ListenerWeightsInput extends StepInput {
 }
 
 /** Moves traffic: one ModifyListener; new requests follow the new weights at once. */
-export const setListenerWeights = defineStep("shift traffic", async (input: ListenerWeightsInput, ctx): Promise<{ weights: Record<Slot, number> }> => {
-  for (const slot of SLOTS) {
-    const w = input.weights[slot];
-    if (!Number.isInteger(w) || w < 0 || w > 999) throw new Error(`Listener weight for ${slot} must be a whole number 0-999, got ${w}`);
-  }
-  if (input.weights.blue + input.weights.green === 0) throw new Error("At least one target group needs a weight above 0");
-  await applyWeights(ctx, input.listenerArn, { blue: input.blueTg, green: input.greenTg }, input.weights);
-  return { weights: input.weights };
-});
+export const setListenerWeights = defineStep(
+  "shift traffic",
+  async (input: ListenerWeightsInput, ctx): Promise<{ weights: Record<Slot, number> }> => {
+    for (const slot of SLOTS) {
+      const w = input.weights[slot];
+      if (!Number.isInteger(w) || w < 0 || w > 999) throw new Error(`Listener weight for ${slot} must be a whole number 0-999, got ${w}`);
+    }
+    if (input.weights.blue + input.weights.green === 0) throw new Error("At least one target group needs a weight above 0");
+    await applyWeights(ctx, input.listenerArn, { blue: input.blueTg, green: input.greenTg }, input.weights);
+    return { weights: input.weights };
+  },
+);

@@ -27,9 +27,17 @@ export interface LocalCloud {
 export async function startFixture(opts: { speed?: number } = {}): Promise<LocalCloud> {
   const dataDir = mkdtempSync(path.join(tmpdir(), "sy-lc-"));
   const lc = await startLocalCloud({ port: 0, dataDir, speed: opts.speed ?? 200 });
-  const accountId = (await db.awsAccount.create({ data: { name: `lc-${randomUUID().slice(0, 8)}`, defaultRegion: "us-east-1", endpointUrl: lc.url, isLocal: true } })).id;
+  const accountId = (
+    await db.awsAccount.create({
+      data: { name: `lc-${randomUUID().slice(0, 8)}`, defaultRegion: "us-east-1", endpointUrl: lc.url, isLocal: true },
+    })
+  ).id;
   const admin = async (method: string, route: string, body?: unknown) => {
-    const res = await fetch(`${lc.url}/_localcloud/${route}`, { method, headers: body === undefined ? {} : { "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const res = await fetch(`${lc.url}/_localcloud/${route}`, {
+      method,
+      headers: body === undefined ? {} : { "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     const text = await res.text();
     return { status: res.status, body: text ? (JSON.parse(text) as unknown) : null };
   };
@@ -40,7 +48,9 @@ export async function startFixture(opts: { speed?: number } = {}): Promise<Local
     admin,
     stats: async () => ((await admin("GET", "stats")).body as { calls: Record<string, number> }).calls,
     ask: async (lbName, headers = {}) => {
-      const endpoints = (await admin("GET", "endpoints")).body as { loadBalancers: Array<{ name: string; listeners: Array<{ port: number; url: string }> }> };
+      const endpoints = (await admin("GET", "endpoints")).body as {
+        loadBalancers: Array<{ name: string; listeners: Array<{ port: number; url: string }> }>;
+      };
       const url = endpoints.loadBalancers.find((l) => l.name === lbName)?.listeners.find((l) => l.port === 80)?.url;
       if (!url) throw new Error(`no listener for ${lbName}`);
       const res = await fetch(`${url}/`, { headers });

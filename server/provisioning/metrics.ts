@@ -37,12 +37,16 @@ const MINUTE = 60_000;
 const toMs = (t: string | number) => (typeof t === "number" ? t : Date.parse(t));
 
 /** The service's "now" (ISO-8601), the clock CloudWatch windows use: e.g. when a canary bake starts. */
-export const serverClock = defineRead("read the service's clock", async (_input: StepInput, { aws }): Promise<{ now: string }> => ({ now: new Date(await freshServerNow(aws)).toISOString() }));
+export const serverClock = defineRead(
+  "read the service's clock",
+  async (_input: StepInput, { aws }): Promise<{ now: string }> => ({ now: new Date(await freshServerNow(aws)).toISOString() }),
+);
 
 export const fleetMetrics = defineRead("read the fleets' metrics", async (input: FleetMetricsInput, { aws }): Promise<FleetMetrics> => {
   const end = Math.floor((input.endTime !== undefined ? toMs(input.endTime) : await freshServerNow(aws)) / MINUTE) * MINUTE;
   const start = Math.floor((input.startTime !== undefined ? toMs(input.startTime) : end - 15 * MINUTE) / MINUTE) * MINUTE;
-  if (!Number.isFinite(start) || !Number.isFinite(end) || start >= end) throw new Error(`Invalid metrics window ${String(input.startTime)} .. ${String(input.endTime)}`);
+  if (!Number.isFinite(start) || !Number.isFinite(end) || start >= end)
+    throw new Error(`Invalid metrics window ${String(input.startTime)} .. ${String(input.endTime)}`);
   const minutes: number[] = [];
   for (let t = start; t < end; t += MINUTE) minutes.push(t);
 
@@ -71,7 +75,15 @@ export const fleetMetrics = defineRead("read the fleets' metrics", async (input:
   let NextToken: string | undefined;
   if (queries.length) {
     do {
-      const page = await aws.cloudwatch.send(new GetMetricDataCommand({ MetricDataQueries: queries, StartTime: new Date(start), EndTime: new Date(end), ScanBy: "TimestampAscending", NextToken }));
+      const page = await aws.cloudwatch.send(
+        new GetMetricDataCommand({
+          MetricDataQueries: queries,
+          StartTime: new Date(start),
+          EndTime: new Date(end),
+          ScanBy: "TimestampAscending",
+          NextToken,
+        }),
+      );
       for (const r of page.MetricDataResults ?? []) {
         const points = series.get(r.Id!) ?? new Map<number, number>();
         (r.Timestamps ?? []).forEach((ts, i) => points.set(new Date(ts).getTime(), r.Values?.[i] ?? 0));
@@ -80,12 +92,22 @@ export const fleetMetrics = defineRead("read the fleets' metrics", async (input:
       NextToken = page.NextToken;
     } while (NextToken);
   }
-  const out: FleetMetrics = { startTime: new Date(start).toISOString(), endTime: new Date(end).toISOString(), periodSeconds: 60, slots: {} };
+  const out: FleetMetrics = {
+    startTime: new Date(start).toISOString(),
+    endTime: new Date(end).toISOString(),
+    periodSeconds: 60,
+    slots: {},
+  };
   for (const slot of slots) {
     const at = (id: string, t: number) => series.get(`${id}_${slot}`)?.get(t);
     out.slots[slot] = minutes.map((t) => {
       const p95 = at("p95", t);
-      return { timestamp: new Date(t).toISOString(), requests: at("requests", t) ?? 0, errors5xx: at("errors", t) ?? 0, p95LatencyMs: p95 === undefined ? null : Math.round(p95 * 1000 * 10) / 10 };
+      return {
+        timestamp: new Date(t).toISOString(),
+        requests: at("requests", t) ?? 0,
+        errors5xx: at("errors", t) ?? 0,
+        p95LatencyMs: p95 === undefined ? null : Math.round(p95 * 1000 * 10) / 10,
+      };
     });
   }
   return out;

@@ -65,7 +65,9 @@ export interface NetworkOutput {
 }
 
 type Ec2TagType = "vpc" | "subnet" | "internet-gateway" | "route-table" | "vpc-endpoint";
-const tagSpec = (input: StepInput, type: Ec2TagType, name: string, extra: Record<string, string> = {}) => [{ ResourceType: type, Tags: tagsOf(input, undefined, { Name: name, ...extra }) }];
+const tagSpec = (input: StepInput, type: Ec2TagType, name: string, extra: Record<string, string> = {}) => [
+  { ResourceType: type, Tags: tagsOf(input, undefined, { Name: name, ...extra }) },
+];
 const tagOf = (t: { Tags?: Array<{ Key?: string; Value?: string }> }, key: string) => t.Tags?.find((x) => x.Key === key)?.Value;
 
 async function ensureVpc(input: StepInput, ctx: StepContext): Promise<{ vpcId: string; cidr: string }> {
@@ -73,7 +75,9 @@ async function ensureVpc(input: StepInput, ctx: StepContext): Promise<{ vpcId: s
   let vpc = (await aws.ec2.send(new DescribeVpcsCommand({ Filters: [envFilter(input.envId)] }))).Vpcs?.[0];
   if (vpc?.VpcId) touch("ec2:vpc", vpc.VpcId, "found");
   else {
-    vpc = (await aws.ec2.send(new CreateVpcCommand({ CidrBlock: vpcCidrOf(input.envId), TagSpecifications: tagSpec(input, "vpc", names.vpc) }))).Vpc;
+    vpc = (
+      await aws.ec2.send(new CreateVpcCommand({ CidrBlock: vpcCidrOf(input.envId), TagSpecifications: tagSpec(input, "vpc", names.vpc) }))
+    ).Vpc;
     if (!vpc?.VpcId) throw new Error("CreateVpc returned no VPC id");
     const vpcId = vpc.VpcId;
     await afterCreate(() => aws.ec2.send(new ModifyVpcAttributeCommand({ VpcId: vpcId, EnableDnsHostnames: { Value: true } })));
@@ -85,7 +89,9 @@ async function ensureVpc(input: StepInput, ctx: StepContext): Promise<{ vpcId: s
 async function ensureSubnets(input: StepInput, ctx: StepContext, vpcId: string, cidr: string) {
   const { aws, touch } = ctx;
   const { spec } = input;
-  const existing = (await aws.ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: "vpc-id", Values: [vpcId] }, envFilter(input.envId)] }))).Subnets ?? [];
+  const existing =
+    (await aws.ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: "vpc-id", Values: [vpcId] }, envFilter(input.envId)] }))).Subnets ??
+    [];
   const out = { public: [] as string[], private: [] as string[], publicByZone: {} as Record<string, string> };
   for (const [i, az] of spec.availabilityZones.entries()) {
     for (const tier of ["public", "private"] as const) {
@@ -94,7 +100,12 @@ async function ensureSubnets(input: StepInput, ctx: StepContext, vpcId: string, 
       if (id) touch("ec2:subnet", id, "found");
       else {
         const created = await aws.ec2.send(
-          new CreateSubnetCommand({ VpcId: vpcId, AvailabilityZone: az, CidrBlock: subnetCidr(cidr, tier, spec.region, az, i), TagSpecifications: tagSpec(input, "subnet", `${ctx.names.prefix}${spec.name}-${tier}-${az}`, { [TAG_TIER]: tier }) }),
+          new CreateSubnetCommand({
+            VpcId: vpcId,
+            AvailabilityZone: az,
+            CidrBlock: subnetCidr(cidr, tier, spec.region, az, i),
+            TagSpecifications: tagSpec(input, "subnet", `${ctx.names.prefix}${spec.name}-${tier}-${az}`, { [TAG_TIER]: tier }),
+          }),
         );
         id = created.Subnet?.SubnetId;
         if (!id) throw new Error("CreateSubnet returned no subnet id");
@@ -102,7 +113,9 @@ async function ensureSubnets(input: StepInput, ctx: StepContext, vpcId: string, 
       }
       if (tier === "public" && !found?.MapPublicIpOnLaunch) {
         const subnetId = id;
-        await afterCreate(() => aws.ec2.send(new ModifySubnetAttributeCommand({ SubnetId: subnetId, MapPublicIpOnLaunch: { Value: true } })));
+        await afterCreate(() =>
+          aws.ec2.send(new ModifySubnetAttributeCommand({ SubnetId: subnetId, MapPublicIpOnLaunch: { Value: true } })),
+        );
         if (found) touch("ec2:subnet", id, "updated");
       }
       out[tier].push(id);
@@ -117,16 +130,30 @@ async function ensureInternetGateway(input: StepInput, ctx: StepContext, vpcId: 
   let igw = ((await aws.ec2.send(new DescribeInternetGatewaysCommand({ Filters: [envFilter(input.envId)] }))).InternetGateways ?? [])[0];
   if (igw?.InternetGatewayId) touch("ec2:internet-gateway", igw.InternetGatewayId, "found");
   else {
-    igw = (await aws.ec2.send(new CreateInternetGatewayCommand({ TagSpecifications: tagSpec(input, "internet-gateway", `${ctx.names.prefix}${input.spec.name}-igw`) }))).InternetGateway!;
+    igw = (
+      await aws.ec2.send(
+        new CreateInternetGatewayCommand({
+          TagSpecifications: tagSpec(input, "internet-gateway", `${ctx.names.prefix}${input.spec.name}-igw`),
+        }),
+      )
+    ).InternetGateway!;
     touch("ec2:internet-gateway", igw.InternetGatewayId!, "created");
   }
   const igwId = igw.InternetGatewayId!;
-  if (!igw.Attachments?.some((a) => a.VpcId === vpcId)) await afterCreate(() => aws.ec2.send(new AttachInternetGatewayCommand({ InternetGatewayId: igwId, VpcId: vpcId })));
+  if (!igw.Attachments?.some((a) => a.VpcId === vpcId))
+    await afterCreate(() => aws.ec2.send(new AttachInternetGatewayCommand({ InternetGatewayId: igwId, VpcId: vpcId })));
   return igwId;
 }
 
 /** A route table tagged `tier` (and `zone`), created with an idempotency token when missing. */
-async function ensureTable(input: StepInput, ctx: StepContext, tables: RouteTable[], vpcId: string, tier: "public" | "private", zone?: string): Promise<RouteTable> {
+async function ensureTable(
+  input: StepInput,
+  ctx: StepContext,
+  tables: RouteTable[],
+  vpcId: string,
+  tier: "public" | "private",
+  zone?: string,
+): Promise<RouteTable> {
   const found = tables.find((t) => (tagOf(t, TAG_TIER) ?? "public") === tier && tagOf(t, TAG_ZONE) === zone);
   if (found?.RouteTableId) {
     ctx.touch("ec2:route-table", found.RouteTableId, "found");
@@ -134,25 +161,40 @@ async function ensureTable(input: StepInput, ctx: StepContext, tables: RouteTabl
   }
   const name = `${ctx.names.prefix}${input.spec.name}-${tier}${zone ? `-${zone}` : ""}`;
   const extra: Record<string, string> = { [TAG_TIER]: tier, ...(zone ? { [TAG_ZONE]: zone } : {}) };
-  const table = (await ctx.aws.ec2.send(new CreateRouteTableCommand({ VpcId: vpcId, ClientToken: tokenOf(input.envId, "route-table", tier, zone ?? ""), TagSpecifications: tagSpec(input, "route-table", name, extra) }))).RouteTable!;
+  const table = (
+    await ctx.aws.ec2.send(
+      new CreateRouteTableCommand({
+        VpcId: vpcId,
+        ClientToken: tokenOf(input.envId, "route-table", tier, zone ?? ""),
+        TagSpecifications: tagSpec(input, "route-table", name, extra),
+      }),
+    )
+  ).RouteTable!;
   ctx.touch("ec2:route-table", table.RouteTableId!, "created");
   return table;
 }
 
 async function associate(ctx: StepContext, table: RouteTable, subnetIds: string[]) {
   for (const subnetId of subnetIds) {
-    if (!table.Associations?.some((a) => a.SubnetId === subnetId)) await afterCreate(() => ctx.aws.ec2.send(new AssociateRouteTableCommand({ RouteTableId: table.RouteTableId, SubnetId: subnetId })));
+    if (!table.Associations?.some((a) => a.SubnetId === subnetId))
+      await afterCreate(() => ctx.aws.ec2.send(new AssociateRouteTableCommand({ RouteTableId: table.RouteTableId, SubnetId: subnetId })));
   }
 }
 
 /** The S3 gateway endpoint, on every one of the environment's route tables. */
 async function ensureS3Endpoint(input: StepInput, ctx: StepContext, vpcId: string, tableIds: string[]): Promise<string> {
   const serviceName = `com.amazonaws.${input.spec.region}.s3`;
-  const filters = [{ Name: "vpc-id", Values: [vpcId] }, { Name: "service-name", Values: [serviceName] }, { Name: "vpc-endpoint-state", Values: ["pending", "available"] }, envFilter(input.envId)];
+  const filters = [
+    { Name: "vpc-id", Values: [vpcId] },
+    { Name: "service-name", Values: [serviceName] },
+    { Name: "vpc-endpoint-state", Values: ["pending", "available"] },
+    envFilter(input.envId),
+  ];
   const found = (await ctx.aws.ec2.send(new DescribeVpcEndpointsCommand({ Filters: filters }))).VpcEndpoints?.[0];
   if (found?.VpcEndpointId) {
     const missing = tableIds.filter((t) => !found.RouteTableIds?.includes(t));
-    if (missing.length) await ctx.aws.ec2.send(new ModifyVpcEndpointCommand({ VpcEndpointId: found.VpcEndpointId, AddRouteTableIds: missing }));
+    if (missing.length)
+      await ctx.aws.ec2.send(new ModifyVpcEndpointCommand({ VpcEndpointId: found.VpcEndpointId, AddRouteTableIds: missing }));
     ctx.touch("ec2:vpc-endpoint", found.VpcEndpointId, missing.length ? "updated" : "found");
     return found.VpcEndpointId;
   }
@@ -179,10 +221,16 @@ export const ensureNetwork = defineStep("create the network", async (input: Step
   const subnets = await ensureSubnets(input, ctx, vpcId, cidr);
   const igwId = await ensureInternetGateway(input, ctx, vpcId);
 
-  const tables = (await ctx.aws.ec2.send(new DescribeRouteTablesCommand({ Filters: [{ Name: "vpc-id", Values: [vpcId] }, envFilter(input.envId)] }))).RouteTables ?? [];
+  const tables =
+    (await ctx.aws.ec2.send(new DescribeRouteTablesCommand({ Filters: [{ Name: "vpc-id", Values: [vpcId] }, envFilter(input.envId)] })))
+      .RouteTables ?? [];
   const publicTable = await ensureTable(input, ctx, tables, vpcId, "public");
   if (!publicTable.Routes?.some((r) => r.DestinationCidrBlock === "0.0.0.0/0" && r.GatewayId === igwId)) {
-    await afterCreate(() => ctx.aws.ec2.send(new CreateRouteCommand({ RouteTableId: publicTable.RouteTableId, DestinationCidrBlock: "0.0.0.0/0", GatewayId: igwId })));
+    await afterCreate(() =>
+      ctx.aws.ec2.send(
+        new CreateRouteCommand({ RouteTableId: publicTable.RouteTableId, DestinationCidrBlock: "0.0.0.0/0", GatewayId: igwId }),
+      ),
+    );
   }
   await associate(ctx, publicTable, subnets.public);
   const privateRouteTableIds: Record<string, string> = {};

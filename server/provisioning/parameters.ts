@@ -38,7 +38,18 @@ export function contractValues(input: ParametersInput): Record<string, string> {
 
 /** Every parameter name of the contract: read (and deleted) by name, so the deployer's policy names them. */
 export function contractNames(path: string): string[] {
-  const keys = ["environment", "region", "artifact-uri", "db/engine", "db/endpoint", "db/port", "db/name", "db/secret-arn", "slots/blue/version", "slots/green/version"];
+  const keys = [
+    "environment",
+    "region",
+    "artifact-uri",
+    "db/engine",
+    "db/endpoint",
+    "db/port",
+    "db/name",
+    "db/secret-arn",
+    "slots/blue/version",
+    "slots/green/version",
+  ];
   return keys.map((k) => `${path}/${k}`);
 }
 
@@ -92,18 +103,26 @@ async function put(input: StepInput, ctx: StepContext, existing: Map<string, str
   }
 }
 
-export const ensureParameters = defineStep("write the delivery contract (SSM parameters)", async (input: ParametersInput, ctx): Promise<{ path: string }> => {
-  const existing = await current(ctx);
-  await checkParametersOwner(ctx, existing);
-  await put(input, ctx, existing, contractValues(input));
-  return { path: ctx.names.parameters };
-});
+export const ensureParameters = defineStep(
+  "write the delivery contract (SSM parameters)",
+  async (input: ParametersInput, ctx): Promise<{ path: string }> => {
+    const existing = await current(ctx);
+    await checkParametersOwner(ctx, existing);
+    await put(input, ctx, existing, contractValues(input));
+    return { path: ctx.names.parameters };
+  },
+);
 
 /**
  * slots/<slot>/version: what a launch in that slot runs (the user data also says it). Returns
  * what the launch template's user data may name from the contract.
  */
-export async function writeSlotVersion(input: StepInput, ctx: StepContext, slot: Slot, version: string): Promise<{ dbSecretArn: string | null }> {
+export async function writeSlotVersion(
+  input: StepInput,
+  ctx: StepContext,
+  slot: Slot,
+  version: string,
+): Promise<{ dbSecretArn: string | null }> {
   const existing = await current(ctx);
   await checkParametersOwner(ctx, existing);
   await put(input, ctx, existing, { [`slots/${slot}/version`]: version });

@@ -57,7 +57,12 @@ export interface ProbeResult {
 }
 
 const ruleMatches = (r: ElbRule, token: string) =>
-  (r.Conditions ?? []).some((c) => c.Field === "http-header" && c.HttpHeaderConfig?.HttpHeaderName?.toLowerCase() === PROBE_HEADER.toLowerCase() && c.HttpHeaderConfig.Values?.includes(token));
+  (r.Conditions ?? []).some(
+    (c) =>
+      c.Field === "http-header" &&
+      c.HttpHeaderConfig?.HttpHeaderName?.toLowerCase() === PROBE_HEADER.toLowerCase() &&
+      c.HttpHeaderConfig.Values?.includes(token),
+  );
 
 /** The probe rule of this rollout: found (a retried step), or created at the lowest free priority. */
 async function ensureProbeRule(ctx: StepContext, input: ProbeInput, token: string): Promise<string> {
@@ -108,7 +113,11 @@ export async function readAnswer(res: Response): Promise<Omit<ProbeAnswer, "erro
 
 async function ask(url: string, token: string): Promise<ProbeAnswer> {
   try {
-    const res = await fetch(url, { headers: { [PROBE_HEADER]: token, "user-agent": "Switchyard-Probe/1" }, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS), cache: "no-store" });
+    const res = await fetch(url, {
+      headers: { [PROBE_HEADER]: token, "user-agent": "Switchyard-Probe/1" },
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      cache: "no-store",
+    });
     return { ...(await readAnswer(res)), error: null };
   } catch (err) {
     return { instanceId: null, status: null, version: null, error: (err as Error).message };
@@ -124,8 +133,12 @@ const good = (a: ProbeAnswer) => a.status !== null && a.status >= 200 && a.statu
 export function judgeProbe(answers: ProbeAnswer[], expected: string[], version: string, final: boolean): ProbeResult | null {
   const expectedSet = new Set(expected);
   const fromFleet = answers.filter((a) => (a.instanceId ? expectedSet.has(a.instanceId) : expected.length === 0 || a.status === null));
-  const wrongVersion = fromFleet.filter((a) => good(a) && a.version !== null && a.version !== version).map((a) => ({ instanceId: a.instanceId, version: a.version! }));
-  const answered = [...new Set(fromFleet.filter((a) => good(a) && (a.version === null || a.version === version) && a.instanceId).map((a) => a.instanceId!))];
+  const wrongVersion = fromFleet
+    .filter((a) => good(a) && a.version !== null && a.version !== version)
+    .map((a) => ({ instanceId: a.instanceId, version: a.version! }));
+  const answered = [
+    ...new Set(fromFleet.filter((a) => good(a) && (a.version === null || a.version === version) && a.instanceId).map((a) => a.instanceId!)),
+  ];
   const failures = fromFleet.filter((a) => !good(a));
   const base = { requests: answers.length, expected, answered, wrongVersion, failures: failures.slice(-5) };
   if (wrongVersion.length) {

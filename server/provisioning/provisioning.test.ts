@@ -42,7 +42,11 @@ const creates = (calls: Record<string, number>) =>
 beforeAll(async () => {
   dataDir = mkdtempSync(path.join(tmpdir(), "sy-provisioning-"));
   lc = await startLocalCloud({ port: 0, dataDir, speed: 200 });
-  accountId = (await db.awsAccount.create({ data: { name: `lc-${envId.slice(0, 8)}`, defaultRegion: "us-east-1", endpointUrl: lc.url, isLocal: true } })).id;
+  accountId = (
+    await db.awsAccount.create({
+      data: { name: `lc-${envId.slice(0, 8)}`, defaultRegion: "us-east-1", endpointUrl: lc.url, isLocal: true },
+    })
+  ).id;
   envId = await testEnvironment(accountId, spec);
 });
 
@@ -60,7 +64,10 @@ describe("provisioning the reference stack against the local cloud", () => {
     out = await provision(base());
     const calls = Object.values(await stats()).reduce((a, b) => a + b, 0);
     console.log(`full provision (Multi-AZ DB, CloudFront) took ${Date.now() - started} ms at speed 200, ${calls} AWS API calls`);
-    const aws = awsClients({ id: accountId, defaultRegion: "us-east-1", roleArn: null, externalId: null, endpointUrl: lc.url }, "us-east-1");
+    const aws = awsClients(
+      { id: accountId, defaultRegion: "us-east-1", roleArn: null, externalId: null, endpointUrl: lc.url },
+      "us-east-1",
+    );
 
     const vpc = (await aws.ec2.send(new DescribeVpcsCommand({ VpcIds: [out.network.vpcId] }))).Vpcs![0];
     const tags = Object.fromEntries((vpc.Tags ?? []).map((t) => [t.Key, t.Value]));
@@ -71,7 +78,9 @@ describe("provisioning the reference stack against the local cloud", () => {
     // Names carry the "sy-" prefix, so they cannot collide with hand-made resources.
     const lb = (await aws.elbv2.send(new DescribeLoadBalancersCommand({ Names: ["sy-shop-alb"] }))).LoadBalancers![0];
     expect(lb.State?.Code).toBe("active");
-    const groups = (await aws.autoscaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: ["sy-shop-blue", "sy-shop-green"] }))).AutoScalingGroups!;
+    const groups = (
+      await aws.autoscaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: ["sy-shop-blue", "sy-shop-green"] }))
+    ).AutoScalingGroups!;
     const blue = groups.find((g) => g.AutoScalingGroupName === "sy-shop-blue")!;
     const green = groups.find((g) => g.AutoScalingGroupName === "sy-shop-green")!;
     expect([blue.MinSize, blue.DesiredCapacity, blue.MaxSize]).toEqual([2, 2, 4]);
@@ -83,10 +92,25 @@ describe("provisioning the reference stack against the local cloud", () => {
     const dbi = (await aws.rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: "sy-shop-db" }))).DBInstances![0];
     expect(dbi.MultiAZ).toBe(true);
     expect(dbi.DBInstanceStatus).toBe("available");
-    expect(dbi).toMatchObject({ StorageEncrypted: true, BackupRetentionPeriod: 7, DeletionProtection: false, MasterUserSecret: { SecretStatus: "active" } });
+    expect(dbi).toMatchObject({
+      StorageEncrypted: true,
+      BackupRetentionPeriod: 7,
+      DeletionProtection: false,
+      MasterUserSecret: { SecretStatus: "active" },
+    });
 
-    const alarms = (await aws.cloudwatch.send(new DescribeAlarmsCommand({ AlarmNamePrefix: "sy-shop-" }))).MetricAlarms!.map((a) => a.AlarmName);
-    expect(alarms).toEqual(expect.arrayContaining(["sy-shop-blue-5xx-rate", "sy-shop-green-p95-latency", "sy-shop-blue-unhealthy-hosts", "sy-shop-db-cpu", "sy-shop-cdn-5xx-rate"]));
+    const alarms = (await aws.cloudwatch.send(new DescribeAlarmsCommand({ AlarmNamePrefix: "sy-shop-" }))).MetricAlarms!.map(
+      (a) => a.AlarmName,
+    );
+    expect(alarms).toEqual(
+      expect.arrayContaining([
+        "sy-shop-blue-5xx-rate",
+        "sy-shop-green-p95-latency",
+        "sy-shop-blue-unhealthy-hosts",
+        "sy-shop-db-cpu",
+        "sy-shop-cdn-5xx-rate",
+      ]),
+    );
 
     const stack = await p.readStack(base());
     expect(stack.loadBalancer?.weights).toEqual({ blue: 100, green: 0 });
@@ -108,7 +132,10 @@ describe("provisioning the reference stack against the local cloud", () => {
 
   it("reports no drift, then the capacity changed out of band", async () => {
     expect(p.driftCheck(spec, await p.readStack(base()))).toEqual([]);
-    const aws = awsClients({ id: accountId, defaultRegion: "us-east-1", roleArn: null, externalId: null, endpointUrl: lc.url }, "us-east-1");
+    const aws = awsClients(
+      { id: accountId, defaultRegion: "us-east-1", roleArn: null, externalId: null, endpointUrl: lc.url },
+      "us-east-1",
+    );
     await aws.autoscaling.send(new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: "sy-shop-blue", DesiredCapacity: 3 }));
     const drift = p.driftCheck(spec, await p.readStack(base()));
     expect(drift).toEqual([{ path: "capacity.desired (blue)", expected: 2, actual: 3 }]);
@@ -120,17 +147,36 @@ describe("provisioning the reference stack against the local cloud", () => {
     expect(v2.touched[0].action).toBe("created");
     const retry = await p.createLaunchTemplateVersion({ ...base(), appSgId: out.sgs.appSgId, version: "v2", slot: "green" });
     expect(retry.launchTemplateVersion).toBe(v2.launchTemplateVersion);
-    expect(retry.touched.filter((t) => t.type === "ec2:launch-template")).toEqual([{ type: "ec2:launch-template", id: expect.any(String), action: "found" }]);
+    expect(retry.touched.filter((t) => t.type === "ec2:launch-template")).toEqual([
+      { type: "ec2:launch-template", id: expect.any(String), action: "found" },
+    ]);
 
-    const filled = await p.setFleetCapacity({ ...base(), slot: "green", capacity: { min: 2, desired: 2, max: 4 }, launchTemplateVersion: v2.launchTemplateVersion });
+    const filled = await p.setFleetCapacity({
+      ...base(),
+      slot: "green",
+      capacity: { min: 2, desired: 2, max: 4 },
+      launchTemplateVersion: v2.launchTemplateVersion,
+    });
     expect(filled).toMatchObject({ previous: { min: 0, desired: 0, max: 0 }, launchTemplateVersion: v2.launchTemplateVersion });
     const health = await until(() => p.waitFleetHealthy({ ...base(), slot: "green" }), { timeoutMs: 30_000 });
-    expect(health).toMatchObject({ desired: 2, inService: 2, healthyTargets: 2, launchTemplateVersion: v2.launchTemplateVersion, lastFailure: null });
+    expect(health).toMatchObject({
+      desired: 2,
+      inService: 2,
+      healthyTargets: 2,
+      launchTemplateVersion: v2.launchTemplateVersion,
+      lastFailure: null,
+    });
   });
 
   it("moves traffic with one listener change, and reads per-fleet metrics", async () => {
     const lb = out.loadBalancer;
-    const moved = await p.setListenerWeights({ ...base(), listenerArn: lb.listenerArn, blueTg: lb.targetGroupArns.blue, greenTg: lb.targetGroupArns.green, weights: { blue: 0, green: 100 } });
+    const moved = await p.setListenerWeights({
+      ...base(),
+      listenerArn: lb.listenerArn,
+      blueTg: lb.targetGroupArns.blue,
+      greenTg: lb.targetGroupArns.green,
+      weights: { blue: 0, green: 100 },
+    });
     // With CloudFront the forward lives in the origin rule: one change.
     expect(moved.touched).toEqual([{ type: "elbv2:rule", id: expect.stringContaining("listener-rule/"), action: "updated" }]);
     const stack = await p.readStack(base());
@@ -138,18 +184,26 @@ describe("provisioning the reference stack against the local cloud", () => {
     expect(p.liveSlotOf(stack)).toBe("green");
 
     // Real requests through the listener, as CloudFront sends them (with the origin secret): all on green now.
-    const endpoints = (await (await fetch(`${lc.url}/_localcloud/endpoints`)).json()) as { loadBalancers: Array<{ name: string; listeners: Array<{ url: string }> }> };
+    const endpoints = (await (await fetch(`${lc.url}/_localcloud/endpoints`)).json()) as {
+      loadBalancers: Array<{ name: string; listeners: Array<{ url: string }> }>;
+    };
     const listenerUrl = endpoints.loadBalancers.find((l) => l.name === "sy-shop-alb")!.listeners[0].url;
     expect((await fetch(listenerUrl)).status).toBe(403); // only CloudFront may reach it
     let sending = true;
     const sender = (async () => {
-      while (sending) await fetch(listenerUrl, { headers: { [ORIGIN_HEADER]: out.loadBalancer.originSecret! } }).then((r) => r.arrayBuffer()).catch(() => undefined);
+      while (sending)
+        await fetch(listenerUrl, { headers: { [ORIGIN_HEADER]: out.loadBalancer.originSecret! } })
+          .then((r) => r.arrayBuffer())
+          .catch(() => undefined);
     })();
     const sum = (minutes: p.FleetMinute[] | undefined, key: "requests" | "errors5xx") => (minutes ?? []).reduce((a, m) => a + m[key], 0);
     const metrics = await until(
       async () => {
         const m = await p.fleetMetrics({ ...base(), stack, slots: ["blue", "green"] });
-        return { done: sum(m.slots.green, "requests") >= 10 && !!m.slots.green?.some((x) => x.requests > 0 && (x.p95LatencyMs ?? 0) > 0), detail: m };
+        return {
+          done: sum(m.slots.green, "requests") >= 10 && !!m.slots.green?.some((x) => x.requests > 0 && (x.p95LatencyMs ?? 0) > 0),
+          detail: m,
+        };
       },
       { timeoutMs: 20_000, intervalMs: 500 },
     ).finally(() => (sending = false));
@@ -163,7 +217,10 @@ describe("provisioning the reference stack against the local cloud", () => {
     expect(health).toMatchObject({ slot: "blue", desired: expect.any(Number), healthyTargets: expect.any(Number), lastFailure: null });
 
     // The window is on the local cloud's (fast) clock, which the clients track from its Date header.
-    const aws = awsClients({ id: accountId, defaultRegion: "us-east-1", roleArn: null, externalId: null, endpointUrl: lc.url }, "us-east-1");
+    const aws = awsClients(
+      { id: accountId, defaultRegion: "us-east-1", roleArn: null, externalId: null, endpointUrl: lc.url },
+      "us-east-1",
+    );
     const clock = (await (await fetch(`${lc.url}/_localcloud/clock`)).json()) as { nowMs: number };
     expect(Math.abs(Date.parse(metrics.endTime) - clock.nowMs)).toBeLessThan(10 * 60_000);
     expect(Math.abs(serverNow(aws.cloudwatch) - clock.nowMs)).toBeLessThan(3 * 60_000);
@@ -183,7 +240,10 @@ describe("provisioning the reference stack against the local cloud", () => {
     expect(killed).toMatchObject({ terminated: true, touched: [{ type: "ec2:instance", id: victim, action: "deleted" }] });
     const again = await p.terminateInstance({ ...base(), slot: "blue", instanceId: victim }).catch((e: Error) => e);
     // A retried step terminates nothing more: the instance is on its way out, or gone.
-    expect(again instanceof Error ? (again as { code?: string }).code : (again as { terminated: boolean }).terminated).toBeOneOf(["NOT_FOUND", false]);
+    expect(again instanceof Error ? (again as { code?: string }).code : (again as { terminated: boolean }).terminated).toBeOneOf([
+      "NOT_FOUND",
+      false,
+    ]);
 
     const failover = await p.failoverDatabase(base());
     expect(failover.failedOver).toBe(true);
@@ -197,7 +257,12 @@ describe("provisioning the reference stack against the local cloud", () => {
   });
 
   it("retries throttled calls, and says so when throttling outlasts the retries", async () => {
-    const fault = async (body: object) => fetch(`${lc.url}/_localcloud/faults`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    const fault = async (body: object) =>
+      fetch(`${lc.url}/_localcloud/faults`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
     await fault({ match: "elasticloadbalancing:DescribeLoadBalancers", error: "Throttling", rate: 0.5 });
     try {
       // The SDK retries each throttled call (5 attempts); when all of them are throttled (1 in 32
@@ -219,14 +284,45 @@ describe("provisioning the reference stack against the local cloud", () => {
     const first = await teardown(base(), { finalSnapshot: "sy-shop-final-test" });
     expect(first.some((t) => t.action === "deleted")).toBe(true);
     expect(first).toContainEqual({ type: "rds:snapshot", id: "sy-shop-final-test", action: "created" });
-    const aws = awsClients({ id: accountId, defaultRegion: "us-east-1", roleArn: null, externalId: null, endpointUrl: lc.url }, "us-east-1");
-    const tagged = (await aws.ec2.send(new DescribeEc2TagsCommand({ Filters: [{ Name: "key", Values: ["switchyard:environment"] }, { Name: "value", Values: [envId] }] }))).Tags ?? [];
-    const liveInstances = ((await aws.ec2.send(new DescribeInstancesCommand({ Filters: [{ Name: `tag:switchyard:environment`, Values: [envId] }, { Name: "instance-state-name", Values: ["pending", "running", "stopping", "stopped", "shutting-down"] }] }))).Reservations ?? []).flatMap((r) => r.Instances ?? []);
+    const aws = awsClients(
+      { id: accountId, defaultRegion: "us-east-1", roleArn: null, externalId: null, endpointUrl: lc.url },
+      "us-east-1",
+    );
+    const tagged =
+      (
+        await aws.ec2.send(
+          new DescribeEc2TagsCommand({
+            Filters: [
+              { Name: "key", Values: ["switchyard:environment"] },
+              { Name: "value", Values: [envId] },
+            ],
+          }),
+        )
+      ).Tags ?? [];
+    const liveInstances = (
+      (
+        await aws.ec2.send(
+          new DescribeInstancesCommand({
+            Filters: [
+              { Name: `tag:switchyard:environment`, Values: [envId] },
+              { Name: "instance-state-name", Values: ["pending", "running", "stopping", "stopped", "shutting-down"] },
+            ],
+          }),
+        )
+      ).Reservations ?? []
+    ).flatMap((r) => r.Instances ?? []);
     // Terminated instances and deleted NAT gateways stay visible (with their tags) for a while, as on AWS.
     expect(tagged.filter((t) => t.ResourceType !== "instance" && t.ResourceType !== "natgateway")).toEqual([]);
     expect(liveInstances).toEqual([]);
     const stack = await p.readStack(base());
-    expect(stack).toMatchObject({ network: null, loadBalancer: null, fleets: { blue: null, green: null }, database: null, distribution: null, alarms: [] });
+    expect(stack).toMatchObject({
+      network: null,
+      loadBalancer: null,
+      fleets: { blue: null, green: null },
+      database: null,
+      distribution: null,
+      alarms: [],
+    });
     expect(stack.targetGroups).toEqual({ blue: null, green: null });
     const second = await teardown(base());
     expect(second.filter((t) => t.action === "deleted")).toEqual([]);

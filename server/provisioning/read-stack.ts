@@ -27,7 +27,13 @@ import { findLoadBalancer, findTargetGroup } from "./load-balancer.ts";
 export interface TargetGroupView {
   arn: string;
   name: string;
-  healthCheck: { path: string | null; intervalSeconds: number | null; timeoutSeconds: number | null; healthyThreshold: number | null; unhealthyThreshold: number | null };
+  healthCheck: {
+    path: string | null;
+    intervalSeconds: number | null;
+    timeoutSeconds: number | null;
+    healthyThreshold: number | null;
+    unhealthyThreshold: number | null;
+  };
   deregistrationDelaySeconds: number | null;
   targets: { healthy: number; unhealthy: number; initial: number; draining: number; other: number; total: number };
 }
@@ -113,17 +119,25 @@ async function readNetwork(ctx: StepContext, envId: string): Promise<Stack["netw
     ctx.aws.ec2.send(new DescribeRouteTablesCommand({ Filters: inVpc })),
     ctx.aws.ec2.send(new DescribeNatGatewaysCommand({ Filter: [envFilter(envId)] })),
   ]);
-  const tier = (t: string) => (subnets.Subnets ?? []).filter((s) => s.Tags?.some((x) => x.Key === "switchyard:tier" && x.Value === t)).map((s) => s.SubnetId!);
+  const tier = (t: string) =>
+    (subnets.Subnets ?? []).filter((s) => s.Tags?.some((x) => x.Key === "switchyard:tier" && x.Value === t)).map((s) => s.SubnetId!);
   return {
     vpcId: vpc.VpcId,
     cidr: vpc.CidrBlock ?? null,
     publicSubnetIds: tier("public"),
     privateSubnetIds: tier("private"),
     internetGatewayId: igws.InternetGateways?.[0]?.InternetGatewayId ?? null,
-    routeTableId: (tables.RouteTables ?? []).find((t) => (t.Tags?.find((x) => x.Key === "switchyard:tier")?.Value ?? "public") === "public")?.RouteTableId ?? null,
+    routeTableId:
+      (tables.RouteTables ?? []).find((t) => (t.Tags?.find((x) => x.Key === "switchyard:tier")?.Value ?? "public") === "public")
+        ?.RouteTableId ?? null,
     natGateways: (nats.NatGateways ?? [])
       .filter((n) => n.State !== "deleted")
-      .map((n) => ({ id: n.NatGatewayId ?? "", zone: n.Tags?.find((t) => t.Key === "switchyard:zone")?.Value ?? null, state: n.State ?? "unknown", publicIp: n.NatGatewayAddresses?.[0]?.PublicIp ?? null })),
+      .map((n) => ({
+        id: n.NatGatewayId ?? "",
+        zone: n.Tags?.find((t) => t.Key === "switchyard:zone")?.Value ?? null,
+        state: n.State ?? "unknown",
+        publicIp: n.NatGatewayAddresses?.[0]?.PublicIp ?? null,
+      })),
   };
 }
 
@@ -160,17 +174,28 @@ async function readTargetGroup(ctx: StepContext, slot: Slot): Promise<TargetGrou
 }
 
 /** The app version each launch template version runs: its instance tag `switchyard:version`, else its description "<version> (<slot>)". */
-async function appVersionsOf(ctx: StepContext, lt: { LaunchTemplateId?: string; LaunchTemplateName?: string } | undefined, numbers: number[]): Promise<Map<number, string>> {
+async function appVersionsOf(
+  ctx: StepContext,
+  lt: { LaunchTemplateId?: string; LaunchTemplateName?: string } | undefined,
+  numbers: number[],
+): Promise<Map<number, string>> {
   const out = new Map<number, string>();
   if (!lt || numbers.length === 0) return out;
   const res = await ctx.aws.ec2
-    .send(new DescribeLaunchTemplateVersionsCommand({ ...(lt.LaunchTemplateId ? { LaunchTemplateId: lt.LaunchTemplateId } : { LaunchTemplateName: lt.LaunchTemplateName }), Versions: numbers.map(String) }))
+    .send(
+      new DescribeLaunchTemplateVersionsCommand({
+        ...(lt.LaunchTemplateId ? { LaunchTemplateId: lt.LaunchTemplateId } : { LaunchTemplateName: lt.LaunchTemplateName }),
+        Versions: numbers.map(String),
+      }),
+    )
     .catch((err) => {
       if (isNotFound(err)) return undefined;
       throw err;
     });
   for (const v of res?.LaunchTemplateVersions ?? []) {
-    const tag = v.LaunchTemplateData?.TagSpecifications?.find((t) => t.ResourceType === "instance")?.Tags?.find((t) => t.Key === "switchyard:version")?.Value;
+    const tag = v.LaunchTemplateData?.TagSpecifications?.find((t) => t.ResourceType === "instance")?.Tags?.find(
+      (t) => t.Key === "switchyard:version",
+    )?.Value;
     const fromDescription = /^(\S+) \((?:blue|green)\)$/.exec(v.VersionDescription ?? "")?.[1];
     const app = tag ?? fromDescription;
     if (v.VersionNumber !== undefined && app) out.set(v.VersionNumber, app);
@@ -185,12 +210,21 @@ async function readFleet(ctx: StepContext, slot: Slot): Promise<FleetView | null
   const version = Number(lt?.Version ?? NaN);
   const [templateVersion, policies] = await Promise.all([
     lt && Number.isFinite(version)
-      ? ctx.aws.ec2.send(new DescribeLaunchTemplateVersionsCommand({ ...(lt.LaunchTemplateId ? { LaunchTemplateId: lt.LaunchTemplateId } : { LaunchTemplateName: lt.LaunchTemplateName }), Versions: [String(version)] })).catch((err) => {
-          if (isNotFound(err)) return undefined;
-          throw err;
-        })
+      ? ctx.aws.ec2
+          .send(
+            new DescribeLaunchTemplateVersionsCommand({
+              ...(lt.LaunchTemplateId ? { LaunchTemplateId: lt.LaunchTemplateId } : { LaunchTemplateName: lt.LaunchTemplateName }),
+              Versions: [String(version)],
+            }),
+          )
+          .catch((err) => {
+            if (isNotFound(err)) return undefined;
+            throw err;
+          })
       : undefined,
-    ctx.aws.autoscaling.send(new DescribePoliciesCommand({ AutoScalingGroupName: ctx.names.asg(slot), PolicyNames: [ctx.names.scalingPolicy(slot)] })),
+    ctx.aws.autoscaling.send(
+      new DescribePoliciesCommand({ AutoScalingGroupName: ctx.names.asg(slot), PolicyNames: [ctx.names.scalingPolicy(slot)] }),
+    ),
   ]);
   const inService = (group.Instances ?? []).filter((i) => i.LifecycleState === "InService");
   const counts = new Map<number | null, number>();
@@ -199,8 +233,16 @@ async function readFleet(ctx: StepContext, slot: Slot): Promise<FleetView | null
     const key = Number.isFinite(v) ? v : null;
     counts.set(key, (counts.get(key) ?? 0) + 1);
   }
-  const appVersionOf = await appVersionsOf(ctx, lt, [...counts.keys()].filter((v): v is number => v !== null));
-  const versions = [...counts].map(([v, n]) => ({ launchTemplateVersion: v, appVersion: v === null ? null : (appVersionOf.get(v) ?? null), instances: n }));
+  const appVersionOf = await appVersionsOf(
+    ctx,
+    lt,
+    [...counts.keys()].filter((v): v is number => v !== null),
+  );
+  const versions = [...counts].map(([v, n]) => ({
+    launchTemplateVersion: v,
+    appVersion: v === null ? null : (appVersionOf.get(v) ?? null),
+    instances: n,
+  }));
   const distinct = new Set(versions.map((v) => v.appVersion));
   const tt = policies.ScalingPolicies?.[0]?.TargetTrackingConfiguration;
   const metricType = tt?.PredefinedMetricSpecification?.PredefinedMetricType;
@@ -215,14 +257,26 @@ async function readFleet(ctx: StepContext, slot: Slot): Promise<FleetView | null
       id: i.InstanceId ?? "",
       lifecycleState: i.LifecycleState ?? "unknown",
       health: i.HealthStatus ?? null,
-      launchTemplateVersion: i.LaunchTemplate?.Version && Number.isFinite(Number(i.LaunchTemplate.Version)) ? Number(i.LaunchTemplate.Version) : null,
+      launchTemplateVersion:
+        i.LaunchTemplate?.Version && Number.isFinite(Number(i.LaunchTemplate.Version)) ? Number(i.LaunchTemplate.Version) : null,
     })),
     launchTemplateVersion: Number.isFinite(version) ? version : null,
     versions,
     servingVersion: distinct.size === 1 ? [...distinct][0] : null,
     instanceType: templateVersion?.LaunchTemplateVersions?.[0]?.LaunchTemplateData?.InstanceType ?? null,
     healthCheckGracePeriod: group.HealthCheckGracePeriod ?? null,
-    scaling: tt && metricType ? { metric: metricType === "ASGAverageCPUUtilization" ? "cpu" : metricType === "ALBRequestCountPerTarget" ? "requests_per_target" : metricType, target: tt.TargetValue ?? 0 } : null,
+    scaling:
+      tt && metricType
+        ? {
+            metric:
+              metricType === "ASGAverageCPUUtilization"
+                ? "cpu"
+                : metricType === "ALBRequestCountPerTarget"
+                  ? "requests_per_target"
+                  : metricType,
+            target: tt.TargetValue ?? 0,
+          }
+        : null,
     status: group.Status ?? null,
   };
 }
@@ -256,12 +310,22 @@ export const readStack = defineRead("read the stack", async (input: StepInput, c
     readFleet(ctx, "green"),
     readDatabase(ctx),
     findDistribution(ctx),
-    describeAlarms(ctx.aws.cloudwatch, allAlarmNames({ name: spec.name, namePrefix: ctx.names.prefix }).filter((n) => !n.endsWith("cdn-5xx-rate"))),
-    describeAlarms(ctx.aws.cloudwatchGlobal, allAlarmNames({ name: spec.name, namePrefix: ctx.names.prefix }).filter((n) => n.endsWith("cdn-5xx-rate"))),
+    describeAlarms(
+      ctx.aws.cloudwatch,
+      allAlarmNames({ name: spec.name, namePrefix: ctx.names.prefix }).filter((n) => !n.endsWith("cdn-5xx-rate")),
+    ),
+    describeAlarms(
+      ctx.aws.cloudwatchGlobal,
+      allAlarmNames({ name: spec.name, namePrefix: ctx.names.prefix }).filter((n) => n.endsWith("cdn-5xx-rate")),
+    ),
   ]);
   const targetGroups = { blue: blueTg, green: greenTg };
   const sgs = network
-    ? ((await ctx.aws.ec2.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: "vpc-id", Values: [network.vpcId] }, envFilter(envId)] }))).SecurityGroups ?? [])
+    ? ((
+        await ctx.aws.ec2.send(
+          new DescribeSecurityGroupsCommand({ Filters: [{ Name: "vpc-id", Values: [network.vpcId] }, envFilter(envId)] }),
+        )
+      ).SecurityGroups ?? [])
     : [];
   const sg = (role: "alb" | "app" | "db") => sgs.find((g) => g.GroupName === ctx.names.sg(role))?.GroupId ?? null;
   const seen = new Set<string>();
@@ -276,10 +340,16 @@ export const readStack = defineRead("read the stack", async (input: StepInput, c
     targetGroups,
     fleets: { blue, green },
     database,
-    distribution: dist?.Id ? { id: dist.Id, domainName: dist.DomainName ?? "", status: dist.Status ?? "unknown", enabled: dist.DistributionConfig?.Enabled ?? false } : null,
+    distribution: dist?.Id
+      ? {
+          id: dist.Id,
+          domainName: dist.DomainName ?? "",
+          status: dist.Status ?? "unknown",
+          enabled: dist.DistributionConfig?.Enabled ?? false,
+        }
+      : null,
     alarms: [...alarms, ...cdnAlarms]
       .filter((a) => a.AlarmName && !seen.has(a.AlarmName) && seen.add(a.AlarmName))
       .map((a) => ({ name: a.AlarmName!, state: a.StateValue ?? "INSUFFICIENT_DATA", reason: a.StateReason ?? null })),
   };
 });
-

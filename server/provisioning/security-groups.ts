@@ -7,7 +7,13 @@
  *                         way out (HTTPS to S3, SSM, Secrets Manager, package mirrors) needs.
  * Groups are found by name inside the environment's VPC and must carry its tag.
  */
-import { AuthorizeSecurityGroupIngressCommand, CreateSecurityGroupCommand, DescribeSecurityGroupsCommand, type IpPermission, type SecurityGroup } from "../aws/sdk.ts";
+import {
+  AuthorizeSecurityGroupIngressCommand,
+  CreateSecurityGroupCommand,
+  DescribeSecurityGroupsCommand,
+  type IpPermission,
+  type SecurityGroup,
+} from "../aws/sdk.ts";
 import { afterCreate } from "../aws/consistency.ts";
 import { defineStep, tagsOf, type StepInput } from "./context.ts";
 import { APP_PORT, DB_PORT } from "./network.ts";
@@ -34,8 +40,17 @@ export const ensureSecurityGroups = defineStep(
   async (input: StepInput & { vpcId: string }, ctx): Promise<SecurityGroupsOutput> => {
     const { aws, names, touch } = ctx;
     const roles = ["alb", "app", "db"] as const;
-    const found = (await aws.ec2.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: "vpc-id", Values: [input.vpcId] }, { Name: "group-name", Values: roles.map(names.sg) }] })))
-      .SecurityGroups ?? [];
+    const found =
+      (
+        await aws.ec2.send(
+          new DescribeSecurityGroupsCommand({
+            Filters: [
+              { Name: "vpc-id", Values: [input.vpcId] },
+              { Name: "group-name", Values: roles.map(names.sg) },
+            ],
+          }),
+        )
+      ).SecurityGroups ?? [];
     const groups = {} as Record<(typeof roles)[number], SecurityGroup>;
     for (const role of roles) {
       const name = names.sg(role);
@@ -72,7 +87,9 @@ export const ensureSecurityGroups = defineStep(
         ToPort: port,
         ...(source.cidr ? { IpRanges: [{ CidrIp: source.cidr }] } : { UserIdGroupPairs: [{ GroupId: source.groupId }] }),
       };
-      await afterCreate(() => aws.ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: groups[role].GroupId, IpPermissions: [permission] })));
+      await afterCreate(() =>
+        aws.ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: groups[role].GroupId, IpPermissions: [permission] })),
+      );
     }
     return { albSgId: groups.alb.GroupId!, appSgId: groups.app.GroupId!, dbSgId: groups.db.GroupId! };
   },

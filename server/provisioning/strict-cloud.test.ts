@@ -35,7 +35,9 @@ const base = (envId: string, spec: EnvironmentSpec) => ({ accountId: lc.accountI
 beforeAll(async () => {
   lc = await startFixture();
   // Several environments share this cloud: more VPCs and addresses than AWS's defaults.
-  const quotas = await lc.admin("POST", "quotas", { quotas: { "vpcs-per-region": 20, "internet-gateways-per-region": 20, "elastic-ips": 20 } });
+  const quotas = await lc.admin("POST", "quotas", {
+    quotas: { "vpcs-per-region": 20, "internet-gateways-per-region": 20, "elastic-ips": 20 },
+  });
   expect(quotas.status).toBe(200);
 });
 
@@ -53,12 +55,18 @@ describe("the default spec in each network mode", () => {
       expect(await lc.ask(alb)).toMatchObject({ status: 403 }); // only CloudFront may reach it
       expect(await lc.ask(alb, { [ORIGIN_HEADER]: out.loadBalancer.originSecret! })).toEqual({ status: 200, version: "v1" });
       const stack = await p.readStack(base(envId, spec));
-      expect(stack.network!.natGateways.filter((n) => n.state === "available")).toHaveLength(mode === "nat-per-az" ? 2 : mode === "nat-shared" ? 1 : 0);
+      expect(stack.network!.natGateways.filter((n) => n.state === "available")).toHaveLength(
+        mode === "nat-per-az" ? 2 : mode === "nat-shared" ? 1 : 0,
+      );
       expect(p.driftCheck(spec, stack)).toEqual([]);
       const log = await p.instanceLog({ ...base(envId, spec), liveSlot: "blue" });
       expect(log.text).toMatch(/dnf: ok \(S3 via (gateway endpoint|.*vpce-)/);
       expect(log.text).toMatch(/aws s3 cp: ok .*s3:GetObject allowed/);
-      expect(log.text).toMatch(new RegExp(`aws secretsmanager get-secret-value: ok \\(secretsmanager via ${mode === "public" ? "internet gateway" : "NAT gateway"}.*GetSecretValue allowed`));
+      expect(log.text).toMatch(
+        new RegExp(
+          `aws secretsmanager get-secret-value: ok \\(secretsmanager via ${mode === "public" ? "internet gateway" : "NAT gateway"}.*GetSecretValue allowed`,
+        ),
+      );
     });
   }
 });
@@ -73,16 +81,21 @@ describe("the same spec with the way out removed", () => {
     const failure = await provision(base(envId, spec), {
       beforeFleets: async () => {
         const stack = await p.readStack(base(envId, spec));
-        const tables = await lc.aws.ec2.send(new DescribeRouteTablesCommand({ Filters: [{ Name: "vpc-id", Values: [stack.network!.vpcId] }] }));
+        const tables = await lc.aws.ec2.send(
+          new DescribeRouteTablesCommand({ Filters: [{ Name: "vpc-id", Values: [stack.network!.vpcId] }] }),
+        );
         for (const t of tables.RouteTables ?? []) {
-          if (t.Routes?.some((r) => r.NatGatewayId)) await lc.aws.ec2.send(new DeleteRouteCommand({ RouteTableId: t.RouteTableId, DestinationCidrBlock: "0.0.0.0/0" }));
+          if (t.Routes?.some((r) => r.NatGatewayId))
+            await lc.aws.ec2.send(new DeleteRouteCommand({ RouteTableId: t.RouteTableId, DestinationCidrBlock: "0.0.0.0/0" }));
         }
       },
     }).catch((e: Error) => e);
     const seconds = (Date.now() - started) / 1000;
     console.log(`no way out: failed after ${seconds.toFixed(1)} s: ${(failure as Error).message}`);
     expect(failure).toBeInstanceOf(Error);
-    expect((failure as Error).message).toMatch(/The instances cannot start the app: the user data failed on i-[0-9a-f]+: .*cannot reach ssm/);
+    expect((failure as Error).message).toMatch(
+      /The instances cannot start the app: the user data failed on i-[0-9a-f]+: .*cannot reach ssm/,
+    );
     expect(seconds).toBeLessThan(60);
   });
 });
@@ -90,7 +103,12 @@ describe("the same spec with the way out removed", () => {
 describe("a protected environment", () => {
   it("keeps its database: teardown refused (412) until protection is lifted, then a final snapshot", async () => {
     const name = nameOf("guard");
-    const spec = specOf(name, { protected: true, cloudfront: false, network: { egress: "public" }, database: { engine: "postgres", instanceClass: "db.t3.micro", storageGb: 20, multiAz: false } });
+    const spec = specOf(name, {
+      protected: true,
+      cloudfront: false,
+      network: { egress: "public" },
+      database: { engine: "postgres", instanceClass: "db.t3.micro", storageGb: 20, multiAz: false },
+    });
     const envId = await testEnvironment(lc.accountId, spec, { activeName: name });
     await db.environment.update({ where: { id: envId }, data: { status: "ready", stack: {} } });
     await provision(base(envId, spec));
@@ -98,17 +116,25 @@ describe("a protected environment", () => {
     const described = async () => (await lc.aws.rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: dbName }))).DBInstances![0];
     expect((await described()).DeletionProtection).toBe(true);
 
-    await expect(createOperation({ actor: admin, input: { name, kind: "teardown" } })).rejects.toMatchObject({ code: "PRECONDITION_FAILED", message: expect.stringMatching(/is protected: teardown is refused and its database has deletion protection/) });
+    await expect(createOperation({ actor: admin, input: { name, kind: "teardown" } })).rejects.toMatchObject({
+      code: "PRECONDITION_FAILED",
+      message: expect.stringMatching(/is protected: teardown is refused and its database has deletion protection/),
+    });
     await expect(p.deleteDatabase({ ...base(envId, spec), finalSnapshot: null })).rejects.toMatchObject({ code: "PRECONDITION_FAILED" });
 
     // Lift protection (a new spec version), then tear down: the snapshot is named up front and audited.
     const lifted = { ...spec, protected: false };
     const current = await db.environment.findUniqueOrThrow({ where: { id: envId } });
-    await db.environmentSpecVersion.create({ data: { environmentId: envId, version: current.currentVersion + 1, spec: lifted as object, createdBy: "test" } });
+    await db.environmentSpecVersion.create({
+      data: { environmentId: envId, version: current.currentVersion + 1, spec: lifted as object, createdBy: "test" },
+    });
     await db.environment.update({ where: { id: envId }, data: { currentVersion: current.currentVersion + 1 } });
     const { deployment } = await createOperation({ actor: admin, input: { name, kind: "teardown" } });
     expect(deployment.finalSnapshot).toMatch(new RegExp(`^sy-${name}-final-\\d{14}$`));
-    const audit = await db.auditEvent.findFirstOrThrow({ where: { action: "deployment.teardown", targetId: envId }, orderBy: { at: "desc" } });
+    const audit = await db.auditEvent.findFirstOrThrow({
+      where: { action: "deployment.teardown", targetId: envId },
+      orderBy: { at: "desc" },
+    });
     expect(audit.after).toMatchObject({ finalSnapshot: deployment.finalSnapshot, skipFinalSnapshot: false });
     const steps = await db.deploymentStep.findMany({ where: { deploymentId: deployment.id } });
     expect(steps.find((s) => s.key === "database")?.label).toContain(deployment.finalSnapshot!);
@@ -116,7 +142,9 @@ describe("a protected environment", () => {
     const touched = await teardown(base(envId, lifted), { finalSnapshot: deployment.finalSnapshot });
     expect(touched).toContainEqual({ type: "rds:db", id: expect.stringContaining(dbName), action: "updated" }); // protection lifted on AWS too
     expect(touched).toContainEqual({ type: "rds:snapshot", id: deployment.finalSnapshot, action: "created" });
-    const events = await lc.aws.rds.send(new DescribeRdsEventsCommand({ SourceIdentifier: dbName, SourceType: "db-instance", Duration: 10_080 }));
+    const events = await lc.aws.rds.send(
+      new DescribeRdsEventsCommand({ SourceIdentifier: dbName, SourceType: "db-instance", Duration: 10_080 }),
+    );
     expect(events.Events?.map((e) => e.Message)).toContain("Creating final DB snapshot");
   });
 });
@@ -127,14 +155,30 @@ describe("a foreign resource with one of the environment's names", () => {
     const envId = await testEnvironment(lc.accountId, spec);
     // Someone's own load balancer, by hand, with the name Switchyard would give this environment's.
     const vpc = (await lc.aws.ec2.send(new CreateVpcCommand({ CidrBlock: "10.250.0.0/16" }))).Vpc!.VpcId!;
-    const subnets = await Promise.all(["a", "b"].map(async (z, i) => (await lc.aws.ec2.send(new CreateSubnetCommand({ VpcId: vpc, CidrBlock: `10.250.${i}.0/24`, AvailabilityZone: `us-east-1${z}` }))).Subnet!.SubnetId!));
+    const subnets = await Promise.all(
+      ["a", "b"].map(
+        async (z, i) =>
+          (await lc.aws.ec2.send(new CreateSubnetCommand({ VpcId: vpc, CidrBlock: `10.250.${i}.0/24`, AvailabilityZone: `us-east-1${z}` })))
+            .Subnet!.SubnetId!,
+      ),
+    );
     const alb = `sy-${spec.name}-alb`;
-    const foreign = (await lc.aws.elbv2.send(new CreateLoadBalancerCommand({ Name: alb, Scheme: "internal", Subnets: subnets, Tags: [{ Key: "team", Value: "payments" }] }))).LoadBalancers![0].LoadBalancerArn!;
+    const foreign = (
+      await lc.aws.elbv2.send(
+        new CreateLoadBalancerCommand({ Name: alb, Scheme: "internal", Subnets: subnets, Tags: [{ Key: "team", Value: "payments" }] }),
+      )
+    ).LoadBalancers![0].LoadBalancerArn!;
 
     const failure = await provision(base(envId, spec)).catch((e: Error) => e);
-    expect((failure as Error).message).toMatch(new RegExp(`A load balancer named ${alb} exists and is not managed by this environment \\(it has no switchyard:environment tag\\)`));
+    expect((failure as Error).message).toMatch(
+      new RegExp(`A load balancer named ${alb} exists and is not managed by this environment \\(it has no switchyard:environment tag\\)`),
+    );
     const touched = await teardown(base(envId, spec));
-    expect(touched).toContainEqual({ type: "elbv2:load-balancer", id: expect.stringContaining(`${alb} (not this environment's`), action: "kept" });
+    expect(touched).toContainEqual({
+      type: "elbv2:load-balancer",
+      id: expect.stringContaining(`${alb} (not this environment's`),
+      action: "kept",
+    });
     const still = (await lc.aws.elbv2.send(new DescribeLoadBalancersCommand({ Names: [alb] }))).LoadBalancers![0];
     expect(still.LoadBalancerArn).toBe(foreign);
     const tags = (await lc.aws.elbv2.send(new DescribeElbTagsCommand({ ResourceArns: [foreign] }))).TagDescriptions![0].Tags;

@@ -51,7 +51,9 @@ async function vpcOf(ctx: StepContext, envId: string): Promise<string | undefine
 export const deleteSecurityGroups = defineStep("delete the security groups", async (input: StepInput, ctx): Promise<Done> => {
   const vpcId = await vpcOf(ctx, input.envId);
   if (!vpcId) return { done: true };
-  const groups = (await ctx.aws.ec2.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: "vpc-id", Values: [vpcId] }, envFilter(input.envId)] }))).SecurityGroups ?? [];
+  const groups =
+    (await ctx.aws.ec2.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: "vpc-id", Values: [vpcId] }, envFilter(input.envId)] })))
+      .SecurityGroups ?? [];
   // Rules that name another group keep that group alive: revoke them first.
   for (const g of groups) {
     const refs = (g.IpPermissions ?? []).filter((p) => p.UserIdGroupPairs?.length);
@@ -60,7 +62,11 @@ export const deleteSecurityGroups = defineStep("delete the security groups", asy
   let done = true;
   for (const role of ["db", "app", "alb"] as const) {
     const g = groups.find((x) => x.GroupName === ctx.names.sg(role));
-    if (g?.GroupId) done = (await attempt(ctx, "ec2:security-group", g.GroupId, () => ctx.aws.ec2.send(new DeleteSecurityGroupCommand({ GroupId: g.GroupId })))) && done;
+    if (g?.GroupId)
+      done =
+        (await attempt(ctx, "ec2:security-group", g.GroupId, () =>
+          ctx.aws.ec2.send(new DeleteSecurityGroupCommand({ GroupId: g.GroupId })),
+        )) && done;
   }
   return { done };
 });
@@ -69,7 +75,9 @@ export const deleteSecurityGroups = defineStep("delete the security groups", asy
 async function deleteEgress(ctx: StepContext, envId: string, vpcId: string | undefined): Promise<boolean> {
   const { ec2 } = ctx.aws;
   if (vpcId) {
-    const endpoints = (await ec2.send(new DescribeVpcEndpointsCommand({ Filters: [{ Name: "vpc-id", Values: [vpcId] }, envFilter(envId)] }))).VpcEndpoints ?? [];
+    const endpoints =
+      (await ec2.send(new DescribeVpcEndpointsCommand({ Filters: [{ Name: "vpc-id", Values: [vpcId] }, envFilter(envId)] })))
+        .VpcEndpoints ?? [];
     // The wire's states are lowercase ("available", "deleting"), whatever the SDK's enum says.
     const live = endpoints.filter((e) => !["deleted", "deleting"].includes(String(e.State).toLowerCase())).map((e) => e.VpcEndpointId!);
     if (live.length) {
@@ -77,14 +85,21 @@ async function deleteEgress(ctx: StepContext, envId: string, vpcId: string | und
       for (const id of live) ctx.touch("ec2:vpc-endpoint", id, "deleted");
     }
   }
-  const nats = ((await ec2.send(new DescribeNatGatewaysCommand({ Filter: [envFilter(envId)] }))).NatGateways ?? []).filter((n) => n.State !== "deleted");
+  const nats = ((await ec2.send(new DescribeNatGatewaysCommand({ Filter: [envFilter(envId)] }))).NatGateways ?? []).filter(
+    (n) => n.State !== "deleted",
+  );
   for (const n of nats) {
-    if (n.State === "pending" || n.State === "available" || n.State === "failed") await attempt(ctx, "ec2:nat-gateway", n.NatGatewayId!, () => ec2.send(new DeleteNatGatewayCommand({ NatGatewayId: n.NatGatewayId })));
+    if (n.State === "pending" || n.State === "available" || n.State === "failed")
+      await attempt(ctx, "ec2:nat-gateway", n.NatGatewayId!, () => ec2.send(new DeleteNatGatewayCommand({ NatGatewayId: n.NatGatewayId })));
   }
   if (nats.length) return false; // deleting: their addresses and interfaces are still held
   const addresses = (await ec2.send(new DescribeAddressesCommand({ Filters: [envFilter(envId)] }))).Addresses ?? [];
   let done = true;
-  for (const a of addresses) done = (await attempt(ctx, "ec2:elastic-ip", a.AllocationId!, () => ec2.send(new ReleaseAddressCommand({ AllocationId: a.AllocationId })))) && done;
+  for (const a of addresses)
+    done =
+      (await attempt(ctx, "ec2:elastic-ip", a.AllocationId!, () =>
+        ec2.send(new ReleaseAddressCommand({ AllocationId: a.AllocationId })),
+      )) && done;
   return done;
 }
 
@@ -96,19 +111,30 @@ export const deleteNetwork = defineStep("delete the network", async (input: Step
   let done = true;
   const inVpc = vpcId ? [{ Name: "vpc-id", Values: [vpcId] }, env] : [env];
   const subnets = (await ec2.send(new DescribeSubnetsCommand({ Filters: inVpc }))).Subnets ?? [];
-  for (const s of subnets) done = (await attempt(ctx, "ec2:subnet", s.SubnetId!, () => ec2.send(new DeleteSubnetCommand({ SubnetId: s.SubnetId })))) && done;
+  for (const s of subnets)
+    done = (await attempt(ctx, "ec2:subnet", s.SubnetId!, () => ec2.send(new DeleteSubnetCommand({ SubnetId: s.SubnetId })))) && done;
   // Deleting a subnet removes its route table association; a table still associated is "in use": next pass.
   const tables = (await ec2.send(new DescribeRouteTablesCommand({ Filters: inVpc }))).RouteTables ?? [];
-  for (const t of tables) done = (await attempt(ctx, "ec2:route-table", t.RouteTableId!, () => ec2.send(new DeleteRouteTableCommand({ RouteTableId: t.RouteTableId })))) && done;
+  for (const t of tables)
+    done =
+      (await attempt(ctx, "ec2:route-table", t.RouteTableId!, () =>
+        ec2.send(new DeleteRouteTableCommand({ RouteTableId: t.RouteTableId })),
+      )) && done;
   const igws = (await ec2.send(new DescribeInternetGatewaysCommand({ Filters: [env] }))).InternetGateways ?? [];
   for (const igw of igws) {
     for (const a of igw.Attachments ?? []) {
-      if (a.VpcId) await attempt(ctx, "ec2:internet-gateway-attachment", `${igw.InternetGatewayId}/${a.VpcId}`, () => ec2.send(new DetachInternetGatewayCommand({ InternetGatewayId: igw.InternetGatewayId, VpcId: a.VpcId })));
+      if (a.VpcId)
+        await attempt(ctx, "ec2:internet-gateway-attachment", `${igw.InternetGatewayId}/${a.VpcId}`, () =>
+          ec2.send(new DetachInternetGatewayCommand({ InternetGatewayId: igw.InternetGatewayId, VpcId: a.VpcId })),
+        );
     }
-    done = (await attempt(ctx, "ec2:internet-gateway", igw.InternetGatewayId!, () => ec2.send(new DeleteInternetGatewayCommand({ InternetGatewayId: igw.InternetGatewayId })))) && done;
+    done =
+      (await attempt(ctx, "ec2:internet-gateway", igw.InternetGatewayId!, () =>
+        ec2.send(new DeleteInternetGatewayCommand({ InternetGatewayId: igw.InternetGatewayId })),
+      )) && done;
   }
   if (vpcId && done) done = await attempt(ctx, "ec2:vpc", vpcId, () => ec2.send(new DeleteVpcCommand({ VpcId: vpcId })));
-  return { done: done && !!vpcId ? !(await vpcOf(ctx, input.envId)) : done };
+  return { done: done && vpcId ? !(await vpcOf(ctx, input.envId)) : done };
 });
 
 export const deleteInstanceRole = defineStep("delete the instance role", async (input: StepInput, ctx): Promise<Done> => {
@@ -122,8 +148,11 @@ export const deleteInstanceRole = defineStep("delete the instance role", async (
     return p;
   });
   if (profile) {
-    for (const r of profile.Roles ?? []) await orNothing(iam.send(new RemoveRoleFromInstanceProfileCommand({ InstanceProfileName: name, RoleName: r.RoleName })));
-    await attempt(ctx, "iam:instance-profile", profile.Arn ?? name, () => iam.send(new DeleteInstanceProfileCommand({ InstanceProfileName: name })));
+    for (const r of profile.Roles ?? [])
+      await orNothing(iam.send(new RemoveRoleFromInstanceProfileCommand({ InstanceProfileName: name, RoleName: r.RoleName })));
+    await attempt(ctx, "iam:instance-profile", profile.Arn ?? name, () =>
+      iam.send(new DeleteInstanceProfileCommand({ InstanceProfileName: name })),
+    );
   }
   const role = await ignoringForeign(ctx, "iam:role", async () => {
     const r = (await orNothing(iam.send(new GetRoleCommand({ RoleName: name }))))?.Role;
@@ -142,7 +171,12 @@ export const deleteParameters = defineStep("delete the delivery contract's param
   const names = [...(await current(ctx)).keys()];
   if (!names.length) return { done: true };
   const ours = await ignoringForeign(ctx, "ssm:parameter", async () => {
-    checkOwner(ctx, "An SSM parameter", names[0], (await ctx.aws.ssm.send(new ListParameterTagsCommand({ ResourceType: "Parameter", ResourceId: names[0] }))).TagList);
+    checkOwner(
+      ctx,
+      "An SSM parameter",
+      names[0],
+      (await ctx.aws.ssm.send(new ListParameterTagsCommand({ ResourceType: "Parameter", ResourceId: names[0] }))).TagList,
+    );
     return true;
   });
   if (!ours) return { done: true };

@@ -63,7 +63,8 @@ export const deleteAlarms = defineStep("delete the alarms", async (_input: StepI
   for (const client of ctx.region === "us-east-1" ? [ctx.aws.cloudwatch] : [ctx.aws.cloudwatch, ctx.aws.cloudwatchGlobal]) {
     const ours: string[] = [];
     for (const alarm of await describeAlarms(client, names)) {
-      if (await ignoringForeign(ctx, "cloudwatch:alarm", () => checkAlarmOwner(ctx, client, alarm).then(() => alarm))) ours.push(alarm.AlarmName!);
+      if (await ignoringForeign(ctx, "cloudwatch:alarm", () => checkAlarmOwner(ctx, client, alarm).then(() => alarm)))
+        ours.push(alarm.AlarmName!);
     }
     if (!ours.length) continue;
     await client.send(new DeleteAlarmsCommand({ AlarmNames: ours }));
@@ -79,14 +80,24 @@ export const deleteFleets = defineStep("delete the fleets", async (input: StepIn
     if (!group) continue;
     groupsLeft = true;
     const name = ctx.names.asg(slot);
-    await ctx.aws.autoscaling.send(new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: name, MinSize: 0, DesiredCapacity: 0, MaxSize: 0 }));
-    await attempt(ctx, "autoscaling:group", group.AutoScalingGroupARN ?? name, () => ctx.aws.autoscaling.send(new DeleteAutoScalingGroupCommand({ AutoScalingGroupName: name, ForceDelete: true })));
+    await ctx.aws.autoscaling.send(
+      new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: name, MinSize: 0, DesiredCapacity: 0, MaxSize: 0 }),
+    );
+    await attempt(ctx, "autoscaling:group", group.AutoScalingGroupARN ?? name, () =>
+      ctx.aws.autoscaling.send(new DeleteAutoScalingGroupCommand({ AutoScalingGroupName: name, ForceDelete: true })),
+    );
   }
   const left = await ctx.aws.ec2.send(
-    new DescribeInstancesCommand({ Filters: [envFilter(input.envId), { Name: "instance-state-name", Values: ["pending", "running", "shutting-down", "stopping", "stopped"] }] }),
+    new DescribeInstancesCommand({
+      Filters: [
+        envFilter(input.envId),
+        { Name: "instance-state-name", Values: ["pending", "running", "shutting-down", "stopping", "stopped"] },
+      ],
+    }),
   );
   const instances = (left.Reservations ?? []).flatMap((r) => r.Instances ?? []);
-  if (groupsLeft) groupsLeft = (await Promise.all(SLOTS.map((s) => ignoringForeign(ctx, "autoscaling:group", () => findFleet(ctx, s))))).some(Boolean);
+  if (groupsLeft)
+    groupsLeft = (await Promise.all(SLOTS.map((s) => ignoringForeign(ctx, "autoscaling:group", () => findFleet(ctx, s))))).some(Boolean);
   return { done: instances.length === 0 && !groupsLeft };
 });
 
@@ -94,13 +105,22 @@ export const deleteLoadBalancer = defineStep("delete the load balancer", async (
   const lb = await ignoringForeign(ctx, "elbv2:load-balancer", () => findLoadBalancer(ctx));
   if (lb?.LoadBalancerArn) {
     const listeners = (await ctx.aws.elbv2.send(new DescribeListenersCommand({ LoadBalancerArn: lb.LoadBalancerArn }))).Listeners ?? [];
-    for (const l of listeners) await attempt(ctx, "elbv2:listener", l.ListenerArn!, () => ctx.aws.elbv2.send(new DeleteListenerCommand({ ListenerArn: l.ListenerArn })));
-    await attempt(ctx, "elbv2:load-balancer", lb.LoadBalancerArn, () => ctx.aws.elbv2.send(new DeleteLoadBalancerCommand({ LoadBalancerArn: lb.LoadBalancerArn })));
+    for (const l of listeners)
+      await attempt(ctx, "elbv2:listener", l.ListenerArn!, () =>
+        ctx.aws.elbv2.send(new DeleteListenerCommand({ ListenerArn: l.ListenerArn })),
+      );
+    await attempt(ctx, "elbv2:load-balancer", lb.LoadBalancerArn, () =>
+      ctx.aws.elbv2.send(new DeleteLoadBalancerCommand({ LoadBalancerArn: lb.LoadBalancerArn })),
+    );
   }
   let done = !lb || !(await findLoadBalancer(ctx));
   for (const slot of SLOTS) {
     const tg = await ignoringForeign(ctx, "elbv2:target-group", () => findTargetGroup(ctx, slot));
-    if (tg?.TargetGroupArn) done = (await attempt(ctx, "elbv2:target-group", tg.TargetGroupArn, () => ctx.aws.elbv2.send(new DeleteTargetGroupCommand({ TargetGroupArn: tg.TargetGroupArn })))) && done;
+    if (tg?.TargetGroupArn)
+      done =
+        (await attempt(ctx, "elbv2:target-group", tg.TargetGroupArn, () =>
+          ctx.aws.elbv2.send(new DeleteTargetGroupCommand({ TargetGroupArn: tg.TargetGroupArn })),
+        )) && done;
   }
   return { done };
 });
@@ -108,13 +128,18 @@ export const deleteLoadBalancer = defineStep("delete the load balancer", async (
 export const deleteLaunchTemplate = defineStep("delete the launch template", async (_input: StepInput, ctx): Promise<Done> => {
   const name = ctx.names.launchTemplate;
   const found = await ignoringForeign(ctx, "ec2:launch-template", async () => {
-    const t = await ctx.aws.ec2.send(new DescribeLaunchTemplatesCommand({ LaunchTemplateNames: [name] })).catch((err) => (isNotFound(err) || /InvalidLaunchTemplateName/.test(String((err as Error).name)) ? undefined : Promise.reject(err)));
+    const t = await ctx.aws.ec2
+      .send(new DescribeLaunchTemplatesCommand({ LaunchTemplateNames: [name] }))
+      .catch((err) => (isNotFound(err) || /InvalidLaunchTemplateName/.test(String((err as Error).name)) ? undefined : Promise.reject(err)));
     const template = t?.LaunchTemplates?.[0];
     if (template) checkOwner(ctx, "A launch template", name, template.Tags);
     return template;
   });
   // By id: the deployer policy's tag condition is checked on the template the id names.
-  if (found?.LaunchTemplateId) await attempt(ctx, "ec2:launch-template", name, () => ctx.aws.ec2.send(new DeleteLaunchTemplateCommand({ LaunchTemplateId: found.LaunchTemplateId })));
+  if (found?.LaunchTemplateId)
+    await attempt(ctx, "ec2:launch-template", name, () =>
+      ctx.aws.ec2.send(new DeleteLaunchTemplateCommand({ LaunchTemplateId: found.LaunchTemplateId })),
+    );
   return { done: true };
 });
 
@@ -129,11 +154,16 @@ export const deleteDatabase = defineStep("delete the database", async (input: De
   if (db) {
     if (db.DBInstanceStatus !== "deleting") {
       if (input.spec.protected) {
-        throw new ServiceError("PRECONDITION_FAILED", `${input.spec.name} is protected: its database ${ctx.names.db} keeps deletion protection. Turn protection off in the spec first.`);
+        throw new ServiceError(
+          "PRECONDITION_FAILED",
+          `${input.spec.name} is protected: its database ${ctx.names.db} keeps deletion protection. Turn protection off in the spec first.`,
+        );
       }
       if (db.DeletionProtection) {
         // Protection was lifted in the spec: lift it on the database too, then delete.
-        await ctx.aws.rds.send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: ctx.names.db, DeletionProtection: false, ApplyImmediately: true }));
+        await ctx.aws.rds.send(
+          new ModifyDBInstanceCommand({ DBInstanceIdentifier: ctx.names.db, DeletionProtection: false, ApplyImmediately: true }),
+        );
         ctx.touch("rds:db", db.DBInstanceArn ?? ctx.names.db, "updated");
       }
       const deleted = await attempt(ctx, "rds:db", db.DBInstanceArn ?? ctx.names.db, () =>
@@ -151,6 +181,10 @@ export const deleteDatabase = defineStep("delete the database", async (input: De
     return { done: false, summary: snapshot };
   }
   const group = await ignoringForeign(ctx, "rds:subnet-group", () => findSubnetGroup(ctx));
-  const gone = !group || (await attempt(ctx, "rds:subnet-group", ctx.names.dbSubnetGroup, () => ctx.aws.rds.send(new DeleteDBSubnetGroupCommand({ DBSubnetGroupName: ctx.names.dbSubnetGroup }))));
+  const gone =
+    !group ||
+    (await attempt(ctx, "rds:subnet-group", ctx.names.dbSubnetGroup, () =>
+      ctx.aws.rds.send(new DeleteDBSubnetGroupCommand({ DBSubnetGroupName: ctx.names.dbSubnetGroup })),
+    ));
   return { done: gone, summary: snapshot };
 });

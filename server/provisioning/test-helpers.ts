@@ -31,7 +31,9 @@ export async function until<D>(poll: () => Promise<Poll<D>>, { timeoutMs = 60_00
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     // A throttled poll is just a poll that saw nothing this time.
-    const { done, detail } = await poll().catch((err: unknown) => (retryable(err) ? { done: false, detail: null as D } : Promise.reject(err)));
+    const { done, detail } = await poll().catch((err: unknown) =>
+      retryable(err) ? { done: false, detail: null as D } : Promise.reject(err),
+    );
     if (done) return detail;
     if (Date.now() > deadline) throw new Error(`still not done after ${timeoutMs} ms: ${JSON.stringify(detail)}`);
     await new Promise((r) => setTimeout(r, intervalMs));
@@ -39,7 +41,11 @@ export async function until<D>(poll: () => Promise<Poll<D>>, { timeoutMs = 60_00
 }
 
 /** An environment row for `spec` (its name prefix, its saved distribution id live there). */
-export async function testEnvironment(accountId: string, spec: EnvironmentSpec, opts: { namePrefix?: string | null; activeName?: string } = {}): Promise<string> {
+export async function testEnvironment(
+  accountId: string,
+  spec: EnvironmentSpec,
+  opts: { namePrefix?: string | null; activeName?: string } = {},
+): Promise<string> {
   const env = await db.environment.create({
     data: {
       name: spec.name,
@@ -58,7 +64,11 @@ export async function provision(input: StepInput, opts: { attempt?: string; befo
   const keep = <T extends { touched: Touched[] }>(o: T) => (touched.push(...o.touched), o);
   const network = keep(await retrying(() => p.ensureNetwork(input)));
   const egress = (async () => {
-    keep(await retrying(() => p.ensureEgress({ ...input, publicSubnetByZone: network.publicSubnetByZone, privateRouteTableIds: network.privateRouteTableIds })));
+    keep(
+      await retrying(() =>
+        p.ensureEgress({ ...input, publicSubnetByZone: network.publicSubnetByZone, privateRouteTableIds: network.privateRouteTableIds }),
+      ),
+    );
     await until(() => p.waitEgressReady(input));
   })();
   const sgs = keep(await retrying(() => p.ensureSecurityGroups({ ...input, vpcId: network.vpcId })));
@@ -68,13 +78,21 @@ export async function provision(input: StepInput, opts: { attempt?: string; befo
     return { ...d, ready };
   })();
   const loadBalancer = (async () => {
-    const lb = keep(await retrying(() => p.ensureLoadBalancer({ ...input, vpcId: network.vpcId, publicSubnetIds: network.publicSubnetIds, albSgId: sgs.albSgId })));
+    const lb = keep(
+      await retrying(() =>
+        p.ensureLoadBalancer({ ...input, vpcId: network.vpcId, publicSubnetIds: network.publicSubnetIds, albSgId: sgs.albSgId }),
+      ),
+    );
     await until(() => p.waitLoadBalancerActive(input));
     return lb;
   })();
   const distribution = (async () => {
     const lb = await loadBalancer;
-    const d = keep(await retrying(() => p.ensureDistribution({ ...input, dnsName: lb.dnsName, originSecret: lb.originSecret, attempt: opts.attempt ?? "test" })));
+    const d = keep(
+      await retrying(() =>
+        p.ensureDistribution({ ...input, dnsName: lb.dnsName, originSecret: lb.originSecret, attempt: opts.attempt ?? "test" }),
+      ),
+    );
     await until(() => p.waitDistributionDeployed({ ...input, distributionId: d.distributionId }));
     return d;
   })();
@@ -82,17 +100,49 @@ export async function provision(input: StepInput, opts: { attempt?: string; befo
   for (const branch of [egress, database, loadBalancer, distribution]) branch.catch(() => undefined);
   const dbReady = (await database).ready;
   const role = keep(await retrying(() => p.ensureInstanceRole({ ...input, dbSecretArn: dbReady.secretArn })));
-  keep(await retrying(() => p.ensureParameters({ ...input, database: input.spec.database ? { endpoint: dbReady.address, port: dbReady.port, secretArn: dbReady.secretArn } : null })));
-  const launchTemplate = keep(await retrying(() => p.ensureLaunchTemplate({ ...input, appSgId: sgs.appSgId, instanceProfileArn: role.instanceProfileArn })));
+  keep(
+    await retrying(() =>
+      p.ensureParameters({
+        ...input,
+        database: input.spec.database ? { endpoint: dbReady.address, port: dbReady.port, secretArn: dbReady.secretArn } : null,
+      }),
+    ),
+  );
+  const launchTemplate = keep(
+    await retrying(() => p.ensureLaunchTemplate({ ...input, appSgId: sgs.appSgId, instanceProfileArn: role.instanceProfileArn })),
+  );
   const [lb] = await Promise.all([loadBalancer, egress]);
   await opts.beforeFleets?.();
   const subnetIds = input.spec.network?.egress === "public" ? network.publicSubnetIds : network.privateSubnetIds;
   const fleetInput = { ...input, subnetIds, loadBalancerArn: lb.loadBalancerArn, targetGroupArns: lb.targetGroupArns, ...launchTemplate };
-  const [blue, green] = await Promise.all([retrying(() => p.ensureFleet({ ...fleetInput, slot: "blue" })).then(keep), retrying(() => p.ensureFleet({ ...fleetInput, slot: "green" })).then(keep)]);
+  const [blue, green] = await Promise.all([
+    retrying(() => p.ensureFleet({ ...fleetInput, slot: "blue" })).then(keep),
+    retrying(() => p.ensureFleet({ ...fleetInput, slot: "green" })).then(keep),
+  ]);
   const dist = await distribution;
-  const alarms = keep(await retrying(() => p.ensureAlarms({ ...input, loadBalancerArn: lb.loadBalancerArn, targetGroupArns: lb.targetGroupArns, distributionId: dist.distributionId })));
+  const alarms = keep(
+    await retrying(() =>
+      p.ensureAlarms({
+        ...input,
+        loadBalancerArn: lb.loadBalancerArn,
+        targetGroupArns: lb.targetGroupArns,
+        distributionId: dist.distributionId,
+      }),
+    ),
+  );
   await until(() => p.waitFleetHealthy({ ...input, slot: "blue" }), { timeoutMs: 90_000 });
-  return { network, sgs, loadBalancer: lb, launchTemplate, role, database: await database, distribution: dist, fleets: { blue, green }, alarms, touched };
+  return {
+    network,
+    sgs,
+    loadBalancer: lb,
+    launchTemplate,
+    role,
+    database: await database,
+    distribution: dist,
+    fleets: { blue, green },
+    alarms,
+    touched,
+  };
 }
 
 /** Each teardown step until it reports done, in order. */

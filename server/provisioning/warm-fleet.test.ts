@@ -28,7 +28,11 @@ let out: Awaited<ReturnType<typeof provision>>;
 beforeAll(async () => {
   dataDir = mkdtempSync(path.join(tmpdir(), "sy-warm-"));
   lc = await startLocalCloud({ port: 0, dataDir, speed: 200 });
-  accountId = (await db.awsAccount.create({ data: { name: `lc-${envId.slice(0, 8)}`, defaultRegion: "us-east-1", endpointUrl: lc.url, isLocal: true } })).id;
+  accountId = (
+    await db.awsAccount.create({
+      data: { name: `lc-${envId.slice(0, 8)}`, defaultRegion: "us-east-1", endpointUrl: lc.url, isLocal: true },
+    })
+  ).id;
   envId = await testEnvironment(accountId, spec);
   out = await provision(base());
 });
@@ -49,7 +53,12 @@ describe("filling a slot that holds warm instances of another version", () => {
     const v3 = await p.createLaunchTemplateVersion({ ...base(), version: "v3", slot: "blue" });
     expect(v3.launchTemplateVersion).not.toBe(v1);
     // The group is already at this capacity: without the replacement, Auto Scaling would launch nothing.
-    const filled = await p.setFleetCapacity({ ...base(), slot: "blue", capacity: { min: 2, desired: 2, max: 4 }, launchTemplateVersion: v3.launchTemplateVersion });
+    const filled = await p.setFleetCapacity({
+      ...base(),
+      slot: "blue",
+      capacity: { min: 2, desired: 2, max: 4 },
+      launchTemplateVersion: v3.launchTemplateVersion,
+    });
     expect(filled.replaced).toHaveLength(2);
     expect(filled.replaced.every((r) => r.launchTemplateVersion === v1)).toBe(true);
 
@@ -58,10 +67,18 @@ describe("filling a slot that holds warm instances of another version", () => {
     expect(first.detail.summary).toMatch(new RegExp(`of 2 healthy on launch template version ${v3.launchTemplateVersion}`));
 
     // A retried step (at least once) finds the old instances already terminating: nothing twice.
-    const retried = await p.setFleetCapacity({ ...base(), slot: "blue", capacity: { min: 2, desired: 2, max: 4 }, launchTemplateVersion: v3.launchTemplateVersion });
+    const retried = await p.setFleetCapacity({
+      ...base(),
+      slot: "blue",
+      capacity: { min: 2, desired: 2, max: 4 },
+      launchTemplateVersion: v3.launchTemplateVersion,
+    });
     expect(retried.replaced.filter((r) => filled.replaced.some((f) => f.instanceId === r.instanceId))).toEqual([]);
 
-    const health = await until(() => p.waitFleetHealthy({ ...base(), slot: "blue", launchTemplateVersion: v3.launchTemplateVersion }), { timeoutMs: 60_000, intervalMs: 200 });
+    const health = await until(() => p.waitFleetHealthy({ ...base(), slot: "blue", launchTemplateVersion: v3.launchTemplateVersion }), {
+      timeoutMs: 60_000,
+      intervalMs: 200,
+    });
     expect(health).toMatchObject({ desired: 2, onVersion: 2, onVersionHealthy: 2, otherVersions: [] });
     expect(health.summary).toBe(`2 of 2 healthy on launch template version ${v3.launchTemplateVersion}`);
     expect(await versionsOnBlue()).toEqual([{ launchTemplateVersion: v3.launchTemplateVersion, appVersion: "v3", instances: 2 }]);
@@ -76,18 +93,38 @@ describe("filling a slot that holds warm instances of another version", () => {
 
     // Out of band: someone points the group at another template version. Nothing is replaced.
     const v4 = await p.createLaunchTemplateVersion({ ...base(), version: "v4", slot: "blue" });
-    const aws = awsClients({ id: accountId, defaultRegion: "us-east-1", roleArn: null, externalId: null, endpointUrl: lc.url }, "us-east-1");
-    await aws.autoscaling.send(new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: "sy-warm-blue", LaunchTemplate: { LaunchTemplateName: "sy-warm", Version: String(v4.launchTemplateVersion) } }));
+    const aws = awsClients(
+      { id: accountId, defaultRegion: "us-east-1", roleArn: null, externalId: null, endpointUrl: lc.url },
+      "us-east-1",
+    );
+    await aws.autoscaling.send(
+      new UpdateAutoScalingGroupCommand({
+        AutoScalingGroupName: "sy-warm-blue",
+        LaunchTemplate: { LaunchTemplateName: "sy-warm", Version: String(v4.launchTemplateVersion) },
+      }),
+    );
     const drift = p.driftCheck(spec, await p.readStack(base()), { liveVersion: "v3" });
-    expect(drift).toContainEqual({ path: "fleets.blue.launchTemplateVersion (2 instances)", expected: v4.launchTemplateVersion, actual: `${stack.fleets.blue!.launchTemplateVersion} (v3)` });
+    expect(drift).toContainEqual({
+      path: "fleets.blue.launchTemplateVersion (2 instances)",
+      expected: v4.launchTemplateVersion,
+      actual: `${stack.fleets.blue!.launchTemplateVersion} (v3)`,
+    });
   });
 });
 
 describe("Switchyard's own probe of the new targets, through the listener", () => {
   it("reaches every new instance while it takes 0% of traffic, checks its version, and leaves no rule behind", async () => {
     const v5 = await p.createLaunchTemplateVersion({ ...base(), version: "v5", slot: "green" });
-    await p.setFleetCapacity({ ...base(), slot: "green", capacity: { min: 2, desired: 2, max: 4 }, launchTemplateVersion: v5.launchTemplateVersion });
-    await until(() => p.waitFleetHealthy({ ...base(), slot: "green", launchTemplateVersion: v5.launchTemplateVersion }), { timeoutMs: 60_000, intervalMs: 200 });
+    await p.setFleetCapacity({
+      ...base(),
+      slot: "green",
+      capacity: { min: 2, desired: 2, max: 4 },
+      launchTemplateVersion: v5.launchTemplateVersion,
+    });
+    await until(() => p.waitFleetHealthy({ ...base(), slot: "green", launchTemplateVersion: v5.launchTemplateVersion }), {
+      timeoutMs: 60_000,
+      intervalMs: 200,
+    });
     const lb = out.loadBalancer;
     const input = {
       ...base(),
@@ -106,7 +143,10 @@ describe("Switchyard's own probe of the new targets, through the listener", () =
     const wrong = await p.probeFleet({ ...input, version: "v9", deploymentId: randomUUID() });
     expect(wrong).toMatchObject({ ok: false, summary: expect.stringMatching(/^i-[0-9a-f]+ answered version v5, not v9$/) });
 
-    const aws = awsClients({ id: accountId, defaultRegion: "us-east-1", roleArn: null, externalId: null, endpointUrl: lc.url }, "us-east-1");
+    const aws = awsClients(
+      { id: accountId, defaultRegion: "us-east-1", roleArn: null, externalId: null, endpointUrl: lc.url },
+      "us-east-1",
+    );
     const rules = (await aws.elbv2.send(new DescribeRulesCommand({ ListenerArn: lb.listenerArn }))).Rules ?? [];
     expect(rules.map((r) => r.IsDefault)).toEqual([true]);
   });
@@ -124,13 +164,20 @@ describe("judging Switchyard's own probe of the new targets", () => {
   });
   it("ignores answers from instances outside the new fleet (a rule not yet on every ALB node), then fails at the deadline", () => {
     expect(p.judgeProbe([ok("i-old", "v1"), ok("i-1")], ["i-1", "i-2"], "v3", false)).toBeNull();
-    const r = p.judgeProbe([ok("i-old", "v1"), ok("i-1"), { instanceId: "i-2", status: 502, version: null, error: null }], ["i-1", "i-2"], "v3", true);
+    const r = p.judgeProbe(
+      [ok("i-old", "v1"), ok("i-1"), { instanceId: "i-2", status: 502, version: null, error: null }],
+      ["i-1", "i-2"],
+      "v3",
+      true,
+    );
     expect(r).toMatchObject({ ok: false, summary: "1 of 2 new targets answered; i-2 did not (HTTP 502)" });
   });
   it("without instance ids, needs ten good answers in a row", () => {
     const answers = Array.from({ length: 9 }, () => ok(null, null));
     expect(p.judgeProbe(answers, [], "v3", false)).toBeNull();
     expect(p.judgeProbe([...answers, ok(null, null)], [], "v3", false)).toMatchObject({ ok: true });
-    expect(p.judgeProbe([...answers, { instanceId: null, status: null, version: null, error: "ECONNREFUSED" }], [], "v3", true)).toMatchObject({ ok: false });
+    expect(
+      p.judgeProbe([...answers, { instanceId: null, status: null, version: null, error: "ECONNREFUSED" }], [], "v3", true),
+    ).toMatchObject({ ok: false });
   });
 });

@@ -20,20 +20,21 @@ beforeAll(async () => {
 });
 
 /** Every write endpoint of the admin plugin, with a body that would succeed for an admin. */
-const endpoints = () => [
-  ["/admin/set-role", { userId: ada.id, role: "viewer" }],
-  ["/admin/create-user", { email: "mallory@example.com", password: "mallory-password-1", name: "Mallory", role: "admin" }],
-  ["/admin/impersonate-user", { userId: vic.id }],
-  ["/admin/ban-user", { userId: vic.id }],
-  ["/admin/unban-user", { userId: vic.id }],
-  ["/admin/remove-user", { userId: vic.id }],
-  ["/admin/set-user-password", { userId: vic.id, newPassword: "taken-over-password-1" }],
-  ["/admin/update-user", { userId: vic.id, data: { role: "admin" } }],
-  ["/admin/revoke-user-session", { sessionToken: "x" }],
-  ["/admin/revoke-user-sessions", { userId: vic.id }],
-  ["/admin/stop-impersonating", {}],
-  ["/admin/has-permission", { permissions: { user: ["set-role"] } }],
-] as const;
+const endpoints = () =>
+  [
+    ["/admin/set-role", { userId: ada.id, role: "viewer" }],
+    ["/admin/create-user", { email: "mallory@example.com", password: "mallory-password-1", name: "Mallory", role: "admin" }],
+    ["/admin/impersonate-user", { userId: vic.id }],
+    ["/admin/ban-user", { userId: vic.id }],
+    ["/admin/unban-user", { userId: vic.id }],
+    ["/admin/remove-user", { userId: vic.id }],
+    ["/admin/set-user-password", { userId: vic.id, newPassword: "taken-over-password-1" }],
+    ["/admin/update-user", { userId: vic.id, data: { role: "admin" } }],
+    ["/admin/revoke-user-session", { sessionToken: "x" }],
+    ["/admin/revoke-user-sessions", { userId: vic.id }],
+    ["/admin/stop-impersonating", {}],
+    ["/admin/has-permission", { permissions: { user: ["set-role"] } }],
+  ] as const;
 
 describe("better-auth's admin plugin over HTTP", () => {
   it("every endpoint answers 404 to a signed-in admin, and nothing changes", async () => {
@@ -42,7 +43,7 @@ describe("better-auth's admin plugin over HTTP", () => {
       const res = await authRequest(path, { body, cookie });
       expect(res.status, path).toBe(404);
     }
-    for (const path of ["/admin/list-users", "/admin/get-user?id=" + vic.id, "/admin/list-user-sessions"]) {
+    for (const path of ["/admin/list-users", `/admin/get-user?id=${vic.id}`, "/admin/list-user-sessions"]) {
       expect((await authRequest(path, { cookie })).status, path).toBe(404);
     }
     expect((await db.user.findUniqueOrThrow({ where: { id: ada.id } })).role).toBe("admin");
@@ -54,7 +55,15 @@ describe("better-auth's admin plugin over HTTP", () => {
   });
 
   it("other spellings of the path are refused too", async () => {
-    for (const path of ["//admin/set-role", "/ADMIN/set-role", "/%61dmin/set-role", "/admin/%73et-role", "/admin//set-role", "/x/../admin/set-role", "/admin/set-role/"]) {
+    for (const path of [
+      "//admin/set-role",
+      "/ADMIN/set-role",
+      "/%61dmin/set-role",
+      "/admin/%73et-role",
+      "/admin//set-role",
+      "/x/../admin/set-role",
+      "/admin/set-role/",
+    ]) {
       const res = await authRequest(path, { body: { userId: ada.id, role: "viewer" }, cookie });
       expect([403, 404], path).toContain(res.status);
     }

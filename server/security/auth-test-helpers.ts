@@ -11,7 +11,12 @@ import { stampClientAddress } from "./client-address.ts";
 
 export async function createUser(email: string, role: Role, password = "correct-horse-battery") {
   const { user } = await auth.api.createUser({ body: { email, password, name: email.split("@")[0], role } });
-  return { id: user.id, email: user.email, password, actor: { kind: "user", id: user.id, label: user.email, role } satisfies Actor as Actor };
+  return {
+    id: user.id,
+    email: user.email,
+    password,
+    actor: { kind: "user", id: user.id, label: user.email, role } satisfies Actor as Actor,
+  };
 }
 
 export interface AuthRequestOptions {
@@ -29,7 +34,13 @@ export async function authRequest(path: string, opts: AuthRequestOptions = {}): 
   if (opts.body !== undefined) headers.set("content-type", "application/json");
   if (opts.cookie) headers.set("cookie", opts.cookie);
   if (opts.address) stampClientAddress(headers, opts.address);
-  return auth.handler(new Request(`${appUrl}/api/auth${path}`, { method: opts.method ?? (opts.body === undefined ? "GET" : "POST"), headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) }));
+  return auth.handler(
+    new Request(`${appUrl}/api/auth${path}`, {
+      method: opts.method ?? (opts.body === undefined ? "GET" : "POST"),
+      headers,
+      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+    }),
+  );
 }
 
 /** `name=value; name2=value2` from a response's Set-Cookie headers. */

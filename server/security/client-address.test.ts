@@ -50,13 +50,19 @@ describe("the stamp on a real HTTP server", () => {
   it("stamps the socket's address before any handler runs; a client's own stamp and X-Forwarded-For do not change it", async () => {
     installClientAddressStamp([]);
     const server = http.createServer((req, res) => {
-      const headers = new Headers(Object.entries(req.headers).flatMap(([k, v]) => (typeof v === "string" ? [[k, v] as [string, string]] : [])));
+      const headers = new Headers(
+        Object.entries(req.headers).flatMap(([k, v]) => (typeof v === "string" ? [[k, v] as [string, string]] : [])),
+      );
       res.end(clientAddressOf(headers));
     });
     servers.push(server);
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-    const attempts: Array<Record<string, string>> = [{}, { "x-forwarded-for": "203.0.113.1" }, { [CLIENT_ADDRESS_HEADER]: "whatever 203.0.113.2", "x-forwarded-for": "1.2.3.4, 5.6.7.8" }];
+    const attempts: Array<Record<string, string>> = [
+      {},
+      { "x-forwarded-for": "203.0.113.1" },
+      { [CLIENT_ADDRESS_HEADER]: "whatever 203.0.113.2", "x-forwarded-for": "1.2.3.4, 5.6.7.8" },
+    ];
     for (const headers of attempts) {
       expect(await (await fetch(url, { headers })).text()).toBe("127.0.0.1");
     }

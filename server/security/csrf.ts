@@ -35,7 +35,8 @@ export function checkSessionRequest(req: Request, allowedOrigins: readonly strin
     return {
       status: 403,
       code: "FORBIDDEN",
-      message: "A signed-in browser may change things through the API only from Switchyard's own pages. Scripts and CI: send an API token (Authorization: Bearer ...).",
+      message:
+        "A signed-in browser may change things through the API only from Switchyard's own pages. Scripts and CI: send an API token (Authorization: Bearer ...).",
     };
   }
   const type = (req.headers.get("content-type") ?? "").split(";")[0].trim().toLowerCase();

@@ -45,7 +45,9 @@ const SSRF_URLS = [
 ];
 
 async function refused(url: string, name = `ssrf-${Math.random().toString(36).slice(2, 8)}`) {
-  const err = await createAccount({ actor: admin, input: { name, defaultRegion: "us-east-1", mode: "endpoint", endpointUrl: url } }).catch((e: unknown) => e);
+  const err = await createAccount({ actor: admin, input: { name, defaultRegion: "us-east-1", mode: "endpoint", endpointUrl: url } }).catch(
+    (e: unknown) => e,
+  );
   expect(err, url).toBeInstanceOf(ServiceError);
   expect((err as ServiceError).code, url).toBe("VALIDATION_FAILED");
   expect((err as ServiceError).fields?.endpointUrl?.[0], url).toBeTruthy();
@@ -63,17 +65,31 @@ describe("endpoint URLs", () => {
 
   it("says why: metadata, loopback, private", async () => {
     expect(await refused("http://169.254.169.254/")).toMatch(/link-local.*metadata/);
-    expect(await refused("http://localhost:5432/")).toMatch(/localhost resolves to .*loopback.*local cloud's \(http:\/\/127\.0\.0\.1:4566\)/);
+    expect(await refused("http://localhost:5432/")).toMatch(
+      /localhost resolves to .*loopback.*local cloud's \(http:\/\/127\.0\.0\.1:4566\)/,
+    );
     expect(await refused("http://10.1.2.3/")).toMatch(/private/);
     expect(await db.awsAccount.count({ where: { name: { startsWith: "ssrf-" } } })).toBe(0);
   });
 
   it("refuses them on update too, and for the local account", async () => {
-    const acct = await createAccount({ actor: admin, input: { name: "public-ep", defaultRegion: "us-east-1", mode: "endpoint", endpointUrl: "https://203.0.113.7:8443" } });
-    const err = await updateAccount({ actor: admin, input: { id: acct.id, data: { name: "public-ep", defaultRegion: "us-east-1", mode: "endpoint", endpointUrl: "http://169.254.169.254/" } } }).catch((e: unknown) => e);
+    const acct = await createAccount({
+      actor: admin,
+      input: { name: "public-ep", defaultRegion: "us-east-1", mode: "endpoint", endpointUrl: "https://203.0.113.7:8443" },
+    });
+    const err = await updateAccount({
+      actor: admin,
+      input: {
+        id: acct.id,
+        data: { name: "public-ep", defaultRegion: "us-east-1", mode: "endpoint", endpointUrl: "http://169.254.169.254/" },
+      },
+    }).catch((e: unknown) => e);
     expect((err as ServiceError).fields?.endpointUrl).toBeDefined();
     const local = await db.awsAccount.findUniqueOrThrow({ where: { name: "local" } });
-    const err2 = await updateAccount({ actor: admin, input: { id: local.id, data: { name: "local", defaultRegion: "us-east-1", mode: "endpoint", endpointUrl: "http://127.0.0.1:54329" } } }).catch((e: unknown) => e);
+    const err2 = await updateAccount({
+      actor: admin,
+      input: { id: local.id, data: { name: "local", defaultRegion: "us-east-1", mode: "endpoint", endpointUrl: "http://127.0.0.1:54329" } },
+    }).catch((e: unknown) => e);
     expect((err2 as ServiceError).fields?.endpointUrl).toBeDefined();
   });
 
@@ -85,25 +101,55 @@ describe("endpoint URLs", () => {
       ["public-v4", "http://198.51.100.20:4566"],
       ["public-v6", "https://[2600:1f18::1]/"],
     ]) {
-      await expect(createAccount({ actor: admin, input: { name, defaultRegion: "us-east-1", mode: "endpoint", endpointUrl: url } }), url).resolves.toBeTruthy();
+      await expect(
+        createAccount({ actor: admin, input: { name, defaultRegion: "us-east-1", mode: "endpoint", endpointUrl: url } }),
+        url,
+      ).resolves.toBeTruthy();
     }
     // The local account's own URL (a local cloud on another port), e.g. as tests register it.
     await db.awsAccount.update({ where: { name: "local" }, data: { endpointUrl: "http://127.0.0.1:45999" } });
-    await expect(createAccount({ actor: admin, input: { name: "lc-same", defaultRegion: "us-east-1", mode: "endpoint", endpointUrl: "http://127.0.0.1:45999" } })).resolves.toBeTruthy();
+    await expect(
+      createAccount({
+        actor: admin,
+        input: { name: "lc-same", defaultRegion: "us-east-1", mode: "endpoint", endpointUrl: "http://127.0.0.1:45999" },
+      }),
+    ).resolves.toBeTruthy();
   });
 
   it("resolves names first: a name resolving to any private address is refused", async () => {
     const exempt = { port: 4566 };
     const fake = (answers: string[]) => async () => answers;
-    expect(await endpointUrlProblem("https://rebind.example/", exempt, fake(["169.254.169.254"]))).toMatch(/resolves to 169\.254\.169\.254/);
+    expect(await endpointUrlProblem("https://rebind.example/", exempt, fake(["169.254.169.254"]))).toMatch(
+      /resolves to 169\.254\.169\.254/,
+    );
     expect(await endpointUrlProblem("https://mixed.example/", exempt, fake(["52.94.1.1", "10.0.0.1"]))).toMatch(/resolves to 10\.0\.0\.1/);
     expect(await endpointUrlProblem("https://v6.example/", exempt, fake(["fd00:ec2::254"]))).toMatch(/private/);
     expect(await endpointUrlProblem("https://ok.example/", exempt, fake(["52.94.1.1", "2600:1f18::1"]))).toBeNull();
-    expect(await endpointUrlProblem("https://nx.example/", exempt, async () => Promise.reject(new Error("ENOTFOUND")))).toMatch(/does not resolve/);
+    expect(await endpointUrlProblem("https://nx.example/", exempt, async () => Promise.reject(new Error("ENOTFOUND")))).toMatch(
+      /does not resolve/,
+    );
   });
 
   it("classifies addresses, IPv4 inside IPv6 included", () => {
-    for (const ip of ["169.254.169.254", "127.0.0.1", "10.0.0.1", "172.16.0.1", "192.168.0.1", "100.64.0.1", "0.0.0.0", "::1", "::", "fe80::1", "fd00::1", "::ffff:127.0.0.1", "::ffff:7f00:1", "64:ff9b::7f00:1", "2002:7f00:1::", "224.0.0.1", "255.255.255.255"]) {
+    for (const ip of [
+      "169.254.169.254",
+      "127.0.0.1",
+      "10.0.0.1",
+      "172.16.0.1",
+      "192.168.0.1",
+      "100.64.0.1",
+      "0.0.0.0",
+      "::1",
+      "::",
+      "fe80::1",
+      "fd00::1",
+      "::ffff:127.0.0.1",
+      "::ffff:7f00:1",
+      "64:ff9b::7f00:1",
+      "2002:7f00:1::",
+      "224.0.0.1",
+      "255.255.255.255",
+    ]) {
       expect(forbiddenAddress(ip), ip).not.toBeNull();
     }
     for (const ip of ["8.8.8.8", "52.94.1.1", "172.32.0.1", "2600:1f18::1", "::ffff:8.8.8.8"]) expect(forbiddenAddress(ip), ip).toBeNull();
@@ -129,7 +175,8 @@ describe("endpoint URLs", () => {
     const url = `http://127.0.0.1:${(fakeCloud.address() as net.AddressInfo).port}`;
     const account = { id: "x", defaultRegion: "us-east-1", roleArn: null, externalId: null, endpointUrl: url };
     const lb = { name: "shop-alb", dnsName: "shop-alb.local", port: 80 };
-    const endpoints = (listenerUrl: string) => JSON.stringify({ loadBalancers: [{ name: "shop-alb", dnsName: "shop-alb.local", listeners: [{ port: 80, url: listenerUrl }] }] });
+    const endpoints = (listenerUrl: string) =>
+      JSON.stringify({ loadBalancers: [{ name: "shop-alb", dnsName: "shop-alb.local", listeners: [{ port: 80, url: listenerUrl }] }] });
     try {
       answer = endpoints("http://169.254.169.254/latest/meta-data");
       await expect(listenerBaseUrl(account, lb)).rejects.toThrow(/another host/);
@@ -145,10 +192,13 @@ describe("endpoint URLs", () => {
 
 describe("error text that quotes a foreign endpoint", () => {
   let deploymentId: string;
-  const secretText = "HTTP 200 from 10.0.0.7: {\"AccessKeyId\":\"ASIA...\"} (whatever answered)";
+  const secretText = 'HTTP 200 from 10.0.0.7: {"AccessKeyId":"ASIA..."} (whatever answered)';
 
   beforeAll(async () => {
-    await createAccount({ actor: admin, input: { name: "foreign-ep", defaultRegion: "us-east-1", mode: "endpoint", endpointUrl: "https://198.51.100.30" } });
+    await createAccount({
+      actor: admin,
+      input: { name: "foreign-ep", defaultRegion: "us-east-1", mode: "endpoint", endpointUrl: "https://198.51.100.30" },
+    });
     await createEnvironment({ actor: admin, input: spec("foreign", { account: "foreign-ep" }) });
     await createEnvironment({ actor: admin, input: spec("homely", { account: "local" }) });
     const make = async (envName: string) => {

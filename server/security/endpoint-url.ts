@@ -52,7 +52,7 @@ function v6ToBigInt(ip: string): bigint {
   const quad = /(\d+\.\d+\.\d+\.\d+)$/.exec(s);
   if (quad) {
     const v = v4ToBigInt(quad[1]);
-    s = s.slice(0, -quad[1].length) + `${((v >> 16n) & 0xffffn).toString(16)}:${(v & 0xffffn).toString(16)}`;
+    s = `${s.slice(0, -quad[1].length)}${((v >> 16n) & 0xffffn).toString(16)}:${(v & 0xffffn).toString(16)}`;
   }
   const [head, tail] = s.includes("::") ? s.split("::") : [s, null];
   const h = head ? head.split(":") : [];
@@ -162,7 +162,12 @@ export const guardedLookup: net.LookupFunction = (hostname, options, callback) =
     const list = addresses as unknown as dns.LookupAddress[];
     const bad = list.find((a) => forbiddenAddress(a.address));
     if (bad || !list.length) {
-      const e = Object.assign(new Error(`Switchyard does not connect to ${hostname} (${bad?.address ?? "no address"}): ${bad ? forbiddenAddress(bad.address) : "it does not resolve"}`), { code: "EFORBIDDENADDRESS" });
+      const e = Object.assign(
+        new Error(
+          `Switchyard does not connect to ${hostname} (${bad?.address ?? "no address"}): ${bad ? forbiddenAddress(bad.address) : "it does not resolve"}`,
+        ),
+        { code: "EFORBIDDENADDRESS" },
+      );
       return callback(e, "", 4);
     }
     if ((options as dns.LookupOptions).all) return (callback as unknown as (e: null, a: dns.LookupAddress[]) => void)(null, list);

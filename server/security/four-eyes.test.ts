@@ -16,7 +16,10 @@ import { createUser, sessionCookie } from "./auth-test-helpers.ts";
 
 // No workflow runs here: the approval's hook is a stand-in.
 const resumed = vi.hoisted(() => [] as unknown[]);
-vi.mock("workflow/api", () => ({ resumeHook: async (_token: string, payload: unknown) => void resumed.push(payload), start: async () => ({ runId: "none" }) }));
+vi.mock("workflow/api", () => ({
+  resumeHook: async (_token: string, payload: unknown) => void resumed.push(payload),
+  start: async () => ({ runId: "none" }),
+}));
 const { approveRollout } = await import("../operations/verbs.ts");
 const { POST: approveRoute } = await import("../../app/api/v1/environments/[name]/deployments/[id]/approve/route.ts");
 
@@ -37,7 +40,10 @@ beforeAll(async () => {
 
 beforeEach(async () => {
   // A provisioned, idle environment for each rollout.
-  await db.environment.update({ where: { activeName: ENV }, data: { status: "ready", stack: {}, liveVersion: "v1", lockDeploymentId: null } });
+  await db.environment.update({
+    where: { activeName: ENV },
+    data: { status: "ready", stack: {}, liveVersion: "v1", lockDeploymentId: null },
+  });
 });
 
 /** Starts a protected rollout as `starter` and brings it to its approval step, as the workflow would. */
@@ -60,22 +66,39 @@ describe("four eyes by person", () => {
 
     // Nor through the REST API with her session cookie.
     const cookie = await sessionCookie(ada.email, ada.password);
-    const res = await approveRoute(new Request(`${appUrl}/api/v1/environments/${ENV}/deployments/${id}/approve`, { method: "POST", headers: { cookie, origin: appUrl, "content-type": "application/json" }, body: "{}" }), {
-      params: Promise.resolve({ name: ENV, id }),
-    });
+    const res = await approveRoute(
+      new Request(`${appUrl}/api/v1/environments/${ENV}/deployments/${id}/approve`, {
+        method: "POST",
+        headers: { cookie, origin: appUrl, "content-type": "application/json" },
+        body: "{}",
+      }),
+      {
+        params: Promise.resolve({ name: ENV, id }),
+      },
+    );
     expect(res.status).toBe(403);
     expect((await db.deployment.findUniqueOrThrow({ where: { id } })).status).toBe("awaiting_approval");
 
     // Another person approves it.
     await approveRollout({ actor: bob.actor, input: { name: ENV, id } });
-    expect(await db.deployment.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: "running", approvedBy: bob.email, approvedById: bob.id });
+    expect(await db.deployment.findUniqueOrThrow({ where: { id } })).toMatchObject({
+      status: "running",
+      approvedBy: bob.email,
+      approvedById: bob.id,
+    });
   });
 
   it("a rollout started with a session cannot be approved with a token that person created", async () => {
     const id = await rolloutAwaitingApproval(ada.actor);
     await expect(approveRollout({ actor: adaToken, input: { name: ENV, id } })).rejects.toMatchObject({ code: "FORBIDDEN" });
     // Through the REST API with the token.
-    const res = await approveRoute(new Request(`${appUrl}/api/v1/environments/${ENV}/deployments/${id}/approve`, { method: "POST", headers: { authorization: `Bearer ${adaTokenSecret}` } }), { params: Promise.resolve({ name: ENV, id }) });
+    const res = await approveRoute(
+      new Request(`${appUrl}/api/v1/environments/${ENV}/deployments/${id}/approve`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${adaTokenSecret}` },
+      }),
+      { params: Promise.resolve({ name: ENV, id }) },
+    );
     expect(res.status).toBe(403);
     expect((await db.deployment.findUniqueOrThrow({ where: { id } })).status).toBe("awaiting_approval");
     await approveRollout({ actor: bob.actor, input: { name: ENV, id } });
@@ -87,7 +110,11 @@ describe("four eyes by person", () => {
     await approveRollout({ actor: ada.actor, input: { name: ENV, id: own } });
     await db.environment.update({ where: { activeName: ENV }, data: { lockDeploymentId: null } });
 
-    const other = (await actorFromApiToken((await createApiToken({ actor: ada.actor, input: { name: "second", role: "deployer" } })).token))!;
+    const other = (await actorFromApiToken(
+      (
+        await createApiToken({ actor: ada.actor, input: { name: "second", role: "deployer" } })
+      ).token,
+    ))!;
     const id = await rolloutAwaitingApproval(other);
     await expect(approveRollout({ actor: adaToken, input: { name: ENV, id } })).rejects.toMatchObject({ code: "FORBIDDEN" });
   });

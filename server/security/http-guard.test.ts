@@ -32,11 +32,24 @@ beforeAll(async () => {
 afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
 /** A raw HTTP/1.1 request (no client-side path normalisation), from `host`. */
-function raw(target: string, opts: { host?: string; method?: string; headers?: Record<string, string> } = {}): Promise<{ status: number; headers: Record<string, string>; body: string }> {
+function raw(
+  target: string,
+  opts: { host?: string; method?: string; headers?: Record<string, string> } = {},
+): Promise<{ status: number; headers: Record<string, string>; body: string }> {
   return new Promise((resolve, reject) => {
     const socket = net.connect(port, opts.host ?? "127.0.0.1", () => {
-      const headers = { host: `localhost:${port}`, connection: "close", "content-length": "2", "content-type": "application/json", ...opts.headers };
-      socket.write(`${opts.method ?? "POST"} ${target} HTTP/1.1\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}`).join("\r\n")}\r\n\r\n{}`);
+      const headers = {
+        host: `localhost:${port}`,
+        connection: "close",
+        "content-length": "2",
+        "content-type": "application/json",
+        ...opts.headers,
+      };
+      socket.write(
+        `${opts.method ?? "POST"} ${target} HTTP/1.1\r\n${Object.entries(headers)
+          .map(([k, v]) => `${k}: ${v}`)
+          .join("\r\n")}\r\n\r\n{}`,
+      );
     });
     let data = "";
     socket.on("data", (d) => (data += d));
@@ -115,7 +128,7 @@ describe("the HTTP guard", () => {
       "http://evil.example/.well-known/workflow/v1/step",
     ];
     for (const p of paths) {
-      for (const authorization of [undefined, "Basic c3dpdGNoeWFyZC13b3JrZmxvdzp3cm9uZw==", workflowAuthorization().slice(0, -2) + "AA"]) {
+      for (const authorization of [undefined, "Basic c3dpdGNoeWFyZC13b3JrZmxvdzp3cm9uZw==", `${workflowAuthorization().slice(0, -2)}AA`]) {
         const r = await raw(p, { headers: authorization ? { authorization } : {} });
         expect(r.status, `${p} with ${authorization ?? "no authorization"}`).toBe(404);
         expect(r.body, p).toBe("");
@@ -136,7 +149,14 @@ describe("the HTTP guard", () => {
 
   it("answers a path that does not decode or holds a NUL with a JSON 400 before any route", async () => {
     const before = seen.length;
-    for (const p of ["/api/v1/environments/%E0%A4%A", "/api/v1/environments/ab%ZZ", "/environments/%C0", "/api/v1/environments/a%00b", "/environments?q=%00", "/api/v1/overview?names=a%00"]) {
+    for (const p of [
+      "/api/v1/environments/%E0%A4%A",
+      "/api/v1/environments/ab%ZZ",
+      "/environments/%C0",
+      "/api/v1/environments/a%00b",
+      "/environments?q=%00",
+      "/api/v1/overview?names=a%00",
+    ]) {
       const r = await raw(p, { method: "GET" });
       expect(r.status, p).toBe(400);
       expect(JSON.parse(r.body).error.code).toBe("VALIDATION_FAILED");

@@ -74,7 +74,10 @@ export function isWorkflowPath(rawUrl: string): boolean {
       break;
     }
   }
-  p = `/${p}`.replace(/\\/g, "/").replace(/\/{2,}/g, "/").toLowerCase();
+  p = `/${p}`
+    .replace(/\\/g, "/")
+    .replace(/\/{2,}/g, "/")
+    .toLowerCase();
   try {
     p = new URL(`http://localhost${p}`).pathname; // resolves dot segments
   } catch {
@@ -136,7 +139,11 @@ export function installHttpGuard(opts: HttpGuardOptions): void {
     if (event === "request" || event === "checkContinue") {
       const [req, res] = args as [http.IncomingMessage, http.ServerResponse];
       if (isWorkflowPath(req.url ?? "/") && !(isLoopback(req.socket.remoteAddress) && sameSecret(req.headers.authorization, expected))) {
-        res.writeHead(404, { ...STATIC_SECURITY_HEADERS, "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'", "Content-Length": "0" });
+        res.writeHead(404, {
+          ...STATIC_SECURITY_HEADERS,
+          "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
+          "Content-Length": "0",
+        });
         res.end();
         req.resume();
         return true;
@@ -144,7 +151,12 @@ export function installHttpGuard(opts: HttpGuardOptions): void {
       const malformed = malformedUrl(req.url ?? "/");
       if (malformed) {
         const body = JSON.stringify({ error: { code: "VALIDATION_FAILED", message: malformed.message, fields: malformed.fields } });
-        res.writeHead(400, { ...STATIC_SECURITY_HEADERS, "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'", "Content-Type": "application/json", "Content-Length": String(Buffer.byteLength(body)) });
+        res.writeHead(400, {
+          ...STATIC_SECURITY_HEADERS,
+          "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
+          "Content-Type": "application/json",
+          "Content-Length": String(Buffer.byteLength(body)),
+        });
         res.end(body);
         req.resume();
         return true;

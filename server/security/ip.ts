@@ -28,7 +28,7 @@ export function ipBytes(raw: string): Uint8Array | null {
   const quad = /(\d{1,3}(?:\.\d{1,3}){3})$/.exec(text);
   if (quad) {
     const [a, b, c, d] = quad[1].split(".").map(Number);
-    text = text.slice(0, -quad[1].length) + `${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+    text = `${text.slice(0, -quad[1].length)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
   }
   const [left, right] = text.includes("::") ? text.split("::") : [text, null];
   const head = left ? left.split(":") : [];
@@ -73,12 +73,19 @@ export function inCidr(ip: string, range: Cidr): boolean {
  * the first hop that is not a trusted proxy is the client; what a client writes to the left
  * of that is never believed. With no trusted proxies X-Forwarded-For is ignored entirely.
  */
-export function resolveClientAddress(peer: string | undefined | null, forwardedFor: string | string[] | undefined | null, trusted: readonly Cidr[]): string {
+export function resolveClientAddress(
+  peer: string | undefined | null,
+  forwardedFor: string | string[] | undefined | null,
+  trusted: readonly Cidr[],
+): string {
   if (!peer || !ipBytes(peer)) return "unknown";
   let client = normalizeAddress(peer);
   const isTrusted = (ip: string) => trusted.some((r) => inCidr(ip, r));
   if (!isTrusted(client)) return client;
-  const hops = (Array.isArray(forwardedFor) ? forwardedFor.join(",") : (forwardedFor ?? "")).split(",").map((h) => h.trim()).filter(Boolean);
+  const hops = (Array.isArray(forwardedFor) ? forwardedFor.join(",") : (forwardedFor ?? ""))
+    .split(",")
+    .map((h) => h.trim())
+    .filter(Boolean);
   for (let i = hops.length - 1; i >= 0; i--) {
     // A malformed hop was written by whoever is to its left: keep the last address a proxy vouched for.
     if (!ipBytes(hops[i])) return client;

@@ -17,7 +17,16 @@ import path from "node:path";
 import { DescribeLaunchTemplatesCommand, DescribeLaunchTemplateVersionsCommand, DescribeVpcsCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spec } from "../../testing/fixtures.ts";
-import { ApiClient, describeSteps, ensureProductionBuild, freePort, operationSettled, root, waitForOperation, type Operation } from "../../testing/servers.ts";
+import {
+  ApiClient,
+  describeSteps,
+  ensureProductionBuild,
+  freePort,
+  operationSettled,
+  root,
+  waitForOperation,
+  type Operation,
+} from "../../testing/servers.ts";
 import { waitForHttp } from "../../scripts/lib/process.ts";
 
 const TOKEN = "launcher-admin-token-0123456789abcdef";
@@ -36,7 +45,12 @@ interface Launcher {
 function launcherEnv(): Record<string, string | undefined> {
   const env: Record<string, string | undefined> = {};
   for (const [k, v] of Object.entries(process.env)) {
-    if (k.startsWith("VITEST") || k.startsWith("WORKFLOW_") || ["TEST", "NODE_OPTIONS", "DATABASE_URL", "SWITCHYARD_LOCALCLOUD"].includes(k)) continue;
+    if (
+      k.startsWith("VITEST") ||
+      k.startsWith("WORKFLOW_") ||
+      ["TEST", "NODE_OPTIONS", "DATABASE_URL", "SWITCHYARD_LOCALCLOUD"].includes(k)
+    )
+      continue;
     env[k] = v;
   }
   return {
@@ -60,7 +74,12 @@ function launcherEnv(): Record<string, string | undefined> {
 
 /** `npm start` (tsx scripts/start.ts) in its own process group; resolves once the app answers. */
 async function launch(): Promise<Launcher> {
-  const child = spawn(path.join(root, "node_modules/.bin/tsx"), [path.join(root, "scripts/start.ts")], { cwd: root, env: launcherEnv() as NodeJS.ProcessEnv, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(path.join(root, "node_modules/.bin/tsx"), [path.join(root, "scripts/start.ts")], {
+    cwd: root,
+    env: launcherEnv() as NodeJS.ProcessEnv,
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let log = "";
   const keep = (d: Buffer) => {
     log += d;
@@ -68,7 +87,9 @@ async function launch(): Promise<Launcher> {
   };
   child.stdout!.on("data", keep);
   child.stderr!.on("data", keep);
-  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((resolve) => child.once("exit", (code, signal) => resolve({ code, signal, at: Date.now() })));
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((resolve) =>
+    child.once("exit", (code, signal) => resolve({ code, signal, at: Date.now() })),
+  );
   const launcher = { child, exit, output: () => log };
   launched.push(launcher);
   await Promise.race([
@@ -146,7 +167,10 @@ afterAll(async () => {
     }
   }
   // Whatever the launcher left behind on this data directory (a test failure must not leak a postmaster).
-  for (const pid of fs.readdirSync("/proc").filter((e) => /^\d+$/.test(e)).map(Number)) {
+  for (const pid of fs
+    .readdirSync("/proc")
+    .filter((e) => /^\d+$/.test(e))
+    .map(Number)) {
     if (dataDir && cmdline(pid).includes(dataDir)) {
       try {
         process.kill(pid, "SIGKILL");
@@ -164,7 +188,10 @@ describe("npm start when the app server dies", () => {
     api.baseUrl = `http://127.0.0.1:${ports.app}`;
     await api.expect(201, "POST", "/api/v1/environments", {
       ...spec("steady", {
-        app: { version: "v1", source: { kind: "al2023", userData: "#!/bin/bash\n# localcloud: boot_seconds=5 latency_ms=5\nexport APP_VERSION={{version}}\n" } },
+        app: {
+          version: "v1",
+          source: { kind: "al2023", userData: "#!/bin/bash\n# localcloud: boot_seconds=5 latency_ms=5\nexport APP_VERSION={{version}}\n" },
+        },
         database: null,
         cloudfront: false,
         capacity: { min: 2, desired: 2, max: 4 },
@@ -215,7 +242,10 @@ describe("npm start when the app server dies", () => {
 
     // Started again: the rollout completes.
     await launch();
-    const done = await waitForOperation(api, "steady", rollout.id, operationSettled, { timeoutMs: 180_000, what: "the rollout after the restart" });
+    const done = await waitForOperation(api, "steady", rollout.id, operationSettled, {
+      timeoutMs: 180_000,
+      what: "the rollout after the restart",
+    });
     expect(done.status, describeSteps(done)).toBe("succeeded");
     for (const s of done.steps) expect(s.status, `step ${s.key}\n${describeSteps(done)}`).toBe("succeeded");
     const live = await api.expect(200, "GET", "/api/v1/environments/steady/live");
@@ -224,18 +254,33 @@ describe("npm start when the app server dies", () => {
     // Nothing created twice: the cloud's call counts (its first life up to the kill, its second
     // life in full) and what it holds.
     const secondLife = await stats();
-    for (const op of ["ec2:CreateVpc", "ec2:CreateLaunchTemplate", "elasticloadbalancing:CreateLoadBalancer", "elasticloadbalancing:CreateTargetGroup", "elasticloadbalancing:CreateListener", "autoscaling:CreateAutoScalingGroup"]) {
+    for (const op of [
+      "ec2:CreateVpc",
+      "ec2:CreateLaunchTemplate",
+      "elasticloadbalancing:CreateLoadBalancer",
+      "elasticloadbalancing:CreateTargetGroup",
+      "elasticloadbalancing:CreateListener",
+      "autoscaling:CreateAutoScalingGroup",
+    ]) {
       expect(n(atKill, op) - n(afterProvision, op), `${op} during the rollout before the kill`).toBe(0);
       expect(n(secondLife, op), `${op} after the restart`).toBe(0);
     }
-    expect(n(atKill, "ec2:CreateLaunchTemplateVersion") - n(afterProvision, "ec2:CreateLaunchTemplateVersion") + n(secondLife, "ec2:CreateLaunchTemplateVersion"), "launch template versions created by the rollout").toBe(1);
+    expect(
+      n(atKill, "ec2:CreateLaunchTemplateVersion") -
+        n(afterProvision, "ec2:CreateLaunchTemplateVersion") +
+        n(secondLife, "ec2:CreateLaunchTemplateVersion"),
+      "launch template versions created by the rollout",
+    ).toBe(1);
     const ec2 = new EC2Client({ endpoint: cloudUrl(), region: "us-east-1", credentials: { accessKeyId: "test", secretAccessKey: "test" } });
     try {
       const templates = (await ec2.send(new DescribeLaunchTemplatesCommand({}))).LaunchTemplates ?? [];
       expect(templates.map((t) => t.LaunchTemplateName)).toHaveLength(1);
-      const versions = (await ec2.send(new DescribeLaunchTemplateVersionsCommand({ LaunchTemplateId: templates[0].LaunchTemplateId }))).LaunchTemplateVersions ?? [];
+      const versions =
+        (await ec2.send(new DescribeLaunchTemplateVersionsCommand({ LaunchTemplateId: templates[0].LaunchTemplateId })))
+          .LaunchTemplateVersions ?? [];
       expect(versions.map((v) => v.VersionDescription).sort()).toEqual(["v1 (blue)", "v2 (green)"]);
-      const vpcs = (await ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: "tag-key", Values: ["switchyard:environment"] }] }))).Vpcs ?? [];
+      const vpcs =
+        (await ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: "tag-key", Values: ["switchyard:environment"] }] }))).Vpcs ?? [];
       expect(vpcs).toHaveLength(1);
     } finally {
       ec2.destroy();

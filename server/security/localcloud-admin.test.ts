@@ -33,11 +33,20 @@ afterAll(async () => {
 /** A request with exactly these headers (fetch cannot set Host). */
 function send(method: string, p: string, headers: Record<string, string>, body = ""): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: "127.0.0.1", port, method, path: p, headers: { host: `127.0.0.1:${port}`, "content-length": String(Buffer.byteLength(body)), ...headers } }, (res) => {
-      let data = "";
-      res.on("data", (d) => (data += d));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: data }));
-    });
+    const req = http.request(
+      {
+        host: "127.0.0.1",
+        port,
+        method,
+        path: p,
+        headers: { host: `127.0.0.1:${port}`, "content-length": String(Buffer.byteLength(body)), ...headers },
+      },
+      (res) => {
+        let data = "";
+        res.on("data", (d) => (data += d));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: data }));
+      },
+    );
     req.on("error", reject);
     req.end(body);
   });
@@ -48,7 +57,12 @@ const form = { "content-type": "application/x-www-form-urlencoded" };
 
 describe("the local cloud refuses web pages", () => {
   it("refuses cross-origin and cross-site admin calls (a page resetting the cloud or injecting faults)", async () => {
-    const added = await send("POST", "/_localcloud/faults", { "content-type": "application/json" }, JSON.stringify({ match: "ec2:DescribeVpcs", latencyMs: 1 }));
+    const added = await send(
+      "POST",
+      "/_localcloud/faults",
+      { "content-type": "application/json" },
+      JSON.stringify({ match: "ec2:DescribeVpcs", latencyMs: 1 }),
+    );
     expect(added.status).toBe(201);
     const attempts: Array<Record<string, string>> = [
       { origin: "http://evil.example", "content-type": "text/plain" },
@@ -76,14 +90,22 @@ describe("the local cloud refuses web pages", () => {
   it("refuses admin calls with a foreign Host (DNS rebinding), from browsers and tools alike", async () => {
     for (const host of ["evil.example", `evil.example:${port}`, `127.0.0.1.nip.io:${port}`, `localhost:${port + 1}`]) {
       expect((await send("GET", "/_localcloud/stats", { host })).status, host).toBe(403);
-      expect((await send("POST", "/_localcloud/reset", { host, "sec-fetch-site": "same-origin", origin: `http://${host}` })).status, host).toBe(403);
+      expect(
+        (await send("POST", "/_localcloud/reset", { host, "sec-fetch-site": "same-origin", origin: `http://${host}` })).status,
+        host,
+      ).toBe(403);
     }
     expect(await faults()).toHaveLength(1);
   });
 
   it("refuses a cross-site form POST to the AWS API (no signature is checked there)", async () => {
     const before = JSON.parse((await send("GET", "/_localcloud/stats", {})).body).calls["ec2:CreateVpc"] ?? 0;
-    const r = await send("POST", "/", { ...form, origin: "http://evil.example" }, "Action=CreateVpc&Version=2016-11-15&CidrBlock=10.9.0.0%2F16");
+    const r = await send(
+      "POST",
+      "/",
+      { ...form, origin: "http://evil.example" },
+      "Action=CreateVpc&Version=2016-11-15&CidrBlock=10.9.0.0%2F16",
+    );
     expect(r.status).toBe(403);
     const r2 = await send("GET", "/?Action=CreateVpc&Version=2016-11-15&CidrBlock=10.8.0.0%2F16", { "sec-fetch-site": "cross-site" });
     expect(r2.status).toBe(403);
@@ -94,7 +116,9 @@ describe("the local cloud refuses web pages", () => {
     for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]) {
       expect((await send("GET", "/_localcloud/health", { host })).status, host).toBe(200);
     }
-    expect((await send("GET", "/_localcloud/stats", { origin: `http://127.0.0.1:${port}`, "sec-fetch-site": "same-origin" })).status).toBe(200);
+    expect((await send("GET", "/_localcloud/stats", { origin: `http://127.0.0.1:${port}`, "sec-fetch-site": "same-origin" })).status).toBe(
+      200,
+    );
     expect((await send("GET", "/_localcloud/health", { "sec-fetch-site": "none" })).status).toBe(200);
     // Node's fetch (sec-fetch-mode: cors, no Origin) as the app, the tests and the e2e helpers use it.
     expect((await fetch(`${cloud.url}/_localcloud/health`)).status).toBe(200);
@@ -112,10 +136,14 @@ describe("the local cloud refuses web pages", () => {
 
   it.skipIf(!fs.existsSync("/usr/bin/aws"))("serves the AWS CLI", async () => {
     // Asynchronously: the cloud answers from this very process.
-    const { stdout } = await promisify(execFile)("/usr/bin/aws", ["--endpoint-url", cloud.url, "--region", "us-east-1", "--output", "json", "ec2", "describe-vpcs"], {
-      env: { ...process.env, AWS_ACCESS_KEY_ID: "test", AWS_SECRET_ACCESS_KEY: "test", AWS_EC2_METADATA_DISABLED: "true", AWS_PAGER: "" },
-      timeout: 60_000,
-    });
+    const { stdout } = await promisify(execFile)(
+      "/usr/bin/aws",
+      ["--endpoint-url", cloud.url, "--region", "us-east-1", "--output", "json", "ec2", "describe-vpcs"],
+      {
+        env: { ...process.env, AWS_ACCESS_KEY_ID: "test", AWS_SECRET_ACCESS_KEY: "test", AWS_EC2_METADATA_DISABLED: "true", AWS_PAGER: "" },
+        timeout: 60_000,
+      },
+    );
     expect(JSON.parse(stdout).Vpcs).toBeDefined();
   });
 });

@@ -29,7 +29,9 @@ interface Route {
 }
 
 function routeFiles(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? routeFiles(path.join(dir, e.name)) : e.name === "route.ts" ? [path.join(dir, e.name)] : []));
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? routeFiles(path.join(dir, e.name)) : e.name === "route.ts" ? [path.join(dir, e.name)] : []));
 }
 
 const routes: Route[] = [];
@@ -37,14 +39,22 @@ const routes: Route[] = [];
 beforeAll(async () => {
   await localAccount();
   await createEnvironment({ actor: admin, input: spec("shop") });
-  await db.apiToken.create({ data: { name: "malformed-input test", role: "admin", prefix: TOKEN.slice(0, 10), tokenHash: hashToken(TOKEN) } });
+  await db.apiToken.create({
+    data: { name: "malformed-input test", role: "admin", prefix: TOKEN.slice(0, 10), tokenHash: hashToken(TOKEN) },
+  });
   for (const file of routeFiles(ROOT)) {
     const source = fs.readFileSync(file, "utf8");
     if (!source.includes("apiRoute")) continue; // the OpenAPI document: public, reads nothing
     const rel = path.relative(path.resolve(ROOT, "../../.."), path.dirname(file)).split(path.sep).join("/");
     const mod = (await import(file)) as Record<string, unknown>;
     const handlers = Object.fromEntries(METHODS.filter((m) => typeof mod[m] === "function").map((m) => [m, mod[m] as RouteHandler]));
-    routes.push({ file, pattern: `/${rel.replace(/^app\//, "")}`, readsBody: source.includes("jsonBody("), params: [...rel.matchAll(/\[(\w+)\]/g)].map((m) => m[1]), handlers });
+    routes.push({
+      file,
+      pattern: `/${rel.replace(/^app\//, "")}`,
+      readsBody: source.includes("jsonBody("),
+      params: [...rel.matchAll(/\[(\w+)\]/g)].map((m) => m[1]),
+      handlers,
+    });
   }
 }, 120_000);
 
@@ -57,7 +67,11 @@ function target(r: Route, value: (param: string) => string) {
   return { url, params };
 }
 
-async function call(r: Route, method: (typeof METHODS)[number], opts: { url?: string; params?: Promise<Record<string, string>>; paramValue?: (p: string) => string; body?: string }) {
+async function call(
+  r: Route,
+  method: (typeof METHODS)[number],
+  opts: { url?: string; params?: Promise<Record<string, string>>; paramValue?: (p: string) => string; body?: string },
+) {
   const t = target(r, opts.paramValue ?? ((p) => (p === "name" ? "shop" : "00000000-0000-0000-0000-000000000000")));
   const req = new Request(opts.url ?? t.url, {
     method,
@@ -66,7 +80,11 @@ async function call(r: Route, method: (typeof METHODS)[number], opts: { url?: st
   });
   const res = await r.handlers[method]!(req, { params: opts.params ?? Promise.resolve(t.params) });
   const text = await res.text();
-  return { status: res.status, body: text ? (JSON.parse(text) as { error?: { code: string; fields?: Record<string, string[]> } }) : null, text: text.slice(0, 300) };
+  return {
+    status: res.status,
+    body: text ? (JSON.parse(text) as { error?: { code: string; fields?: Record<string, string[]> } }) : null,
+    text: text.slice(0, 300),
+  };
 }
 
 const each = (fn: (r: Route, m: (typeof METHODS)[number]) => Promise<void>) => async () => {

@@ -67,7 +67,9 @@ describe("numbers in an environment spec", () => {
     });
 
     it("capacity.min: null is a VALIDATION_FAILED with the field, and nothing is stored", async () => {
-      const err = await createEnvironment({ actor: admin, input: withValue(spec("loose-min"), "capacity.min", null) }).catch((e: unknown) => e);
+      const err = await createEnvironment({ actor: admin, input: withValue(spec("loose-min"), "capacity.min", null) }).catch(
+        (e: unknown) => e,
+      );
       expect(err).toBeInstanceOf(ServiceError);
       expect((err as ServiceError).code).toBe("VALIDATION_FAILED");
       expect((err as ServiceError).fields?.["capacity.min"]).toEqual(["Minimum must be a number"]);

@@ -14,7 +14,16 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startLocalCloud, type RunningLocalCloud } from "../../localcloud/src/index.ts";
 import { ensureLocalAccount } from "../accounts/accounts.ts";
 import { spec } from "../../testing/fixtures.ts";
-import { ApiClient, describeSteps, operationSettled, startAppServer, stopAllServers, waitForOperation, type AppServer, type Operation } from "../../testing/servers.ts";
+import {
+  ApiClient,
+  describeSteps,
+  operationSettled,
+  startAppServer,
+  stopAllServers,
+  waitForOperation,
+  type AppServer,
+  type Operation,
+} from "../../testing/servers.ts";
 
 const TOKEN = "hardening-admin-token-0123456789abcdef";
 let server: AppServer;
@@ -28,7 +37,11 @@ beforeAll(async () => {
   await ensureLocalAccount(cloud.url);
   server = await startAppServer({
     name: "hardening",
-    env: { SWITCHYARD_BOOTSTRAP_ADMIN_EMAIL: "admin@hardening.test", SWITCHYARD_BOOTSTRAP_ADMIN_PASSWORD: "hardening-password-1", SWITCHYARD_BOOTSTRAP_TOKEN: TOKEN },
+    env: {
+      SWITCHYARD_BOOTSTRAP_ADMIN_EMAIL: "admin@hardening.test",
+      SWITCHYARD_BOOTSTRAP_ADMIN_PASSWORD: "hardening-password-1",
+      SWITCHYARD_BOOTSTRAP_TOKEN: TOKEN,
+    },
   });
   api.baseUrl = server.url;
 }, 600_000);
@@ -40,14 +53,28 @@ afterAll(async () => {
 });
 
 /** A raw request: exactly this target, no client-side normalisation. */
-function raw(method: string, target: string, headers: Record<string, string> = {}, body = ""): Promise<{ status: number; headers: http.IncomingHttpHeaders; text: string }> {
+function raw(
+  method: string,
+  target: string,
+  headers: Record<string, string> = {},
+  body = "",
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; text: string }> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: "127.0.0.1", port: server.port, method, path: target, headers: { "content-length": String(Buffer.byteLength(body)), ...headers } }, (res) => {
-      let text = "";
-      res.setEncoding("utf8");
-      res.on("data", (d) => (text += d));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text }));
-    });
+    const req = http.request(
+      {
+        host: "127.0.0.1",
+        port: server.port,
+        method,
+        path: target,
+        headers: { "content-length": String(Buffer.byteLength(body)), ...headers },
+      },
+      (res) => {
+        let text = "";
+        res.setEncoding("utf8");
+        res.on("data", (d) => (text += d));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text }));
+      },
+    );
     req.on("error", reject);
     req.end(body);
   });
@@ -106,7 +133,11 @@ describe("security headers", () => {
       ["GET /api/v1/openapi.json", await raw("GET", "/api/v1/openapi.json"), 200],
       ["GET /api/v1/environments (no token)", await raw("GET", "/api/v1/environments"), 401],
       ["GET /api/v1/environments", await raw("GET", "/api/v1/environments", bearer), 200],
-      ["POST /api/v1/environments null", await raw("POST", "/api/v1/environments", { ...bearer, "content-type": "application/json" }, "null"), 400],
+      [
+        "POST /api/v1/environments null",
+        await raw("POST", "/api/v1/environments", { ...bearer, "content-type": "application/json" }, "null"),
+        400,
+      ],
       ["GET /api/v1/environments/nope", await raw("GET", "/api/v1/environments/nope", bearer), 404],
       ["PUT /api/v1/environments", await raw("PUT", "/api/v1/environments", bearer), 405],
     ] as const;
@@ -119,7 +150,13 @@ describe("security headers", () => {
 
 describe("malformed URLs", () => {
   it("are a JSON 400, not Next.js's 500, on the API and on pages", async () => {
-    for (const target of ["/api/v1/environments/%E0%A4%A", "/api/v1/environments/x%ZZ/deployments", "/environments/%C0", "/api/v1/environments/a%00b", "/api/v1/environments?q=%00"]) {
+    for (const target of [
+      "/api/v1/environments/%E0%A4%A",
+      "/api/v1/environments/x%ZZ/deployments",
+      "/environments/%C0",
+      "/api/v1/environments/a%00b",
+      "/api/v1/environments?q=%00",
+    ]) {
       const r = await raw("GET", target, bearer);
       expect(r.status, `${target}: ${r.text.slice(0, 200)}`).toBe(400);
       expect(JSON.parse(r.text).error.code).toBe("VALIDATION_FAILED");
@@ -131,7 +168,12 @@ describe("malformed URLs", () => {
 describe("the workflow endpoints", () => {
   it("refuse everyone but the engine with an empty 404, in every spelling, and echo nothing", async () => {
     const body = JSON.stringify({ runId: "wrun_x", workflowName: "x" });
-    const headers = { "content-type": "application/json", "x-vqs-queue-name": "__wkf_workflow_x", "x-vqs-message-id": "msg_01", "x-vqs-message-attempt": "1" };
+    const headers = {
+      "content-type": "application/json",
+      "x-vqs-queue-name": "__wkf_workflow_x",
+      "x-vqs-message-id": "msg_01",
+      "x-vqs-message-attempt": "1",
+    };
     for (const target of [
       "/.well-known/workflow/v1/flow",
       "/.well-known/workflow/v1/step",
@@ -154,14 +196,20 @@ describe("the workflow endpoints", () => {
   it("still take the engine's own deliveries: a whole provisioning runs through them", async () => {
     await api.expect(201, "POST", "/api/v1/environments", {
       ...spec("guarded", {
-        app: { version: "v1", source: { kind: "al2023", userData: "#!/bin/bash\n# localcloud: boot_seconds=5 latency_ms=5\nexport APP_VERSION={{version}}\n" } },
+        app: {
+          version: "v1",
+          source: { kind: "al2023", userData: "#!/bin/bash\n# localcloud: boot_seconds=5 latency_ms=5\nexport APP_VERSION={{version}}\n" },
+        },
         database: null,
         cloudfront: false,
         capacity: { min: 1, desired: 1, max: 2 },
       }),
     });
     const op = await api.expect<Operation>(202, "POST", "/api/v1/environments/guarded/provision");
-    const done = await waitForOperation(api, "guarded", op.id, operationSettled, { timeoutMs: 120_000, what: "provisioning through the guarded workflow endpoints" });
+    const done = await waitForOperation(api, "guarded", op.id, operationSettled, {
+      timeoutMs: 120_000,
+      what: "provisioning through the guarded workflow endpoints",
+    });
     expect(done.status, describeSteps(done)).toBe("succeeded");
   }, 180_000);
 });

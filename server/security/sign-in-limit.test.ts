@@ -35,7 +35,11 @@ function formData(email: string, password: string, nextPath = "") {
 }
 
 /** One attempt through the sign-in form's server action, from `address` with a fresh forged X-Forwarded-For. */
-async function viaForm(email: string, password: string, address: string): Promise<{ ok: boolean; code?: string; message?: string; redirectedTo?: string }> {
+async function viaForm(
+  email: string,
+  password: string,
+  address: string,
+): Promise<{ ok: boolean; code?: string; message?: string; redirectedTo?: string }> {
   next.headers = new Headers({ "x-forwarded-for": rotatingForwardedFor(), "x-real-ip": rotatingForwardedFor().split(",")[0] });
   stampClientAddress(next.headers, address);
   try {
@@ -50,8 +54,16 @@ async function viaForm(email: string, password: string, address: string): Promis
 
 /** One attempt through better-auth's HTTP handler (/api/auth/sign-in/email). */
 async function viaHttp(email: string, password: string, address: string) {
-  const res = await authRequest("/sign-in/email", { body: { email, password }, address, headers: { "x-forwarded-for": rotatingForwardedFor() } });
-  return { status: res.status, body: (await res.json().catch(() => null)) as { message?: string } | null, retryAfter: res.headers.get("retry-after") };
+  const res = await authRequest("/sign-in/email", {
+    body: { email, password },
+    address,
+    headers: { "x-forwarded-for": rotatingForwardedFor() },
+  });
+  return {
+    status: res.status,
+    body: (await res.json().catch(() => null)) as { message?: string } | null,
+    retryAfter: res.headers.get("retry-after"),
+  };
 }
 
 beforeEach(async () => {
@@ -90,7 +102,8 @@ describe("the sign-in limit", () => {
 
   it("server-side auth.api.signInEmail (no request at all) is counted by the same limit", async () => {
     const u = await createUser("api-victim@example.com", "viewer");
-    for (let i = 0; i < 5; i++) await expect(auth.api.signInEmail({ body: { email: u.email, password: WRONG } })).rejects.toMatchObject({ statusCode: 401 });
+    for (let i = 0; i < 5; i++)
+      await expect(auth.api.signInEmail({ body: { email: u.email, password: WRONG } })).rejects.toMatchObject({ statusCode: 401 });
     await expect(auth.api.signInEmail({ body: { email: u.email, password: u.password } })).rejects.toMatchObject({ statusCode: 429 });
     // The form and the HTTP handler see the same count: it is one limit.
     expect((await viaHttp(u.email, u.password, "198.51.100.30")).status).toBe(429);
@@ -119,7 +132,9 @@ describe("the sign-in limit", () => {
   it("password spraying: one client address is limited across accounts, and a forged X-Forwarded-For does not give it a new one", async () => {
     const u = await createUser("sprayed@example.com", "viewer");
     // Most of the client's budget already spent (each wrong guess costs a password hash: 100 of them take a while).
-    await db.signInLimit.create({ data: { key: "client:198.51.100.60", windowStart: new Date(), attempts: SIGN_IN_LIMITS.client.max - 5 } });
+    await db.signInLimit.create({
+      data: { key: "client:198.51.100.60", windowStart: new Date(), attempts: SIGN_IN_LIMITS.client.max - 5 },
+    });
     for (let i = 0; i < 5; i++) expect((await viaHttp(`nobody-${i}@example.com`, WRONG, "198.51.100.60")).status).toBe(401);
     expect((await viaHttp(u.email, u.password, "198.51.100.60")).status).toBe(429);
     expect(await viaForm(u.email, u.password, "198.51.100.60")).toMatchObject({ code: "RATE_LIMITED" });

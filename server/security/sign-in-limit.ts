@@ -46,16 +46,31 @@ export function tooManyAttemptsMessage(retryAfterSeconds: number): string {
  * account or the address is over its limit.
  */
 export async function beginPasswordAttempt({ email, address }: { email: string; address: string }): Promise<void> {
-  const [account, client] = await Promise.all([take(accountKey(email), SIGN_IN_LIMITS.account), take(clientKey(address), SIGN_IN_LIMITS.client)]);
+  const [account, client] = await Promise.all([
+    take(accountKey(email), SIGN_IN_LIMITS.account),
+    take(clientKey(address), SIGN_IN_LIMITS.client),
+  ]);
   // Old rows are of no use; forget them now and then rather than on every attempt.
-  if (Math.random() < 0.02) await db.$executeRaw`DELETE FROM sign_in_limit WHERE "windowStart" < (now() AT TIME ZONE 'UTC') - interval '1 day'`;
-  const over = [account.attempts > SIGN_IN_LIMITS.account.max ? account.retryAfterSeconds : 0, client.attempts > SIGN_IN_LIMITS.client.max ? client.retryAfterSeconds : 0];
+  if (Math.random() < 0.02)
+    await db.$executeRaw`DELETE FROM sign_in_limit WHERE "windowStart" < (now() AT TIME ZONE 'UTC') - interval '1 day'`;
+  const over = [
+    account.attempts > SIGN_IN_LIMITS.account.max ? account.retryAfterSeconds : 0,
+    client.attempts > SIGN_IN_LIMITS.client.max ? client.retryAfterSeconds : 0,
+  ];
   const wait = Math.max(...over);
   if (wait > 0) throw new SignInLimitedError(wait);
 }
 
 /** Call after the check: success clears the account's count and refunds the address's attempt. */
-export async function endPasswordAttempt({ email, address, succeeded }: { email: string; address: string; succeeded: boolean }): Promise<void> {
+export async function endPasswordAttempt({
+  email,
+  address,
+  succeeded,
+}: {
+  email: string;
+  address: string;
+  succeeded: boolean;
+}): Promise<void> {
   if (!succeeded) return;
   await db.$transaction([
     db.$executeRaw`DELETE FROM sign_in_limit WHERE key = ${accountKey(email)}`,

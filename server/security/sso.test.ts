@@ -23,12 +23,21 @@ const issuer = `http://127.0.0.1:${(idpServer.address() as AddressInfo).port}`;
 const appUrl = "http://localhost:3000";
 const clientSecret = randomBytes(24).toString("hex");
 const provider = new Provider(issuer, {
-  clients: [{ client_id: "switchyard", client_secret: clientSecret, redirect_uris: [`${appUrl}/api/auth/callback/oidc`], token_endpoint_auth_method: "client_secret_post" }],
+  clients: [
+    {
+      client_id: "switchyard",
+      client_secret: clientSecret,
+      redirect_uris: [`${appUrl}/api/auth/callback/oidc`],
+      token_endpoint_auth_method: "client_secret_post",
+    },
+  ],
   claims: { openid: ["sub"], email: ["email", "email_verified"], profile: ["name"], groups: ["groups"] },
   conformIdTokenClaims: false,
   findAccount: async (_ctx, sub) => {
     const p = people[sub];
-    return p ? { accountId: sub, claims: async () => ({ sub, email: p.email, email_verified: true, name: p.name, groups: p.groups }) } : undefined;
+    return p
+      ? { accountId: sub, claims: async () => ({ sub, email: p.email, email_verified: true, name: p.name, groups: p.groups }) }
+      : undefined;
   },
   features: { devInteractions: { enabled: true } },
   cookies: { keys: ["sso-test-cookie-key-0123456789"] },
@@ -85,7 +94,14 @@ class Jar {
 async function app(jar: Jar, url: string, init: { method?: string; body?: unknown } = {}) {
   const headers = new Headers({ origin: appUrl, cookie: jar.header() });
   if (init.body !== undefined) headers.set("content-type", "application/json");
-  const res = await auth.handler(new Request(url, { method: init.method ?? "GET", headers, body: init.body === undefined ? undefined : JSON.stringify(init.body), redirect: "manual" }));
+  const res = await auth.handler(
+    new Request(url, {
+      method: init.method ?? "GET",
+      headers,
+      body: init.body === undefined ? undefined : JSON.stringify(init.body),
+      redirect: "manual",
+    }),
+  );
   jar.take(res);
   return res;
 }
@@ -97,7 +113,12 @@ async function throughProvider(start: string, login: string): Promise<string> {
   let method = "GET";
   let body: string | undefined;
   for (let hop = 0; hop < 20; hop++) {
-    const res = await fetch(url, { method, redirect: "manual", headers: { cookie: jar.header(), ...(body ? { "content-type": "application/x-www-form-urlencoded" } : {}) }, body });
+    const res = await fetch(url, {
+      method,
+      redirect: "manual",
+      headers: { cookie: jar.header(), ...(body ? { "content-type": "application/x-www-form-urlencoded" } : {}) },
+      body,
+    });
     jar.take(res);
     method = "GET";
     body = undefined;
@@ -127,7 +148,10 @@ async function throughProvider(start: string, login: string): Promise<string> {
 /** The whole sign-in as a browser does it; returns where Switchyard sends the browser at the end, and its cookies. */
 async function signInWithSso(login: string, next = "/environments") {
   const jar = new Jar();
-  const started = await app(jar, `${appUrl}/api/auth/sign-in/social`, { method: "POST", body: { provider: "oidc", callbackURL: next, errorCallbackURL: "/sign-in" } });
+  const started = await app(jar, `${appUrl}/api/auth/sign-in/social`, {
+    method: "POST",
+    body: { provider: "oidc", callbackURL: next, errorCallbackURL: "/sign-in" },
+  });
   expect(started.status, await started.clone().text()).toBe(200);
   const { url } = (await started.json()) as { url: string };
   expect(url.startsWith(`${issuer}/auth?`)).toBe(true);
@@ -155,7 +179,10 @@ describe("single sign-on through OpenID Connect", () => {
     expect(session?.user).toMatchObject({ email: "alice@corp.example", name: "Alice Admin", role: "admin" });
     const account = await db.authAccount.findFirstOrThrow({ where: { userId: session!.user.id } });
     expect(account).toMatchObject({ providerId: "oidc", accountId: "alice", password: null });
-    expect(await db.auditEvent.findFirst({ where: { action: "user.create_sso", targetId: session!.user.id } })).toMatchObject({ actorLabel: "sso", after: { role: "admin" } });
+    expect(await db.auditEvent.findFirst({ where: { action: "user.create_sso", targetId: session!.user.id } })).toMatchObject({
+      actorLabel: "sso",
+      after: { role: "admin" },
+    });
   });
 
   it("maps the highest matching group (release -> deployer) and follows the provider at every sign-in", async () => {
@@ -184,7 +211,14 @@ describe("single sign-on through OpenID Connect", () => {
   });
 
   it("maps claims at a dotted path, as strings or lists", () => {
-    const config = { claim: "realm_access.roles", map: [{ value: "ops", role: "deployer" as const }, { value: "root", role: "admin" as const }], defaultRole: "viewer" as const };
+    const config = {
+      claim: "realm_access.roles",
+      map: [
+        { value: "ops", role: "deployer" as const },
+        { value: "root", role: "admin" as const },
+      ],
+      defaultRole: "viewer" as const,
+    };
     expect(roleFromClaims({ realm_access: { roles: ["ops", "root"] } }, config)).toBe("admin");
     expect(roleFromClaims({ realm_access: { roles: "ops" } }, config)).toBe("deployer");
     expect(roleFromClaims({}, config)).toBe("viewer");

@@ -21,7 +21,9 @@ beforeAll(async () => {
 });
 
 const listWith = (token: string) =>
-  listEnvironmentsRoute(new Request(`${appUrl}/api/v1/environments`, { headers: { authorization: `Bearer ${token}` } }), { params: Promise.resolve({}) });
+  listEnvironmentsRoute(new Request(`${appUrl}/api/v1/environments`, { headers: { authorization: `Bearer ${token}` } }), {
+    params: Promise.resolve({}),
+  });
 
 describe("token expiry", () => {
   it("defaults to 90 days, can be chosen or left open, and shows in the list", async () => {
@@ -31,7 +33,9 @@ describe("token expiry", () => {
     expect(Math.abs(t90.expiresAt!.getTime() - (Date.now() + 90 * DAY))).toBeLessThan(60_000);
     expect(Math.abs(t7.expiresAt!.getTime() - (Date.now() + 7 * DAY))).toBeLessThan(60_000);
     expect(never.expiresAt).toBeNull();
-    await expect(createApiToken({ actor: ada.actor, input: { name: "odd", role: "viewer", expiresIn: "12" } })).rejects.toMatchObject({ code: "VALIDATION_FAILED" });
+    await expect(createApiToken({ actor: ada.actor, input: { name: "odd", role: "viewer", expiresIn: "12" } })).rejects.toMatchObject({
+      code: "VALIDATION_FAILED",
+    });
 
     const list = await listApiTokens({ actor: ada.actor });
     expect(list.find((t) => t.name === "default")).toMatchObject({ expiresAt: t90.expiresAt, expired: false, createdBy: ada.email });

@@ -20,7 +20,16 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startLocalCloud, type RunningLocalCloud } from "../../localcloud/src/index.ts";
 import { ensureLocalAccount } from "../accounts/accounts.ts";
 import { spec } from "../../testing/fixtures.ts";
-import { ApiClient, describeSteps, operationSettled, startAppServer, stopAllServers, waitForOperation, type AppServer, type Operation } from "../../testing/servers.ts";
+import {
+  ApiClient,
+  describeSteps,
+  operationSettled,
+  startAppServer,
+  stopAllServers,
+  waitForOperation,
+  type AppServer,
+  type Operation,
+} from "../../testing/servers.ts";
 
 const TOKEN = "durability-admin-token-0123456789abcdef";
 const bootstrapEnv = {
@@ -81,7 +90,10 @@ const versionOf = async (url: string) => ((await (await fetch(url)).json()) as {
 async function provisioned(name: string) {
   await api.expect(201, "POST", "/api/v1/environments", {
     ...spec(name, {
-      app: { version: "v1", source: { kind: "al2023", userData: "#!/bin/bash\n# localcloud: boot_seconds=5 latency_ms=5\nexport APP_VERSION={{version}}\n" } },
+      app: {
+        version: "v1",
+        source: { kind: "al2023", userData: "#!/bin/bash\n# localcloud: boot_seconds=5 latency_ms=5\nexport APP_VERSION={{version}}\n" },
+      },
       database: null,
       cloudfront: false,
       capacity: { min: 2, desired: 2, max: 4 },
@@ -111,7 +123,13 @@ async function provisioned(name: string) {
  * holds (checked every 100 ms), starts a new server on the same database, and waits for the
  * rollout to settle.
  */
-async function rolloutAcrossACrash(name: string, version: string, killWhen: (op: Operation) => boolean | Promise<boolean>, what: string, beforeRestart?: () => Promise<void>) {
+async function rolloutAcrossACrash(
+  name: string,
+  version: string,
+  killWhen: (op: Operation) => boolean | Promise<boolean>,
+  what: string,
+  beforeRestart?: () => Promise<void>,
+) {
   const rollout = await api.expect<Operation>(202, "POST", `/api/v1/environments/${name}/deployments`, { version });
   expect(rollout.toVersion).toBe(version);
   let killPoint: Operation | null = null;
@@ -125,7 +143,9 @@ async function rolloutAcrossACrash(name: string, version: string, killWhen: (op:
     await new Promise((r) => setTimeout(r, 100));
   }
   // ("pending" for a moment: the first step is marked running just before the operation is.)
-  expect(["pending", "running"], `the rollout ended before the server could be killed:\n${describeSteps(killPoint)}`).toContain(killPoint.status);
+  expect(["pending", "running"], `the rollout ended before the server could be killed:\n${describeSteps(killPoint)}`).toContain(
+    killPoint.status,
+  );
   await server.kill();
   const killedDuring = killPoint.steps.filter((s) => ["running", "waiting"].includes(s.status)).map((s) => s.key);
   // Nothing serves the API now: the old server is really gone.
@@ -135,7 +155,10 @@ async function rolloutAcrossACrash(name: string, version: string, killWhen: (op:
   // A new server process on the same database takes the rollout over.
   server = await startAppServer({ name: `after-kill-${version}`, env: bootstrapEnv });
   api.baseUrl = server.url;
-  const done = await waitForOperation(api, name, rollout.id, operationSettled, { timeoutMs: 150_000, what: `the rollout to complete after the restart (killed during ${killedDuring.join(", ")})` });
+  const done = await waitForOperation(api, name, rollout.id, operationSettled, {
+    timeoutMs: 150_000,
+    what: `the rollout to complete after the restart (killed during ${killedDuring.join(", ")})`,
+  });
   const steps = describeSteps(done);
   expect(done.status, steps).toBe("succeeded");
   for (const s of done.steps) expect(s.status, `step ${s.key}\n${steps}`).toBe("succeeded");
@@ -151,7 +174,9 @@ async function launchTemplateVersions(name: string) {
     const templates = (await ec2.send(new DescribeLaunchTemplatesCommand({}))).LaunchTemplates ?? [];
     const mine = templates.filter((t) => t.LaunchTemplateName?.includes(name));
     expect(mine.length, JSON.stringify(templates.map((t) => t.LaunchTemplateName))).toBe(1);
-    const versions = (await ec2.send(new DescribeLaunchTemplateVersionsCommand({ LaunchTemplateId: mine[0].LaunchTemplateId }))).LaunchTemplateVersions ?? [];
+    const versions =
+      (await ec2.send(new DescribeLaunchTemplateVersionsCommand({ LaunchTemplateId: mine[0].LaunchTemplateId }))).LaunchTemplateVersions ??
+      [];
     return versions.map((v) => v.VersionDescription ?? "").sort();
   } finally {
     ec2.destroy();
@@ -161,7 +186,9 @@ async function launchTemplateVersions(name: string) {
 const n = (calls: Record<string, number>, op: string) => calls[op] ?? 0;
 /** Counts of the calls that create resources (tags and metric data aside), but `except`. */
 const creates = (calls: Record<string, number>, except: string[]) =>
-  Object.fromEntries(Object.entries(calls).filter(([op]) => /:(Create|Run|Put)/.test(op) && !/Tags|MetricData/.test(op) && !except.includes(op)));
+  Object.fromEntries(
+    Object.entries(calls).filter(([op]) => /:(Create|Run|Put)/.test(op) && !/Tags|MetricData/.test(op) && !except.includes(op)),
+  );
 
 describe("a rollout when the Switchyard server is killed in the middle of it", () => {
   it("killed while the new fleet comes up: completes on a new server process, creates nothing twice and fails no request", async () => {
@@ -247,6 +274,8 @@ describe("a rollout when the Switchyard server is killed in the middle of it", (
     for (let i = 0; i < 20; i++) expect(await versionOf(`${listenerUrl}/`)).toBe("v2");
     const loadAfter = await loadOn("midstep");
     expect(loadAfter.failed - loadBefore.failed, `load during the rollout: ${JSON.stringify(loadAfter)}`).toBe(0);
-    console.log(`[durability] mid-step kill: provision + rollout in ${((Date.now() - t0) / 1000).toFixed(1)} s; load ok=${loadAfter.ok - loadBefore.ok} failed=${loadAfter.failed - loadBefore.failed}\n${steps}`);
+    console.log(
+      `[durability] mid-step kill: provision + rollout in ${((Date.now() - t0) / 1000).toFixed(1)} s; load ok=${loadAfter.ok - loadBefore.ok} failed=${loadAfter.failed - loadBefore.failed}\n${steps}`,
+    );
   }, 240_000);
 });

@@ -22,7 +22,11 @@ export async function provisionWorkflow(deploymentId: string) {
   try {
     const net = await act(deploymentId, "network", "ensureNetwork", base);
     const egress = (async () => {
-      await act(deploymentId, "egress", "ensureEgress", { ...base, publicSubnetByZone: net.publicSubnetByZone, privateRouteTableIds: net.privateRouteTableIds });
+      await act(deploymentId, "egress", "ensureEgress", {
+        ...base,
+        publicSubnetByZone: net.publicSubnetByZone,
+        privateRouteTableIds: net.privateRouteTableIds,
+      });
       await waitUntil(deploymentId, "egress-ready", "waitEgressReady", base, { minutes: 15, what: "The NAT gateways" });
     })();
     const sgs = await act(deploymentId, "security-groups", "ensureSecurityGroups", { ...base, vpcId: net.vpcId });
@@ -33,33 +37,75 @@ export async function provisionWorkflow(deploymentId: string) {
       return waitUntil(deploymentId, "database-available", "waitDatabaseAvailable", base, { minutes: 60, what: "The database" });
     })();
     const loadBalancer = (async () => {
-      const lb = await act(deploymentId, "load-balancer", "ensureLoadBalancer", { ...base, vpcId: net.vpcId, publicSubnetIds: net.publicSubnetIds, albSgId: sgs.albSgId });
+      const lb = await act(deploymentId, "load-balancer", "ensureLoadBalancer", {
+        ...base,
+        vpcId: net.vpcId,
+        publicSubnetIds: net.publicSubnetIds,
+        albSgId: sgs.albSgId,
+      });
       await waitUntil(deploymentId, "load-balancer-active", "waitLoadBalancerActive", base, { minutes: 15, what: "The load balancer" });
       return lb;
     })();
     const distribution = (async () => {
       if (!op.spec.cloudfront) return null;
       const lb = await loadBalancer;
-      const dist = await act(deploymentId, "distribution", "ensureDistribution", { ...base, dnsName: lb.dnsName, originSecret: lb.originSecret, attempt: deploymentId });
-      await waitUntil(deploymentId, "distribution-deployed", "waitDistributionDeployed", { ...base, distributionId: dist.distributionId }, { minutes: 45, what: "The CloudFront distribution" });
+      const dist = await act(deploymentId, "distribution", "ensureDistribution", {
+        ...base,
+        dnsName: lb.dnsName,
+        originSecret: lb.originSecret,
+        attempt: deploymentId,
+      });
+      await waitUntil(
+        deploymentId,
+        "distribution-deployed",
+        "waitDistributionDeployed",
+        { ...base, distributionId: dist.distributionId },
+        { minutes: 45, what: "The CloudFront distribution" },
+      );
       return dist.distributionId;
     })();
     const fleets = (async () => {
       const db = await database;
       const role = await act(deploymentId, "instance-role", "ensureInstanceRole", { ...base, dbSecretArn: db?.secretArn ?? null });
-      await act(deploymentId, "parameters", "ensureParameters", { ...base, database: db ? { endpoint: db.address, port: db.port, secretArn: db.secretArn } : null });
-      const lt = await act(deploymentId, "launch-template", "ensureLaunchTemplate", { ...base, appSgId: sgs.appSgId, instanceProfileArn: role.instanceProfileArn });
+      await act(deploymentId, "parameters", "ensureParameters", {
+        ...base,
+        database: db ? { endpoint: db.address, port: db.port, secretArn: db.secretArn } : null,
+      });
+      const lt = await act(deploymentId, "launch-template", "ensureLaunchTemplate", {
+        ...base,
+        appSgId: sgs.appSgId,
+        instanceProfileArn: role.instanceProfileArn,
+      });
       const [lb] = await Promise.all([loadBalancer, egress]);
       // "public": the instances sit in the public subnets with public IPs (their security group still admits only the ALB).
       const subnetIds = op.spec.network.egress === "public" ? net.publicSubnetIds : net.privateSubnetIds;
-      const fleetInput = { ...base, subnetIds, loadBalancerArn: lb.loadBalancerArn, targetGroupArns: lb.targetGroupArns, launchTemplateId: lt.launchTemplateId, launchTemplateVersion: lt.launchTemplateVersion, liveSlot: "blue" as const };
+      const fleetInput = {
+        ...base,
+        subnetIds,
+        loadBalancerArn: lb.loadBalancerArn,
+        targetGroupArns: lb.targetGroupArns,
+        launchTemplateId: lt.launchTemplateId,
+        launchTemplateVersion: lt.launchTemplateVersion,
+        liveSlot: "blue" as const,
+      };
       await act(deploymentId, "fleet-blue", "ensureFleet", { ...fleetInput, slot: "blue" });
       await act(deploymentId, "fleet-green", "ensureFleet", { ...fleetInput, slot: "green" });
-      await waitUntil(deploymentId, "fleet-healthy", "waitFleetHealthy", { ...base, slot: "blue" }, { minutes: 20, what: "The blue fleet" });
+      await waitUntil(
+        deploymentId,
+        "fleet-healthy",
+        "waitFleetHealthy",
+        { ...base, slot: "blue" },
+        { minutes: 20, what: "The blue fleet" },
+      );
     })();
 
     const [lb, distributionId] = await Promise.all([loadBalancer, distribution, database, egress, fleets]);
-    await act(deploymentId, "alarms", "ensureAlarms", { ...base, loadBalancerArn: lb.loadBalancerArn, targetGroupArns: lb.targetGroupArns, distributionId });
+    await act(deploymentId, "alarms", "ensureAlarms", {
+      ...base,
+      loadBalancerArn: lb.loadBalancerArn,
+      targetGroupArns: lb.targetGroupArns,
+      distributionId,
+    });
     const stack = await readStackStep(deploymentId, "read-back", base);
     await finish(deploymentId, {
       status: "succeeded",

@@ -13,7 +13,17 @@ import { startLocalCloud, type RunningLocalCloud } from "../../localcloud/src/in
 import { ensureLocalAccount } from "../accounts/accounts.ts";
 import { createApiToken } from "../auth/tokens.ts";
 import { admin as adminActor, spec } from "../../testing/fixtures.ts";
-import { ApiClient, describeSteps, operationSettled, startAppServer, stopAllServers, testDatabaseUrl, waitForOperation, type AppServer, type Operation } from "../../testing/servers.ts";
+import {
+  ApiClient,
+  describeSteps,
+  operationSettled,
+  startAppServer,
+  stopAllServers,
+  testDatabaseUrl,
+  waitForOperation,
+  type AppServer,
+  type Operation,
+} from "../../testing/servers.ts";
 
 const TOKEN = "replicas-admin-token-0123456789abcdef";
 const ENV = "replicated";
@@ -57,7 +67,10 @@ async function engineSteps(runId: string) {
   const client = new pg.Client({ connectionString: testDatabaseUrl() });
   await client.connect();
   try {
-    const steps = await client.query<{ step_name: string; status: string; attempt: number }>(`SELECT step_name, status, attempt FROM workflow.workflow_steps WHERE run_id = $1 ORDER BY created_at`, [runId]);
+    const steps = await client.query<{ step_name: string; status: string; attempt: number }>(
+      `SELECT step_name, status, attempt FROM workflow.workflow_steps WHERE run_id = $1 ORDER BY created_at`,
+      [runId],
+    );
     const started = await client.query<{ correlation_id: string; n: string }>(
       `SELECT correlation_id, count(*) AS n FROM workflow.workflow_events WHERE run_id = $1 AND type = 'step_started' GROUP BY correlation_id`,
       [runId],
@@ -82,14 +95,22 @@ async function approvedRollout(version: string, starter: ApiClient, selfApprover
   expect(started.startedBy).toBe("token:alice");
 
   // The workflow reaches its approval hook (the step shows running) and waits there.
-  const waiting = await waitForOperation(reader, ENV, started.id, (op) => op.steps.find((s) => s.key === "approval")?.status === "running" || operationSettled(op), {
-    timeoutMs: 30_000,
-    what: `rollout ${version} to wait for approval`,
-  });
+  const waiting = await waitForOperation(
+    reader,
+    ENV,
+    started.id,
+    (op) => op.steps.find((s) => s.key === "approval")?.status === "running" || operationSettled(op),
+    {
+      timeoutMs: 30_000,
+      what: `rollout ${version} to wait for approval`,
+    },
+  );
   expect(waiting.status, describeSteps(waiting)).toBe("awaiting_approval");
   await new Promise((r) => setTimeout(r, 1_000));
   const still = await reader.expect<Operation>(200, "GET", `/api/v1/environments/${ENV}/deployments/${started.id}`);
-  expect(still.steps.find((s) => s.key === "launch-template")?.status, `nothing runs before the approval:\n${describeSteps(still)}`).toBe("pending");
+  expect(still.steps.find((s) => s.key === "launch-template")?.status, `nothing runs before the approval:\n${describeSteps(still)}`).toBe(
+    "pending",
+  );
 
   // Four eyes: the starter cannot approve their own rollout, on either server.
   const self = await selfApprover.call("POST", `/api/v1/environments/${ENV}/deployments/${started.id}/approve`);
@@ -98,10 +119,24 @@ async function approvedRollout(version: string, starter: ApiClient, selfApprover
   const approved = await approver.expect<Operation>(200, "POST", `/api/v1/environments/${ENV}/deployments/${started.id}/approve`);
   expect(approved.approvedBy).toBe("token:bob");
 
-  const done = await waitForOperation(reader, ENV, started.id, operationSettled, { timeoutMs: 120_000, what: `rollout ${version} to complete after the approval` });
+  const done = await waitForOperation(reader, ENV, started.id, operationSettled, {
+    timeoutMs: 120_000,
+    what: `rollout ${version} to complete after the approval`,
+  });
   const steps = describeSteps(done);
   expect(done.status, steps).toBe("succeeded");
-  expect(done.steps.map((s) => s.key)).toEqual(["approval", "launch-template", "fill-idle", "wait-healthy", "probe-new", "shift-50", "shift-100", "promote", "keep-warm", "scale-down-old"]);
+  expect(done.steps.map((s) => s.key)).toEqual([
+    "approval",
+    "launch-template",
+    "fill-idle",
+    "wait-healthy",
+    "probe-new",
+    "shift-50",
+    "shift-100",
+    "promote",
+    "keep-warm",
+    "scale-down-old",
+  ]);
   for (const s of done.steps) {
     expect(s.status, `step ${s.key}\n${steps}`).toBe("succeeded");
     expect(s.attempts, `step ${s.key} ran more than once\n${steps}`).toBe(1);
@@ -109,7 +144,8 @@ async function approvedRollout(version: string, starter: ApiClient, selfApprover
 
   const engine = await engineSteps(await runIdOf(started.id));
   expect(engine.steps.length).toBeGreaterThan(10);
-  for (const s of engine.steps) expect({ step: s.step_name, status: s.status, attempt: s.attempt }).toEqual({ step: s.step_name, status: "completed", attempt: 1 });
+  for (const s of engine.steps)
+    expect({ step: s.step_name, status: s.status, attempt: s.attempt }).toEqual({ step: s.step_name, status: "completed", attempt: 1 });
   expect(engine.startedTwice, "steps the engine started more than once").toEqual([]);
   return done;
 }
@@ -122,7 +158,10 @@ describe("two Switchyard servers on one database", () => {
 
     await adminA.expect(201, "POST", "/api/v1/environments", {
       ...spec(ENV, {
-        app: { version: "v1", source: { kind: "al2023", userData: "#!/bin/bash\n# localcloud: boot_seconds=5 latency_ms=5\nexport APP_VERSION={{version}}\n" } },
+        app: {
+          version: "v1",
+          source: { kind: "al2023", userData: "#!/bin/bash\n# localcloud: boot_seconds=5 latency_ms=5\nexport APP_VERSION={{version}}\n" },
+        },
         database: null,
         cloudfront: false,
         capacity: { min: 2, desired: 2, max: 4 },

@@ -22,18 +22,39 @@ export async function rollbackWorkflow(deploymentId: string) {
   const good = op.toSlot as Slot;
   try {
     const stack = op.stack ?? (await readStackStep(deploymentId, null, base));
-    const weights = { ...base, listenerArn: stack.loadBalancer!.listenerArn!, blueTg: stack.targetGroups.blue!.arn, greenTg: stack.targetGroups.green!.arn };
+    const weights = {
+      ...base,
+      listenerArn: stack.loadBalancer!.listenerArn!,
+      blueTg: stack.targetGroups.blue!.arn,
+      greenTg: stack.targetGroups.green!.arn,
+    };
     const badFleet = stack.fleets[bad];
     const warm = !op.stepKeys.includes("refill-old");
     if (!warm) {
-      const lt = await act(deploymentId, "refill-old", "createLaunchTemplateVersion", { ...base, version: op.toVersion!, slot: good }, { finish: false });
+      const lt = await act(
+        deploymentId,
+        "refill-old",
+        "createLaunchTemplateVersion",
+        { ...base, version: op.toVersion!, slot: good },
+        { finish: false },
+      );
       await act(deploymentId, "refill-old", "setFleetCapacity", {
         ...base,
         slot: good,
-        capacity: { min: badFleet?.min ?? op.spec.capacity.min, desired: Math.max(badFleet?.desired ?? op.spec.capacity.desired, 1), max: badFleet?.max ?? op.spec.capacity.max },
+        capacity: {
+          min: badFleet?.min ?? op.spec.capacity.min,
+          desired: Math.max(badFleet?.desired ?? op.spec.capacity.desired, 1),
+          max: badFleet?.max ?? op.spec.capacity.max,
+        },
         launchTemplateVersion: lt.launchTemplateVersion,
       });
-      await waitUntil(deploymentId, "wait-healthy", "waitFleetHealthy", { ...base, slot: good, launchTemplateVersion: lt.launchTemplateVersion }, { minutes: 20, what: "The previous fleet" });
+      await waitUntil(
+        deploymentId,
+        "wait-healthy",
+        "waitFleetHealthy",
+        { ...base, slot: good, launchTemplateVersion: lt.launchTemplateVersion },
+        { minutes: 20, what: "The previous fleet" },
+      );
     } else {
       // One listener change is only safe onto a fleet that is really there: in service,
       // healthy, and all on its launch template version.
@@ -44,7 +65,8 @@ export async function rollbackWorkflow(deploymentId: string) {
       }
     }
     await act(deploymentId, "shift-back", "setListenerWeights", { ...weights, weights: { [good]: 100, [bad]: 0 } as Record<Slot, number> });
-    if (op.spec.cloudfront) await act(deploymentId, "invalidate", "invalidateDistribution", { ...base, reference: `${deploymentId}/rollback` }).catch(() => null);
+    if (op.spec.cloudfront)
+      await act(deploymentId, "invalidate", "invalidateDistribution", { ...base, reference: `${deploymentId}/rollback` }).catch(() => null);
     await finish(deploymentId, {
       status: "succeeded",
       reason: `Traffic back on ${op.toVersion}`,

@@ -1,7 +1,21 @@
 import { createHook, sleep } from "workflow";
 import type { Slot } from "../provisioning/index.ts";
 import { abortToken, approvalToken } from "./tokens.ts";
-import { act, closeTimeline, finish, forgetWarmFleet, judgeStep, loadOperation, markDone, markStarted, poll, promote, readStackStep, scaleDownIfLatest, serverTime } from "./steps.ts";
+import {
+  act,
+  closeTimeline,
+  finish,
+  forgetWarmFleet,
+  judgeStep,
+  loadOperation,
+  markDone,
+  markStarted,
+  poll,
+  promote,
+  readStackStep,
+  scaleDownIfLatest,
+  serverTime,
+} from "./steps.ts";
 
 /**
  * rolloutWorkflow(deploymentId): blue-green rollout of version V into the idle slot.
@@ -41,9 +55,21 @@ export async function rolloutWorkflow(deploymentId: string) {
 
   let stack = await readStackStep(deploymentId, null, base);
   const lb = stack.loadBalancer!;
-  const weightsInput = { ...base, listenerArn: lb.listenerArn!, blueTg: stack.targetGroups.blue!.arn, greenTg: stack.targetGroups.green!.arn };
+  const weightsInput = {
+    ...base,
+    listenerArn: lb.listenerArn!,
+    blueTg: stack.targetGroups.blue!.arn,
+    greenTg: stack.targetGroups.green!.arn,
+  };
   const rollBack = async (reason: string, shiftedKey: string | null) => {
-    if (shiftedKey) await act(deploymentId, shiftedKey, "setListenerWeights", { ...weightsInput, weights: { [live]: 100, [idle]: 0 } as Record<Slot, number> }, { finish: false });
+    if (shiftedKey)
+      await act(
+        deploymentId,
+        shiftedKey,
+        "setListenerWeights",
+        { ...weightsInput, weights: { [live]: 100, [idle]: 0 } as Record<Slot, number> },
+        { finish: false },
+      );
     // The new fleet back to zero (recorded on its own fill step); the step that failed keeps the reason.
     await act(deploymentId, "fill-idle", "setFleetCapacity", { ...base, slot: idle, capacity: { min: 0, desired: 0, max: 0 } });
     await closeTimeline(deploymentId, reason);
@@ -85,7 +111,11 @@ export async function rolloutWorkflow(deploymentId: string) {
         : `${fill.capacity.desired} instance(s) on launch template version ${lt.launchTemplateVersion}`,
     });
     for (let i = 0; ; i++) {
-      const h = await poll(deploymentId, "wait-healthy", "waitFleetHealthy", { ...base, slot: idle, launchTemplateVersion: lt.launchTemplateVersion });
+      const h = await poll(deploymentId, "wait-healthy", "waitFleetHealthy", {
+        ...base,
+        slot: idle,
+        launchTemplateVersion: lt.launchTemplateVersion,
+      });
       if (h.done) break;
       if (aborted) return await rollBack(aborted, null);
       if (i >= HEALTH_TIMEOUT_POLLS) return await rollBack(`The new fleet did not become healthy: ${h.detail.summary}`, null);
@@ -109,13 +139,22 @@ export async function rolloutWorkflow(deploymentId: string) {
       { finish: false },
     );
     if (!probe.ok) return await rollBack(`The new fleet failed Switchyard's probe: ${probe.summary}`, null);
-    await markDone(deploymentId, "probe-new", { touched: probe.touched, probe: { summary: probe.summary, requests: probe.requests, answered: probe.answered } });
+    await markDone(deploymentId, "probe-new", {
+      touched: probe.touched,
+      probe: { summary: probe.summary, requests: probe.requests, answered: probe.answered },
+    });
 
     for (const pct of canarySteps) {
       const key = `shift-${pct}`;
       if (aborted) return await rollBack(aborted, key);
       const since = await serverTime(base);
-      await act(deploymentId, key, "setListenerWeights", { ...weightsInput, weights: { [live]: 100 - pct, [idle]: pct } as Record<Slot, number> }, { finish: false });
+      await act(
+        deploymentId,
+        key,
+        "setListenerWeights",
+        { ...weightsInput, weights: { [live]: 100 - pct, [idle]: pct } as Record<Slot, number> },
+        { finish: false },
+      );
       const bakeMs = Math.round(op.spec.rollout.bakeMinutes * 60_000);
       // Too little traffic to judge: bake longer, at most twice more, and say so.
       let verdict = null;
@@ -131,9 +170,16 @@ export async function rolloutWorkflow(deploymentId: string) {
 
     await markStarted(deploymentId, "promote");
     stack = await readStackStep(deploymentId, null, base);
-    await promote(deploymentId, { live: idle, version, previousVersion: op.fromVersion, rollbackWindowMinutes: op.spec.rollbackWindowMinutes, stack });
+    await promote(deploymentId, {
+      live: idle,
+      version,
+      previousVersion: op.fromVersion,
+      rollbackWindowMinutes: op.spec.rollbackWindowMinutes,
+      stack,
+    });
     await markDone(deploymentId, "promote");
-    if (op.spec.cloudfront) await act(deploymentId, "invalidate", "invalidateDistribution", { ...base, reference: `${deploymentId}/promote` }).catch(() => null);
+    if (op.spec.cloudfront)
+      await act(deploymentId, "invalidate", "invalidateDistribution", { ...base, reference: `${deploymentId}/promote` }).catch(() => null);
   } catch (e) {
     return await rollBack(`Failed: ${(e as Error).message}`, null).catch(async () => {
       await finish(deploymentId, { status: "failed", reason: (e as Error).message, environment: { status: "ready" } });

@@ -65,14 +65,21 @@ function fatalIfExpected(e: unknown): never {
 }
 
 /** Runs one provisioning action as the timeline step `key`; `finish: false` leaves the step running (multi-action steps). */
-export async function act<A extends Action>(deploymentId: string, key: string, action: A, input: Parameters<(typeof actions)[A]>[0], opts: { finish?: boolean } = {}): Promise<Awaited<ReturnType<(typeof actions)[A]>>> {
+export async function act<A extends Action>(
+  deploymentId: string,
+  key: string,
+  action: A,
+  input: Parameters<(typeof actions)[A]>[0],
+  opts: { finish?: boolean } = {},
+): Promise<Awaited<ReturnType<(typeof actions)[A]>>> {
   "use step";
   await stepStarted(deploymentId, key);
   try {
     const fn = actions[action] as (i: unknown) => Promise<Awaited<ReturnType<(typeof actions)[A]>>>;
     const out = await fn(input);
     const { touched, summary } = out as { touched?: unknown; summary?: unknown };
-    if (opts.finish !== false) await stepSucceeded(deploymentId, key, { touched: touched ?? [], ...(typeof summary === "string" ? { summary } : {}) });
+    if (opts.finish !== false)
+      await stepSucceeded(deploymentId, key, { touched: touched ?? [], ...(typeof summary === "string" ? { summary } : {}) });
     return out;
   } catch (e) {
     await stepFailed(deploymentId, key, (e as Error).message);
@@ -81,7 +88,12 @@ export async function act<A extends Action>(deploymentId: string, key: string, a
 }
 
 /** One bounded poll; marks the step waiting (with what it saw) or succeeded. */
-export async function poll<A extends Polls>(deploymentId: string, key: string, action: A, input: Parameters<(typeof polls)[A]>[0]): Promise<Awaited<ReturnType<(typeof polls)[A]>>> {
+export async function poll<A extends Polls>(
+  deploymentId: string,
+  key: string,
+  action: A,
+  input: Parameters<(typeof polls)[A]>[0],
+): Promise<Awaited<ReturnType<(typeof polls)[A]>>> {
   "use step";
   try {
     const fn = polls[action] as (i: unknown) => Promise<Awaited<ReturnType<(typeof polls)[A]>>>;
@@ -108,8 +120,13 @@ export async function markDone(deploymentId: string, key: string, detail?: unkno
 /** What a workflow needs to know about its operation, read once at the start. */
 export async function loadOperation(deploymentId: string) {
   "use step";
-  const d = await db.deployment.findUniqueOrThrow({ where: { id: deploymentId }, include: { environment: true, steps: { select: { key: true } } } });
-  const specRow = await db.environmentSpecVersion.findUniqueOrThrow({ where: { environmentId_version: { environmentId: d.environmentId, version: d.specVersion } } });
+  const d = await db.deployment.findUniqueOrThrow({
+    where: { id: deploymentId },
+    include: { environment: true, steps: { select: { key: true } } },
+  });
+  const specRow = await db.environmentSpecVersion.findUniqueOrThrow({
+    where: { environmentId_version: { environmentId: d.environmentId, version: d.specVersion } },
+  });
   return {
     deploymentId,
     envId: d.environmentId,
@@ -132,7 +149,11 @@ export async function readStackStep(deploymentId: string, key: string | null, in
   "use step";
   if (key) await stepStarted(deploymentId, key);
   const stack = await p.readStack(input);
-  if (key) await stepSucceeded(deploymentId, key, { loadBalancer: stack.loadBalancer?.dnsName ?? null, distribution: stack.distribution?.domainName ?? null });
+  if (key)
+    await stepSucceeded(deploymentId, key, {
+      loadBalancer: stack.loadBalancer?.dnsName ?? null,
+      distribution: stack.distribution?.domainName ?? null,
+    });
   return stack;
 }
 
@@ -148,12 +169,18 @@ export async function serverTime(input: p.StepInput) {
 }
 
 /** Judges the new fleet over the bake window and records the verdict on the step. */
-export async function judgeStep(deploymentId: string, key: string, input: p.StepInput & { stack: p.Stack; live: p.Slot; canary: p.Slot; since: string; canaryOnly: boolean }) {
+export async function judgeStep(
+  deploymentId: string,
+  key: string,
+  input: p.StepInput & { stack: p.Stack; live: p.Slot; canary: p.Slot; since: string; canaryOnly: boolean },
+) {
   "use step";
   const { judge } = await import("../operations/judge.ts");
   const metrics = await p.fleetMetrics({ ...input, slots: [input.live, input.canary], startTime: input.since });
   const stack = await p.readStack(input);
-  const firing = stack.alarms.filter((a) => a.state === "ALARM" && a.name.startsWith(p.namesOf(stack).alarm(`${input.canary}-`))).map((a) => a.name);
+  const firing = stack.alarms
+    .filter((a) => a.state === "ALARM" && a.name.startsWith(p.namesOf(stack).alarm(`${input.canary}-`)))
+    .map((a) => a.name);
   const verdict = judge({
     baseline: input.canaryOnly ? [] : (metrics.slots[input.live] ?? []),
     canary: metrics.slots[input.canary] ?? [],
@@ -164,7 +191,15 @@ export async function judgeStep(deploymentId: string, key: string, input: p.Step
   });
   const d = await db.deployment.findUniqueOrThrow({ where: { id: deploymentId }, select: { verdict: true } });
   const all = Array.isArray(d.verdict) ? (d.verdict as unknown[]) : [];
-  await db.deployment.update({ where: { id: deploymentId }, data: { verdict: [...all.filter((v) => (v as { step?: string }).step !== key), { step: key, window: { from: metrics.startTime, to: metrics.endTime }, ...verdict }] as object } });
+  await db.deployment.update({
+    where: { id: deploymentId },
+    data: {
+      verdict: [
+        ...all.filter((v) => (v as { step?: string }).step !== key),
+        { step: key, window: { from: metrics.startTime, to: metrics.endTime }, ...verdict },
+      ] as object,
+    },
+  });
   await db.deploymentStep.updateMany({ where: { deploymentId, key }, data: { detail: { verdict } as object } });
   return verdict;
 }
@@ -173,7 +208,10 @@ export async function judgeStep(deploymentId: string, key: string, input: p.Step
 export const MIN_JUDGED_REQUESTS = 30;
 
 /** Promotes a rollout: the environment now runs the new version on the new slot; the old fleet stays warm. */
-export async function promote(deploymentId: string, input: { live: p.Slot; version: string; previousVersion: string | null; rollbackWindowMinutes: number; stack: p.Stack }) {
+export async function promote(
+  deploymentId: string,
+  input: { live: p.Slot; version: string; previousVersion: string | null; rollbackWindowMinutes: number; stack: p.Stack },
+) {
   "use step";
   // What the new fleet runs, read back from its instances' launch template versions (it was
   // checked before the first shift): the label is only the fallback when AWS says nothing.
@@ -201,7 +239,9 @@ export async function scaleDownIfLatest(deploymentId: string, key: string, input
   "use step";
   const d = await db.deployment.findUniqueOrThrow({ where: { id: deploymentId } });
   const acquired = await db.$transaction(async (tx) => {
-    const rows = await tx.$queryRaw<Array<{ lockDeploymentId: string | null }>>`SELECT "lockDeploymentId" FROM environment WHERE id = ${d.environmentId} FOR UPDATE`;
+    const rows = await tx.$queryRaw<
+      Array<{ lockDeploymentId: string | null }>
+    >`SELECT "lockDeploymentId" FROM environment WHERE id = ${d.environmentId} FOR UPDATE`;
     if (rows[0]?.lockDeploymentId && rows[0].lockDeploymentId !== deploymentId) return false;
     const newer = await tx.deployment.count({ where: { environmentId: d.environmentId, createdAt: { gt: d.createdAt } } });
     if (newer > 0) return false;

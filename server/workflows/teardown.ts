@@ -22,11 +22,16 @@ export async function teardownWorkflow(deploymentId: string) {
     const touched: unknown[] = [];
     let summary: string | undefined;
     for (let i = 0; ; i++) {
-      const out = (await act(deploymentId, key, action, input, { finish: false })) as { done?: boolean; touched?: unknown[]; summary?: string };
+      const out = (await act(deploymentId, key, action, input, { finish: false })) as {
+        done?: boolean;
+        touched?: unknown[];
+        summary?: string;
+      };
       touched.push(...(out.touched ?? []));
       summary = out.summary ?? summary;
       if (out.done !== false) break;
-      if (i * 4 > MAX_MINUTES * 60) throw new Error(`Teardown step ${key} is still not done after ${MAX_MINUTES} minutes${summary ? `: ${summary}` : ""}`);
+      if (i * 4 > MAX_MINUTES * 60)
+        throw new Error(`Teardown step ${key} is still not done after ${MAX_MINUTES} minutes${summary ? `: ${summary}` : ""}`);
       await sleep(POLL);
     }
     await markDone(deploymentId, key, { touched, ...(summary ? { summary } : {}) });
@@ -45,7 +50,10 @@ export async function teardownWorkflow(deploymentId: string) {
     await until("network", "deleteNetwork");
     await until("instance-role", "deleteInstanceRole");
     await until("parameters", "deleteParameters");
-    await finish(deploymentId, { status: "succeeded", environment: { status: "draft", stack: null, liveVersion: null, previousVersion: null, warmUntil: null, liveSlot: "blue" } });
+    await finish(deploymentId, {
+      status: "succeeded",
+      environment: { status: "draft", stack: null, liveVersion: null, previousVersion: null, warmUntil: null, liveSlot: "blue" },
+    });
     return { ok: true };
   } catch (e) {
     await closeTimeline(deploymentId, (e as Error).message);

@@ -9,7 +9,13 @@ import { poll, type PollAction, type PollDetail, type PollInput } from "./steps.
 export const POLL = "4s";
 const POLL_SECONDS = 4;
 
-export async function waitUntil<A extends PollAction>(deploymentId: string, key: string, action: A, input: PollInput<A>, { minutes, what }: { minutes: number; what: string }): Promise<PollDetail<A>> {
+export async function waitUntil<A extends PollAction>(
+  deploymentId: string,
+  key: string,
+  action: A,
+  input: PollInput<A>,
+  { minutes, what }: { minutes: number; what: string },
+): Promise<PollDetail<A>> {
   const polls = Math.ceil((minutes * 60) / POLL_SECONDS);
   let last: unknown = null;
   for (let i = 0; i < polls; i++) {

@@ -9,7 +9,10 @@ import { runAction, type ActionResult } from "@/server/result.ts";
 const field = (fd: FormData, k: string) => String(fd.get(k) ?? "");
 
 /** Creates an account, or updates it when the form carries an `id`. */
-export async function saveAccountAction(_prev: ActionResult<{ name: string }> | null, fd: FormData): Promise<ActionResult<{ name: string }>> {
+export async function saveAccountAction(
+  _prev: ActionResult<{ name: string }> | null,
+  fd: FormData,
+): Promise<ActionResult<{ name: string }>> {
   const id = field(fd, "id");
   const values = {
     name: field(fd, "name"),
@@ -19,12 +22,15 @@ export async function saveAccountAction(_prev: ActionResult<{ name: string }> | 
     externalId: field(fd, "externalId"),
     endpointUrl: field(fd, "endpointUrl"),
   };
-  return runAction(async () => {
-    const actor = requireRole(await currentActor(), "admin");
-    const row = id ? await updateAccount({ actor, input: { id, data: values } }) : await createAccount({ actor, input: values });
-    revalidatePath("/accounts");
-    return { name: row.name };
-  }, { values, message: id ? `Account ${values.name} updated` : `Account ${values.name} added` });
+  return runAction(
+    async () => {
+      const actor = requireRole(await currentActor(), "admin");
+      const row = id ? await updateAccount({ actor, input: { id, data: values } }) : await createAccount({ actor, input: values });
+      revalidatePath("/accounts");
+      return { name: row.name };
+    },
+    { values, message: id ? `Account ${values.name} updated` : `Account ${values.name} added` },
+  );
 }
 
 export async function deleteAccountAction(id: string): Promise<ActionResult> {

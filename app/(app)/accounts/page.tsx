@@ -84,7 +84,14 @@ export default async function AccountsPage() {
                       <AccountDialog
                         action={saveAccountAction}
                         regions={regionOptions}
-                        account={{ id: a.id, name: a.name, defaultRegion: a.defaultRegion, roleArn: a.roleArn, externalId: a.externalId, endpointUrl: a.endpointUrl }}
+                        account={{
+                          id: a.id,
+                          name: a.name,
+                          defaultRegion: a.defaultRegion,
+                          roleArn: a.roleArn,
+                          externalId: a.externalId,
+                          endpointUrl: a.endpointUrl,
+                        }}
                       />
                       <RemoveAccountButton id={a.id} name={a.name} action={deleteAccountAction} />
                     </div>

@@ -67,7 +67,10 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
 
   return (
     <>
-      <PageHeader title="Audit log" description="Every change made through Switchyard: who, what, and the fields that changed. Newest first." />
+      <PageHeader
+        title="Audit log"
+        description="Every change made through Switchyard: who, what, and the fields that changed. Newest first."
+      />
 
       <form method="get" action="/audit" role="search" aria-label="Filter audit events" className="mb-4 flex flex-wrap items-end gap-3">
         <div className="grid gap-1.5">
@@ -81,13 +84,22 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
             name="action"
             defaultValue={filters.action}
             placeholder="All actions"
-            options={(filters.action && !actions.includes(filters.action) ? [filters.action, ...actions] : actions).map((a) => ({ value: a, label: a }))}
+            options={(filters.action && !actions.includes(filters.action) ? [filters.action, ...actions] : actions).map((a) => ({
+              value: a,
+              label: a,
+            }))}
             wrapperClassName="w-56"
           />
         </div>
         <div className="grid gap-1.5">
           <Label htmlFor="audit-target">Target</Label>
-          <Input id="audit-target" name="target" defaultValue={filters.target} placeholder="environment, account, email…" className="w-56" />
+          <Input
+            id="audit-target"
+            name="target"
+            defaultValue={filters.target}
+            placeholder="environment, account, email…"
+            className="w-56"
+          />
         </div>
         <Button type="submit" variant="secondary">
           Filter
@@ -103,7 +115,11 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
         <EmptyState
           icon={<ScrollText aria-hidden />}
           title={filtered ? "No events match these filters" : "No events yet"}
-          description={filtered ? "Try a shorter actor or target, or another action." : "Changes made by people, API tokens and Switchyard itself appear here."}
+          description={
+            filtered
+              ? "Try a shorter actor or target, or another action."
+              : "Changes made by people, API tokens and Switchyard itself appear here."
+          }
         />
       ) : (
         <Table aria-label="Audit events">

@@ -11,22 +11,34 @@ import { requireRole } from "@/server/auth/actor.ts";
 import type { CostEstimate } from "@/server/costs/estimate.ts";
 import { estimateFormCost } from "@/server/costs/form-input.ts";
 
-export async function createEnvironmentAction(_prev: ActionResult<{ name: string }> | null, spec: unknown): Promise<ActionResult<{ name: string }>> {
-  const res = await runAction(async () => {
-    const actor = requireRole(await currentActor(), "admin");
-    const { environment } = await createEnvironment({ actor, input: spec });
-    return { name: environment.name };
-  }, { values: spec });
+export async function createEnvironmentAction(
+  _prev: ActionResult<{ name: string }> | null,
+  spec: unknown,
+): Promise<ActionResult<{ name: string }>> {
+  const res = await runAction(
+    async () => {
+      const actor = requireRole(await currentActor(), "admin");
+      const { environment } = await createEnvironment({ actor, input: spec });
+      return { name: environment.name };
+    },
+    { values: spec },
+  );
   if (res.ok) redirect(`/environments/${res.data.name}`);
   return res;
 }
 
-export async function updateEnvironmentAction(_prev: ActionResult<{ name: string }> | null, payload: { name: string; spec: unknown }): Promise<ActionResult<{ name: string }>> {
-  const res = await runAction(async () => {
-    const actor = requireRole(await currentActor(), "admin");
-    await updateEnvironment({ actor, input: { name: payload.name, spec: payload.spec } });
-    return { name: payload.name };
-  }, { values: payload.spec });
+export async function updateEnvironmentAction(
+  _prev: ActionResult<{ name: string }> | null,
+  payload: { name: string; spec: unknown },
+): Promise<ActionResult<{ name: string }>> {
+  const res = await runAction(
+    async () => {
+      const actor = requireRole(await currentActor(), "admin");
+      await updateEnvironment({ actor, input: { name: payload.name, spec: payload.spec } });
+      return { name: payload.name };
+    },
+    { values: payload.spec },
+  );
   if (res.ok) redirect(`/environments/${res.data.name}`);
   return res;
 }

@@ -18,7 +18,10 @@ export const dynamic = "force-dynamic";
 export default async function EnvironmentsPage({ searchParams }: { searchParams: Promise<{ q?: string; after?: string }> }) {
   const actor = await requireSignedIn();
   const { q, after } = await searchParams;
-  const [{ environments, nextCursor }, total] = await Promise.all([listEnvironments({ actor, input: { q, cursor: after, limit: 100 } }), countEnvironments({ actor })]);
+  const [{ environments, nextCursor }, total] = await Promise.all([
+    listEnvironments({ actor, input: { q, cursor: after, limit: 100 } }),
+    countEnvironments({ actor }),
+  ]);
   const canCreate = roleAtLeast(actor.role, "admin");
   return (
     <>
@@ -56,57 +59,57 @@ export default async function EnvironmentsPage({ searchParams }: { searchParams:
         />
       ) : (
         <OverviewProvider names={environments.filter((e) => e.status !== "draft").map((e) => e.name)}>
-        <Table>
-          <THead>
-            <TR>
-              <TH>Name</TH>
-              <TH>Status</TH>
-              <TH>App version</TH>
-              <TH>Live</TH>
-              <TH>Traffic</TH>
-              <TH>Health</TH>
-              <TH>Requests (1 h)</TH>
-              <TH>Region</TH>
-              <TH>Account</TH>
-              <TH>Fleet</TH>
-              <TH>Spec</TH>
-              <TH>Updated</TH>
-            </TR>
-          </THead>
-          <TBody>
-            {environments.map((e) => (
-              <TR key={e.id}>
-                <TD>
-                  <Link href={`/environments/${e.name}`} className="font-medium hover:underline">
-                    {e.name}
-                  </Link>
-                  {e.protected ? (
-                    <Badge variant="warning" className="ml-2">
-                      protected
-                    </Badge>
-                  ) : null}
-                </TD>
-                <TD>
-                  <StatusBadge status={e.status} />
-                </TD>
-                <TD className="font-mono text-xs">{e.appVersion}</TD>
-                <TD>{e.status === "draft" ? "—" : <OverviewVersion name={e.name} />}</TD>
-                <TD>{e.status === "draft" ? "—" : <OverviewSplit name={e.name} />}</TD>
-                <TD>{e.status === "draft" ? "—" : <OverviewHealth name={e.name} />}</TD>
-                <TD>{e.status === "draft" ? "—" : <OverviewSparkline name={e.name} />}</TD>
-                <TD className="font-mono text-xs">{e.region}</TD>
-                <TD>{e.account}</TD>
-                <TD className="text-xs">
-                  {e.instanceType} · {e.capacity.min}/{e.capacity.desired}/{e.capacity.max}
-                </TD>
-                <TD className="text-xs">v{e.version}</TD>
-                <TD>
-                  <TimeAgo date={e.updatedAt} />
-                </TD>
+          <Table>
+            <THead>
+              <TR>
+                <TH>Name</TH>
+                <TH>Status</TH>
+                <TH>App version</TH>
+                <TH>Live</TH>
+                <TH>Traffic</TH>
+                <TH>Health</TH>
+                <TH>Requests (1 h)</TH>
+                <TH>Region</TH>
+                <TH>Account</TH>
+                <TH>Fleet</TH>
+                <TH>Spec</TH>
+                <TH>Updated</TH>
               </TR>
-            ))}
-          </TBody>
-        </Table>
+            </THead>
+            <TBody>
+              {environments.map((e) => (
+                <TR key={e.id}>
+                  <TD>
+                    <Link href={`/environments/${e.name}`} className="font-medium hover:underline">
+                      {e.name}
+                    </Link>
+                    {e.protected ? (
+                      <Badge variant="warning" className="ml-2">
+                        protected
+                      </Badge>
+                    ) : null}
+                  </TD>
+                  <TD>
+                    <StatusBadge status={e.status} />
+                  </TD>
+                  <TD className="font-mono text-xs">{e.appVersion}</TD>
+                  <TD>{e.status === "draft" ? "—" : <OverviewVersion name={e.name} />}</TD>
+                  <TD>{e.status === "draft" ? "—" : <OverviewSplit name={e.name} />}</TD>
+                  <TD>{e.status === "draft" ? "—" : <OverviewHealth name={e.name} />}</TD>
+                  <TD>{e.status === "draft" ? "—" : <OverviewSparkline name={e.name} />}</TD>
+                  <TD className="font-mono text-xs">{e.region}</TD>
+                  <TD>{e.account}</TD>
+                  <TD className="text-xs">
+                    {e.instanceType} · {e.capacity.min}/{e.capacity.desired}/{e.capacity.max}
+                  </TD>
+                  <TD className="text-xs">v{e.version}</TD>
+                  <TD>
+                    <TimeAgo date={e.updatedAt} />
+                  </TD>
+                </TR>
+              ))}
+            </TBody>
+          </Table>
         </OverviewProvider>
       )}
       {nextCursor ? (

@@ -30,9 +30,12 @@ export function foreignRequest(req: Pick<IncomingMessage, "headers" | "socket">,
   const local = req.socket.localAddress?.replace(/^::ffff:/, "");
   const names = ["localhost", "127.0.0.1", "[::1]", ...(local ? [local.includes(":") ? `[${local}]` : local] : [])];
   const ours = new Set(names.flatMap((n) => [`${n}:${port}`, ...(port === 80 ? [n] : [])]));
-  if (site !== undefined && site !== "same-origin" && site !== "none") return `localcloud refuses ${site} requests from web pages (Sec-Fetch-Site: ${site})`;
-  if (origin !== undefined && !["http://", "https://"].some((scheme) => ours.has(origin.toLowerCase().replace(scheme, "")))) return `localcloud refuses requests from other origins (Origin: ${origin})`;
-  if ((opts.admin || origin !== undefined || site !== undefined) && !ours.has((host ?? "").toLowerCase())) return `localcloud answers its admin API only as ${names[0]}:${port} or 127.0.0.1:${port} (Host: ${host ?? "none"})`;
+  if (site !== undefined && site !== "same-origin" && site !== "none")
+    return `localcloud refuses ${site} requests from web pages (Sec-Fetch-Site: ${site})`;
+  if (origin !== undefined && !["http://", "https://"].some((scheme) => ours.has(origin.toLowerCase().replace(scheme, ""))))
+    return `localcloud refuses requests from other origins (Origin: ${origin})`;
+  if ((opts.admin || origin !== undefined || site !== undefined) && !ours.has((host ?? "").toLowerCase()))
+    return `localcloud answers its admin API only as ${names[0]}:${port} or 127.0.0.1:${port} (Host: ${host ?? "none"})`;
   return null;
 }
 
@@ -42,7 +45,10 @@ export interface AdminResponse {
 }
 
 class AdminError extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -62,7 +68,12 @@ function clockView(cloud: LocalCloud) {
 }
 
 /** Extra admin routes contributed by other parts (data plane, load generator...). Return undefined when the route is not yours. */
-export type AdminRoutes = (cloud: LocalCloud, method: string, route: string, body: Buffer) => AdminResponse | Promise<AdminResponse> | undefined;
+export type AdminRoutes = (
+  cloud: LocalCloud,
+  method: string,
+  route: string,
+  body: Buffer,
+) => AdminResponse | Promise<AdminResponse> | undefined;
 const extensions: AdminRoutes[] = [];
 export function registerAdminRoutes(routes: AdminRoutes): void {
   if (!extensions.includes(routes)) extensions.push(routes);
@@ -101,9 +112,12 @@ function route_(cloud: LocalCloud, method: string, route: string, body: Buffer):
   if (is("GET", "clock")) return { status: 200, body: clockView(cloud) };
   if (is("POST", "clock")) {
     const b = parseJson(body);
-    if (!b || typeof b !== "object" || (b.speed === undefined && b.advanceMs === undefined)) throw new AdminError(400, 'expected {"speed": x} (x > 0) and/or {"advanceMs": n} (n >= 0)');
-    if (b.speed !== undefined && (typeof b.speed !== "number" || !Number.isFinite(b.speed) || b.speed <= 0)) throw new AdminError(400, '"speed" must be a number > 0');
-    if (b.advanceMs !== undefined && (typeof b.advanceMs !== "number" || !Number.isFinite(b.advanceMs) || b.advanceMs < 0)) throw new AdminError(400, '"advanceMs" must be a number >= 0');
+    if (!b || typeof b !== "object" || (b.speed === undefined && b.advanceMs === undefined))
+      throw new AdminError(400, 'expected {"speed": x} (x > 0) and/or {"advanceMs": n} (n >= 0)');
+    if (b.speed !== undefined && (typeof b.speed !== "number" || !Number.isFinite(b.speed) || b.speed <= 0))
+      throw new AdminError(400, '"speed" must be a number > 0');
+    if (b.advanceMs !== undefined && (typeof b.advanceMs !== "number" || !Number.isFinite(b.advanceMs) || b.advanceMs < 0))
+      throw new AdminError(400, '"advanceMs" must be a number >= 0');
     if (b.speed !== undefined) cloud.setSpeed(b.speed);
     if (b.advanceMs !== undefined) {
       cloud.clock.advance(b.advanceMs);

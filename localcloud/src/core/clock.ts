@@ -14,7 +14,10 @@ export class SimClock {
   private anchorWall: number;
   private currentSpeed: number;
 
-  constructor(initial: { nowMs?: number; speed: number }, private readonly wall: () => number = Date.now) {
+  constructor(
+    initial: { nowMs?: number; speed: number },
+    private readonly wall: () => number = Date.now,
+  ) {
     if (!(initial.speed > 0)) throw new Error(`clock speed must be > 0, got ${initial.speed}`);
     this.anchorWall = wall();
     this.anchorSim = initial.nowMs ?? this.anchorWall;

@@ -35,7 +35,15 @@ function ec2NotFound(code: string, what: string) {
 }
 
 /** An EC2 resource created as output[wrapper][idField] (or output[idField]), described by input[listField]. */
-function ec2Resource(kind: string, wrapper: string | undefined, idField: string, describeOp: string, listField: string, code: string, what: string): Record<string, OperationRules> {
+function ec2Resource(
+  kind: string,
+  wrapper: string | undefined,
+  idField: string,
+  describeOp: string,
+  listField: string,
+  code: string,
+  what: string,
+): Record<string, OperationRules> {
   return {
     [`Create${kind}`]: { creates: (out) => [{ kind, ids: str(field(wrapper ? field(out, wrapper) : out, idField)) }] },
     [describeOp]: { lookup: (input) => [{ kind, ids: strs(input[listField]), error: ec2NotFound(code, what) }] },
@@ -46,23 +54,58 @@ const ec2: Record<string, OperationRules> = {
   ...ec2Resource("Vpc", "Vpc", "VpcId", "DescribeVpcs", "VpcIds", "InvalidVpcID.NotFound", "vpc"),
   ...ec2Resource("Subnet", "Subnet", "SubnetId", "DescribeSubnets", "SubnetIds", "InvalidSubnetID.NotFound", "subnet"),
   ...ec2Resource("SecurityGroup", undefined, "GroupId", "DescribeSecurityGroups", "GroupIds", "InvalidGroup.NotFound", "security group"),
-  ...ec2Resource("RouteTable", "RouteTable", "RouteTableId", "DescribeRouteTables", "RouteTableIds", "InvalidRouteTableID.NotFound", "route table"),
-  ...ec2Resource("InternetGateway", "InternetGateway", "InternetGatewayId", "DescribeInternetGateways", "InternetGatewayIds", "InvalidInternetGatewayID.NotFound", "internet gateway"),
+  ...ec2Resource(
+    "RouteTable",
+    "RouteTable",
+    "RouteTableId",
+    "DescribeRouteTables",
+    "RouteTableIds",
+    "InvalidRouteTableID.NotFound",
+    "route table",
+  ),
+  ...ec2Resource(
+    "InternetGateway",
+    "InternetGateway",
+    "InternetGatewayId",
+    "DescribeInternetGateways",
+    "InternetGatewayIds",
+    "InvalidInternetGatewayID.NotFound",
+    "internet gateway",
+  ),
   ...ec2Resource("NatGateway", "NatGateway", "NatGatewayId", "DescribeNatGateways", "NatGatewayIds", "NatGatewayNotFound", "nat gateway"),
-  ...ec2Resource("VpcEndpoint", "VpcEndpoint", "VpcEndpointId", "DescribeVpcEndpoints", "VpcEndpointIds", "InvalidVpcEndpointId.NotFound", "vpc endpoint"),
-  CreateLaunchTemplate: { creates: (out) => [{ kind: "LaunchTemplate", ids: str(field(field(out, "LaunchTemplate"), "LaunchTemplateId")) }] },
+  ...ec2Resource(
+    "VpcEndpoint",
+    "VpcEndpoint",
+    "VpcEndpointId",
+    "DescribeVpcEndpoints",
+    "VpcEndpointIds",
+    "InvalidVpcEndpointId.NotFound",
+    "vpc endpoint",
+  ),
+  CreateLaunchTemplate: {
+    creates: (out) => [{ kind: "LaunchTemplate", ids: str(field(field(out, "LaunchTemplate"), "LaunchTemplateId")) }],
+  },
   DescribeLaunchTemplates: {
     lookup: (input) => [
       {
         kind: "LaunchTemplate",
         ids: strs(input.LaunchTemplateIds),
-        error: (ids) => new AwsError("InvalidLaunchTemplateId.NotFound", `The specified launch template, with template ID ${ids[0]}, does not exist.`),
+        error: (ids) =>
+          new AwsError("InvalidLaunchTemplateId.NotFound", `The specified launch template, with template ID ${ids[0]}, does not exist.`),
       },
     ],
   },
-  RunInstances: { creates: (out) => [{ kind: "Instance", ids: (Array.isArray(out.Instances) ? out.Instances : []).flatMap((i: unknown) => str(field(i, "InstanceId"))) }] },
-  DescribeInstances: { lookup: (input) => [{ kind: "Instance", ids: strs(input.InstanceIds), error: ec2NotFound("InvalidInstanceID.NotFound", "instance") }] },
-  DescribeInstanceStatus: { lookup: (input) => [{ kind: "Instance", ids: strs(input.InstanceIds), error: ec2NotFound("InvalidInstanceID.NotFound", "instance") }] },
+  RunInstances: {
+    creates: (out) => [
+      { kind: "Instance", ids: (Array.isArray(out.Instances) ? out.Instances : []).flatMap((i: unknown) => str(field(i, "InstanceId"))) },
+    ],
+  },
+  DescribeInstances: {
+    lookup: (input) => [{ kind: "Instance", ids: strs(input.InstanceIds), error: ec2NotFound("InvalidInstanceID.NotFound", "instance") }],
+  },
+  DescribeInstanceStatus: {
+    lookup: (input) => [{ kind: "Instance", ids: strs(input.InstanceIds), error: ec2NotFound("InvalidInstanceID.NotFound", "instance") }],
+  },
 };
 
 const lbNotFound = () => new AwsError("LoadBalancerNotFound", "One or more load balancers not found");
@@ -98,11 +141,23 @@ const elasticloadbalancing: Record<string, OperationRules> = {
 const rds: Record<string, OperationRules> = {
   CreateDBInstance: { creates: (out) => [{ kind: "DBInstance", ids: str(field(field(out, "DBInstance"), "DBInstanceIdentifier")) }] },
   DescribeDBInstances: {
-    lookup: (input) => [{ kind: "DBInstance", ids: str(input.DBInstanceIdentifier), error: (ids) => new AwsError("DBInstanceNotFound", `DBInstance ${ids[0]} not found.`, 404) }],
+    lookup: (input) => [
+      {
+        kind: "DBInstance",
+        ids: str(input.DBInstanceIdentifier),
+        error: (ids) => new AwsError("DBInstanceNotFound", `DBInstance ${ids[0]} not found.`, 404),
+      },
+    ],
   },
   CreateDBSubnetGroup: { creates: (out) => [{ kind: "DBSubnetGroup", ids: str(field(field(out, "DBSubnetGroup"), "DBSubnetGroupName")) }] },
   DescribeDBSubnetGroups: {
-    lookup: (input) => [{ kind: "DBSubnetGroup", ids: str(input.DBSubnetGroupName), error: (ids) => new AwsError("DBSubnetGroupNotFoundFault", `DBSubnetGroup ${ids[0]} not found.`, 404) }],
+    lookup: (input) => [
+      {
+        kind: "DBSubnetGroup",
+        ids: str(input.DBSubnetGroupName),
+        error: (ids) => new AwsError("DBSubnetGroupNotFoundFault", `DBSubnetGroup ${ids[0]} not found.`, 404),
+      },
+    ],
   },
 };
 
@@ -118,4 +173,9 @@ const cloudfront: Record<string, OperationRules> = {
  * Auto Scaling's and CloudWatch's Describe* calls answer an empty list for unknown names rather
  * than an error, so a lag there is invisible to the NotFound contract and is not modelled.
  */
-export const CONSISTENCY_RULES: Partial<Record<ServiceName, Record<string, OperationRules>>> = { ec2, elasticloadbalancing, rds, cloudfront };
+export const CONSISTENCY_RULES: Partial<Record<ServiceName, Record<string, OperationRules>>> = {
+  ec2,
+  elasticloadbalancing,
+  rds,
+  cloudfront,
+};

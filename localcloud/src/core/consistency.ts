@@ -79,7 +79,8 @@ function wrapHandler(service: ServiceName, operation: string, handler: Handler):
     const output: unknown = await handler(input, ctx);
     if (registry.lagMs > 0 && rules.creates) {
       const now = ctx.cloud.now();
-      for (const { kind, ids } of rules.creates(asFields(output), asFields(input))) for (const id of ids) registry.record(kind, ctx.region, id, now);
+      for (const { kind, ids } of rules.creates(asFields(output), asFields(input)))
+        for (const id of ids) registry.record(kind, ctx.region, id, now);
     }
     return output;
   };
@@ -109,7 +110,8 @@ registerAdminRoutes((cloud, method, route, body) => {
     return { status: 400, body: { error: "body is not valid JSON" } };
   }
   const lag = asFields(parsed).lagSeconds;
-  if (typeof lag !== "number" || !Number.isFinite(lag) || lag < 0) return { status: 400, body: { error: 'expected {"lagSeconds": n} with n >= 0' } };
+  if (typeof lag !== "number" || !Number.isFinite(lag) || lag < 0)
+    return { status: 400, body: { error: 'expected {"lagSeconds": n} with n >= 0' } };
   setConsistencyLag(cloud, lag);
   return { status: 200, body: { lagSeconds: lag } };
 });

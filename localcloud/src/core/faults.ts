@@ -29,7 +29,18 @@ export interface Fault extends FaultSpec {
 
 export class FaultValidationError extends Error {}
 
-const SERVICE_NAMES: ServiceName[] = ["ec2", "autoscaling", "elasticloadbalancing", "rds", "monitoring", "cloudfront", "secretsmanager", "ssm", "sts", "iam"];
+const SERVICE_NAMES: ServiceName[] = [
+  "ec2",
+  "autoscaling",
+  "elasticloadbalancing",
+  "rds",
+  "monitoring",
+  "cloudfront",
+  "secretsmanager",
+  "ssm",
+  "sts",
+  "iam",
+];
 
 export function validateFault(body: unknown): FaultSpec {
   if (!body || typeof body !== "object" || Array.isArray(body)) throw new FaultValidationError("body must be a JSON object");
@@ -37,20 +48,28 @@ export function validateFault(body: unknown): FaultSpec {
   const known = new Set(["match", "error", "status", "message", "rate", "latencyMs"]);
   const unknown = Object.keys(b).filter((k) => !known.has(k));
   if (unknown.length) throw new FaultValidationError(`unknown field(s): ${unknown.join(", ")}`);
-  if (typeof b.match !== "string" || !b.match) throw new FaultValidationError('"match" is required: "<service>:<Operation>", "<service>:*" or "*"');
+  if (typeof b.match !== "string" || !b.match)
+    throw new FaultValidationError('"match" is required: "<service>:<Operation>", "<service>:*" or "*"');
   if (b.match !== "*") {
     const [svc, op, extra] = b.match.split(":");
     if (extra !== undefined || !op || !SERVICE_NAMES.includes(svc as ServiceName)) {
-      throw new FaultValidationError(`"match" must be "<service>:<Operation>", "<service>:*" or "*", with service one of ${SERVICE_NAMES.join(", ")}`);
+      throw new FaultValidationError(
+        `"match" must be "<service>:<Operation>", "<service>:*" or "*", with service one of ${SERVICE_NAMES.join(", ")}`,
+      );
     }
     if (op !== "*" && !/^[A-Za-z0-9]+$/.test(op)) throw new FaultValidationError(`"${op}" is not an operation name`);
   }
-  if (b.error !== undefined && (typeof b.error !== "string" || !/^[A-Za-z0-9._]+$/.test(b.error))) throw new FaultValidationError('"error" must be an error code such as "Throttling"');
-  if (b.status !== undefined && (!Number.isInteger(b.status) || (b.status as number) < 300 || (b.status as number) > 599)) throw new FaultValidationError('"status" must be an integer from 300 to 599');
+  if (b.error !== undefined && (typeof b.error !== "string" || !/^[A-Za-z0-9._]+$/.test(b.error)))
+    throw new FaultValidationError('"error" must be an error code such as "Throttling"');
+  if (b.status !== undefined && (!Number.isInteger(b.status) || (b.status as number) < 300 || (b.status as number) > 599))
+    throw new FaultValidationError('"status" must be an integer from 300 to 599');
   if (b.message !== undefined && typeof b.message !== "string") throw new FaultValidationError('"message" must be a string');
-  if (b.rate !== undefined && (typeof b.rate !== "number" || !(b.rate > 0 && b.rate <= 1))) throw new FaultValidationError('"rate" must be a number in (0, 1]');
-  if (b.latencyMs !== undefined && (typeof b.latencyMs !== "number" || !(b.latencyMs >= 0 && b.latencyMs <= 60_000))) throw new FaultValidationError('"latencyMs" must be a number from 0 to 60000');
-  if (b.error === undefined && b.status === undefined && b.latencyMs === undefined) throw new FaultValidationError('a fault needs "error", "status" or "latencyMs"');
+  if (b.rate !== undefined && (typeof b.rate !== "number" || !(b.rate > 0 && b.rate <= 1)))
+    throw new FaultValidationError('"rate" must be a number in (0, 1]');
+  if (b.latencyMs !== undefined && (typeof b.latencyMs !== "number" || !(b.latencyMs >= 0 && b.latencyMs <= 60_000)))
+    throw new FaultValidationError('"latencyMs" must be a number from 0 to 60000');
+  if (b.error === undefined && b.status === undefined && b.latencyMs === undefined)
+    throw new FaultValidationError('a fault needs "error", "status" or "latencyMs"');
   return b as unknown as FaultSpec;
 }
 

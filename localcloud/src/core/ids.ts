@@ -5,13 +5,36 @@ export const DEFAULT_ACCOUNT_ID = "000000000000";
 
 /** `n` lowercase hex characters. */
 export function randomHex(n: number): string {
-  return randomBytes(Math.ceil(n / 2)).toString("hex").slice(0, n);
+  return randomBytes(Math.ceil(n / 2))
+    .toString("hex")
+    .slice(0, n);
 }
 
 /** Resource ids in the current EC2 format: prefix + "-" + 17 hex, e.g. vpc-0a1b2c3d4e5f67890. */
 export type Ec2IdPrefix =
-  | "vpc" | "subnet" | "i" | "sg" | "sgr" | "igw" | "rtb" | "rtbassoc" | "lt" | "ami" | "eni" | "eipalloc"
-  | "eipassoc" | "nat" | "acl" | "aclassoc" | "vol" | "snap" | "r" | "dopt" | "key" | "vpce" | "pl";
+  | "vpc"
+  | "subnet"
+  | "i"
+  | "sg"
+  | "sgr"
+  | "igw"
+  | "rtb"
+  | "rtbassoc"
+  | "lt"
+  | "ami"
+  | "eni"
+  | "eipalloc"
+  | "eipassoc"
+  | "nat"
+  | "acl"
+  | "aclassoc"
+  | "vol"
+  | "snap"
+  | "r"
+  | "dopt"
+  | "key"
+  | "vpce"
+  | "pl";
 
 export function ec2Id(prefix: Ec2IdPrefix | string): string {
   return `${prefix}-${randomHex(17)}`;

@@ -84,7 +84,8 @@ function setQuotas(cloud: CloudApi, accountId: string, body: Buffer): AdminRespo
   for (const [code, value] of Object.entries(quotas as Record<string, unknown>)) {
     const quota = definition(code);
     if (!quota) return bad(`unknown quota "${code}"; known: ${definitions.map((d) => d.code).join(", ")}`);
-    if (value !== null && !(typeof value === "number" && Number.isInteger(value) && value >= 0)) return bad(`"${code}" must be an integer >= 0 or null`);
+    if (value !== null && !(typeof value === "number" && Number.isInteger(value) && value >= 0))
+      return bad(`"${code}" must be an integer >= 0 or null`);
     changes.push([quota, value as number | null]);
   }
   // Validate everything first: a bad entry changes nothing.

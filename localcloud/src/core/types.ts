@@ -18,7 +18,17 @@
 import type { Caller } from "./authz/caller.ts";
 
 /** Signing names (the SigV4 credential scope), also the prefix of stats keys. */
-export type ServiceName = "ec2" | "autoscaling" | "elasticloadbalancing" | "rds" | "monitoring" | "cloudfront" | "secretsmanager" | "ssm" | "sts" | "iam";
+export type ServiceName =
+  | "ec2"
+  | "autoscaling"
+  | "elasticloadbalancing"
+  | "rds"
+  | "monitoring"
+  | "cloudfront"
+  | "secretsmanager"
+  | "ssm"
+  | "sts"
+  | "iam";
 
 /** An error the codecs render the way AWS does for that protocol, so the SDK raises the typed exception. */
 export class AwsError extends Error {
@@ -79,5 +89,17 @@ export interface CloudApi {
   /** Another service's module, for cross-service internals (Auto Scaling launching EC2 instances, ...). */
   service<T = any>(name: ServiceName): T;
   /** Publish metric datapoints as if PutMetricData was called (used by the simulation). */
-  putMetricData(region: string, namespace: string, data: Array<{ MetricName: string; Dimensions?: Array<{ Name: string; Value: string }>; Timestamp?: number; Value?: number; Values?: number[]; Counts?: number[]; Unit?: string }>): void;
+  putMetricData(
+    region: string,
+    namespace: string,
+    data: Array<{
+      MetricName: string;
+      Dimensions?: Array<{ Name: string; Value: string }>;
+      Timestamp?: number;
+      Value?: number;
+      Values?: number[];
+      Counts?: number[];
+      Unit?: string;
+    }>,
+  ): void;
 }

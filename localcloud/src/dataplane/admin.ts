@@ -50,11 +50,13 @@ export function instanceBehaviour(cloud: CloudApi, instanceId: string): Instance
 
 export function registerDataPlaneAdminRoutes(): void {
   registerAdminRoutes((cloud, method, route, body) => {
-    if (method === "GET" && route === "instances") return { status: 200, body: { instances: listInstanceServers(cloud, dataPlaneOf(cloud)) } };
+    if (method === "GET" && route === "instances")
+      return { status: 200, body: { instances: listInstanceServers(cloud, dataPlaneOf(cloud)) } };
     if (method === "POST" && route.startsWith("instances/")) {
       const id = decodeURIComponent(route.slice("instances/".length));
       const inst = getInstance(cloud, id);
-      if (!inst || (inst.State !== "running" && inst.State !== "pending")) return { status: 404, body: { error: `no running instance ${id}` } };
+      if (!inst || (inst.State !== "running" && inst.State !== "pending"))
+        return { status: 404, body: { error: `no running instance ${id}` } };
       const parsed = parseOverrides(body);
       if (typeof parsed === "string") return bad(parsed);
       const plane = dataPlaneOf(cloud);

@@ -12,7 +12,16 @@ import { route, targetKey } from "./alb-routing.ts";
 import type { DataPlane } from "./plane.ts";
 import { emitTraffic, type TrafficRecord } from "./traffic.ts";
 
-const HOP_BY_HOP = new Set(["connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "te", "trailer", "proxy-authorization"]);
+const HOP_BY_HOP = new Set([
+  "connection",
+  "keep-alive",
+  "proxy-connection",
+  "transfer-encoding",
+  "upgrade",
+  "te",
+  "trailer",
+  "proxy-authorization",
+]);
 const STATUS_TEXT: Record<number, string> = { 502: "Bad Gateway", 503: "Service Temporarily Unavailable", 504: "Gateway Time-out" };
 
 function elbErrorBody(status: number): string {
@@ -74,7 +83,17 @@ function targetAddress(plane: DataPlane, tg: TargetGroupRecord, t: TargetRecord)
 export function serveListener(cloud: CloudApi, plane: DataPlane, listenerArn: string, req: IncomingMessage, res: ServerResponse): void {
   const elb = elbState(cloud);
   const listener = elb.listeners[listenerArn];
-  const record: TrafficRecord = { region: listener?.region ?? "us-east-1", at: 0, kind: "alb", loadBalancerArn: listener?.loadBalancerArn, targetGroupArn: null, targetId: null, status: 0, source: "elb", bytesOut: 0 };
+  const record: TrafficRecord = {
+    region: listener?.region ?? "us-east-1",
+    at: 0,
+    kind: "alb",
+    loadBalancerArn: listener?.loadBalancerArn,
+    targetGroupArn: null,
+    targetId: null,
+    status: 0,
+    source: "elb",
+    bytesOut: 0,
+  };
   let emitted = false;
   const emit = () => {
     if (emitted) return;
@@ -142,26 +161,36 @@ function proxy(plane: DataPlane, req: IncomingMessage, res: ServerResponse, job:
   const started = performance.now();
   let timedOut = false;
   const bodyless = req.method === "GET" || req.method === "HEAD";
-  const upstream = request({ host: job.address.host, port: job.address.port, method: req.method, path: req.url, headers: forwardedHeaders(req, job.listener), agent: plane.agent }, (up) => {
-    // TargetResponseTime as AWS defines it: until the target starts answering (headers received).
-    job.record.targetResponseMs = performance.now() - started;
-    const headers: Record<string, string | string[]> = {};
-    for (const [k, v] of Object.entries(up.headers)) if (v !== undefined && !HOP_BY_HOP.has(k)) headers[k] = v;
-    res.writeHead(up.statusCode ?? 502, headers);
-    job.record.status = up.statusCode ?? 502;
-    job.record.source = "target";
-    up.on("data", (chunk: Buffer) => {
-      job.record.bytesOut += chunk.length;
-    });
-    up.pipe(res);
-    up.on("end", release);
-    up.on("error", () => res.destroy());
-    res.on("close", () => {
-      release();
-      if (!up.complete) up.destroy();
-      job.emit();
-    });
-  });
+  const upstream = request(
+    {
+      host: job.address.host,
+      port: job.address.port,
+      method: req.method,
+      path: req.url,
+      headers: forwardedHeaders(req, job.listener),
+      agent: plane.agent,
+    },
+    (up) => {
+      // TargetResponseTime as AWS defines it: until the target starts answering (headers received).
+      job.record.targetResponseMs = performance.now() - started;
+      const headers: Record<string, string | string[]> = {};
+      for (const [k, v] of Object.entries(up.headers)) if (v !== undefined && !HOP_BY_HOP.has(k)) headers[k] = v;
+      res.writeHead(up.statusCode ?? 502, headers);
+      job.record.status = up.statusCode ?? 502;
+      job.record.source = "target";
+      up.on("data", (chunk: Buffer) => {
+        job.record.bytesOut += chunk.length;
+      });
+      up.pipe(res);
+      up.on("end", release);
+      up.on("error", () => res.destroy());
+      res.on("close", () => {
+        release();
+        if (!up.complete) up.destroy();
+        job.emit();
+      });
+    },
+  );
   upstream.setTimeout(job.timeoutMs, () => {
     timedOut = true;
     upstream.destroy();

@@ -14,7 +14,7 @@
  *    all draining) has nothing to route to: the ELB answers 503.
  */
 import type { ActionRecord, ListenerRecord, TargetGroupRecord, TargetRecord } from "../services/elbv2/state.ts";
-import { elbState } from "../services/elbv2/state.ts";
+import type { elbState } from "../services/elbv2/state.ts";
 import type { IncomingMessage } from "node:http";
 import type { DataPlane } from "./plane.ts";
 import { actionsFor } from "./rule-match.ts";
@@ -28,7 +28,8 @@ export type RouteDecision =
 export const targetKey = (tgArn: string, t: TargetRecord) => `${tgArn}|${t.id}|${t.port}`;
 
 function pickGroup(action: ActionRecord): string | null {
-  const groups: Array<{ TargetGroupArn: string; Weight?: number }> = action.ForwardConfig?.TargetGroups ?? (action.TargetGroupArn ? [{ TargetGroupArn: action.TargetGroupArn, Weight: 1 }] : []);
+  const groups: Array<{ TargetGroupArn: string; Weight?: number }> =
+    action.ForwardConfig?.TargetGroups ?? (action.TargetGroupArn ? [{ TargetGroupArn: action.TargetGroupArn, Weight: 1 }] : []);
   const total = groups.reduce((n, g) => n + (g.Weight ?? 1), 0);
   if (total <= 0) return groups[0]?.TargetGroupArn ?? null;
   let r = Math.random() * total;

@@ -26,7 +26,13 @@ export interface InstanceBehaviour {
   cpuPerRps: number;
 }
 
-export const DEFAULT_BEHAVIOUR: Omit<InstanceBehaviour, "version"> = { bootSeconds: 0, latencyMs: 0, errorRate: 0, health: "ok", cpuPerRps: 0.5 };
+export const DEFAULT_BEHAVIOUR: Omit<InstanceBehaviour, "version"> = {
+  bootSeconds: 0,
+  latencyMs: 0,
+  errorRate: 0,
+  health: "ok",
+  cpuPerRps: 0.5,
+};
 
 const DIRECTIVE = /^\s*#\s*localcloud:(.*)$/;
 const VERSION_ASSIGNMENT = /^\s*(?:export\s+)?(?:APP_VERSION|VERSION)=(["']?)([^"'\s;]+)\1/;

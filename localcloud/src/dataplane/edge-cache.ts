@@ -55,7 +55,11 @@ const MANAGED_POLICIES: Record<string, { MinTTL: number; DefaultTTL: number; Max
 };
 
 /** The TTLs of a cache behaviour: legacy MinTTL/DefaultTTL/MaxTTL, or its managed cache policy's. */
-export function behaviourTtls(b: { CachePolicyId?: string; MinTTL?: number; DefaultTTL?: number; MaxTTL?: number }): { MinTTL?: number; DefaultTTL?: number; MaxTTL?: number } {
+export function behaviourTtls(b: { CachePolicyId?: string; MinTTL?: number; DefaultTTL?: number; MaxTTL?: number }): {
+  MinTTL?: number;
+  DefaultTTL?: number;
+  MaxTTL?: number;
+} {
   return b.CachePolicyId ? (MANAGED_POLICIES[b.CachePolicyId] ?? MANAGED_POLICIES["658327ea-f89d-4fab-a63d-7e88639e58f6"]) : b;
 }
 

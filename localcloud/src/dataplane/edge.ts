@@ -67,7 +67,11 @@ function cacheOf(cloud: CloudApi, plane: DataPlane, id: string): EdgeCache {
 }
 
 /** The ALB listener port the default origin points at, or undefined. */
-function originAddress(cloud: CloudApi, plane: DataPlane, d: StoredDistribution): { port: number; timeoutMs: number; customHeaders: Record<string, string> } | undefined {
+function originAddress(
+  cloud: CloudApi,
+  plane: DataPlane,
+  d: StoredDistribution,
+): { port: number; timeoutMs: number; customHeaders: Record<string, string> } | undefined {
   const originId = d.config.DefaultCacheBehavior?.TargetOriginId;
   const origin = (d.config.Origins?.Items ?? []).find((o: any) => o.Id === originId) ?? d.config.Origins?.Items?.[0];
   if (!origin) return undefined;
@@ -83,7 +87,9 @@ function originAddress(cloud: CloudApi, plane: DataPlane, d: StoredDistribution)
   // OriginCustomHeaders: CloudFront adds them to every request to the origin (how an origin
   // tells CloudFront's requests from anyone else's, e.g. an ALB rule on a secret header).
   const items: Array<{ HeaderName?: string; HeaderValue?: string }> = origin.CustomHeaders?.Items ?? [];
-  const customHeaders = Object.fromEntries(items.filter((h) => h.HeaderName).map((h) => [String(h.HeaderName).toLowerCase(), String(h.HeaderValue ?? "")]));
+  const customHeaders = Object.fromEntries(
+    items.filter((h) => h.HeaderName).map((h) => [String(h.HeaderName).toLowerCase(), String(h.HeaderValue ?? "")]),
+  );
   return port ? { port, timeoutMs: timeoutS * 1000, customHeaders } : undefined;
 }
 
@@ -97,7 +103,15 @@ function edgeHeaders(d: StoredDistribution, hit: boolean): Record<string, string
 }
 
 function serveEdge(cloud: CloudApi, plane: DataPlane, id: string, req: IncomingMessage, res: ServerResponse): void {
-  const record: TrafficRecord = { region: "us-east-1", at: 0, kind: "cloudfront", distributionId: id, status: 0, source: "elb", bytesOut: 0 };
+  const record: TrafficRecord = {
+    region: "us-east-1",
+    at: 0,
+    kind: "cloudfront",
+    distributionId: id,
+    status: 0,
+    source: "elb",
+    bytesOut: 0,
+  };
   let emitted = false;
   const emit = () => {
     if (emitted) return;
@@ -110,7 +124,12 @@ function serveEdge(cloud: CloudApi, plane: DataPlane, id: string, req: IncomingM
     const body = `<HTML><HEAD><TITLE>ERROR: The request could not be satisfied</TITLE></HEAD><BODY><H1>${status} ERROR</H1><H2>${message}</H2></BODY></HTML>\n`;
     if (res.headersSent) res.destroy();
     else {
-      res.writeHead(status, { server: "CloudFront", "content-type": "text/html", "content-length": String(Buffer.byteLength(body)), ...(d ? { "x-cache": "Error from cloudfront" } : {}) });
+      res.writeHead(status, {
+        server: "CloudFront",
+        "content-type": "text/html",
+        "content-length": String(Buffer.byteLength(body)),
+        ...(d ? { "x-cache": "Error from cloudfront" } : {}),
+      });
       res.end(body);
       record.bytesOut = Buffer.byteLength(body);
     }
@@ -132,7 +151,12 @@ function serveEdge(cloud: CloudApi, plane: DataPlane, id: string, req: IncomingM
       const age = Math.max(0, Math.floor((cloud.now() - hit.storedAt) / 1000));
       res.writeHead(hit.status, { ...hit.headers, ...edgeHeaders(d, true), age: String(age), "content-length": String(hit.body.length) });
       res.end(req.method === "HEAD" ? undefined : hit.body);
-      Object.assign(record, { status: hit.status, source: "target", bytesOut: req.method === "HEAD" ? 0 : hit.body.length, cacheHit: true });
+      Object.assign(record, {
+        status: hit.status,
+        source: "target",
+        bytesOut: req.method === "HEAD" ? 0 : hit.body.length,
+        cacheHit: true,
+      });
       return emit();
     }
   }
@@ -147,39 +171,49 @@ function serveEdge(cloud: CloudApi, plane: DataPlane, id: string, req: IncomingM
   headers.via = `1.1 ${d.domainName} (CloudFront)`;
   Object.assign(headers, origin.customHeaders);
   let timedOut = false;
-  const upstream = request({ host: "127.0.0.1", port: origin.port, method: req.method, path: req.url, headers, agent: plane.agent }, (up) => {
-    const outHeaders: Record<string, string | string[]> = {};
-    for (const [k, v] of Object.entries(up.headers)) if (v !== undefined && !HOP_BY_HOP.has(k)) outHeaders[k] = v;
-    const status = up.statusCode ?? 502;
-    res.writeHead(status, { ...outHeaders, ...edgeHeaders(d, false) });
-    record.status = status;
-    record.source = "target";
-    const ttl = cacheable && status === 200 ? ttlMs(up.headers["cache-control"], behaviourTtls(d.config.DefaultCacheBehavior ?? {})) : 0;
-    const chunks: Buffer[] = [];
-    let size = 0;
-    up.on("data", (chunk: Buffer) => {
-      record.bytesOut += chunk.length;
-      if (ttl > 0 && size <= MAX_CACHED_BYTES) {
-        chunks.push(chunk);
-        size += chunk.length;
-      }
-    });
-    up.on("end", () => {
-      if (ttl > 0 && size <= MAX_CACHED_BYTES && req.method === "GET") {
-        const now = cloud.now();
-        delete outHeaders["content-length"];
-        cache.set(key, { status, headers: outHeaders, body: Buffer.concat(chunks), storedAt: now, expiresAt: now + ttl });
-      }
-    });
-    up.pipe(res);
-    up.on("error", () => res.destroy());
-    res.on("close", emit);
-  });
+  const upstream = request(
+    { host: "127.0.0.1", port: origin.port, method: req.method, path: req.url, headers, agent: plane.agent },
+    (up) => {
+      const outHeaders: Record<string, string | string[]> = {};
+      for (const [k, v] of Object.entries(up.headers)) if (v !== undefined && !HOP_BY_HOP.has(k)) outHeaders[k] = v;
+      const status = up.statusCode ?? 502;
+      res.writeHead(status, { ...outHeaders, ...edgeHeaders(d, false) });
+      record.status = status;
+      record.source = "target";
+      const ttl = cacheable && status === 200 ? ttlMs(up.headers["cache-control"], behaviourTtls(d.config.DefaultCacheBehavior ?? {})) : 0;
+      const chunks: Buffer[] = [];
+      let size = 0;
+      up.on("data", (chunk: Buffer) => {
+        record.bytesOut += chunk.length;
+        if (ttl > 0 && size <= MAX_CACHED_BYTES) {
+          chunks.push(chunk);
+          size += chunk.length;
+        }
+      });
+      up.on("end", () => {
+        if (ttl > 0 && size <= MAX_CACHED_BYTES && req.method === "GET") {
+          const now = cloud.now();
+          delete outHeaders["content-length"];
+          cache.set(key, { status, headers: outHeaders, body: Buffer.concat(chunks), storedAt: now, expiresAt: now + ttl });
+        }
+      });
+      up.pipe(res);
+      up.on("error", () => res.destroy());
+      res.on("close", emit);
+    },
+  );
   upstream.setTimeout(origin.timeoutMs, () => {
     timedOut = true;
     upstream.destroy();
   });
-  upstream.on("error", () => fail(timedOut ? 504 : 502, timedOut ? "CloudFront attempted to establish a connection with the origin, but the origin did not respond in time." : "CloudFront wasn't able to connect to the origin."));
+  upstream.on("error", () =>
+    fail(
+      timedOut ? 504 : 502,
+      timedOut
+        ? "CloudFront attempted to establish a connection with the origin, but the origin did not respond in time."
+        : "CloudFront wasn't able to connect to the origin.",
+    ),
+  );
   if (cacheable) upstream.end();
   else req.pipe(upstream);
 }

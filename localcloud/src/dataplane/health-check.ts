@@ -35,12 +35,17 @@ export function httpHealthCheck(tg: TargetGroupRecord, _target: TargetRecord, ba
       resolve(r);
     };
     // A fresh connection per check (agent: false), as the ALB health checker opens one.
-    const req = request(new URL(hc.path || "/", baseUrl), { method: "GET", agent: false, headers: { "user-agent": HEALTH_CHECK_USER_AGENT, connection: "close" } }, (res) => {
-      res.resume();
-      const status = res.statusCode ?? 0;
-      if (matchesHttpCode(hc.matcher?.HttpCode, status)) finish({ ok: true });
-      else finish({ ok: false, reason: "Target.ResponseCodeMismatch", description: `Health checks failed with these codes: [${status}]` });
-    });
+    const req = request(
+      new URL(hc.path || "/", baseUrl),
+      { method: "GET", agent: false, headers: { "user-agent": HEALTH_CHECK_USER_AGENT, connection: "close" } },
+      (res) => {
+        res.resume();
+        const status = res.statusCode ?? 0;
+        if (matchesHttpCode(hc.matcher?.HttpCode, status)) finish({ ok: true });
+        else
+          finish({ ok: false, reason: "Target.ResponseCodeMismatch", description: `Health checks failed with these codes: [${status}]` });
+      },
+    );
     req.setTimeout(timeoutMs, () => {
       finish({ ok: false, reason: "Target.Timeout", description: "Request timed out" });
       req.destroy();

@@ -111,7 +111,11 @@ export class InstanceServer {
       const wanted = Number(url.searchParams.get("status"));
       if (Number.isInteger(wanted) && wanted >= 200 && wanted <= 599) status = wanted;
     }
-    const headers: Record<string, string> = { "content-type": "application/json", "x-instance-id": this.instanceId, "x-app-version": b.version };
+    const headers: Record<string, string> = {
+      "content-type": "application/json",
+      "x-instance-id": this.instanceId,
+      "x-app-version": b.version,
+    };
     const cacheControl = url.searchParams.get("cache_control");
     if (cacheControl) headers["cache-control"] = cacheControl;
     // A slow app is slow for its health check too (that is how Target.Timeout happens).

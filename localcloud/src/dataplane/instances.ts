@@ -82,7 +82,15 @@ export function listInstanceServers(cloud: CloudApi, plane: DataPlane) {
         availabilityZone: inst.AvailabilityZone,
         url: server?.url ?? null,
         version: b.version,
-        state: server?.url ? "serving" : failed ? "failed" : upAt !== undefined && now < upAt ? "booting" : inst.State === "pending" ? "pending" : "starting",
+        state: server?.url
+          ? "serving"
+          : failed
+            ? "failed"
+            : upAt !== undefined && now < upAt
+              ? "booting"
+              : inst.State === "pending"
+                ? "pending"
+                : "starting",
         health: b.health,
         errorRate: b.errorRate,
         latencyMs: b.latencyMs,

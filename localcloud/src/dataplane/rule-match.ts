@@ -26,7 +26,14 @@ class RequestView {
     const hash = raw.indexOf("#");
     const end = hash < 0 ? raw.length : hash;
     const path = q < 0 ? raw.slice(0, end) : raw.slice(0, q);
-    const query = q < 0 ? [] : raw.slice(q + 1, Math.max(q + 1, end)).split("&").filter(Boolean).map(parsePair);
+    const query =
+      q < 0
+        ? []
+        : raw
+            .slice(q + 1, Math.max(q + 1, end))
+            .split("&")
+            .filter(Boolean)
+            .map(parsePair);
     return (this.url = { path, query });
   }
 
@@ -98,7 +105,8 @@ function compile(pattern: string, caseInsensitive: boolean, escapable: boolean):
 
 const escapeRe = (ch: string) => ch.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
 
-const wildcardMatch = (pattern: string, value: string, caseInsensitive: boolean, escapable = false) => compile(pattern, caseInsensitive, escapable).test(value);
+const wildcardMatch = (pattern: string, value: string, caseInsensitive: boolean, escapable = false) =>
+  compile(pattern, caseInsensitive, escapable).test(value);
 
 const cidrLists = new Map<string, BlockList>();
 
@@ -137,7 +145,11 @@ function conditionMatches(c: ConditionRecord, r: RequestView): boolean {
       return (c.HttpRequestMethodConfig?.Values ?? []).includes(r.req.method ?? "");
     case "query-string":
       return (c.QueryStringConfig?.Values ?? []).some((want) =>
-        r.query.some((have) => (want.Key === undefined || (have.key !== undefined && wildcardMatch(want.Key, have.key, true, true))) && wildcardMatch(want.Value, have.value, true, true)),
+        r.query.some(
+          (have) =>
+            (want.Key === undefined || (have.key !== undefined && wildcardMatch(want.Key, have.key, true, true))) &&
+            wildcardMatch(want.Value, have.value, true, true),
+        ),
       );
     case "source-ip":
       return inCidrs(c.SourceIpConfig?.Values ?? [], r.sourceIp);

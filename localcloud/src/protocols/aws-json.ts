@@ -17,13 +17,15 @@ export function createAwsJsonCodec(model: Model): Codec {
   const missingCode = model.service === "monitoring" ? "MissingParameter" : "ValidationException";
   const queryCompatible = model.metadata.awsQueryCompatible !== undefined;
 
-  function errorResponse(err: AwsError, requestId: string): WireResponse {
+  function errorResponse(err: AwsError, _requestId: string): WireResponse {
     const known = model.errorFor(err.code);
     const code = known?.code ?? err.code;
     const body = JSON.stringify({ __type: `${namespace}#${known?.shapeName ?? err.code}`, message: err.message });
     return {
       status: errorStatus(model, err),
-      headers: queryCompatible ? { "content-type": contentType, "x-amzn-query-error": `${code};${err.type}` } : { "content-type": contentType },
+      headers: queryCompatible
+        ? { "content-type": contentType, "x-amzn-query-error": `${code};${err.type}` }
+        : { "content-type": contentType },
       body,
     };
   }
@@ -48,8 +50,14 @@ export function createAwsJsonCodec(model: Model): Codec {
       }
       const shape = model.shape(op.input.shape);
       const input = (readJson(model, shape, body, "") ?? {}) as Record<string, unknown>;
-      checkRequired(shape, input, (member) =>
-        new AwsError(missingCode, `1 validation error detected: Value null at '${lowerFirst(member)}' failed to satisfy constraint: Member must not be null`),
+      checkRequired(
+        shape,
+        input,
+        (member) =>
+          new AwsError(
+            missingCode,
+            `1 validation error detected: Value null at '${lowerFirst(member)}' failed to satisfy constraint: Member must not be null`,
+          ),
       );
       return input;
     },
@@ -79,7 +87,12 @@ export function readJson(model: Model, shape: Shape, value: unknown, where: stri
       if (typeof value !== "object" || Array.isArray(value)) throw mistyped(where, "an object");
       const out: Record<string, unknown> = {};
       for (const [name, ref] of Object.entries(shape.members ?? {})) {
-        const v = readJson(model, model.shape(ref.shape), (value as Record<string, unknown>)[jsonKey(name, ref)], where ? `${where}.${name}` : name);
+        const v = readJson(
+          model,
+          model.shape(ref.shape),
+          (value as Record<string, unknown>)[jsonKey(name, ref)],
+          where ? `${where}.${name}` : name,
+        );
         if (v !== undefined) out[name] = v;
       }
       return out;
@@ -92,7 +105,9 @@ export function readJson(model: Model, shape: Shape, value: unknown, where: stri
     case "map": {
       if (typeof value !== "object" || Array.isArray(value)) throw mistyped(where, "a map");
       const valueShape = model.shape(shape.value!.shape);
-      return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, readJson(model, valueShape, v, `${where}.${k}`)]));
+      return Object.fromEntries(
+        Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, readJson(model, valueShape, v, `${where}.${k}`)]),
+      );
     }
     case "timestamp":
       return parseTimestamp(value as number | string, where);

@@ -6,7 +6,7 @@ import { AwsError } from "../core/types.ts";
 import { checkRequired, errorStatus, lowerFirst, XML_DECLARATION, type Codec, type WireRequest, type WireResponse } from "./codec.ts";
 import type { Model } from "./model.ts";
 import { parseQueryInput } from "./query-input.ts";
-import { escapeXml, } from "./values.ts";
+import { escapeXml } from "./values.ts";
 import { structureXml } from "./xml-output.ts";
 
 const CONTROL_PARAMS = new Set(["Action", "Version"]);
@@ -29,8 +29,14 @@ export function createAwsQueryCodec(model: Model): Codec {
       if (!op.input) return {};
       const params = (req.form ?? []).filter(([k]) => !CONTROL_PARAMS.has(k));
       const input = parseQueryInput(model, op.input.shape, params, "query");
-      checkRequired(model.shape(op.input.shape), input, (member) =>
-        new AwsError(missingCode, `1 validation error detected: Value null at '${lowerFirst(member)}' failed to satisfy constraint: Member must not be null`),
+      checkRequired(
+        model.shape(op.input.shape),
+        input,
+        (member) =>
+          new AwsError(
+            missingCode,
+            `1 validation error detected: Value null at '${lowerFirst(member)}' failed to satisfy constraint: Member must not be null`,
+          ),
       );
       return input;
     },

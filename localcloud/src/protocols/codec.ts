@@ -1,6 +1,6 @@
 /** What the server and the protocol codecs exchange. */
 import type { IncomingHttpHeaders } from "node:http";
-import { AwsError } from "../core/types.ts";
+import type { AwsError } from "../core/types.ts";
 import type { Model, Shape } from "./model.ts";
 
 export type ProtocolName = "query" | "ec2" | "json" | "rest-xml";

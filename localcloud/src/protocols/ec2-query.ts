@@ -37,7 +37,7 @@ export function createEc2QueryCodec(model: Model): Codec {
       const inner = op.output
         ? structureXml(model, model.shape(op.output.shape), (output ?? {}) as Record<string, unknown>, "ec2")
         : "<return>true</return>";
-      const body = XML_DECLARATION + `<${operation}Response xmlns="${ns}"><requestId>${requestId}</requestId>${inner}</${operation}Response>`;
+      const body = `${XML_DECLARATION}<${operation}Response xmlns="${ns}"><requestId>${requestId}</requestId>${inner}</${operation}Response>`;
       return { status: 200, headers: { "content-type": "text/xml;charset=UTF-8" }, body };
     },
     serializeError(err, requestId): WireResponse {

@@ -67,7 +67,10 @@ export class Model {
   /** Error shapes by their wire code and by their shape name. */
   private readonly errorsByCode = new Map<string, { shapeName: string; code: string; status?: number }>();
 
-  constructor(readonly service: ServiceName, readonly raw: ServiceModel) {
+  constructor(
+    readonly service: ServiceName,
+    readonly raw: ServiceModel,
+  ) {
     for (const [name, shape] of Object.entries(raw.shapes)) {
       if (!shape.exception && !shape.error) continue;
       const entry = { shapeName: name, code: shape.error?.code ?? name, status: shape.error?.httpStatusCode };

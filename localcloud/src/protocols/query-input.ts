@@ -33,7 +33,12 @@ export function buildParamTree(params: Iterable<[string, string]>): ParamNode {
 
 export type QueryFlavour = "query" | "ec2";
 
-export function parseQueryInput(model: Model, shapeName: string, params: Iterable<[string, string]>, flavour: QueryFlavour): Record<string, unknown> {
+export function parseQueryInput(
+  model: Model,
+  shapeName: string,
+  params: Iterable<[string, string]>,
+  flavour: QueryFlavour,
+): Record<string, unknown> {
   const tree = buildParamTree(params);
   const shape = model.shape(shapeName);
   return (readStructure(model, shape, tree, flavour, "") ?? {}) as Record<string, unknown>;
@@ -48,7 +53,13 @@ function memberWireName(name: string, ref: { locationName?: string; queryName?: 
   return ref.locationName ?? name;
 }
 
-function readStructure(model: Model, shape: Shape, node: ParamNode, flavour: QueryFlavour, path: string): Record<string, unknown> | undefined {
+function readStructure(
+  model: Model,
+  shape: Shape,
+  node: ParamNode,
+  flavour: QueryFlavour,
+  path: string,
+): Record<string, unknown> | undefined {
   const out: Record<string, unknown> = {};
   let any = false;
   for (const [name, ref] of Object.entries(shape.members ?? {})) {
@@ -56,7 +67,12 @@ function readStructure(model: Model, shape: Shape, node: ParamNode, flavour: Que
     const wire = memberWireName(name, ref, flavour);
     const where = path ? `${path}.${wire}` : wire;
     let value: unknown;
-    if (memberShape.type === "list" && flavour === "query" && (memberShape.flattened || ref.flattened) && memberShape.member?.locationName) {
+    if (
+      memberShape.type === "list" &&
+      flavour === "query" &&
+      (memberShape.flattened || ref.flattened) &&
+      memberShape.member?.locationName
+    ) {
       // A flattened list whose items are named replaces this member's own name with that name.
       value = readValue(model, memberShape, node.children.get(memberShape.member.locationName), flavour, where, true);
     } else {
@@ -70,7 +86,14 @@ function readStructure(model: Model, shape: Shape, node: ParamNode, flavour: Que
   return any || node.value !== undefined ? out : undefined;
 }
 
-function readValue(model: Model, shape: Shape, node: ParamNode | undefined, flavour: QueryFlavour, where: string, itemsHere: boolean): unknown {
+function readValue(
+  model: Model,
+  shape: Shape,
+  node: ParamNode | undefined,
+  flavour: QueryFlavour,
+  where: string,
+  itemsHere: boolean,
+): unknown {
   if (!node) return undefined;
   switch (shape.type) {
     case "structure":
@@ -92,7 +115,14 @@ function indexed(node: ParamNode): Array<[number, ParamNode]> {
     .sort((a, b) => a[0] - b[0]);
 }
 
-function readList(model: Model, shape: Shape, node: ParamNode, flavour: QueryFlavour, where: string, itemsHere: boolean): unknown[] | undefined {
+function readList(
+  model: Model,
+  shape: Shape,
+  node: ParamNode,
+  flavour: QueryFlavour,
+  where: string,
+  itemsHere: boolean,
+): unknown[] | undefined {
   const itemShape = model.shape(shape.member!.shape);
   let itemsNode: ParamNode | undefined = node;
   if (flavour === "query" && !itemsHere && !shape.flattened) itemsNode = node.children.get(shape.member!.locationName ?? "member");

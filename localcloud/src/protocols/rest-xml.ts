@@ -9,7 +9,7 @@ import { errorStatus, XML_DECLARATION, type Codec, type WireRequest, type WireRe
 import type { Model, Operation, Shape } from "./model.ts";
 import { escapeXml, parseScalar, scalarText } from "./values.ts";
 import { parseXmlDocument, readXml } from "./xml-input.ts";
-import { structureXml, valueXml } from "./xml-output.ts";
+import { structureXml } from "./xml-output.ts";
 
 interface Route {
   operation: string;
@@ -59,7 +59,10 @@ export function createRestXmlCodec(model: Model): Codec {
   const routes = compileRoutes(model);
 
   function resolve(req: WireRequest): { route: Route; labels: Record<string, string> } | undefined {
-    const segments = req.path.split("/").filter(Boolean).map((s) => decodeURIComponent(s));
+    const segments = req.path
+      .split("/")
+      .filter(Boolean)
+      .map((s) => decodeURIComponent(s));
     for (const route of routes) {
       const labels = matchRoute(route, req.method.toUpperCase(), segments, req.query);
       if (labels) return { route, labels };
@@ -92,12 +95,16 @@ export function createRestXmlCodec(model: Model): Codec {
       Object.assign(input, readBody(model, op, shape, req));
       for (const member of shape.required ?? []) {
         if (input[member] !== undefined) continue;
-        if (member === shape.payload) throw new AwsError("MissingBody", "This operation requires a body. Ensure that the body is present and the Content-Type header is set.");
+        if (member === shape.payload)
+          throw new AwsError(
+            "MissingBody",
+            "This operation requires a body. Ensure that the body is present and the Content-Type header is set.",
+          );
         throw new AwsError("InvalidArgument", `The parameter ${member} is required.`);
       }
       return input;
     },
-    serializeOutput(operation, output, requestId): WireResponse {
+    serializeOutput(operation, output, _requestId): WireResponse {
       const op = model.operation(operation)!;
       const status = op.http.responseCode ?? 200;
       const headers: Record<string, string> = {};
@@ -117,14 +124,16 @@ export function createRestXmlCodec(model: Model): Codec {
         if (payload !== undefined && payload !== null) {
           if (payloadShape.type === "structure") {
             const rootName = ref.locationName ?? payloadShape.locationName ?? shape.payload;
-            body = XML_DECLARATION + `<${rootName} xmlns="${ns}">${structureXml(model, payloadShape, payload as Record<string, unknown>, "rest")}</${rootName}>`;
+            body =
+              XML_DECLARATION +
+              `<${rootName} xmlns="${ns}">${structureXml(model, payloadShape, payload as Record<string, unknown>, "rest")}</${rootName}>`;
           } else {
             body = typeof payload === "string" ? payload : Buffer.from(payload as Uint8Array).toString("utf8");
           }
         }
       } else {
         const inner = structureXml(model, shape, value, "rest", (m) => !!shape.members![m].location);
-        if (inner) body = XML_DECLARATION + `<${op.output.shape} xmlns="${ns}">${inner}</${op.output.shape}>`;
+        if (inner) body = `${XML_DECLARATION}<${op.output.shape} xmlns="${ns}">${inner}</${op.output.shape}>`;
       }
       if (body) headers["content-type"] = "text/xml";
       return { status, headers, body };
@@ -137,7 +146,10 @@ export function createRestXmlCodec(model: Model): Codec {
       return { status: errorStatus(model, err), headers: { "content-type": "text/xml" }, body };
     },
     unknownOperation(operation) {
-      return new AwsError("InvalidAction", operation ? `The operation ${operation} is not implemented by localcloud.` : "No operation matches this method and path.");
+      return new AwsError(
+        "InvalidAction",
+        operation ? `The operation ${operation} is not implemented by localcloud.` : "No operation matches this method and path.",
+      );
     },
     throttlingError: () => new AwsError("Throttling", "Rate exceeded", 400),
   };
@@ -167,7 +179,7 @@ function readQueryMember(model: Model, shape: Shape, query: URLSearchParams, wir
 }
 
 /** Body members: the payload member (a structure parsed from XML, or raw text/bytes), or the body's children. */
-function readBody(model: Model, op: Operation, shape: Shape, req: WireRequest): Record<string, unknown> {
+function readBody(model: Model, _op: Operation, shape: Shape, req: WireRequest): Record<string, unknown> {
   if (!req.body.length) return {};
   if (shape.payload) {
     const ref = shape.members![shape.payload];

@@ -55,7 +55,10 @@ export function readXml(model: Model, shape: Shape, node: unknown, where: string
         let v: unknown;
         if (memberShape.type === "list" && (memberShape.flattened || ref.flattened)) {
           const items = element[memberShape.member?.locationName ?? elementName];
-          v = items === undefined ? undefined : asArray(items).map((item, i) => readXml(model, model.shape(memberShape.member!.shape), item, `${childWhere}.${i + 1}`));
+          v =
+            items === undefined
+              ? undefined
+              : asArray(items).map((item, i) => readXml(model, model.shape(memberShape.member!.shape), item, `${childWhere}.${i + 1}`));
         } else {
           v = readXml(model, memberShape, element[elementName], childWhere);
         }
@@ -73,7 +76,9 @@ export function readXml(model: Model, shape: Shape, node: unknown, where: string
       const keyName = shape.key!.locationName ?? "key";
       const valueName = shape.value!.locationName ?? "value";
       const valueShape = model.shape(shape.value!.shape);
-      const entries = shape.flattened ? asArray(node) : asArray(node && typeof node === "object" ? (node as Record<string, unknown>).entry : undefined);
+      const entries = shape.flattened
+        ? asArray(node)
+        : asArray(node && typeof node === "object" ? (node as Record<string, unknown>).entry : undefined);
       const out: Record<string, unknown> = {};
       for (const entry of entries) {
         const e = entry as Record<string, unknown>;

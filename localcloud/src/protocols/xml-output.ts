@@ -14,7 +14,13 @@ export function xmlElement(name: string, inner: string, attrs = ""): string {
 }
 
 /** The members of a structure, serialized (without the structure's own element). */
-export function structureXml(model: Model, shape: Shape, value: Record<string, unknown>, flavour: XmlFlavour, skip?: (member: string) => boolean): string {
+export function structureXml(
+  model: Model,
+  shape: Shape,
+  value: Record<string, unknown>,
+  flavour: XmlFlavour,
+  skip?: (member: string) => boolean,
+): string {
   if (!value || typeof value !== "object") return "";
   let out = "";
   for (const [name, ref] of Object.entries(shape.members ?? {})) {
@@ -27,7 +33,8 @@ export function structureXml(model: Model, shape: Shape, value: Record<string, u
       const itemName = memberShape.member?.locationName ?? elementName;
       for (const item of v as unknown[]) out += valueXml(model, model.shape(memberShape.member!.shape), item, itemName, flavour);
     } else if (memberShape.type === "map" && (memberShape.flattened || ref.flattened)) {
-      for (const [k, mv] of Object.entries(v as Record<string, unknown>)) out += xmlElement(elementName, mapEntryXml(model, memberShape, k, mv, flavour));
+      for (const [k, mv] of Object.entries(v as Record<string, unknown>))
+        out += xmlElement(elementName, mapEntryXml(model, memberShape, k, mv, flavour));
     } else {
       out += valueXml(model, memberShape, v, elementName, flavour);
     }
@@ -48,7 +55,8 @@ export function valueXml(model: Model, shape: Shape, value: unknown, name: strin
     }
     case "map": {
       let inner = "";
-      for (const [k, v] of Object.entries(value as Record<string, unknown>)) inner += xmlElement("entry", mapEntryXml(model, shape, k, v, flavour));
+      for (const [k, v] of Object.entries(value as Record<string, unknown>))
+        inner += xmlElement("entry", mapEntryXml(model, shape, k, v, flavour));
       return xmlElement(name, inner);
     }
     default:
@@ -59,5 +67,8 @@ export function valueXml(model: Model, shape: Shape, value: unknown, name: strin
 function mapEntryXml(model: Model, shape: Shape, key: string, value: unknown, flavour: XmlFlavour): string {
   const keyName = shape.key!.locationName ?? "key";
   const valueName = shape.value!.locationName ?? "value";
-  return `<${keyName}>${escapeXml(key)}</${keyName}>` + (value === undefined || value === null ? "" : valueXml(model, model.shape(shape.value!.shape), value, valueName, flavour));
+  return (
+    `<${keyName}>${escapeXml(key)}</${keyName}>` +
+    (value === undefined || value === null ? "" : valueXml(model, model.shape(shape.value!.shape), value, valueName, flavour))
+  );
 }

@@ -84,7 +84,8 @@ export class AlbMetrics {
     const minute = minuteOf(slice);
     const dims = this.slices.get(slice);
     this.slices.delete(slice);
-    for (const regionMinutes of this.regionRequests.values()) for (const m of regionMinutes.keys()) if (m < minute - 5 * 60_000) regionMinutes.delete(m);
+    for (const regionMinutes of this.regionRequests.values())
+      for (const m of regionMinutes.keys()) if (m < minute - 5 * 60_000) regionMinutes.delete(m);
     if (!dims) return out;
     const perTarget = new Map<string, { region: string; requests: number }>();
     for (const c of dims.values()) {
@@ -92,20 +93,34 @@ export class AlbMetrics {
       if (c.tgArn) Dimensions.unshift({ Name: "TargetGroup", Value: targetGroupSuffix(c.tgArn) });
       const list = out.get(c.region) ?? [];
       for (const [name, value] of c.counts) {
-        if (value > 0) list.push({ MetricName: name, Dimensions, Timestamp: minute, Unit: name === "ProcessedBytes" ? "Bytes" : "Count", Value: value });
+        if (value > 0)
+          list.push({ MetricName: name, Dimensions, Timestamp: minute, Unit: name === "ProcessedBytes" ? "Bytes" : "Count", Value: value });
       }
-      if (c.responseTimes.size) list.push({ MetricName: "TargetResponseTime", Dimensions, Timestamp: minute, Unit: "Seconds", ...valuesAndCounts(c.responseTimes) });
+      if (c.responseTimes.size)
+        list.push({
+          MetricName: "TargetResponseTime",
+          Dimensions,
+          Timestamp: minute,
+          Unit: "Seconds",
+          ...valuesAndCounts(c.responseTimes),
+        });
       out.set(c.region, list);
       if (c.tgArn) {
         const p = perTarget.get(c.tgArn) ?? { region: c.region, requests: 0 };
-        p.requests += (c.counts).get("RequestCount") ?? 0;
+        p.requests += c.counts.get("RequestCount") ?? 0;
         perTarget.set(c.tgArn, p);
       }
     }
     for (const [tgArn, p] of perTarget) {
       const healthy = Math.max(1, healthyAverage(tgArn) ?? 1);
       const list = out.get(p.region) ?? [];
-      list.push({ MetricName: "RequestCountPerTarget", Dimensions: [{ Name: "TargetGroup", Value: targetGroupSuffix(tgArn) }], Timestamp: minute, Unit: "Count", Value: p.requests / healthy });
+      list.push({
+        MetricName: "RequestCountPerTarget",
+        Dimensions: [{ Name: "TargetGroup", Value: targetGroupSuffix(tgArn) }],
+        Timestamp: minute,
+        Unit: "Count",
+        Value: p.requests / healthy,
+      });
       out.set(p.region, list);
     }
     return out;

@@ -104,13 +104,23 @@ export class Ec2Metrics {
       const cpu = this.cpuFor(instance, load.requests, minute);
       const netIn = load.requests * REQUEST_BYTES;
       const netOut = load.bytesOut + load.requests * RESPONSE_HEADER_BYTES;
-      push(instance.region, { MetricName: "StatusCheckFailed", Dimensions: [{ Name: "InstanceId", Value: instance.InstanceId }], Timestamp: minute, Unit: "Count", Value: 0 });
+      push(instance.region, {
+        MetricName: "StatusCheckFailed",
+        Dimensions: [{ Name: "InstanceId", Value: instance.InstanceId }],
+        Timestamp: minute,
+        Unit: "Count",
+        Value: 0,
+      });
       const series = (name: string, value: string) => {
         const key = `${instance.region}|${name}=${value}`;
         const target = instance.MonitoringEnabled ? detailed : this.basic;
         const mapKey = instance.MonitoringEnabled ? key : `${period}|${key}`;
         let acc = target.get(mapKey);
-        if (!acc) target.set(mapKey, (acc = { region: instance.region, dimension: { Name: name, Value: value }, cpu: new Map(), netIn: 0, netOut: 0 }));
+        if (!acc)
+          target.set(
+            mapKey,
+            (acc = { region: instance.region, dimension: { Name: name, Value: value }, cpu: new Map(), netIn: 0, netOut: 0 }),
+          );
         return acc;
       };
       const own = series("InstanceId", instance.InstanceId);
@@ -129,7 +139,13 @@ export class Ec2Metrics {
       }
     }
     for (const g of statusGroups.values()) {
-      push(g.region, { MetricName: "StatusCheckFailed", Dimensions: [{ Name: "AutoScalingGroupName", Value: g.name }], Timestamp: minute, Unit: "Count", Value: 0 });
+      push(g.region, {
+        MetricName: "StatusCheckFailed",
+        Dimensions: [{ Name: "AutoScalingGroupName", Value: g.name }],
+        Timestamp: minute,
+        Unit: "Count",
+        Value: 0,
+      });
     }
     for (const acc of detailed.values()) push(acc.region, ...this.datums(acc, minute));
     // The minute that closes a 5-minute period publishes that period (and any a clock jump left open).

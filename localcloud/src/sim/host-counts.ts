@@ -69,7 +69,8 @@ export class HostCounts {
     for (const p of this.currentPairs()) {
       const key = `${p.lbArn}|${p.tgArn}`;
       let samples = pairs.get(key);
-      if (!samples) pairs.set(key, (samples = { lbArn: p.lbArn, tgArn: p.tgArn, region: p.region, healthy: new Map(), unhealthy: new Map() }));
+      if (!samples)
+        pairs.set(key, (samples = { lbArn: p.lbArn, tgArn: p.tgArn, region: p.region, healthy: new Map(), unhealthy: new Map() }));
       addTo(samples.healthy, p.healthy);
       addTo(samples.unhealthy, p.unhealthy);
     }
@@ -122,7 +123,13 @@ export class HostCounts {
   private sampleInto(slice: number): void {
     const pairs = this.slices.get(slice)!;
     for (const p of this.currentPairs()) {
-      pairs.set(`${p.lbArn}|${p.tgArn}`, { lbArn: p.lbArn, tgArn: p.tgArn, region: p.region, healthy: new Map([[p.healthy, 1]]), unhealthy: new Map([[p.unhealthy, 1]]) });
+      pairs.set(`${p.lbArn}|${p.tgArn}`, {
+        lbArn: p.lbArn,
+        tgArn: p.tgArn,
+        region: p.region,
+        healthy: new Map([[p.healthy, 1]]),
+        unhealthy: new Map([[p.unhealthy, 1]]),
+      });
     }
   }
 

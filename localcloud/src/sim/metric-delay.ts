@@ -33,7 +33,9 @@ function hash(text: string): number {
 
 /** The stream's ingestion delay for the minute the datum is stamped at, in ms: whole seconds in [MIN_DELAY_MS, MAX_DELAY_MS]. */
 export function streamDelayMs(region: string, namespace: string, datum: Pick<Datum, "MetricName" | "Dimensions" | "Timestamp">): number {
-  const dims = datum.Dimensions.map((d) => `${d.Name}=${d.Value}`).sort().join(",");
+  const dims = datum.Dimensions.map((d) => `${d.Name}=${d.Value}`)
+    .sort()
+    .join(",");
   const span = (MAX_DELAY_MS - MIN_DELAY_MS) / 1000 + 1;
   return MIN_DELAY_MS + (hash(`${region}|${namespace}|${datum.MetricName}|${dims}|${datum.Timestamp}`) % span) * 1000;
 }

@@ -49,4 +49,12 @@ export function addTo<K>(hist: Map<K, number>, key: K, count = 1): void {
   hist.set(key, (hist.get(key) ?? 0) + count);
 }
 
-export type Datum = { MetricName: string; Dimensions: Array<{ Name: string; Value: string }>; Timestamp: number; Unit: string; Value?: number; Values?: number[]; Counts?: number[] };
+export type Datum = {
+  MetricName: string;
+  Dimensions: Array<{ Name: string; Value: string }>;
+  Timestamp: number;
+  Unit: string;
+  Value?: number;
+  Values?: number[];
+  Counts?: number[];
+};

@@ -50,7 +50,9 @@ export class RdsMetrics {
     }
     const prev = minuteOf(now) - MINUTE_MS;
     const rps = this.requestsPerMinute(db.region, prev) / 60;
-    const appInstances = Object.values(ec2State(this.cloud).instances).filter((i) => i.region === db.region && i.State === "running").length;
+    const appInstances = Object.values(ec2State(this.cloud).instances).filter(
+      (i) => i.region === db.region && i.State === "running",
+    ).length;
     const connections = Math.min(maxConnections, 2 * appInstances + Math.round(rps / 2));
     const lastFailover = db.sim.failovers[db.sim.failovers.length - 1];
     const sinceFailover = lastFailover?.completedAt !== undefined ? now - lastFailover.completedAt : Infinity;
@@ -105,7 +107,8 @@ export class RdsMetrics {
     for (const entry of this.minutes.get(minute)!.values()) {
       const Dimensions = [{ Name: "DBInstanceIdentifier", Value: entry.id }];
       const list = out.get(entry.region) ?? [];
-      for (const [name, hist] of entry.values) list.push({ MetricName: name, Dimensions, Timestamp: minute, Unit: UNITS[name] ?? "None", ...valuesAndCounts(hist) });
+      for (const [name, hist] of entry.values)
+        list.push({ MetricName: name, Dimensions, Timestamp: minute, Unit: UNITS[name] ?? "None", ...valuesAndCounts(hist) });
       out.set(entry.region, list);
     }
     this.minutes.delete(minute);

@@ -84,7 +84,11 @@ export class Simulation {
     const currentSlice = sliceOf(now);
     for (const slice of this.alb.pendingSlices()) {
       if (slice >= currentSlice) break;
-      this.delayed.hold(slice, "AWS/ApplicationELB", this.alb.flush(slice, (tg) => this.hosts.healthyAverage(minuteOf(slice), tg)));
+      this.delayed.hold(
+        slice,
+        "AWS/ApplicationELB",
+        this.alb.flush(slice, (tg) => this.hosts.healthyAverage(minuteOf(slice), tg)),
+      );
     }
     for (const slice of this.cloudfront.pendingSlices()) {
       if (slice >= currentSlice) break;

@@ -9,13 +9,19 @@ import { runAction, type ActionResult } from "@/server/result.ts";
 const field = (fd: FormData, k: string) => String(fd.get(k) ?? "");
 
 /** Creates a token; the plain token is in this result and nowhere else. */
-export async function createTokenAction(_prev: ActionResult<{ token: string; name: string }> | null, fd: FormData): Promise<ActionResult<{ token: string; name: string }>> {
+export async function createTokenAction(
+  _prev: ActionResult<{ token: string; name: string }> | null,
+  fd: FormData,
+): Promise<ActionResult<{ token: string; name: string }>> {
   const values = { name: field(fd, "name"), role: field(fd, "role"), expiresIn: field(fd, "expiresIn") || undefined };
-  return runAction(async () => {
-    const created = await createApiToken({ actor: requireRole(await currentActor(), "admin"), input: values });
-    revalidatePath("/admin/tokens");
-    return { token: created.token, name: created.name };
-  }, { values });
+  return runAction(
+    async () => {
+      const created = await createApiToken({ actor: requireRole(await currentActor(), "admin"), input: values });
+      revalidatePath("/admin/tokens");
+      return { token: created.token, name: created.name };
+    },
+    { values },
+  );
 }
 
 export async function revokeTokenAction(id: string): Promise<ActionResult> {

@@ -42,7 +42,11 @@ export default async function TokensPage() {
             Tokens <span className="font-normal text-muted-foreground">({tokens.length})</span>
           </h2>
           {tokens.length === 0 ? (
-            <EmptyState icon={<KeyRound aria-hidden />} title="No API tokens yet" description="Create one above for your CI pipeline or scripts." />
+            <EmptyState
+              icon={<KeyRound aria-hidden />}
+              title="No API tokens yet"
+              description="Create one above for your CI pipeline or scripts."
+            />
           ) : (
             <Table aria-label="API tokens">
               <THead>
@@ -88,7 +92,9 @@ export default async function TokensPage() {
                         <Badge variant="success">active</Badge>
                       )}
                     </TD>
-                    <TD className="text-right">{t.revokedAt || t.expired ? null : <RevokeTokenButton id={t.id} name={t.name} action={revokeTokenAction} />}</TD>
+                    <TD className="text-right">
+                      {t.revokedAt || t.expired ? null : <RevokeTokenButton id={t.id} name={t.name} action={revokeTokenAction} />}
+                    </TD>
                   </TR>
                 ))}
               </TBody>

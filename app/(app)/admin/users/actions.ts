@@ -10,13 +10,19 @@ import { runAction, type ActionResult } from "@/server/result.ts";
 const field = (fd: FormData, k: string) => String(fd.get(k) ?? "");
 
 /** Invites someone; the link carries the only copy of the token and is returned once. */
-export async function inviteAction(_prev: ActionResult<{ link: string; email: string }> | null, fd: FormData): Promise<ActionResult<{ link: string; email: string }>> {
+export async function inviteAction(
+  _prev: ActionResult<{ link: string; email: string }> | null,
+  fd: FormData,
+): Promise<ActionResult<{ link: string; email: string }>> {
   const values = { email: field(fd, "email"), role: field(fd, "role") };
-  return runAction(async () => {
-    const { token, invite } = await inviteUser({ actor: requireRole(await currentActor(), "admin"), input: values });
-    revalidatePath("/admin/users");
-    return { link: `${appUrl}/invite/${token}`, email: invite.email };
-  }, { values });
+  return runAction(
+    async () => {
+      const { token, invite } = await inviteUser({ actor: requireRole(await currentActor(), "admin"), input: values });
+      revalidatePath("/admin/users");
+      return { link: `${appUrl}/invite/${token}`, email: invite.email };
+    },
+    { values },
+  );
 }
 
 export async function setRoleAction(userId: string, role: string): Promise<ActionResult> {

@@ -13,7 +13,10 @@ export async function provisionAction(name: string): Promise<Result> {
 }
 
 export async function deployAction(name: string, version: string, strategy: string): Promise<Result> {
-  return runAction(async () => ({ id: (await startRollout({ actor: await actor(), input: { name, version, strategy: strategy || undefined } })).id }), { values: { version } });
+  return runAction(
+    async () => ({ id: (await startRollout({ actor: await actor(), input: { name, version, strategy: strategy || undefined } })).id }),
+    { values: { version } },
+  );
 }
 
 export async function rollbackAction(name: string): Promise<Result> {
@@ -21,7 +24,9 @@ export async function rollbackAction(name: string): Promise<Result> {
 }
 
 export async function teardownAction(name: string, opts: { skipFinalSnapshot: boolean }): Promise<Result> {
-  return runAction(async () => ({ id: (await startTeardown({ actor: await actor(), input: { name, skipFinalSnapshot: opts.skipFinalSnapshot === true } })).id }));
+  return runAction(async () => ({
+    id: (await startTeardown({ actor: await actor(), input: { name, skipFinalSnapshot: opts.skipFinalSnapshot === true } })).id,
+  }));
 }
 
 export async function approveAction(name: string, id: string): Promise<Result> {

@@ -30,7 +30,11 @@ export const dynamic = "force-dynamic";
 export default async function EnvironmentPage({ params }: { params: Promise<{ name: string }> }) {
   const { name } = await params;
   const actor = await requireSignedIn();
-  const [found, versions, live] = await Promise.all([getEnvironment({ actor, input: { name } }), listSpecVersions({ actor, input: { name } }), livePanel({ actor, input: { name } })]).catch((e) => {
+  const [found, versions, live] = await Promise.all([
+    getEnvironment({ actor, input: { name } }),
+    listSpecVersions({ actor, input: { name } }),
+    livePanel({ actor, input: { name } }),
+  ]).catch((e) => {
     if (e instanceof ServiceError && e.code === "NOT_FOUND") notFound();
     throw e;
   });
@@ -68,7 +72,14 @@ export default async function EnvironmentPage({ params }: { params: Promise<{ na
         initial={live}
         role={actor.role}
         me={actor.label}
-        actions={{ provision: provisionAction, deploy: deployAction, rollback: rollbackAction, teardown: teardownAction, approve: approveAction, cancel: cancelAction }}
+        actions={{
+          provision: provisionAction,
+          deploy: deployAction,
+          rollback: rollbackAction,
+          teardown: teardownAction,
+          approve: approveAction,
+          cancel: cancelAction,
+        }}
       />
       <HealthSection name={environment.name} role={actor.role} actions={{ updateScaling: updateScalingAction, runDrill: runDrillAction }} />
       {roleAtLeast(actor.role, "deployer") ? <InstanceLogPanel name={environment.name} read={instanceLogAction} /> : null}
@@ -105,7 +116,11 @@ export default async function EnvironmentPage({ params }: { params: Promise<{ na
                     </span>
                   ) : null}
                 </div>
-                {v.version === 1 ? <p className="text-xs text-muted-foreground">Created.</p> : <JsonDiff rows={v.changes} beforeLabel={`v${v.version - 1}`} afterLabel={`v${v.version}`} />}
+                {v.version === 1 ? (
+                  <p className="text-xs text-muted-foreground">Created.</p>
+                ) : (
+                  <JsonDiff rows={v.changes} beforeLabel={`v${v.version - 1}`} afterLabel={`v${v.version}`} />
+                )}
               </li>
             ))}
           </ol>

@@ -26,7 +26,11 @@ export default async function NewEnvironmentPage() {
   const initial = toFormState(defaultSpec(account?.name ?? "", account?.defaultRegion ?? "us-east-1"), { userData: DEFAULT_USER_DATA });
   return (
     <>
-      <PageHeader title="New environment" description="Define the stack; provisioning is a separate step you start from the environment's page." breadcrumbs={breadcrumbs} />
+      <PageHeader
+        title="New environment"
+        description="Define the stack; provisioning is a separate step you start from the environment's page."
+        breadcrumbs={breadcrumbs}
+      />
       <EnvironmentForm initial={initial} catalog={catalog} mode="create" action={createEnvironmentAction} estimate={estimateCostAction} />
     </>
   );

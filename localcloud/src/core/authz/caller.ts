@@ -42,20 +42,38 @@ export function accessKeyOf(headers: IncomingHttpHeaders, query: URLSearchParams
 export function accountCaller(cloud: CloudApi, service: ServiceName, protocol: ProtocolName, accessKeyId?: string): Caller {
   const account = iamState(cloud).accountPolicies[cloud.accountId];
   if (account?.userName) {
-    return { accountId: cloud.accountId, arn: `arn:aws:iam::${cloud.accountId}:user/${account.userName}`, userId: account.userId, type: "User", accessKeyId, service, protocol };
+    return {
+      accountId: cloud.accountId,
+      arn: `arn:aws:iam::${cloud.accountId}:user/${account.userName}`,
+      userId: account.userId,
+      type: "User",
+      accessKeyId,
+      service,
+      protocol,
+    };
   }
-  return { accountId: cloud.accountId, arn: `arn:aws:iam::${cloud.accountId}:root`, userId: cloud.accountId, type: "Account", accessKeyId, service, protocol };
+  return {
+    accountId: cloud.accountId,
+    arn: `arn:aws:iam::${cloud.accountId}:root`,
+    userId: cloud.accountId,
+    type: "Account",
+    accessKeyId,
+    service,
+    protocol,
+  };
 }
 
 function invalidToken(service: ServiceName, protocol: ProtocolName): AwsError {
   if (protocol === "ec2") return new AwsError("AuthFailure", "AWS was not able to validate the provided access credentials", 401);
-  if (protocol === "json" && service !== "monitoring") return new AwsError("UnrecognizedClientException", "The security token included in the request is invalid.", 400);
+  if (protocol === "json" && service !== "monitoring")
+    return new AwsError("UnrecognizedClientException", "The security token included in the request is invalid.", 400);
   return new AwsError("InvalidClientTokenId", "The security token included in the request is invalid.", 403);
 }
 
 function expiredToken(service: ServiceName, protocol: ProtocolName): AwsError {
   if (protocol === "ec2") return new AwsError("RequestExpired", "Request has expired.", 400);
-  if (protocol === "json" && service !== "monitoring") return new AwsError("ExpiredTokenException", "The security token included in the request is expired", 400);
+  if (protocol === "json" && service !== "monitoring")
+    return new AwsError("ExpiredTokenException", "The security token included in the request is expired", 400);
   return new AwsError("ExpiredToken", "The security token included in the request is expired", 400);
 }
 
@@ -65,7 +83,12 @@ function expiredToken(service: ServiceName, protocol: ProtocolName): AwsError {
  * expired session (ExpiredToken). Sessions expire on the WALL clock, as clients (which refresh
  * by their own clock) expect.
  */
-export function resolveCaller(cloud: CloudApi, req: { headers: IncomingHttpHeaders; query: URLSearchParams }, service: ServiceName, protocol: ProtocolName): Caller {
+export function resolveCaller(
+  cloud: CloudApi,
+  req: { headers: IncomingHttpHeaders; query: URLSearchParams },
+  service: ServiceName,
+  protocol: ProtocolName,
+): Caller {
   const accessKeyId = accessKeyOf(req.headers, req.query);
   const session = accessKeyId ? stsState(cloud).sessions[accessKeyId] : undefined;
   if (!session) {

@@ -28,7 +28,13 @@ interface DecodedAuthorization {
 
 const MESSAGE_PREFIX = "lc1.";
 
-export function encodeAuthorizationMessage(caller: Caller, action: string, resource: string, denial: Denial, context: Record<string, string | string[]>): string {
+export function encodeAuthorizationMessage(
+  caller: Caller,
+  action: string,
+  resource: string,
+  denial: Denial,
+  context: Record<string, string | string[]>,
+): string {
   const decoded: DecodedAuthorization = {
     allowed: false,
     explicitDeny: denial === "ExplicitlyDenied",
@@ -38,7 +44,9 @@ export function encodeAuthorizationMessage(caller: Caller, action: string, resou
       principal: { id: caller.userId, arn: caller.arn },
       action,
       resource,
-      conditions: { items: Object.entries(context).map(([key, v]) => ({ key, values: { items: [v].flat().map((value) => ({ value })) } })) },
+      conditions: {
+        items: Object.entries(context).map(([key, v]) => ({ key, values: { items: [v].flat().map((value) => ({ value })) } })),
+      },
     },
   };
   return MESSAGE_PREFIX + Buffer.from(JSON.stringify(decoded)).toString("base64url");
@@ -57,15 +65,28 @@ export function decodeAuthorizationMessage(encoded: string): string | undefined 
 }
 
 export function deniedMessage(caller: Caller, action: string, resource: string, denial: Denial): string {
-  const why = denial === "ExplicitlyDenied" ? "with an explicit deny in an identity-based policy" : `because no identity-based policy allows the ${action} action`;
+  const why =
+    denial === "ExplicitlyDenied"
+      ? "with an explicit deny in an identity-based policy"
+      : `because no identity-based policy allows the ${action} action`;
   return `User: ${caller.arn} is not authorized to perform: ${action} on resource: ${resource} ${why}`;
 }
 
 /** The refusal of `action` on `resource` for the protocol the caller came through. */
-export function accessDenied(caller: Caller, action: string, resource: string, denial: Denial, context: Record<string, string | string[]> = {}): AwsError {
+export function accessDenied(
+  caller: Caller,
+  action: string,
+  resource: string,
+  denial: Denial,
+  context: Record<string, string | string[]> = {},
+): AwsError {
   if (caller.protocol === "ec2") {
     const encoded = encodeAuthorizationMessage(caller, action, resource, denial, context);
-    return new AwsError("UnauthorizedOperation", `You are not authorized to perform this operation. Encoded authorization failure message: ${encoded}`, 403);
+    return new AwsError(
+      "UnauthorizedOperation",
+      `You are not authorized to perform this operation. Encoded authorization failure message: ${encoded}`,
+      403,
+    );
   }
   const message = deniedMessage(caller, action, resource, denial);
   if (caller.protocol === "json" && caller.service !== "monitoring") return new AwsError("AccessDeniedException", message, 403);

@@ -44,7 +44,10 @@ export function callerPolicies(ctx: RequestContext, caller: Caller): CallerPolic
   if (caller.session) {
     // A session whose role was deleted keeps working on AWS until it expires, with no permissions.
     const role = iamState(ctx.cloud).roles[caller.session.roleKey];
-    return { policies: role && role.Arn === caller.session.roleArn ? rolePolicies(ctx.cloud, role) : [], sessionPolicy: caller.session.sessionPolicy };
+    return {
+      policies: role && role.Arn === caller.session.roleArn ? rolePolicies(ctx.cloud, role) : [],
+      sessionPolicy: caller.session.sessionPolicy,
+    };
   }
   const account = iamState(ctx.cloud).accountPolicies[caller.accountId];
   return account ? { policies: [{ name: "account-policy", policy: account.document }] } : undefined;
@@ -84,13 +87,23 @@ function resourceTagContext(service: ServiceName, tags: Record<string, string>):
  * Evaluate one action on one resource for the caller; throws the protocol's refusal when not
  * allowed. `extra` adds request-specific keys (iam:PassedToService, sts:ExternalId...).
  */
-export function authorizeAction(ctx: RequestContext, service: ServiceName, action: string, resource: string, extra: Record<string, string | string[]> = {}): void {
+export function authorizeAction(
+  ctx: RequestContext,
+  service: ServiceName,
+  action: string,
+  resource: string,
+  extra: Record<string, string | string[]> = {},
+): void {
   const caller = ctx.caller;
   if (!caller || ALWAYS_ALLOWED.has(action)) return;
   const held = callerPolicies(ctx, caller);
   if (!held) return;
   const context = { ...callerContext(ctx, caller), ...resourceTagContext(service, resourceTags(ctx.cloud, resource)), ...extra };
-  const decision = evaluateIdentity(held.policies, { principal: caller.arn, accountId: caller.accountId, action, resource, context }, held.sessionPolicy);
+  const decision = evaluateIdentity(
+    held.policies,
+    { principal: caller.arn, accountId: caller.accountId, action, resource, context },
+    held.sessionPolicy,
+  );
   if (decision !== "Allowed") throw accessDenied(caller, action, resource, decision, context);
 }
 

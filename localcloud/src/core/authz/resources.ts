@@ -19,9 +19,21 @@ export function registerResourceArns(service: ServiceName, resolver: ResourceRes
 
 /** EC2 id prefix -> ARN resource type. AMIs and snapshots are left out: they belong to AWS or are shared. */
 const EC2_TYPES: Record<string, string> = {
-  i: "instance", vpc: "vpc", subnet: "subnet", sg: "security-group", sgr: "security-group-rule", lt: "launch-template",
-  igw: "internet-gateway", rtb: "route-table", nat: "natgateway", eipalloc: "elastic-ip", eni: "network-interface",
-  vol: "volume", acl: "network-acl", vpce: "vpc-endpoint", dopt: "dhcp-options",
+  i: "instance",
+  vpc: "vpc",
+  subnet: "subnet",
+  sg: "security-group",
+  sgr: "security-group-rule",
+  lt: "launch-template",
+  igw: "internet-gateway",
+  rtb: "route-table",
+  nat: "natgateway",
+  eipalloc: "elastic-ip",
+  eni: "network-interface",
+  vol: "volume",
+  acl: "network-acl",
+  vpce: "vpc-endpoint",
+  dopt: "dhcp-options",
 };
 const EC2_ID = /^([a-z]+)-[0-9a-f]{8,17}$/;
 
@@ -55,13 +67,19 @@ function namedArns(service: ServiceName, input: Record<string, unknown>, ctx: Re
         ...each("DBSubnetGroupName", (n) => `arn:aws:rds:${region}:${acct}:subgrp:${n}`),
       ];
     case "monitoring":
-      return [...each("AlarmName", (n) => `arn:aws:cloudwatch:${region}:${acct}:alarm:${n}`), ...each("AlarmNames", (n) => `arn:aws:cloudwatch:${region}:${acct}:alarm:${n}`)];
+      return [
+        ...each("AlarmName", (n) => `arn:aws:cloudwatch:${region}:${acct}:alarm:${n}`),
+        ...each("AlarmNames", (n) => `arn:aws:cloudwatch:${region}:${acct}:alarm:${n}`),
+      ];
     case "cloudfront":
       return each("Id", (id) => `arn:aws:cloudfront::${acct}:distribution/${id}`);
     case "iam":
       return [
         ...each("RoleName", (n) => iamState(ctx.cloud).roles[key(n)]?.Arn ?? `arn:aws:iam::${acct}:role/${n}`),
-        ...each("InstanceProfileName", (n) => iamState(ctx.cloud).instanceProfiles[key(n)]?.Arn ?? `arn:aws:iam::${acct}:instance-profile/${n}`),
+        ...each(
+          "InstanceProfileName",
+          (n) => iamState(ctx.cloud).instanceProfiles[key(n)]?.Arn ?? `arn:aws:iam::${acct}:instance-profile/${n}`,
+        ),
       ];
     case "secretsmanager":
       return [...each("SecretId", (id) => secretArn(ctx, id)), ...each("Name", (id) => secretArn(ctx, id))];
@@ -74,7 +92,8 @@ function namedArns(service: ServiceName, input: Record<string, unknown>, ctx: Re
 
 /** A secret's full ARN (with AWS's random suffix) by name or ARN; a name not found stands for itself. */
 function secretArn(ctx: RequestContext, id: string): string {
-  const secrets = ctx.cloud.state<{ secrets?: Record<string, { arn: string; name: string; region: string }> }>("secretsmanager").secrets ?? {};
+  const secrets =
+    ctx.cloud.state<{ secrets?: Record<string, { arn: string; name: string; region: string }> }>("secretsmanager").secrets ?? {};
   const found = Object.values(secrets).find((s) => s.arn === id || (s.name === id && s.region === ctx.region));
   return found?.arn ?? (id.startsWith("arn:") ? id : `arn:aws:secretsmanager:${ctx.region}:${ctx.accountId}:secret:${id}`);
 }
@@ -85,7 +104,9 @@ function ssmParameterArn(region: string, acct: string, name: string): string {
 
 /** Every top-level member holding ARNs (LoadBalancerArn, TargetGroupArns, ResourceArns, PolicyArn, RoleArn...). */
 function inputArns(input: Record<string, unknown>): string[] {
-  return Object.values(input).flatMap(strings).filter((v) => v.startsWith("arn:aws:"));
+  return Object.values(input)
+    .flatMap(strings)
+    .filter((v) => v.startsWith("arn:aws:"));
 }
 
 /** The ARNs a call is authorized against; ["*"] when it names none. */
@@ -121,4 +142,3 @@ export function requestTagContext(input: Record<string, unknown>): Record<string
 export function actionPrefix(service: ServiceName): string {
   return service === "monitoring" ? "cloudwatch" : service;
 }
-

@@ -98,7 +98,11 @@ export function DescribeScalingActivities(
   ctx: RequestContext,
 ) {
   const state = asgState(ctx.cloud);
-  const live = new Set(Object.values(state.groups).filter((g) => !g.deleted).map((g) => g.AutoScalingGroupARN));
+  const live = new Set(
+    Object.values(state.groups)
+      .filter((g) => !g.deleted)
+      .map((g) => g.AutoScalingGroupARN),
+  );
   let activities = state.activities.filter((a) => a.region === ctx.region);
   if (!input.IncludeDeletedGroups) activities = activities.filter((a) => live.has(a.AutoScalingGroupARN));
   if (input.AutoScalingGroupName) activities = activities.filter((a) => a.AutoScalingGroupName === input.AutoScalingGroupName);

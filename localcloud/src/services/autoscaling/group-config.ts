@@ -6,7 +6,15 @@ import { targetGroupExists } from "./integrations.ts";
 import { validationError, type LaunchTemplateSpec } from "./state.ts";
 
 export const HEALTH_CHECK_TYPES = ["EC2", "ELB", "VPC_LATTICE", "EBS"];
-export const TERMINATION_POLICIES = ["Default", "OldestInstance", "NewestInstance", "OldestLaunchConfiguration", "OldestLaunchTemplate", "ClosestToNextInstanceHour", "AllocationStrategy"];
+export const TERMINATION_POLICIES = [
+  "Default",
+  "OldestInstance",
+  "NewestInstance",
+  "OldestLaunchConfiguration",
+  "OldestLaunchTemplate",
+  "ClosestToNextInstanceHour",
+  "AllocationStrategy",
+];
 
 export interface LaunchTemplateInput {
   LaunchTemplateId?: string;
@@ -38,7 +46,14 @@ export function checkLaunchTemplate(cloud: CloudApi, region: string, input: Laun
 
 /** VPCZoneIdentifier "subnet-a,subnet-b" to subnet ids and their zones; all in one VPC. */
 export function checkSubnets(cloud: CloudApi, region: string, vpcZoneIdentifier: string): { subnetIds: string[]; zones: string[] } {
-  const subnetIds = [...new Set(vpcZoneIdentifier.split(",").map((s) => s.trim()).filter(Boolean))];
+  const subnetIds = [
+    ...new Set(
+      vpcZoneIdentifier
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
+  ];
   if (subnetIds.length === 0) throw validationError("At least one Availability Zone or VPC Subnet is required.");
   const subnets = ec2State(cloud).subnets;
   for (const id of subnetIds) {
@@ -59,7 +74,9 @@ export function checkSizes(min: number, max: number, desired: number): void {
 
 export function checkHealthCheckType(type: string | undefined): void {
   if (type !== undefined && !HEALTH_CHECK_TYPES.includes(type)) {
-    throw validationError(`Value '${type}' at 'healthCheckType' failed to satisfy constraint: Member must be one of ${HEALTH_CHECK_TYPES.join(", ")}`);
+    throw validationError(
+      `Value '${type}' at 'healthCheckType' failed to satisfy constraint: Member must be one of ${HEALTH_CHECK_TYPES.join(", ")}`,
+    );
   }
 }
 

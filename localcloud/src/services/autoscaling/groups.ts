@@ -63,8 +63,11 @@ export function CreateAutoScalingGroup(input: GroupInput, ctx: RequestContext) {
   }
   const template = templateInput(input);
   if (!template) {
-    if (input.LaunchConfigurationName) throw validationError(`Launch configuration name not found - Launch configuration ${input.LaunchConfigurationName} not found`);
-    throw validationError("Valid requests must contain either LaunchTemplate, LaunchConfigurationName, InstanceId or MixedInstancesPolicy parameter.");
+    if (input.LaunchConfigurationName)
+      throw validationError(`Launch configuration name not found - Launch configuration ${input.LaunchConfigurationName} not found`);
+    throw validationError(
+      "Valid requests must contain either LaunchTemplate, LaunchConfigurationName, InstanceId or MixedInstancesPolicy parameter.",
+    );
   }
   const launchTemplate = checkLaunchTemplate(ctx.cloud, ctx.region, template);
   const min = input.MinSize ?? 0;
@@ -114,8 +117,8 @@ export function UpdateAutoScalingGroup(input: GroupInput, ctx: RequestContext) {
   if (group.Status) throw new AwsError("ScalingActivityInProgress", "The group is being deleted.");
   const template = templateInput(input);
   const launchTemplate = template ? checkLaunchTemplate(ctx.cloud, ctx.region, template) : undefined;
-  let min = input.MinSize ?? group.MinSize;
-  let max = input.MaxSize ?? group.MaxSize;
+  const min = input.MinSize ?? group.MinSize;
+  const max = input.MaxSize ?? group.MaxSize;
   let desired = input.DesiredCapacity ?? group.DesiredCapacity;
   if (input.DesiredCapacity === undefined) {
     // Moving a bound past the current desired capacity drags it along, as AWS does.
@@ -150,7 +153,10 @@ export function UpdateAutoScalingGroup(input: GroupInput, ctx: RequestContext) {
   return {};
 }
 
-export function SetDesiredCapacity(input: { AutoScalingGroupName?: string; DesiredCapacity?: number; HonorCooldown?: boolean }, ctx: RequestContext) {
+export function SetDesiredCapacity(
+  input: { AutoScalingGroupName?: string; DesiredCapacity?: number; HonorCooldown?: boolean },
+  ctx: RequestContext,
+) {
   const group = findGroup(ctx.cloud, ctx.region, input.AutoScalingGroupName);
   const desired = input.DesiredCapacity ?? group.DesiredCapacity;
   if (desired > group.MaxSize) {
@@ -174,10 +180,16 @@ export function DeleteAutoScalingGroup(input: { AutoScalingGroupName?: string; F
   const members = group.Instances.filter((m) => m.LifecycleState !== "Terminated");
   if (!input.ForceDelete) {
     if (members.some((m) => m.LifecycleState === "Pending" || m.LifecycleState === "Terminating")) {
-      throw new AwsError("ScalingActivityInProgress", "You cannot delete an AutoScalingGroup while there are scaling activities in progress for that group.");
+      throw new AwsError(
+        "ScalingActivityInProgress",
+        "You cannot delete an AutoScalingGroup while there are scaling activities in progress for that group.",
+      );
     }
     if (members.length > 0) {
-      throw new AwsError("ResourceInUse", "You cannot delete an AutoScalingGroup while there are instances or pending Spot instance request(s) still in the group.");
+      throw new AwsError(
+        "ResourceInUse",
+        "You cannot delete an AutoScalingGroup while there are instances or pending Spot instance request(s) still in the group.",
+      );
     }
   }
   deleteGroupPolicies(ctx.cloud, group);
@@ -199,7 +211,12 @@ export function DeleteAutoScalingGroup(input: { AutoScalingGroupName?: string; F
 }
 
 export function DescribeAutoScalingGroups(
-  input: { AutoScalingGroupNames?: string[]; Filters?: Array<{ Name?: string; Values?: string[] }>; MaxRecords?: number; NextToken?: string },
+  input: {
+    AutoScalingGroupNames?: string[];
+    Filters?: Array<{ Name?: string; Values?: string[] }>;
+    MaxRecords?: number;
+    NextToken?: string;
+  },
   ctx: RequestContext,
 ) {
   let groups = regionGroups(ctx.cloud, ctx.region);

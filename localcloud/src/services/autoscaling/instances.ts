@@ -13,7 +13,10 @@ function findMember(ctx: RequestContext, instanceId: string): { group: GroupReco
   return undefined;
 }
 
-export function DescribeAutoScalingInstances(input: { InstanceIds?: string[]; MaxRecords?: number; NextToken?: string }, ctx: RequestContext) {
+export function DescribeAutoScalingInstances(
+  input: { InstanceIds?: string[]; MaxRecords?: number; NextToken?: string },
+  ctx: RequestContext,
+) {
   let rows = regionGroups(ctx.cloud, ctx.region)
     .sort((a, b) => a.AutoScalingGroupName.localeCompare(b.AutoScalingGroupName))
     .flatMap((group) => group.Instances.filter((m) => m.LifecycleState !== "Terminated").map((member) => ({ group, member })));

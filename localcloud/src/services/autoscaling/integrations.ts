@@ -93,5 +93,8 @@ export function alarmView(cloud: CloudApi, region: string, name: string): Record
 
 /** The alarm's metric over its last `periods` periods as its next evaluation sees it (oldest first); [] when CloudWatch cannot tell. */
 export function alarmMetricValues(cloud: CloudApi, region: string, name: string, periods = 1): number[] {
-  return exported<(c: CloudApi, r: string, n: string, p: number) => number[]>(cloudwatch, "alarmMetricValues")?.(cloud, region, name, periods) ?? [];
+  return (
+    exported<(c: CloudApi, r: string, n: string, p: number) => number[]>(cloudwatch, "alarmMetricValues")?.(cloud, region, name, periods) ??
+    []
+  );
 }

@@ -36,7 +36,8 @@ function buildHook(groupName: string, input: HookInput, previous?: LifecycleHook
   if (!HOOK_NAME.test(name)) throw validationError(`Invalid lifecycle hook name ${name}: 1-255 letters, digits, -, _ and /.`);
   const transition = input.LifecycleTransition ?? previous?.LifecycleTransition;
   if (!transition) throw validationError("LifecycleTransition is required when creating a lifecycle hook.");
-  if (!TRANSITIONS.includes(transition)) throw validationError(`Invalid Lifecycle Transition: ${transition}. Valid values: ${TRANSITIONS.join(", ")}.`);
+  if (!TRANSITIONS.includes(transition))
+    throw validationError(`Invalid Lifecycle Transition: ${transition}. Valid values: ${TRANSITIONS.join(", ")}.`);
   const heartbeat = input.HeartbeatTimeout ?? previous?.HeartbeatTimeout ?? 3600;
   if (!Number.isInteger(heartbeat) || heartbeat < 30 || heartbeat > 7200) {
     throw validationError(`Heartbeat timeout ${heartbeat} is invalid: it must be between 30 and 7200 seconds.`);
@@ -47,7 +48,8 @@ function buildHook(groupName: string, input: HookInput, previous?: LifecycleHook
     throw validationError("A RoleARN is only valid together with a NotificationTargetARN.");
   }
   const metadata = input.NotificationMetadata ?? previous?.NotificationMetadata;
-  if (metadata !== undefined && (metadata.length < 1 || metadata.length > 1023)) throw validationError("NotificationMetadata must be between 1 and 1023 characters.");
+  if (metadata !== undefined && (metadata.length < 1 || metadata.length > 1023))
+    throw validationError("NotificationMetadata must be between 1 and 1023 characters.");
   return {
     LifecycleHookName: name,
     AutoScalingGroupName: groupName,
@@ -68,7 +70,8 @@ function putHook(cloud: CloudApi, group: GroupRecord, input: HookInput): void {
   const hook = buildHook(group.AutoScalingGroupName, input, i >= 0 ? hooks[i] : undefined);
   if (i >= 0) hooks[i] = hook;
   else {
-    if (hooks.length >= MAX_HOOKS) throw new AwsError("LimitExceeded", `Max number of lifecycle hooks (${MAX_HOOKS}) for this group reached.`);
+    if (hooks.length >= MAX_HOOKS)
+      throw new AwsError("LimitExceeded", `Max number of lifecycle hooks (${MAX_HOOKS}) for this group reached.`);
     hooks.push(hook);
   }
   cloud.markDirty();

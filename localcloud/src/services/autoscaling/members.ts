@@ -2,7 +2,7 @@
 import { AwsError, type CloudApi } from "../../core/types.ts";
 import { launchInstances, terminateInstance } from "../ec2/index.ts";
 import { ec2State } from "../ec2/state.ts";
-import { type GroupRecord, type LaunchTemplateSpec, type MemberRecord } from "./state.ts";
+import type { GroupRecord, LaunchTemplateSpec, MemberRecord } from "./state.ts";
 import { recordActivity, updateActivity } from "./activities.ts";
 import { deregisterInstance } from "./integrations.ts";
 
@@ -28,7 +28,8 @@ function subnetInZone(cloud: CloudApi, group: GroupRecord, zone: string): string
 export function launchMembers(cloud: CloudApi, group: GroupRecord, count: number, cause: string, template: LaunchTemplateSpec): number {
   const now = cloud.now();
   const counts = new Map<string, number>();
-  for (const member of group.Instances.filter(isActive)) counts.set(member.AvailabilityZone, (counts.get(member.AvailabilityZone) ?? 0) + 1);
+  for (const member of group.Instances.filter(isActive))
+    counts.set(member.AvailabilityZone, (counts.get(member.AvailabilityZone) ?? 0) + 1);
   let launched = 0;
   for (let i = 0; i < count; i++) {
     const zone = nextZone(group, counts);
@@ -116,4 +117,3 @@ export function finishDraining(cloud: CloudApi, group: GroupRecord, member: Memb
   terminateInstance(cloud, group.region, member.InstanceId);
   updateActivity(cloud, member.terminateActivityId, { StatusCode: "InProgress", Progress: 50 });
 }
-

@@ -20,9 +20,13 @@ export const GROUP_METRICS = [
 
 const MINUTE_MS = 60_000;
 
-export function EnableMetricsCollection(input: { AutoScalingGroupName?: string; Metrics?: string[]; Granularity?: string }, ctx: RequestContext) {
+export function EnableMetricsCollection(
+  input: { AutoScalingGroupName?: string; Metrics?: string[]; Granularity?: string },
+  ctx: RequestContext,
+) {
   const group = findGroup(ctx.cloud, ctx.region, input.AutoScalingGroupName);
-  if (input.Granularity !== "1Minute") throw validationError(`Granularity ${input.Granularity} is not valid; the only valid value is 1Minute.`);
+  if (input.Granularity !== "1Minute")
+    throw validationError(`Granularity ${input.Granularity} is not valid; the only valid value is 1Minute.`);
   const metrics = input.Metrics?.length ? input.Metrics : GROUP_METRICS;
   const unknown = metrics.filter((m) => !GROUP_METRICS.includes(m));
   if (unknown.length) throw validationError(`Invalid metrics: ${unknown.join(", ")}.`);

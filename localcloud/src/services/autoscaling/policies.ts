@@ -53,15 +53,33 @@ function trackedMetric(group: GroupRecord, config: Record<string, any>) {
       // ResourceLabel: app/<lb-name>/<lb-id>/targetgroup/<tg-name>/<tg-id>
       const label: string = predefined.ResourceLabel ?? "";
       const match = /^app\/[^/]+\/[^/]+\/(targetgroup\/[^/]+\/[^/]+)$/.exec(label);
-      if (!match) throw validationError("ResourceLabel is required for ALBRequestCountPerTarget and must be app/<load-balancer-name>/<id>/targetgroup/<target-group-name>/<id>.");
-      return { Namespace: known.namespace, MetricName: known.metric, Statistic: known.statistic, Dimensions: [{ Name: "TargetGroup", Value: match[1] }] };
+      if (!match)
+        throw validationError(
+          "ResourceLabel is required for ALBRequestCountPerTarget and must be app/<load-balancer-name>/<id>/targetgroup/<target-group-name>/<id>.",
+        );
+      return {
+        Namespace: known.namespace,
+        MetricName: known.metric,
+        Statistic: known.statistic,
+        Dimensions: [{ Name: "TargetGroup", Value: match[1] }],
+      };
     }
     if (predefined.ResourceLabel) throw validationError(`ResourceLabel is not allowed for predefined metric type ${type}.`);
-    return { Namespace: known.namespace, MetricName: known.metric, Statistic: known.statistic, Dimensions: [{ Name: "AutoScalingGroupName", Value: group.AutoScalingGroupName }] };
+    return {
+      Namespace: known.namespace,
+      MetricName: known.metric,
+      Statistic: known.statistic,
+      Dimensions: [{ Name: "AutoScalingGroupName", Value: group.AutoScalingGroupName }],
+    };
   }
   const custom = config.CustomizedMetricSpecification;
   if (custom?.MetricName && custom?.Namespace) {
-    return { Namespace: custom.Namespace, MetricName: custom.MetricName, Statistic: custom.Statistic ?? "Average", Dimensions: custom.Dimensions ?? [] };
+    return {
+      Namespace: custom.Namespace,
+      MetricName: custom.MetricName,
+      Statistic: custom.Statistic ?? "Average",
+      Dimensions: custom.Dimensions ?? [],
+    };
   }
   throw validationError("TargetTrackingConfiguration must contain a PredefinedMetricSpecification or a CustomizedMetricSpecification.");
 }
@@ -73,15 +91,29 @@ function createTargetTrackingAlarms(ctx: RequestContext, group: GroupRecord, arn
   const high = `TargetTracking-${group.AutoScalingGroupName}-AlarmHigh-${randomUUID()}`;
   const alarms = [{ AlarmName: high, AlarmARN: alarmArn(ctx, high) }];
   putAlarm(ctx.cloud, ctx.region, {
-    AlarmName: high, AlarmDescription: description, AlarmActions: [arn], ...metric,
-    Period: 60, EvaluationPeriods: 3, DatapointsToAlarm: 3, Threshold: target, ComparisonOperator: "GreaterThanThreshold",
+    AlarmName: high,
+    AlarmDescription: description,
+    AlarmActions: [arn],
+    ...metric,
+    Period: 60,
+    EvaluationPeriods: 3,
+    DatapointsToAlarm: 3,
+    Threshold: target,
+    ComparisonOperator: "GreaterThanThreshold",
   });
   if (!config.DisableScaleIn) {
     const low = `TargetTracking-${group.AutoScalingGroupName}-AlarmLow-${randomUUID()}`;
     alarms.push({ AlarmName: low, AlarmARN: alarmArn(ctx, low) });
     putAlarm(ctx.cloud, ctx.region, {
-      AlarmName: low, AlarmDescription: description, AlarmActions: [arn], ...metric,
-      Period: 60, EvaluationPeriods: 15, DatapointsToAlarm: 15, Threshold: target * 0.9, ComparisonOperator: "LessThanThreshold",
+      AlarmName: low,
+      AlarmDescription: description,
+      AlarmActions: [arn],
+      ...metric,
+      Period: 60,
+      EvaluationPeriods: 15,
+      DatapointsToAlarm: 15,
+      Threshold: target * 0.9,
+      ComparisonOperator: "LessThanThreshold",
     });
   }
   return alarms;
@@ -92,10 +124,13 @@ function checkPolicy(input: PolicyInput, type: string): void {
   if (input.AdjustmentType !== undefined && !ADJUSTMENT_TYPES.includes(input.AdjustmentType)) {
     throw validationError(`Invalid adjustment type ${input.AdjustmentType}.`);
   }
-  if (type === "SimpleScaling" && input.ScalingAdjustment === undefined) throw validationError("ScalingAdjustment is required for SimpleScaling policies.");
-  if (type === "StepScaling" && !input.StepAdjustments?.length) throw validationError("StepAdjustments is required for StepScaling policies.");
+  if (type === "SimpleScaling" && input.ScalingAdjustment === undefined)
+    throw validationError("ScalingAdjustment is required for SimpleScaling policies.");
+  if (type === "StepScaling" && !input.StepAdjustments?.length)
+    throw validationError("StepAdjustments is required for StepScaling policies.");
   if (type === "TargetTrackingScaling") {
-    if (!input.TargetTrackingConfiguration) throw validationError("TargetTrackingConfiguration is required for TargetTrackingScaling policies.");
+    if (!input.TargetTrackingConfiguration)
+      throw validationError("TargetTrackingConfiguration is required for TargetTrackingScaling policies.");
     if (typeof input.TargetTrackingConfiguration.TargetValue !== "number") throw validationError("TargetValue is required.");
   }
 }
@@ -112,7 +147,12 @@ export function PutScalingPolicy(input: PolicyInput, ctx: RequestContext) {
   );
   // Updating a policy keeps its ARN and replaces its alarms.
   const arn = existing?.PolicyARN ?? policyArn(ctx, group.AutoScalingGroupName, name);
-  if (existing) deleteAlarms(ctx.cloud, ctx.region, existing.Alarms.map((a) => a.AlarmName));
+  if (existing)
+    deleteAlarms(
+      ctx.cloud,
+      ctx.region,
+      existing.Alarms.map((a) => a.AlarmName),
+    );
   const policy: PolicyRecord = {
     PolicyARN: arn,
     PolicyName: name,
@@ -126,7 +166,8 @@ export function PutScalingPolicy(input: PolicyInput, ctx: RequestContext) {
     MetricAggregationType: input.MetricAggregationType ?? (type === "StepScaling" ? "Average" : undefined),
     StepAdjustments: input.StepAdjustments,
     EstimatedInstanceWarmup: input.EstimatedInstanceWarmup,
-    TargetTrackingConfiguration: type === "TargetTrackingScaling" ? { DisableScaleIn: false, ...input.TargetTrackingConfiguration } : undefined,
+    TargetTrackingConfiguration:
+      type === "TargetTrackingScaling" ? { DisableScaleIn: false, ...input.TargetTrackingConfiguration } : undefined,
     Enabled: input.Enabled ?? true,
     Alarms: [],
   };
@@ -165,7 +206,8 @@ export function DescribePolicies(
 ) {
   let policies = Object.values(asgState(ctx.cloud).policies).filter((p) => p.region === ctx.region);
   if (input.AutoScalingGroupName) policies = policies.filter((p) => p.AutoScalingGroupName === input.AutoScalingGroupName);
-  if (input.PolicyNames?.length) policies = policies.filter((p) => input.PolicyNames!.includes(p.PolicyName) || input.PolicyNames!.includes(p.PolicyARN));
+  if (input.PolicyNames?.length)
+    policies = policies.filter((p) => input.PolicyNames!.includes(p.PolicyName) || input.PolicyNames!.includes(p.PolicyARN));
   if (input.PolicyTypes?.length) policies = policies.filter((p) => input.PolicyTypes!.includes(p.PolicyType));
   policies.sort((a, b) => a.AutoScalingGroupName.localeCompare(b.AutoScalingGroupName) || a.PolicyName.localeCompare(b.PolicyName));
   const { page, NextToken } = paginateRecords(policies, "DescribePolicies", input);
@@ -178,10 +220,16 @@ export function DeletePolicy(input: { AutoScalingGroupName?: string; PolicyName?
   const policy = Object.values(state.policies).find(
     (p) =>
       p.region === ctx.region &&
-      (p.PolicyARN === wanted || (p.PolicyName === wanted && (!input.AutoScalingGroupName || p.AutoScalingGroupName === input.AutoScalingGroupName))),
+      (p.PolicyARN === wanted ||
+        (p.PolicyName === wanted && (!input.AutoScalingGroupName || p.AutoScalingGroupName === input.AutoScalingGroupName))),
   );
-  if (!policy) throw validationError(`Policy ${wanted} not found${input.AutoScalingGroupName ? ` for group ${input.AutoScalingGroupName}` : ""}.`);
-  deleteAlarms(ctx.cloud, ctx.region, policy.Alarms.map((a) => a.AlarmName));
+  if (!policy)
+    throw validationError(`Policy ${wanted} not found${input.AutoScalingGroupName ? ` for group ${input.AutoScalingGroupName}` : ""}.`);
+  deleteAlarms(
+    ctx.cloud,
+    ctx.region,
+    policy.Alarms.map((a) => a.AlarmName),
+  );
   delete state.policies[policy.PolicyARN];
   ctx.cloud.markDirty();
   return {};
@@ -192,7 +240,11 @@ export function deleteGroupPolicies(cloud: CloudApi, group: GroupRecord): void {
   const state = asgState(cloud);
   for (const policy of Object.values(state.policies)) {
     if (policy.region !== group.region || policy.AutoScalingGroupName !== group.AutoScalingGroupName) continue;
-    deleteAlarms(cloud, group.region, policy.Alarms.map((a) => a.AlarmName));
+    deleteAlarms(
+      cloud,
+      group.region,
+      policy.Alarms.map((a) => a.AlarmName),
+    );
     delete state.policies[policy.PolicyARN];
   }
 }

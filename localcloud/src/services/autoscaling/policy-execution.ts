@@ -23,7 +23,9 @@ function breach(cloud: CloudApi, region: string, alarmName: string): { value?: n
     const data = JSON.parse(alarmView(cloud, region, alarmName)?.StateReasonData ?? "{}");
     const points: number[] = (data.recentDatapoints ?? []).filter((v: unknown) => typeof v === "number");
     // evaluatedDatapoints are listed newest first.
-    const newest = (data.evaluatedDatapoints ?? []).find((p: { value?: unknown }) => typeof p?.value === "number")?.value as number | undefined;
+    const newest = (data.evaluatedDatapoints ?? []).find((p: { value?: unknown }) => typeof p?.value === "number")?.value as
+      | number
+      | undefined;
     return {
       value: points.length ? points.reduce((a, b) => a + b, 0) / points.length : undefined,
       latest: newest ?? points[points.length - 1],
@@ -52,7 +54,8 @@ function stepAdjustment(policy: PolicyRecord, value?: number, threshold?: number
   const steps = policy.StepAdjustments ?? [];
   if (value === undefined || threshold === undefined) return steps[0]?.ScalingAdjustment;
   const over = value - threshold;
-  return steps.find((s) => (s.MetricIntervalLowerBound ?? -Infinity) <= over && over < (s.MetricIntervalUpperBound ?? Infinity))?.ScalingAdjustment;
+  return steps.find((s) => (s.MetricIntervalLowerBound ?? -Infinity) <= over && over < (s.MetricIntervalUpperBound ?? Infinity))
+    ?.ScalingAdjustment;
 }
 
 function setDesired(cloud: CloudApi, group: GroupRecord, policy: PolicyRecord, alarmName: string, wanted: number): boolean {

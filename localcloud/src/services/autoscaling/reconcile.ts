@@ -83,7 +83,8 @@ function reconcileCapacity(cloud: CloudApi, group: GroupRecord, now: number): vo
     group.pendingCause = undefined;
   } else if (active.length > desired) {
     const cause = joinCauses(group.pendingCause, causes.terminateForCapacity(now, active.length, desired));
-    for (const member of chooseForScaleIn(cloud, group, active, active.length - desired)) beginMemberTermination(cloud, group, member, cause);
+    for (const member of chooseForScaleIn(cloud, group, active, active.length - desired))
+      beginMemberTermination(cloud, group, member, cause);
     group.pendingCause = undefined;
   } else if (group.pendingCause) {
     group.pendingCause = undefined;

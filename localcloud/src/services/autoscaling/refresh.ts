@@ -10,7 +10,15 @@ import { causes } from "./activities.ts";
 import { checkLaunchTemplate, type LaunchTemplateInput } from "./group-config.ts";
 import { beginMemberTermination, isActive } from "./members.ts";
 import { paginateRecords } from "./paging.ts";
-import { asgState, findGroup, validationError, type GroupRecord, type LaunchTemplateSpec, type MemberRecord, type RefreshRecord } from "./state.ts";
+import {
+  asgState,
+  findGroup,
+  validationError,
+  type GroupRecord,
+  type LaunchTemplateSpec,
+  type MemberRecord,
+  type RefreshRecord,
+} from "./state.ts";
 
 const ACTIVE = ["Pending", "InProgress", "Cancelling"];
 
@@ -23,7 +31,9 @@ export function activeRefresh(cloud: CloudApi, group: GroupRecord): RefreshRecor
 /** The template new instances get: the refresh's desired configuration while one runs. */
 export function launchTemplateFor(cloud: CloudApi, group: GroupRecord): LaunchTemplateSpec {
   const refresh = activeRefresh(cloud, group);
-  return refresh?.Status === "InProgress" && refresh.DesiredConfiguration?.LaunchTemplate ? refresh.DesiredConfiguration.LaunchTemplate : group.LaunchTemplate;
+  return refresh?.Status === "InProgress" && refresh.DesiredConfiguration?.LaunchTemplate
+    ? refresh.DesiredConfiguration.LaunchTemplate
+    : group.LaunchTemplate;
 }
 
 function matches(cloud: CloudApi, group: GroupRecord, member: MemberRecord, target: LaunchTemplateSpec): boolean {
@@ -40,14 +50,23 @@ export function StartInstanceRefresh(
     AutoScalingGroupName?: string;
     Strategy?: string;
     DesiredConfiguration?: { LaunchTemplate?: LaunchTemplateInput };
-    Preferences?: { MinHealthyPercentage?: number; InstanceWarmup?: number; SkipMatching?: boolean; CheckpointPercentages?: number[]; CheckpointDelay?: number };
+    Preferences?: {
+      MinHealthyPercentage?: number;
+      InstanceWarmup?: number;
+      SkipMatching?: boolean;
+      CheckpointPercentages?: number[];
+      CheckpointDelay?: number;
+    };
   },
   ctx: RequestContext,
 ) {
   const group = findGroup(ctx.cloud, ctx.region, input.AutoScalingGroupName);
   if ((input.Strategy ?? "Rolling") !== "Rolling") throw validationError(`Strategy ${input.Strategy} is not supported; use Rolling.`);
   if (activeRefresh(ctx.cloud, group)) {
-    throw new AwsError("InstanceRefreshInProgress", "An Instance Refresh is already in progress and blocks the execution of this Instance Refresh.");
+    throw new AwsError(
+      "InstanceRefreshInProgress",
+      "An Instance Refresh is already in progress and blocks the execution of this Instance Refresh.",
+    );
   }
   const minHealthy = input.Preferences?.MinHealthyPercentage ?? 90;
   if (minHealthy < 0 || minHealthy > 100) throw validationError("MinHealthyPercentage must be between 0 and 100.");
@@ -79,7 +98,7 @@ export function StartInstanceRefresh(
   return { InstanceRefreshId: refresh.InstanceRefreshId };
 }
 
-function progress(cloud: CloudApi, group: GroupRecord, refresh: RefreshRecord, now: number) {
+function progress(_cloud: CloudApi, group: GroupRecord, refresh: RefreshRecord, now: number) {
   const warmupMs = (refresh.Preferences.InstanceWarmup ?? group.DefaultInstanceWarmup ?? group.HealthCheckGracePeriod) * 1000;
   const members = new Map(group.Instances.map((m) => [m.InstanceId, m]));
   const remaining = refresh.remaining.filter((id) => {
@@ -91,7 +110,13 @@ function progress(cloud: CloudApi, group: GroupRecord, refresh: RefreshRecord, n
   const replacements = active.filter((m) => !refresh.remaining.includes(m.InstanceId));
   const notWarmed = replacements.filter((m) => !warmed(m)).length;
   const done = Math.max(0, refresh.total - remaining.length - notWarmed);
-  return { remaining, warmed: active.filter(warmed), active, notWarmed, percentage: refresh.total === 0 ? 100 : Math.floor((100 * done) / refresh.total) };
+  return {
+    remaining,
+    warmed: active.filter(warmed),
+    active,
+    notWarmed,
+    percentage: refresh.total === 0 ? 100 : Math.floor((100 * done) / refresh.total),
+  };
 }
 
 /** One step of the refresh state machine, run from the group's tick before capacity is reconciled. */
@@ -135,7 +160,7 @@ export function stepRefresh(cloud: CloudApi, group: GroupRecord, now: number): v
 function refreshOut(cloud: CloudApi, refresh: RefreshRecord) {
   const group = asgState(cloud).groups[`${refresh.region}/${refresh.AutoScalingGroupName}`];
   const live = group && ACTIVE.includes(refresh.Status) ? progress(cloud, group, refresh, cloud.now()) : undefined;
-  const percentage = refresh.Status === "Successful" ? 100 : live?.percentage ?? 0;
+  const percentage = refresh.Status === "Successful" ? 100 : (live?.percentage ?? 0);
   const toUpdate = refresh.Status === "Successful" ? 0 : live ? live.remaining.length + live.notWarmed : refresh.remaining.length;
   return {
     InstanceRefreshId: refresh.InstanceRefreshId,
@@ -169,7 +194,10 @@ export function CancelInstanceRefresh(input: { AutoScalingGroupName?: string }, 
   const group = findGroup(ctx.cloud, ctx.region, input.AutoScalingGroupName);
   const refresh = activeRefresh(ctx.cloud, group);
   if (!refresh || refresh.Status === "Cancelling") {
-    throw new AwsError("ActiveInstanceRefreshNotFound", `No in progress or pending Instance Refresh found for Auto Scaling group ${group.AutoScalingGroupName}`);
+    throw new AwsError(
+      "ActiveInstanceRefreshNotFound",
+      `No in progress or pending Instance Refresh found for Auto Scaling group ${group.AutoScalingGroupName}`,
+    );
   }
   refresh.Status = "Cancelling";
   ctx.cloud.markDirty();

@@ -25,7 +25,11 @@ function policyScores(cloud: CloudApi, group: GroupRecord, now: number): Record<
   return {
     // Another template, then older versions of this one, before the current version.
     OldestLaunchTemplate: (m) =>
-      m.LaunchTemplate.LaunchTemplateId !== group.LaunchTemplate.LaunchTemplateId ? -1 : Number(m.LaunchTemplate.Version) === version ? 1e9 : Number(m.LaunchTemplate.Version),
+      m.LaunchTemplate.LaunchTemplateId !== group.LaunchTemplate.LaunchTemplateId
+        ? -1
+        : Number(m.LaunchTemplate.Version) === version
+          ? 1e9
+          : Number(m.LaunchTemplate.Version),
     OldestLaunchConfiguration: () => 0,
     ClosestToNextInstanceHour: (m) => HOUR_MS - ((now - m.launchedAt) % HOUR_MS),
     OldestInstance: (m) => m.launchedAt,
@@ -42,7 +46,9 @@ function narrow(candidates: MemberRecord[], score: Score): MemberRecord[] {
 export function chooseForScaleIn(cloud: CloudApi, group: GroupRecord, active: MemberRecord[], count: number): MemberRecord[] {
   const now = cloud.now();
   const scores = policyScores(cloud, group, now);
-  const policies = group.TerminationPolicies.flatMap((p) => (p === "Default" ? ["OldestLaunchTemplate", "ClosestToNextInstanceHour"] : [p]));
+  const policies = group.TerminationPolicies.flatMap((p) =>
+    p === "Default" ? ["OldestLaunchTemplate", "ClosestToNextInstanceHour"] : [p],
+  );
   const chosen: MemberRecord[] = [];
   while (chosen.length < count) {
     const remaining = active.filter((m) => !chosen.includes(m));
@@ -53,7 +59,10 @@ export function chooseForScaleIn(cloud: CloudApi, group: GroupRecord, active: Me
     const fullest = Math.max(...candidates.map((m) => perZone.get(m.AvailabilityZone)!));
     candidates = candidates.filter((m) => perZone.get(m.AvailabilityZone) === fullest);
     // Among equally full zones take the alphabetically last, so launches (first zone) and terminations mirror each other.
-    const zone = candidates.map((m) => m.AvailabilityZone).sort().at(-1);
+    const zone = candidates
+      .map((m) => m.AvailabilityZone)
+      .sort()
+      .at(-1);
     candidates = candidates.filter((m) => m.AvailabilityZone === zone);
     for (const policy of policies) if (scores[policy]) candidates = narrow(candidates, scores[policy]);
     chosen.push(candidates.sort((a, b) => a.InstanceId.localeCompare(b.InstanceId))[0]);

@@ -119,7 +119,13 @@ export interface RefreshRecord {
   StatusReason?: string;
   StartTime: number;
   EndTime?: number;
-  Preferences: { MinHealthyPercentage: number; InstanceWarmup?: number; SkipMatching: boolean; CheckpointPercentages?: number[]; CheckpointDelay?: number };
+  Preferences: {
+    MinHealthyPercentage: number;
+    InstanceWarmup?: number;
+    SkipMatching: boolean;
+    CheckpointPercentages?: number[];
+    CheckpointDelay?: number;
+  };
   DesiredConfiguration?: { LaunchTemplate?: LaunchTemplateSpec };
   /** Instances still to replace, in order. */
   remaining: string[];

@@ -58,7 +58,10 @@ export function DeleteTags(input: { Tags?: TagInput[] }, ctx: RequestContext) {
   return {};
 }
 
-export function DescribeTags(input: { Filters?: Array<{ Name?: string; Values?: string[] }>; MaxRecords?: number; NextToken?: string }, ctx: RequestContext) {
+export function DescribeTags(
+  input: { Filters?: Array<{ Name?: string; Values?: string[] }>; MaxRecords?: number; NextToken?: string },
+  ctx: RequestContext,
+) {
   const all = regionGroups(ctx.cloud, ctx.region)
     .sort((a, b) => a.AutoScalingGroupName.localeCompare(b.AutoScalingGroupName))
     .flatMap(groupTagsOut);

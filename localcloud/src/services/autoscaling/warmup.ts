@@ -48,7 +48,7 @@ export function warmingMembers(cloud: CloudApi, group: GroupRecord, now: number,
 }
 
 /** InService members past their warm-up: the capacity whose metrics a policy is reacting to. */
-export function readyCapacity(group: GroupRecord, now: number, warmingNow: MemberRecord[]): number {
+export function readyCapacity(group: GroupRecord, _now: number, warmingNow: MemberRecord[]): number {
   const excluded = new Set(warmingNow);
   return group.Instances.filter((m) => m.LifecycleState === "InService" && m.HealthStatus === "Healthy" && !excluded.has(m)).length;
 }

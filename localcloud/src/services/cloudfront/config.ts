@@ -3,13 +3,7 @@
  * filled in (Aliases Quantity 0, Logging disabled, the default certificate...), so the stored
  * config is normalised once and returned as is.
  */
-import {
-  cnameAlreadyExists,
-  inconsistentQuantities,
-  invalidArgument,
-  invalidViewerCertificate,
-  noSuchOrigin,
-} from "./errors.ts";
+import { cnameAlreadyExists, inconsistentQuantities, invalidArgument, invalidViewerCertificate, noSuchOrigin } from "./errors.ts";
 import { AwsError } from "../../core/types.ts";
 import type { StoredDistribution } from "./state.ts";
 
@@ -45,9 +39,11 @@ function quantityBlock<T>(items: T[] | undefined, extra: Record<string, unknown>
 function checkCacheBehavior(b: Config, where: string, targets: Set<string>): void {
   if (!b.TargetOriginId) throw invalidArgument(`The parameter ${where}.TargetOriginId is required.`);
   if (!targets.has(b.TargetOriginId)) throw noSuchOrigin();
-  if (!VIEWER_PROTOCOL_POLICIES.includes(b.ViewerProtocolPolicy)) throw invalidArgument(`The parameter ${where}.ViewerProtocolPolicy is invalid.`);
+  if (!VIEWER_PROTOCOL_POLICIES.includes(b.ViewerProtocolPolicy))
+    throw invalidArgument(`The parameter ${where}.ViewerProtocolPolicy is invalid.`);
   if (!b.CachePolicyId && !b.ForwardedValues) throw invalidArgument("The parameter ForwardedValues is required.");
-  if (b.CachePolicyId && b.ForwardedValues) throw invalidArgument("The parameter ForwardedValues cannot be used when a cache policy is associated to the cache behavior.");
+  if (b.CachePolicyId && b.ForwardedValues)
+    throw invalidArgument("The parameter ForwardedValues cannot be used when a cache policy is associated to the cache behavior.");
   if (b.ForwardedValues) {
     const min = b.MinTTL ?? 0;
     const def = b.DefaultTTL ?? 86400;
@@ -55,7 +51,8 @@ function checkCacheBehavior(b: Config, where: string, targets: Set<string>): voi
     if (!(min <= def && def <= max)) throw new AwsError("InvalidTTLOrder", "The TTL order specified in CacheBehavior is not valid.", 400);
   }
   const methods = list(b.AllowedMethods);
-  if (methods.length && !["GET", "HEAD"].every((m) => methods.includes(m))) throw invalidArgument(`The parameter ${where}.AllowedMethods must include GET and HEAD.`);
+  if (methods.length && !["GET", "HEAD"].every((m) => methods.includes(m)))
+    throw invalidArgument(`The parameter ${where}.AllowedMethods must include GET and HEAD.`);
 }
 
 /** Throws the AWS error for the first problem found. `others` are the other distributions (CNAME uniqueness). */
@@ -74,12 +71,15 @@ export function validateConfig(config: Config, others: StoredDistribution[]): vo
     if (!o.DomainName) throw invalidArgument("The parameter Origin DomainName is required.");
     if (ids.has(o.Id)) throw invalidArgument(`The parameter Origin Id must be unique: ${o.Id}.`);
     ids.add(o.Id);
-    if (!!o.S3OriginConfig === !!o.CustomOriginConfig) throw invalidArgument("Exactly one of CustomOriginConfig and S3OriginConfig must be specified.");
+    if (!!o.S3OriginConfig === !!o.CustomOriginConfig)
+      throw invalidArgument("Exactly one of CustomOriginConfig and S3OriginConfig must be specified.");
     const custom = o.CustomOriginConfig;
     if (custom) {
-      if (!ORIGIN_PROTOCOL_POLICIES.includes(custom.OriginProtocolPolicy)) throw invalidArgument("The parameter OriginProtocolPolicy is invalid.");
+      if (!ORIGIN_PROTOCOL_POLICIES.includes(custom.OriginProtocolPolicy))
+        throw invalidArgument("The parameter OriginProtocolPolicy is invalid.");
       for (const port of [custom.HTTPPort, custom.HTTPSPort]) {
-        if (!Number.isInteger(port) || port < 1 || port > 65535) throw invalidArgument("The parameter HTTPPort/HTTPSPort must be between 1 and 65535.");
+        if (!Number.isInteger(port) || port < 1 || port > 65535)
+          throw invalidArgument("The parameter HTTPPort/HTTPSPort must be between 1 and 65535.");
       }
     }
   }
@@ -94,9 +94,12 @@ export function validateConfig(config: Config, others: StoredDistribution[]): vo
     checkCacheBehavior(b, `CacheBehaviors[${i}]`, ids);
   });
 
-  if (config.PriceClass !== undefined && !PRICE_CLASSES.includes(config.PriceClass)) throw invalidArgument("The parameter PriceClass is invalid.");
-  if (config.HttpVersion !== undefined && !HTTP_VERSIONS.includes(config.HttpVersion)) throw invalidArgument("The parameter HttpVersion is invalid.");
-  if (config.DefaultRootObject?.startsWith("/")) throw new AwsError("InvalidDefaultRootObject", "The specified default root object is invalid.", 400);
+  if (config.PriceClass !== undefined && !PRICE_CLASSES.includes(config.PriceClass))
+    throw invalidArgument("The parameter PriceClass is invalid.");
+  if (config.HttpVersion !== undefined && !HTTP_VERSIONS.includes(config.HttpVersion))
+    throw invalidArgument("The parameter HttpVersion is invalid.");
+  if (config.DefaultRootObject?.startsWith("/"))
+    throw new AwsError("InvalidDefaultRootObject", "The specified default root object is invalid.", 400);
 
   const aliases = list(config.Aliases) as string[];
   const cert = config.ViewerCertificate ?? {};
@@ -107,7 +110,9 @@ export function validateConfig(config: Config, others: StoredDistribution[]): vo
     );
   }
   if (cert.ACMCertificateArn && !/^arn:aws:acm:us-east-1:\d{12}:certificate\/.+/.test(cert.ACMCertificateArn)) {
-    throw invalidViewerCertificate("The specified SSL certificate doesn't exist, isn't in us-east-1 region, isn't valid, or doesn't include a valid certificate chain.");
+    throw invalidViewerCertificate(
+      "The specified SSL certificate doesn't exist, isn't in us-east-1 region, isn't valid, or doesn't include a valid certificate chain.",
+    );
   }
   const taken = new Set(others.flatMap((d) => list(d.config.Aliases) as string[]).map((a) => a.toLowerCase()));
   if (aliases.some((a) => taken.has(a.toLowerCase()))) throw cnameAlreadyExists();
@@ -129,7 +134,8 @@ function normalizeBehavior(b: Config): Config {
     FunctionAssociations: b.FunctionAssociations ?? { Quantity: 0 },
     FieldLevelEncryptionId: b.FieldLevelEncryptionId ?? "",
   };
-  if (out.AllowedMethods && !out.AllowedMethods.CachedMethods) out.AllowedMethods = { ...out.AllowedMethods, CachedMethods: { Quantity: 2, Items: ["HEAD", "GET"] } };
+  if (out.AllowedMethods && !out.AllowedMethods.CachedMethods)
+    out.AllowedMethods = { ...out.AllowedMethods, CachedMethods: { Quantity: 2, Items: ["HEAD", "GET"] } };
   if (b.ForwardedValues) {
     out.MinTTL = b.MinTTL ?? 0;
     out.DefaultTTL = b.DefaultTTL ?? 86400;
@@ -161,7 +167,12 @@ function normalizeOrigin(o: Config): Config {
 
 function normalizeCertificate(cert: Config | undefined): Config {
   if (!cert || (!cert.ACMCertificateArn && !cert.IAMCertificateId)) {
-    return { CloudFrontDefaultCertificate: true, SSLSupportMethod: "vip", MinimumProtocolVersion: "TLSv1", CertificateSource: "cloudfront" };
+    return {
+      CloudFrontDefaultCertificate: true,
+      SSLSupportMethod: "vip",
+      MinimumProtocolVersion: "TLSv1",
+      CertificateSource: "cloudfront",
+    };
   }
   return {
     ...cert,

@@ -61,9 +61,16 @@ function create(ctx: RequestContext, rawConfig: Config | undefined, tags: Array<
   if (sameReference) {
     // A retried create (same CallerReference, config identical to the original request) gets
     // the distribution back; any other config under that reference is DistributionAlreadyExists.
-    const same = sameReference.createFingerprint !== undefined ? sameReference.createFingerprint === fingerprint : sameConfig(normalizeConfig(rawConfig), sameReference.config);
+    const same =
+      sameReference.createFingerprint !== undefined
+        ? sameReference.createFingerprint === fingerprint
+        : sameConfig(normalizeConfig(rawConfig), sameReference.config);
     if (!same) throw distributionAlreadyExists(sameReference.id);
-    return { Distribution: toDistribution(ctx.cloud, sameReference), Location: distributionLocation(sameReference.id), ETag: sameReference.etag };
+    return {
+      Distribution: toDistribution(ctx.cloud, sameReference),
+      Location: distributionLocation(sameReference.id),
+      ETag: sameReference.etag,
+    };
   }
   validateConfig(rawConfig, all);
   const id = newDistributionId();
@@ -90,7 +97,10 @@ export function createDistribution(input: { DistributionConfig?: Config }, ctx: 
   return create(ctx, input.DistributionConfig, []);
 }
 
-export function createDistributionWithTags(input: { DistributionConfigWithTags?: { DistributionConfig?: Config; Tags?: { Items?: Array<{ Key: string; Value?: string }> } } }, ctx: RequestContext) {
+export function createDistributionWithTags(
+  input: { DistributionConfigWithTags?: { DistributionConfig?: Config; Tags?: { Items?: Array<{ Key: string; Value?: string }> } } },
+  ctx: RequestContext,
+) {
   const withTags = input.DistributionConfigWithTags;
   if (!withTags?.Tags) throw invalidArgument("The parameter Tags is required.");
   const tags = mergeTags([], validateTags(withTags.Tags.Items ?? []));
@@ -113,7 +123,10 @@ export function updateDistribution(input: { Id?: string; IfMatch?: string; Distr
   const config = input.DistributionConfig;
   if (!config) throw invalidArgument("The parameter DistributionConfig is required.");
   if (config.CallerReference !== d.config.CallerReference) throw illegalUpdate("The CallerReference of a distribution can't be changed.");
-  validateConfig(config, Object.values(cfState(ctx.cloud).distributions).filter((x) => x !== d));
+  validateConfig(
+    config,
+    Object.values(cfState(ctx.cloud).distributions).filter((x) => x !== d),
+  );
   d.config = normalizeConfig(config);
   d.etag = newETag();
   startDeploying(ctx, d);
@@ -135,7 +148,8 @@ export function deleteDistribution(input: { Id?: string; IfMatch?: string }, ctx
 /** Ordered by Id; Marker is the Id the previous page ended with. */
 export function listDistributions(input: { Marker?: string; MaxItems?: string | number }, ctx: RequestContext) {
   const maxItems = input.MaxItems === undefined || input.MaxItems === "" ? 100 : Number(input.MaxItems);
-  if (!Number.isInteger(maxItems) || maxItems < 1 || maxItems > 1000) throw invalidArgument("The parameter MaxItems must be an integer between 1 and 1000.");
+  if (!Number.isInteger(maxItems) || maxItems < 1 || maxItems > 1000)
+    throw invalidArgument("The parameter MaxItems must be an integer between 1 and 1000.");
   const marker = input.Marker ?? "";
   const all = Object.values(cfState(ctx.cloud).distributions)
     .sort((a, b) => (a.id < b.id ? -1 : 1))

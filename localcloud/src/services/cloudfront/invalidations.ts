@@ -5,13 +5,22 @@
  */
 import { AwsError, type RequestContext } from "../../core/types.ts";
 import { inconsistentQuantities, invalidArgument, noSuchDistribution, noSuchInvalidation } from "./errors.ts";
-import { cfState, INVALIDATION_MAX_MS, INVALIDATION_MIN_MS, newInvalidationId, randomBetween, schedule, type StoredInvalidation } from "./state.ts";
+import {
+  cfState,
+  INVALIDATION_MAX_MS,
+  INVALIDATION_MIN_MS,
+  newInvalidationId,
+  randomBetween,
+  schedule,
+  type StoredInvalidation,
+} from "./state.ts";
 
 /** AWS: at most 3,000 paths in progress per distribution (15 with wildcards). */
 const MAX_PATHS_IN_PROGRESS = 3000;
 const MAX_WILDCARDS_IN_PROGRESS = 15;
 
-const location = (distributionId: string, id: string) => `https://cloudfront.amazonaws.com/2020-05-31/distribution/${distributionId}/invalidation/${id}`;
+const location = (distributionId: string, id: string) =>
+  `https://cloudfront.amazonaws.com/2020-05-31/distribution/${distributionId}/invalidation/${id}`;
 
 function toInvalidation(inv: StoredInvalidation) {
   return { Id: inv.id, Status: inv.status, CreateTime: new Date(inv.createdAt), InvalidationBatch: inv.batch };
@@ -38,14 +47,25 @@ export function createInvalidation(
   const previous = list.find((i) => i.batch.CallerReference === batch.CallerReference);
   if (previous) {
     const same = JSON.stringify(previous.batch.Paths.Items ?? []) === JSON.stringify(paths);
-    if (!same) throw new AwsError("InvalidationBatchAlreadyExists", "The CallerReference you're using to create the invalidation batch is already associated with another batch.", 409);
+    if (!same)
+      throw new AwsError(
+        "InvalidationBatchAlreadyExists",
+        "The CallerReference you're using to create the invalidation batch is already associated with another batch.",
+        409,
+      );
     return { Location: location(input.DistributionId!, previous.id), Invalidation: toInvalidation(previous) };
   }
   const inProgress = list.filter((i) => i.status === "InProgress");
   const pathCount = inProgress.reduce((n, i) => n + (i.batch.Paths.Items?.length ?? 0), 0) + paths.length;
-  const wildcards = inProgress.reduce((n, i) => n + (i.batch.Paths.Items ?? []).filter((p) => p.endsWith("*")).length, 0) + paths.filter((p) => p.endsWith("*")).length;
+  const wildcards =
+    inProgress.reduce((n, i) => n + (i.batch.Paths.Items ?? []).filter((p) => p.endsWith("*")).length, 0) +
+    paths.filter((p) => p.endsWith("*")).length;
   if (pathCount > MAX_PATHS_IN_PROGRESS || wildcards > MAX_WILDCARDS_IN_PROGRESS) {
-    throw new AwsError("TooManyInvalidationsInProgress", "Processing your request will cause you to exceed the maximum number of in-progress wildcard invalidations.", 400);
+    throw new AwsError(
+      "TooManyInvalidationsInProgress",
+      "Processing your request will cause you to exceed the maximum number of in-progress wildcard invalidations.",
+      400,
+    );
   }
   const now = ctx.cloud.now();
   const inv: StoredInvalidation = {
@@ -73,7 +93,8 @@ export function getInvalidation(input: { DistributionId?: string; Id?: string },
 export function listInvalidations(input: { DistributionId?: string; Marker?: string; MaxItems?: string | number }, ctx: RequestContext) {
   mustHaveDistribution(ctx, input.DistributionId);
   const maxItems = input.MaxItems === undefined || input.MaxItems === "" ? 100 : Number(input.MaxItems);
-  if (!Number.isInteger(maxItems) || maxItems < 1 || maxItems > 1000) throw invalidArgument("The parameter MaxItems must be an integer between 1 and 1000.");
+  if (!Number.isInteger(maxItems) || maxItems < 1 || maxItems > 1000)
+    throw invalidArgument("The parameter MaxItems must be an integer between 1 and 1000.");
   const all = [...(cfState(ctx.cloud).invalidations[input.DistributionId!] ?? [])].reverse();
   let start = 0;
   if (input.Marker) {

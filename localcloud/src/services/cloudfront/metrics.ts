@@ -30,5 +30,10 @@ export function recordDistributionTraffic(cloud: CloudApi, distributionId: strin
     { MetricName: "5xxErrorRate", Value: rate(traffic.responses5xx), Unit: "Percent" },
     { MetricName: "TotalErrorRate", Value: rate(traffic.responses4xx + traffic.responses5xx), Unit: "Percent" },
   ];
-  recordMetricData(cloud, "us-east-1", "AWS/CloudFront", data.map((d) => ({ ...d, Dimensions, Timestamp })));
+  recordMetricData(
+    cloud,
+    "us-east-1",
+    "AWS/CloudFront",
+    data.map((d) => ({ ...d, Dimensions, Timestamp })),
+  );
 }

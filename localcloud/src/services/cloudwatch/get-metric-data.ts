@@ -29,9 +29,11 @@ export function getMetricData(input: Input, ctx: RequestContext) {
   const endMs = input.EndTime.getTime();
   if (startMs >= endMs) throw validation("The parameter StartTime must be less than the parameter EndTime.");
   const scanBy = input.ScanBy ?? "TimestampDescending";
-  if (scanBy !== "TimestampDescending" && scanBy !== "TimestampAscending") throw validation(`The value ${scanBy} for parameter ScanBy is invalid.`);
+  if (scanBy !== "TimestampDescending" && scanBy !== "TimestampAscending")
+    throw validation(`The value ${scanBy} for parameter ScanBy is invalid.`);
   const maxDatapoints = input.MaxDatapoints ?? MAX_DATAPOINTS_PER_CALL;
-  if (!Number.isInteger(maxDatapoints) || maxDatapoints < 1) throw validation(`The value ${maxDatapoints} for parameter MaxDatapoints is invalid.`);
+  if (!Number.isInteger(maxDatapoints) || maxDatapoints < 1)
+    throw validation(`The value ${maxDatapoints} for parameter MaxDatapoints is invalid.`);
 
   const fp = fingerprint([ctx.region, queries, startMs, endMs, scanBy, maxDatapoints]);
   // Cursor: returned query q, its sub-result s (expressions may yield several series), offset o.

@@ -37,11 +37,19 @@ export function getMetricStatistics(input: Input, ctx: RequestContext) {
   if (stats.length > 5) throw invalidValue("The collection Statistics must not have a size greater than 5.");
   if (extended.length > 10) throw invalidValue("The collection ExtendedStatistics must not have a size greater than 10.");
   stats.forEach((s, i) => {
-    if (!(BASIC_STATISTICS as readonly string[]).includes(s)) throw invalidValue(`The value ${s} for parameter Statistics.member.${i + 1} is invalid.`);
+    if (!(BASIC_STATISTICS as readonly string[]).includes(s))
+      throw invalidValue(`The value ${s} for parameter Statistics.member.${i + 1} is invalid.`);
   });
   const extendedSpecs = extended.map((s, i) => {
     const spec = parseStat(s);
-    if (!spec || spec.kind === "SampleCount" || spec.kind === "Average" || spec.kind === "Sum" || spec.kind === "Minimum" || spec.kind === "Maximum") {
+    if (
+      !spec ||
+      spec.kind === "SampleCount" ||
+      spec.kind === "Average" ||
+      spec.kind === "Sum" ||
+      spec.kind === "Minimum" ||
+      spec.kind === "Maximum"
+    ) {
       throw invalidValue(`The value ${s} for parameter ExtendedStatistics.member.${i + 1} is not a valid percentile or trimmed statistic.`);
     }
     return [s, spec] as const;

@@ -20,7 +20,7 @@ export interface PointSeries {
  * lays periods from there: period starts are gridStart + k * period.
  */
 export function gridStartSec(startMs: number, periodSec: number): number {
-  const unit = periodSec < 60 ? periodSec : 60;
+  const unit = Math.min(periodSec, 60);
   return Math.floor(startMs / 1000 / unit) * unit;
 }
 

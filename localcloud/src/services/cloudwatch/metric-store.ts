@@ -60,7 +60,13 @@ export function getOrCreateSeries(state: CloudWatchState, region: string, namesp
   return series;
 }
 
-export function findSeries(state: CloudWatchState, region: string, namespace: string, metricName: string, dims: Dimension[] | undefined): Series | undefined {
+export function findSeries(
+  state: CloudWatchState,
+  region: string,
+  namespace: string,
+  metricName: string,
+  dims: Dimension[] | undefined,
+): Series | undefined {
   return state.series[seriesKey(region, namespace, metricName, dims)];
 }
 
@@ -163,7 +169,13 @@ export interface Aggregate {
  * Aggregate a series to periods of `periodSec` starting at gridStartSec, covering
  * [gridStartSec, endSec). Only periods holding data are returned, ascending.
  */
-export function aggregateSeries(series: Series, gridStartSec: number, endSec: number, periodSec: number, withDistribution: boolean): Array<[number, Aggregate]> {
+export function aggregateSeries(
+  series: Series,
+  gridStartSec: number,
+  endSec: number,
+  periodSec: number,
+  withDistribution: boolean,
+): Array<[number, Aggregate]> {
   const periods = new Map<number, Aggregate>();
   const visit = (buckets: Bucket[] | undefined) => {
     if (!buckets?.length) return;

@@ -12,10 +12,33 @@ const missing = (message: string) => new AwsError("MissingParameter", message, 4
 const combination = (message: string) => new AwsError("InvalidParameterCombination", message, 400);
 
 const UNITS = new Set([
-  "Seconds", "Microseconds", "Milliseconds", "Bytes", "Kilobytes", "Megabytes", "Gigabytes", "Terabytes", "Bits", "Kilobits",
-  "Megabits", "Gigabits", "Terabits", "Percent", "Count", "Bytes/Second", "Kilobytes/Second", "Megabytes/Second",
-  "Gigabytes/Second", "Terabytes/Second", "Bits/Second", "Kilobits/Second", "Megabits/Second", "Gigabits/Second",
-  "Terabits/Second", "Count/Second", "None",
+  "Seconds",
+  "Microseconds",
+  "Milliseconds",
+  "Bytes",
+  "Kilobytes",
+  "Megabytes",
+  "Gigabytes",
+  "Terabytes",
+  "Bits",
+  "Kilobits",
+  "Megabits",
+  "Gigabits",
+  "Terabits",
+  "Percent",
+  "Count",
+  "Bytes/Second",
+  "Kilobytes/Second",
+  "Megabytes/Second",
+  "Gigabytes/Second",
+  "Terabytes/Second",
+  "Bits/Second",
+  "Kilobits/Second",
+  "Megabits/Second",
+  "Gigabits/Second",
+  "Terabits/Second",
+  "Count/Second",
+  "None",
 ]);
 
 /** AWS accepts values in [-2^360, 2^360] and no NaN or infinities. */
@@ -34,24 +57,30 @@ export function validateDatum(d: Datum, i: number, nowMs: number): void {
   const names = new Set<string>();
   dims.forEach((dim, j) => {
     if (!dim.Name) throw missing(`The parameter ${where}.Dimensions.member.${j + 1}.Name is required.`);
-    if (dim.Value === undefined || dim.Value === null || dim.Value === "") throw missing(`The parameter ${where}.Dimensions.member.${j + 1}.Value is required.`);
+    if (dim.Value === undefined || dim.Value === null || dim.Value === "")
+      throw missing(`The parameter ${where}.Dimensions.member.${j + 1}.Value is required.`);
     if (names.has(dim.Name)) throw invalidValue(`The dimension name ${dim.Name} in ${where}.Dimensions is duplicated.`);
     names.add(dim.Name);
   });
   const hasValue = d.Value !== undefined && d.Value !== null;
   const hasValues = !!d.Values?.length;
   const set = d.StatisticValues;
-  if (hasValue && set) throw combination(`The parameters ${where}.Value and ${where}.StatisticValues are mutually exclusive and you have specified both.`);
-  if (hasValue && hasValues) throw combination(`The parameters ${where}.Value and ${where}.Values are mutually exclusive and you have specified both.`);
-  if (hasValues && set) throw combination(`The parameters ${where}.Values and ${where}.StatisticValues are mutually exclusive and you have specified both.`);
-  if (!hasValue && !hasValues && !set) throw missing(`At least one of the parameters ${where}.Value, ${where}.StatisticValues or ${where}.Values must be specified.`);
+  if (hasValue && set)
+    throw combination(`The parameters ${where}.Value and ${where}.StatisticValues are mutually exclusive and you have specified both.`);
+  if (hasValue && hasValues)
+    throw combination(`The parameters ${where}.Value and ${where}.Values are mutually exclusive and you have specified both.`);
+  if (hasValues && set)
+    throw combination(`The parameters ${where}.Values and ${where}.StatisticValues are mutually exclusive and you have specified both.`);
+  if (!hasValue && !hasValues && !set)
+    throw missing(`At least one of the parameters ${where}.Value, ${where}.StatisticValues or ${where}.Values must be specified.`);
   if (hasValue && !validNumber(d.Value)) throw invalidValue(`The value ${d.Value} for parameter ${where}.Value is invalid.`);
   if (hasValues) {
     if (d.Values!.length > 150) throw invalidValue(`The collection ${where}.Values must not have a size greater than 150.`);
     d.Values!.forEach((v, j) => {
       if (!validNumber(v)) throw invalidValue(`The value ${v} for parameter ${where}.Values.member.${j + 1} is invalid.`);
     });
-    if (d.Counts?.length && d.Counts.length !== d.Values!.length) throw invalidValue(`The parameters ${where}.Values and ${where}.Counts must be of the same size.`);
+    if (d.Counts?.length && d.Counts.length !== d.Values!.length)
+      throw invalidValue(`The parameters ${where}.Values and ${where}.Counts must be of the same size.`);
     d.Counts?.forEach((c, j) => {
       if (!validNumber(c) || c < 0) throw invalidValue(`The value ${c} for parameter ${where}.Counts.member.${j + 1} is invalid.`);
     });
@@ -63,8 +92,10 @@ export function validateDatum(d: Datum, i: number, nowMs: number): void {
       if (set[k] === undefined || set[k] === null) throw missing(`The parameter ${where}.StatisticValues.${k} is required.`);
       if (!validNumber(set[k])) throw invalidValue(`The value ${set[k]} for parameter ${where}.StatisticValues.${k} is invalid.`);
     }
-    if (set.SampleCount <= 0) throw invalidValue(`The value ${set.SampleCount} for parameter ${where}.StatisticValues.SampleCount is invalid.`);
-    if (set.Minimum > set.Maximum) throw invalidValue(`The parameter ${where}.StatisticValues.Minimum must be less than or equal to ${where}.StatisticValues.Maximum.`);
+    if (set.SampleCount <= 0)
+      throw invalidValue(`The value ${set.SampleCount} for parameter ${where}.StatisticValues.SampleCount is invalid.`);
+    if (set.Minimum > set.Maximum)
+      throw invalidValue(`The parameter ${where}.StatisticValues.Minimum must be less than or equal to ${where}.StatisticValues.Maximum.`);
   }
   if (d.Unit !== undefined && !UNITS.has(d.Unit)) throw invalidValue(`The value ${d.Unit} for parameter ${where}.Unit is invalid.`);
   if (d.StorageResolution !== undefined && d.StorageResolution !== 1 && d.StorageResolution !== 60) {
@@ -73,15 +104,18 @@ export function validateDatum(d: Datum, i: number, nowMs: number): void {
   if (d.Timestamp !== undefined) {
     const at = timestampMs(d.Timestamp, nowMs);
     if (!Number.isFinite(at)) throw invalidValue(`The value for parameter ${where}.Timestamp is invalid.`);
-    if (at < nowMs - TWO_WEEKS_MS) throw invalidValue(`The parameter ${where}.Timestamp must specify a time no more than two weeks in the past.`);
-    if (at > nowMs + TWO_HOURS_MS) throw invalidValue(`The parameter ${where}.Timestamp must specify a time no more than two hours in the future.`);
+    if (at < nowMs - TWO_WEEKS_MS)
+      throw invalidValue(`The parameter ${where}.Timestamp must specify a time no more than two weeks in the past.`);
+    if (at > nowMs + TWO_HOURS_MS)
+      throw invalidValue(`The parameter ${where}.Timestamp must specify a time no more than two hours in the future.`);
   }
 }
 
 export function putMetricData(input: { Namespace?: string; MetricData?: Datum[] }, ctx: RequestContext): Record<string, never> {
   const now = ctx.cloud.now();
   if (!input.Namespace) throw missing("The parameter Namespace is required.");
-  if (input.Namespace.length > 255 || input.Namespace.startsWith(":")) throw invalidValue(`The value ${input.Namespace} for parameter Namespace is invalid.`);
+  if (input.Namespace.length > 255 || input.Namespace.startsWith(":"))
+    throw invalidValue(`The value ${input.Namespace} for parameter Namespace is invalid.`);
   // The AWS/ namespaces belong to AWS services; only they publish there.
   if (input.Namespace.startsWith("AWS/")) throw invalidValue(`The value ${input.Namespace} for parameter Namespace is invalid.`);
   const data = input.MetricData ?? [];

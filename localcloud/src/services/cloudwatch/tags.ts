@@ -17,7 +17,8 @@ export function tagResource(input: { ResourceARN?: string; Tags?: Array<{ Key: s
   const alarm = alarmByArn(input.ResourceARN, ctx);
   const tags = alarm.tags.map((t) => ({ ...t }));
   for (const tag of input.Tags ?? []) {
-    if (!tag.Key || tag.Key.length > 128) throw new AwsError("InvalidParameterValue", `The value ${tag.Key} for parameter Tags.Key is invalid.`, 400);
+    if (!tag.Key || tag.Key.length > 128)
+      throw new AwsError("InvalidParameterValue", `The value ${tag.Key} for parameter Tags.Key is invalid.`, 400);
     const value = tag.Value ?? "";
     const existing = tags.find((t) => t.Key === tag.Key);
     if (existing) existing.Value = value;

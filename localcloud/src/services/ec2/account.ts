@@ -17,10 +17,14 @@ export function DescribeAccountAttributes(input: { AttributeNames?: string[] }, 
   };
   const names = input.AttributeNames?.length ? input.AttributeNames : Object.keys(attributes);
   for (const name of names) {
-    if (!(name in attributes)) throw new AwsError("InvalidParameterValue", `Value (${name}) for parameter attributeName is invalid. Unknown attribute.`);
+    if (!(name in attributes))
+      throw new AwsError("InvalidParameterValue", `Value (${name}) for parameter attributeName is invalid. Unknown attribute.`);
   }
   return {
-    AccountAttributes: names.map((name) => ({ AttributeName: name, AttributeValues: attributes[name].map((AttributeValue) => ({ AttributeValue })) })),
+    AccountAttributes: names.map((name) => ({
+      AttributeName: name,
+      AttributeValues: attributes[name].map((AttributeValue) => ({ AttributeValue })),
+    })),
   };
 }
 

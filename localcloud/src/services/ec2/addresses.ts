@@ -58,7 +58,13 @@ export function natUsing(state: Ec2State, allocationId: string) {
 }
 
 export function AllocateAddress(
-  input: { Domain?: string; Address?: string; PublicIpv4Pool?: string; NetworkBorderGroup?: string; TagSpecifications?: TagSpecification[] },
+  input: {
+    Domain?: string;
+    Address?: string;
+    PublicIpv4Pool?: string;
+    NetworkBorderGroup?: string;
+    TagSpecifications?: TagSpecification[];
+  },
   ctx: RequestContext,
 ) {
   const state = ec2State(ctx.cloud);
@@ -73,11 +79,23 @@ export function AllocateAddress(
     throw new AwsError("InvalidParameterValue", `Invalid value '${input.NetworkBorderGroup}' for networkBorderGroup.`);
   }
   const tags = tagsFromSpecifications(input.TagSpecifications, "elastic-ip");
-  enforceQuota(ctx, QUOTAS.elasticIps, regionRecords(state.addresses, ctx.region).length, "AddressLimitExceeded", "The maximum number of addresses has been reached.");
+  enforceQuota(
+    ctx,
+    QUOTAS.elasticIps,
+    regionRecords(state.addresses, ctx.region).length,
+    "AddressLimitExceeded",
+    "The maximum number of addresses has been reached.",
+  );
   const address: AddressRecord = { AllocationId: newId("eipalloc"), PublicIp: uniquePublicIp(state), region: ctx.region, Tags: tags };
   state.addresses[address.AllocationId] = address;
   ctx.cloud.markDirty();
-  return { PublicIp: address.PublicIp, AllocationId: address.AllocationId, PublicIpv4Pool: "amazon", NetworkBorderGroup: ctx.region, Domain: "vpc" };
+  return {
+    PublicIp: address.PublicIp,
+    AllocationId: address.AllocationId,
+    PublicIpv4Pool: "amazon",
+    NetworkBorderGroup: ctx.region,
+    Domain: "vpc",
+  };
 }
 
 export function ReleaseAddress(input: { AllocationId?: string; PublicIp?: string }, ctx: RequestContext) {
@@ -105,36 +123,59 @@ export function unmapInstanceAddress(state: Ec2State, address: AddressRecord): v
 }
 
 function instanceForInterface(ctx: RequestContext, eniId: string): InstanceRecord {
-  const instance = regionRecords(ec2State(ctx.cloud).instances, ctx.region).find((i) => i.State !== "terminated" && instanceEniId(i) === eniId);
+  const instance = regionRecords(ec2State(ctx.cloud).instances, ctx.region).find(
+    (i) => i.State !== "terminated" && instanceEniId(i) === eniId,
+  );
   if (!instance) throw notFound("InvalidNetworkInterfaceID.NotFound", "network interface", [eniId]);
   return instance;
 }
 
 export function AssociateAddress(
-  input: { AllocationId?: string; PublicIp?: string; InstanceId?: string; NetworkInterfaceId?: string; PrivateIpAddress?: string; AllowReassociation?: boolean },
+  input: {
+    AllocationId?: string;
+    PublicIp?: string;
+    InstanceId?: string;
+    NetworkInterfaceId?: string;
+    PrivateIpAddress?: string;
+    AllowReassociation?: boolean;
+  },
   ctx: RequestContext,
 ) {
   const state = ec2State(ctx.cloud);
   const address = input.AllocationId ? findAddress(ctx, input.AllocationId) : byPublicIp(ctx, required(input.PublicIp, "AllocationId"));
-  if (!input.InstanceId && !input.NetworkInterfaceId) throw new AwsError("MissingParameter", "Either instance ID or network interface ID must be specified.");
-  const instance = input.InstanceId ? findInstance(ctx.cloud, ctx.region, input.InstanceId) : instanceForInterface(ctx, input.NetworkInterfaceId!);
+  if (!input.InstanceId && !input.NetworkInterfaceId)
+    throw new AwsError("MissingParameter", "Either instance ID or network interface ID must be specified.");
+  const instance = input.InstanceId
+    ? findInstance(ctx.cloud, ctx.region, input.InstanceId)
+    : instanceForInterface(ctx, input.NetworkInterfaceId!);
   if (input.InstanceId && input.NetworkInterfaceId && instanceEniId(instance) !== input.NetworkInterfaceId) {
-    throw new AwsError("InvalidParameterCombination", `Network interface ${input.NetworkInterfaceId} is not attached to instance ${instance.InstanceId}.`);
+    throw new AwsError(
+      "InvalidParameterCombination",
+      `Network interface ${input.NetworkInterfaceId} is not attached to instance ${instance.InstanceId}.`,
+    );
   }
-  if (instance.State === "pending") throw new AwsError("InvalidInstanceID", `The pending instance '${instance.InstanceId}' is not in a valid state for this operation.`);
+  if (instance.State === "pending")
+    throw new AwsError("InvalidInstanceID", `The pending instance '${instance.InstanceId}' is not in a valid state for this operation.`);
   if (instance.State === "terminated" || instance.State === "shutting-down") {
     throw new AwsError("IncorrectInstanceState", `The instance '${instance.InstanceId}' is not in a valid state for this operation.`);
   }
   if (input.PrivateIpAddress && input.PrivateIpAddress !== instance.PrivateIpAddress) {
-    throw new AwsError("InvalidParameterValue", `The private IP address ${input.PrivateIpAddress} is not assigned to ${instanceEniId(instance)}.`);
+    throw new AwsError(
+      "InvalidParameterValue",
+      `The private IP address ${input.PrivateIpAddress} is not assigned to ${instanceEniId(instance)}.`,
+    );
   }
   if (!Object.values(state.internetGateways).some((g) => g.VpcId === instance.VpcId)) {
     throw new AwsError("Gateway.NotAttached", `Network ${instance.VpcId} is not attached to any internet gateway.`);
   }
   const nat = natUsing(state, address.AllocationId);
-  if (nat) throw new AwsError("Resource.AlreadyAssociated", `resource ${address.AllocationId} is already associated with ${nat.NatGatewayId}`);
+  if (nat)
+    throw new AwsError("Resource.AlreadyAssociated", `resource ${address.AllocationId} is already associated with ${nat.NatGatewayId}`);
   if (address.AssociationId && address.InstanceId !== instance.InstanceId && !input.AllowReassociation) {
-    throw new AwsError("Resource.AlreadyAssociated", `resource ${address.AllocationId} is already associated with associate-id ${address.AssociationId}`);
+    throw new AwsError(
+      "Resource.AlreadyAssociated",
+      `resource ${address.AllocationId} is already associated with associate-id ${address.AssociationId}`,
+    );
   }
   if (address.AssociationId) unmapInstanceAddress(state, address);
   // An instance's interface holds one public address: an Elastic IP already on it is replaced.
@@ -153,9 +194,14 @@ export function DisassociateAddress(input: { AssociationId?: string; PublicIp?: 
   const address = input.AssociationId
     ? regionRecords(state.addresses, ctx.region).find((a) => a.AssociationId === input.AssociationId)
     : byPublicIp(ctx, required(input.PublicIp, "AssociationId"));
-  if (!address || !address.AssociationId) throw notFound("InvalidAssociationID.NotFound", "association", [input.AssociationId ?? input.PublicIp ?? ""]);
+  if (!address?.AssociationId)
+    throw notFound("InvalidAssociationID.NotFound", "association", [input.AssociationId ?? input.PublicIp ?? ""]);
   const nat = natUsing(state, address.AllocationId);
-  if (nat) throw new AwsError("OperationNotPermitted", `The Elastic IP ${address.PublicIp} is used by NAT gateway ${nat.NatGatewayId}: delete the NAT gateway to release it.`);
+  if (nat)
+    throw new AwsError(
+      "OperationNotPermitted",
+      `The Elastic IP ${address.PublicIp} is used by NAT gateway ${nat.NatGatewayId}: delete the NAT gateway to release it.`,
+    );
   unmapInstanceAddress(state, address);
   ctx.cloud.markDirty();
   return {};

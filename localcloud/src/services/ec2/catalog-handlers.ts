@@ -11,14 +11,15 @@ export function DescribeImages(
   let images = regionImages(ctx.region).map((image) => ({ ...image, Tags: [] }));
   const ids = input.ImageIds ?? [];
   for (const id of ids) {
-    if (!/^ami-[0-9a-f]{8}([0-9a-f]{9})?$/.test(id)) throw new AwsError("InvalidAMIID.Malformed", `Invalid id: "${id}" (expecting "ami-...")`);
+    if (!/^ami-[0-9a-f]{8}([0-9a-f]{9})?$/.test(id))
+      throw new AwsError("InvalidAMIID.Malformed", `Invalid id: "${id}" (expecting "ami-...")`);
   }
   const missing = ids.filter((id) => !images.some((image) => image.ImageId === id));
   if (missing.length > 0) throw new AwsError("InvalidAMIID.NotFound", `The image id '[${missing.join(", ")}]' does not exist`);
   if (ids.length > 0) images = images.filter((image) => ids.includes(image.ImageId));
   if (input.Owners?.length) {
     // "self" and the caller's account own nothing here: only Amazon's public images exist.
-    images = images.filter((image) => input.Owners!.some((owner) => owner === "amazon" || owner === AMAZON_OWNER_ID));
+    images = images.filter((_image) => input.Owners!.some((owner) => owner === "amazon" || owner === AMAZON_OWNER_ID));
   }
   images = applyFilters(images, input.Filters, {
     name: (i) => i.Name,

@@ -22,7 +22,8 @@ export function appendConsoleOutput(cloud: CloudApi, instanceId: string, text: s
   const combined = (instance.consoleOutput ?? "") + text;
   // Trim by bytes, not characters: the limit is AWS's, on the encoded log.
   const bytes = Buffer.from(combined, "utf8");
-  instance.consoleOutput = bytes.length > CONSOLE_OUTPUT_LIMIT ? bytes.subarray(bytes.length - CONSOLE_OUTPUT_LIMIT).toString("utf8") : combined;
+  instance.consoleOutput =
+    bytes.length > CONSOLE_OUTPUT_LIMIT ? bytes.subarray(bytes.length - CONSOLE_OUTPUT_LIMIT).toString("utf8") : combined;
   instance.consoleOutputAt = cloud.now();
   cloud.markDirty();
   return true;

@@ -13,9 +13,28 @@ const GATEWAY_AND_INTERFACE = ["s3", "dynamodb"];
 
 /** Interface-only services commonly reached from private subnets. */
 const INTERFACE_ONLY = [
-  "autoscaling", "cloudformation", "ec2", "ec2messages", "ecr.api", "ecr.dkr", "ecs", "elasticfilesystem",
-  "elasticloadbalancing", "events", "execute-api", "kms", "lambda", "logs", "monitoring", "rds", "secretsmanager",
-  "sns", "sqs", "ssm", "ssmmessages", "sts",
+  "autoscaling",
+  "cloudformation",
+  "ec2",
+  "ec2messages",
+  "ecr.api",
+  "ecr.dkr",
+  "ecs",
+  "elasticfilesystem",
+  "elasticloadbalancing",
+  "events",
+  "execute-api",
+  "kms",
+  "lambda",
+  "logs",
+  "monitoring",
+  "rds",
+  "secretsmanager",
+  "sns",
+  "sqs",
+  "ssm",
+  "ssmmessages",
+  "sts",
 ];
 
 export type EndpointType = "Gateway" | "Interface";

@@ -21,7 +21,10 @@ function toStrings(value: unknown): string[] {
 }
 
 function globToRegExp(pattern: string): RegExp {
-  const escaped = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+  const escaped = pattern
+    .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+    .replace(/\*/g, ".*")
+    .replace(/\?/g, ".");
   return new RegExp(`^${escaped}$`, "s");
 }
 
@@ -45,10 +48,21 @@ export function applyFilters<T extends object>(items: T[], filters: Filter[] | u
       const tags = (item as { Tags?: Tag[] }).Tags ?? [];
       if (name.startsWith("tag:")) {
         const key = name.slice(4);
-        return matchesAny(tags.filter((t) => t.Key === key).map((t) => t.Value), wanted);
+        return matchesAny(
+          tags.filter((t) => t.Key === key).map((t) => t.Value),
+          wanted,
+        );
       }
-      if (name === "tag-key") return matchesAny(tags.map((t) => t.Key), wanted);
-      if (name === "tag-value") return matchesAny(tags.map((t) => t.Value), wanted);
+      if (name === "tag-key")
+        return matchesAny(
+          tags.map((t) => t.Key),
+          wanted,
+        );
+      if (name === "tag-value")
+        return matchesAny(
+          tags.map((t) => t.Value),
+          wanted,
+        );
       return matchesAny(toStrings(fields[name](item)), wanted);
     }),
   );

@@ -44,7 +44,10 @@ export interface LaunchRequest {
 const DEFAULT_INSTANCE_TYPE = "m1.small";
 
 function templateInstanceTags(specs: TagSpecification[] | undefined): Tag[] {
-  return validateTags((specs ?? []).filter((s) => s.ResourceType === "instance").flatMap((s) => s.Tags ?? []), true);
+  return validateTags(
+    (specs ?? []).filter((s) => s.ResourceType === "instance").flatMap((s) => s.Tags ?? []),
+    true,
+  );
 }
 
 /** An auto-assigned public IPv4 address (Elastic IPs come from addresses.ts). */
@@ -65,7 +68,8 @@ export function publicDnsName(region: string, ip: string): string {
 export function launch(cloud: CloudApi, request: LaunchRequest): { reservationId: string; instances: InstanceRecord[] } {
   const state = ec2State(cloud);
   const region = request.region;
-  if (request.minCount < 1) throw invalidParameterValue(`Value (${request.minCount}) for parameter minCount is invalid. Expected a value greater than 0.`);
+  if (request.minCount < 1)
+    throw invalidParameterValue(`Value (${request.minCount}) for parameter minCount is invalid. Expected a value greater than 0.`);
   if (request.minCount > request.maxCount) {
     throw invalidParameterValue("Value for parameter minCount must be less than or equal to the value for parameter maxCount.");
   }
@@ -76,7 +80,8 @@ export function launch(cloud: CloudApi, request: LaunchRequest): { reservationId
 
   const imageId = request.ImageId ?? data.ImageId;
   if (!imageId) throw new AwsError("MissingParameter", "The request must contain the parameter ImageId");
-  if (!/^ami-[0-9a-f]{8}([0-9a-f]{9})?$/.test(imageId)) throw new AwsError("InvalidAMIID.Malformed", `Invalid id: "${imageId}" (expecting "ami-...")`);
+  if (!/^ami-[0-9a-f]{8}([0-9a-f]{9})?$/.test(imageId))
+    throw new AwsError("InvalidAMIID.Malformed", `Invalid id: "${imageId}" (expecting "ami-...")`);
   const image = findImage(region, imageId);
   if (!image) throw new AwsError("InvalidAMIID.NotFound", `The image id '[${imageId}]' does not exist`);
 
@@ -96,12 +101,14 @@ export function launch(cloud: CloudApi, request: LaunchRequest): { reservationId
   const subnet = findSubnet(cloud, region, subnetId);
   const zone = request.AvailabilityZone ?? data.Placement?.AvailabilityZone;
   if (zone && zone !== subnet.AvailabilityZone) {
-    throw invalidParameterValue(`Value (${zone}) for parameter availabilityZone is invalid. Subnet '${subnet.SubnetId}' is in the availability zone ${subnet.AvailabilityZone}`);
+    throw invalidParameterValue(
+      `Value (${zone}) for parameter availabilityZone is invalid. Subnet '${subnet.SubnetId}' is in the availability zone ${subnet.AvailabilityZone}`,
+    );
   }
 
   const groupIds: string[] = [...(request.SecurityGroupIds ?? []), ...(templateNic.Groups ?? [])];
   if (groupIds.length === 0 && !request.SecurityGroups?.length) groupIds.push(...(data.SecurityGroupIds ?? []));
-  const groupNames: string[] = request.SecurityGroups ?? (groupIds.length === 0 ? data.SecurityGroups ?? [] : []);
+  const groupNames: string[] = request.SecurityGroups ?? (groupIds.length === 0 ? (data.SecurityGroups ?? []) : []);
   for (const name of groupNames) {
     const byName = Object.values(state.securityGroups).find((g) => g.VpcId === subnet.VpcId && g.GroupName === name);
     if (!byName) throw new AwsError("InvalidGroup.NotFound", `The security group '${name}' does not exist in VPC '${subnet.VpcId}'`);
@@ -143,7 +150,10 @@ export function launch(cloud: CloudApi, request: LaunchRequest): { reservationId
     }
   }
   if (addresses.length < request.minCount) {
-    throw new AwsError("InsufficientFreeAddressesInSubnet", `There are not enough free addresses in subnet '${subnet.SubnetId}' to satisfy the requested number of instances.`);
+    throw new AwsError(
+      "InsufficientFreeAddressesInSubnet",
+      `There are not enough free addresses in subnet '${subnet.SubnetId}' to satisfy the requested number of instances.`,
+    );
   }
 
   const publicIp = request.AssociatePublicIpAddress ?? templateNic.AssociatePublicIpAddress ?? subnet.MapPublicIpOnLaunch;
@@ -153,7 +163,10 @@ export function launch(cloud: CloudApi, request: LaunchRequest): { reservationId
         { Key: "aws:ec2launchtemplate:version", Value: String(resolved.version.VersionNumber) },
       ]
     : [];
-  const tags = mergeTags(mergeTags(mergeTags(templateInstanceTags(data.TagSpecifications), request.tags), launchTemplateTags), request.systemTags ?? []);
+  const tags = mergeTags(
+    mergeTags(mergeTags(templateInstanceTags(data.TagSpecifications), request.tags), launchTemplateTags),
+    request.systemTags ?? [],
+  );
 
   const now = cloud.now();
   const reservationId = newId("r");

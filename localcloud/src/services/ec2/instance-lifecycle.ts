@@ -29,7 +29,10 @@ const shutdownDuration = () => between(10, 20);
 
 /** "User initiated (2026-11-27 10:00:00 GMT)", the wording of StateTransitionReason. */
 export function userInitiated(at: number): string {
-  return `User initiated (${new Date(at).toISOString().replace("T", " ").replace(/\.\d{3}Z$/, " GMT")})`;
+  return `User initiated (${new Date(at)
+    .toISOString()
+    .replace("T", " ")
+    .replace(/\.\d{3}Z$/, " GMT")})`;
 }
 
 export function stateOut(name: InstanceStateName) {
@@ -107,7 +110,8 @@ export function tickInstances(cloud: CloudApi, now: number): void {
   for (const instance of Object.values(state.instances)) {
     // An instance may pass several transitions in one tick when the clock runs fast.
     while (instance.dueAt !== undefined && instance.dueAt <= now && state.instances[instance.InstanceId]) advance(state, instance);
-    if (state.instances[instance.InstanceId] && instance.dueAt !== undefined) next = next === null ? instance.dueAt : Math.min(next, instance.dueAt);
+    if (state.instances[instance.InstanceId] && instance.dueAt !== undefined)
+      next = next === null ? instance.dueAt : Math.min(next, instance.dueAt);
   }
   state.nextDueAt = next;
   cloud.markDirty();

@@ -40,7 +40,11 @@ export function instanceOut(state: Ec2State, instance: InstanceRecord, ownerId: 
   const typeSpec = findInstanceType(instance.InstanceType);
   const elastic = Object.values(state.addresses).find((a) => a.InstanceId === instance.InstanceId);
   // An auto-assigned address lives only while the instance runs; an Elastic IP stays through a stop.
-  const publicIp = elastic ? elastic.PublicIp : instance.State === "running" || instance.State === "pending" ? instance.PublicIpAddress : undefined;
+  const publicIp = elastic
+    ? elastic.PublicIp
+    : instance.State === "running" || instance.State === "pending"
+      ? instance.PublicIpAddress
+      : undefined;
   const privateDns = privateDnsName(instance.region, instance.PrivateIpAddress);
   return {
     InstanceId: instance.InstanceId,
@@ -74,12 +78,19 @@ export function instanceOut(state: Ec2State, instance: InstanceRecord, ownerId: 
     PlatformDetails: "Linux/UNIX",
     UsageOperation: "RunInstances",
     BootMode: "uefi-preferred",
-    CpuOptions: typeSpec ? { CoreCount: Math.max(1, typeSpec.vcpus / (typeSpec.arch === "arm64" ? 1 : 2)), ThreadsPerCore: typeSpec.arch === "arm64" ? 1 : 2 } : undefined,
+    CpuOptions: typeSpec
+      ? { CoreCount: Math.max(1, typeSpec.vcpus / (typeSpec.arch === "arm64" ? 1 : 2)), ThreadsPerCore: typeSpec.arch === "arm64" ? 1 : 2 }
+      : undefined,
     BlockDeviceMappings: networked
       ? [
           {
             DeviceName: "/dev/xvda",
-            Ebs: { AttachTime: new Date(instance.LaunchTime), DeleteOnTermination: true, Status: "attached", VolumeId: derivedId("vol", instance, "root") },
+            Ebs: {
+              AttachTime: new Date(instance.LaunchTime),
+              DeleteOnTermination: true,
+              Status: "attached",
+              VolumeId: derivedId("vol", instance, "root"),
+            },
           },
         ]
       : [],
@@ -113,7 +124,13 @@ export function instanceOut(state: Ec2State, instance: InstanceRecord, ownerId: 
           },
         ]
       : [],
-    MetadataOptions: { State: "applied", HttpTokens: "required", HttpPutResponseHopLimit: 2, HttpEndpoint: "enabled", InstanceMetadataTags: "disabled" },
+    MetadataOptions: {
+      State: "applied",
+      HttpTokens: "required",
+      HttpPutResponseHopLimit: 2,
+      HttpEndpoint: "enabled",
+      InstanceMetadataTags: "disabled",
+    },
     CapacityReservationSpecification: { CapacityReservationPreference: "open" },
     HibernationOptions: { Configured: false },
     EnclaveOptions: { Enabled: false },
@@ -141,7 +158,11 @@ export function instanceFilterFields(state: Ec2State): FilterFields<InstanceReco
     "key-name": (i) => i.KeyName,
     "launch-time": (i) => new Date(i.LaunchTime).toISOString(),
     "instance.group-id": (i) => networked(i, i.SecurityGroupIds),
-    "instance.group-name": (i) => networked(i, i.SecurityGroupIds.map((id) => state.securityGroups[id]?.GroupName)),
+    "instance.group-name": (i) =>
+      networked(
+        i,
+        i.SecurityGroupIds.map((id) => state.securityGroups[id]?.GroupName),
+      ),
     "network-interface.subnet-id": (i) => networked(i, i.SubnetId),
     "network-interface.vpc-id": (i) => networked(i, i.VpcId),
     "client-token": (i) => i.ClientToken,

@@ -79,7 +79,12 @@ export function RunInstances(
     PrivateIpAddress: input.PrivateIpAddress,
     MonitoringEnabled: input.Monitoring?.Enabled,
     LaunchTemplate: input.LaunchTemplate,
-    tags: tagsFromSpecifications(input.TagSpecifications, "instance", ["volume", "network-interface", "spot-instances-request", "elastic-gpu"]),
+    tags: tagsFromSpecifications(input.TagSpecifications, "instance", [
+      "volume",
+      "network-interface",
+      "spot-instances-request",
+      "elastic-gpu",
+    ]),
     ClientToken: input.ClientToken,
   });
   if (tokenKey) state.clientTokens[tokenKey] = { kind: "RunInstances", ids: instances.map((i) => i.InstanceId), at: ctx.cloud.now() };
@@ -167,7 +172,10 @@ export function StopInstances(input: { InstanceIds?: string[] }, ctx: RequestCon
   const instances = instancesById(ctx, required(input.InstanceIds, "InstanceId"));
   for (const instance of instances) {
     if (!["pending", "running", "stopping", "stopped"].includes(instance.State)) {
-      throw new AwsError("IncorrectInstanceState", `This instance '${instance.InstanceId}' is not in a state from which it can be stopped.`);
+      throw new AwsError(
+        "IncorrectInstanceState",
+        `This instance '${instance.InstanceId}' is not in a state from which it can be stopped.`,
+      );
     }
   }
   const now = ctx.cloud.now();

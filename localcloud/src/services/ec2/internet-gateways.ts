@@ -20,7 +20,13 @@ function internetGatewayOut(igw: InternetGatewayRecord, ownerId: string) {
 
 export function CreateInternetGateway(input: { TagSpecifications?: TagSpecification[] }, ctx: RequestContext) {
   const count = regionRecords(ec2State(ctx.cloud).internetGateways, ctx.region).length;
-  enforceQuota(ctx, QUOTAS.internetGateways, count, "InternetGatewayLimitExceeded", "The maximum number of internet gateways has been reached.");
+  enforceQuota(
+    ctx,
+    QUOTAS.internetGateways,
+    count,
+    "InternetGatewayLimitExceeded",
+    "The maximum number of internet gateways has been reached.",
+  );
   const igw: InternetGatewayRecord = {
     InternetGatewayId: newId("igw"),
     region: ctx.region,
@@ -72,9 +78,15 @@ function hasMappedPublicAddresses(state: Ec2State, vpcId: string): boolean {
     return instance !== undefined && instance.VpcId === vpcId && instance.State !== "terminated";
   };
   return (
-    Object.values(state.addresses).some((a) => a.AssociationId && (liveInstance(a.InstanceId) || natInVpc(state, a.NetworkInterfaceId, vpcId))) ||
-    Object.values(state.natGateways).some((n) => n.VpcId === vpcId && n.ConnectivityType === "public" && n.State !== "deleted" && n.State !== "failed") ||
-    Object.values(state.instances).some((i) => i.VpcId === vpcId && i.PublicIpAddress !== undefined && ["pending", "running", "stopping", "shutting-down"].includes(i.State))
+    Object.values(state.addresses).some(
+      (a) => a.AssociationId && (liveInstance(a.InstanceId) || natInVpc(state, a.NetworkInterfaceId, vpcId)),
+    ) ||
+    Object.values(state.natGateways).some(
+      (n) => n.VpcId === vpcId && n.ConnectivityType === "public" && n.State !== "deleted" && n.State !== "failed",
+    ) ||
+    Object.values(state.instances).some(
+      (i) => i.VpcId === vpcId && i.PublicIpAddress !== undefined && ["pending", "running", "stopping", "shutting-down"].includes(i.State),
+    )
   );
 }
 
@@ -90,7 +102,10 @@ export function DetachInternetGateway(input: { InternetGatewayId?: string; VpcId
     throw new AwsError("Gateway.NotAttached", `resource ${igw.InternetGatewayId} is not attached to network ${vpcId}`);
   }
   if (hasMappedPublicAddresses(ec2State(ctx.cloud), vpcId)) {
-    throw new AwsError("DependencyViolation", `Network ${vpcId} has some mapped public address(es). Please unmap those public address(es) before detaching the gateway.`);
+    throw new AwsError(
+      "DependencyViolation",
+      `Network ${vpcId} has some mapped public address(es). Please unmap those public address(es) before detaching the gateway.`,
+    );
   }
   delete igw.VpcId;
   ctx.cloud.markDirty();

@@ -16,7 +16,10 @@ export function DeleteLaunchTemplateVersions(
   const template = findLaunchTemplate(ctx.cloud, ctx.region, input);
   const versions = required(input.Versions, "LaunchTemplateVersion");
   if (versions.length > MAX_VERSIONS_PER_CALL) {
-    throw new AwsError("InvalidParameterValue", `You can delete up to ${MAX_VERSIONS_PER_CALL} launch template versions in a single request.`);
+    throw new AwsError(
+      "InvalidParameterValue",
+      `You can delete up to ${MAX_VERSIONS_PER_CALL} launch template versions in a single request.`,
+    );
   }
   const ids = { LaunchTemplateId: template.LaunchTemplateId, LaunchTemplateName: template.LaunchTemplateName };
   const succeeded: Array<typeof ids & { VersionNumber: number }> = [];
@@ -25,14 +28,19 @@ export function DeleteLaunchTemplateVersions(
     const number = /^\d+$/.test(text) ? Number(text) : undefined;
     const version = template.Versions.find((v) => v.VersionNumber === number);
     if (number === undefined || !version) {
-      failed.push({ ...ids, VersionNumber: number, ResponseError: { Code: "launchTemplateVersionDoesNotExist", Message: "The specified launch template version does not exist." } });
+      failed.push({
+        ...ids,
+        VersionNumber: number,
+        ResponseError: { Code: "launchTemplateVersionDoesNotExist", Message: "The specified launch template version does not exist." },
+      });
     } else if (number === template.DefaultVersionNumber) {
       failed.push({
         ...ids,
         VersionNumber: number,
         ResponseError: {
           Code: "unexpectedError",
-          Message: "The specified version is the default version and cannot be deleted. Set another version as the default first, or delete the launch template with DeleteLaunchTemplate.",
+          Message:
+            "The specified version is the default version and cannot be deleted. Set another version as the default first, or delete the launch template with DeleteLaunchTemplate.",
         },
       });
     } else {

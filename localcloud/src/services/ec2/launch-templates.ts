@@ -73,7 +73,10 @@ export function CreateLaunchTemplate(
   if (earlier && state.launchTemplates[earlier[0]]) return { LaunchTemplate: templateOut(state.launchTemplates[earlier[0]], ctx) };
   const name = required(input.LaunchTemplateName, "LaunchTemplateName");
   if (!NAME_PATTERN.test(name)) {
-    throw new AwsError("InvalidLaunchTemplateName.MalformedException", "A launch template name must be between 3 and 128 characters, and may contain letters, numbers, and the following characters: - ( ) . / _.'");
+    throw new AwsError(
+      "InvalidLaunchTemplateName.MalformedException",
+      "A launch template name must be between 3 and 128 characters, and may contain letters, numbers, and the following characters: - ( ) . / _.'",
+    );
   }
   if (Object.values(state.launchTemplates).some((t) => t.region === ctx.region && t.LaunchTemplateName === name)) {
     throw new AwsError("InvalidLaunchTemplateName.AlreadyExistsException", `Launch template name already in use.`);
@@ -86,7 +89,14 @@ export function CreateLaunchTemplate(
     CreateTime: now,
     DefaultVersionNumber: 1,
     LatestVersionNumber: 1,
-    Versions: [{ VersionNumber: 1, VersionDescription: input.VersionDescription, CreateTime: now, LaunchTemplateData: checkTemplateData(input.LaunchTemplateData) }],
+    Versions: [
+      {
+        VersionNumber: 1,
+        VersionDescription: input.VersionDescription,
+        CreateTime: now,
+        LaunchTemplateData: checkTemplateData(input.LaunchTemplateData),
+      },
+    ],
     Tags: tagsFromSpecifications(input.TagSpecifications, "launch-template"),
   };
   state.launchTemplates[template.LaunchTemplateId] = template;
@@ -177,7 +187,10 @@ export function DescribeLaunchTemplateVersions(
     // Across all templates only the aliases make sense, as in AWS.
     const aliases = input.Versions ?? [];
     if (aliases.length === 0 || aliases.some((v) => v !== "$Latest" && v !== "$Default")) {
-      throw new AwsError("InvalidParameterCombination", "Without a launch template ID or name, only the versions $Latest and $Default may be specified.");
+      throw new AwsError(
+        "InvalidParameterCombination",
+        "Without a launch template ID or name, only the versions $Latest and $Default may be specified.",
+      );
     }
     pairs = Object.values(state.launchTemplates)
       .filter((t) => t.region === ctx.region)

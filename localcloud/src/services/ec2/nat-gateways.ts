@@ -31,7 +31,9 @@ export function natOut(nat: NatGatewayRecord) {
     DeleteTime: nat.DeleteTime === undefined ? undefined : new Date(nat.DeleteTime),
     FailureCode: nat.FailureCode,
     FailureMessage: nat.FailureMessage,
-    NatGatewayAddresses: [{ AllocationId: nat.AllocationId, NetworkInterfaceId: nat.NetworkInterfaceId, PrivateIp: nat.PrivateIp, PublicIp: nat.PublicIp }],
+    NatGatewayAddresses: [
+      { AllocationId: nat.AllocationId, NetworkInterfaceId: nat.NetworkInterfaceId, PrivateIp: nat.PrivateIp, PublicIp: nat.PublicIp },
+    ],
     Tags: tagsOut(nat.Tags),
   };
 }
@@ -54,7 +56,11 @@ function privateIpFor(state: Ec2State, subnetId: string, wanted: string | undefi
     return wanted;
   }
   const ip = allocateAddress(state, subnet);
-  if (!ip) throw new AwsError("InsufficientFreeAddressesInSubnet", `There are not enough free addresses in subnet '${subnetId}' to satisfy the requested number of instances.`);
+  if (!ip)
+    throw new AwsError(
+      "InsufficientFreeAddressesInSubnet",
+      `There are not enough free addresses in subnet '${subnetId}' to satisfy the requested number of instances.`,
+    );
   return ip;
 }
 
@@ -63,7 +69,14 @@ function rememberToken(state: Ec2State, key: string | undefined, id: string, at:
 }
 
 export function CreateNatGateway(
-  input: { SubnetId?: string; AllocationId?: string; ConnectivityType?: string; PrivateIpAddress?: string; ClientToken?: string; TagSpecifications?: TagSpecification[] },
+  input: {
+    SubnetId?: string;
+    AllocationId?: string;
+    ConnectivityType?: string;
+    PrivateIpAddress?: string;
+    ClientToken?: string;
+    TagSpecifications?: TagSpecification[];
+  },
   ctx: RequestContext,
 ) {
   const state = ec2State(ctx.cloud);
@@ -73,7 +86,10 @@ export function CreateNatGateway(
   if (earlier) {
     // A retry with the same token returns the first result; the same token for another request is an error.
     if (earlier.kind !== `CreateNatGateway/${subnetId}`) {
-      throw new AwsError("IdempotentParameterMismatch", "The client token you have provided is associated with a resource that has different parameters.");
+      throw new AwsError(
+        "IdempotentParameterMismatch",
+        "The client token you have provided is associated with a resource that has different parameters.",
+      );
     }
     const nat = state.natGateways[earlier.ids[0]];
     if (nat) return { ClientToken: input.ClientToken, NatGateway: natOut(nat) };
@@ -88,7 +104,13 @@ export function CreateNatGateway(
     throw new AwsError("InvalidParameterCombination", "An Elastic IP address cannot be specified for a private NAT gateway.");
   }
   const tags = tagsFromSpecifications(input.TagSpecifications, "natgateway");
-  enforceQuota(ctx, QUOTAS.natGatewaysPerAz, countInZone(state, ctx.region, subnet.AvailabilityZone), "NatGatewayLimitExceeded", "The maximum number of NAT Gateways has been reached.");
+  enforceQuota(
+    ctx,
+    QUOTAS.natGatewaysPerAz,
+    countInZone(state, ctx.region, subnet.AvailabilityZone),
+    "NatGatewayLimitExceeded",
+    "The maximum number of NAT Gateways has been reached.",
+  );
   const now = ctx.cloud.now();
   const nat: NatGatewayRecord = {
     NatGatewayId: newId("nat"),
@@ -105,7 +127,13 @@ export function CreateNatGateway(
     dueAt: now + NAT_PENDING_MS,
     Tags: tags,
   };
-  if (address && (address.AssociationId || Object.values(state.natGateways).some((n) => n.AllocationId === address.AllocationId && n.State !== "deleted" && n.State !== "failed"))) {
+  if (
+    address &&
+    (address.AssociationId ||
+      Object.values(state.natGateways).some(
+        (n) => n.AllocationId === address.AllocationId && n.State !== "deleted" && n.State !== "failed",
+      ))
+  ) {
     // AWS accepts the call and fails the gateway while provisioning.
     nat.FailureCode = "Resource.AlreadyAssociated";
     nat.FailureMessage = `Elastic IP address [${address.AllocationId}] is already associated`;

@@ -32,7 +32,11 @@ function aclView(state: Ec2State, vpc: VpcRecord) {
     VpcId: vpc.VpcId,
     IsDefault: true,
     Entries: entries(),
-    Associations: subnets.map((s) => ({ NetworkAclAssociationId: derived("aclassoc", `${s.SubnetId}/acl`), NetworkAclId, SubnetId: s.SubnetId })),
+    Associations: subnets.map((s) => ({
+      NetworkAclAssociationId: derived("aclassoc", `${s.SubnetId}/acl`),
+      NetworkAclId,
+      SubnetId: s.SubnetId,
+    })),
   };
 }
 

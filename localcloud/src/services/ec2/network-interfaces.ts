@@ -68,9 +68,19 @@ function otherServiceInterfaces(cloud: CloudApi, state: Ec2State, out: NetworkIn
       if (!subnet) continue;
       const seed = `${lb.arn}/${zone.SubnetId}`;
       out.push({
-        NetworkInterfaceId: hashed("eni", seed), region: lb.region, SubnetId: subnet.SubnetId, VpcId: subnet.VpcId, AvailabilityZone: subnet.AvailabilityZone,
-        PrivateIpAddress: managedAddress(state, subnet.SubnetId, seed), Description: `ELB ${suffix}`, InterfaceType: "interface",
-        RequesterId: "amazon-elb", RequesterManaged: true, GroupIds: lb.securityGroups, MacAddress: mac(seed), usedBy: `load balancer ${lb.name}`,
+        NetworkInterfaceId: hashed("eni", seed),
+        region: lb.region,
+        SubnetId: subnet.SubnetId,
+        VpcId: subnet.VpcId,
+        AvailabilityZone: subnet.AvailabilityZone,
+        PrivateIpAddress: managedAddress(state, subnet.SubnetId, seed),
+        Description: `ELB ${suffix}`,
+        InterfaceType: "interface",
+        RequesterId: "amazon-elb",
+        RequesterManaged: true,
+        GroupIds: lb.securityGroups,
+        MacAddress: mac(seed),
+        usedBy: `load balancer ${lb.name}`,
         attachment: { AttachmentId: hashed("ela-attach", seed), AttachTime: lb.createdAt, DeviceIndex: 1 },
       });
     }
@@ -82,9 +92,19 @@ function otherServiceInterfaces(cloud: CloudApi, state: Ec2State, out: NetworkIn
     if (!subnet) continue;
     const seed = `${db.arn}/eni`;
     out.push({
-      NetworkInterfaceId: hashed("eni", seed), region: db.region, SubnetId: subnet.SubnetId, VpcId: subnet.VpcId, AvailabilityZone: subnet.AvailabilityZone,
-      PrivateIpAddress: managedAddress(state, subnet.SubnetId, seed), Description: "RDSNetworkInterface", InterfaceType: "interface",
-      RequesterId: "amazon-rds", RequesterManaged: true, GroupIds: db.vpcSecurityGroupIds, MacAddress: mac(seed), usedBy: `DB instance ${db.id}`,
+      NetworkInterfaceId: hashed("eni", seed),
+      region: db.region,
+      SubnetId: subnet.SubnetId,
+      VpcId: subnet.VpcId,
+      AvailabilityZone: subnet.AvailabilityZone,
+      PrivateIpAddress: managedAddress(state, subnet.SubnetId, seed),
+      Description: "RDSNetworkInterface",
+      InterfaceType: "interface",
+      RequesterId: "amazon-rds",
+      RequesterManaged: true,
+      GroupIds: db.vpcSecurityGroupIds,
+      MacAddress: mac(seed),
+      usedBy: `DB instance ${db.id}`,
       attachment: { AttachmentId: hashed("eni-attach", seed), AttachTime: db.createdAt, DeviceIndex: 1 },
     });
   }
@@ -99,11 +119,27 @@ export function networkInterfaces(cloud: CloudApi): NetworkInterfaceView[] {
     const elastic = Object.values(state.addresses).find((a) => a.InstanceId === i.InstanceId);
     const publicIp = elastic?.PublicIp ?? (i.State === "running" || i.State === "pending" ? i.PublicIpAddress : undefined);
     out.push({
-      NetworkInterfaceId: instanceEniId(i), region: i.region, SubnetId: i.SubnetId, VpcId: i.VpcId, AvailabilityZone: i.AvailabilityZone,
-      PrivateIpAddress: i.PrivateIpAddress, Description: "", InterfaceType: "interface", RequesterManaged: false, GroupIds: i.SecurityGroupIds,
-      MacAddress: instanceMacAddress(i), usedBy: `instance ${i.InstanceId}`,
+      NetworkInterfaceId: instanceEniId(i),
+      region: i.region,
+      SubnetId: i.SubnetId,
+      VpcId: i.VpcId,
+      AvailabilityZone: i.AvailabilityZone,
+      PrivateIpAddress: i.PrivateIpAddress,
+      Description: "",
+      InterfaceType: "interface",
+      RequesterManaged: false,
+      GroupIds: i.SecurityGroupIds,
+      MacAddress: instanceMacAddress(i),
+      usedBy: `instance ${i.InstanceId}`,
       attachment: { AttachmentId: instanceEniAttachmentId(i), InstanceId: i.InstanceId, AttachTime: i.LaunchTime, DeviceIndex: 0 },
-      association: publicIp ? { PublicIp: publicIp, IpOwnerId: elastic ? "self" : "amazon", AllocationId: elastic?.AllocationId, AssociationId: elastic?.AssociationId } : undefined,
+      association: publicIp
+        ? {
+            PublicIp: publicIp,
+            IpOwnerId: elastic ? "self" : "amazon",
+            AllocationId: elastic?.AllocationId,
+            AssociationId: elastic?.AssociationId,
+          }
+        : undefined,
     });
   }
   for (const n of Object.values(state.natGateways)) {
@@ -111,19 +147,41 @@ export function networkInterfaces(cloud: CloudApi): NetworkInterfaceView[] {
     const subnet = state.subnets[n.SubnetId];
     const address = n.AllocationId ? state.addresses[n.AllocationId] : undefined;
     out.push({
-      NetworkInterfaceId: n.NetworkInterfaceId, region: n.region, SubnetId: n.SubnetId, VpcId: n.VpcId, AvailabilityZone: subnet?.AvailabilityZone ?? "",
-      PrivateIpAddress: n.PrivateIp, Description: `Interface for NAT Gateway ${n.NatGatewayId}`, InterfaceType: "nat_gateway", RequesterId: "amazon",
-      RequesterManaged: true, GroupIds: [], MacAddress: mac(n.NatGatewayId), usedBy: `NAT gateway ${n.NatGatewayId}`,
-      association: n.PublicIp ? { PublicIp: n.PublicIp, IpOwnerId: "self", AllocationId: n.AllocationId, AssociationId: address?.AssociationId } : undefined,
+      NetworkInterfaceId: n.NetworkInterfaceId,
+      region: n.region,
+      SubnetId: n.SubnetId,
+      VpcId: n.VpcId,
+      AvailabilityZone: subnet?.AvailabilityZone ?? "",
+      PrivateIpAddress: n.PrivateIp,
+      Description: `Interface for NAT Gateway ${n.NatGatewayId}`,
+      InterfaceType: "nat_gateway",
+      RequesterId: "amazon",
+      RequesterManaged: true,
+      GroupIds: [],
+      MacAddress: mac(n.NatGatewayId),
+      usedBy: `NAT gateway ${n.NatGatewayId}`,
+      association: n.PublicIp
+        ? { PublicIp: n.PublicIp, IpOwnerId: "self", AllocationId: n.AllocationId, AssociationId: address?.AssociationId }
+        : undefined,
     });
   }
   for (const e of Object.values(state.vpcEndpoints)) {
     for (const eni of e.Interfaces) {
       const subnet = state.subnets[eni.SubnetId];
       out.push({
-        NetworkInterfaceId: eni.NetworkInterfaceId, region: e.region, SubnetId: eni.SubnetId, VpcId: e.VpcId, AvailabilityZone: subnet?.AvailabilityZone ?? "",
-        PrivateIpAddress: eni.PrivateIpAddress, Description: `VPC Endpoint Interface ${e.VpcEndpointId}`, InterfaceType: "vpc_endpoint", RequesterId: "amazon",
-        RequesterManaged: true, GroupIds: e.SecurityGroupIds, MacAddress: mac(eni.NetworkInterfaceId), usedBy: `VPC endpoint ${e.VpcEndpointId}`,
+        NetworkInterfaceId: eni.NetworkInterfaceId,
+        region: e.region,
+        SubnetId: eni.SubnetId,
+        VpcId: e.VpcId,
+        AvailabilityZone: subnet?.AvailabilityZone ?? "",
+        PrivateIpAddress: eni.PrivateIpAddress,
+        Description: `VPC Endpoint Interface ${e.VpcEndpointId}`,
+        InterfaceType: "vpc_endpoint",
+        RequesterId: "amazon",
+        RequesterManaged: true,
+        GroupIds: e.SecurityGroupIds,
+        MacAddress: mac(eni.NetworkInterfaceId),
+        usedBy: `VPC endpoint ${e.VpcEndpointId}`,
       });
     }
   }
@@ -147,7 +205,9 @@ function interfaceOut(state: Ec2State, eni: NetworkInterfaceView, ownerId: strin
     MacAddress: eni.MacAddress,
     PrivateIpAddress: eni.PrivateIpAddress,
     PrivateDnsName: dns,
-    PrivateIpAddresses: [{ Primary: true, PrivateIpAddress: eni.PrivateIpAddress, PrivateDnsName: dns, Association: associationOut(eni, ownerId) }],
+    PrivateIpAddresses: [
+      { Primary: true, PrivateIpAddress: eni.PrivateIpAddress, PrivateDnsName: dns, Association: associationOut(eni, ownerId) },
+    ],
     Groups: eni.GroupIds.map((id) => ({ GroupId: id, GroupName: state.securityGroups[id]?.GroupName ?? "" })),
     SourceDestCheck: eni.InterfaceType !== "nat_gateway",
     Ipv6Addresses: [],
@@ -171,7 +231,13 @@ function interfaceOut(state: Ec2State, eni: NetworkInterfaceView, ownerId: strin
 function associationOut(eni: NetworkInterfaceView, ownerId: string) {
   if (!eni.association) return undefined;
   const { PublicIp, IpOwnerId, AllocationId, AssociationId } = eni.association;
-  return { PublicIp, PublicDnsName: publicDnsName(eni.region, PublicIp), IpOwnerId: IpOwnerId === "self" ? ownerId : IpOwnerId, AllocationId, AssociationId };
+  return {
+    PublicIp,
+    PublicDnsName: publicDnsName(eni.region, PublicIp),
+    IpOwnerId: IpOwnerId === "self" ? ownerId : IpOwnerId,
+    AllocationId,
+    AssociationId,
+  };
 }
 
 export function DescribeNetworkInterfaces(

@@ -23,8 +23,20 @@ defineQuotas([
   { service: "ec2", code: QUOTAS.elasticIps, awsQuotaCode: "L-0263D0A3", name: "EC2-VPC Elastic IPs", default: 5 },
   { service: "ec2", code: QUOTAS.securityGroups, awsQuotaCode: "L-E79EC296", name: "VPC security groups per Region", default: 2500 },
   // One value, applied to inbound and outbound separately (and to IPv4 and IPv6 separately), as AWS does.
-  { service: "ec2", code: QUOTAS.rulesPerGroup, awsQuotaCode: "L-0EA8095F", name: "Inbound or outbound rules per security group", default: 60 },
-  { service: "ec2", code: QUOTAS.groupsPerInterface, awsQuotaCode: "L-2AFB9258", name: "Security groups per network interface", default: 5 },
+  {
+    service: "ec2",
+    code: QUOTAS.rulesPerGroup,
+    awsQuotaCode: "L-0EA8095F",
+    name: "Inbound or outbound rules per security group",
+    default: 60,
+  },
+  {
+    service: "ec2",
+    code: QUOTAS.groupsPerInterface,
+    awsQuotaCode: "L-2AFB9258",
+    name: "Security groups per network interface",
+    default: 5,
+  },
 ]);
 
 export function quota(ctx: RequestContext, code: string): number {

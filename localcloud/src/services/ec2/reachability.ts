@@ -46,9 +46,13 @@ function internetHop(o: Origin): Hop {
   const { state, instance } = o;
   if (route.GatewayId?.startsWith("igw-")) {
     const igw = state.internetGateways[route.GatewayId];
-    if (!igw || igw.VpcId !== instance.VpcId) return { ok: false, problem: `0.0.0.0/0 -> ${route.GatewayId} is a blackhole (the gateway is not attached to ${instance.VpcId})` };
+    if (!igw || igw.VpcId !== instance.VpcId)
+      return { ok: false, problem: `0.0.0.0/0 -> ${route.GatewayId} is a blackhole (the gateway is not attached to ${instance.VpcId})` };
     if (!instance.PublicIpAddress) {
-      return { ok: false, problem: `0.0.0.0/0 -> ${igw.InternetGatewayId} but ${instance.InstanceId} has no public IP (no AssociatePublicIpAddress, ${o.subnet.SubnetId} does not map public IPs on launch, no Elastic IP)` };
+      return {
+        ok: false,
+        problem: `0.0.0.0/0 -> ${igw.InternetGatewayId} but ${instance.InstanceId} has no public IP (no AssociatePublicIpAddress, ${o.subnet.SubnetId} does not map public IPs on launch, no Elastic IP)`,
+      };
     }
     return { ok: true, via: `internet gateway ${igw.InternetGatewayId} (public IP ${instance.PublicIpAddress})` };
   }
@@ -58,13 +62,17 @@ function internetHop(o: Origin): Hop {
       return { ok: false, problem: `0.0.0.0/0 -> ${route.NatGatewayId} is a blackhole (the NAT gateway is ${nat?.State ?? "gone"})` };
     }
     if (nat.State !== "available") return { ok: false, problem: `NAT gateway ${nat.NatGatewayId} is still ${nat.State}` };
-    if (nat.ConnectivityType === "private") return { ok: false, problem: `${nat.NatGatewayId} is a private NAT gateway (no internet access)` };
+    if (nat.ConnectivityType === "private")
+      return { ok: false, problem: `${nat.NatGatewayId} is a private NAT gateway (no internet access)` };
     const natSubnet = state.subnets[nat.SubnetId];
     const natTable = natSubnet && routeTableOf(state, natSubnet);
     const natRoute = natTable && defaultRoute(natTable);
     const igw = natRoute?.GatewayId ? state.internetGateways[natRoute.GatewayId] : undefined;
     if (!natTable || !igw || igw.VpcId !== nat.VpcId) {
-      return { ok: false, problem: `NAT gateway ${nat.NatGatewayId} is in ${nat.SubnetId}, whose route table ${natTable?.RouteTableId ?? "(none)"} has no 0.0.0.0/0 route to an attached internet gateway` };
+      return {
+        ok: false,
+        problem: `NAT gateway ${nat.NatGatewayId} is in ${nat.SubnetId}, whose route table ${natTable?.RouteTableId ?? "(none)"} has no 0.0.0.0/0 route to an attached internet gateway`,
+      };
     }
     return { ok: true, via: `NAT gateway ${nat.NatGatewayId} (${nat.PublicIp}) in ${nat.SubnetId} -> ${igw.InternetGatewayId}` };
   }
@@ -78,13 +86,18 @@ function groupList(ids: string[]): string {
 /** The instance's security groups must let tcp/443 out to `peer`. */
 function egressCheck(o: Origin, peer: Peer, what: string): PathResult | undefined {
   if (allowingRule(o.state, o.instance.SecurityGroupIds, true, PORT, peer)) return undefined;
-  return { ok: false, reason: `security groups ${groupList(o.instance.SecurityGroupIds)} of ${o.instance.InstanceId} allow no egress on tcp/${PORT} to ${what}` };
+  return {
+    ok: false,
+    reason: `security groups ${groupList(o.instance.SecurityGroupIds)} of ${o.instance.InstanceId} allow no egress on tcp/${PORT} to ${what}`,
+  };
 }
 
 function internetPath(o: Origin, label: string, alternatives: string, peer: Peer): PathResult {
   const hop = internetHop(o);
   if (!hop.ok) {
-    const cause = hop.problem ? `${hop.problem}${alternatives ? `; ${alternatives}` : ""}` : `no NAT gateway, no internet gateway route with a public IP${alternatives ? `, ${alternatives}` : ""}`;
+    const cause = hop.problem
+      ? `${hop.problem}${alternatives ? `; ${alternatives}` : ""}`
+      : `no NAT gateway, no internet gateway route with a public IP${alternatives ? `, ${alternatives}` : ""}`;
     return { ok: false, reason: `no route to ${label} ${o.where}: ${cause}` };
   }
   return egressCheck(o, peer, peer.prefixListId ? `0.0.0.0/0 or ${peer.prefixListId}` : "0.0.0.0/0") ?? { ok: true, via: hop.via };
@@ -97,7 +110,12 @@ function s3Path(o: Origin): PathResult {
   const endpoint = route ? o.state.vpcEndpoints[route.GatewayId!] : undefined;
   if (endpoint && endpoint.State === "available") {
     // The prefix-list route is more specific than 0.0.0.0/0: S3 traffic takes the endpoint.
-    return egressCheck(o, { prefixListId: pl }, `${pl} (S3) or 0.0.0.0/0`) ?? { ok: true, via: `S3 gateway endpoint ${endpoint.VpcEndpointId} (route table ${o.table.RouteTableId})` };
+    return (
+      egressCheck(o, { prefixListId: pl }, `${pl} (S3) or 0.0.0.0/0`) ?? {
+        ok: true,
+        via: `S3 gateway endpoint ${endpoint.VpcEndpointId} (route table ${o.table.RouteTableId})`,
+      }
+    );
   }
   const elsewhere = Object.values(o.state.vpcEndpoints).find(
     (e) => e.VpcId === o.instance.VpcId && e.VpcEndpointType === "Gateway" && e.ServiceName === `com.amazonaws.${region}.s3`,
@@ -116,7 +134,9 @@ function servicePath(o: Origin, service: string): PathResult {
   const endpoint = endpoints.find((e) => e.State === "available" && e.PrivateDnsEnabled);
   if (endpoint) {
     // Private DNS answers the service's hostname with the endpoint's addresses: no fallback past it.
-    const eni = endpoint.Interfaces.find((i) => o.state.subnets[i.SubnetId]?.AvailabilityZone === o.instance.AvailabilityZone) ?? endpoint.Interfaces[0];
+    const eni =
+      endpoint.Interfaces.find((i) => o.state.subnets[i.SubnetId]?.AvailabilityZone === o.instance.AvailabilityZone) ??
+      endpoint.Interfaces[0];
     const self: Peer = { ip: o.instance.PrivateIpAddress, groupIds: o.instance.SecurityGroupIds };
     if (!allowingRule(o.state, endpoint.SecurityGroupIds, false, PORT, self)) {
       return {
@@ -148,7 +168,8 @@ export function pathOut(cloud: CloudApi, instanceId: string, dest: Destination):
   const state = ec2State(cloud);
   const instance = state.instances[instanceId];
   if (!instance) return { ok: false, reason: `instance ${instanceId} does not exist` };
-  if (instance.State === "terminated" || instance.State === "shutting-down") return { ok: false, reason: `instance ${instanceId} is ${instance.State}` };
+  if (instance.State === "terminated" || instance.State === "shutting-down")
+    return { ok: false, reason: `instance ${instanceId} is ${instance.State}` };
   const subnet = state.subnets[instance.SubnetId];
   if (!subnet) return { ok: false, reason: `subnet ${instance.SubnetId} of ${instanceId} no longer exists` };
   const table = routeTableOf(state, subnet);
@@ -156,7 +177,10 @@ export function pathOut(cloud: CloudApi, instanceId: string, dest: Destination):
   const vpc = state.vpcs[instance.VpcId];
   if (vpc && !vpc.EnableDnsSupport) {
     // Without the Amazon DNS server no AWS hostname (mirror, API endpoint) resolves.
-    return { ok: false, reason: `${vpc.VpcId} has DNS support disabled (enableDnsSupport false): ${instanceId} cannot resolve any hostname` };
+    return {
+      ok: false,
+      reason: `${vpc.VpcId} has DNS support disabled (enableDnsSupport false): ${instanceId} cannot resolve any hostname`,
+    };
   }
   const origin: Origin = { state, instance, subnet, table, where: `from ${subnet.SubnetId} (route table ${table.RouteTableId})` };
   if (dest.kind === "s3" || (dest.kind === "service" && dest.service === "s3")) return s3Path(origin);

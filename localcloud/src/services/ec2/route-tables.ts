@@ -92,7 +92,10 @@ export function AssociateRouteTable(input: { RouteTableId?: string; SubnetId?: s
   }
   const existing = Object.values(state.routeTables).some((t) => t.Associations.some((a) => a.SubnetId === subnet.SubnetId));
   if (existing) {
-    throw new AwsError("Resource.AlreadyAssociated", `the specified association for route table ${table.RouteTableId} conflicts with an existing association`);
+    throw new AwsError(
+      "Resource.AlreadyAssociated",
+      `the specified association for route table ${table.RouteTableId} conflicts with an existing association`,
+    );
   }
   const association = { RouteTableAssociationId: newId("rtbassoc"), SubnetId: subnet.SubnetId, Main: false };
   table.Associations.push(association);
@@ -119,7 +122,8 @@ export function DeleteRouteTable(input: { RouteTableId?: string }, ctx: RequestC
   if (table.Associations.length > 0) throw dependencyViolation("routeTable", table.RouteTableId);
   const state = ec2State(ctx.cloud);
   // A gateway endpoint forgets a deleted table (its routes went with it).
-  for (const endpoint of Object.values(state.vpcEndpoints)) endpoint.RouteTableIds = endpoint.RouteTableIds.filter((id) => id !== table.RouteTableId);
+  for (const endpoint of Object.values(state.vpcEndpoints))
+    endpoint.RouteTableIds = endpoint.RouteTableIds.filter((id) => id !== table.RouteTableId);
   delete state.routeTables[table.RouteTableId];
   ctx.cloud.markDirty();
   return {};

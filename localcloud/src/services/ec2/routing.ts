@@ -9,8 +9,7 @@ import type { Ec2State, RouteRecord, RouteTableRecord, SubnetRecord } from "./st
 export function routeTableOf(state: Ec2State, subnet: SubnetRecord): RouteTableRecord | undefined {
   const tables = Object.values(state.routeTables).filter((t) => t.VpcId === subnet.VpcId);
   return (
-    tables.find((t) => t.Associations.some((a) => a.SubnetId === subnet.SubnetId)) ??
-    tables.find((t) => t.Associations.some((a) => a.Main))
+    tables.find((t) => t.Associations.some((a) => a.SubnetId === subnet.SubnetId)) ?? tables.find((t) => t.Associations.some((a) => a.Main))
   );
 }
 

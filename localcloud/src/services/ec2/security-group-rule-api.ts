@@ -49,7 +49,10 @@ interface RuleUpdate {
 function asPermission(rule: NonNullable<RuleUpdate["SecurityGroupRule"]>): IpPermission {
   const sources = [rule.CidrIpv4, rule.CidrIpv6, rule.PrefixListId, rule.ReferencedGroupId].filter(Boolean);
   if (sources.length !== 1) {
-    throw new AwsError("InvalidParameterCombination", "A security group rule must have exactly one of CidrIpv4, CidrIpv6, PrefixListId or ReferencedGroupId.");
+    throw new AwsError(
+      "InvalidParameterCombination",
+      "A security group rule must have exactly one of CidrIpv4, CidrIpv6, PrefixListId or ReferencedGroupId.",
+    );
   }
   const description = rule.Description;
   return {
@@ -72,7 +75,12 @@ export function ModifySecurityGroupRules(input: { GroupId?: string; SecurityGrou
   // Validate every update first, so a refused call changes nothing.
   const replacements = updates.map((update) => {
     const current = group.Rules.find((r) => r.SecurityGroupRuleId === update.SecurityGroupRuleId)!;
-    const [rule] = rulesFromInput(state, group, { IpPermissions: [asPermission(required(update.SecurityGroupRule, "SecurityGroupRule"))] }, current.IsEgress);
+    const [rule] = rulesFromInput(
+      state,
+      group,
+      { IpPermissions: [asPermission(required(update.SecurityGroupRule, "SecurityGroupRule"))] },
+      current.IsEgress,
+    );
     const clash = group.Rules.find((other) => other !== current && sameRule(rule, other));
     if (clash) throw new AwsError("InvalidPermission.Duplicate", `the specified rule "${describeRule(rule)}" already exists`);
     const replaced: SecurityGroupRuleRecord = { ...rule, SecurityGroupRuleId: current.SecurityGroupRuleId, Tags: current.Tags };

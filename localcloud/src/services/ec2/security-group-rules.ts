@@ -108,7 +108,14 @@ export function rulesFromInput(
       }
       rules.push({ IsEgress: isEgress, IpProtocol: protocol, ...ports, ReferencedGroupId: source.GroupId, Description: pair.Description });
     }
-    if (!(permission.IpRanges?.length || permission.Ipv6Ranges?.length || permission.PrefixListIds?.length || permission.UserIdGroupPairs?.length)) {
+    if (
+      !(
+        permission.IpRanges?.length ||
+        permission.Ipv6Ranges?.length ||
+        permission.PrefixListIds?.length ||
+        permission.UserIdGroupPairs?.length
+      )
+    ) {
       throw new AwsError("MissingParameter", "The request must contain a source or destination: a CIDR range or a security group.");
     }
   }
@@ -176,13 +183,22 @@ export function permissionsOut(rules: SecurityGroupRuleRecord[], egress: boolean
     const key = `${rule.IpProtocol}/${rule.FromPort}/${rule.ToPort}`;
     let permission = groups.get(key);
     if (!permission) {
-      permission = { IpProtocol: rule.IpProtocol, FromPort: rule.FromPort, ToPort: rule.ToPort, IpRanges: [], Ipv6Ranges: [], PrefixListIds: [], UserIdGroupPairs: [] };
+      permission = {
+        IpProtocol: rule.IpProtocol,
+        FromPort: rule.FromPort,
+        ToPort: rule.ToPort,
+        IpRanges: [],
+        Ipv6Ranges: [],
+        PrefixListIds: [],
+        UserIdGroupPairs: [],
+      };
       groups.set(key, permission);
     }
     if (rule.CidrIpv4) permission.IpRanges.push({ CidrIp: rule.CidrIpv4, Description: rule.Description });
     if (rule.CidrIpv6) permission.Ipv6Ranges.push({ CidrIpv6: rule.CidrIpv6, Description: rule.Description });
     if (rule.PrefixListId) permission.PrefixListIds.push({ PrefixListId: rule.PrefixListId, Description: rule.Description });
-    if (rule.ReferencedGroupId) permission.UserIdGroupPairs.push({ GroupId: rule.ReferencedGroupId, UserId: ownerId, Description: rule.Description });
+    if (rule.ReferencedGroupId)
+      permission.UserIdGroupPairs.push({ GroupId: rule.ReferencedGroupId, UserId: ownerId, Description: rule.Description });
   }
   return [...groups.values()];
 }

@@ -128,7 +128,12 @@ function groupFor(input: { GroupId?: string; GroupName?: string }, ctx: RequestC
 }
 
 /** AWS's quota applies to each direction, and to IPv4 and IPv6 sources separately (group and prefix list references count in both). */
-function checkRuleQuota(ctx: RequestContext, group: SecurityGroupRecord, added: Array<{ IsEgress: boolean; CidrIpv4?: string; CidrIpv6?: string }>, isEgress: boolean) {
+function checkRuleQuota(
+  ctx: RequestContext,
+  group: SecurityGroupRecord,
+  added: Array<{ IsEgress: boolean; CidrIpv4?: string; CidrIpv6?: string }>,
+  isEgress: boolean,
+) {
   const all = [...group.Rules.filter((r) => r.IsEgress === isEgress), ...added];
   const ipv4 = all.filter((r) => !r.CidrIpv6).length;
   const ipv6 = all.filter((r) => !r.CidrIpv4).length;
@@ -165,7 +170,9 @@ function revoke(
 ) {
   const group = groupFor(input, ctx);
   if (input.SecurityGroupRuleIds?.length) {
-    const missing = input.SecurityGroupRuleIds.filter((id) => !group.Rules.some((r) => r.SecurityGroupRuleId === id && r.IsEgress === isEgress));
+    const missing = input.SecurityGroupRuleIds.filter(
+      (id) => !group.Rules.some((r) => r.SecurityGroupRuleId === id && r.IsEgress === isEgress),
+    );
     if (missing.length) {
       throw new AwsError("InvalidSecurityGroupRuleId.NotFound", `The security group rule ID '${missing.join(", ")}' does not exist`);
     }

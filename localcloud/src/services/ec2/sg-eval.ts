@@ -41,7 +41,13 @@ function coversPeer(rule: SecurityGroupRuleRecord, peer: Peer): boolean {
 }
 
 /** The first rule of `groupIds` in direction `egress` allowing tcp/`port` to/from `peer`, if any. */
-export function allowingRule(state: Ec2State, groupIds: string[], egress: boolean, port: number, peer: Peer): SecurityGroupRuleRecord | undefined {
+export function allowingRule(
+  state: Ec2State,
+  groupIds: string[],
+  egress: boolean,
+  port: number,
+  peer: Peer,
+): SecurityGroupRuleRecord | undefined {
   for (const id of groupIds) {
     const group = state.securityGroups[id];
     const rule = group?.Rules.find((r) => r.IsEgress === egress && coversPort(r, port) && coversPeer(r, peer));

@@ -35,7 +35,13 @@ export function subnetOut(state: Ec2State, subnet: SubnetRecord, ownerId: string
 }
 
 export function CreateSubnet(
-  input: { VpcId?: string; CidrBlock?: string; AvailabilityZone?: string; AvailabilityZoneId?: string; TagSpecifications?: TagSpecification[] },
+  input: {
+    VpcId?: string;
+    CidrBlock?: string;
+    AvailabilityZone?: string;
+    AvailabilityZoneId?: string;
+    TagSpecifications?: TagSpecification[];
+  },
   ctx: RequestContext,
 ) {
   const state = ec2State(ctx.cloud);
@@ -52,8 +58,12 @@ export function CreateSubnet(
   let zoneName = input.AvailabilityZone;
   if (zoneName) {
     if (!zoneOf(ctx.region, zoneName)) {
-      const valid = describeAvailabilityZones(ctx.region).map((z) => z.ZoneName).join(", ");
-      throw invalidParameterValue(`Value (${zoneName}) for parameter availabilityZone is invalid. Subnets can currently only be created in the following availability zones: ${valid}.`);
+      const valid = describeAvailabilityZones(ctx.region)
+        .map((z) => z.ZoneName)
+        .join(", ");
+      throw invalidParameterValue(
+        `Value (${zoneName}) for parameter availabilityZone is invalid. Subnets can currently only be created in the following availability zones: ${valid}.`,
+      );
     }
   } else if (input.AvailabilityZoneId) {
     const zone = zoneById(ctx.region, input.AvailabilityZoneId);
@@ -120,10 +130,7 @@ export function DeleteSubnet(input: { SubnetId?: string }, ctx: RequestContext) 
   return {};
 }
 
-export function ModifySubnetAttribute(
-  input: { SubnetId?: string; MapPublicIpOnLaunch?: { Value?: boolean } },
-  ctx: RequestContext,
-) {
+export function ModifySubnetAttribute(input: { SubnetId?: string; MapPublicIpOnLaunch?: { Value?: boolean } }, ctx: RequestContext) {
   const subnet = findSubnet(ctx.cloud, ctx.region, required(input.SubnetId, "SubnetId"));
   if (input.MapPublicIpOnLaunch) subnet.MapPublicIpOnLaunch = input.MapPublicIpOnLaunch.Value ?? false;
   ctx.cloud.markDirty();

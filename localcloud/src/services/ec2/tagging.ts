@@ -12,7 +12,8 @@ export function validateTags(tags: Array<{ Key?: string; Value?: string }>, allo
     const key = tag.Key ?? "";
     if (key === "") throw new AwsError("InvalidParameterValue", "Tag key cannot be null or empty");
     if (key.length > 128) throw new AwsError("InvalidParameterValue", `Tag key exceeds the maximum length of 128 characters`);
-    if ((tag.Value ?? "").length > 256) throw new AwsError("InvalidParameterValue", `Tag value exceeds the maximum length of 256 characters`);
+    if ((tag.Value ?? "").length > 256)
+      throw new AwsError("InvalidParameterValue", `Tag value exceeds the maximum length of 256 characters`);
     if (!allowReserved && key.toLowerCase().startsWith("aws:")) {
       throw new AwsError("InvalidParameterValue", "Tag keys starting with 'aws:' are reserved for internal use");
     }
@@ -24,20 +25,13 @@ export function validateTags(tags: Array<{ Key?: string; Value?: string }>, allo
  * Tags from the specifications naming `resourceType`. A specification for a type the
  * operation does not create is an error, except for the extra types RunInstances accepts.
  */
-export function tagsFromSpecifications(
-  specs: TagSpecification[] | undefined,
-  resourceType: string,
-  alsoAccepted: string[] = [],
-): Tag[] {
+export function tagsFromSpecifications(specs: TagSpecification[] | undefined, resourceType: string, alsoAccepted: string[] = []): Tag[] {
   const tags: Tag[] = [];
   for (const spec of specs ?? []) {
     if (spec.ResourceType === resourceType) {
       tags.push(...validateTags(spec.Tags ?? []));
     } else if (!alsoAccepted.includes(spec.ResourceType ?? "")) {
-      throw new AwsError(
-        "InvalidParameterValue",
-        `'${spec.ResourceType ?? ""}' is not a valid taggable resource type for this operation.`,
-      );
+      throw new AwsError("InvalidParameterValue", `'${spec.ResourceType ?? ""}' is not a valid taggable resource type for this operation.`);
     }
   }
   return mergeTags([], tags);

@@ -107,7 +107,13 @@ export function DescribeTags(input: { Filters?: Filter[]; MaxResults?: number; N
     if (group.region !== ctx.region) continue;
     for (const rule of group.Rules) {
       for (const tag of rule.Tags ?? []) {
-        descriptions.push({ ResourceId: rule.SecurityGroupRuleId, ResourceType: "security-group-rule", Key: tag.Key, Value: tag.Value, Tags: [tag] });
+        descriptions.push({
+          ResourceId: rule.SecurityGroupRuleId,
+          ResourceType: "security-group-rule",
+          Key: tag.Key,
+          Value: tag.Value,
+          Tags: [tag],
+        });
       }
     }
   }

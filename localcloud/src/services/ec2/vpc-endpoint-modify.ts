@@ -3,7 +3,14 @@ import { AwsError, type RequestContext } from "../../core/types.ts";
 import { required } from "./errors.ts";
 import { ec2State } from "./state.ts";
 import {
-  addEndpointRoutes, addInterfaces, checkGroups, checkPrivateDns, checkRouteTables, checkSubnets, DEFAULT_POLICY, removeEndpointRoutes,
+  addEndpointRoutes,
+  addInterfaces,
+  checkGroups,
+  checkPrivateDns,
+  checkRouteTables,
+  checkSubnets,
+  DEFAULT_POLICY,
+  removeEndpointRoutes,
 } from "./vpc-endpoint-rules.ts";
 import { findEndpoint } from "./vpc-endpoints.ts";
 
@@ -26,10 +33,15 @@ export function ModifyVpcEndpoint(
   const endpoint = findEndpoint(ctx, required(input.VpcEndpointId, "VpcEndpointId"));
   if (endpoint.State === "deleting") throw new AwsError("IncorrectState", `The VPC endpoint ${endpoint.VpcEndpointId} is being deleted.`);
   const gateway = endpoint.VpcEndpointType === "Gateway";
-  const interfaceOnly = [input.AddSubnetIds, input.RemoveSubnetIds, input.AddSecurityGroupIds, input.RemoveSecurityGroupIds].some((l) => l?.length) || input.PrivateDnsEnabled !== undefined;
-  if (gateway && interfaceOnly) throw new AwsError("InvalidParameter", "Subnets, security groups and private DNS apply to interface endpoints only.");
-  if (!gateway && (input.AddRouteTableIds?.length || input.RemoveRouteTableIds?.length)) throw new AwsError("InvalidParameter", "Route tables apply to gateway endpoints only.");
-  if (input.PolicyDocument !== undefined && input.ResetPolicy) throw new AwsError("InvalidParameterCombination", "PolicyDocument and ResetPolicy cannot be used together.");
+  const interfaceOnly =
+    [input.AddSubnetIds, input.RemoveSubnetIds, input.AddSecurityGroupIds, input.RemoveSecurityGroupIds].some((l) => l?.length) ||
+    input.PrivateDnsEnabled !== undefined;
+  if (gateway && interfaceOnly)
+    throw new AwsError("InvalidParameter", "Subnets, security groups and private DNS apply to interface endpoints only.");
+  if (!gateway && (input.AddRouteTableIds?.length || input.RemoveRouteTableIds?.length))
+    throw new AwsError("InvalidParameter", "Route tables apply to gateway endpoints only.");
+  if (input.PolicyDocument !== undefined && input.ResetPolicy)
+    throw new AwsError("InvalidParameterCombination", "PolicyDocument and ResetPolicy cannot be used together.");
   if (input.PolicyDocument !== undefined) {
     try {
       JSON.parse(input.PolicyDocument);
@@ -47,8 +59,11 @@ export function ModifyVpcEndpoint(
   checkSubnets(state, ctx.region, endpoint.VpcId, addSubnets, keptSubnets);
   const addGroups = [...new Set(input.AddSecurityGroupIds ?? [])];
   checkGroups(state, ctx.region, endpoint.VpcId, addGroups);
-  const groups = [...new Set([...endpoint.SecurityGroupIds, ...addGroups])].filter((id) => !(input.RemoveSecurityGroupIds ?? []).includes(id));
-  if (!gateway && groups.length === 0) throw new AwsError("InvalidParameter", "An interface endpoint must keep at least one security group.");
+  const groups = [...new Set([...endpoint.SecurityGroupIds, ...addGroups])].filter(
+    (id) => !(input.RemoveSecurityGroupIds ?? []).includes(id),
+  );
+  if (!gateway && groups.length === 0)
+    throw new AwsError("InvalidParameter", "An interface endpoint must keep at least one security group.");
   if (input.PrivateDnsEnabled && !endpoint.PrivateDnsEnabled) checkPrivateDns(state, endpoint);
 
   addEndpointRoutes(state, endpoint, addTables);

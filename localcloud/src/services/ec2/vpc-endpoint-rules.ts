@@ -11,7 +11,10 @@ import { allocateAddress } from "./ip-allocation.ts";
 import { prefixListId } from "./prefix-lists.ts";
 import { newId, type Ec2State, type VpcEndpointRecord } from "./state.ts";
 
-export const DEFAULT_POLICY = JSON.stringify({ Version: "2008-10-17", Statement: [{ Effect: "Allow", Principal: "*", Action: "*", Resource: "*" }] });
+export const DEFAULT_POLICY = JSON.stringify({
+  Version: "2008-10-17",
+  Statement: [{ Effect: "Allow", Principal: "*", Action: "*", Resource: "*" }],
+});
 
 /** The service part of com.amazonaws.<region>.<service>. */
 export function serviceOf(endpoint: VpcEndpointRecord): string {
@@ -52,17 +55,31 @@ export function checkSubnets(state: Ec2State, region: string, vpcId: string, ids
 }
 
 /** Private DNS needs both VPC DNS attributes and no other endpoint already owning the service's name in the VPC. */
-export function checkPrivateDns(state: Ec2State, endpoint: Pick<VpcEndpointRecord, "VpcId" | "ServiceName" | "region" | "VpcEndpointId">): void {
+export function checkPrivateDns(
+  state: Ec2State,
+  endpoint: Pick<VpcEndpointRecord, "VpcId" | "ServiceName" | "region" | "VpcEndpointId">,
+): void {
   const vpc = state.vpcs[endpoint.VpcId];
   if (!vpc?.EnableDnsSupport || !vpc.EnableDnsHostnames) {
-    throw new AwsError("InvalidParameter", `Enabling private DNS requires both enableDnsSupport and enableDnsHostnames VPC attributes set to true for ${endpoint.VpcId}`);
+    throw new AwsError(
+      "InvalidParameter",
+      `Enabling private DNS requires both enableDnsSupport and enableDnsHostnames VPC attributes set to true for ${endpoint.VpcId}`,
+    );
   }
   const conflict = Object.values(state.vpcEndpoints).find(
-    (e) => e.VpcEndpointId !== endpoint.VpcEndpointId && e.VpcId === endpoint.VpcId && e.ServiceName === endpoint.ServiceName && e.PrivateDnsEnabled && e.VpcEndpointType === "Interface",
+    (e) =>
+      e.VpcEndpointId !== endpoint.VpcEndpointId &&
+      e.VpcId === endpoint.VpcId &&
+      e.ServiceName === endpoint.ServiceName &&
+      e.PrivateDnsEnabled &&
+      e.VpcEndpointType === "Interface",
   );
   if (conflict) {
     const name = servicePrivateDnsName(endpoint.region, endpoint.ServiceName.split(".").slice(3).join("."));
-    throw new AwsError("InvalidParameter", `private-dns-enabled cannot be set because there is already a conflicting DNS domain for ${name} in the VPC ${endpoint.VpcId}`);
+    throw new AwsError(
+      "InvalidParameter",
+      `private-dns-enabled cannot be set because there is already a conflicting DNS domain for ${name} in the VPC ${endpoint.VpcId}`,
+    );
   }
 }
 
@@ -107,6 +124,7 @@ export function dnsEntries(state: Ec2State, endpoint: VpcEndpointRecord) {
     const az = state.subnets[eni.SubnetId]?.AvailabilityZone;
     if (az) entries.push({ DnsName: base.replace(`-${suffix}.`, `-${suffix}-${az}.`), HostedZoneId: zone });
   }
-  if (endpoint.PrivateDnsEnabled) entries.push({ DnsName: servicePrivateDnsName(endpoint.region, serviceOf(endpoint)), HostedZoneId: "ZONEIDPENDING" });
+  if (endpoint.PrivateDnsEnabled)
+    entries.push({ DnsName: servicePrivateDnsName(endpoint.region, serviceOf(endpoint)), HostedZoneId: "ZONEIDPENDING" });
   return entries;
 }

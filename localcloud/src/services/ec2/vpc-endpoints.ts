@@ -14,7 +14,15 @@ import { paginate } from "./paging.ts";
 import { ec2State, newId, type Ec2State, type VpcEndpointRecord } from "./state.ts";
 import { tagsFromSpecifications, tagsOut, type TagSpecification } from "./tagging.ts";
 import {
-  addEndpointRoutes, addInterfaces, checkGroups, checkPrivateDns, checkRouteTables, checkSubnets, DEFAULT_POLICY, dnsEntries, removeEndpointRoutes,
+  addEndpointRoutes,
+  addInterfaces,
+  checkGroups,
+  checkPrivateDns,
+  checkRouteTables,
+  checkSubnets,
+  DEFAULT_POLICY,
+  dnsEntries,
+  removeEndpointRoutes,
 } from "./vpc-endpoint-rules.ts";
 
 export const ENDPOINT_PENDING_MS = 60_000;
@@ -46,7 +54,8 @@ export function vpcEndpointOut(state: Ec2State, endpoint: VpcEndpointRecord, own
 
 export function findEndpoint(ctx: RequestContext, id: string): VpcEndpointRecord {
   const endpoint = ec2State(ctx.cloud).vpcEndpoints[id];
-  if (!endpoint || endpoint.region !== ctx.region) throw new AwsError("InvalidVpcEndpointId.NotFound", `The Vpc Endpoint Id '${id}' does not exist`);
+  if (!endpoint || endpoint.region !== ctx.region)
+    throw new AwsError("InvalidVpcEndpointId.NotFound", `The Vpc Endpoint Id '${id}' does not exist`);
   return endpoint;
 }
 
@@ -109,7 +118,9 @@ export function CreateVpcEndpoint(
     // Without groups AWS uses the VPC's default security group.
     const groups = input.SecurityGroupIds?.length
       ? [...new Set(input.SecurityGroupIds)]
-      : Object.values(state.securityGroups).filter((g) => g.VpcId === vpc.VpcId && g.GroupName === "default").map((g) => g.GroupId);
+      : Object.values(state.securityGroups)
+          .filter((g) => g.VpcId === vpc.VpcId && g.GroupName === "default")
+          .map((g) => g.GroupId);
     checkGroups(state, ctx.region, vpc.VpcId, groups);
     endpoint.SecurityGroupIds = groups;
     // AWS enables private DNS by default for interface endpoints to AWS services.
@@ -128,7 +139,9 @@ export function DescribeVpcEndpoints(
   ctx: RequestContext,
 ) {
   const state = ec2State(ctx.cloud);
-  let endpoints = input.VpcEndpointIds?.length ? input.VpcEndpointIds.map((id) => findEndpoint(ctx, id)) : regionRecords(state.vpcEndpoints, ctx.region);
+  let endpoints = input.VpcEndpointIds?.length
+    ? input.VpcEndpointIds.map((id) => findEndpoint(ctx, id))
+    : regionRecords(state.vpcEndpoints, ctx.region);
   endpoints = applyFilters(endpoints, input.Filters, {
     "ip-address-type": () => "ipv4",
     "service-name": (e) => e.ServiceName,
@@ -147,7 +160,10 @@ export function DeleteVpcEndpoints(input: { VpcEndpointIds?: string[] }, ctx: Re
   for (const id of required(input.VpcEndpointIds, "VpcEndpointId")) {
     const endpoint = state.vpcEndpoints[id];
     if (!endpoint || endpoint.region !== ctx.region) {
-      unsuccessful.push({ ResourceId: id, Error: { Code: "InvalidVpcEndpoint.NotFound", Message: `The VPC endpoint '${id}' does not exist` } });
+      unsuccessful.push({
+        ResourceId: id,
+        Error: { Code: "InvalidVpcEndpoint.NotFound", Message: `The VPC endpoint '${id}' does not exist` },
+      });
       continue;
     }
     removeEndpointRoutes(state, endpoint, endpoint.RouteTableIds);

@@ -20,9 +20,7 @@ export function vpcOut(vpc: VpcRecord, ownerId: string) {
     OwnerId: ownerId,
     InstanceTenancy: vpc.InstanceTenancy,
     IsDefault: false,
-    CidrBlockAssociationSet: [
-      { AssociationId: vpc.CidrAssociationId, CidrBlock: vpc.CidrBlock, CidrBlockState: { State: "associated" } },
-    ],
+    CidrBlockAssociationSet: [{ AssociationId: vpc.CidrAssociationId, CidrBlock: vpc.CidrBlock, CidrBlockState: { State: "associated" } }],
     Tags: tagsOut(vpc.Tags),
   };
 }
@@ -41,7 +39,13 @@ export function CreateVpc(
   }
   const tags = tagsFromSpecifications(input.TagSpecifications, "vpc");
   const state = ec2State(ctx.cloud);
-  enforceQuota(ctx, QUOTAS.vpcs, regionRecords(state.vpcs, ctx.region).length, "VpcLimitExceeded", "The maximum number of VPCs has been reached.");
+  enforceQuota(
+    ctx,
+    QUOTAS.vpcs,
+    regionRecords(state.vpcs, ctx.region).length,
+    "VpcLimitExceeded",
+    "The maximum number of VPCs has been reached.",
+  );
   const vpc: VpcRecord = {
     VpcId: newId("vpc"),
     region: ctx.region,
@@ -129,7 +133,10 @@ export function ModifyVpcAttribute(
     (attribute) => attribute !== undefined,
   );
   if (given.length !== 1) {
-    throw new AwsError("InvalidParameterCombination", "Fields for multiple attribute types specified: exactly one attribute may be modified per request.");
+    throw new AwsError(
+      "InvalidParameterCombination",
+      "Fields for multiple attribute types specified: exactly one attribute may be modified per request.",
+    );
   }
   if (input.EnableDnsSupport) vpc.EnableDnsSupport = input.EnableDnsSupport.Value ?? false;
   if (input.EnableDnsHostnames) {

@@ -20,15 +20,19 @@ function normaliseForward(a: Record<string, any>): ActionRecord {
   }
   const groups = fromConfig.length > 0 ? fromConfig : a.TargetGroupArn ? [{ TargetGroupArn: a.TargetGroupArn, Weight: 1 }] : [];
   if (groups.length === 0) throw validationError("A target group ARN must be specified for a forward action");
-  if (groups.length > MAX_FORWARD_GROUPS) throw validationError(`You can specify up to ${MAX_FORWARD_GROUPS} target groups in a forward action`);
+  if (groups.length > MAX_FORWARD_GROUPS)
+    throw validationError(`You can specify up to ${MAX_FORWARD_GROUPS} target groups in a forward action`);
   const seen = new Set<string>();
   const tuples = groups.map((g) => {
     if (!g.TargetGroupArn) throw validationError("A target group ARN must be specified for each target group of a forward action");
-    if (seen.has(g.TargetGroupArn)) throw validationError(`Target group '${g.TargetGroupArn}' is specified more than once in the forward action`);
+    if (seen.has(g.TargetGroupArn))
+      throw validationError(`Target group '${g.TargetGroupArn}' is specified more than once in the forward action`);
     seen.add(g.TargetGroupArn);
     const weight = g.Weight ?? 1;
     if (!Number.isInteger(weight) || weight < 0 || weight > MAX_WEIGHT) {
-      throw validationError(`1 validation error detected: Value '${weight}' at 'weight' failed to satisfy constraint: Member must have value between 0 and ${MAX_WEIGHT}`);
+      throw validationError(
+        `1 validation error detected: Value '${weight}' at 'weight' failed to satisfy constraint: Member must have value between 0 and ${MAX_WEIGHT}`,
+      );
     }
     return { TargetGroupArn: g.TargetGroupArn, Weight: weight };
   });
@@ -36,7 +40,8 @@ function normaliseForward(a: Record<string, any>): ActionRecord {
   const stickiness: { Enabled: boolean; DurationSeconds?: number } = { Enabled: sticky?.Enabled ?? false };
   if (stickiness.Enabled) {
     const d = sticky?.DurationSeconds;
-    if (d === undefined || !Number.isInteger(d) || d < 1 || d > 604800) throw validationError("Target group stickiness duration must be between 1 and 604800 seconds");
+    if (d === undefined || !Number.isInteger(d) || d < 1 || d > 604800)
+      throw validationError("Target group stickiness duration must be between 1 and 604800 seconds");
     stickiness.DurationSeconds = d;
   }
   const out: ActionRecord = { Type: "forward", ForwardConfig: { TargetGroups: tuples, TargetGroupStickinessConfig: stickiness } };
@@ -46,10 +51,15 @@ function normaliseForward(a: Record<string, any>): ActionRecord {
 
 function normaliseFixedResponse(a: Record<string, any>): ActionRecord {
   const c = a.FixedResponseConfig;
-  if (!c?.StatusCode || !/^[245]\d\d$/.test(c.StatusCode)) throw validationError(`Fixed response status code '${c?.StatusCode}' must be a 2XX, 4XX or 5XX code`);
-  if (c.ContentType !== undefined && !CONTENT_TYPES.has(c.ContentType)) throw validationError(`Fixed response content type '${c.ContentType}' is not valid`);
+  if (!c?.StatusCode || !/^[245]\d\d$/.test(c.StatusCode))
+    throw validationError(`Fixed response status code '${c?.StatusCode}' must be a 2XX, 4XX or 5XX code`);
+  if (c.ContentType !== undefined && !CONTENT_TYPES.has(c.ContentType))
+    throw validationError(`Fixed response content type '${c.ContentType}' is not valid`);
   if ((c.MessageBody ?? "").length > 1024) throw validationError("Fixed response message body cannot be longer than 1024 characters");
-  return { Type: "fixed-response", FixedResponseConfig: { StatusCode: c.StatusCode, ContentType: c.ContentType, MessageBody: c.MessageBody } };
+  return {
+    Type: "fixed-response",
+    FixedResponseConfig: { StatusCode: c.StatusCode, ContentType: c.ContentType, MessageBody: c.MessageBody },
+  };
 }
 
 function normaliseRedirect(a: Record<string, any>): ActionRecord {
@@ -57,7 +67,14 @@ function normaliseRedirect(a: Record<string, any>): ActionRecord {
   if (!c || !["HTTP_301", "HTTP_302"].includes(c.StatusCode)) throw validationError("Redirect status code must be HTTP_301 or HTTP_302");
   return {
     Type: "redirect",
-    RedirectConfig: { Protocol: c.Protocol ?? "#{protocol}", Port: c.Port ?? "#{port}", Host: c.Host ?? "#{host}", Path: c.Path ?? "/#{path}", Query: c.Query ?? "#{query}", StatusCode: c.StatusCode },
+    RedirectConfig: {
+      Protocol: c.Protocol ?? "#{protocol}",
+      Port: c.Port ?? "#{port}",
+      Host: c.Host ?? "#{host}",
+      Path: c.Path ?? "/#{path}",
+      Query: c.Query ?? "#{query}",
+      StatusCode: c.StatusCode,
+    },
   };
 }
 
@@ -68,9 +85,11 @@ function normaliseRedirect(a: Record<string, any>): ActionRecord {
 export function normaliseActions(actions: Array<Record<string, any>> | undefined, owner: "listener" | "rule" = "listener"): ActionRecord[] {
   const list = actions ?? [];
   const what = owner === "listener" ? "The listener's default actions" : "A rule's actions";
-  if (list.length === 0) throw validationError(owner === "listener" ? "At least one default action must be specified" : "At least one action must be specified");
+  if (list.length === 0)
+    throw validationError(owner === "listener" ? "At least one default action must be specified" : "At least one action must be specified");
   const terminal = list.filter((a) => TERMINAL.has(a.Type));
-  if (terminal.length !== 1) throw new AwsError("InvalidLoadBalancerAction", `${what} must contain exactly one forward, redirect or fixed-response action`, 400);
+  if (terminal.length !== 1)
+    throw new AwsError("InvalidLoadBalancerAction", `${what} must contain exactly one forward, redirect or fixed-response action`, 400);
   return list.map((a) => {
     let out: ActionRecord;
     if (a.Type === "forward") out = normaliseForward(a);

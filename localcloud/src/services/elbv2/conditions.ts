@@ -50,16 +50,21 @@ const METHOD = /^[A-Z_-]+$/;
 
 function checkLength(field: string, value: string | undefined): string {
   if (value === undefined || value === "") throw validationError(`A condition value for '${field}' cannot be empty`);
-  if (value.length > MAX_VALUE_LENGTH) throw validationError(`Condition value '${value}' for '${field}' cannot be longer than ${MAX_VALUE_LENGTH} characters`);
+  if (value.length > MAX_VALUE_LENGTH)
+    throw validationError(`Condition value '${value}' for '${field}' cannot be longer than ${MAX_VALUE_LENGTH} characters`);
   return value;
 }
 
 function checkHost(v: string) {
   checkLength("host-header", v);
-  if (!HOST_CHARS.test(v)) throw validationError(`Condition value '${v}' for 'host-header' contains invalid characters; allowed are A-Z, a-z, 0-9, '-', '_', '.', '*' and '?'`);
+  if (!HOST_CHARS.test(v))
+    throw validationError(
+      `Condition value '${v}' for 'host-header' contains invalid characters; allowed are A-Z, a-z, 0-9, '-', '_', '.', '*' and '?'`,
+    );
   // The ALB guide: a host name must contain a "." and end in letters (or wildcards) after the last one.
   const tld = v.slice(v.lastIndexOf(".") + 1);
-  if (!v.includes(".") || !/^[A-Za-z*?]+$/.test(tld)) throw validationError(`Condition value '${v}' for 'host-header' must contain a '.' followed only by letters`);
+  if (!v.includes(".") || !/^[A-Za-z*?]+$/.test(tld))
+    throw validationError(`Condition value '${v}' for 'host-header' must contain a '.' followed only by letters`);
 }
 
 function checkPath(v: string) {
@@ -73,7 +78,8 @@ function checkCidr(v: string) {
   const addr = slash < 0 ? v : v.slice(0, slash);
   const bits = slash < 0 ? "" : v.slice(slash + 1);
   const max = isIPv4(addr) ? 32 : isIPv6(addr) ? 128 : 0;
-  if (max === 0 || !/^\d{1,3}$/.test(bits) || Number(bits) > max) throw validationError(`Condition value '${v}' for 'source-ip' is not a valid CIDR block`);
+  if (max === 0 || !/^\d{1,3}$/.test(bits) || Number(bits) > max)
+    throw validationError(`Condition value '${v}' for 'source-ip' is not a valid CIDR block`);
 }
 
 /** Wildcards a pattern spends from the rule's budget (query strings may escape them with "\"). */
@@ -84,7 +90,8 @@ function wildcards(v: string, escapable = false): number {
 
 function listOf(field: string, values: string[] | undefined): string[] {
   if (!values || values.length === 0) throw validationError(`A condition for '${field}' must specify at least one value`);
-  if (values.length > MAX_VALUES_PER_CONDITION) throw validationError(`A condition for '${field}' can have at most '${MAX_VALUES_PER_CONDITION}' values`);
+  if (values.length > MAX_VALUES_PER_CONDITION)
+    throw validationError(`A condition for '${field}' can have at most '${MAX_VALUES_PER_CONDITION}' values`);
   return values;
 }
 
@@ -93,16 +100,22 @@ function normaliseCondition(c: ConditionInput): { condition: ConditionRecord; va
   const field = c.Field;
   if (!field) throw validationError("A condition field must be specified");
   const configKey = CONFIG_OF[field];
-  if (!configKey) throw validationError(`Condition field '${field}' must be one of '[http-header, http-request-method, host-header, path-pattern, query-string, source-ip]'`);
+  if (!configKey)
+    throw validationError(
+      `Condition field '${field}' must be one of '[http-header, http-request-method, host-header, path-pattern, query-string, source-ip]'`,
+    );
   for (const key of CONFIG_KEYS) {
-    if (key !== configKey && c[key] !== undefined) throw validationError(`'${key}' cannot be specified for a condition with field '${field}'`);
+    if (key !== configKey && c[key] !== undefined)
+      throw validationError(`'${key}' cannot be specified for a condition with field '${field}'`);
   }
   const config = c[configKey];
   const legacy = c.Values;
   if (legacy !== undefined && legacy.length > 0) {
-    if (field !== "host-header" && field !== "path-pattern") throw validationError(`Condition field '${field}' requires '${configKey}'; 'Values' is only for host-header and path-pattern`);
+    if (field !== "host-header" && field !== "path-pattern")
+      throw validationError(`Condition field '${field}' requires '${configKey}'; 'Values' is only for host-header and path-pattern`);
     if (config !== undefined) throw validationError(`You cannot specify both 'Values' and '${configKey}' for a '${field}' condition`);
-    if (legacy.length > 1) throw validationError(`A '${field}' condition can have only one value in 'Values'; use '${configKey}' for several`);
+    if (legacy.length > 1)
+      throw validationError(`A '${field}' condition can have only one value in 'Values'; use '${configKey}' for several`);
   } else if (config === undefined) {
     throw validationError(`A '${field}' condition must specify '${configKey}'`);
   }
@@ -113,22 +126,32 @@ function normaliseCondition(c: ConditionInput): { condition: ConditionRecord; va
       const values = listOf(field, legacy?.length ? legacy : (config as { Values?: string[] }).Values);
       values.forEach(field === "host-header" ? checkHost : checkPath);
       const n = values.reduce((sum, v) => sum + wildcards(v), 0);
-      const condition: ConditionRecord = field === "host-header" ? { Field: field, Values: [...values], HostHeaderConfig: { Values: [...values] } } : { Field: field, Values: [...values], PathPatternConfig: { Values: [...values] } };
+      const condition: ConditionRecord =
+        field === "host-header"
+          ? { Field: field, Values: [...values], HostHeaderConfig: { Values: [...values] } }
+          : { Field: field, Values: [...values], PathPatternConfig: { Values: [...values] } };
       return { condition, values: values.length, wildcards: n };
     }
     case "http-header": {
       const cfg = c.HttpHeaderConfig!;
       const name = cfg.HttpHeaderName;
       if (!name) throw validationError("An http-header condition must specify 'HttpHeaderName'");
-      if (name.length > 40 || !HEADER_NAME.test(name)) throw validationError(`HTTP header name '${name}' is not valid: at most 40 RFC 7230 token characters, no wildcards`);
-      if (name.toLowerCase() === "host") throw validationError("Use a host-header condition, not an http-header condition, to match the Host header");
+      if (name.length > 40 || !HEADER_NAME.test(name))
+        throw validationError(`HTTP header name '${name}' is not valid: at most 40 RFC 7230 token characters, no wildcards`);
+      if (name.toLowerCase() === "host")
+        throw validationError("Use a host-header condition, not an http-header condition, to match the Host header");
       const values = listOf(field, cfg.Values).map((v) => checkLength(field, v));
-      return { condition: { Field: field, HttpHeaderConfig: { HttpHeaderName: name, Values: [...values] } }, values: values.length, wildcards: values.reduce((n, v) => n + wildcards(v), 0) };
+      return {
+        condition: { Field: field, HttpHeaderConfig: { HttpHeaderName: name, Values: [...values] } },
+        values: values.length,
+        wildcards: values.reduce((n, v) => n + wildcards(v), 0),
+      };
     }
     case "query-string": {
       const pairs = c.QueryStringConfig!.Values;
       if (!pairs || pairs.length === 0) throw validationError("A query-string condition must specify at least one key/value pair");
-      if (pairs.length > MAX_VALUES_PER_CONDITION) throw validationError(`A condition for 'query-string' can have at most '${MAX_VALUES_PER_CONDITION}' values`);
+      if (pairs.length > MAX_VALUES_PER_CONDITION)
+        throw validationError(`A condition for 'query-string' can have at most '${MAX_VALUES_PER_CONDITION}' values`);
       let n = 0;
       const out = pairs.map((p) => {
         const value = checkLength(field, p.Value);
@@ -142,7 +165,8 @@ function normaliseCondition(c: ConditionInput): { condition: ConditionRecord; va
     case "http-request-method": {
       const values = listOf(field, c.HttpRequestMethodConfig!.Values);
       for (const v of values) {
-        if (!v || v.length > 40 || !METHOD.test(v)) throw validationError(`HTTP request method '${v}' is not valid: at most 40 characters A-Z, '-' and '_' (no wildcards)`);
+        if (!v || v.length > 40 || !METHOD.test(v))
+          throw validationError(`HTTP request method '${v}' is not valid: at most 40 characters A-Z, '-' and '_' (no wildcards)`);
       }
       return { condition: { Field: field, HttpRequestMethodConfig: { Values: [...values] } }, values: values.length, wildcards: 0 };
     }

@@ -3,7 +3,8 @@ import { AwsError } from "../../core/types.ts";
 
 export const validationError = (message: string) => new AwsError("ValidationError", message, 400);
 export const invalidConfiguration = (message: string) => new AwsError("InvalidConfigurationRequest", message, 400);
-export const loadBalancerNotFound = (message = "One or more load balancers not found") => new AwsError("LoadBalancerNotFound", message, 400);
+export const loadBalancerNotFound = (message = "One or more load balancers not found") =>
+  new AwsError("LoadBalancerNotFound", message, 400);
 export const targetGroupNotFound = (message = "One or more target groups not found") => new AwsError("TargetGroupNotFound", message, 400);
 export const listenerNotFound = (message = "One or more listeners not found") => new AwsError("ListenerNotFound", message, 400);
 export const ruleNotFound = (message = "One or more rules not found") => new AwsError("RuleNotFound", message, 400);

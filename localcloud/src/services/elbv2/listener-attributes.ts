@@ -47,7 +47,9 @@ const TLS_REQUEST_HEADERS = [
 function keysFor(lbType: string, listener: ListenerRecord): Array<[string, string, Rule]> {
   if (lbType === "application") {
     return [
-      ...(listener.protocol === "HTTPS" ? TLS_REQUEST_HEADERS.map((h): [string, string, Rule] => [`routing.http.request.${h}.header_name`, "", HEADER_NAME]) : []),
+      ...(listener.protocol === "HTTPS"
+        ? TLS_REQUEST_HEADERS.map((h): [string, string, Rule] => [`routing.http.request.${h}.header_name`, "", HEADER_NAME])
+        : []),
       ["routing.http.response.server.enabled", "true", BOOL],
       ...RESPONSE_HEADERS.map(([h, rule]): [string, string, Rule] => [`routing.http.response.${h}.header_value`, "", rule]),
     ];
@@ -71,7 +73,10 @@ export function describeListenerAttributes(input: { ListenerArn?: string }, ctx:
   return { Attributes: attributesOf(lbTypeOf(ctx, listener), listener) };
 }
 
-export function modifyListenerAttributes(input: { ListenerArn?: string; Attributes?: Array<{ Key?: string; Value?: string }> }, ctx: RequestContext) {
+export function modifyListenerAttributes(
+  input: { ListenerArn?: string; Attributes?: Array<{ Key?: string; Value?: string }> },
+  ctx: RequestContext,
+) {
   const listener = requireListener(ctx, input.ListenerArn);
   const lbType = lbTypeOf(ctx, listener);
   const changes = input.Attributes ?? [];
@@ -80,7 +85,10 @@ export function modifyListenerAttributes(input: { ListenerArn?: string; Attribut
   // Validate everything first: AWS applies all changes or none.
   for (const { Key, Value } of changes) {
     const rule = Key ? rules.get(Key) : undefined;
-    if (!Key || !rule) throw validationError(`Listener attribute key '${Key}' is not recognized for a ${listener.protocol} listener of a load balancer of type '${lbType}'`);
+    if (!Key || !rule)
+      throw validationError(
+        `Listener attribute key '${Key}' is not recognized for a ${listener.protocol} listener of a load balancer of type '${lbType}'`,
+      );
     if (!rule(Value ?? "")) throw invalidConfiguration(`Listener attribute value '${Value ?? ""}' is not valid for key '${Key}'`);
   }
   listener.attributes ??= {};

@@ -31,26 +31,36 @@ export function checkForwardTargets(ctx: RequestContext, lb: LoadBalancerRecord,
     const tg = s.targetGroups[arn];
     if (!tg || tg.region !== ctx.region) throw targetGroupNotFound(`Target groups '${arn}' not found`);
     if (lb.type === "application" && tg.protocol !== "HTTP" && tg.protocol !== "HTTPS") {
-      throw new AwsError("IncompatibleProtocols", `The target group protocol '${tg.protocol}' is not compatible with an Application Load Balancer`, 400);
+      throw new AwsError(
+        "IncompatibleProtocols",
+        `The target group protocol '${tg.protocol}' is not compatible with an Application Load Balancer`,
+        400,
+      );
     }
     if (lb.vpcKnown && tg.vpcId !== lb.vpcId) {
       throw invalidConfiguration(`The target group '${arn}' and the load balancer '${lb.arn}' must be in the same VPC`);
     }
     const others = loadBalancersUsing(s, arn).filter((a) => a !== lb.arn);
     if (others.length > 0) {
-      throw new AwsError("TargetGroupAssociationLimit", `The following target groups cannot be associated with more than one load balancer: ${arn}`, 400);
+      throw new AwsError(
+        "TargetGroupAssociationLimit",
+        `The following target groups cannot be associated with more than one load balancer: ${arn}`,
+        400,
+      );
     }
   }
 }
 
 function checkProtocolAndPort(lb: LoadBalancerRecord, input: ListenerInput) {
   if (input.Port === undefined) throw validationError("A listener port must be specified");
-  if (!Number.isInteger(input.Port) || input.Port < 1 || input.Port > 65535) throw validationError(`Listener port '${input.Port}' must be between 1 and 65535`);
+  if (!Number.isInteger(input.Port) || input.Port < 1 || input.Port > 65535)
+    throw validationError(`Listener port '${input.Port}' must be between 1 and 65535`);
   if (!input.Protocol) throw validationError("A listener protocol must be specified");
   if (lb.type === "application" && input.Protocol !== "HTTP" && input.Protocol !== "HTTPS") {
     throw new AwsError("UnsupportedProtocol", `Protocol '${input.Protocol}' is not supported by Application Load Balancers`, 400);
   }
-  if (input.Protocol === "HTTPS" && !input.Certificates?.length) throw new AwsError("CertificateNotFound", "A certificate must be specified for HTTPS listeners", 400);
+  if (input.Protocol === "HTTPS" && !input.Certificates?.length)
+    throw new AwsError("CertificateNotFound", "A certificate must be specified for HTTPS listeners", 400);
 }
 
 export function toListener(l: ListenerRecord) {
@@ -76,10 +86,12 @@ export function createListener(input: ListenerInput & { LoadBalancerArn?: string
   const samePort = siblings.find((l) => l.port === input.Port);
   if (samePort) {
     // CreateListener is idempotent: the same settings return the existing listener.
-    if (samePort.protocol === input.Protocol && JSON.stringify(samePort.defaultActions) === JSON.stringify(actions)) return { Listeners: [toListener(samePort)] };
+    if (samePort.protocol === input.Protocol && JSON.stringify(samePort.defaultActions) === JSON.stringify(actions))
+      return { Listeners: [toListener(samePort)] };
     throw new AwsError("DuplicateListener", "A listener already exists on this port for this load balancer", 400);
   }
-  if (siblings.length >= MAX_LISTENERS) throw new AwsError("TooManyListeners", `You've reached the limit of ${MAX_LISTENERS} listeners per load balancer`, 400);
+  if (siblings.length >= MAX_LISTENERS)
+    throw new AwsError("TooManyListeners", `You've reached the limit of ${MAX_LISTENERS} listeners per load balancer`, 400);
   checkForwardTargets(ctx, lb, actions);
   const lbPath = lb.arn.slice(lb.arn.indexOf(":loadbalancer/") + ":loadbalancer/".length);
   const listenerHex = hex(16);
@@ -111,9 +123,13 @@ export function requireListener(ctx: RequestContext, arn: string | undefined): L
   return l;
 }
 
-export function describeListeners(input: { LoadBalancerArn?: string; ListenerArns?: string[]; Marker?: string; PageSize?: number }, ctx: RequestContext) {
+export function describeListeners(
+  input: { LoadBalancerArn?: string; ListenerArns?: string[]; Marker?: string; PageSize?: number },
+  ctx: RequestContext,
+) {
   const s = elbState(ctx.cloud);
-  if (input.LoadBalancerArn && input.ListenerArns?.length) throw validationError("Listener ARNs and a load balancer ARN cannot be specified at the same time");
+  if (input.LoadBalancerArn && input.ListenerArns?.length)
+    throw validationError("Listener ARNs and a load balancer ARN cannot be specified at the same time");
   let selected: ListenerRecord[];
   if (input.ListenerArns?.length) selected = input.ListenerArns.map((arn) => requireListener(ctx, arn));
   else if (input.LoadBalancerArn) {
@@ -128,7 +144,11 @@ export function modifyListener(input: ListenerInput & { ListenerArn?: string }, 
   const s = elbState(ctx.cloud);
   const listener = requireListener(ctx, input.ListenerArn);
   const lb = requireLoadBalancer(ctx, listener.loadBalancerArn);
-  const next = { Port: input.Port ?? listener.port, Protocol: input.Protocol ?? listener.protocol, Certificates: input.Certificates ?? listener.certificates };
+  const next = {
+    Port: input.Port ?? listener.port,
+    Protocol: input.Protocol ?? listener.protocol,
+    Certificates: input.Certificates ?? listener.certificates,
+  };
   checkProtocolAndPort(lb, next);
   if (Object.values(s.listeners).some((l) => l.loadBalancerArn === lb.arn && l.arn !== listener.arn && l.port === next.Port)) {
     throw new AwsError("DuplicateListener", "A listener already exists on this port for this load balancer", 400);

@@ -11,7 +11,7 @@ import type { LoadBalancerRecord } from "./state.ts";
 type Rule = RegExp | ((v: string) => boolean);
 
 const BOOL = /^(true|false)$/;
-const ANY = /^.*$/;
+const _ANY = /^.*$/;
 const intIn = (min: number, max: number) => (v: string) => /^\d+$/.test(v) && Number(v) >= min && Number(v) <= max;
 /** S3 bucket names (empty allowed: logging off); AWS also checks the bucket policy, which is not modelled. */
 const BUCKET = (v: string) => v === "" || /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(v);
@@ -60,7 +60,11 @@ function keysFor(type: string, scheme: string): Array<[string, string, Rule]> {
     ...logKeys("access_logs"),
     ["deletion_protection.enabled", "false", BOOL],
     ["load_balancing.cross_zone.enabled", "false", BOOL],
-    ["dns_record.client_routing_policy", "any_availability_zone", /^(availability_zone_affinity|partial_availability_zone_affinity|any_availability_zone)$/],
+    [
+      "dns_record.client_routing_policy",
+      "any_availability_zone",
+      /^(availability_zone_affinity|partial_availability_zone_affinity|any_availability_zone)$/,
+    ],
     ["zonal_shift.config.enabled", "false", BOOL],
     ["secondary_ips.auto_assigned.per_subnet", "0", intIn(0, 7)],
     ["ipv6.deny_all_igw_traffic", igw, BOOL],
@@ -81,7 +85,10 @@ export function describeLoadBalancerAttributes(input: { LoadBalancerArn?: string
   return { Attributes: attributesOf(lb) };
 }
 
-export function modifyLoadBalancerAttributes(input: { LoadBalancerArn?: string; Attributes?: Array<{ Key?: string; Value?: string }> }, ctx: RequestContext) {
+export function modifyLoadBalancerAttributes(
+  input: { LoadBalancerArn?: string; Attributes?: Array<{ Key?: string; Value?: string }> },
+  ctx: RequestContext,
+) {
   const lb = requireLoadBalancer(ctx, input.LoadBalancerArn);
   const changes = input.Attributes ?? [];
   if (changes.length === 0) throw validationError("At least one attribute must be specified");

@@ -43,7 +43,10 @@ interface CreateInput {
 }
 
 /** Resolve subnets to AZs and the VPC through EC2 when it can tell; otherwise spread them over the region's AZs. */
-function placeSubnets(ctx: RequestContext, subnetIds: string[]): { vpcId: string; vpcKnown: boolean; zones: Array<{ ZoneName: string; SubnetId: string }> } {
+function placeSubnets(
+  ctx: RequestContext,
+  subnetIds: string[],
+): { vpcId: string; vpcKnown: boolean; zones: Array<{ ZoneName: string; SubnetId: string }> } {
   const letters = "abcdef";
   let vpcId: string | undefined;
   const zones = subnetIds.map((id, i) => {
@@ -57,13 +60,21 @@ function placeSubnets(ctx: RequestContext, subnetIds: string[]): { vpcId: string
     return { ZoneName: facts?.availabilityZone ?? `${ctx.region}${letters[i % letters.length]}`, SubnetId: id };
   });
   const vpcKnown = vpcId !== undefined;
-  vpcId ??= "vpc-" + createHash("sha256").update(subnetIds[0]).digest("hex").slice(0, 17);
+  vpcId ??= `vpc-${createHash("sha256").update(subnetIds[0]).digest("hex").slice(0, 17)}`;
   return { vpcId, vpcKnown, zones };
 }
 
 function sameSettings(lb: LoadBalancerRecord, type: string, scheme: string, subnetIds: string[], sgs: string[]): boolean {
-  const a = lb.availabilityZones.map((z) => z.SubnetId).sort().join();
-  return lb.type === type && lb.scheme === scheme && a === [...subnetIds].sort().join() && [...lb.securityGroups].sort().join() === [...sgs].sort().join();
+  const a = lb.availabilityZones
+    .map((z) => z.SubnetId)
+    .sort()
+    .join();
+  return (
+    lb.type === type &&
+    lb.scheme === scheme &&
+    a === [...subnetIds].sort().join() &&
+    [...lb.securityGroups].sort().join() === [...sgs].sort().join()
+  );
 }
 
 export function createLoadBalancer(input: CreateInput, ctx: RequestContext) {
@@ -91,11 +102,14 @@ export function createLoadBalancer(input: CreateInput, ctx: RequestContext) {
 
   const { vpcId, vpcKnown, zones } = placeSubnets(ctx, subnetIds);
   const azs = new Set(zones.map((z) => z.ZoneName));
-  if (azs.size < zones.length) throw invalidConfiguration("A load balancer cannot be attached to multiple subnets in the same Availability Zone");
-  if (type === "application" && azs.size < 2) throw invalidConfiguration("At least two subnets in two different Availability Zones must be specified");
+  if (azs.size < zones.length)
+    throw invalidConfiguration("A load balancer cannot be attached to multiple subnets in the same Availability Zone");
+  if (type === "application" && azs.size < 2)
+    throw invalidConfiguration("At least two subnets in two different Availability Zones must be specified");
   for (const sg of securityGroups) {
     const sgVpc = securityGroupVpc(ctx.cloud, ctx.region, sg);
-    if (sgVpc === null || (sgVpc && vpcKnown && sgVpc !== vpcId)) throw new AwsError("InvalidSecurityGroup", `Security group '${sg}' does not exist in VPC '${vpcId}'`, 400);
+    if (sgVpc === null || (sgVpc && vpcKnown && sgVpc !== vpcId))
+      throw new AwsError("InvalidSecurityGroup", `Security group '${sg}' does not exist in VPC '${vpcId}'`, 400);
   }
 
   const now = ctx.cloud.now();
@@ -150,9 +164,13 @@ export function requireLoadBalancer(ctx: RequestContext, arn: string | undefined
   return lb;
 }
 
-export function describeLoadBalancers(input: { LoadBalancerArns?: string[]; Names?: string[]; Marker?: string; PageSize?: number }, ctx: RequestContext) {
+export function describeLoadBalancers(
+  input: { LoadBalancerArns?: string[]; Names?: string[]; Marker?: string; PageSize?: number },
+  ctx: RequestContext,
+) {
   const all = Object.values(elbState(ctx.cloud).loadBalancers).filter((lb) => lb.region === ctx.region);
-  if (input.LoadBalancerArns?.length && input.Names?.length) throw validationError("Load balancer names and load balancer ARNs cannot be specified at the same time");
+  if (input.LoadBalancerArns?.length && input.Names?.length)
+    throw validationError("Load balancer names and load balancer ARNs cannot be specified at the same time");
   let selected = all;
   if (input.LoadBalancerArns?.length) {
     selected = input.LoadBalancerArns.map((arn) => requireLoadBalancer(ctx, arn));

@@ -33,7 +33,9 @@ function sortRules(l: ListenerRecord) {
 function checkPriority(p: number | undefined): number {
   if (p === undefined) throw validationError("A rule priority must be specified");
   if (!Number.isInteger(p) || p < MIN_PRIORITY || p > MAX_PRIORITY) {
-    throw validationError(`1 validation error detected: Value '${p}' at 'priority' failed to satisfy constraint: Member must have value between ${MIN_PRIORITY} and ${MAX_PRIORITY}`);
+    throw validationError(
+      `1 validation error detected: Value '${p}' at 'priority' failed to satisfy constraint: Member must have value between ${MIN_PRIORITY} and ${MAX_PRIORITY}`,
+    );
   }
   return p;
 }
@@ -52,7 +54,8 @@ function toDefaultRule(l: ListenerRecord) {
 function requireRule(ctx: RequestContext, arn: string | undefined, what: string): { listener: ListenerRecord; rule: RuleRecord } {
   const found = arn ? findRule(elbState(ctx.cloud), arn, ctx.region) : undefined;
   if (!found) throw ruleNotFound(arn ? `Rule '${arn}' not found` : undefined);
-  if (!found.rule) throw operationNotPermitted(`You cannot ${what} the default rule of a listener; use ModifyListener to change its actions`);
+  if (!found.rule)
+    throw operationNotPermitted(`You cannot ${what} the default rule of a listener; use ModifyListener to change its actions`);
   return { listener: found.listener, rule: found.rule };
 }
 
@@ -63,7 +66,10 @@ function ruleActions(ctx: RequestContext, listener: ListenerRecord, actions: Act
   return normalised;
 }
 
-export function createRule(input: { ListenerArn?: string; Conditions?: ConditionInput[]; Priority?: number; Actions?: ActionInput[]; Tags?: Tag[] }, ctx: RequestContext) {
+export function createRule(
+  input: { ListenerArn?: string; Conditions?: ConditionInput[]; Priority?: number; Actions?: ActionInput[]; Tags?: Tag[] },
+  ctx: RequestContext,
+) {
   const s = elbState(ctx.cloud);
   const listener = requireListener(ctx, input.ListenerArn);
   const priority = checkPriority(input.Priority);
@@ -74,7 +80,8 @@ export function createRule(input: { ListenerArn?: string; Conditions?: Condition
   const onLoadBalancer = Object.values(s.listeners)
     .filter((l) => l.loadBalancerArn === listener.loadBalancerArn)
     .reduce((n, l) => n + rulesOf(l).length, 0);
-  if (onLoadBalancer >= MAX_RULES_PER_LOAD_BALANCER) throw new AwsError("TooManyRules", `You've reached the limit of ${MAX_RULES_PER_LOAD_BALANCER} rules per load balancer`, 400);
+  if (onLoadBalancer >= MAX_RULES_PER_LOAD_BALANCER)
+    throw new AwsError("TooManyRules", `You've reached the limit of ${MAX_RULES_PER_LOAD_BALANCER} rules per load balancer`, 400);
   // listener-rule/app/<lb>/<lb id>/<listener id>/<rule id>: the listener's path plus a rule id.
   const arn = `${listener.arn.replace(":listener/", ":listener-rule/")}/${hex(16)}`;
   const rule: RuleRecord = { arn, priority, conditions, actions, tags };
@@ -85,7 +92,10 @@ export function createRule(input: { ListenerArn?: string; Conditions?: Condition
   return { Rules: [toRule(rule)] };
 }
 
-export function describeRules(input: { ListenerArn?: string; RuleArns?: string[]; Marker?: string; PageSize?: number }, ctx: RequestContext) {
+export function describeRules(
+  input: { ListenerArn?: string; RuleArns?: string[]; Marker?: string; PageSize?: number },
+  ctx: RequestContext,
+) {
   const s = elbState(ctx.cloud);
   if (input.ListenerArn && input.RuleArns?.length) throw validationError("Listener ARN and rule ARNs cannot be specified at the same time");
   let rules: Array<ReturnType<typeof toRule> | ReturnType<typeof toDefaultRule>>;
@@ -106,7 +116,8 @@ export function describeRules(input: { ListenerArn?: string; RuleArns?: string[]
 
 export function modifyRule(input: { RuleArn?: string; Conditions?: ConditionInput[]; Actions?: ActionInput[] }, ctx: RequestContext) {
   const { listener, rule } = requireRule(ctx, input.RuleArn, "modify");
-  if (input.Conditions === undefined && input.Actions === undefined) throw validationError("Either conditions or actions must be specified");
+  if (input.Conditions === undefined && input.Actions === undefined)
+    throw validationError("Either conditions or actions must be specified");
   // Validate everything before changing anything.
   const conditions = input.Conditions !== undefined ? normaliseConditions(input.Conditions) : rule.conditions;
   const actions = input.Actions !== undefined ? ruleActions(ctx, listener, input.Actions) : rule.actions;

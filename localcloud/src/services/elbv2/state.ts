@@ -152,7 +152,9 @@ export function elbState(cloud: CloudApi): ElbState {
 }
 
 export function hex(n: number): string {
-  return randomBytes(Math.ceil(n / 2)).toString("hex").slice(0, n);
+  return randomBytes(Math.ceil(n / 2))
+    .toString("hex")
+    .slice(0, n);
 }
 
 export function digits(n: number): string {

@@ -54,7 +54,10 @@ function tagsOf(ctx: RequestContext, arn: string): { get: () => Tag[]; set: (tag
 function checkArnCount(arns: string[] | undefined): string[] {
   const list = arns ?? [];
   if (list.length === 0) throw validationError("ResourceArns must contain at least one ARN");
-  if (list.length > MAX_ARNS) throw validationError(`1 validation error detected: Value at 'resourceArns' failed to satisfy constraint: Member must have length less than or equal to ${MAX_ARNS}`);
+  if (list.length > MAX_ARNS)
+    throw validationError(
+      `1 validation error detected: Value at 'resourceArns' failed to satisfy constraint: Member must have length less than or equal to ${MAX_ARNS}`,
+    );
   return list;
 }
 

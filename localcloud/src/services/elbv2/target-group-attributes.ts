@@ -4,7 +4,10 @@ import { invalidConfiguration, validationError } from "./errors.ts";
 import { requireTargetGroup } from "./target-groups.ts";
 
 const int = (min: number, max: number) => (v: string) => /^\d+$/.test(v) && Number(v) >= min && Number(v) <= max;
-const oneOf = (...values: string[]) => (v: string) => values.includes(v);
+const oneOf =
+  (...values: string[]) =>
+  (v: string) =>
+    values.includes(v);
 const offOrInt = (min: number, max: number) => (v: string) => v === "off" || int(min, max)(v);
 
 const RULES: Record<string, (v: string) => boolean> = {
@@ -50,7 +53,10 @@ export function describeTargetGroupAttributes(input: { TargetGroupArn?: string }
   return { Attributes: asList(requireTargetGroup(ctx, input.TargetGroupArn).attributes) };
 }
 
-export function modifyTargetGroupAttributes(input: { TargetGroupArn?: string; Attributes?: Array<{ Key?: string; Value?: string }> }, ctx: RequestContext) {
+export function modifyTargetGroupAttributes(
+  input: { TargetGroupArn?: string; Attributes?: Array<{ Key?: string; Value?: string }> },
+  ctx: RequestContext,
+) {
   const tg = requireTargetGroup(ctx, input.TargetGroupArn);
   const changes = input.Attributes ?? [];
   if (changes.length === 0) throw validationError("At least one attribute must be specified");

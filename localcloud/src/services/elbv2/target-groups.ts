@@ -35,7 +35,9 @@ interface CreateInput extends HealthCheckInput {
 
 function inRange(field: string, v: number | undefined, min: number, max: number) {
   if (v !== undefined && (!Number.isInteger(v) || v < min || v > max)) {
-    throw validationError(`1 validation error detected: Value '${v}' at '${field}' failed to satisfy constraint: Member must have value between ${min} and ${max}`);
+    throw validationError(
+      `1 validation error detected: Value '${v}' at '${field}' failed to satisfy constraint: Member must have value between ${min} and ${max}`,
+    );
   }
 }
 
@@ -68,12 +70,15 @@ function healthCheckFrom(input: HealthCheckInput, base: HealthCheckSettings, tra
     matcher: input.Matcher ? { ...input.Matcher } : base.matcher,
   };
   if ((trafficProtocol === "HTTP" || trafficProtocol === "HTTPS") && !["HTTP", "HTTPS"].includes(hc.protocol)) {
-    throw invalidConfiguration(`Health check protocol '${hc.protocol}' is not supported for target groups with the ${trafficProtocol} protocol`);
+    throw invalidConfiguration(
+      `Health check protocol '${hc.protocol}' is not supported for target groups with the ${trafficProtocol} protocol`,
+    );
   }
   if (hc.port !== "traffic-port" && !(/^\d+$/.test(hc.port) && Number(hc.port) >= 1 && Number(hc.port) <= 65535)) {
     throw validationError(`Health check port '${hc.port}' must be 'traffic-port' or a number between 1 and 65535`);
   }
-  if (!hc.path.startsWith("/") || hc.path.length > 1024) throw validationError(`Health check path '${hc.path}' must begin with a '/' character and can be at most 1024 characters`);
+  if (!hc.path.startsWith("/") || hc.path.length > 1024)
+    throw validationError(`Health check path '${hc.path}' must begin with a '/' character and can be at most 1024 characters`);
   if (hc.timeoutSeconds >= hc.intervalSeconds) {
     throw invalidConfiguration(`Health check timeout '${hc.timeoutSeconds}' must be smaller than the interval '${hc.intervalSeconds}'`);
   }
@@ -90,11 +95,13 @@ export function createTargetGroup(input: CreateInput, ctx: RequestContext) {
   const targetType = input.TargetType ?? "instance";
   if (!["instance", "ip"].includes(targetType)) throw validationError(`Target type '${targetType}' is not supported by this local cloud`);
   if (!input.Protocol) throw validationError("A protocol must be specified");
-  if (!["HTTP", "HTTPS", "TCP", "TLS", "UDP", "TCP_UDP"].includes(input.Protocol)) throw validationError(`Protocol '${input.Protocol}' is not valid`);
+  if (!["HTTP", "HTTPS", "TCP", "TLS", "UDP", "TCP_UDP"].includes(input.Protocol))
+    throw validationError(`Protocol '${input.Protocol}' is not valid`);
   if (input.Port === undefined) throw validationError("A port must be specified");
   inRange("port", input.Port, 1, 65535);
   if (!input.VpcId) throw validationError("A VPC ID must be specified");
-  if (!VPC_ID.test(input.VpcId) || vpcExists(ctx.cloud, ctx.region, input.VpcId) === false) throw validationError(`The VPC ID '${input.VpcId}' is not found`);
+  if (!VPC_ID.test(input.VpcId) || vpcExists(ctx.cloud, ctx.region, input.VpcId) === false)
+    throw validationError(`The VPC ID '${input.VpcId}' is not found`);
   const http = input.Protocol === "HTTP" || input.Protocol === "HTTPS";
   const defaults: HealthCheckSettings = {
     protocol: http ? input.Protocol : "TCP",
@@ -113,7 +120,12 @@ export function createTargetGroup(input: CreateInput, ctx: RequestContext) {
   const existing = Object.values(s.targetGroups).find((tg) => tg.region === ctx.region && tg.name === name);
   if (existing) {
     // CreateTargetGroup is idempotent: the same settings return the existing group.
-    const same = existing.protocol === input.Protocol && existing.port === input.Port && existing.vpcId === input.VpcId && existing.targetType === targetType && JSON.stringify(existing.healthCheck) === JSON.stringify(healthCheck);
+    const same =
+      existing.protocol === input.Protocol &&
+      existing.port === input.Port &&
+      existing.vpcId === input.VpcId &&
+      existing.targetType === targetType &&
+      JSON.stringify(existing.healthCheck) === JSON.stringify(healthCheck);
     if (same) return { TargetGroups: [toTargetGroup(s, existing)] };
     throw new AwsError("DuplicateTargetGroupName", "A target group with the same name exists, but with different settings", 400);
   }
@@ -146,7 +158,10 @@ export function createTargetGroup(input: CreateInput, ctx: RequestContext) {
 export function loadBalancersUsing(s: ElbState, tgArn: string): string[] {
   const lbs = new Set<string>();
   for (const l of Object.values(s.listeners)) {
-    if (targetGroupArnsOfActions(l.defaultActions).includes(tgArn) || (l.rules ?? []).some((r) => targetGroupArnsOfActions(r.actions).includes(tgArn))) {
+    if (
+      targetGroupArnsOfActions(l.defaultActions).includes(tgArn) ||
+      (l.rules ?? []).some((r) => targetGroupArnsOfActions(r.actions).includes(tgArn))
+    ) {
       lbs.add(l.loadBalancerArn);
     }
   }
@@ -157,7 +172,10 @@ export function loadBalancersUsing(s: ElbState, tgArn: string): string[] {
 function targetGroupUsage(s: ElbState): Map<string, string[]> {
   const usage = new Map<string, Set<string>>();
   for (const l of Object.values(s.listeners)) {
-    for (const arn of [...targetGroupArnsOfActions(l.defaultActions), ...(l.rules ?? []).flatMap((r) => targetGroupArnsOfActions(r.actions))]) {
+    for (const arn of [
+      ...targetGroupArnsOfActions(l.defaultActions),
+      ...(l.rules ?? []).flatMap((r) => targetGroupArnsOfActions(r.actions)),
+    ]) {
       let lbs = usage.get(arn);
       if (!lbs) usage.set(arn, (lbs = new Set()));
       lbs.add(l.loadBalancerArn);
@@ -197,7 +215,10 @@ export function requireTargetGroup(ctx: RequestContext, arn: string | undefined)
   return tg;
 }
 
-export function describeTargetGroups(input: { LoadBalancerArn?: string; TargetGroupArns?: string[]; Names?: string[]; Marker?: string; PageSize?: number }, ctx: RequestContext) {
+export function describeTargetGroups(
+  input: { LoadBalancerArn?: string; TargetGroupArns?: string[]; Names?: string[]; Marker?: string; PageSize?: number },
+  ctx: RequestContext,
+) {
   const s = elbState(ctx.cloud);
   const given = [input.LoadBalancerArn, input.TargetGroupArns?.length, input.Names?.length].filter(Boolean).length;
   if (given > 1) throw validationError("Only one of LoadBalancerArn, TargetGroupArns or Names can be specified");

@@ -20,11 +20,12 @@ function findTargetGroup(cloud: CloudApi, region: string, arn: string | undefine
   return tg;
 }
 
-function checkTargets(cloud: CloudApi, tg: TargetGroupRecord, targets: TargetInput[] | undefined): TargetInput[] {
+function checkTargets(_cloud: CloudApi, tg: TargetGroupRecord, targets: TargetInput[] | undefined): TargetInput[] {
   const list = targets ?? [];
   if (list.length === 0) throw validationError("At least one target must be specified");
   for (const t of list) {
-    if (t.Port !== undefined && (!Number.isInteger(t.Port) || t.Port < 1 || t.Port > 65535)) throw validationError(`Target port '${t.Port}' must be between 1 and 65535`);
+    if (t.Port !== undefined && (!Number.isInteger(t.Port) || t.Port < 1 || t.Port > 65535))
+      throw validationError(`Target port '${t.Port}' must be between 1 and 65535`);
     if (tg.targetType === "ip") {
       if (!IPV4.test(t.Id)) throw invalidTarget(`The IP address '${t.Id}' is not a valid IPv4 address`);
       continue;
@@ -48,7 +49,8 @@ function checkInstancesRegistrable(cloud: CloudApi, tg: TargetGroupRecord, targe
   }
   const quote = (ids: string[]) => ids.map((id) => `'${id}'`).join(", ");
   if (missing.length) throw invalidTarget(`The following targets are not valid instances: ${quote(missing)}`);
-  if (notRunning.length) throw invalidTarget(`The following targets are not in a running state and cannot be registered: ${quote(notRunning)}`);
+  if (notRunning.length)
+    throw invalidTarget(`The following targets are not in a running state and cannot be registered: ${quote(notRunning)}`);
   if (otherVpc.length) throw invalidTarget(`The following targets are not in the target group VPC '${tg.vpcId}': ${quote(otherVpc)}`);
 }
 
@@ -82,7 +84,9 @@ export function deregisterTargets(cloud: CloudApi, region: string, targetGroupAr
   const matches = (t: TargetRecord, input: TargetInput) => t.id === input.Id && (input.Port === undefined || t.port === input.Port);
   const notRegistered = list.filter((input) => !tg.targets.some((t) => matches(t, input)));
   if (notRegistered.length) {
-    throw invalidTarget(`The following targets are not registered in target group '${tg.arn}': ${notRegistered.map((t) => `'${t.Id}'`).join(", ")}`);
+    throw invalidTarget(
+      `The following targets are not registered in target group '${tg.arn}': ${notRegistered.map((t) => `'${t.Id}'`).join(", ")}`,
+    );
   }
   const now = cloud.now();
   const delayMs = Number(tg.attributes["deregistration_delay.timeout_seconds"] ?? "300") * 1000;
@@ -135,10 +139,12 @@ export function describeTargetHealth(input: { TargetGroupArn?: string; Targets?:
     if (tg.targetType === "instance" && lookupInstance(ctx.cloud, input.Id) === null) {
       throw invalidTarget(`The following targets are not valid instances: '${input.Id}'`);
     }
-    return [{
-      Target: { Id: input.Id, Port: input.Port ?? tg.port },
-      TargetHealth: { State: "unused", Reason: "Target.NotRegistered", Description: "Target is not registered to the target group" },
-    }];
+    return [
+      {
+        Target: { Id: input.Id, Port: input.Port ?? tg.port },
+        TargetHealth: { State: "unused", Reason: "Target.NotRegistered", Description: "Target is not registered to the target group" },
+      },
+    ];
   });
   return { TargetHealthDescriptions: descriptions };
 }

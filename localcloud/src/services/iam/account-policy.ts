@@ -29,13 +29,14 @@ function parseBody(body: Buffer): { document: PolicyDocument; userName?: string 
   } catch {
     return "body is not valid JSON";
   }
-  if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) return "body must be a policy document or {\"policy\": <document>}";
+  if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) return 'body must be a policy document or {"policy": <document>}';
   const obj = parsed as Record<string, unknown>;
   const wrapped = "policy" in obj && !("Statement" in obj);
   const document = wrapped ? obj.policy : obj;
   if (!document || typeof document !== "object" || Array.isArray(document)) return '"policy" must be a policy document object';
   const userName = wrapped ? obj.userName : undefined;
-  if (userName !== undefined && (typeof userName !== "string" || !/^[\w+=,.@-]{1,64}$/.test(userName))) return '"userName" must be an IAM user name ([\\w+=,.@-]{1,64})';
+  if (userName !== undefined && (typeof userName !== "string" || !/^[\w+=,.@-]{1,64}$/.test(userName)))
+    return '"userName" must be an IAM user name ([\\w+=,.@-]{1,64})';
   return { document: document as PolicyDocument, userName: userName as string | undefined };
 }
 
@@ -57,11 +58,17 @@ async function put(cloud: CloudApi, accountId: string, body: Buffer): Promise<Ad
 }
 
 /** The admin route handler (registered by the IAM module); undefined for routes that are not its own. */
-export function accountPolicyRoutes(cloud: CloudApi, method: string, route: string, body: Buffer): AdminResponse | Promise<AdminResponse> | undefined {
+export function accountPolicyRoutes(
+  cloud: CloudApi,
+  method: string,
+  route: string,
+  body: Buffer,
+): AdminResponse | Promise<AdminResponse> | undefined {
   const match = ROUTE.exec(route);
   if (!match) return undefined;
   const accountId = decodeURIComponent(match[1]);
-  if (accountId !== cloud.accountId) return { status: 404, body: { error: `unknown account ${accountId}: this local cloud serves account ${cloud.accountId}` } };
+  if (accountId !== cloud.accountId)
+    return { status: 404, body: { error: `unknown account ${accountId}: this local cloud serves account ${cloud.accountId}` } };
   if (method === "GET") return view(cloud, accountId);
   if (method === "PUT") return put(cloud, accountId, body);
   if (method === "DELETE") {

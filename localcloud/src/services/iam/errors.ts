@@ -23,7 +23,8 @@ function constraint(value: string, member: string, rule: string): AwsError {
 }
 
 export function checkName(value: string, member: string, max: number): string {
-  if (value.length < 1 || value.length > max) return fail(constraint(value, member, `Member must have length less than or equal to ${max}`));
+  if (value.length < 1 || value.length > max)
+    return fail(constraint(value, member, `Member must have length less than or equal to ${max}`));
   if (!NAME_PATTERN.test(value)) return fail(constraint(value, member, "Member must satisfy regular expression pattern: [\\w+=,.@-]+"));
   return value;
 }
@@ -38,7 +39,14 @@ export function checkPath(value: string | undefined, member = "path"): string {
 
 export function checkMaxItems(value: number | undefined): number {
   if (value === undefined) return 100;
-  if (value < 1 || value > 1000) return fail(constraint(String(value), "maxItems", `Member must have value ${value < 1 ? "greater than or equal to 1" : "less than or equal to 1000"}`));
+  if (value < 1 || value > 1000)
+    return fail(
+      constraint(
+        String(value),
+        "maxItems",
+        `Member must have value ${value < 1 ? "greater than or equal to 1" : "less than or equal to 1000"}`,
+      ),
+    );
   return value;
 }
 

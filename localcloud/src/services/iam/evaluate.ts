@@ -35,7 +35,12 @@ export function evaluateIdentity(policies: NamedPolicy[], request: IdentityReque
     try {
       return runUnsafeSimulation(
         {
-          request: { principal: request.principal, action: request.action, resource: { resource: request.resource, accountId: request.accountId }, contextVariables: request.context },
+          request: {
+            principal: request.principal,
+            action: request.action,
+            resource: { resource: request.resource, accountId: request.accountId },
+            contextVariables: request.context,
+          },
           identityPolicies,
           serviceControlPolicies: [],
           resourceControlPolicies: [],
@@ -95,9 +100,16 @@ export function instanceProfileAllows(
     accountId: cloud.accountId,
     action,
     resource,
-    context: { "aws:PrincipalArn": role.Arn, "aws:PrincipalAccount": cloud.accountId, "aws:PrincipalType": "AssumedRole", ...principalTagContext(role), ...context },
+    context: {
+      "aws:PrincipalArn": role.Arn,
+      "aws:PrincipalAccount": cloud.accountId,
+      "aws:PrincipalType": "AssumedRole",
+      ...principalTagContext(role),
+      ...context,
+    },
   });
   if (decision === "Allowed") return { allowed: true, reason: `role ${role.RoleName} allows ${action} on ${resource}` };
-  if (decision === "ExplicitlyDenied") return { allowed: false, reason: `role ${role.RoleName} has a policy explicitly denying ${action} on ${resource}` };
+  if (decision === "ExplicitlyDenied")
+    return { allowed: false, reason: `role ${role.RoleName} has a policy explicitly denying ${action} on ${resource}` };
   return { allowed: false, reason: `role ${role.RoleName} has no policy allowing ${action} on ${resource}` };
 }

@@ -13,12 +13,44 @@ import { registerAdminRoutes } from "../../core/admin-api.ts";
 import type { ServiceModule } from "../../core/types.ts";
 import { accountPolicyRoutes } from "./account-policy.ts";
 import {
-  addRoleToInstanceProfile, createInstanceProfile, deleteInstanceProfile, getInstanceProfile, listInstanceProfiles, listInstanceProfilesForRole,
+  addRoleToInstanceProfile,
+  createInstanceProfile,
+  deleteInstanceProfile,
+  getInstanceProfile,
+  listInstanceProfiles,
+  listInstanceProfilesForRole,
   removeRoleFromInstanceProfile,
 } from "./instance-profiles.ts";
-import { createPolicy, createPolicyVersion, deletePolicy, deletePolicyVersion, getPolicy, getPolicyVersion, listPolicies, listPolicyVersions } from "./policies.ts";
-import { attachRolePolicy, deleteRolePolicy, detachRolePolicy, getRolePolicy, listAttachedRolePolicies, listRolePolicies, putRolePolicy } from "./role-policies.ts";
-import { createRole, deleteRole, getRole, listRoles, listRoleTags, tagRole, untagRole, updateAssumeRolePolicy, updateRole } from "./roles.ts";
+import {
+  createPolicy,
+  createPolicyVersion,
+  deletePolicy,
+  deletePolicyVersion,
+  getPolicy,
+  getPolicyVersion,
+  listPolicies,
+  listPolicyVersions,
+} from "./policies.ts";
+import {
+  attachRolePolicy,
+  deleteRolePolicy,
+  detachRolePolicy,
+  getRolePolicy,
+  listAttachedRolePolicies,
+  listRolePolicies,
+  putRolePolicy,
+} from "./role-policies.ts";
+import {
+  createRole,
+  deleteRole,
+  getRole,
+  listRoles,
+  listRoleTags,
+  tagRole,
+  untagRole,
+  updateAssumeRolePolicy,
+  updateRole,
+} from "./roles.ts";
 import { initialIamState, type IamState } from "./state.ts";
 
 export { instanceProfileAllows } from "./evaluate.ts";

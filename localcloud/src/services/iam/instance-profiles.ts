@@ -1,6 +1,14 @@
 /** Instance profiles: the container EC2 launches with, holding at most one role (AWS's quota). */
 import type { RequestContext } from "../../core/types.ts";
-import { checkName, checkPath, deleteConflict, entityAlreadyExists, instanceProfileNotFound, limitExceeded, noSuchEntity } from "./errors.ts";
+import {
+  checkName,
+  checkPath,
+  deleteConflict,
+  entityAlreadyExists,
+  instanceProfileNotFound,
+  limitExceeded,
+  noSuchEntity,
+} from "./errors.ts";
 import { requireRole, mergeTags } from "./roles.ts";
 import { iamArn, iamState, key, uniqueId, type InstanceProfileRecord } from "./state.ts";
 import { byName, instanceProfileView, page } from "./views.ts";
@@ -13,7 +21,10 @@ function requireProfile(ctx: RequestContext, name: string): InstanceProfileRecor
   return profile;
 }
 
-export function createInstanceProfile(input: { InstanceProfileName: string; Path?: string; Tags?: Array<{ Key?: string; Value?: string }> }, ctx: RequestContext) {
+export function createInstanceProfile(
+  input: { InstanceProfileName: string; Path?: string; Tags?: Array<{ Key?: string; Value?: string }> },
+  ctx: RequestContext,
+) {
   const name = checkName(input.InstanceProfileName, "instanceProfileName", 128);
   const path = checkPath(input.Path);
   const tags = mergeTags([], input.Tags ?? []);
@@ -49,7 +60,8 @@ export function addRoleToInstanceProfile(input: { InstanceProfileName: string; R
   const profile = requireProfile(ctx, input.InstanceProfileName);
   const role = requireRole(ctx, input.RoleName);
   // The quota is checked first: adding the role it already holds is refused the same way.
-  if (profile.roles.length >= ROLES_PER_PROFILE) throw limitExceeded(`Cannot exceed quota for InstanceSessionsPerInstanceProfile: ${ROLES_PER_PROFILE}`);
+  if (profile.roles.length >= ROLES_PER_PROFILE)
+    throw limitExceeded(`Cannot exceed quota for InstanceSessionsPerInstanceProfile: ${ROLES_PER_PROFILE}`);
   profile.roles.push(key(role.RoleName));
   ctx.cloud.markDirty();
   return {};

@@ -3,7 +3,16 @@
  * (read-only, by ARN). Attachment counts are derived from the roles, so they cannot drift.
  */
 import type { CloudApi, RequestContext } from "../../core/types.ts";
-import { checkName, checkPath, deleteConflict, entityAlreadyExists, invalidInput, limitExceeded, noSuchEntity, policyNotFound } from "./errors.ts";
+import {
+  checkName,
+  checkPath,
+  deleteConflict,
+  entityAlreadyExists,
+  invalidInput,
+  limitExceeded,
+  noSuchEntity,
+  policyNotFound,
+} from "./errors.ts";
 import { awsManagedPolicies, awsManagedPolicy, isAwsManagedArn } from "./managed-policies.ts";
 import { encodeDocument, readDocument } from "./policy-document.ts";
 import { mergeTags } from "./roles.ts";
@@ -89,23 +98,41 @@ export function getPolicyVersion(input: { PolicyArn: string; VersionId: string }
   checkPolicyArn(input.PolicyArn);
   const aws = awsManagedPolicy(input.PolicyArn);
   if (aws) {
-    if (input.VersionId !== aws.DefaultVersionId) throw noSuchEntity(`Policy ${aws.Arn} version ${input.VersionId} does not exist or is not attachable.`);
-    return { PolicyVersion: { Document: encodeDocument(aws.Document), VersionId: aws.DefaultVersionId, IsDefaultVersion: true, CreateDate: new Date(aws.UpdateDate) } };
+    if (input.VersionId !== aws.DefaultVersionId)
+      throw noSuchEntity(`Policy ${aws.Arn} version ${input.VersionId} does not exist or is not attachable.`);
+    return {
+      PolicyVersion: {
+        Document: encodeDocument(aws.Document),
+        VersionId: aws.DefaultVersionId,
+        IsDefaultVersion: true,
+        CreateDate: new Date(aws.UpdateDate),
+      },
+    };
   }
   const policy = requireCustomerPolicy(ctx, input.PolicyArn);
   const version = policy.versions.find((v) => v.VersionId === input.VersionId);
   if (!version) throw noSuchEntity(`Policy ${policy.Arn} version ${input.VersionId} does not exist or is not attachable.`);
   return {
-    PolicyVersion: { Document: encodeDocument(version.Document), VersionId: version.VersionId, IsDefaultVersion: version.VersionId === policy.DefaultVersionId, CreateDate: version.CreateDate },
+    PolicyVersion: {
+      Document: encodeDocument(version.Document),
+      VersionId: version.VersionId,
+      IsDefaultVersion: version.VersionId === policy.DefaultVersionId,
+      CreateDate: version.CreateDate,
+    },
   };
 }
 
-export async function createPolicyVersion(input: { PolicyArn: string; PolicyDocument: string; SetAsDefault?: boolean }, ctx: RequestContext) {
+export async function createPolicyVersion(
+  input: { PolicyArn: string; PolicyDocument: string; SetAsDefault?: boolean },
+  ctx: RequestContext,
+) {
   if (isAwsManagedArn(input.PolicyArn)) throw invalidInput(`Policy ${input.PolicyArn} is an AWS managed policy and cannot be modified.`);
   const policy = requireCustomerPolicy(ctx, input.PolicyArn);
   const doc = await readDocument(input.PolicyDocument, "identity");
   if (policy.versions.length >= MAX_VERSIONS) {
-    throw limitExceeded("A managed policy can have up to 5 versions. Before you create a new version, you must delete an existing version.");
+    throw limitExceeded(
+      "A managed policy can have up to 5 versions. Before you create a new version, you must delete an existing version.",
+    );
   }
   const now = ctx.cloud.now();
   const version = { VersionId: `v${policy.nextVersion++}`, Document: doc, CreateDate: now };
@@ -113,7 +140,9 @@ export async function createPolicyVersion(input: { PolicyArn: string; PolicyDocu
   if (input.SetAsDefault) policy.DefaultVersionId = version.VersionId;
   policy.UpdateDate = now;
   ctx.cloud.markDirty();
-  return { PolicyVersion: { VersionId: version.VersionId, IsDefaultVersion: policy.DefaultVersionId === version.VersionId, CreateDate: now } };
+  return {
+    PolicyVersion: { VersionId: version.VersionId, IsDefaultVersion: policy.DefaultVersionId === version.VersionId, CreateDate: now },
+  };
 }
 
 export function listPolicyVersions(input: { PolicyArn: string; Marker?: string; MaxItems?: number }, ctx: RequestContext) {
@@ -124,7 +153,9 @@ export function listPolicyVersions(input: { PolicyArn: string; Marker?: string; 
   } else {
     const policy = requireCustomerPolicy(ctx, input.PolicyArn);
     // Newest first, as IAM lists them.
-    versions = [...policy.versions].reverse().map((v) => ({ VersionId: v.VersionId, IsDefaultVersion: v.VersionId === policy.DefaultVersionId, CreateDate: v.CreateDate }));
+    versions = [...policy.versions]
+      .reverse()
+      .map((v) => ({ VersionId: v.VersionId, IsDefaultVersion: v.VersionId === policy.DefaultVersionId, CreateDate: v.CreateDate }));
   }
   const { items, ...paging } = page(versions, input.Marker, input.MaxItems);
   return { Versions: items, ...paging };
@@ -145,7 +176,9 @@ export function deletePolicy(input: { PolicyArn: string }, ctx: RequestContext) 
   const policy = requireCustomerPolicy(ctx, input.PolicyArn);
   if (attachmentCount(ctx.cloud, policy.Arn) > 0) throw deleteConflict("Cannot delete a policy attached to entities.");
   if (policy.versions.length > 1) {
-    throw deleteConflict("This policy has more than one version. Before you delete a policy, you must delete the policy's versions. The default version is deleted with the policy.");
+    throw deleteConflict(
+      "This policy has more than one version. Before you delete a policy, you must delete the policy's versions. The default version is deleted with the policy.",
+    );
   }
   delete iamState(ctx.cloud).policies[policy.Arn];
   ctx.cloud.markDirty();
@@ -168,9 +201,12 @@ export function listPolicies(input: ListPoliciesInput, ctx: RequestContext) {
     for (const p of awsManagedPolicies()) views.push(awsPolicyView(p, attachmentCount(ctx.cloud, p.Arn)) as (typeof views)[number]);
   }
   if (scope !== "AWS") {
-    for (const p of Object.values(iamState(ctx.cloud).policies)) views.push(customerPolicyView(p, attachmentCount(ctx.cloud, p.Arn)) as (typeof views)[number]);
+    for (const p of Object.values(iamState(ctx.cloud).policies))
+      views.push(customerPolicyView(p, attachmentCount(ctx.cloud, p.Arn)) as (typeof views)[number]);
   }
-  const matching = views.filter((v) => v.Path.startsWith(prefix) && (!input.OnlyAttached || v.AttachmentCount > 0)).sort(byName((v) => v.PolicyName));
+  const matching = views
+    .filter((v) => v.Path.startsWith(prefix) && (!input.OnlyAttached || v.AttachmentCount > 0))
+    .sort(byName((v) => v.PolicyName));
   const { items, ...paging } = page(matching, input.Marker, input.MaxItems);
   // ListPolicies leaves out tags and descriptions.
   return { Policies: items.map(({ Tags: _tags, Description: _description, ...rest }) => rest), ...paging };

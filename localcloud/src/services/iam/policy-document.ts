@@ -51,7 +51,12 @@ export async function validateDocument(doc: PolicyDocument, kind: "identity" | "
   }
   const result = await runSimulation(
     {
-      request: { principal: "arn:aws:iam::000000000000:root", action: "sts:GetCallerIdentity", resource: { resource: "*", accountId: "000000000000" }, contextVariables: {} },
+      request: {
+        principal: "arn:aws:iam::000000000000:root",
+        action: "sts:GetCallerIdentity",
+        resource: { resource: "*", accountId: "000000000000" },
+        contextVariables: {},
+      },
       identityPolicies: kind === "identity" ? [{ name: "document", policy: doc }] : [],
       resourcePolicy: kind === "trust" ? doc : undefined,
       serviceControlPolicies: [],

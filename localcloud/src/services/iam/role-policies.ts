@@ -71,7 +71,10 @@ export function detachRolePolicy(input: { RoleName: string; PolicyArn: string },
   return {};
 }
 
-export function listAttachedRolePolicies(input: { RoleName: string; PathPrefix?: string; Marker?: string; MaxItems?: number }, ctx: RequestContext) {
+export function listAttachedRolePolicies(
+  input: { RoleName: string; PathPrefix?: string; Marker?: string; MaxItems?: number },
+  ctx: RequestContext,
+) {
   const role = requireRole(ctx, input.RoleName);
   const prefix = input.PathPrefix ?? "/";
   const attached = role.attachedPolicies

@@ -1,6 +1,15 @@
 /** Roles: CreateRole, GetRole, DeleteRole, ListRoles, UpdateAssumeRolePolicy, UpdateRole, tags. */
 import type { RequestContext } from "../../core/types.ts";
-import { checkName, checkPath, deleteConflict, entityAlreadyExists, invalidInput, limitExceeded, roleNotFound, validationError } from "./errors.ts";
+import {
+  checkName,
+  checkPath,
+  deleteConflict,
+  entityAlreadyExists,
+  invalidInput,
+  limitExceeded,
+  roleNotFound,
+  validationError,
+} from "./errors.ts";
 import { readDocument } from "./policy-document.ts";
 import { iamArn, iamState, key, uniqueId, type RoleRecord, type Tag } from "./state.ts";
 import { byName, page, roleView } from "./views.ts";
@@ -11,8 +20,12 @@ const MAX_TAGS = 50;
 export function mergeTags(current: Tag[], added: Array<{ Key?: string; Value?: string }>): Tag[] {
   const out = [...current];
   for (const tag of added) {
-    if (!tag.Key) throw validationError("1 validation error detected: Value null at 'tags.member.key' failed to satisfy constraint: Member must not be null");
-    if (tag.Key.toLowerCase().startsWith("aws:")) throw invalidInput("User-defined tag keys can't start with 'aws:'. This prefix is reserved for AWS tags.");
+    if (!tag.Key)
+      throw validationError(
+        "1 validation error detected: Value null at 'tags.member.key' failed to satisfy constraint: Member must not be null",
+      );
+    if (tag.Key.toLowerCase().startsWith("aws:"))
+      throw invalidInput("User-defined tag keys can't start with 'aws:'. This prefix is reserved for AWS tags.");
     const i = out.findIndex((t) => t.Key.toLowerCase() === tag.Key!.toLowerCase());
     const next = { Key: tag.Key, Value: tag.Value ?? "" };
     if (i >= 0) out[i] = next;
@@ -31,7 +44,9 @@ export function requireRole(ctx: RequestContext, name: string | undefined): Role
 function checkMaxSessionDuration(value: number | undefined): number {
   if (value === undefined) return 3600;
   if (!Number.isInteger(value) || value < 3600 || value > 43200) {
-    throw validationError(`1 validation error detected: Value '${value}' at 'maxSessionDuration' failed to satisfy constraint: Member must have value ${value < 3600 ? "greater than or equal to 3600" : "less than or equal to 43200"}`);
+    throw validationError(
+      `1 validation error detected: Value '${value}' at 'maxSessionDuration' failed to satisfy constraint: Member must have value ${value < 3600 ? "greater than or equal to 3600" : "less than or equal to 43200"}`,
+    );
   }
   return value;
 }

@@ -67,7 +67,11 @@ export function instanceProfileView(cloud: CloudApi, profile: InstanceProfileRec
 }
 
 /** IAM's Marker is opaque; an offset serves since lists are sorted by name. */
-export function page<T>(items: T[], marker: string | undefined, maxItems: number | undefined): { items: T[]; IsTruncated: boolean; Marker?: string } {
+export function page<T>(
+  items: T[],
+  marker: string | undefined,
+  maxItems: number | undefined,
+): { items: T[]; IsTruncated: boolean; Marker?: string } {
   const size = checkMaxItems(maxItems);
   let start = 0;
   if (marker) {

@@ -71,7 +71,9 @@ function validateUsername(engine: string, username: string | undefined): string 
   const spec = ENGINES[engine];
   if (!username) throw invalidParameterValue("The parameter MasterUsername must be provided and must not be blank.");
   if (!/^[a-zA-Z][a-zA-Z0-9_]*$/.test(username) || username.length > spec.maxUsernameLength) {
-    throw invalidParameterValue(`MasterUsername ${username} must begin with a letter, contain only letters, digits and underscores, and be at most ${spec.maxUsernameLength} characters.`);
+    throw invalidParameterValue(
+      `MasterUsername ${username} must begin with a letter, contain only letters, digits and underscores, and be at most ${spec.maxUsernameLength} characters.`,
+    );
   }
   if (spec.reservedUsernames.includes(username.toLowerCase())) {
     throw invalidParameterValue(`MasterUsername ${username} cannot be used as it is a reserved word used by the engine`);
@@ -94,11 +96,14 @@ export function createDbInstance(input: CreateDbInstanceInput, ctx: RequestConte
   const managedPassword = checkCreateCombination(input);
   const password = managedPassword ? undefined : validateMasterPassword(input.MasterUserPassword, engine);
   const retention = input.BackupRetentionPeriod ?? 1;
-  if (!Number.isInteger(retention) || retention < 0 || retention > 35) throw invalidParameterValue(`Invalid backup retention period: ${retention}. Must be between 0 and 35`);
+  if (!Number.isInteger(retention) || retention < 0 || retention > 35)
+    throw invalidParameterValue(`Invalid backup retention period: ${retention}. Must be between 0 and 35`);
   const multiAZ = input.MultiAZ ?? false;
-  if (multiAZ && input.AvailabilityZone) throw invalidParameterCombination("Requesting a specific availability zone is not valid for Multi-AZ instances.");
+  if (multiAZ && input.AvailabilityZone)
+    throw invalidParameterCombination("Requesting a specific availability zone is not valid for Multi-AZ instances.");
   for (const sg of input.VpcSecurityGroupIds ?? []) if (!SG_ID.test(sg)) throw invalidParameterValue(`Invalid security group: ${sg}`);
-  if (input.Port !== undefined && (!Number.isInteger(input.Port) || input.Port < 1150 || input.Port > 65535)) throw invalidParameterValue(`Invalid port ${input.Port}. Must be between 1150 and 65535`);
+  if (input.Port !== undefined && (!Number.isInteger(input.Port) || input.Port < 1150 || input.Port > 65535))
+    throw invalidParameterValue(`Invalid port ${input.Port}. Must be between 1150 and 65535`);
   const tags = validateRdsTags(input.Tags);
   if (s.instances[key(ctx.region, id)]) throw new AwsError("DBInstanceAlreadyExists", "DB instance already exists", 400);
 
@@ -106,12 +111,17 @@ export function createDbInstance(input: CreateDbInstanceInput, ctx: RequestConte
   const group = input.DBSubnetGroupName ? requireSubnetGroup(ctx, input.DBSubnetGroupName) : undefined;
   const zones = group ? [...new Set(group.subnets.map((sn) => sn.availabilityZone))] : ["a", "b", "c"].map((l) => `${ctx.region}${l}`);
   if (input.AvailabilityZone && !zones.includes(input.AvailabilityZone)) {
-    throw new AwsError("InvalidVPCNetworkStateFault", `No subnet in the DB subnet group covers Availability Zone ${input.AvailabilityZone}.`, 400);
+    throw new AwsError(
+      "InvalidVPCNetworkStateFault",
+      `No subnet in the DB subnet group covers Availability Zone ${input.AvailabilityZone}.`,
+      400,
+    );
   }
   for (const sg of input.VpcSecurityGroupIds ?? []) {
     const sgVpc = securityGroupVpc(ctx.cloud, ctx.region, sg);
     if (sgVpc === null) throw invalidParameterValue(`Invalid security group , groupId= ${sg}, groupName=.`);
-    if (sgVpc && group && sgVpc !== group.vpcId) throw invalidParameterCombination("The DB instance and EC2 security group are in different VPCs.");
+    if (sgVpc && group && sgVpc !== group.vpcId)
+      throw invalidParameterCombination("The DB instance and EC2 security group are in different VPCs.");
   }
   const primary = input.AvailabilityZone ?? zones[Math.floor(Math.random() * zones.length)];
   const standbyChoices = zones.filter((z) => z !== primary);

@@ -5,7 +5,17 @@ import { invalidParameterCombination, invalidParameterValue } from "./errors.ts"
 import { pageRecords } from "./paging.ts";
 
 const RETENTION_MS = 14 * 24 * 3600 * 1000;
-const SOURCE_TYPES = new Set(["db-instance", "db-parameter-group", "db-security-group", "db-snapshot", "db-cluster", "db-cluster-snapshot", "custom-engine-version", "db-proxy", "blue-green-deployment"]);
+const SOURCE_TYPES = new Set([
+  "db-instance",
+  "db-parameter-group",
+  "db-security-group",
+  "db-snapshot",
+  "db-cluster",
+  "db-cluster-snapshot",
+  "custom-engine-version",
+  "db-proxy",
+  "blue-green-deployment",
+]);
 
 /** AWS's wording for the db-instance events we emit, with their categories. */
 export const EVENTS = {
@@ -31,7 +41,15 @@ export type EventKind = keyof typeof EVENTS;
 export function recordInstanceEvent(cloud: CloudApi, db: DbInstanceRecord, kind: EventKind, at = cloud.now()) {
   const s = rdsState(cloud);
   const e = EVENTS[kind];
-  s.events.push({ region: db.region, sourceIdentifier: db.id, sourceType: "db-instance", sourceArn: db.arn, message: e.message, categories: [...e.categories], date: at });
+  s.events.push({
+    region: db.region,
+    sourceIdentifier: db.id,
+    sourceType: "db-instance",
+    sourceArn: db.arn,
+    message: e.message,
+    categories: [...e.categories],
+    date: at,
+  });
   const cutoff = cloud.now() - RETENTION_MS;
   if (s.events.length > 0 && s.events[0].date < cutoff) s.events = s.events.filter((ev) => ev.date >= cutoff);
   cloud.markDirty();
@@ -51,7 +69,8 @@ interface DescribeEventsInput {
 export function describeEvents(input: DescribeEventsInput, ctx: RequestContext) {
   const s = rdsState(ctx.cloud);
   if (input.SourceType && !SOURCE_TYPES.has(input.SourceType)) throw invalidParameterValue(`Invalid source type: ${input.SourceType}`);
-  if (input.SourceIdentifier && !input.SourceType) throw invalidParameterCombination("Cannot specify source identifier without specifying source type");
+  if (input.SourceIdentifier && !input.SourceType)
+    throw invalidParameterCombination("Cannot specify source identifier without specifying source type");
   const now = ctx.cloud.now();
   const end = input.EndTime ? input.EndTime.getTime() : now;
   let start: number;
@@ -74,7 +93,14 @@ export function describeEvents(input: DescribeEventsInput, ctx: RequestContext) 
   );
   const { items, marker } = pageRecords(matching, input.Marker, input.MaxRecords);
   return {
-    Events: items.map((e) => ({ SourceIdentifier: e.sourceIdentifier, SourceType: e.sourceType, Message: e.message, EventCategories: e.categories, Date: new Date(e.date), SourceArn: e.sourceArn })),
+    Events: items.map((e) => ({
+      SourceIdentifier: e.sourceIdentifier,
+      SourceType: e.sourceType,
+      Message: e.message,
+      EventCategories: e.categories,
+      Date: new Date(e.date),
+      SourceArn: e.sourceArn,
+    })),
     Marker: marker,
   };
 }

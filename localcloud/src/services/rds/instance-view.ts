@@ -24,7 +24,10 @@ export function toDbInstance(db: DbInstanceRecord, ctx: RequestContext) {
     DBInstanceStatus: db.status,
     MasterUsername: db.masterUsername,
     DBName: db.dbName,
-    Endpoint: NO_ENDPOINT.has(db.status) || !db.endpointAddress ? undefined : { Address: db.endpointAddress, Port: db.port, HostedZoneId: rdsHostedZoneId(db.region) },
+    Endpoint:
+      NO_ENDPOINT.has(db.status) || !db.endpointAddress
+        ? undefined
+        : { Address: db.endpointAddress, Port: db.port, HostedZoneId: rdsHostedZoneId(db.region) },
     AllocatedStorage: db.allocatedStorage,
     InstanceCreateTime: db.instanceCreateTime !== undefined ? new Date(db.instanceCreateTime) : undefined,
     PreferredBackupWindow: db.preferredBackupWindow,

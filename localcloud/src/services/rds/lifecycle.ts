@@ -26,7 +26,14 @@ export function modifyingSeconds(change: PendingChange): number {
 }
 
 /** Enter a timed status. */
-export function enterPhase(cloud: CloudApi, db: DbInstanceRecord, phase: NonNullable<DbInstanceRecord["phase"]>, status: string, seconds: number, from = cloud.now()) {
+export function enterPhase(
+  cloud: CloudApi,
+  db: DbInstanceRecord,
+  phase: NonNullable<DbInstanceRecord["phase"]>,
+  status: string,
+  seconds: number,
+  from = cloud.now(),
+) {
   db.phase = phase;
   db.status = status;
   db.statusEndsAt = from + seconds * 1000;

@@ -67,7 +67,9 @@ export function releaseMasterSecret(cloud: CloudApi, db: DbInstanceRecord): void
 }
 
 export function masterUserSecretView(db: DbInstanceRecord) {
-  return db.masterUserSecret ? { SecretArn: db.masterUserSecret.secretArn, SecretStatus: "active", KmsKeyId: db.masterUserSecret.kmsKeyId } : undefined;
+  return db.masterUserSecret
+    ? { SecretArn: db.masterUserSecret.secretArn, SecretStatus: "active", KmsKeyId: db.masterUserSecret.kmsKeyId }
+    : undefined;
 }
 
 interface ModifyPasswordInput extends ManagedPasswordInput {
@@ -80,29 +82,45 @@ interface ModifyPasswordInput extends ManagedPasswordInput {
  * apply (undefined when none was asked for): "manage" (create the secret), "release" (delete it, use
  * MasterUserPassword), "rotate" (new password in the secret), "password" (a plain new password).
  */
-export function planPasswordChange(db: DbInstanceRecord, input: ModifyPasswordInput): "manage" | "release" | "rotate" | "password" | undefined {
+export function planPasswordChange(
+  db: DbInstanceRecord,
+  input: ModifyPasswordInput,
+): "manage" | "release" | "rotate" | "password" | undefined {
   const managed = db.masterUserSecret !== undefined;
   const want = input.ManageMasterUserPassword;
   if (input.RotateMasterUserPassword) {
-    if (!managed && want !== true) throw invalidParameterCombination("You can rotate the master user password only when it is managed in Secrets Manager (ManageMasterUserPassword).");
-    if (!input.ApplyImmediately) throw invalidParameterCombination("You must specify ApplyImmediately when rotating the master user password.");
-    if (want === false || input.MasterUserPassword !== undefined) throw invalidParameterCombination("RotateMasterUserPassword can't be combined with MasterUserPassword or turning ManageMasterUserPassword off.");
+    if (!managed && want !== true)
+      throw invalidParameterCombination(
+        "You can rotate the master user password only when it is managed in Secrets Manager (ManageMasterUserPassword).",
+      );
+    if (!input.ApplyImmediately)
+      throw invalidParameterCombination("You must specify ApplyImmediately when rotating the master user password.");
+    if (want === false || input.MasterUserPassword !== undefined)
+      throw invalidParameterCombination(
+        "RotateMasterUserPassword can't be combined with MasterUserPassword or turning ManageMasterUserPassword off.",
+      );
   }
   // The key is chosen when management is turned on; AWS does not change it afterwards.
   if (input.MasterUserSecretKmsKeyId !== undefined && (managed || want !== true)) {
-    throw invalidParameterCombination("You can specify MasterUserSecretKmsKeyId only when turning on ManageMasterUserPassword; the KMS key of an existing master user secret can't be changed.");
+    throw invalidParameterCombination(
+      "You can specify MasterUserSecretKmsKeyId only when turning on ManageMasterUserPassword; the KMS key of an existing master user secret can't be changed.",
+    );
   }
   if (want === true) {
-    if (input.MasterUserPassword !== undefined) throw invalidParameterCombination("You can't specify MasterUserPassword and ManageMasterUserPassword at the same time.");
+    if (input.MasterUserPassword !== undefined)
+      throw invalidParameterCombination("You can't specify MasterUserPassword and ManageMasterUserPassword at the same time.");
     return managed ? (input.RotateMasterUserPassword ? "rotate" : undefined) : "manage";
   }
   if (want === false) {
     if (!managed) return input.MasterUserPassword !== undefined ? "password" : undefined;
-    if (input.MasterUserPassword === undefined) throw invalidParameterCombination("You must specify MasterUserPassword when you turn off ManageMasterUserPassword.");
+    if (input.MasterUserPassword === undefined)
+      throw invalidParameterCombination("You must specify MasterUserPassword when you turn off ManageMasterUserPassword.");
     return "release";
   }
   if (managed && input.MasterUserPassword !== undefined) {
-    throw invalidParameterCombination("You can't specify MasterUserPassword for a DB instance whose master user password is managed in Secrets Manager. Turn off ManageMasterUserPassword first.");
+    throw invalidParameterCombination(
+      "You can't specify MasterUserPassword for a DB instance whose master user password is managed in Secrets Manager. Turn off ManageMasterUserPassword first.",
+    );
   }
   if (input.RotateMasterUserPassword) return "rotate";
   return input.MasterUserPassword !== undefined ? "password" : undefined;

@@ -4,7 +4,7 @@
  * Settings that AWS applies without downtime are applied at once either way.
  */
 import type { RequestContext } from "../../core/types.ts";
-import { type PendingChange } from "./state.ts";
+import type { PendingChange } from "./state.ts";
 import { invalidDbInstanceState, invalidParameterCombination, invalidParameterValue } from "./errors.ts";
 import { requireDbInstance, toDbInstance } from "./instance-view.ts";
 import { validateInstanceClass, validateStorage } from "./create-instance.ts";
@@ -38,7 +38,8 @@ interface ModifyInput {
 export function modifyDbInstance(input: ModifyInput, ctx: RequestContext) {
   const db = requireDbInstance(ctx, input.DBInstanceIdentifier);
   if (db.status !== "available") throw invalidDbInstanceState("Database instance is not in available state.");
-  if (input.NewDBInstanceIdentifier) throw invalidParameterValue("Renaming a DB instance (NewDBInstanceIdentifier) is not supported by the local cloud.");
+  if (input.NewDBInstanceIdentifier)
+    throw invalidParameterValue("Renaming a DB instance (NewDBInstanceIdentifier) is not supported by the local cloud.");
 
   // Changes that need the instance to be modified (downtime or a storage operation).
   const change: PendingChange = {};
@@ -57,13 +58,23 @@ export function modifyDbInstance(input: ModifyInput, ctx: RequestContext) {
   if (input.MultiAZ !== undefined && input.MultiAZ !== db.multiAZ) change.MultiAZ = input.MultiAZ;
   if (input.BackupRetentionPeriod !== undefined) {
     const r = input.BackupRetentionPeriod;
-    if (!Number.isInteger(r) || r < 0 || r > 35) throw invalidParameterValue(`Invalid backup retention period: ${r}. Must be between 0 and 35`);
+    if (!Number.isInteger(r) || r < 0 || r > 35)
+      throw invalidParameterValue(`Invalid backup retention period: ${r}. Must be between 0 and 35`);
   }
   for (const sg of input.VpcSecurityGroupIds ?? []) if (!SG_ID.test(sg)) throw invalidParameterValue(`Invalid security group: ${sg}`);
   const passwordChange = planPasswordChange(db, input);
   const password = input.MasterUserPassword !== undefined ? validateMasterPassword(input.MasterUserPassword, db.engine) : undefined;
 
-  const immediateFields = [input.BackupRetentionPeriod, passwordChange, input.VpcSecurityGroupIds, input.DeletionProtection, input.PubliclyAccessible, input.AutoMinorVersionUpgrade, input.PreferredBackupWindow, input.PreferredMaintenanceWindow];
+  const immediateFields = [
+    input.BackupRetentionPeriod,
+    passwordChange,
+    input.VpcSecurityGroupIds,
+    input.DeletionProtection,
+    input.PubliclyAccessible,
+    input.AutoMinorVersionUpgrade,
+    input.PreferredBackupWindow,
+    input.PreferredMaintenanceWindow,
+  ];
   if (Object.keys(change).length === 0 && immediateFields.every((v) => v === undefined)) {
     throw invalidParameterCombination("No modifications were requested");
   }
@@ -89,7 +100,8 @@ export function modifyDbInstance(input: ModifyInput, ctx: RequestContext) {
     if (Object.keys(applying).length > 0) {
       db.applying = applying;
       if (applying.DBInstanceClass !== undefined) recordInstanceEvent(ctx.cloud, db, "classChangeStarted");
-      if (applying.AllocatedStorage !== undefined || applying.StorageType !== undefined) recordInstanceEvent(ctx.cloud, db, "storageChangeStarted");
+      if (applying.AllocatedStorage !== undefined || applying.StorageType !== undefined)
+        recordInstanceEvent(ctx.cloud, db, "storageChangeStarted");
       if (applying.MultiAZ === true) recordInstanceEvent(ctx.cloud, db, "multiAzActivationStarted");
       enterPhase(ctx.cloud, db, "modifying", "modifying", modifyingSeconds(applying));
     }

@@ -6,10 +6,14 @@ export function validateMasterPassword(password: string | undefined, engine: str
   if (!password) throw invalidParameterValue("The parameter MasterUserPassword must be provided and must not be blank.");
   const max = engine === "mysql" ? 41 : 128;
   if (password.length < 8 || password.length > max) {
-    throw invalidParameterValue(`The parameter MasterUserPassword is not a valid password because it is shorter than 8 characters or longer than ${max}.`);
+    throw invalidParameterValue(
+      `The parameter MasterUserPassword is not a valid password because it is shorter than 8 characters or longer than ${max}.`,
+    );
   }
   if (!/^[\x21-\x7e]+$/.test(password) || /[/@"]/.test(password)) {
-    throw invalidParameterValue("The parameter MasterUserPassword is not a valid password. Only printable ASCII characters besides '/', '@', '\"', ' ' may be used.");
+    throw invalidParameterValue(
+      "The parameter MasterUserPassword is not a valid password. Only printable ASCII characters besides '/', '@', '\"', ' ' may be used.",
+    );
   }
   return password;
 }

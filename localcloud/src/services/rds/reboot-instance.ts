@@ -12,7 +12,9 @@ export function rebootDbInstance(input: { DBInstanceIdentifier?: string; ForceFa
   db.sim.lastRebootAt = now;
   if (input.ForceFailover) {
     if (!db.multiAZ || !db.secondaryAvailabilityZone) {
-      throw invalidParameterCombination("Cannot reboot a DB instance with force failover because the instance is not configured for Multi-AZ.");
+      throw invalidParameterCombination(
+        "Cannot reboot a DB instance with force failover because the instance is not configured for Multi-AZ.",
+      );
     }
     db.sim.failovers.push({ startedAt: now, fromAz: db.availabilityZone, toAz: db.secondaryAvailabilityZone });
     recordInstanceEvent(ctx.cloud, db, "failoverStarted");

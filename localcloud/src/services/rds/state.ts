@@ -134,12 +134,12 @@ export function subnetGroupArn(region: string, accountId: string, name: string):
 /** "db-" + 26 upper-case base32 characters, like AWS's DbiResourceId. */
 export function newDbiResourceId(): string {
   const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-  return "db-" + [...randomBytes(26)].map((b) => alphabet[b % 32]).join("");
+  return `db-${[...randomBytes(26)].map((b) => alphabet[b % 32]).join("")}`;
 }
 
 /** The account-and-region part of endpoint host names: stable, like AWS's. */
 export function endpointHostPart(accountId: string, region: string): string {
-  return "c" + createHash("sha256").update(`${accountId}:${region}`).digest("hex").slice(0, 11);
+  return `c${createHash("sha256").update(`${accountId}:${region}`).digest("hex").slice(0, 11)}`;
 }
 
 /** Route 53 hosted zone ids of RDS endpoints per region (published by AWS). */

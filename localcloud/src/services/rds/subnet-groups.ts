@@ -25,7 +25,7 @@ function resolveSubnets(ctx: RequestContext, ids: string[]): { vpcId: string; su
   });
   const vpcs = new Set(facts.map((f) => f.vpcId).filter(Boolean));
   if (vpcs.size > 1) throw new AwsError("InvalidSubnet", "The subnets in a DB subnet group must all be in the same VPC.", 400);
-  const vpcId = [...vpcs][0] ?? "vpc-" + createHash("sha256").update(ids[0]).digest("hex").slice(0, 17);
+  const vpcId = [...vpcs][0] ?? `vpc-${createHash("sha256").update(ids[0]).digest("hex").slice(0, 17)}`;
   return { vpcId, subnets: facts.map(({ id, availabilityZone }) => ({ id, availabilityZone })) };
 }
 
@@ -35,7 +35,12 @@ export function toDbSubnetGroup(g: SubnetGroupRecord) {
     DBSubnetGroupDescription: g.description,
     VpcId: g.vpcId,
     SubnetGroupStatus: "Complete",
-    Subnets: g.subnets.map((sn) => ({ SubnetIdentifier: sn.id, SubnetAvailabilityZone: { Name: sn.availabilityZone }, SubnetOutpost: {}, SubnetStatus: "Active" })),
+    Subnets: g.subnets.map((sn) => ({
+      SubnetIdentifier: sn.id,
+      SubnetAvailabilityZone: { Name: sn.availabilityZone },
+      SubnetOutpost: {},
+      SubnetStatus: "Active",
+    })),
     DBSubnetGroupArn: g.arn,
     SupportedNetworkTypes: ["IPV4"],
   };
@@ -45,13 +50,17 @@ export function createDbSubnetGroup(input: CreateInput, ctx: RequestContext) {
   const s = rdsState(ctx.cloud);
   const name = (input.DBSubnetGroupName ?? "").toLowerCase();
   if (!/^[a-z0-9 ._-]{1,255}$/.test(name)) {
-    throw invalidParameterValue("The parameter DBSubnetGroupName must contain no more than 255 letters, numbers, periods, underscores, spaces, or hyphens.");
+    throw invalidParameterValue(
+      "The parameter DBSubnetGroupName must contain no more than 255 letters, numbers, periods, underscores, spaces, or hyphens.",
+    );
   }
   if (name === "default") throw invalidParameterValue("The parameter DBSubnetGroupName must not be 'default'.");
-  if (!input.DBSubnetGroupDescription) throw invalidParameterValue("The parameter DBSubnetGroupDescription must be provided and must not be blank.");
+  if (!input.DBSubnetGroupDescription)
+    throw invalidParameterValue("The parameter DBSubnetGroupDescription must be provided and must not be blank.");
   const ids = [...new Set(input.SubnetIds ?? [])];
   if (ids.length === 0) throw invalidParameterValue("The parameter SubnetIds must be provided and must not be empty.");
-  if (s.subnetGroups[key(ctx.region, name)]) throw new AwsError("DBSubnetGroupAlreadyExists", `The DB subnet group '${name}' already exists.`, 400);
+  if (s.subnetGroups[key(ctx.region, name)])
+    throw new AwsError("DBSubnetGroupAlreadyExists", `The DB subnet group '${name}' already exists.`, 400);
   const tags = validateRdsTags(input.Tags);
   const { vpcId, subnets } = resolveSubnets(ctx, ids);
   const azs = [...new Set(subnets.map((sn) => sn.availabilityZone))];
@@ -62,7 +71,15 @@ export function createDbSubnetGroup(input: CreateInput, ctx: RequestContext) {
       400,
     );
   }
-  const group: SubnetGroupRecord = { name, region: ctx.region, description: input.DBSubnetGroupDescription, vpcId, subnets, arn: subnetGroupArn(ctx.region, ctx.accountId, name), tags };
+  const group: SubnetGroupRecord = {
+    name,
+    region: ctx.region,
+    description: input.DBSubnetGroupDescription,
+    vpcId,
+    subnets,
+    arn: subnetGroupArn(ctx.region, ctx.accountId, name),
+    tags,
+  };
   s.subnetGroups[key(ctx.region, name)] = group;
   ctx.cloud.markDirty();
   return { DBSubnetGroup: toDbSubnetGroup(group) };
@@ -76,7 +93,9 @@ export function requireSubnetGroup(ctx: RequestContext, name: string): SubnetGro
 
 export function describeDbSubnetGroups(input: { DBSubnetGroupName?: string; MaxRecords?: number; Marker?: string }, ctx: RequestContext) {
   const s = rdsState(ctx.cloud);
-  const groups = input.DBSubnetGroupName ? [requireSubnetGroup(ctx, input.DBSubnetGroupName)] : Object.values(s.subnetGroups).filter((g) => g.region === ctx.region);
+  const groups = input.DBSubnetGroupName
+    ? [requireSubnetGroup(ctx, input.DBSubnetGroupName)]
+    : Object.values(s.subnetGroups).filter((g) => g.region === ctx.region);
   const { items, marker } = pageRecords(groups, input.Marker, input.MaxRecords);
   return { DBSubnetGroups: items.map(toDbSubnetGroup), Marker: marker };
 }
@@ -88,7 +107,11 @@ export function deleteDbSubnetGroup(input: { DBSubnetGroupName?: string }, ctx: 
   const group = requireSubnetGroup(ctx, name);
   const user = Object.values(s.instances).find((db) => db.region === ctx.region && db.subnetGroupName === group.name);
   if (user) {
-    throw new AwsError("InvalidDBSubnetGroupStateFault", `Cannot delete the subnet group '${group.name}' because at least one database instance: ${user.id} is still using it.`, 400);
+    throw new AwsError(
+      "InvalidDBSubnetGroupStateFault",
+      `Cannot delete the subnet group '${group.name}' because at least one database instance: ${user.id} is still using it.`,
+      400,
+    );
   }
   delete s.subnetGroups[key(ctx.region, name)];
   ctx.cloud.markDirty();

@@ -11,7 +11,8 @@ export function validateRdsTags(tags: Tag[] | undefined): Tag[] {
   for (const t of list) {
     if (!t.Key) throw invalidParameterValue("Tag keys must not be empty");
     if (t.Key.length > 128 || (t.Value ?? "").length > 256) throw invalidParameterValue(`Tag '${t.Key}' is too long`);
-    if (t.Key.toLowerCase().startsWith("aws:") || t.Key.toLowerCase().startsWith("rds:")) throw invalidParameterValue("Tag keys must not start with 'aws:' or 'rds:'");
+    if (t.Key.toLowerCase().startsWith("aws:") || t.Key.toLowerCase().startsWith("rds:"))
+      throw invalidParameterValue("Tag keys must not start with 'aws:' or 'rds:'");
   }
   // A later duplicate overrides an earlier one, as AWS does.
   const byKey = new Map(list.map((t) => [t.Key, { Key: t.Key, Value: t.Value ?? "" }] as const));
@@ -22,7 +23,8 @@ export function validateRdsTags(tags: Tag[] | undefined): Tag[] {
 /** The tag list behind an RDS ARN of the caller's region. */
 function tagHolder(ctx: RequestContext, arn: string | undefined): { tags: Tag[] } {
   const parts = (arn ?? "").split(":");
-  if (parts.length < 7 || parts[0] !== "arn" || parts[2] !== "rds") throw invalidParameterValue(`The specified resource name does not match an RDS resource in this region.`);
+  if (parts.length < 7 || parts[0] !== "arn" || parts[2] !== "rds")
+    throw invalidParameterValue(`The specified resource name does not match an RDS resource in this region.`);
   const [region, , type, ...rest] = parts.slice(3);
   const name = rest.join(":");
   const s = rdsState(ctx.cloud);

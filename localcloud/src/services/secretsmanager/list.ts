@@ -19,7 +19,10 @@ const VALUE = /^!?[a-zA-Z0-9 :_@/+=.\-!]*$/;
 
 /** Words as the console search splits them: letters, digits, and case changes. */
 function words(text: string): string[] {
-  return text.split(/[^A-Za-z0-9]+|(?<=[a-z])(?=[A-Z])|(?<=[A-Za-z])(?=[0-9])|(?<=[0-9])(?=[A-Za-z])/).filter(Boolean).map((w) => w.toLowerCase());
+  return text
+    .split(/[^A-Za-z0-9]+|(?<=[a-z])(?=[A-Z])|(?<=[A-Za-z])(?=[0-9])|(?<=[0-9])(?=[A-Za-z])/)
+    .filter(Boolean)
+    .map((w) => w.toLowerCase());
 }
 
 function matches(s: SecretRecord, key: string, value: string): boolean {
@@ -35,7 +38,7 @@ function matches(s: SecretRecord, key: string, value: string): boolean {
     case "primary-region":
       return s.region.startsWith(value);
     case "owning-service":
-      return s.owningService !== undefined && s.owningService.startsWith(value);
+      return s.owningService?.startsWith(value) ?? false;
     default: {
       const haystack = [s.name, s.description ?? "", ...s.tags.flatMap((t) => [t.Key, t.Value])].flatMap(words);
       const wanted = words(value);

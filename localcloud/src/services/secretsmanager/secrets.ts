@@ -27,7 +27,8 @@ interface CreateInput extends SecretValueInput {
 }
 
 function checkDescription(description: string | undefined): void {
-  if (description !== undefined && description.length > 2048) throw invalidParameter("The description can't be longer than 2048 characters.");
+  if (description !== undefined && description.length > 2048)
+    throw invalidParameter("The description can't be longer than 2048 characters.");
 }
 
 function checkKmsKeyId(kmsKeyId: string | undefined): void {
@@ -35,7 +36,11 @@ function checkKmsKeyId(kmsKeyId: string | undefined): void {
 }
 
 /** The record every creation path shares (the API and other services' managed secrets). */
-export function newSecret(cloud: CloudApi, region: string, fields: { name: string; description?: string; kmsKeyId?: string; tags: Tag[]; owningService?: string }): SecretRecord {
+export function newSecret(
+  cloud: CloudApi,
+  region: string,
+  fields: { name: string; description?: string; kmsKeyId?: string; tags: Tag[]; owningService?: string },
+): SecretRecord {
   const now = cloud.now();
   const secret: SecretRecord = {
     arn: secretArn(region, cloud.accountId, fields.name),
@@ -61,7 +66,8 @@ export function createSecret(input: CreateInput, ctx: RequestContext) {
   const tags = validateTags(input.Tags);
   const existing = Object.values(smState(ctx.cloud).secrets).find((s) => s.region === ctx.region && s.name === name);
   if (existing) {
-    if (existing.deletedAt !== undefined) throw invalidRequest("You can't create this secret because a secret with this name is already scheduled for deletion.");
+    if (existing.deletedAt !== undefined)
+      throw invalidRequest("You can't create this secret because a secret with this name is already scheduled for deletion.");
     // A retried create (same token, same value) answers as the first one did.
     const retried = input.ClientRequestToken !== undefined && existing.versions.find((v) => v.id === input.ClientRequestToken);
     if (retried) {
@@ -103,7 +109,10 @@ export function describeSecret(input: { SecretId?: string }, ctx: RequestContext
   return { ...secretView(secret), VersionIdsToStages: versionsToStages(secret) };
 }
 
-export function updateSecret(input: SecretValueInput & { SecretId?: string; Description?: string; KmsKeyId?: string }, ctx: RequestContext) {
+export function updateSecret(
+  input: SecretValueInput & { SecretId?: string; Description?: string; KmsKeyId?: string },
+  ctx: RequestContext,
+) {
   const secret = requireSecret(ctx.cloud, ctx.region, input.SecretId);
   requireNotDeleted(secret);
   requireNotManaged(secret);
@@ -120,7 +129,10 @@ export function updateSecret(input: SecretValueInput & { SecretId?: string; Desc
 
 const DAY_MS = 86_400_000;
 
-export function deleteSecret(input: { SecretId?: string; RecoveryWindowInDays?: number; ForceDeleteWithoutRecovery?: boolean }, ctx: RequestContext) {
+export function deleteSecret(
+  input: { SecretId?: string; RecoveryWindowInDays?: number; ForceDeleteWithoutRecovery?: boolean },
+  ctx: RequestContext,
+) {
   const force = input.ForceDeleteWithoutRecovery ?? false;
   if (force && input.RecoveryWindowInDays !== undefined) {
     throw invalidParameter("You can't use ForceDeleteWithoutRecovery in conjunction with RecoveryWindowInDays.");
@@ -137,7 +149,8 @@ export function deleteSecret(input: { SecretId?: string; RecoveryWindowInDays?: 
     ctx.cloud.markDirty();
     return { ARN: secret.arn, Name: secret.name, DeletionDate: new Date(now) };
   }
-  if (secret.deletedAt !== undefined) throw invalidRequest("You can't perform this operation on the secret because it was already scheduled for deletion.");
+  if (secret.deletedAt !== undefined)
+    throw invalidRequest("You can't perform this operation on the secret because it was already scheduled for deletion.");
   secret.deletedAt = now;
   secret.deletionAt = now + days * DAY_MS;
   wakeSecrets(ctx.cloud);

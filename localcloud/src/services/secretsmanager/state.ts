@@ -58,7 +58,8 @@ export function smState(cloud: CloudApi): SecretsManagerState {
 export const invalidParameter = (message: string) => new AwsError("InvalidParameterException", message);
 export const invalidRequest = (message: string) => new AwsError("InvalidRequestException", message);
 export const resourceExists = (message: string) => new AwsError("ResourceExistsException", message);
-export const notFound = (message = "Secrets Manager can't find the specified secret.") => new AwsError("ResourceNotFoundException", message);
+export const notFound = (message = "Secrets Manager can't find the specified secret.") =>
+  new AwsError("ResourceNotFoundException", message);
 
 const SUFFIX_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
@@ -108,7 +109,9 @@ export function requireNotDeleted(secret: SecretRecord, action = "perform this o
 /** Secrets another service manages can be read, not changed or deleted directly. */
 export function requireNotManaged(secret: SecretRecord): void {
   if (secret.owningService) {
-    throw invalidRequest(`You can't modify or delete the secret ${secret.name} because it's managed by ${secret.owningService}. Use ${secret.owningService}'s API instead.`);
+    throw invalidRequest(
+      `You can't modify or delete the secret ${secret.name} because it's managed by ${secret.owningService}. Use ${secret.owningService}'s API instead.`,
+    );
   }
 }
 

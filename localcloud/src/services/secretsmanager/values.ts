@@ -39,7 +39,10 @@ export function putSecretValue(input: SecretValueInput & { SecretId?: string; Ve
   return { ARN: secret.arn, Name: secret.name, VersionId: version.id, VersionStages: [...version.stages] };
 }
 
-export function listSecretVersionIds(input: { SecretId?: string; MaxResults?: number; NextToken?: string; IncludeDeprecated?: boolean }, ctx: RequestContext) {
+export function listSecretVersionIds(
+  input: { SecretId?: string; MaxResults?: number; NextToken?: string; IncludeDeprecated?: boolean },
+  ctx: RequestContext,
+) {
   const secret = requireSecret(ctx.cloud, ctx.region, input.SecretId);
   // Versions without a staging label are "deprecated": listed only on request.
   const versions = secret.versions.filter((v) => input.IncludeDeprecated || v.stages.length > 0).reverse();

@@ -58,7 +58,12 @@ export function checkStages(stages: string[] | undefined): string[] {
  * Add a version (or find the one a retried token already created). Returns the version and
  * whether it is new. A token reused with another value is refused, as AWS does.
  */
-export function addVersion(secret: SecretRecord, input: SecretValueInput, stages: string[], now: number): { version: VersionRecord; created: boolean } {
+export function addVersion(
+  secret: SecretRecord,
+  input: SecretValueInput,
+  stages: string[],
+  now: number,
+): { version: VersionRecord; created: boolean } {
   checkValue(input);
   const id = checkToken(input.ClientRequestToken);
   const existing = secret.versions.find((v) => v.id === id);

@@ -44,7 +44,8 @@ function parameterFilter(f: StringFilter): Match {
       const option = f.Option ?? "OneLevel";
       if (option !== "OneLevel" && option !== "Recursive") throw invalidOption(option, ["OneLevel", "Recursive"]);
       needValues();
-      for (const v of values) if (!v.startsWith("/")) throw new AwsError("InvalidFilterValue", `The parameter path ${v} must begin with a forward slash "/".`);
+      for (const v of values)
+        if (!v.startsWith("/")) throw new AwsError("InvalidFilterValue", `The parameter path ${v} must begin with a forward slash "/".`);
       return (p) => values.some((v) => underPath(p.name, v, option === "Recursive"));
     }
     case "Type":
@@ -54,11 +55,19 @@ function parameterFilter(f: StringFilter): Match {
     case "Label": {
       if (f.Option !== undefined && f.Option !== "Equals") throw invalidOption(f.Option, ["Equals"]);
       needValues();
-      const field = { Type: "type", KeyId: "keyId", Tier: "tier", DataType: "dataType", Label: "" }[key] as "type" | "keyId" | "tier" | "dataType" | "";
+      const field = { Type: "type", KeyId: "keyId", Tier: "tier", DataType: "dataType", Label: "" }[key] as
+        | "type"
+        | "keyId"
+        | "tier"
+        | "dataType"
+        | "";
       return (p) => field !== "" && values.includes(String(current(p)[field] ?? ""));
     }
     default:
-      throw new AwsError("InvalidFilterKey", `The following filter key is not valid: ${key}. Valid filter keys include: [Name, Type, KeyId, Path, Label, Tier, DataType, tag:<key>].`);
+      throw new AwsError(
+        "InvalidFilterKey",
+        `The following filter key is not valid: ${key}. Valid filter keys include: [Name, Type, KeyId, Path, Label, Tier, DataType, tag:<key>].`,
+      );
   }
 }
 
@@ -67,14 +76,23 @@ function legacyFilter(f: { Key?: string; Values?: string[] }): Match {
   if (f.Key === "Name") return (p) => values.some((v) => p.name.startsWith(v));
   if (f.Key === "Type") return (p) => values.includes(current(p).type);
   if (f.Key === "KeyId") return (p) => values.includes(current(p).keyId ?? "");
-  throw new AwsError("InvalidFilterKey", `The following filter key is not valid: ${f.Key}. Valid filter keys include: [Name, Type, KeyId].`);
+  throw new AwsError(
+    "InvalidFilterKey",
+    `The following filter key is not valid: ${f.Key}. Valid filter keys include: [Name, Type, KeyId].`,
+  );
 }
 
 export function describeParameters(
-  input: { Filters?: Array<{ Key?: string; Values?: string[] }>; ParameterFilters?: StringFilter[]; MaxResults?: number; NextToken?: string },
+  input: {
+    Filters?: Array<{ Key?: string; Values?: string[] }>;
+    ParameterFilters?: StringFilter[];
+    MaxResults?: number;
+    NextToken?: string;
+  },
   ctx: RequestContext,
 ) {
-  if (input.Filters?.length && input.ParameterFilters?.length) throw validation("You can use either Filters or ParameterFilters in a single request.");
+  if (input.Filters?.length && input.ParameterFilters?.length)
+    throw validation("You can use either Filters or ParameterFilters in a single request.");
   const matchers = [...(input.Filters ?? []).map(legacyFilter), ...(input.ParameterFilters ?? []).map(parameterFilter)];
   const matching = Object.values(ssmState(ctx.cloud).parameters)
     .filter((p) => p.region === ctx.region && matchers.every((m) => m(p)))

@@ -34,7 +34,10 @@ function resolve(ctx: RequestContext, raw: string, decrypt: boolean) {
   const wanted = /^:\d+$/.test(selector) ? Number(selector.slice(1)) : undefined;
   const v = wanted !== undefined ? p.versions.find((x) => x.version === wanted) : undefined;
   if (!v) {
-    const msg = wanted !== undefined ? `Systems Manager could not find version ${wanted} of ${name}. Verify the version and try again.` : `Systems Manager could not find label ${selector.slice(1)} of ${name}.`;
+    const msg =
+      wanted !== undefined
+        ? `Systems Manager could not find version ${wanted} of ${name}. Verify the version and try again.`
+        : `Systems Manager could not find label ${selector.slice(1)} of ${name}.`;
     return { error: new AwsError("ParameterVersionNotFound", msg) };
   }
   return { parameter: toParameter(ctx, p, v, decrypt, selector) };
@@ -68,9 +71,13 @@ interface StringFilter {
 /** GetParametersByPath accepts only Type, KeyId and Label filters, with Equals. */
 function byPathFilter(f: StringFilter): (v: ParameterVersion) => boolean {
   if (!["Type", "KeyId", "Label"].includes(f.Key ?? "")) {
-    throw new AwsError("InvalidFilterKey", `The following filter key is not valid: ${f.Key}. Valid filter keys include: [Type, KeyId, Label].`);
+    throw new AwsError(
+      "InvalidFilterKey",
+      `The following filter key is not valid: ${f.Key}. Valid filter keys include: [Type, KeyId, Label].`,
+    );
   }
-  if (f.Option !== undefined && f.Option !== "Equals") throw new AwsError("InvalidFilterOption", `The following filter option is not valid: ${f.Option}. Valid options include: [Equals].`);
+  if (f.Option !== undefined && f.Option !== "Equals")
+    throw new AwsError("InvalidFilterOption", `The following filter option is not valid: ${f.Option}. Valid options include: [Equals].`);
   const values = f.Values ?? [];
   if (!values.length) throw new AwsError("InvalidFilterValue", `The following filter values are missing : null for filter key ${f.Key}.`);
   if (f.Key === "Type") return (v) => values.includes(v.type);
@@ -86,12 +93,23 @@ export function underPath(name: string, path: string, recursive: boolean): boole
 }
 
 export function getParametersByPath(
-  input: { Path?: string; Recursive?: boolean; ParameterFilters?: StringFilter[]; WithDecryption?: boolean; MaxResults?: number; NextToken?: string },
+  input: {
+    Path?: string;
+    Recursive?: boolean;
+    ParameterFilters?: StringFilter[];
+    WithDecryption?: boolean;
+    MaxResults?: number;
+    NextToken?: string;
+  },
   ctx: RequestContext,
 ) {
   const path = input.Path ?? "";
-  if (!path.startsWith("/")) throw validation('The parameter doesn\'t meet the parameter name requirements. The parameter name must begin with a forward slash "/".');
-  if (path.split("/").filter(Boolean).length > 15) throw new AwsError("HierarchyLevelLimitExceededException", "Parameter path hierarchy level cannot exceed 15 levels.");
+  if (!path.startsWith("/"))
+    throw validation(
+      'The parameter doesn\'t meet the parameter name requirements. The parameter name must begin with a forward slash "/".',
+    );
+  if (path.split("/").filter(Boolean).length > 15)
+    throw new AwsError("HierarchyLevelLimitExceededException", "Parameter path hierarchy level cannot exceed 15 levels.");
   const filters = (input.ParameterFilters ?? []).map(byPathFilter);
   const own = Object.values(ssmState(ctx.cloud).parameters).filter((p) => p.region === ctx.region);
   const candidates = path.startsWith("/aws/") ? publicParameterRecords(ctx.region) : own;

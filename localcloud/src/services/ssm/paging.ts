@@ -5,7 +5,9 @@ import { validation } from "./state.ts";
 export function pageOf<T>(items: T[], input: { MaxResults?: number; NextToken?: string }, min: number, max: number, fallback: number) {
   const size = input.MaxResults ?? fallback;
   if (!Number.isInteger(size) || size < min || size > max) {
-    throw validation(`1 validation error detected: Value '${size}' at 'maxResults' failed to satisfy constraint: Member must have value between ${min} and ${max}`);
+    throw validation(
+      `1 validation error detected: Value '${size}' at 'maxResults' failed to satisfy constraint: Member must have value between ${min} and ${max}`,
+    );
   }
   let start = 0;
   if (input.NextToken !== undefined) {

@@ -41,7 +41,8 @@ function checkPattern(pattern: string | undefined, value: string): void {
   } catch {
     throw new AwsError("InvalidAllowedPatternException", `The request does not meet the regular expression requirement: ${pattern}`);
   }
-  if (!re.test(value)) throw new AwsError("ParameterPatternMismatchException", `Parameter value, cannot be validated against allowedPattern: ${pattern}`);
+  if (!re.test(value))
+    throw new AwsError("ParameterPatternMismatchException", `Parameter value, cannot be validated against allowedPattern: ${pattern}`);
 }
 
 /**
@@ -50,14 +51,19 @@ function checkPattern(pattern: string | undefined, value: string): void {
  * existing parameter keeps its own.
  */
 function resolveTier(requested: string | undefined, previous: string | undefined, valueLength: number): string {
-  if (requested !== undefined && !TIERS.includes(requested)) throw validation(`Invalid tier ${requested}. Valid values: ${TIERS.join(", ")}.`);
+  if (requested !== undefined && !TIERS.includes(requested))
+    throw validation(`Invalid tier ${requested}. Valid values: ${TIERS.join(", ")}.`);
   if (requested === "Standard" && previous === "Advanced") {
-    throw validation("This parameter uses the advanced-parameter tier. You can't downgrade a parameter from the advanced-parameter tier to the standard-parameter tier.");
+    throw validation(
+      "This parameter uses the advanced-parameter tier. You can't downgrade a parameter from the advanced-parameter tier to the standard-parameter tier.",
+    );
   }
   let tier = requested ?? previous ?? "Standard";
   if (requested === "Intelligent-Tiering") tier = previous === "Advanced" || valueLength > 4096 ? "Advanced" : "Standard";
   if (tier === "Standard" && valueLength > 4096) {
-    throw validation("Standard tier parameters support a maximum parameter value of 4096 characters. To create a larger parameter value, upgrade the parameter to use the advanced-parameter tier.");
+    throw validation(
+      "Standard tier parameters support a maximum parameter value of 4096 characters. To create a larger parameter value, upgrade the parameter to use the advanced-parameter tier.",
+    );
   }
   if (valueLength > 8192) throw validation("Advanced tier parameters support a maximum parameter value of 8192 characters.");
   return tier;
@@ -67,7 +73,10 @@ export function putParameter(input: PutInput, ctx: RequestContext) {
   const name = input.Name ?? "";
   validateName(name);
   const value = input.Value ?? "";
-  if (value.length < 1) throw validation("1 validation error detected: Value '' at 'value' failed to satisfy constraint: Member must have length greater than or equal to 1");
+  if (value.length < 1)
+    throw validation(
+      "1 validation error detected: Value '' at 'value' failed to satisfy constraint: Member must have length greater than or equal to 1",
+    );
   const state = ssmState(ctx.cloud);
   const existing = state.parameters[paramKey(ctx.region, name)];
   const overwrite = input.Overwrite ?? false;
@@ -76,7 +85,11 @@ export function putParameter(input: PutInput, ctx: RequestContext) {
       "Invalid request: tags and overwrite can't be used together. To create a parameter with tags, please remove overwrite flag. To update tags for an existing parameter, please use AddTagsToResource or RemoveTagsFromResource.",
     );
   }
-  if (existing && !overwrite) throw new AwsError("ParameterAlreadyExists", "The parameter already exists. To overwrite this value, set the overwrite option in the request to true.");
+  if (existing && !overwrite)
+    throw new AwsError(
+      "ParameterAlreadyExists",
+      "The parameter already exists. To overwrite this value, set the overwrite option in the request to true.",
+    );
   const prev: ParameterVersion | undefined = existing ? current(existing) : undefined;
   if (input.Type !== undefined && !TYPES.includes(input.Type as ParameterType)) {
     throw new AwsError("UnsupportedParameterType", `Parameter type ${input.Type} is not supported. Valid types: ${TYPES.join(", ")}.`);
@@ -92,9 +105,11 @@ export function putParameter(input: PutInput, ctx: RequestContext) {
     throw validation(`Parameter value ${value} is not a valid AMI id for data type aws:ec2:image (a String parameter holding ami-<hex>).`);
   }
   const allowedPattern = input.AllowedPattern ?? prev?.allowedPattern;
-  if (allowedPattern !== undefined && allowedPattern.length > 1024) throw validation("AllowedPattern can't be longer than 1024 characters.");
+  if (allowedPattern !== undefined && allowedPattern.length > 1024)
+    throw validation("AllowedPattern can't be longer than 1024 characters.");
   checkPattern(allowedPattern, value);
-  if (input.Description !== undefined && input.Description.length > 1024) throw validation("Description can't be longer than 1024 characters.");
+  if (input.Description !== undefined && input.Description.length > 1024)
+    throw validation("Description can't be longer than 1024 characters.");
   const tier = resolveTier(input.Tier, prev?.tier, value.length);
   const tags = validateTags(input.Tags);
 

@@ -22,14 +22,20 @@ export function validateTags(tags: Array<{ Key?: string; Value?: string }> | und
 /** Only parameters are taggable here; any other resource type is refused as AWS refuses an unknown id. */
 function requireParameter(input: { ResourceType?: string; ResourceId?: string }, ctx: RequestContext): ParameterRecord {
   if (input.ResourceType !== "Parameter") {
-    throw new AwsError("InvalidResourceType", `The resource type ${input.ResourceType} is not supported by the local cloud (only Parameter).`);
+    throw new AwsError(
+      "InvalidResourceType",
+      `The resource type ${input.ResourceType} is not supported by the local cloud (only Parameter).`,
+    );
   }
   const p = ssmState(ctx.cloud).parameters[paramKey(ctx.region, input.ResourceId ?? "")];
   if (!p) throw new AwsError("InvalidResourceId", "The resource ID is not valid. Verify that the resource ID is correct and try again.");
   return p;
 }
 
-export function addTagsToResource(input: { ResourceType?: string; ResourceId?: string; Tags?: Array<{ Key?: string; Value?: string }> }, ctx: RequestContext) {
+export function addTagsToResource(
+  input: { ResourceType?: string; ResourceId?: string; Tags?: Array<{ Key?: string; Value?: string }> },
+  ctx: RequestContext,
+) {
   const p = requireParameter(input, ctx);
   const merged = [...p.tags];
   for (const t of validateTags(input.Tags)) {

@@ -40,21 +40,49 @@ function constraint(value: string | number, member: string, rule: string): AwsEr
 function checkInput(input: AssumeRoleInput): void {
   if (input.RoleArn.length < 20) throw constraint(input.RoleArn, "roleArn", "Member must have length greater than or equal to 20");
   const name = input.RoleSessionName;
-  if (name.length < 2 || name.length > 64) throw constraint(name, "roleSessionName", `Member must have length ${name.length < 2 ? "greater than or equal to 2" : "less than or equal to 64"}`);
-  if (!/^[\w+=,.@-]*$/.test(name)) throw constraint(name, "roleSessionName", "Member must satisfy regular expression pattern: [\\w+=,.@-]*");
+  if (name.length < 2 || name.length > 64)
+    throw constraint(
+      name,
+      "roleSessionName",
+      `Member must have length ${name.length < 2 ? "greater than or equal to 2" : "less than or equal to 64"}`,
+    );
+  if (!/^[\w+=,.@-]*$/.test(name))
+    throw constraint(name, "roleSessionName", "Member must satisfy regular expression pattern: [\\w+=,.@-]*");
   const d = input.DurationSeconds;
-  if (d !== undefined && (d < 900 || d > 43200)) throw constraint(d, "durationSeconds", `Member must have value ${d < 900 ? "greater than or equal to 900" : "less than or equal to 43200"}`);
+  if (d !== undefined && (d < 900 || d > 43200))
+    throw constraint(
+      d,
+      "durationSeconds",
+      `Member must have value ${d < 900 ? "greater than or equal to 900" : "less than or equal to 43200"}`,
+    );
   const ext = input.ExternalId;
-  if (ext !== undefined && (ext.length < 2 || ext.length > 1224)) throw constraint(ext, "externalId", `Member must have length ${ext.length < 2 ? "greater than or equal to 2" : "less than or equal to 1224"}`);
-  if (ext !== undefined && !/^[\w+=,.@:/-]*$/.test(ext)) throw constraint(ext, "externalId", "Member must satisfy regular expression pattern: [\\w+=,.@:\\/-]*");
+  if (ext !== undefined && (ext.length < 2 || ext.length > 1224))
+    throw constraint(
+      ext,
+      "externalId",
+      `Member must have length ${ext.length < 2 ? "greater than or equal to 2" : "less than or equal to 1224"}`,
+    );
+  if (ext !== undefined && !/^[\w+=,.@:/-]*$/.test(ext))
+    throw constraint(ext, "externalId", "Member must satisfy regular expression pattern: [\\w+=,.@:\\/-]*");
 }
 
 /** Whether the role's trust policy (with the caller's own policies) lets the caller assume it. */
-async function trustAllows(ctx: RequestContext, caller: Caller, roleArn: string, trust: PolicyDocument, context: Record<string, string | string[]>): Promise<boolean> {
+async function trustAllows(
+  ctx: RequestContext,
+  caller: Caller,
+  roleArn: string,
+  trust: PolicyDocument,
+  context: Record<string, string | string[]>,
+): Promise<boolean> {
   const held = callerPolicies(ctx, caller);
   const result = await runSimulation(
     {
-      request: { principal: caller.arn, action: "sts:AssumeRole", resource: { resource: roleArn, accountId: ctx.accountId }, contextVariables: context },
+      request: {
+        principal: caller.arn,
+        action: "sts:AssumeRole",
+        resource: { resource: roleArn, accountId: ctx.accountId },
+        contextVariables: context,
+      },
       // An unrestricted caller (no policies to evaluate) acts as an administrator would.
       identityPolicies: held ? held.policies : [{ name: "unrestricted", policy: ALLOW_ALL }],
       sessionPolicy: held?.sessionPolicy,
@@ -92,11 +120,17 @@ export async function assumeRole(input: AssumeRoleInput, ctx: RequestContext) {
   const role = findRoleByArnOrName(ctx.cloud, input.RoleArn);
   // A missing role and a trust policy that refuses are answered alike, so callers cannot probe for roles.
   if (!input.RoleArn.startsWith("arn:") || !role || !(await trustAllows(ctx, caller, role.Arn, role.AssumeRolePolicyDocument, context))) {
-    throw new AwsError("AccessDenied", `User: ${caller.arn} is not authorized to perform: sts:AssumeRole on resource: ${input.RoleArn}`, 403);
+    throw new AwsError(
+      "AccessDenied",
+      `User: ${caller.arn} is not authorized to perform: sts:AssumeRole on resource: ${input.RoleArn}`,
+      403,
+    );
   }
   const duration = input.DurationSeconds ?? 3600;
-  if (caller.session && duration > CHAINED_MAX_SECONDS) throw validation("The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.");
-  if (duration > role.MaxSessionDuration) throw validation("The requested DurationSeconds exceeds the MaxSessionDuration set for this role.");
+  if (caller.session && duration > CHAINED_MAX_SECONDS)
+    throw validation("The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.");
+  if (duration > role.MaxSessionDuration)
+    throw validation("The requested DurationSeconds exceeds the MaxSessionDuration set for this role.");
 
   pruneSessions(ctx.cloud);
   const assumedRoleArn = `arn:aws:sts::${ctx.accountId}:assumed-role/${role.RoleName}/${input.RoleSessionName}`;
@@ -115,9 +149,17 @@ export async function assumeRole(input: AssumeRoleInput, ctx: RequestContext) {
   };
   stsState(ctx.cloud).sessions[session.accessKeyId] = session;
   ctx.cloud.markDirty();
-  const packed = sessionPolicy || tags.length ? Math.min(100, Math.ceil((JSON.stringify(sessionPolicy ?? {}).length + JSON.stringify(tags).length) / 20)) : undefined;
+  const packed =
+    sessionPolicy || tags.length
+      ? Math.min(100, Math.ceil((JSON.stringify(sessionPolicy ?? {}).length + JSON.stringify(tags).length) / 20))
+      : undefined;
   return {
-    Credentials: { AccessKeyId: session.accessKeyId, SecretAccessKey: session.secretAccessKey, SessionToken: session.sessionToken, Expiration: new Date(session.expiresAt) },
+    Credentials: {
+      AccessKeyId: session.accessKeyId,
+      SecretAccessKey: session.secretAccessKey,
+      SessionToken: session.sessionToken,
+      Expiration: new Date(session.expiresAt),
+    },
     AssumedRoleUser: { AssumedRoleId: `${role.RoleId}:${input.RoleSessionName}`, Arn: assumedRoleArn },
     PackedPolicySize: packed,
     SourceIdentity: input.SourceIdentity,

@@ -25,7 +25,11 @@ const hostOf = (url: string) => /^https?:\/\/([^/:?#]+)/i.exec(url)?.[1] ?? url;
 function failureLines(o: NeedOutcome, region: string): string[] {
   const { need, detail } = o;
   const tool = need.tool;
-  if (o.failure === "credentials") return ["Unable to locate credentials. You can configure credentials by running \"aws configure\".", `${tool}: Unable to locate credentials: ${detail}`];
+  if (o.failure === "credentials")
+    return [
+      'Unable to locate credentials. You can configure credentials by running "aws configure".',
+      `${tool}: Unable to locate credentials: ${detail}`,
+    ];
   if (o.failure === "permission") {
     const [service, op] = (need.permission?.action ?? "unknown:Unknown").split(":");
     // What the CLI prints: `aws s3 cp` asks HeadObject first (a bare 403); other APIs name their error code.
@@ -37,7 +41,10 @@ function failureLines(o: NeedOutcome, region: string): string[] {
   }
   if (o.failure === "missing") {
     const code = need.mustExist?.kind === "secret" ? "ResourceNotFoundException" : "ParameterNotFound";
-    return [`An error occurred (${code}) when calling the ${need.permission?.action.split(":")[1]} operation: ${detail}`, `${tool}: ${code}: ${detail}`];
+    return [
+      `An error occurred (${code}) when calling the ${need.permission?.action.split(":")[1]} operation: ${detail}`,
+      `${tool}: ${code}: ${detail}`,
+    ];
   }
   if (tool === "dnf" || tool === "yum" || tool === "microdnf" || tool === "amazon-linux-extras") {
     return [
@@ -46,17 +53,24 @@ function failureLines(o: NeedOutcome, region: string): string[] {
     ];
   }
   if (tool === "curl" || tool === "wget") {
-    return [`${tool}: (28) Failed to connect to ${hostOf(need.target)} port 443 after 30001 ms: Timeout was reached`, `${tool}: cannot reach ${hostOf(need.target)}: ${detail}`];
+    return [
+      `${tool}: (28) Failed to connect to ${hostOf(need.target)} port 443 after 30001 ms: Timeout was reached`,
+      `${tool}: cannot reach ${hostOf(need.target)}: ${detail}`,
+    ];
   }
   if (tool.startsWith("aws ")) {
     const service = need.network.kind === "service" ? need.network.service : "s3";
-    return [`Connect timeout on endpoint URL: "https://${service}.${region}.amazonaws.com/"`, `${tool}: cannot reach ${need.network.kind === "s3" ? "S3" : service}: ${detail}`];
+    return [
+      `Connect timeout on endpoint URL: "https://${service}.${region}.amazonaws.com/"`,
+      `${tool}: cannot reach ${need.network.kind === "s3" ? "S3" : service}: ${detail}`,
+    ];
   }
   return [`${tool}: cannot reach ${need.target}: ${detail}`];
 }
 
 function waitSeconds(o: NeedOutcome): number {
-  if (o.ok) return o.need.tool === "dnf" || o.need.tool === "yum" ? 14 : o.need.tool.startsWith("npm") || o.need.tool === "pip install" ? 9 : 1.5;
+  if (o.ok)
+    return o.need.tool === "dnf" || o.need.tool === "yum" ? 14 : o.need.tool.startsWith("npm") || o.need.tool === "pip install" ? 9 : 1.5;
   if (o.failure === "network") return o.need.tool.startsWith("aws ") ? 60 : 30;
   return 0.8;
 }
@@ -94,9 +108,11 @@ export function renderConsole(result: BootstrapResult, runningAt: number, region
   if (!result.ok) {
     const at = logDate(runningAt + up * 1000);
     emit(`${at} - cc_scripts_user.py[WARNING]: Failed to run module scripts_user (scripts in /var/lib/cloud/instance/scripts)`);
-    emit(`${at} - util.py[WARNING]: Running module scripts_user (<module 'cloudinit.config.cc_scripts_user' from '/usr/lib/python3.9/site-packages/cloudinit/config/cc_scripts_user.py'>) failed`);
+    emit(
+      `${at} - util.py[WARNING]: Running module scripts_user (<module 'cloudinit.config.cc_scripts_user' from '/usr/lib/python3.9/site-packages/cloudinit/config/cc_scripts_user.py'>) failed`,
+    );
   }
   up += 0.2;
   emit(`${CLOUD_INIT} finished at ${timestamp(runningAt + up * 1000)}. Datasource DataSourceEc2.  Up ${up.toFixed(2)} seconds`);
-  return { text: out.join("\n") + "\n", finishedAfterSeconds: up };
+  return { text: `${out.join("\n")}\n`, finishedAfterSeconds: up };
 }

@@ -77,9 +77,20 @@ function parameterExists(cloud: CloudApi, id: string, region: string): boolean {
   return !!(parameters[paramKey(region, name)] ?? parameters[paramKey(region, name.replace(/^\//, ""))]);
 }
 
-function checkNeed(cloud: CloudApi, instance: InstanceRecord, need: Need, profile: string | undefined, paths: Map<string, ReturnType<typeof pathOut>>): NeedOutcome {
+function checkNeed(
+  cloud: CloudApi,
+  instance: InstanceRecord,
+  need: Need,
+  profile: string | undefined,
+  paths: Map<string, ReturnType<typeof pathOut>>,
+): NeedOutcome {
   if (need.permission && !profile) {
-    return { need, ok: false, failure: "credentials", detail: instanceProfileAllows(cloud, undefined, need.permission.action, need.permission.resource ?? "*").reason };
+    return {
+      need,
+      ok: false,
+      failure: "credentials",
+      detail: instanceProfileAllows(cloud, undefined, need.permission.action, need.permission.resource ?? "*").reason,
+    };
   }
   const key = JSON.stringify(need.network);
   let path = paths.get(key);
@@ -94,11 +105,16 @@ function checkNeed(cloud: CloudApi, instance: InstanceRecord, need: Need, profil
     const allowed = instanceProfileAllows(cloud, profile, need.permission.action, resource);
     if (!allowed.allowed) return { need, ok: false, failure: "permission", detail: allowed.reason };
   }
-  if (need.mustExist?.kind === "secret" && !secretArn) return { need, ok: false, failure: "missing", detail: "Secrets Manager can't find the specified secret." };
+  if (need.mustExist?.kind === "secret" && !secretArn)
+    return { need, ok: false, failure: "missing", detail: "Secrets Manager can't find the specified secret." };
   if (need.mustExist?.kind === "parameter" && !parameterExists(cloud, need.mustExist.id, need.mustExist.region)) {
     return { need, ok: false, failure: "missing", detail: `Parameter ${need.mustExist.id} not found.` };
   }
-  const permission = need.permission ? (resource === undefined ? `; ${need.permission.action} not checked (resource known at run time)` : `; ${need.permission.action} allowed`) : "";
+  const permission = need.permission
+    ? resource === undefined
+      ? `; ${need.permission.action} not checked (resource known at run time)`
+      : `; ${need.permission.action} allowed`
+    : "";
   return { need, ok: true, detail: `${describe(need.network)} via ${path.via}${permission}` };
 }
 

@@ -123,7 +123,11 @@ export function withInstanceProfileCapture(ec2: ServiceModule): ServiceModule {
     const output: unknown = await run(input, ctx);
     const profile = input.IamInstanceProfile?.Arn ?? input.IamInstanceProfile?.Name;
     const instances = (output as { Instances?: Array<{ InstanceId?: string }> } | undefined)?.Instances ?? [];
-    if (profile) bootstrapOf(ctx.cloud).rememberProfile(instances.flatMap((i) => (i.InstanceId ? [i.InstanceId] : [])), profile);
+    if (profile)
+      bootstrapOf(ctx.cloud).rememberProfile(
+        instances.flatMap((i) => (i.InstanceId ? [i.InstanceId] : [])),
+        profile,
+      );
     return output;
   };
   return { ...ec2, handlers: { ...ec2.handlers, RunInstances: wrapped } };

@@ -46,7 +46,18 @@ export interface NeedsContext {
 }
 
 const PACKAGE_TOOLS = new Set(["dnf", "yum", "microdnf"]);
-const REPO_VERBS = new Set(["install", "update", "upgrade", "makecache", "groupinstall", "reinstall", "downgrade", "distro-sync", "group", "module"]);
+const REPO_VERBS = new Set([
+  "install",
+  "update",
+  "upgrade",
+  "makecache",
+  "groupinstall",
+  "reinstall",
+  "downgrade",
+  "distro-sync",
+  "group",
+  "module",
+]);
 /** CLI names whose IAM prefix / endpoint differs from the name. */
 const CLI_SERVICES: Record<string, { iam: string; endpoint: string }> = {
   s3api: { iam: "s3", endpoint: "s3" },
@@ -58,11 +69,28 @@ const CLI_SERVICES: Record<string, { iam: string; endpoint: string }> = {
 };
 /** CLI commands that are not API calls, and those named differently from their operation. */
 const LOCAL_AWS_COMMANDS = new Set(["configure", "help", "history", "--version"]);
-const CLI_OPERATIONS: Record<string, string> = { "ecr get-login-password": "GetAuthorizationToken", "ecr-public get-login-password": "GetAuthorizationToken" };
+const CLI_OPERATIONS: Record<string, string> = {
+  "ecr get-login-password": "GetAuthorizationToken",
+  "ecr-public get-login-password": "GetAuthorizationToken",
+};
 /** Options that take a value (so the value is not read as a positional argument). */
-const AWS_GLOBAL_OPTIONS_WITH_VALUE = new Set(["--region", "--profile", "--output", "--query", "--endpoint-url", "--cli-read-timeout", "--cli-connect-timeout", "--ca-bundle", "--color"]);
+const AWS_GLOBAL_OPTIONS_WITH_VALUE = new Set([
+  "--region",
+  "--profile",
+  "--output",
+  "--query",
+  "--endpoint-url",
+  "--cli-read-timeout",
+  "--cli-connect-timeout",
+  "--ca-bundle",
+  "--color",
+]);
 
-const pascal = (op: string) => op.split("-").map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join("");
+const pascal = (op: string) =>
+  op
+    .split("-")
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+    .join("");
 const basename = (cmd: string) => cmd.slice(cmd.lastIndexOf("/") + 1);
 
 /** `$NAME` / `${NAME}` replaced by the script's plain assignments; undefined when something stays unknown. */
@@ -105,7 +133,22 @@ function positionals(args: string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < args.length; i++) {
     if (args[i].startsWith("--")) {
-      if (!args[i].includes("=") && i + 1 < args.length && !args[i + 1].startsWith("--") && !["--recursive", "--dryrun", "--quiet", "--delete", "--no-progress", "--only-show-errors", "--exact-timestamps", "--no-sign-request"].includes(args[i])) i++;
+      if (
+        !args[i].includes("=") &&
+        i + 1 < args.length &&
+        !args[i + 1].startsWith("--") &&
+        ![
+          "--recursive",
+          "--dryrun",
+          "--quiet",
+          "--delete",
+          "--no-progress",
+          "--only-show-errors",
+          "--exact-timestamps",
+          "--no-sign-request",
+        ].includes(args[i])
+      )
+        i++;
       continue;
     }
     if (args[i].startsWith("-") && args[i] !== "-") continue;
@@ -126,12 +169,23 @@ function awsNeeds(args: string[], line: number, vars: Map<string, string>, ctx: 
   while (i < args.length && args[i].startsWith("--")) i += AWS_GLOBAL_OPTIONS_WITH_VALUE.has(args[i]) ? 2 : 1;
   const [cli, op, ...rest] = args.slice(i);
   if (!cli || LOCAL_AWS_COMMANDS.has(cli) || !op || op === "help") return [];
-  const region = resolve(option(args, "--region") ?? vars.get("AWS_DEFAULT_REGION") ?? vars.get("AWS_REGION") ?? ctx.region, vars) ?? ctx.region;
+  const region =
+    resolve(option(args, "--region") ?? vars.get("AWS_DEFAULT_REGION") ?? vars.get("AWS_REGION") ?? ctx.region, vars) ?? ctx.region;
   const tool = `aws ${cli} ${op}`;
   const service = CLI_SERVICES[cli] ?? { iam: cli, endpoint: cli };
-  const network: NetworkNeed = region !== ctx.region ? { kind: "internet" } : service.endpoint === "s3" ? { kind: "s3" } : { kind: "service", service: service.endpoint };
+  const network: NetworkNeed =
+    region !== ctx.region
+      ? { kind: "internet" }
+      : service.endpoint === "s3"
+        ? { kind: "s3" }
+        : { kind: "service", service: service.endpoint };
   const need = (target: string, action: string, resource: string | undefined, mustExist?: Need["mustExist"]): Need => ({
-    line, tool, network, target, permission: { action, resource }, ...(mustExist ? { mustExist } : {}),
+    line,
+    tool,
+    network,
+    target,
+    permission: { action, resource },
+    ...(mustExist ? { mustExist } : {}),
   });
   if (cli === "s3") {
     const uris = positionals(rest).filter((a) => a.startsWith("s3://"));
@@ -143,14 +197,16 @@ function awsNeeds(args: string[], line: number, vars: Map<string, string>, ctx: 
       const { bucket, key } = s3Arn(resolved ?? uri);
       const upload = uri !== source && op !== "ls";
       const action = listing && !upload ? "s3:ListBucket" : upload ? "s3:PutObject" : "s3:GetObject";
-      const resource = resolved === undefined ? undefined : action === "s3:ListBucket" ? `arn:aws:s3:::${bucket}` : `arn:aws:s3:::${bucket}/${key}`;
+      const resource =
+        resolved === undefined ? undefined : action === "s3:ListBucket" ? `arn:aws:s3:::${bucket}` : `arn:aws:s3:::${bucket}/${key}`;
       return need(resolved ?? uri, action, resource);
     });
   }
   if (cli === "secretsmanager" && op === "get-secret-value") {
     const raw = option(rest, "--secret-id") ?? "";
     const id = resolve(raw, vars);
-    const resource = id === undefined ? undefined : id.startsWith("arn:") ? id : `arn:aws:secretsmanager:${region}:${ctx.accountId}:secret:${id}`;
+    const resource =
+      id === undefined ? undefined : id.startsWith("arn:") ? id : `arn:aws:secretsmanager:${region}:${ctx.accountId}:secret:${id}`;
     return [need(id ?? raw, "secretsmanager:GetSecretValue", resource, id === undefined ? undefined : { kind: "secret", id, region })];
   }
   if (cli === "ssm" && (op === "get-parameter" || op === "get-parameters")) {
@@ -158,14 +214,26 @@ function awsNeeds(args: string[], line: number, vars: Map<string, string>, ctx: 
     const action = `ssm:${pascal(op)}`;
     return names.map((raw) => {
       const name = resolve(raw, vars);
-      const resource = name === undefined ? undefined : name.startsWith("arn:") ? name : `arn:aws:ssm:${region}:${ctx.accountId}:parameter/${name.replace(/^\//, "")}`;
+      const resource =
+        name === undefined
+          ? undefined
+          : name.startsWith("arn:")
+            ? name
+            : `arn:aws:ssm:${region}:${ctx.accountId}:parameter/${name.replace(/^\//, "")}`;
       return need(name ?? raw, action, resource, name === undefined ? undefined : { kind: "parameter", id: name, region });
     });
   }
   if (cli === "s3api") {
     const bucket = resolve(option(rest, "--bucket") ?? "", vars);
     const key = resolve(option(rest, "--key") ?? "", vars);
-    const resource = bucket === undefined || key === undefined ? undefined : key ? `arn:aws:s3:::${bucket}/${key}` : bucket ? `arn:aws:s3:::${bucket}` : "*";
+    const resource =
+      bucket === undefined || key === undefined
+        ? undefined
+        : key
+          ? `arn:aws:s3:::${bucket}/${key}`
+          : bucket
+            ? `arn:aws:s3:::${bucket}`
+            : "*";
     return [need(bucket ? `s3://${bucket}/${key ?? ""}` : "s3", `s3:${pascal(op)}`, resource)];
   }
   const operation = CLI_OPERATIONS[`${cli} ${op}`] ?? pascal(op);
@@ -186,7 +254,11 @@ function commandNeeds(argv: string[], line: number, vars: Map<string, string>, c
       return network ? [{ line, tool: cmd, network, target: url }] : [];
     });
   }
-  const pip = /^pip[\d.]*$/.test(cmd) ? args : /^python[\d.]*$/.test(cmd) && args[0] === "-m" && args[1] === "pip" ? args.slice(2) : undefined;
+  const pip = /^pip[\d.]*$/.test(cmd)
+    ? args
+    : /^python[\d.]*$/.test(cmd) && args[0] === "-m" && args[1] === "pip"
+      ? args.slice(2)
+      : undefined;
   if (pip?.[0] === "install") return [{ line, tool: "pip install", network: { kind: "internet" }, target: "https://pypi.org/simple/" }];
   if (cmd === "npm" && ["install", "i", "ci", "add"].includes(args[0] ?? "")) {
     return [{ line, tool: `npm ${args[0]}`, network: { kind: "internet" }, target: "https://registry.npmjs.org/" }];
@@ -199,15 +271,25 @@ function commandNeeds(argv: string[], line: number, vars: Map<string, string>, c
 function directiveNeeds(text: string, line: number): Need[] {
   const m = /^#\s*localcloud:(.*)$/.exec(text.trim());
   if (!m) return [];
-  return m[1].trim().split(/\s+/).flatMap((pair) => {
-    if (!pair.toLowerCase().startsWith("needs=")) return [];
-    return pair.slice("needs=".length).split(",").map((n) => n.trim().toLowerCase()).filter(Boolean).map((n): Need => ({
-      line,
-      tool: `localcloud needs=${n}`,
-      network: n === "internet" ? { kind: "internet" } : n === "s3" ? { kind: "s3" } : { kind: "service", service: n },
-      target: n === "internet" ? "the internet" : n,
-    }));
-  });
+  return m[1]
+    .trim()
+    .split(/\s+/)
+    .flatMap((pair) => {
+      if (!pair.toLowerCase().startsWith("needs=")) return [];
+      return pair
+        .slice("needs=".length)
+        .split(",")
+        .map((n) => n.trim().toLowerCase())
+        .filter(Boolean)
+        .map(
+          (n): Need => ({
+            line,
+            tool: `localcloud needs=${n}`,
+            network: n === "internet" ? { kind: "internet" } : n === "s3" ? { kind: "s3" } : { kind: "service", service: n },
+            target: n === "internet" ? "the internet" : n,
+          }),
+        );
+    });
 }
 
 /** The user data's needs in script order (already base64-decoded). */

@@ -19,7 +19,29 @@ export interface ScriptLine {
 }
 
 /** Words that start or continue a compound command, or run the command that follows them. */
-const PREFIX_WORDS = new Set(["if", "then", "else", "elif", "do", "while", "until", "!", "{", "}", "(", ")", "fi", "done", "time", "sudo", "nohup", "exec", "command", "builtin", "xargs"]);
+const PREFIX_WORDS = new Set([
+  "if",
+  "then",
+  "else",
+  "elif",
+  "do",
+  "while",
+  "until",
+  "!",
+  "{",
+  "}",
+  "(",
+  ")",
+  "fi",
+  "done",
+  "time",
+  "sudo",
+  "nohup",
+  "exec",
+  "command",
+  "builtin",
+  "xargs",
+]);
 const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;
 
 /** Drop an unquoted `#` comment (a `#` at a word start), keeping quoted text intact. */
@@ -76,7 +98,7 @@ function extractSubstitutions(text: string, out: string[]): string {
         continue;
       }
     }
-    if (c === '"') quote = quote === '"' ? undefined : quote ?? '"';
+    if (c === '"') quote = quote === '"' ? undefined : (quote ?? '"');
     else if (c === "'" && !quote) quote = "'";
     result += c;
   }
@@ -169,7 +191,7 @@ export function parseScript(userData: string): ScriptLine[] {
   for (let i = 0; i < raw.length; i++) {
     const start = i;
     let text = raw[i];
-    while (text.endsWith("\\") && i + 1 < raw.length) text = text.slice(0, -1).trimEnd() + " " + raw[++i].trimStart();
+    while (text.endsWith("\\") && i + 1 < raw.length) text = `${text.slice(0, -1).trimEnd()} ${raw[++i].trimStart()}`;
     if (!text.trim()) continue;
     if (text.trimStart().startsWith("#")) {
       out.push({ line: start + 1, text: text.trim(), commands: [], assigns: [] });
@@ -178,7 +200,10 @@ export function parseScript(userData: string): ScriptLine[] {
     const code = stripComment(text).trim();
     const substitutions: string[] = [];
     const outer = extractSubstitutions(code, substitutions);
-    const commands = [...substitutions, outer].flatMap(splitList).map((c) => commandWords(words(c))).filter((w) => w.length > 0);
+    const commands = [...substitutions, outer]
+      .flatMap(splitList)
+      .map((c) => commandWords(words(c)))
+      .filter((w) => w.length > 0);
     const assigns = splitList(outer).flatMap(assignmentsOf);
     out.push({ line: start + 1, text: code, commands, assigns });
   }

@@ -140,8 +140,15 @@ export class LoadGenerator {
     for (const arn of servingLoadBalancers(lists)) {
       if (targeted.has(arn) || this.suppressedDefaults.has(arn)) continue;
       const spec: LoadSpec = {
-        id: `default-${this.nextId++}`, target: arn, targetKind: "loadBalancer", targetRef: arn,
-        profile: "constant", rps, path: "/", startedAt: this.cloud.now(), default: true,
+        id: `default-${this.nextId++}`,
+        target: arn,
+        targetKind: "loadBalancer",
+        targetRef: arn,
+        profile: "constant",
+        rps,
+        path: "/",
+        startedAt: this.cloud.now(),
+        default: true,
       };
       this.adopt(spec).url = urlOf(lists, { kind: "loadBalancer", ref: arn });
     }
@@ -198,11 +205,15 @@ export class LoadGenerator {
       else c.failed++;
     };
     try {
-      const req = request(r.url + r.spec.path, { agent: this.agent, headers: { "user-agent": "localcloud-load/1.0" }, timeout: REQUEST_TIMEOUT_MS }, (res) => {
-        res.resume();
-        res.on("end", () => done(res.statusCode));
-        res.on("error", () => done(undefined));
-      });
+      const req = request(
+        r.url + r.spec.path,
+        { agent: this.agent, headers: { "user-agent": "localcloud-load/1.0" }, timeout: REQUEST_TIMEOUT_MS },
+        (res) => {
+          res.resume();
+          res.on("end", () => done(res.statusCode));
+          res.on("error", () => done(undefined));
+        },
+      );
       req.on("timeout", () => req.destroy(new Error("timeout")));
       req.on("error", () => done(undefined));
       req.end();

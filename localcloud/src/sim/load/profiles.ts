@@ -40,7 +40,11 @@ export interface LoadSpec {
 
 export class LoadInputError extends Error {}
 
-function num(body: Record<string, unknown>, key: string, opts: { required?: boolean; min?: number; max?: number } = {}): number | undefined {
+function num(
+  body: Record<string, unknown>,
+  key: string,
+  opts: { required?: boolean; min?: number; max?: number } = {},
+): number | undefined {
   const v = body[key];
   if (v === undefined || v === null) {
     if (opts.required) throw new LoadInputError(`"${key}" is required`);
@@ -56,7 +60,8 @@ function num(body: Record<string, unknown>, key: string, opts: { required?: bool
 export function parseLoadBody(body: unknown): Omit<LoadSpec, "id" | "targetKind" | "targetRef" | "startedAt"> {
   if (!body || typeof body !== "object" || Array.isArray(body)) throw new LoadInputError("expected a JSON object");
   const b = body as Record<string, unknown>;
-  if (typeof b.target !== "string" || !b.target) throw new LoadInputError('"target" (load balancer name or ARN, or distribution id) is required');
+  if (typeof b.target !== "string" || !b.target)
+    throw new LoadInputError('"target" (load balancer name or ARN, or distribution id) is required');
   const profile = (b.profile ?? "constant") as ProfileKind;
   if (!["constant", "diurnal", "spike"].includes(profile)) throw new LoadInputError('"profile" must be constant, diurnal or spike');
   const path = b.path ?? "/";

@@ -14,7 +14,13 @@ import { resolveTarget } from "./targets.ts";
 
 const error = (status: number, message: string): AdminResponse => ({ status, body: { error: message } });
 
-export function loadRoutes(cloud: CloudApi, generator: LoadGenerator, method: string, route: string, body: Buffer): AdminResponse | undefined {
+export function loadRoutes(
+  cloud: CloudApi,
+  generator: LoadGenerator,
+  method: string,
+  route: string,
+  body: Buffer,
+): AdminResponse | undefined {
   if (route !== "load" && !route.startsWith("load/")) return undefined;
   const id = route.startsWith("load/") ? decodeURIComponent(route.slice("load/".length)) : undefined;
   if (method === "GET" && !id) return { status: 200, body: { loads: generator.list() } };
@@ -26,7 +32,8 @@ export function loadRoutes(cloud: CloudApi, generator: LoadGenerator, method: st
     generator.removeAll();
     return { status: 200, body: { status: "ok" } };
   }
-  if (method === "DELETE" && id) return generator.remove(id) ? { status: 200, body: { status: "ok" } } : error(404, `no load profile ${id}`);
+  if (method === "DELETE" && id)
+    return generator.remove(id) ? { status: 200, body: { status: "ok" } } : error(404, `no load profile ${id}`);
   if (method === "POST" && !id) {
     let parsed: unknown;
     try {

@@ -17,7 +17,10 @@ export function resolveTarget(cloud: CloudApi, target: string): ResolvedTarget |
   const lbs = Object.values(elbState(cloud).loadBalancers);
   const lb = lbs.find((l) => l.arn === target) ?? lbs.find((l) => l.name === target);
   if (lb) return { kind: "loadBalancer", ref: lb.arn };
-  const distributions = (cloud.state<{ distributions?: Record<string, unknown> }>("cloudfront").distributions ?? {}) as Record<string, unknown>;
+  const distributions = (cloud.state<{ distributions?: Record<string, unknown> }>("cloudfront").distributions ?? {}) as Record<
+    string,
+    unknown
+  >;
   if (Object.hasOwn(distributions, target)) return { kind: "distribution", ref: target };
   return undefined;
 }

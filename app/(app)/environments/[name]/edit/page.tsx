@@ -32,8 +32,18 @@ export default async function EditEnvironmentPage({ params }: { params: Promise<
   const catalog = await formCatalog(actor);
   return (
     <>
-      <PageHeader title={`Edit ${name}`} description={`Currently at spec version ${found.environment.currentVersion}.`} breadcrumbs={breadcrumbs} />
-      <EnvironmentForm initial={toFormState(found.spec, { userData: DEFAULT_USER_DATA })} catalog={catalog} mode="edit" action={updateEnvironmentAction} estimate={estimateCostAction} />
+      <PageHeader
+        title={`Edit ${name}`}
+        description={`Currently at spec version ${found.environment.currentVersion}.`}
+        breadcrumbs={breadcrumbs}
+      />
+      <EnvironmentForm
+        initial={toFormState(found.spec, { userData: DEFAULT_USER_DATA })}
+        catalog={catalog}
+        mode="edit"
+        action={updateEnvironmentAction}
+        estimate={estimateCostAction}
+      />
     </>
   );
 }

@@ -15,7 +15,10 @@ export const GET = apiRoute<Params>(async (_req, { actor, params }) => {
 
 /** A JSON merge patch of the spec; stores a new spec version when something changed. */
 export const PATCH = apiRoute<Params>(async (req, { actor, params }) => {
-  const { environment, spec, changed } = await updateEnvironment({ actor, input: { name: params.name, spec: await jsonBody(req), merge: true } });
+  const { environment, spec, changed } = await updateEnvironment({
+    actor,
+    input: { name: params.name, spec: await jsonBody(req), merge: true },
+  });
   return Response.json({ ...environmentResource(environment, spec), changed });
 });
 

@@ -23,11 +23,14 @@ export function describeAlarms(input: DescribeAlarmsInput, ctx: RequestContext) 
     throw new AwsError("InvalidParameterCombination", "AlarmNamePrefix and AlarmNames cannot be specified together.", 400);
   }
   if ((input.AlarmNames?.length ?? 0) > 100) throw invalidValue("The collection AlarmNames must not have a size greater than 100.");
-  if (input.StateValue !== undefined && !STATES.includes(input.StateValue)) throw invalidValue(`The value ${input.StateValue} for parameter StateValue is invalid.`);
+  if (input.StateValue !== undefined && !STATES.includes(input.StateValue))
+    throw invalidValue(`The value ${input.StateValue} for parameter StateValue is invalid.`);
   const maxRecords = input.MaxRecords ?? 50;
-  if (!Number.isInteger(maxRecords) || maxRecords < 1 || maxRecords > 100) throw invalidValue("The parameter MaxRecords must be between 1 and 100.");
+  if (!Number.isInteger(maxRecords) || maxRecords < 1 || maxRecords > 100)
+    throw invalidValue("The parameter MaxRecords must be between 1 and 100.");
   const types = input.AlarmTypes?.length ? input.AlarmTypes : ["MetricAlarm"];
-  for (const t of types) if (t !== "MetricAlarm" && t !== "CompositeAlarm") throw invalidValue(`The value ${t} for parameter AlarmTypes is invalid.`);
+  for (const t of types)
+    if (t !== "MetricAlarm" && t !== "CompositeAlarm") throw invalidValue(`The value ${t} for parameter AlarmTypes is invalid.`);
 
   const wantMetricAlarms = types.includes("MetricAlarm") && !input.ChildrenOfAlarmName && !input.ParentsOfAlarmName;
   const names = input.AlarmNames?.length ? new Set(input.AlarmNames) : undefined;
@@ -39,7 +42,9 @@ export function describeAlarms(input: DescribeAlarmsInput, ctx: RequestContext) 
         .filter((a) => {
           if (!input.ActionPrefix) return true;
           const c = a.config;
-          return [...c.AlarmActions, ...c.OKActions, ...c.InsufficientDataActions].some((arn: string) => arn.startsWith(input.ActionPrefix!));
+          return [...c.AlarmActions, ...c.OKActions, ...c.InsufficientDataActions].some((arn: string) =>
+            arn.startsWith(input.ActionPrefix!),
+          );
         })
     : [];
   const fp = fingerprint([ctx.region, input.AlarmNames, input.AlarmNamePrefix, types, input.StateValue, input.ActionPrefix, maxRecords]);
@@ -62,7 +67,11 @@ interface DescribeAlarmsForMetricInput {
 }
 
 const sameDimensions = (a: Array<{ Name: string; Value: string }> = [], b: Array<{ Name: string; Value: string }> = []) => {
-  const key = (d: Array<{ Name: string; Value: string }>) => d.map((x) => `${x.Name}=${x.Value}`).sort().join("\u0001");
+  const key = (d: Array<{ Name: string; Value: string }>) =>
+    d
+      .map((x) => `${x.Name}=${x.Value}`)
+      .sort()
+      .join("\u0001");
   return key(a) === key(b);
 };
 
@@ -70,7 +79,12 @@ const sameDimensions = (a: Array<{ Name: string; Value: string }> = [], b: Array
 export function describeAlarmsForMetric(input: DescribeAlarmsForMetricInput, ctx: RequestContext) {
   if (!input.MetricName) throw new AwsError("MissingParameter", "The parameter MetricName is required.", 400);
   if (!input.Namespace) throw new AwsError("MissingParameter", "The parameter Namespace is required.", 400);
-  const watches = (m: { MetricName?: string; Namespace?: string; Dimensions?: any[] }, stat: string | undefined, period: number | undefined, unit: string | undefined) =>
+  const watches = (
+    m: { MetricName?: string; Namespace?: string; Dimensions?: any[] },
+    stat: string | undefined,
+    period: number | undefined,
+    unit: string | undefined,
+  ) =>
     m.MetricName === input.MetricName &&
     m.Namespace === input.Namespace &&
     (input.Dimensions === undefined || sameDimensions(m.Dimensions, input.Dimensions)) &&
@@ -80,7 +94,10 @@ export function describeAlarmsForMetric(input: DescribeAlarmsForMetricInput, ctx
     (input.Unit === undefined || unit === input.Unit);
   const alarms = regionAlarms(ctx.cloud, ctx.region).filter((a) => {
     const c = a.config;
-    if (c.Metrics) return c.Metrics.some((q: any) => q.MetricStat && watches(q.MetricStat.Metric, q.MetricStat.Stat, q.MetricStat.Period, q.MetricStat.Unit));
+    if (c.Metrics)
+      return c.Metrics.some(
+        (q: any) => q.MetricStat && watches(q.MetricStat.Metric, q.MetricStat.Stat, q.MetricStat.Period, q.MetricStat.Unit),
+      );
     return watches(c, c.Statistic ?? c.ExtendedStatistic, c.Period, c.Unit);
   });
   return { MetricAlarms: alarms.map(toMetricAlarm) };

@@ -115,7 +115,10 @@ export function evaluateAlarm(cloud: CloudApi, alarm: StoredAlarm, now: number):
       reason = thresholdReason(next, real, isBreach, n, m, words, threshold);
     }
   } else {
-    evaluated = range.filter((p) => p.value !== undefined).reverse().slice(0, n);
+    evaluated = range
+      .filter((p) => p.value !== undefined)
+      .reverse()
+      .slice(0, n);
     if (!evaluated.length) {
       if (treat === "ignore") return;
       next = "INSUFFICIENT_DATA";
@@ -142,7 +145,15 @@ export function evaluateAlarm(cloud: CloudApi, alarm: StoredAlarm, now: number):
  * "Threshold Crossed: 3 out of the last 3 datapoints [91.2 (27/11/26 10:00:00), ...] were greater
  * than the threshold (80.0) (minimum 3 datapoints for OK -> ALARM transition)."
  */
-function thresholdReason(next: StateValue, real: Point[], isBreach: (p: Point) => boolean, n: number, m: number, words: string, threshold: number): string {
+function thresholdReason(
+  next: StateValue,
+  real: Point[],
+  isBreach: (p: Point) => boolean,
+  n: number,
+  m: number,
+  words: string,
+  threshold: number,
+): string {
   const toAlarm = next === "ALARM";
   const shown = real.filter((p) => isBreach(p) === toAlarm);
   const verb = shown.length === 1 ? "was" : "were";

@@ -18,11 +18,14 @@ const ITEM_TYPES = ["ConfigurationUpdate", "StateUpdate", "Action"];
 
 export function describeAlarmHistory(input: Input, ctx: RequestContext) {
   const invalid = (message: string) => new AwsError("InvalidParameterValue", message, 400);
-  if (input.HistoryItemType !== undefined && !ITEM_TYPES.includes(input.HistoryItemType)) throw invalid(`The value ${input.HistoryItemType} for parameter HistoryItemType is invalid.`);
+  if (input.HistoryItemType !== undefined && !ITEM_TYPES.includes(input.HistoryItemType))
+    throw invalid(`The value ${input.HistoryItemType} for parameter HistoryItemType is invalid.`);
   const maxRecords = input.MaxRecords ?? 100;
-  if (!Number.isInteger(maxRecords) || maxRecords < 1 || maxRecords > 100) throw invalid("The parameter MaxRecords must be between 1 and 100.");
+  if (!Number.isInteger(maxRecords) || maxRecords < 1 || maxRecords > 100)
+    throw invalid("The parameter MaxRecords must be between 1 and 100.");
   const scanBy = input.ScanBy ?? "TimestampDescending";
-  if (scanBy !== "TimestampDescending" && scanBy !== "TimestampAscending") throw invalid(`The value ${scanBy} for parameter ScanBy is invalid.`);
+  if (scanBy !== "TimestampDescending" && scanBy !== "TimestampAscending")
+    throw invalid(`The value ${scanBy} for parameter ScanBy is invalid.`);
   const types = input.AlarmTypes?.length ? input.AlarmTypes : ["MetricAlarm"];
   const from = input.StartDate?.getTime() ?? -Infinity;
   const to = input.EndDate?.getTime() ?? Infinity;

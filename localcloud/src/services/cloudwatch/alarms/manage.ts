@@ -34,7 +34,8 @@ export function deleteAlarms(cloud: CloudApi, region: string, names: string[]): 
 
 export function deleteAlarmsHandler(input: { AlarmNames?: string[] }, ctx: RequestContext) {
   if (!input.AlarmNames) throw new AwsError("MissingParameter", "The parameter AlarmNames is required.", 400);
-  if (input.AlarmNames.length > 100) throw new AwsError("InvalidParameterValue", "The collection AlarmNames must not have a size greater than 100.", 400);
+  if (input.AlarmNames.length > 100)
+    throw new AwsError("InvalidParameterValue", "The collection AlarmNames must not have a size greater than 100.", 400);
   deleteAlarms(ctx.cloud, ctx.region, input.AlarmNames);
   return {};
 }
@@ -46,11 +47,16 @@ function mustFind(ctx: RequestContext, name: string | undefined): StoredAlarm {
 }
 
 /** The state holds until the next evaluation puts the alarm back where its data says it belongs. */
-export function setAlarmState(input: { AlarmName?: string; StateValue?: string; StateReason?: string; StateReasonData?: string }, ctx: RequestContext) {
+export function setAlarmState(
+  input: { AlarmName?: string; StateValue?: string; StateReason?: string; StateReasonData?: string },
+  ctx: RequestContext,
+) {
   if (!input.AlarmName) throw new AwsError("MissingParameter", "The parameter AlarmName is required.", 400);
   if (!input.StateValue) throw new AwsError("MissingParameter", "The parameter StateValue is required.", 400);
-  if (input.StateReason === undefined || input.StateReason === null) throw new AwsError("MissingParameter", "The parameter StateReason is required.", 400);
-  if (!(STATES as readonly string[]).includes(input.StateValue)) throw new AwsError("InvalidParameterValue", `The value ${input.StateValue} for parameter StateValue is invalid.`, 400);
+  if (input.StateReason === undefined || input.StateReason === null)
+    throw new AwsError("MissingParameter", "The parameter StateReason is required.", 400);
+  if (!(STATES as readonly string[]).includes(input.StateValue))
+    throw new AwsError("InvalidParameterValue", `The value ${input.StateValue} for parameter StateValue is invalid.`, 400);
   if (input.StateReasonData !== undefined) {
     try {
       JSON.parse(input.StateReasonData);

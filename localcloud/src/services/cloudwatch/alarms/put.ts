@@ -36,8 +36,13 @@ export interface PutMetricAlarmInput {
 }
 
 const OPERATORS = [
-  "GreaterThanOrEqualToThreshold", "GreaterThanThreshold", "LessThanThreshold", "LessThanOrEqualToThreshold",
-  "LessThanLowerOrGreaterThanUpperThreshold", "LessThanLowerThreshold", "GreaterThanUpperThreshold",
+  "GreaterThanOrEqualToThreshold",
+  "GreaterThanThreshold",
+  "LessThanThreshold",
+  "LessThanOrEqualToThreshold",
+  "LessThanLowerOrGreaterThanUpperThreshold",
+  "LessThanLowerThreshold",
+  "GreaterThanUpperThreshold",
 ];
 const TREAT_MISSING = ["breaching", "notBreaching", "ignore", "missing"];
 const validation = (message: string) => new AwsError("ValidationError", message, 400);
@@ -47,14 +52,18 @@ function validate(input: PutMetricAlarmInput): void {
   if (!input.AlarmName) throw missing("AlarmName");
   if (input.AlarmName.length > 255) throw validation("The parameter AlarmName must be at most 255 characters long.");
   if (input.EvaluationPeriods === undefined || input.EvaluationPeriods === null) throw missing("EvaluationPeriods");
-  if (!Number.isInteger(input.EvaluationPeriods) || input.EvaluationPeriods < 1) throw validation("The parameter EvaluationPeriods must be greater than or equal to 1.");
+  if (!Number.isInteger(input.EvaluationPeriods) || input.EvaluationPeriods < 1)
+    throw validation("The parameter EvaluationPeriods must be greater than or equal to 1.");
   if (!input.ComparisonOperator) throw missing("ComparisonOperator");
-  if (!OPERATORS.includes(input.ComparisonOperator)) throw validation(`The value ${input.ComparisonOperator} for parameter ComparisonOperator is invalid.`);
+  if (!OPERATORS.includes(input.ComparisonOperator))
+    throw validation(`The value ${input.ComparisonOperator} for parameter ComparisonOperator is invalid.`);
   if (input.DatapointsToAlarm !== undefined && (input.DatapointsToAlarm < 1 || input.DatapointsToAlarm > input.EvaluationPeriods)) {
     throw validation("DatapointsToAlarm must be between 1 and EvaluationPeriods.");
   }
   if (input.TreatMissingData !== undefined && !TREAT_MISSING.includes(input.TreatMissingData)) {
-    throw validation(`The value ${input.TreatMissingData} for parameter TreatMissingData is invalid. Valid values are: ${TREAT_MISSING.join(", ")}.`);
+    throw validation(
+      `The value ${input.TreatMissingData} for parameter TreatMissingData is invalid. Valid values are: ${TREAT_MISSING.join(", ")}.`,
+    );
   }
   for (const list of ["OKActions", "AlarmActions", "InsufficientDataActions"] as const) {
     if ((input[list]?.length ?? 0) > 5) throw validation(`The collection ${list} must not have a size greater than 5.`);
@@ -80,8 +89,10 @@ function validate(input: PutMetricAlarmInput): void {
   } else {
     if (!input.MetricName) throw missing("MetricName");
     if (!input.Namespace) throw missing("Namespace");
-    if (!!input.Statistic === !!input.ExtendedStatistic) throw validation("Exactly one of Statistic or ExtendedStatistic must be specified.");
-    if (input.Statistic && !(BASIC_STATISTICS as readonly string[]).includes(input.Statistic)) throw validation(`The value ${input.Statistic} for parameter Statistic is invalid.`);
+    if (!!input.Statistic === !!input.ExtendedStatistic)
+      throw validation("Exactly one of Statistic or ExtendedStatistic must be specified.");
+    if (input.Statistic && !(BASIC_STATISTICS as readonly string[]).includes(input.Statistic))
+      throw validation(`The value ${input.Statistic} for parameter Statistic is invalid.`);
     if (input.ExtendedStatistic) {
       const spec = parseStat(input.ExtendedStatistic);
       if (!spec || !isExtended(spec)) throw validation(`The value ${input.ExtendedStatistic} for parameter ExtendedStatistic is invalid.`);
@@ -93,7 +104,9 @@ function validate(input: PutMetricAlarmInput): void {
   // AWS: the evaluation range may not exceed one day (seven days for periods of an hour or more).
   const maxRange = period >= 3600 ? 7 * 86400 : 86400;
   if (period * input.EvaluationPeriods > maxRange) {
-    throw validation(`The evaluation period of this alarm (Period * EvaluationPeriods) can't exceed ${maxRange === 86400 ? "one day" : "seven days"}.`);
+    throw validation(
+      `The evaluation period of this alarm (Period * EvaluationPeriods) can't exceed ${maxRange === 86400 ? "one day" : "seven days"}.`,
+    );
   }
 }
 

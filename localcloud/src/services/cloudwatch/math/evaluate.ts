@@ -112,7 +112,8 @@ function seriesList(v: Value, fn: string): Series[] {
 
 function callFunction(fn: string, args: Node[], ctx: MathContext): Value {
   const arity = (min: number, max = min) => {
-    if (args.length < min || args.length > max) throw new MathError(`${fn} takes ${min === max ? min : `${min} to ${max}`} arguments, got ${args.length}`);
+    if (args.length < min || args.length > max)
+      throw new MathError(`${fn} takes ${min === max ? min : `${min} to ${max}`} arguments, got ${args.length}`);
   };
   if (UNARY_FUNCTIONS[fn]) {
     arity(1);

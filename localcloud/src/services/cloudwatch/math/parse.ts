@@ -70,15 +70,17 @@ export function parseExpression(src: string): Node {
     pos++;
   };
 
-  const binaryLevel = (ops: string[], next: () => Node, normalize: (op: string) => string = (o) => o) => (): Node => {
-    let left = next();
-    for (;;) {
-      const op = ops.find(isOp);
-      if (!op) return left;
-      pos++;
-      left = { t: "bin", op: normalize(op), l: left, r: next() };
-    }
-  };
+  const binaryLevel =
+    (ops: string[], next: () => Node, normalize: (op: string) => string = (o) => o) =>
+    (): Node => {
+      let left = next();
+      for (;;) {
+        const op = ops.find(isOp);
+        if (!op) return left;
+        pos++;
+        left = { t: "bin", op: normalize(op), l: left, r: next() };
+      }
+    };
 
   const primary = (): Node => {
     const t = peek();

@@ -12,7 +12,12 @@ import { gridTimestamps, isArrayOfSeries, isSeries, type Series, type Value } fr
 
 export interface MetricDataQuery {
   Id: string;
-  MetricStat?: { Metric: { Namespace?: string; MetricName?: string; Dimensions?: Array<{ Name: string; Value: string }> }; Period: number; Stat: string; Unit?: string };
+  MetricStat?: {
+    Metric: { Namespace?: string; MetricName?: string; Dimensions?: Array<{ Name: string; Value: string }> };
+    Period: number;
+    Stat: string;
+    Unit?: string;
+  };
   Expression?: string;
   Label?: string;
   ReturnData?: boolean;
@@ -40,16 +45,22 @@ export function validateQueries(queries: MetricDataQuery[] | undefined, param = 
   queries.forEach((q, i) => {
     const where = `${param}.member.${i + 1}`;
     if (!q.Id) throw validation(`The parameter ${where}.Id is required.`);
-    if (!ID_PATTERN.test(q.Id)) throw validation(`Invalid metric_id: ${q.Id}. Only lower case letters, numbers and underscore are allowed and it must start with a lower case letter.`);
+    if (!ID_PATTERN.test(q.Id))
+      throw validation(
+        `Invalid metric_id: ${q.Id}. Only lower case letters, numbers and underscore are allowed and it must start with a lower case letter.`,
+      );
     if (ids.has(q.Id)) throw validation(`The value ${q.Id} for parameter ${where}.Id is duplicated.`);
     ids.add(q.Id);
-    if (!!q.MetricStat === !!q.Expression) throw validation(`Exactly one element of ${where}.MetricStat or ${where}.Expression must be specified.`);
+    if (!!q.MetricStat === !!q.Expression)
+      throw validation(`Exactly one element of ${where}.MetricStat or ${where}.Expression must be specified.`);
     if (q.MetricStat) {
       const ms = q.MetricStat;
       if (!ms.Metric?.MetricName) throw validation(`The parameter ${where}.MetricStat.Metric.MetricName is required.`);
       if (!ms.Metric?.Namespace) throw validation(`The parameter ${where}.MetricStat.Metric.Namespace is required.`);
-      if (!isValidPeriod(ms.Period)) throw validation(`The value ${ms.Period} for parameter ${where}.MetricStat.Period must be 1, 5, 10, 30 or a multiple of 60.`);
-      if (!parseStat(ms.Stat ?? "")) throw validation(`The value ${ms.Stat} for parameter ${where}.MetricStat.Stat is not a valid statistic.`);
+      if (!isValidPeriod(ms.Period))
+        throw validation(`The value ${ms.Period} for parameter ${where}.MetricStat.Period must be 1, 5, 10, 30 or a multiple of 60.`);
+      if (!parseStat(ms.Stat ?? ""))
+        throw validation(`The value ${ms.Stat} for parameter ${where}.MetricStat.Stat is not a valid statistic.`);
     }
   });
   return queries;
@@ -91,13 +102,19 @@ export interface PreparedQueries {
  * page), but compute values only when asked: GetMetricData pages then only pay for the
  * queries they return.
  */
-export function prepareQueries(state: CloudWatchState, region: string, queries: MetricDataQuery[], startMs: number, endMs: number): PreparedQueries {
+export function prepareQueries(
+  state: CloudWatchState,
+  region: string,
+  queries: MetricDataQuery[],
+  startMs: number,
+  endMs: number,
+): PreparedQueries {
   const endSec = endMs / 1000;
   const byId = new Map(queries.map((q) => [q.Id, q]));
   const values = new Map<string, Value>();
   const inProgress = new Set<string>();
   const parsed = new Map<string, Node>();
-  const defaultPeriod = queries.find((q) => q.MetricStat)?.MetricStat!.Period ?? queries.find((q) => q.Period)?.Period ?? 60;
+  const defaultPeriod = queries.find((q) => q.MetricStat)?.MetricStat?.Period ?? queries.find((q) => q.Period)?.Period ?? 60;
 
   for (const [id, node] of parseExpressions(queries)) parsed.set(id, node);
 
@@ -110,11 +127,11 @@ export function prepareQueries(state: CloudWatchState, region: string, queries: 
   const ctx: MathContext = {
     gridStart: (period) => gridStartSec(startMs, period),
     end: endSec,
-    resolve: (id) => valueOf(id),
-    metrics: () => queries.filter((q) => q.MetricStat).map((q) => valueOf(q.Id) as Series),
+    resolve: (id) => valueOfId(id),
+    metrics: () => queries.filter((q) => q.MetricStat).map((q) => valueOfId(q.Id) as Series),
   };
 
-  const valueOf = (id: string): Value => {
+  const valueOfId = (id: string): Value => {
     const cached = values.get(id);
     if (cached !== undefined) return cached;
     const q = byId.get(id);
@@ -128,11 +145,18 @@ export function prepareQueries(state: CloudWatchState, region: string, queries: 
   };
 
   const resultsOf = (q: MetricDataQuery): QueryResult[] => {
-    const v = inExpression(q.Id, () => valueOf(q.Id));
+    const v = inExpression(q.Id, () => valueOfId(q.Id));
     const label = q.Label ?? (q.MetricStat ? q.MetricStat.Metric.MetricName! : q.Id);
     if (typeof v === "number") {
       const ts = gridTimestamps(gridStartSec(startMs, defaultPeriod), endSec, defaultPeriod);
-      return [finite(q.Id, label, ts, ts.map(() => v))];
+      return [
+        finite(
+          q.Id,
+          label,
+          ts,
+          ts.map(() => v),
+        ),
+      ];
     }
     if (isSeries(v)) return [finite(q.Id, label, v.ts, v.vs)];
     if (isArrayOfSeries(v)) return v.map((s) => finite(q.Id, s.label, s.ts, s.vs));
@@ -143,7 +167,13 @@ export function prepareQueries(state: CloudWatchState, region: string, queries: 
 }
 
 /** Evaluate every query; returns the results of those with ReturnData (default true), in request order. */
-export function runQueries(state: CloudWatchState, region: string, queries: MetricDataQuery[], startMs: number, endMs: number): QueryResult[] {
+export function runQueries(
+  state: CloudWatchState,
+  region: string,
+  queries: MetricDataQuery[],
+  startMs: number,
+  endMs: number,
+): QueryResult[] {
   const prepared = prepareQueries(state, region, queries, startMs, endMs);
   return prepared.returned.flatMap((q) => prepared.resultsOf(q));
 }
@@ -158,6 +188,10 @@ function finite(Id: string, Label: string, ts: number[], vs: number[]): QueryRes
       out.vs.push(vs[i]);
     } else dropped = true;
   });
-  if (dropped) out.Messages.push({ Code: "ArithmeticError", Value: "One or more data-points have been dropped due to non-numeric values (NaN, -Infinite, +Infinite)" });
+  if (dropped)
+    out.Messages.push({
+      Code: "ArithmeticError",
+      Value: "One or more data-points have been dropped due to non-numeric values (NaN, -Infinite, +Infinite)",
+    });
   return out;
 }

@@ -4,4 +4,6 @@ import { runDrill } from "@/server/dashboards/drills.ts";
 export const dynamic = "force-dynamic";
 
 /** `{ kind: "terminate-instance" | "failover-database" }` (deployer, audited). 412 when the database is not Multi-AZ. */
-export const POST = apiRoute<{ name: string }>(async (req, { actor, params }) => Response.json(await runDrill({ actor, input: { name: params.name, body: await jsonBody(req) } }), { status: 202 }));
+export const POST = apiRoute<{ name: string }>(async (req, { actor, params }) =>
+  Response.json(await runDrill({ actor, input: { name: params.name, body: await jsonBody(req) } }), { status: 202 }),
+);

@@ -3,4 +3,6 @@ import { startProvision } from "@/server/operations/verbs.ts";
 
 export const dynamic = "force-dynamic";
 
-export const POST = apiRoute<{ name: string }>(async (_req, { actor, params }) => Response.json(await startProvision({ actor, input: params }), { status: 202 }));
+export const POST = apiRoute<{ name: string }>(async (_req, { actor, params }) =>
+  Response.json(await startProvision({ actor, input: params }), { status: 202 }),
+);

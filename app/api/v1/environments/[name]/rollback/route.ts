@@ -3,4 +3,6 @@ import { startRollback } from "@/server/operations/verbs.ts";
 
 export const dynamic = "force-dynamic";
 
-export const POST = apiRoute<{ name: string }>(async (_req, { actor, params }) => Response.json(await startRollback({ actor, input: params }), { status: 202 }));
+export const POST = apiRoute<{ name: string }>(async (_req, { actor, params }) =>
+  Response.json(await startRollback({ actor, input: params }), { status: 202 }),
+);

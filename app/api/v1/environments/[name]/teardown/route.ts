@@ -9,5 +9,7 @@ export const dynamic = "force-dynamic";
  */
 export const POST = apiRoute<{ name: string }>(async (req, { actor, params }) => {
   const body = await jsonBody(req);
-  return Response.json(await startTeardown({ actor, input: { name: params.name, skipFinalSnapshot: body.skipFinalSnapshot } }), { status: 202 });
+  return Response.json(await startTeardown({ actor, input: { name: params.name, skipFinalSnapshot: body.skipFinalSnapshot } }), {
+    status: 202,
+  });
 });
