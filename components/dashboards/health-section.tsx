@@ -4,7 +4,7 @@ import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import type { DashboardData, RangeKey, SeriesData } from "@/server/dashboards/types.ts";
 import type { ActionResult } from "@/server/result.ts";
-import type { DrillKind, DrillResult } from "@/server/dashboards/drills.ts";
+import type { DrillKind, DrillResult } from "@/server/operations/drills.ts";
 import { AlarmsList } from "./alarms-list";
 import { StackedAreaChart } from "./area-chart";
 import { clockTime } from "./format";

@@ -3,7 +3,7 @@
 import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { Bomb, DatabaseZap } from "lucide-react";
-import type { ScalingView } from "@/server/dashboards/scaling.ts";
+import type { ScalingView } from "@/server/operations/scaling.ts";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { FormField } from "@/components/ui/form-field";

@@ -9,8 +9,8 @@ import { restoreSpecVersion, updateEnvironment } from "../environments/update.ts
 import { ServiceError } from "../errors.ts";
 import { environmentMetrics } from "../dashboards/metrics.ts";
 import { environmentsOverview } from "../dashboards/overview.ts";
-import { runDrill } from "../dashboards/drills.ts";
-import { scalingPanel, updateScaling } from "../dashboards/scaling.ts";
+import { runDrill } from "../operations/drills.ts";
+import { scalingPanel, updateScaling } from "../operations/scaling.ts";
 import { checkDrift } from "../operations/drift.ts";
 import { livePanel } from "../operations/live.ts";
 import { getOperation, listOperations } from "../operations/queries.ts";

@@ -123,7 +123,7 @@ describe("WindowCache", () => {
 
 describe("scaling input", () => {
   it("takes numbers or numeric form strings, never null, true, [5] or an empty string", async () => {
-    const { scalingInput } = await import("./scaling.ts");
+    const { scalingInput } = await import("../operations/scaling.ts");
     expect(scalingInput.safeParse({ min: "1", desired: 2, max: "4" }).success).toBe(true);
     for (const bad of [null, true, [5], ""]) {
       const r = scalingInput.safeParse({ min: bad, desired: 2, max: 4 });

@@ -2,8 +2,8 @@
 
 import { requireRole } from "@/server/auth/actor.ts";
 import { currentActor } from "@/server/auth/session.ts";
-import { runDrill, type DrillKind, type DrillResult } from "@/server/dashboards/drills.ts";
-import { updateScaling } from "@/server/dashboards/scaling.ts";
+import { runDrill, type DrillKind, type DrillResult } from "@/server/operations/drills.ts";
+import { updateScaling } from "@/server/operations/scaling.ts";
 import { runAction, type ActionResult } from "@/server/result.ts";
 
 const actor = async () => requireRole(await currentActor(), "viewer");

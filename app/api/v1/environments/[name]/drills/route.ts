@@ -1,5 +1,5 @@
 import { apiRoute, jsonBody } from "@/server/api/http.ts";
-import { runDrill } from "@/server/dashboards/drills.ts";
+import { runDrill } from "@/server/operations/drills.ts";
 
 export const dynamic = "force-dynamic";
 

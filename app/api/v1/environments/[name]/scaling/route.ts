@@ -1,5 +1,5 @@
 import { apiRoute, jsonBody } from "@/server/api/http.ts";
-import { scalingPanel, updateScaling } from "@/server/dashboards/scaling.ts";
+import { scalingPanel, updateScaling } from "@/server/operations/scaling.ts";
 
 export const dynamic = "force-dynamic";
 

@@ -14,7 +14,7 @@ import type { EnvironmentSpec } from "../environments/spec.ts";
 import { ServiceError, validationError } from "../errors.ts";
 import { failoverDatabase, terminateInstance } from "../provisioning/drills.ts";
 import { invalidateScaling, scalingPanel } from "./scaling.ts";
-import { loadDashboardEnv } from "./target.ts";
+import { loadDashboardEnv } from "../dashboards/target.ts";
 
 export const drillInput = z.object({
   kind: z.enum(["terminate-instance", "failover-database"], { message: 'kind must be "terminate-instance" or "failover-database"' }),

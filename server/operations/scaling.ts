@@ -24,13 +24,13 @@ import { db } from "../db/client.ts";
 import { strictNumber } from "../environments/spec.ts";
 import { ServiceError, validationError } from "../errors.ts";
 import { accountOf, namesOf } from "../provisioning/context.ts";
-import { WindowCache } from "./cache.ts";
-import { invalidateDashboard } from "./metrics.ts";
-import { REFRESH_MS } from "./ranges.ts";
-import { loadDashboardEnv, type DashboardEnv } from "./target.ts";
-import { statusOfError } from "./topology.ts";
-import { SLOTS } from "./query.ts";
-import type { PanelStatus, Slot } from "./types.ts";
+import { WindowCache } from "../dashboards/cache.ts";
+import { invalidateDashboard } from "../dashboards/metrics.ts";
+import { REFRESH_MS } from "../dashboards/ranges.ts";
+import { loadDashboardEnv, type DashboardEnv } from "../dashboards/target.ts";
+import { statusOfError } from "../dashboards/topology.ts";
+import { SLOTS } from "../dashboards/query.ts";
+import type { PanelStatus, Slot } from "../dashboards/types.ts";
 
 export interface InstanceRow {
   id: string;
