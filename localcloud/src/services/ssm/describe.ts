@@ -4,10 +4,10 @@
  * KeyId, Tier, DataType, Label, tag:<key>), not both. Public parameters are not the account's.
  */
 import { AwsError, type RequestContext } from "../../core/types.ts";
-import { current, modifiedBy, ssmState, validation, type ParameterRecord } from "./state.ts";
+import { current, modifiedBy, ssmPages, ssmState, validation, type ParameterRecord } from "./state.ts";
 import { arnOf } from "./public.ts";
 import { underPath } from "./get.ts";
-import { pageOf } from "./paging.ts";
+import { pageOf } from "../../core/paging.ts";
 
 interface StringFilter {
   Key?: string;
@@ -97,7 +97,7 @@ export function describeParameters(
   const matching = Object.values(ssmState(ctx.cloud).parameters)
     .filter((p) => p.region === ctx.region && matchers.every((m) => m(p)))
     .sort((a, b) => a.name.localeCompare(b.name));
-  const { page, NextToken } = pageOf(matching, input, 5, 50, 50);
+  const { items: page, next: NextToken } = pageOf(matching, input.NextToken, input.MaxResults, ssmPages("DescribeParameters", 5, 50));
   return {
     Parameters: page.map((p) => {
       const v = current(p);

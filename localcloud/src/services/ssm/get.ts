@@ -1,8 +1,17 @@
 /** GetParameter (with :version selectors), GetParameters, GetParametersByPath. */
 import { AwsError, type RequestContext } from "../../core/types.ts";
-import { current, paramKey, parameterNotFound, ssmState, validation, type ParameterRecord, type ParameterVersion } from "./state.ts";
+import {
+  current,
+  paramKey,
+  parameterNotFound,
+  ssmPages,
+  ssmState,
+  validation,
+  type ParameterRecord,
+  type ParameterVersion,
+} from "./state.ts";
 import { arnOf, findPublicParameter, publicParameterRecords } from "./public.ts";
-import { pageOf } from "./paging.ts";
+import { pageOf } from "../../core/paging.ts";
 
 /** The caller's parameter of that name, else an AWS public one. */
 export function lookup(ctx: RequestContext, name: string): ParameterRecord | undefined {
@@ -116,6 +125,6 @@ export function getParametersByPath(
   const matching = candidates
     .filter((p) => underPath(p.name, path, input.Recursive ?? false) && filters.every((f) => f(current(p))))
     .sort((a, b) => a.name.localeCompare(b.name));
-  const { page, NextToken } = pageOf(matching, input, 1, 10, 10);
+  const { items: page, next: NextToken } = pageOf(matching, input.NextToken, input.MaxResults, ssmPages("GetParametersByPath", 1, 10));
   return { Parameters: page.map((p) => toParameter(ctx, p, current(p), input.WithDecryption ?? false)), NextToken };
 }

@@ -7,13 +7,14 @@ import {
   paramKey,
   parameterNotFound,
   ssmState,
+  ssmTagRules,
   validateName,
   validation,
   type ParameterRecord,
   type ParameterType,
   type ParameterVersion,
 } from "./state.ts";
-import { validateTags } from "./tags.ts";
+import { checkTags } from "../../core/tags.ts";
 
 interface PutInput {
   Name?: string;
@@ -111,7 +112,7 @@ export function putParameter(input: PutInput, ctx: RequestContext) {
   if (input.Description !== undefined && input.Description.length > 1024)
     throw validation("Description can't be longer than 1024 characters.");
   const tier = resolveTier(input.Tier, prev?.tier, value.length);
-  const tags = validateTags(input.Tags);
+  const tags = checkTags(input.Tags, ssmTagRules);
 
   const record: ParameterRecord = existing ?? { name, region: ctx.region, versions: [], tags };
   const version = (prev?.version ?? 0) + 1;

@@ -3,6 +3,8 @@
  * and region, case-sensitive), each with its version history. Times are simulated ms.
  */
 import { randomBytes } from "node:crypto";
+import type { PageRules } from "../../core/paging.ts";
+import type { TagRules } from "../../core/tags.ts";
 import { AwsError, type CloudApi } from "../../core/types.ts";
 
 export interface Tag {
@@ -53,6 +55,28 @@ export const paramKey = (region: string, name: string) => `${region}/${name}`;
 
 export const validation = (message: string) => new AwsError("ValidationException", message);
 export const parameterNotFound = (name: string) => new AwsError("ParameterNotFound", `Parameter ${name} not found.`);
+
+/** SSM's page limits for `operation`: MaxResults min-max (max when not given), InvalidNextToken for a token not ours. */
+export function ssmPages(operation: string, min: number, max: number): PageRules {
+  return {
+    scope: operation,
+    min,
+    max,
+    fallback: max,
+    badSize: (size) =>
+      validation(
+        `1 validation error detected: Value '${size}' at 'maxResults' failed to satisfy constraint: Member must have value between ${min} and ${max}`,
+      ),
+    badToken: () => new AwsError("InvalidNextToken", "The specified token isn't valid."),
+  };
+}
+
+/** Parameter tags: AWS's tag characters, TooManyTagsError past 50. */
+export const ssmTagRules: TagRules = {
+  invalid: validation,
+  tooMany: (max) => new AwsError("TooManyTagsError", `A resource can have at most ${max} tags.`),
+  pattern: /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u,
+};
 
 /** arn:aws:ssm:<region>:<account>:parameter/<name without its leading slash>; public parameters have no account. */
 export function parameterArn(region: string, accountId: string, name: string): string {

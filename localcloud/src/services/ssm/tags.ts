@@ -1,23 +1,7 @@
 /** Parameter tags: AddTagsToResource / ListTagsForResource / RemoveTagsFromResource (ResourceType Parameter). */
+import { checkTags, mergeTags, type TagInput, withoutKeys } from "../../core/tags.ts";
 import { AwsError, type RequestContext } from "../../core/types.ts";
-import { paramKey, ssmState, validation, type ParameterRecord, type Tag } from "./state.ts";
-
-const MAX_TAGS = 50;
-const TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
-
-export function validateTags(tags: Array<{ Key?: string; Value?: string }> | undefined): Tag[] {
-  const out: Tag[] = [];
-  for (const t of tags ?? []) {
-    const key = t.Key ?? "";
-    const value = t.Value ?? "";
-    if (key.length < 1 || key.length > 128 || !TAG_TEXT.test(key)) throw validation(`Invalid tag key: ${key}`);
-    if (value.length > 256 || !TAG_TEXT.test(value)) throw validation(`Invalid tag value: ${value}`);
-    if (key.toLowerCase().startsWith("aws:")) throw validation("Tag keys can't start with the reserved prefix aws:");
-    out.push({ Key: key, Value: value });
-  }
-  if (out.length > MAX_TAGS) throw new AwsError("TooManyTagsError", `A resource can have at most ${MAX_TAGS} tags.`);
-  return out;
-}
+import { type ParameterRecord, paramKey, ssmState, ssmTagRules } from "./state.ts";
 
 /** Only parameters are taggable here; any other resource type is refused as AWS refuses an unknown id. */
 function requireParameter(input: { ResourceType?: string; ResourceId?: string }, ctx: RequestContext): ParameterRecord {
@@ -32,19 +16,9 @@ function requireParameter(input: { ResourceType?: string; ResourceId?: string },
   return p;
 }
 
-export function addTagsToResource(
-  input: { ResourceType?: string; ResourceId?: string; Tags?: Array<{ Key?: string; Value?: string }> },
-  ctx: RequestContext,
-) {
+export function addTagsToResource(input: { ResourceType?: string; ResourceId?: string; Tags?: TagInput[] }, ctx: RequestContext) {
   const p = requireParameter(input, ctx);
-  const merged = [...p.tags];
-  for (const t of validateTags(input.Tags)) {
-    const i = merged.findIndex((m) => m.Key === t.Key);
-    if (i >= 0) merged[i] = t;
-    else merged.push(t);
-  }
-  if (merged.length > MAX_TAGS) throw new AwsError("TooManyTagsError", `A resource can have at most ${MAX_TAGS} tags.`);
-  p.tags = merged;
+  p.tags = mergeTags(p.tags, checkTags(input.Tags, ssmTagRules), ssmTagRules);
   ctx.cloud.markDirty();
   return {};
 }
@@ -55,8 +29,7 @@ export function listTagsForResource(input: { ResourceType?: string; ResourceId?:
 
 export function removeTagsFromResource(input: { ResourceType?: string; ResourceId?: string; TagKeys?: string[] }, ctx: RequestContext) {
   const p = requireParameter(input, ctx);
-  const keys = new Set(input.TagKeys ?? []);
-  p.tags = p.tags.filter((t) => !keys.has(t.Key));
+  p.tags = withoutKeys(p.tags, input.TagKeys);
   ctx.cloud.markDirty();
   return {};
 }
