@@ -5,9 +5,9 @@
  * Secrets scheduled for deletion are left out unless IncludePlannedDeletion.
  */
 import type { RequestContext } from "../../core/types.ts";
-import { invalidParameter, smState, versionsToStages, type SecretRecord } from "./state.ts";
+import { invalidParameter, smPages, smState, versionsToStages, type SecretRecord } from "./state.ts";
 import { secretView } from "./secrets.ts";
-import { pageOf } from "./paging.ts";
+import { pageOf } from "../../core/paging.ts";
 
 interface Filter {
   Key?: string;
@@ -77,6 +77,6 @@ export function listSecrets(
     .filter((s) => s.region === ctx.region && (input.IncludePlannedDeletion || s.deletedAt === undefined))
     .filter((s) => filters.every((f) => passes(s, f)))
     .sort((a, b) => (a.createdAt - b.createdAt || a.name.localeCompare(b.name)) * (order === "asc" ? 1 : -1));
-  const { page, NextToken } = pageOf(secrets, input, 100);
+  const { items: page, next: NextToken } = pageOf(secrets, input.NextToken, input.MaxResults, smPages("ListSecrets", 100));
   return { SecretList: page.map((s) => ({ ...secretView(s), SecretVersionsToStages: versionsToStages(s) })), NextToken };
 }

@@ -10,12 +10,13 @@ import {
   secretArn,
   smState,
   validateName,
+  smTagRules,
   versionsToStages,
   type SecretRecord,
   type Tag,
 } from "./state.ts";
 import { addVersion, hasValue, type SecretValueInput } from "./versions.ts";
-import { validateTags } from "./tags.ts";
+import { checkTags } from "../../core/tags.ts";
 import { wakeSecrets } from "./lifecycle.ts";
 
 interface CreateInput extends SecretValueInput {
@@ -63,7 +64,7 @@ export function createSecret(input: CreateInput, ctx: RequestContext) {
   checkDescription(input.Description);
   checkKmsKeyId(input.KmsKeyId);
   if (input.AddReplicaRegions?.length) throw invalidRequest("Replicating secrets to other Regions is not supported by the local cloud.");
-  const tags = validateTags(input.Tags);
+  const tags = checkTags(input.Tags, smTagRules);
   const existing = Object.values(smState(ctx.cloud).secrets).find((s) => s.region === ctx.region && s.name === name);
   if (existing) {
     if (existing.deletedAt !== undefined)

@@ -4,6 +4,8 @@
  * simulated ms. Secret values are kept as given: this is a local emulator, there is no KMS.
  */
 import { randomBytes } from "node:crypto";
+import type { PageRules } from "../../core/paging.ts";
+import type { TagRules } from "../../core/tags.ts";
 import { AwsError, type CloudApi } from "../../core/types.ts";
 
 export interface Tag {
@@ -56,6 +58,24 @@ export function smState(cloud: CloudApi): SecretsManagerState {
 }
 
 export const invalidParameter = (message: string) => new AwsError("InvalidParameterException", message);
+/** Secrets Manager's page limits: MaxResults 1-`max` (max when not given), InvalidNextTokenException for a token not ours. */
+export function smPages(operation: string, max: number): PageRules {
+  return {
+    scope: operation,
+    min: 1,
+    max,
+    fallback: max,
+    badSize: () => invalidParameter(`MaxResults must be between 1 and ${max}.`),
+    badToken: () => new AwsError("InvalidNextTokenException", "The NextToken value is invalid."),
+  };
+}
+
+/** Secret tags: InvalidParameterException for a bad tag or more than 50. */
+export const smTagRules: TagRules = {
+  invalid: (message) => invalidParameter(message),
+  tooMany: (max) => invalidParameter(`A secret can have at most ${max} tags.`),
+};
+
 export const invalidRequest = (message: string) => new AwsError("InvalidRequestException", message);
 export const resourceExists = (message: string) => new AwsError("ResourceExistsException", message);
 export const notFound = (message = "Secrets Manager can't find the specified secret.") =>

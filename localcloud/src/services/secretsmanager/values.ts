@@ -1,8 +1,8 @@
 /** GetSecretValue, PutSecretValue and ListSecretVersionIds. */
 import type { RequestContext } from "../../core/types.ts";
-import { accessDay, invalidParameter, notFound, requireNotDeleted, requireNotManaged, requireSecret } from "./state.ts";
+import { accessDay, invalidParameter, notFound, requireNotDeleted, requireNotManaged, requireSecret, smPages } from "./state.ts";
 import { addVersion, binaryOf, checkStages, hasValue, selectVersion, type SecretValueInput } from "./versions.ts";
-import { pageOf } from "./paging.ts";
+import { pageOf } from "../../core/paging.ts";
 
 export function getSecretValue(input: { SecretId?: string; VersionId?: string; VersionStage?: string }, ctx: RequestContext) {
   const secret = requireSecret(ctx.cloud, ctx.region, input.SecretId);
@@ -46,7 +46,7 @@ export function listSecretVersionIds(
   const secret = requireSecret(ctx.cloud, ctx.region, input.SecretId);
   // Versions without a staging label are "deprecated": listed only on request.
   const versions = secret.versions.filter((v) => input.IncludeDeprecated || v.stages.length > 0).reverse();
-  const { page, NextToken } = pageOf(versions, input, 100);
+  const { items: page, next: NextToken } = pageOf(versions, input.NextToken, input.MaxResults, smPages("ListSecretVersionIds", 100));
   return {
     Versions: page.map((v) => ({
       VersionId: v.id,
