@@ -2,12 +2,12 @@
 import { randomUUID } from "node:crypto";
 import { AwsError, type RequestContext } from "../../core/types.ts";
 import { dbArn, endpointHostPart, key, newDbiResourceId, rdsState, wake, type DbInstanceRecord, type Tag } from "./state.ts";
-import { invalidParameterCombination, invalidParameterValue } from "./errors.ts";
+import { invalidParameterCombination, invalidParameterValue, rdsTagRules } from "./errors.ts";
 import { ENGINES, INSTANCE_CLASSES, majorOf, resolveEngineVersion, STORAGE_LIMITS } from "./catalog.ts";
 import { hashPassword, validateMasterPassword } from "./password.ts";
 import { checkCreateCombination, manageMasterPassword } from "./managed-password.ts";
 import { requireSubnetGroup } from "./subnet-groups.ts";
-import { validateRdsTags } from "./tags.ts";
+import { checkTags } from "../../core/tags.ts";
 import { toDbInstance } from "./instance-view.ts";
 import { creatingSeconds } from "./lifecycle.ts";
 import { securityGroupVpc, SG_ID } from "../elbv2/ec2-lookup.ts";
@@ -104,7 +104,7 @@ export function createDbInstance(input: CreateDbInstanceInput, ctx: RequestConte
   for (const sg of input.VpcSecurityGroupIds ?? []) if (!SG_ID.test(sg)) throw invalidParameterValue(`Invalid security group: ${sg}`);
   if (input.Port !== undefined && (!Number.isInteger(input.Port) || input.Port < 1150 || input.Port > 65535))
     throw invalidParameterValue(`Invalid port ${input.Port}. Must be between 1150 and 65535`);
-  const tags = validateRdsTags(input.Tags);
+  const tags = checkTags(input.Tags, rdsTagRules);
   if (s.instances[key(ctx.region, id)]) throw new AwsError("DBInstanceAlreadyExists", "DB instance already exists", 400);
 
   // Place the primary (and the standby) in AZs of the subnet group.

@@ -1,8 +1,8 @@
 /** DescribeDBInstances: by identifier (or ARN), Filters, Marker/MaxRecords. */
 import type { RequestContext } from "../../core/types.ts";
 import { rdsState, type DbInstanceRecord } from "./state.ts";
-import { invalidParameterValue } from "./errors.ts";
-import { pageRecords } from "./paging.ts";
+import { invalidParameterValue, rdsPages } from "./errors.ts";
+import { pageOf } from "../../core/paging.ts";
 import { requireDbInstance, toDbInstance } from "./instance-view.ts";
 
 const FILTERS: Record<string, (db: DbInstanceRecord, values: string[]) => boolean> = {
@@ -29,6 +29,6 @@ export function describeDbInstances(
     ? [requireDbInstance(ctx, identifierOf(input.DBInstanceIdentifier))]
     : Object.values(rdsState(ctx.cloud).instances).filter((db) => db.region === ctx.region);
   for (const f of input.Filters ?? []) selected = selected.filter((db) => FILTERS[f.Name!](db, f.Values ?? []));
-  const { items, marker } = pageRecords(selected, input.Marker, input.MaxRecords);
+  const { items, next: marker } = pageOf(selected, input.Marker, input.MaxRecords, rdsPages("DescribeDBInstances"));
   return { DBInstances: items.map((db) => toDbInstance(db, ctx)), Marker: marker };
 }

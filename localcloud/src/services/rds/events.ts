@@ -1,8 +1,8 @@
 /** RDS events: recorded by the lifecycle, read by DescribeEvents (default window: the past hour). */
 import type { CloudApi, RequestContext } from "../../core/types.ts";
 import { rdsState, type DbInstanceRecord } from "./state.ts";
-import { invalidParameterCombination, invalidParameterValue } from "./errors.ts";
-import { pageRecords } from "./paging.ts";
+import { invalidParameterCombination, invalidParameterValue, rdsPages } from "./errors.ts";
+import { pageOf } from "../../core/paging.ts";
 
 const RETENTION_MS = 14 * 24 * 3600 * 1000;
 const SOURCE_TYPES = new Set([
@@ -91,7 +91,7 @@ export function describeEvents(input: DescribeEventsInput, ctx: RequestContext) 
       (!id || e.sourceIdentifier === id) &&
       (!categories || e.categories.some((c) => categories.has(c))),
   );
-  const { items, marker } = pageRecords(matching, input.Marker, input.MaxRecords);
+  const { items, next: marker } = pageOf(matching, input.Marker, input.MaxRecords, rdsPages("DescribeEvents"));
   return {
     Events: items.map((e) => ({
       SourceIdentifier: e.sourceIdentifier,

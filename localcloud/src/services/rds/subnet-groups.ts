@@ -2,10 +2,10 @@
 import { createHash } from "node:crypto";
 import { AwsError, type RequestContext } from "../../core/types.ts";
 import { key, rdsState, subnetGroupArn, type SubnetGroupRecord, type Tag } from "./state.ts";
-import { dbSubnetGroupNotFound, invalidParameterValue } from "./errors.ts";
+import { dbSubnetGroupNotFound, invalidParameterValue, rdsPages, rdsTagRules } from "./errors.ts";
 import { lookupSubnet, SUBNET_ID } from "../elbv2/ec2-lookup.ts";
-import { validateRdsTags } from "./tags.ts";
-import { pageRecords } from "./paging.ts";
+import { checkTags } from "../../core/tags.ts";
+import { pageOf } from "../../core/paging.ts";
 
 interface CreateInput {
   DBSubnetGroupName?: string;
@@ -61,7 +61,7 @@ export function createDbSubnetGroup(input: CreateInput, ctx: RequestContext) {
   if (ids.length === 0) throw invalidParameterValue("The parameter SubnetIds must be provided and must not be empty.");
   if (s.subnetGroups[key(ctx.region, name)])
     throw new AwsError("DBSubnetGroupAlreadyExists", `The DB subnet group '${name}' already exists.`, 400);
-  const tags = validateRdsTags(input.Tags);
+  const tags = checkTags(input.Tags, rdsTagRules);
   const { vpcId, subnets } = resolveSubnets(ctx, ids);
   const azs = [...new Set(subnets.map((sn) => sn.availabilityZone))];
   if (azs.length < 2) {
@@ -96,7 +96,7 @@ export function describeDbSubnetGroups(input: { DBSubnetGroupName?: string; MaxR
   const groups = input.DBSubnetGroupName
     ? [requireSubnetGroup(ctx, input.DBSubnetGroupName)]
     : Object.values(s.subnetGroups).filter((g) => g.region === ctx.region);
-  const { items, marker } = pageRecords(groups, input.Marker, input.MaxRecords);
+  const { items, next: marker } = pageOf(groups, input.Marker, input.MaxRecords, rdsPages("DescribeDBSubnetGroups"));
   return { DBSubnetGroups: items.map(toDbSubnetGroup), Marker: marker };
 }
 
