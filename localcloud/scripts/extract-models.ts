@@ -25,6 +25,7 @@ const SOURCES: Record<ServiceName, { folder: string; version: string; serviceDir
   autoscaling: { folder: "autoscaling", version: "2011-01-01", serviceDir: "autoscaling" },
   elasticloadbalancing: { folder: "elbv2", version: "2015-12-01", serviceDir: "elbv2" },
   rds: { folder: "rds", version: "2014-10-31", serviceDir: "rds" },
+  elasticache: { folder: "elasticache", version: "2015-02-02", serviceDir: "elasticache" },
   monitoring: { folder: "cloudwatch", version: "2010-08-01", serviceDir: "cloudwatch" },
   cloudfront: { folder: "cloudfront", version: "2020-05-31", serviceDir: "cloudfront" },
   secretsmanager: { folder: "secretsmanager", version: "2017-10-17", serviceDir: "secretsmanager" },
@@ -72,6 +73,7 @@ const CODEC_OPERATIONS: Record<ServiceName, string[]> = {
   autoscaling: ["DescribeAutoScalingGroups", "CreateAutoScalingGroup", "DescribeScalingActivities"],
   elasticloadbalancing: ["DescribeLoadBalancers", "CreateLoadBalancer", "DescribeTargetHealth", "CreateRule"],
   rds: ["DescribeDBInstances", "CreateDBInstance", "AddTagsToResource"],
+  elasticache: [],
   monitoring: ["PutMetricData", "GetMetricData", "GetMetricStatistics", "DescribeAlarms", "PutMetricAlarm", "DeleteAlarms", "ListMetrics"],
   cloudfront: [
     "CreateDistribution",

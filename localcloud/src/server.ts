@@ -21,6 +21,7 @@ const SERVICE_BY_VERSION: Record<string, ServiceName> = {
   "2015-12-01": "elasticloadbalancing",
   "2016-11-15": "ec2",
   "2014-10-31": "rds",
+  "2015-02-02": "elasticache",
   "2010-08-01": "monitoring",
   "2011-06-15": "sts",
   "2010-05-08": "iam",

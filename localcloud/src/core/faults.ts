@@ -34,6 +34,7 @@ const SERVICE_NAMES: ServiceName[] = [
   "autoscaling",
   "elasticloadbalancing",
   "rds",
+  "elasticache",
   "monitoring",
   "cloudfront",
   "secretsmanager",

@@ -23,6 +23,7 @@ export type ServiceName =
   | "autoscaling"
   | "elasticloadbalancing"
   | "rds"
+  | "elasticache"
   | "monitoring"
   | "cloudfront"
   | "secretsmanager"

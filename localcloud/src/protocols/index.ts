@@ -20,6 +20,7 @@ export function createCodecs(): Record<ServiceName, ServiceCodecs> {
     autoscaling: { primary: createAwsQueryCodec(loadModel("autoscaling")) },
     elasticloadbalancing: { primary: createAwsQueryCodec(loadModel("elasticloadbalancing")) },
     rds: { primary: createAwsQueryCodec(loadModel("rds")) },
+    elasticache: { primary: createAwsQueryCodec(loadModel("elasticache")) },
     monitoring: { primary: createAwsJsonCodec(loadModel("monitoring")), query: createAwsQueryCodec(loadModel("monitoring")) },
     cloudfront: { primary: createRestXmlCodec(loadModel("cloudfront")) },
     secretsmanager: { primary: createAwsJsonCodec(loadModel("secretsmanager")) },

@@ -3,6 +3,7 @@ import ec2 from "./ec2/index.ts";
 import autoscaling from "./autoscaling/index.ts";
 import elbv2 from "./elbv2/index.ts";
 import rds from "./rds/index.ts";
+import elasticache from "./elasticache/index.ts";
 import cloudwatch from "./cloudwatch/index.ts";
 import cloudfront from "./cloudfront/index.ts";
 import secretsmanager from "./secretsmanager/index.ts";
@@ -16,6 +17,7 @@ export const services: Record<ServiceName, ServiceModule> = {
   autoscaling,
   elasticloadbalancing: elbv2,
   rds,
+  elasticache,
   monitoring: cloudwatch,
   cloudfront,
   secretsmanager,

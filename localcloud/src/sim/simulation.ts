@@ -23,6 +23,7 @@ import { LoadGenerator } from "./load/generator.ts";
 import { MinuteCursor, minuteOf, MINUTE_MS, type Datum } from "./minutes.ts";
 import { DelayedMetrics, sliceOf, SLICE_MS } from "./metric-delay.ts";
 import { RdsMetrics } from "./rds-metrics.ts";
+import { ElastiCacheMetrics } from "./elasticache-metrics.ts";
 import { bootstrapOf } from "./bootstrap/index.ts";
 
 export interface SimulationOptions {
@@ -36,6 +37,7 @@ export class Simulation {
   readonly hosts: HostCounts;
   readonly ec2: Ec2Metrics;
   readonly rds: RdsMetrics;
+  readonly elasticache: ElastiCacheMetrics;
   readonly cloudfront = new CloudFrontMetrics();
   readonly load: LoadGenerator;
   /** ALB and CloudFront datapoints on their way to CloudWatch. */
@@ -52,6 +54,7 @@ export class Simulation {
     this.hosts = new HostCounts(cloud);
     this.ec2 = new Ec2Metrics(cloud);
     this.rds = new RdsMetrics(cloud, (region, minute) => this.alb.requestsIn(region, minute));
+    this.elasticache = new ElastiCacheMetrics(cloud, (region, minute) => this.alb.requestsIn(region, minute));
     this.load = new LoadGenerator(cloud, options);
     // Bootstrap outcomes live next to the state, so a restart neither re-runs nor forgets them.
     bootstrapOf(cloud, options.dataDir);
@@ -75,10 +78,12 @@ export class Simulation {
     this.noticeReset();
     this.hosts.sample(now);
     this.rds.sample(now);
+    this.elasticache.sample(now);
     const current = minuteOf(now);
     for (const minute of this.cursor.closed(now)) {
       this.publish("AWS/EC2", this.ec2.flush(minute));
       this.publish("AWS/RDS", this.rds.flush(minute, now));
+      this.publish("AWS/ElastiCache", this.elasticache.flush(minute, now));
     }
     for (const slice of this.sliceCursor.closed(now)) this.delayed.hold(slice, "AWS/ApplicationELB", this.hosts.flush(slice));
     const currentSlice = sliceOf(now);
@@ -110,6 +115,7 @@ export class Simulation {
       this.hosts.clear();
       this.ec2.clear();
       this.rds.clear();
+      this.elasticache.clear();
       this.cloudfront.clear();
       this.delayed.clear();
       this.load.reset();
