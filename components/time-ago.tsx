@@ -58,15 +58,45 @@ export type TimeAgoProps = {
   className?: string;
 };
 
-/** Relative time ("5 minutes ago") with the exact ISO time in the title. */
+/** "6 Dec 2026, 19:27" in the viewer's time zone: day, month name and year, no 06/12 ambiguity. */
+export function formatDateTime(date: string | number | Date): string {
+  const d = date instanceof Date ? date : new Date(date);
+  return d.toLocaleString("en-GB", { day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", hour12: false });
+}
+
+/** Relative time ("5 minutes ago"); its title holds the full date in the viewer's time zone once in the browser. */
 export function TimeAgo({ date, className }: TimeAgoProps) {
   const value = date instanceof Date ? date : new Date(date);
   const now = React.useSyncExternalStore(subscribe, clientNow, serverNow);
   if (Number.isNaN(value.getTime())) return <span className={className}>—</span>;
   const iso = value.toISOString();
   return (
-    <time dateTime={iso} title={iso} className={cn("whitespace-nowrap", className)}>
+    <time dateTime={iso} title={now === null ? iso : formatDateTime(value)} className={cn("whitespace-nowrap", className)}>
       {now === null ? formatAbsolute(value) : formatRelative(value, now)}
     </time>
   );
+}
+
+/** How long until `until`, as a duration ("54 minutes", "2 h 5 min"): for "warm for another 54 minutes". */
+export function Remaining({ until, className }: { until: string | number | Date; className?: string }) {
+  const value = until instanceof Date ? until : new Date(until);
+  const now = React.useSyncExternalStore(subscribe, clientNow, serverNow);
+  const minutes = Math.max(0, Math.round((value.getTime() - (now ?? value.getTime())) / 60_000));
+  const text = now === null ? `until ${formatAbsolute(value)}` : formatMinutes(minutes);
+  return (
+    <time
+      dateTime={value.toISOString()}
+      title={now === null ? value.toISOString() : formatDateTime(value)}
+      className={cn("whitespace-nowrap", className)}
+    >
+      {text}
+    </time>
+  );
+}
+
+function formatMinutes(m: number): string {
+  if (m < 1) return "less than a minute";
+  if (m < 60) return m === 1 ? "1 minute" : `${m} minutes`;
+  const h = Math.floor(m / 60);
+  return m % 60 ? `${h} h ${m % 60} min` : `${h} h`;
 }

@@ -1,4 +1,5 @@
 import { AppShell } from "@/components/app-shell";
+import { AppQueryProvider } from "@/components/query-provider";
 import { requireSignedIn } from "@/server/auth/session.ts";
 import { db } from "@/server/db/client.ts";
 import { signOutAction } from "../(auth)/actions";
@@ -10,7 +11,7 @@ export default async function AppLayout({ children }: { children: React.ReactNod
   const user = await db.user.findUniqueOrThrow({ where: { id: actor.id! }, select: { name: true, email: true } });
   return (
     <AppShell user={{ ...user, role: actor.role }} signOutAction={signOutAction}>
-      {children}
+      <AppQueryProvider>{children}</AppQueryProvider>
     </AppShell>
   );
 }

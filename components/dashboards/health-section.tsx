@@ -4,13 +4,13 @@ import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import type { DashboardData, RangeKey, SeriesData } from "@/server/dashboards/types.ts";
 import type { ActionResult } from "@/server/result.ts";
+import type { CloudClock } from "@/server/operations/cloud-clock.ts";
 import type { DrillKind, DrillResult } from "@/server/operations/drills.ts";
 import { AlarmsList } from "./alarms-list";
 import { StackedAreaChart } from "./area-chart";
 import { clockTime } from "./format";
 import { TimeSeriesLineChart, type TimeAxis } from "./line-chart";
 import { dashboardKeys, getJson, REFRESH_MS } from "./query-keys";
-import { DashboardQueryProvider } from "./query-provider";
 import { ScalingPanel } from "./scaling-panel";
 import { TopologyPicture } from "./topology";
 
@@ -29,16 +29,23 @@ const RANGES: Array<{ key: RangeKey; label: string }> = [
   { key: "7d", label: "7 d" },
 ];
 
-/** The environment page's Health section: topology, charts, alarms, scaling and drills. */
-export function HealthSection(props: { name: string; role: "viewer" | "deployer" | "admin"; actions: DashboardActions }) {
-  return (
-    <DashboardQueryProvider>
-      <HealthInner {...props} />
-    </DashboardQueryProvider>
-  );
-}
-
-function HealthInner({ name, role, actions }: { name: string; role: "viewer" | "deployer" | "admin"; actions: DashboardActions }) {
+/**
+ * The environment page's Health section: topology, charts, alarms, scaling and drills. Its
+ * queries live in the app's one QueryClient; the live panel invalidates them when the
+ * environment's state changes (provisioned, a shift, a rollback), so they never lag behind it.
+ */
+export function HealthSection({
+  name,
+  role,
+  actions,
+  clock = null,
+}: {
+  name: string;
+  role: "viewer" | "deployer" | "admin";
+  actions: DashboardActions;
+  /** The local cloud's simulated clock, when the charts run on it. */
+  clock?: CloudClock | null;
+}) {
   const [range, setRange] = useState<RangeKey>("1h");
   const q = useQuery({
     queryKey: dashboardKeys.metrics(name, range),
@@ -74,6 +81,14 @@ function HealthInner({ name, role, actions }: { name: string; role: "viewer" | "
           error={q.error ? String(q.error.message) : null}
           period={data?.periodSeconds}
         />
+        {clock ? (
+          <span
+            className="rounded bg-amber-100 px-1.5 py-0.5 text-xs text-amber-900 dark:bg-amber-950 dark:text-amber-100"
+            data-testid="cloud-clock"
+          >
+            Charts in local cloud time ×{clock.speed}: 1 h of chart is {Math.round(60 / clock.speed)} real minutes
+          </span>
+        ) : null}
       </header>
       {!data ? (
         <div className="grid gap-3" aria-busy>
@@ -98,7 +113,7 @@ function HealthInner({ name, role, actions }: { name: string; role: "viewer" | "
           <DashboardCost cost={data.cost} />
         </>
       )}
-      {data?.provisioned ? <ScalingPanel name={name} role={role} actions={actions} /> : null}
+      {data?.provisioned ? <ScalingPanel name={name} role={role} actions={actions} clock={clock} /> : null}
     </section>
   );
 }

@@ -4,7 +4,6 @@ import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { createContext, useContext, type ReactNode } from "react";
 import type { Overview, OverviewRow } from "@/server/dashboards/overview.ts";
 import { dashboardKeys, getJson } from "./query-keys";
-import { DashboardQueryProvider } from "./query-provider";
 import { Sparkline } from "./sparkline";
 
 const Ctx = createContext<{ rows: Map<string, OverviewRow>; loading: boolean; error: string | null }>({
@@ -15,11 +14,7 @@ const Ctx = createContext<{ rows: Map<string, OverviewRow>; loading: boolean; er
 
 /** Fetches the overview of every listed environment in one batched request (refreshed every 30 s while visible). */
 export function OverviewProvider({ names, children }: { names: string[]; children: ReactNode }) {
-  return (
-    <DashboardQueryProvider>
-      <OverviewFetch names={names}>{children}</OverviewFetch>
-    </DashboardQueryProvider>
-  );
+  return <OverviewFetch names={names}>{children}</OverviewFetch>;
 }
 
 function OverviewFetch({ names, children }: { names: string[]; children: ReactNode }) {

@@ -1,16 +1,17 @@
 "use client";
 
 import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
 import { Bomb, DatabaseZap } from "lucide-react";
 import type { ScalingView } from "@/server/operations/scaling.ts";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
-import { FormField } from "@/components/ui/form-field";
-import { Input } from "@/components/ui/input";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { toast } from "@/components/ui/toaster";
 import type { DashboardActions } from "./health-section";
+import { useLive } from "@/components/operations/live-query";
+import { formatDateTime } from "@/components/time-ago";
+import type { CloudClock } from "@/server/operations/cloud-clock.ts";
+import { CapacityForm } from "./capacity-form";
 import { clockTime } from "./format";
 import { dashboardKeys, getJson, REFRESH_MS } from "./query-keys";
 
@@ -21,8 +22,23 @@ const HEALTH_TONE: Record<string, string> = {
   draining: "text-slate-500",
 };
 
-/** Instances of both fleets, scaling activities with causes, the live fleet's capacity form and the failure drills. */
-export function ScalingPanel({ name, role, actions }: { name: string; role: "viewer" | "deployer" | "admin"; actions: DashboardActions }) {
+/**
+ * Instances of both fleets, scaling activities with causes, the live fleet's capacity form and
+ * the failure drills. Which fleet is live comes from the page's shared live query, so after a
+ * rollback the form offers the new live fleet at once, as the traffic panel says.
+ */
+export function ScalingPanel({
+  name,
+  role,
+  actions,
+  clock,
+}: {
+  name: string;
+  role: "viewer" | "deployer" | "admin";
+  actions: DashboardActions;
+  clock: CloudClock | null;
+}) {
+  const liveState = useLive(name).data?.environment;
   const qc = useQueryClient();
   const q = useQuery({
     queryKey: dashboardKeys.scaling(name),
@@ -33,7 +49,10 @@ export function ScalingPanel({ name, role, actions }: { name: string; role: "vie
   const v = q.data;
   const canEdit = role !== "viewer";
   const refresh = () => qc.invalidateQueries({ queryKey: dashboardKeys.all(name) });
-  const live = v?.fleets.find((f) => f.slot === v.liveSlot);
+  const liveSlot = liveState?.liveSlot ?? v?.liveSlot;
+  const busy = (liveState?.busy ?? false) || (v?.busy ?? false);
+  const live = v?.fleets.find((f) => f.slot === liveSlot);
+  const when = (t: string | number) => `${formatDateTime(t)}${clock ? ` (local cloud time ×${clock.speed})` : ""}`;
   return (
     <div className="grid gap-4 lg:grid-cols-[1fr_340px]" data-testid="scaling-panel">
       <div className="grid content-start gap-4">
@@ -61,13 +80,13 @@ export function ScalingPanel({ name, role, actions }: { name: string; role: "vie
                   <TH>Lifecycle</TH>
                   <TH>Target health</TH>
                   <TH>Version</TH>
-                  <TH>Launched</TH>
+                  <TH>Launched{clock ? ` (local cloud time ×${clock.speed})` : ""}</TH>
                 </TR>
               </THead>
               <TBody>
                 {(v?.instances ?? []).map((i) => (
                   <TR key={i.id} data-testid="instance-row" data-instance-id={i.id} data-lifecycle={i.lifecycleState} data-slot={i.slot}>
-                    <TD className="font-mono text-xs">{i.id}</TD>
+                    <TD className="font-mono text-xs whitespace-nowrap">{i.id}</TD>
                     <TD className="text-xs">{i.slot}</TD>
                     <TD className="font-mono text-xs">{i.availabilityZone ?? "—"}</TD>
                     <TD className="text-xs">{i.lifecycleState}</TD>
@@ -76,7 +95,7 @@ export function ScalingPanel({ name, role, actions }: { name: string; role: "vie
                       {i.version ?? "—"}
                       {i.launchTemplateVersion ? <span className="text-muted-foreground"> (lt {i.launchTemplateVersion})</span> : null}
                     </TD>
-                    <TD className="text-xs tabular-nums">{i.launchTime ? new Date(i.launchTime).toLocaleString("en-GB") : "—"}</TD>
+                    <TD className="text-xs tabular-nums whitespace-nowrap">{i.launchTime ? formatDateTime(i.launchTime) : "—"}</TD>
                   </TR>
                 ))}
                 {v && v.instances.length === 0 ? (
@@ -102,10 +121,13 @@ export function ScalingPanel({ name, role, actions }: { name: string; role: "vie
                 data-status={a.status}
               >
                 <div className="flex flex-wrap gap-2">
+                  <span className="font-semibold" style={{ color: a.slot === "blue" ? "var(--blue-slot)" : "var(--green-slot)" }}>
+                    {a.slot} fleet
+                  </span>
                   <span className="font-medium">{a.description}</span>
                   <span className="text-muted-foreground">
                     {a.status}
-                    {a.startTime ? ` · ${new Date(a.startTime).toLocaleString("en-GB")}` : ""}
+                    {a.startTime ? ` · ${when(a.startTime)}` : ""}
                   </span>
                 </div>
                 <p className="text-muted-foreground">{a.cause}</p>
@@ -118,14 +140,7 @@ export function ScalingPanel({ name, role, actions }: { name: string; role: "vie
       </div>
       <div className="grid content-start gap-4">
         {live && canEdit ? (
-          <CapacityForm
-            key={`${live.min}/${live.desired}/${live.max}/${live.policy?.target}`}
-            name={name}
-            fleet={live}
-            disabled={v?.busy ?? false}
-            action={actions.updateScaling}
-            onDone={refresh}
-          />
+          <CapacityForm key={live.slot} name={name} fleet={live} disabled={busy} action={actions.updateScaling} onDone={refresh} />
         ) : null}
         {live && !canEdit ? (
           <p className="text-xs text-muted-foreground">
@@ -133,71 +148,9 @@ export function ScalingPanel({ name, role, actions }: { name: string; role: "vie
             {live.policy ? `, target ${live.policy.target}` : ""}. Deployers can change it.
           </p>
         ) : null}
-        {canEdit && v?.provisioned ? <Drills name={name} disabled={v.busy} action={actions.runDrill} onDone={refresh} /> : null}
+        {canEdit && v?.provisioned ? <Drills name={name} disabled={busy} action={actions.runDrill} onDone={refresh} /> : null}
       </div>
     </div>
-  );
-}
-
-function CapacityForm({
-  name,
-  fleet,
-  disabled,
-  action,
-  onDone,
-}: {
-  name: string;
-  fleet: ScalingView["fleets"][number];
-  disabled: boolean;
-  action: DashboardActions["updateScaling"];
-  onDone: () => void;
-}) {
-  const [errors, setErrors] = useState<Record<string, string[]>>({});
-  const [pending, setPending] = useState(false);
-  async function submit(form: FormData) {
-    setPending(true);
-    const values = {
-      min: String(form.get("min") ?? ""),
-      desired: String(form.get("desired") ?? ""),
-      max: String(form.get("max") ?? ""),
-      ...(fleet.policy ? { target: String(form.get("target") ?? "") } : {}),
-    };
-    const res = await action(name, values);
-    setPending(false);
-    if (!res.ok) {
-      setErrors(res.fields ?? {});
-      toast.error(res.message);
-      return;
-    }
-    setErrors({});
-    toast.success(`Scaling of the ${res.data.slot} fleet updated`);
-    onDone();
-  }
-  const unit = fleet.policy?.metric === "cpu" ? "% CPU" : fleet.policy?.metric === "requests_per_target" ? "requests / target" : "";
-  return (
-    <form action={submit} className="grid gap-3 rounded-lg border bg-card p-3" aria-label="Live fleet scaling">
-      <h4 className="text-xs font-semibold">Live fleet ({fleet.slot}) capacity</h4>
-      <div className="grid grid-cols-3 gap-2">
-        {(["min", "desired", "max"] as const).map((k) => (
-          <FormField key={k} label={k === "min" ? "Min" : k === "desired" ? "Desired" : "Max"} htmlFor={`scaling-${k}`} error={errors[k]}>
-            <Input id={`scaling-${k}`} name={k} type="number" min={0} max={100} defaultValue={fleet[k]} />
-          </FormField>
-        ))}
-      </div>
-      {fleet.policy ? (
-        <FormField
-          label={`Target-tracking target${unit ? ` (${unit})` : ""}`}
-          htmlFor="scaling-target"
-          error={errors.target}
-          hint="Min ≤ desired ≤ max, 0–100 instances; a CPU target is 1–100 %. Applies to AWS now; the spec is unchanged."
-        >
-          <Input id="scaling-target" name="target" type="number" step="any" min={1} defaultValue={fleet.policy.target} />
-        </FormField>
-      ) : null}
-      <Button type="submit" size="sm" loading={pending} disabled={disabled}>
-        Apply to {fleet.slot}
-      </Button>
-    </form>
   );
 }
 

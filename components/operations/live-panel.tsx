@@ -1,22 +1,21 @@
 "use client";
 
-import { useCallback, useEffect, useRef, useState, useTransition } from "react";
-import { Rocket, Undo2 } from "lucide-react";
+import { ExternalLink, Rocket, Undo2 } from "lucide-react";
+import { TeardownButton } from "@/components/environments/teardown-button";
 import { StatusBadge } from "@/components/status-badge";
-import { TimeAgo } from "@/components/time-ago";
+import { Remaining, TimeAgo } from "@/components/time-ago";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
-import { FormField } from "@/components/ui/form-field";
-import { Input } from "@/components/ui/input";
-import { Select } from "@/components/ui/select";
-import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { toast } from "@/components/ui/toaster";
+import type { AppLink } from "@/server/operations/app-links.ts";
 import type { LivePanel as LiveData } from "@/server/operations/live.ts";
 import type { ActionResult } from "@/server/result.ts";
-import { TeardownButton } from "@/components/environments/teardown-button";
+import { DeployForm } from "./deploy-form";
+import { DeploymentHistory, operationTitle } from "./deployment-history";
 import { DriftCheck } from "./drift-check";
-import { StepList, fmtMs } from "./step-list";
+import { useLive, useLiveSync, useRefreshLive } from "./live-query";
+import { fmtMs, StepList } from "./step-list";
 import { TrafficSplitPicture } from "./traffic-split";
 
 type Act = ActionResult<{ id: string }>;
@@ -30,42 +29,31 @@ export interface OperationActions {
 }
 
 /**
- * The environment's live operations panel: traffic split, actions, the running operation's
- * step timeline and the history. Polls one endpoint: every second while something runs,
- * every 5 s otherwise, and not at all while the tab is hidden.
+ * The environment's live operations panel: traffic split, links to the app, actions, the
+ * running operation's step timeline and the history. It reads the shared live query (see
+ * live-query.ts) like the header and the Health section, and keeps them in step.
  */
 export function LivePanel({
   name,
   initial,
   role,
   me,
+  specVersion,
+  links,
   actions,
 }: {
   name: string;
   initial: LiveData;
   role: "viewer" | "deployer" | "admin";
   me: string;
+  /** The app version the current spec names. */
+  specVersion: string;
+  links: AppLink[];
   actions: OperationActions;
 }) {
-  const [data, setData] = useState(initial);
-  const busyRef = useRef(initial.environment.busy);
-  const refresh = useCallback(async () => {
-    const res = await fetch(`/api/v1/environments/${encodeURIComponent(name)}/live`, { cache: "no-store" });
-    if (res.ok) {
-      const next = (await res.json()) as LiveData;
-      busyRef.current = next.environment.busy || next.focus?.steps.some((s) => s.status === "running" || s.status === "waiting") === true;
-      setData(next);
-    }
-  }, [name]);
-  useEffect(() => {
-    let timer: ReturnType<typeof setTimeout>;
-    const loop = async () => {
-      if (document.visibilityState === "visible") await refresh().catch(() => {});
-      timer = setTimeout(loop, busyRef.current ? 1000 : 5000);
-    };
-    timer = setTimeout(loop, 1000);
-    return () => clearTimeout(timer);
-  }, [refresh]);
+  const data = useLive(name, initial).data ?? initial;
+  useLiveSync(name, data);
+  const refreshLive = useRefreshLive(name);
 
   const run = async (p: Promise<Act>, ok: string) => {
     const res = await p;
@@ -74,8 +62,7 @@ export function LivePanel({
       return false;
     }
     toast.success(ok);
-    busyRef.current = true;
-    await refresh();
+    await refreshLive();
   };
 
   const env = data.environment;
@@ -84,9 +71,10 @@ export function LivePanel({
   const warm = env.warmUntil !== null && new Date(env.warmUntil) > new Date();
   const focus = data.focus;
   const done = focus ? focus.steps.filter((s) => ["succeeded", "skipped"].includes(s.status)).length : 0;
+  const suggested = env.provisioned && env.liveVersion !== specVersion ? specVersion : null;
 
   return (
-    <div className="grid gap-4">
+    <div className="grid min-w-0 gap-4">
       <Card>
         <CardHeader>
           <CardTitle>Traffic</CardTitle>
@@ -94,16 +82,15 @@ export function LivePanel({
             {env.provisioned ? (
               <>
                 Live: <strong>{env.liveVersion ?? "—"}</strong> on the {env.liveSlot} fleet
-                {env.endpoints.loadBalancer ? <span className="font-mono"> · {env.endpoints.loadBalancer}</span> : null}
-                {env.endpoints.distribution ? <span className="font-mono"> · {env.endpoints.distribution}</span> : null}
               </>
             ) : (
               "Not provisioned yet."
             )}
           </CardDescription>
+          {env.provisioned && links.length ? <AppLinks links={links} /> : null}
         </CardHeader>
-        <CardContent className="grid gap-4 lg:grid-cols-[1fr_320px]">
-          <TrafficSplitPicture split={data.split} liveSlot={env.liveSlot} />
+        <CardContent className="grid min-w-0 gap-4 lg:grid-cols-[1fr_320px]">
+          <TrafficSplitPicture split={data.split} liveSlot={env.liveSlot} provisioned={env.provisioned} />
           <div className="grid content-start gap-3">
             {!env.provisioned && isAdmin ? (
               <Button disabled={env.busy} onClick={() => run(actions.provision(name), "Provisioning started")}>
@@ -112,7 +99,9 @@ export function LivePanel({
             ) : null}
             {env.provisioned && canDeploy ? (
               <DeployForm
+                key={suggested ?? ""}
                 disabled={env.busy}
+                suggested={suggested}
                 warmPrevious={warm ? env.previousVersion : null}
                 onDeploy={(v, s) => run(actions.deploy(name, v, s), `Rolling out ${v}`)}
               />
@@ -134,9 +123,9 @@ export function LivePanel({
                 </Button>
               </ConfirmDialog>
             ) : null}
-            {warm ? (
+            {warm && env.warmUntil ? (
               <p className="text-xs text-muted-foreground">
-                Previous fleet warm until <TimeAgo date={env.warmUntil!} />: rollback is one listener change.
+                The previous fleet stays warm for another <Remaining until={env.warmUntil} />: rollback is one listener change.
               </p>
             ) : null}
             {env.provisioned && isAdmin ? (
@@ -148,7 +137,7 @@ export function LivePanel({
             ) : null}
           </div>
           {env.provisioned ? (
-            <div className="lg:col-span-2">
+            <div className="min-w-0 lg:col-span-2">
               <DriftCheck name={name} />
             </div>
           ) : null}
@@ -156,12 +145,12 @@ export function LivePanel({
       </Card>
 
       {focus ? (
-        <Card data-testid="operation">
+        <Card data-testid="operation" className="min-w-0">
           <CardHeader>
             <div className="flex flex-wrap items-center gap-2">
-              <CardTitle>{title(focus)}</CardTitle>
+              <CardTitle>{operationTitle(focus)}</CardTitle>
               <StatusBadge status={focus.status} />
-              <span className="ml-auto text-xs text-muted-foreground">
+              <span className="text-xs text-muted-foreground sm:ml-auto">
                 by {focus.startedBy}
                 {focus.approvedBy ? `, approved by ${focus.approvedBy}` : ""} · <TimeAgo date={focus.createdAt} />
                 {focus.durationMs !== null ? ` · ${fmtMs(focus.durationMs)}` : ""}
@@ -192,7 +181,7 @@ export function LivePanel({
               />
             </div>
             <StepList steps={focus.steps} />
-            <div className="mt-3 flex gap-2">
+            <div className="mt-3 flex flex-wrap gap-2">
               {focus.status === "awaiting_approval" && canDeploy && focus.startedBy !== me ? (
                 <Button onClick={() => run(actions.approve(name, focus.id), "Approved")}>Approve rollout</Button>
               ) : null}
@@ -215,123 +204,36 @@ export function LivePanel({
         </Card>
       ) : null}
 
-      {data.history.length ? (
-        <Card>
-          <CardHeader>
-            <CardTitle>Deployment history</CardTitle>
-          </CardHeader>
-          <CardContent>
-            <Table>
-              <THead>
-                <TR>
-                  <TH>What</TH>
-                  <TH>Status</TH>
-                  <TH>Strategy</TH>
-                  <TH>Who</TH>
-                  <TH>When</TH>
-                  <TH>Took</TH>
-                  <TH>Why</TH>
-                </TR>
-              </THead>
-              <TBody>
-                {data.history.map((d) => (
-                  <TR key={d.id} data-testid="history-row">
-                    <TD className="font-medium">{title(d)}</TD>
-                    <TD>
-                      <StatusBadge status={d.status} />
-                    </TD>
-                    <TD className="text-xs">{d.strategy ?? "—"}</TD>
-                    <TD className="text-xs">
-                      {d.startedBy}
-                      {d.approvedBy ? ` (approved by ${d.approvedBy})` : ""}
-                    </TD>
-                    <TD>
-                      <TimeAgo date={d.createdAt} />
-                    </TD>
-                    <TD className="text-xs tabular-nums">{fmtMs(d.durationMs)}</TD>
-                    <TD className="max-w-xs text-xs">{d.reason ?? ""}</TD>
-                  </TR>
-                ))}
-              </TBody>
-            </Table>
-          </CardContent>
-        </Card>
-      ) : null}
+      <DeploymentHistory history={data.history} />
     </div>
   );
 }
 
-function title(d: { kind: string; fromVersion: string | null; toVersion: string | null }) {
-  if (d.kind === "rollout") return `Rollout ${d.fromVersion ?? "?"} → ${d.toVersion}`;
-  if (d.kind === "rollback") return `Rollback ${d.fromVersion ?? "?"} → ${d.toVersion}`;
-  if (d.kind === "provision") return `Provision (${d.toVersion})`;
-  return "Teardown";
-}
-
-/**
- * Inside the rollback window the idle slot holds the warm previous fleet: a rollout replaces
- * it, so one-click rollback to that version is gone. The form says so and asks first.
- */
-function DeployForm({
-  disabled,
-  warmPrevious,
-  onDeploy,
-}: {
-  disabled: boolean;
-  warmPrevious: string | null;
-  onDeploy: (version: string, strategy: string) => Promise<unknown>;
-}) {
-  const [version, setVersion] = useState("");
-  const [strategy, setStrategy] = useState("");
-  const [accepted, setAccepted] = useState(false);
-  const [pending, start] = useTransition();
-  const mustAccept = warmPrevious !== null && !accepted;
+/** Where to open the app: the load balancer and CloudFront addresses (local ports on the local account). */
+function AppLinks({ links }: { links: AppLink[] }) {
   return (
-    <form
-      className="grid gap-2"
-      aria-label="Deploy a version"
-      onSubmit={(e) => {
-        e.preventDefault();
-        if (mustAccept) return;
-        start(async () => {
-          await onDeploy(version.trim(), strategy);
-          setAccepted(false);
-        });
-      }}
-    >
-      <FormField label="Version to deploy" htmlFor="deploy-version">
-        <Input id="deploy-version" value={version} onChange={(e) => setVersion(e.target.value)} placeholder="v2" className="font-mono" />
-      </FormField>
-      <FormField label="Strategy" htmlFor="deploy-strategy">
-        <Select
-          id="deploy-strategy"
-          value={strategy}
-          onChange={(e) => setStrategy(e.target.value)}
-          options={[
-            { value: "", label: "Environment default" },
-            { value: "canary", label: "Canary steps" },
-            { value: "all-at-once", label: "All at once" },
-          ]}
-        />
-      </FormField>
-      {warmPrevious !== null ? (
-        <div
-          role="note"
-          className="grid gap-2 rounded-md border border-amber-300 bg-amber-50 p-2 text-xs text-amber-900 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-100"
-        >
-          <p>
-            The warm <strong className="font-mono">{warmPrevious}</strong> fleet is replaced by this rollout: rollback to {warmPrevious}{" "}
-            will no longer be instant.
-          </p>
-          <label className="flex items-center gap-2">
-            <input type="checkbox" checked={accepted} onChange={(e) => setAccepted(e.target.checked)} />
-            Replace the warm {warmPrevious} fleet
-          </label>
-        </div>
-      ) : null}
-      <Button type="submit" disabled={disabled || !version.trim() || mustAccept} loading={pending}>
-        <Rocket aria-hidden /> Deploy
-      </Button>
-    </form>
+    <ul className="mt-1 flex min-w-0 flex-wrap gap-x-4 gap-y-1 text-xs" aria-label="Open the app" data-testid="app-links">
+      {links.map((l) => (
+        <li key={l.label} className="min-w-0 max-w-full">
+          <span className="text-muted-foreground">{l.label}: </span>
+          {l.url ? (
+            <a
+              href={l.url}
+              target="_blank"
+              rel="noreferrer"
+              className="inline-flex max-w-full items-center gap-1 break-all font-mono text-primary underline"
+              title={l.name}
+            >
+              {l.url.replace(/^https?:\/\//, "")}
+              <ExternalLink className="size-3 shrink-0" aria-hidden />
+              <span className="sr-only">(opens {l.label} in a new tab)</span>
+            </a>
+          ) : (
+            <span className="break-all font-mono">{l.name}</span>
+          )}
+          {l.note ? <span className="text-muted-foreground"> ({l.note})</span> : null}
+        </li>
+      ))}
+    </ul>
   );
 }

@@ -1,7 +1,31 @@
 import type { TrafficSplit } from "@/server/operations/live.ts";
 
-/** The listener's split between the blue and green fleets, drawn: ALB -> two target groups with their weights. */
-export function TrafficSplitPicture({ split, liveSlot }: { split: TrafficSplit; liveSlot: "blue" | "green" }) {
+/**
+ * The listener's split between the blue and green fleets, drawn: ALB -> two target groups with
+ * their weights. Before provisioning nothing exists, so nothing is drawn as live.
+ */
+export function TrafficSplitPicture({
+  split: given,
+  liveSlot,
+  provisioned = true,
+}: {
+  split: TrafficSplit;
+  liveSlot: "blue" | "green";
+  provisioned?: boolean;
+}) {
+  if (!provisioned) {
+    return (
+      <figure
+        data-testid="traffic-split"
+        data-blue={0}
+        data-green={0}
+        className="grid min-h-28 place-items-center rounded-lg border border-dashed p-4 text-center text-sm text-muted-foreground"
+      >
+        <figcaption>No load balancer or fleets yet: provisioning creates them, then the blue fleet takes all traffic.</figcaption>
+      </figure>
+    );
+  }
+  const split = given;
   const slots = ["blue", "green"] as const;
   const colour = { blue: "var(--blue-slot)", green: "var(--green-slot)" };
   return (
@@ -11,7 +35,7 @@ export function TrafficSplitPicture({ split, liveSlot }: { split: TrafficSplit; 
       data-blue={split.blue}
       data-green={split.green}
     >
-      <svg viewBox="0 0 560 150" className="w-full max-w-xl" role="img">
+      <svg viewBox="0 0 560 150" className="h-auto w-full max-w-xl" role="img">
         <title>{`Load balancer sends ${split.blue}% to blue and ${split.green}% to green`}</title>
         <rect x="10" y="55" width="120" height="40" rx="6" fill="var(--muted)" stroke="var(--border)" />
         <text x="70" y="80" textAnchor="middle" fontSize="13" fontWeight="600" fill="currentColor">

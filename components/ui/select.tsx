@@ -17,7 +17,7 @@ export type SelectProps = React.ComponentProps<"select"> & {
 /** A styled native <select>: works in forms, server components and Playwright's selectOption. */
 export function Select({ className, wrapperClassName, options, placeholder, children, ...props }: SelectProps) {
   return (
-    <div className={cn("relative w-full", wrapperClassName)}>
+    <div className={cn("relative h-fit w-full", wrapperClassName)}>
       <select className={cn(controlClasses, "h-8 cursor-pointer appearance-none pr-8", className)} {...props}>
         {placeholder !== undefined ? <option value="">{placeholder}</option> : null}
         {children}

@@ -19,6 +19,7 @@ import { logger } from "../log.ts";
 import { allAlarmNames } from "../provisioning/alarms.ts";
 import { accountOf, namesOf } from "../provisioning/context.ts";
 import { WindowCache } from "./cache.ts";
+import { notifyAlarms } from "../notifications/notify.ts";
 import { fetchAlarms, fetchSeries, type MetricWindow } from "./fetch.ts";
 import type { SeriesGroup } from "./query.ts";
 import { isRangeKey, RANGES, REFRESH_MS, windowOf } from "./ranges.ts";
@@ -69,8 +70,11 @@ export async function environmentMetrics({
       range: [`Choose ${Object.keys(RANGES).join(", ")}`],
     });
   const env = await loadDashboardEnv(input.name);
-  return (await answerCache.get(`${env.name}|${env.id}|${range}`, () => buildDashboard(env, range))).value;
+  // The key carries the environment's state: after provisioning, a shift or a rollback the answer is built anew at once.
+  return (await answerCache.get(`${env.name}|${env.id}|${stateKey(env)}|${range}`, () => buildDashboard(env, range))).value;
 }
+
+const stateKey = (env: DashboardEnv) => `${env.status}:${env.liveSlot}:${env.busy ? 1 : 0}:${env.stack?.loadBalancer ? 1 : 0}`;
 
 /** The fleets worth charting: the live one, and the idle one while it holds or may take traffic, or did within the range. */
 async function chartedSlots(env: DashboardEnv, rangeSeconds: number): Promise<Slot[]> {
@@ -126,7 +130,7 @@ async function buildDashboard(env: DashboardEnv, range: RangeKey): Promise<Dashb
     sharedFetch<GroupAnswer>(key("fleet"), Math.floor(now / (fleetPeriod * 1000)), (previous) =>
       fetchGroup(env, aws, "fleet", windowOf(range, now), slots, previous),
     ),
-    topologyCache.get(`${env.name}|${env.id}`, (previous) =>
+    topologyCache.get(`${env.name}|${env.id}|${stateKey(env)}`, (previous) =>
       readTopology(aws, env.stack!, env.liveSlot, namesOf(env)).catch((err) =>
         previous ? { ...previous, status: statusOfError(err) } : null,
       ),
@@ -169,6 +173,8 @@ async function fetchGroup(
   dashboardStats.getMetricDataCalls += series.calls;
   dashboardStats.metricsRequested += series.metrics;
   await recordUsage(env.id, series.metrics, series.calls);
+  // Alarm transitions go to the environment's notification channels (each once, whichever replica read it).
+  if (alarms?.status.kind === "ok") await notifyAlarms(env.id, alarms.alarms);
   return {
     window: Math.floor(w.end / (w.periodSeconds * 1000)),
     start: w.start,

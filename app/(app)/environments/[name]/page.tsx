@@ -6,6 +6,9 @@ import { LivePanel } from "@/components/operations/live-panel";
 import { HealthSection } from "@/components/dashboards/health-section";
 import { runDrillAction, updateScalingAction } from "./dashboards";
 import { livePanel } from "@/server/operations/live.ts";
+import { appLinks } from "@/server/operations/app-links.ts";
+import { cloudClock } from "@/server/operations/cloud-clock.ts";
+import { EnvironmentStatus } from "@/components/environments/environment-status";
 import { approveAction, cancelAction, deployAction, provisionAction, rollbackAction, teardownAction } from "./operations";
 import { SpecSummary } from "@/components/environments/spec-summary";
 import { CostBreakdown } from "@/components/environments/cost-estimate";
@@ -14,7 +17,6 @@ import { instanceLogAction } from "./instance-log";
 import { estimateCost } from "@/server/costs/estimate.ts";
 import { JsonDiff } from "@/components/json-diff";
 import { PageHeader } from "@/components/page-header";
-import { StatusBadge } from "@/components/status-badge";
 import { TimeAgo } from "@/components/time-ago";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -30,10 +32,12 @@ export const dynamic = "force-dynamic";
 export default async function EnvironmentPage({ params }: { params: Promise<{ name: string }> }) {
   const { name } = await params;
   const actor = await requireSignedIn();
-  const [found, versions, live] = await Promise.all([
+  const [found, versions, live, links, clock] = await Promise.all([
     getEnvironment({ actor, input: { name } }),
     listSpecVersions({ actor, input: { name } }),
     livePanel({ actor, input: { name } }),
+    appLinks({ actor, input: { name } }),
+    cloudClock({ actor, input: { name } }),
   ]).catch((e) => {
     if (e instanceof ServiceError && e.code === "NOT_FOUND") notFound();
     throw e;
@@ -46,13 +50,15 @@ export default async function EnvironmentPage({ params }: { params: Promise<{ na
         title={environment.name}
         breadcrumbs={[{ label: "Environments", href: "/environments" }, { label: environment.name }]}
         description={
-          <span className="flex flex-wrap items-center gap-2">
-            <StatusBadge status={environment.status} />
-            <span className="font-mono text-xs">{spec.region}</span>
-            <span>· account {spec.account}</span>
-            <span>· spec v{environment.currentVersion}</span>
-            {spec.protected ? <Badge variant="warning">protected</Badge> : null}
-          </span>
+          <EnvironmentStatus
+            name={environment.name}
+            initial={live}
+            region={spec.region}
+            account={spec.account}
+            revision={environment.currentVersion}
+            specVersion={spec.app.version}
+            protectedEnv={spec.protected}
+          />
         }
         actions={
           isAdmin ? (
@@ -72,6 +78,8 @@ export default async function EnvironmentPage({ params }: { params: Promise<{ na
         initial={live}
         role={actor.role}
         me={actor.label}
+        specVersion={spec.app.version}
+        links={links}
         actions={{
           provision: provisionAction,
           deploy: deployAction,
@@ -81,7 +89,12 @@ export default async function EnvironmentPage({ params }: { params: Promise<{ na
           cancel: cancelAction,
         }}
       />
-      <HealthSection name={environment.name} role={actor.role} actions={{ updateScaling: updateScalingAction, runDrill: runDrillAction }} />
+      <HealthSection
+        name={environment.name}
+        role={actor.role}
+        clock={clock}
+        actions={{ updateScaling: updateScalingAction, runDrill: runDrillAction }}
+      />
       {roleAtLeast(actor.role, "deployer") ? <InstanceLogPanel name={environment.name} read={instanceLogAction} /> : null}
       <h2 className="mt-8 mb-3 text-base font-semibold">Spec</h2>
       <SpecSummary spec={spec} />
