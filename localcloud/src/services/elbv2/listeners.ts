@@ -1,13 +1,13 @@
 /** CreateListener / DescribeListeners / ModifyListener / DeleteListener (rules, the default one included, are in rules.ts). */
 import { AwsError, type RequestContext } from "../../core/types.ts";
 import { arnPrefix, elbState, hex, type ActionRecord, type ListenerRecord, type LoadBalancerRecord, type Tag } from "./state.ts";
-import { invalidConfiguration, listenerNotFound, targetGroupNotFound, validationError } from "./errors.ts";
+import { elbPages, elbTagRules, invalidConfiguration, listenerNotFound, targetGroupNotFound, validationError } from "./errors.ts";
 import { normaliseActions, targetGroupArnsOfActions } from "./actions.ts";
 import { requireLoadBalancer } from "./load-balancers.ts";
 import { loadBalancersUsing } from "./target-groups.ts";
 import { refreshTargetGroupUsage } from "./health.ts";
-import { validateTags } from "./tags.ts";
-import { page } from "./paging.ts";
+import { checkTags } from "../../core/tags.ts";
+import { pageOf } from "../../core/paging.ts";
 
 const MAX_LISTENERS = 50;
 const DEFAULT_SSL_POLICY = "ELBSecurityPolicy-2016-08";
@@ -81,7 +81,7 @@ export function createListener(input: ListenerInput & { LoadBalancerArn?: string
   const lb = requireLoadBalancer(ctx, input.LoadBalancerArn);
   checkProtocolAndPort(lb, input);
   const actions = normaliseActions(input.DefaultActions);
-  const tags = validateTags(input.Tags);
+  const tags = checkTags(input.Tags, elbTagRules);
   const siblings = Object.values(s.listeners).filter((l) => l.loadBalancerArn === lb.arn);
   const samePort = siblings.find((l) => l.port === input.Port);
   if (samePort) {
@@ -136,7 +136,7 @@ export function describeListeners(
     const lb = requireLoadBalancer(ctx, input.LoadBalancerArn);
     selected = Object.values(s.listeners).filter((l) => l.loadBalancerArn === lb.arn);
   } else throw validationError("You must specify either listener ARNs or a load balancer ARN");
-  const { items, nextMarker } = page(selected, input.Marker, input.PageSize);
+  const { items, next: nextMarker } = pageOf(selected, input.Marker, input.PageSize, elbPages("DescribeListeners"));
   return { Listeners: items.map(toListener), NextMarker: nextMarker };
 }
 

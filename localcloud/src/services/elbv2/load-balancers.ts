@@ -2,11 +2,11 @@
 import { createHash } from "node:crypto";
 import { AwsError, type RequestContext } from "../../core/types.ts";
 import { arnPrefix, digits, elbState, hex, wake, type LoadBalancerRecord, type Tag } from "./state.ts";
-import { invalidConfiguration, loadBalancerNotFound, operationNotPermitted, validationError } from "./errors.ts";
+import { elbPages, elbTagRules, invalidConfiguration, loadBalancerNotFound, operationNotPermitted, validationError } from "./errors.ts";
 import { lookupSubnet, securityGroupVpc, SG_ID, SUBNET_ID } from "./ec2-lookup.ts";
 import { validateResourceName } from "./names.ts";
-import { validateTags } from "./tags.ts";
-import { page } from "./paging.ts";
+import { checkTags } from "../../core/tags.ts";
+import { pageOf } from "../../core/paging.ts";
 import { defaultLoadBalancerAttributes } from "./load-balancer-attributes.ts";
 import { refreshTargetGroupUsage } from "./health.ts";
 
@@ -91,7 +91,7 @@ export function createLoadBalancer(input: CreateInput, ctx: RequestContext) {
   for (const sg of securityGroups) {
     if (!SG_ID.test(sg)) throw new AwsError("InvalidSecurityGroup", `Security group '${sg}' does not exist`, 400);
   }
-  const tags = validateTags(input.Tags);
+  const tags = checkTags(input.Tags, elbTagRules);
 
   const existing = Object.values(s.loadBalancers).find((lb) => lb.region === ctx.region && lb.name === name);
   if (existing) {
@@ -181,7 +181,7 @@ export function describeLoadBalancers(
       return lb;
     });
   }
-  const { items, nextMarker } = page(selected, input.Marker, input.PageSize);
+  const { items, next: nextMarker } = pageOf(selected, input.Marker, input.PageSize, elbPages("DescribeLoadBalancers"));
   return { LoadBalancers: items.map(toLoadBalancer), NextMarker: nextMarker };
 }
 

@@ -8,14 +8,14 @@
  */
 import { AwsError, type RequestContext } from "../../core/types.ts";
 import { elbState, findRule, hex, type ListenerRecord, type RuleRecord, type Tag } from "./state.ts";
-import { operationNotPermitted, ruleNotFound, validationError } from "./errors.ts";
+import { elbPages, elbTagRules, operationNotPermitted, ruleNotFound, validationError } from "./errors.ts";
 import { normaliseActions } from "./actions.ts";
 import { normaliseConditions, type ConditionInput } from "./conditions.ts";
 import { checkForwardTargets, requireListener } from "./listeners.ts";
 import { requireLoadBalancer } from "./load-balancers.ts";
 import { refreshTargetGroupUsage } from "./health.ts";
-import { validateTags } from "./tags.ts";
-import { page } from "./paging.ts";
+import { checkTags } from "../../core/tags.ts";
+import { pageOf } from "../../core/paging.ts";
 
 /** AWS's quota: 100 rules per Application Load Balancer, default rules not counted. */
 export const MAX_RULES_PER_LOAD_BALANCER = 100;
@@ -74,7 +74,7 @@ export function createRule(
   const listener = requireListener(ctx, input.ListenerArn);
   const priority = checkPriority(input.Priority);
   const conditions = normaliseConditions(input.Conditions);
-  const tags = validateTags(input.Tags);
+  const tags = checkTags(input.Tags, elbTagRules);
   const actions = ruleActions(ctx, listener, input.Actions);
   if (rulesOf(listener).some((r) => r.priority === priority)) throw priorityInUse(priority);
   const onLoadBalancer = Object.values(s.listeners)
@@ -110,7 +110,7 @@ export function describeRules(
     const listener = requireListener(ctx, input.ListenerArn);
     rules = [...rulesOf(listener).map(toRule), toDefaultRule(listener)];
   } else throw validationError("You must specify either listener ARN or rule ARNs");
-  const { items, nextMarker } = page(rules, input.Marker, input.PageSize);
+  const { items, next: nextMarker } = pageOf(rules, input.Marker, input.PageSize, elbPages("DescribeRules"));
   return { Rules: items, NextMarker: nextMarker };
 }
 

@@ -1,25 +1,10 @@
 /** AddTags / RemoveTags / DescribeTags over load balancers, target groups, listeners and rules. */
-import { AwsError, type RequestContext } from "../../core/types.ts";
+import type { RequestContext } from "../../core/types.ts";
 import { elbState, findRule, type Tag } from "./state.ts";
-import { listenerNotFound, loadBalancerNotFound, ruleNotFound, targetGroupNotFound, validationError } from "./errors.ts";
+import { checkTags, mergeTags, withoutKeys } from "../../core/tags.ts";
+import { elbTagRules, listenerNotFound, loadBalancerNotFound, ruleNotFound, targetGroupNotFound, validationError } from "./errors.ts";
 
-const MAX_TAGS = 50;
 const MAX_ARNS = 20;
-
-export function validateTags(tags: Tag[] | undefined): Tag[] {
-  const list = tags ?? [];
-  const seen = new Set<string>();
-  for (const t of list) {
-    if (!t.Key) throw validationError("A tag key is required");
-    if (t.Key.length > 128) throw validationError(`Tag key '${t.Key}' is longer than 128 characters`);
-    if ((t.Value ?? "").length > 256) throw validationError(`Tag value for key '${t.Key}' is longer than 256 characters`);
-    if (t.Key.toLowerCase().startsWith("aws:")) throw validationError("Tag keys starting with 'aws:' are reserved for internal use");
-    if (seen.has(t.Key)) throw new AwsError("DuplicateTagKeys", `Tag key '${t.Key}' is duplicated`, 400);
-    seen.add(t.Key);
-  }
-  if (list.length > MAX_TAGS) throw new AwsError("TooManyTags", `You can have at most ${MAX_TAGS} tags per resource`, 400);
-  return list.map((t) => ({ Key: t.Key, Value: t.Value ?? "" }));
-}
 
 /** The tag list of the resource an ARN names (for the caller's region), or the resource's typed not-found error. */
 function tagsOf(ctx: RequestContext, arn: string): { get: () => Tag[]; set: (tags: Tag[]) => void } {
@@ -63,16 +48,11 @@ function checkArnCount(arns: string[] | undefined): string[] {
 
 export function addTags(input: { ResourceArns?: string[]; Tags?: Tag[] }, ctx: RequestContext) {
   const arns = checkArnCount(input.ResourceArns);
-  const incoming = validateTags(input.Tags);
+  const incoming = checkTags(input.Tags, elbTagRules);
   if (incoming.length === 0) throw validationError("Tags must contain at least one tag");
   const targets = arns.map((arn) => tagsOf(ctx, arn));
   // Check every resource first so a failure changes nothing.
-  const merged = targets.map((t) => {
-    const byKey = new Map(t.get().map((tag) => [tag.Key, tag] as const));
-    for (const tag of incoming) byKey.set(tag.Key, tag);
-    if (byKey.size > MAX_TAGS) throw new AwsError("TooManyTags", `You can have at most ${MAX_TAGS} tags per resource`, 400);
-    return [...byKey.values()];
-  });
+  const merged = targets.map((t) => mergeTags(t.get(), incoming, elbTagRules));
   targets.forEach((t, i) => t.set(merged[i]));
   ctx.cloud.markDirty();
   return {};
@@ -80,9 +60,8 @@ export function addTags(input: { ResourceArns?: string[]; Tags?: Tag[] }, ctx: R
 
 export function removeTags(input: { ResourceArns?: string[]; TagKeys?: string[] }, ctx: RequestContext) {
   const arns = checkArnCount(input.ResourceArns);
-  const keys = new Set(input.TagKeys ?? []);
   const targets = arns.map((arn) => tagsOf(ctx, arn));
-  for (const t of targets) t.set(t.get().filter((tag) => !keys.has(tag.Key)));
+  for (const t of targets) t.set(withoutKeys(t.get(), input.TagKeys));
   ctx.cloud.markDirty();
   return {};
 }

@@ -1,10 +1,10 @@
 /** CreateTargetGroup / DescribeTargetGroups / ModifyTargetGroup / DeleteTargetGroup. */
 import { AwsError, type RequestContext } from "../../core/types.ts";
 import { arnPrefix, elbState, hex, type ElbState, type HealthCheckSettings, type Tag, type TargetGroupRecord } from "./state.ts";
-import { invalidConfiguration, resourceInUse, targetGroupNotFound, validationError } from "./errors.ts";
+import { elbPages, elbTagRules, invalidConfiguration, resourceInUse, targetGroupNotFound, validationError } from "./errors.ts";
 import { validateResourceName } from "./names.ts";
-import { validateTags } from "./tags.ts";
-import { page } from "./paging.ts";
+import { checkTags } from "../../core/tags.ts";
+import { pageOf } from "../../core/paging.ts";
 import { requireLoadBalancer } from "./load-balancers.ts";
 import { defaultTargetGroupAttributes } from "./target-group-attributes.ts";
 import { targetGroupArnsOfActions } from "./actions.ts";
@@ -115,7 +115,7 @@ export function createTargetGroup(input: CreateInput, ctx: RequestContext) {
     matcher: { HttpCode: "200" },
   };
   const healthCheck = healthCheckFrom(input, defaults, input.Protocol);
-  const tags = validateTags(input.Tags);
+  const tags = checkTags(input.Tags, elbTagRules);
 
   const existing = Object.values(s.targetGroups).find((tg) => tg.region === ctx.region && tg.name === name);
   if (existing) {
@@ -237,7 +237,7 @@ export function describeTargetGroups(
       return tg;
     });
   }
-  const { items, nextMarker } = page(selected, input.Marker, input.PageSize);
+  const { items, next: nextMarker } = pageOf(selected, input.Marker, input.PageSize, elbPages("DescribeTargetGroups"));
   return { TargetGroups: items.map((tg) => toTargetGroup(s, tg, usage)), NextMarker: nextMarker };
 }
 
