@@ -1,8 +1,8 @@
 /** Scaling activities: every launch and termination, with AWS's wording for causes. */
 import { randomUUID } from "node:crypto";
 import type { CloudApi, RequestContext } from "../../core/types.ts";
-import { paginateRecords } from "./paging.ts";
-import { asgState, causeTime, type ActivityRecord, type GroupRecord } from "./state.ts";
+import { pageOf } from "../../core/paging.ts";
+import { asgPages, asgState, causeTime, type ActivityRecord, type GroupRecord } from "./state.ts";
 
 /** Activities kept per region at most; AWS keeps six weeks. */
 const MAX_ACTIVITIES = 5000;
@@ -109,6 +109,11 @@ export function DescribeScalingActivities(
   if (input.ActivityIds?.length) activities = activities.filter((a) => input.ActivityIds!.includes(a.ActivityId));
   // Newest first, as AWS lists them.
   activities = [...activities].reverse();
-  const { page, NextToken } = paginateRecords(activities, "DescribeScalingActivities", input, 100, 100);
+  const { items: page, next: NextToken } = pageOf(
+    activities,
+    input.NextToken,
+    input.MaxRecords,
+    asgPages("DescribeScalingActivities", 100),
+  );
   return { Activities: page.map(activityOut), NextToken };
 }

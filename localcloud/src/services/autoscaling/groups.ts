@@ -14,9 +14,9 @@ import {
 import { groupOut } from "./group-view.ts";
 import { deleteGroupPolicies } from "./policies.ts";
 import { checkHookSpecifications, deleteGroupHooks, putInitialHooks, type HookInput } from "./lifecycle-hooks.ts";
-import { paginateRecords } from "./paging.ts";
+import { pageOf } from "../../core/paging.ts";
 import { validateGroupTags } from "./tags.ts";
-import { asgState, findGroup, groupArn, groupKey, regionGroups, validationError, type GroupRecord } from "./state.ts";
+import { asgPages, asgState, findGroup, groupArn, groupKey, regionGroups, validationError, type GroupRecord } from "./state.ts";
 
 interface GroupInput {
   AutoScalingGroupName?: string;
@@ -229,6 +229,6 @@ export function DescribeAutoScalingGroups(
   }
   groups = applyFilters(groups, input.Filters, {});
   groups.sort((a, b) => a.AutoScalingGroupName.localeCompare(b.AutoScalingGroupName));
-  const { page, NextToken } = paginateRecords(groups, "DescribeAutoScalingGroups", input);
+  const { items: page, next: NextToken } = pageOf(groups, input.NextToken, input.MaxRecords, asgPages("DescribeAutoScalingGroups"));
   return { AutoScalingGroups: page.map((g) => groupOut(g, ctx.accountId)), NextToken };
 }

@@ -2,8 +2,8 @@
 import type { RequestContext } from "../../core/types.ts";
 import { activityOut, causes, findActivity } from "./activities.ts";
 import { beginMemberTermination } from "./members.ts";
-import { paginateRecords } from "./paging.ts";
-import { findGroup, regionGroups, validationError, type GroupRecord, type MemberRecord } from "./state.ts";
+import { pageOf } from "../../core/paging.ts";
+import { asgPages, findGroup, regionGroups, validationError, type GroupRecord, type MemberRecord } from "./state.ts";
 
 function findMember(ctx: RequestContext, instanceId: string): { group: GroupRecord; member: MemberRecord } | undefined {
   for (const group of regionGroups(ctx.cloud, ctx.region)) {
@@ -21,7 +21,7 @@ export function DescribeAutoScalingInstances(
     .sort((a, b) => a.AutoScalingGroupName.localeCompare(b.AutoScalingGroupName))
     .flatMap((group) => group.Instances.filter((m) => m.LifecycleState !== "Terminated").map((member) => ({ group, member })));
   if (input.InstanceIds?.length) rows = rows.filter((r) => input.InstanceIds!.includes(r.member.InstanceId));
-  const { page, NextToken } = paginateRecords(rows, "DescribeAutoScalingInstances", input);
+  const { items: page, next: NextToken } = pageOf(rows, input.NextToken, input.MaxRecords, asgPages("DescribeAutoScalingInstances"));
   return {
     AutoScalingInstances: page.map(({ group, member }) => ({
       InstanceId: member.InstanceId,

@@ -5,8 +5,8 @@
 import { randomUUID } from "node:crypto";
 import type { CloudApi, RequestContext } from "../../core/types.ts";
 import { deleteAlarms, putAlarm } from "./integrations.ts";
-import { paginateRecords } from "./paging.ts";
-import { asgState, findGroup, validationError, type GroupRecord, type PolicyRecord } from "./state.ts";
+import { pageOf } from "../../core/paging.ts";
+import { asgPages, asgState, findGroup, validationError, type GroupRecord, type PolicyRecord } from "./state.ts";
 
 const POLICY_TYPES = ["SimpleScaling", "StepScaling", "TargetTrackingScaling", "PredictiveScaling"];
 const ADJUSTMENT_TYPES = ["ChangeInCapacity", "ExactCapacity", "PercentChangeInCapacity"];
@@ -210,7 +210,7 @@ export function DescribePolicies(
     policies = policies.filter((p) => input.PolicyNames!.includes(p.PolicyName) || input.PolicyNames!.includes(p.PolicyARN));
   if (input.PolicyTypes?.length) policies = policies.filter((p) => input.PolicyTypes!.includes(p.PolicyType));
   policies.sort((a, b) => a.AutoScalingGroupName.localeCompare(b.AutoScalingGroupName) || a.PolicyName.localeCompare(b.PolicyName));
-  const { page, NextToken } = paginateRecords(policies, "DescribePolicies", input);
+  const { items: page, next: NextToken } = pageOf(policies, input.NextToken, input.MaxRecords, asgPages("DescribePolicies"));
   return { ScalingPolicies: page.map(policyOut), NextToken };
 }
 

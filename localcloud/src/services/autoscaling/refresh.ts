@@ -9,8 +9,9 @@ import { findLaunchTemplate, resolveVersion } from "../ec2/launch-template-store
 import { causes } from "./activities.ts";
 import { checkLaunchTemplate, type LaunchTemplateInput } from "./group-config.ts";
 import { beginMemberTermination, isActive } from "./members.ts";
-import { paginateRecords } from "./paging.ts";
+import { pageOf } from "../../core/paging.ts";
 import {
+  asgPages,
   asgState,
   findGroup,
   validationError,
@@ -186,7 +187,7 @@ export function DescribeInstanceRefreshes(
   );
   if (input.InstanceRefreshIds?.length) refreshes = refreshes.filter((r) => input.InstanceRefreshIds!.includes(r.InstanceRefreshId));
   refreshes.sort((a, b) => b.StartTime - a.StartTime);
-  const { page, NextToken } = paginateRecords(refreshes, "DescribeInstanceRefreshes", input);
+  const { items: page, next: NextToken } = pageOf(refreshes, input.NextToken, input.MaxRecords, asgPages("DescribeInstanceRefreshes"));
   return { InstanceRefreshes: page.map((r) => refreshOut(ctx.cloud, r)), NextToken };
 }
 

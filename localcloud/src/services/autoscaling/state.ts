@@ -1,5 +1,7 @@
 /** Auto Scaling's persisted state: groups (with their members), activities, policies and instance refreshes. */
 import { randomUUID } from "node:crypto";
+import type { PageRules } from "../../core/paging.ts";
+import type { TagRules } from "../../core/tags.ts";
 import { AwsError, type CloudApi } from "../../core/types.ts";
 
 export interface LaunchTemplateSpec {
@@ -167,6 +169,24 @@ export const groupKey = (region: string, name: string) => `${region}/${name}`;
 export function validationError(message: string): AwsError {
   return new AwsError("ValidationError", message);
 }
+
+/** Auto Scaling's page limits for `operation`: MaxRecords 1-100 (`fallback` when not given), InvalidNextToken for a token not ours. */
+export function asgPages(operation: string, fallback = 50): PageRules {
+  return {
+    scope: operation,
+    min: 1,
+    max: 100,
+    fallback,
+    badSize: (_size, min, max) => validationError(`MaxRecords must be between ${min} and ${max}.`),
+    badToken: () => new AwsError("InvalidNextToken", "The token provided is not valid."),
+  };
+}
+
+/** Group tags: ValidationError for a bad tag, LimitExceeded past 50. */
+export const asgTagRules: TagRules = {
+  invalid: validationError,
+  tooMany: (max) => new AwsError("LimitExceeded", `The number of tags exceeds the limit of ${max}.`),
+};
 
 export function findGroup(cloud: CloudApi, region: string, name: string | undefined): GroupRecord {
   const group = name ? asgState(cloud).groups[groupKey(region, name)] : undefined;

@@ -1,28 +1,22 @@
 /** Group tags: CreateOrUpdateTags, DeleteTags, DescribeTags. Tags with PropagateAtLaunch go onto new instances. */
 import type { RequestContext } from "../../core/types.ts";
-import { AwsError } from "../../core/types.ts";
+import { checkTags, mergeTags } from "../../core/tags.ts";
 import { applyFilters } from "../ec2/filters.ts";
 import { groupTagsOut } from "./group-view.ts";
-import { paginateRecords } from "./paging.ts";
-import { findGroup, regionGroups, validationError, type GroupTag } from "./state.ts";
+import { pageOf } from "../../core/paging.ts";
+import { asgPages, asgTagRules, findGroup, type GroupTag, regionGroups, validationError } from "./state.ts";
 
 type TagInput = { Key?: string; Value?: string; PropagateAtLaunch?: boolean; ResourceId?: string; ResourceType?: string };
 
-const MAX_TAGS = 50;
-
 export function validateGroupTags(tags: TagInput[], groupName: string): GroupTag[] {
-  const byKey = new Map<string, GroupTag>();
   for (const tag of tags) {
-    if (!tag.Key) throw validationError("Tag key cannot be null or empty.");
-    if (tag.Key.length > 128) throw validationError("Tag key exceeds the maximum length of 128 characters.");
-    if (tag.Key.toLowerCase().startsWith("aws:")) throw validationError("Tag keys starting with 'aws:' are reserved for internal use.");
     if (tag.ResourceId !== undefined && tag.ResourceId !== groupName) {
       throw validationError(`Tag ResourceId ${tag.ResourceId} does not match the group ${groupName}.`);
     }
-    byKey.set(tag.Key, { Key: tag.Key, Value: tag.Value ?? "", PropagateAtLaunch: tag.PropagateAtLaunch ?? false });
   }
-  if (byKey.size > MAX_TAGS) throw new AwsError("LimitExceeded", `The number of tags exceeds the limit of ${MAX_TAGS}.`);
-  return [...byKey.values()];
+  // A repeated key keeps its later value and its later PropagateAtLaunch.
+  const propagate = new Map(tags.map((t) => [t.Key, t.PropagateAtLaunch ?? false] as const));
+  return checkTags(tags, asgTagRules).map((t) => ({ ...t, PropagateAtLaunch: propagate.get(t.Key) ?? false }));
 }
 
 function byGroup(tags: TagInput[]): Map<string, TagInput[]> {
@@ -40,10 +34,7 @@ function byGroup(tags: TagInput[]): Map<string, TagInput[]> {
 export function CreateOrUpdateTags(input: { Tags?: TagInput[] }, ctx: RequestContext) {
   const changes = [...byGroup(input.Tags ?? [])].map(([name, tags]) => ({ group: findGroup(ctx.cloud, ctx.region, name), tags }));
   for (const { group, tags } of changes) {
-    const merged = new Map(group.Tags.map((t) => [t.Key, t]));
-    for (const tag of validateGroupTags(tags, group.AutoScalingGroupName)) merged.set(tag.Key, tag);
-    if (merged.size > MAX_TAGS) throw new AwsError("LimitExceeded", `The number of tags exceeds the limit of ${MAX_TAGS}.`);
-    group.Tags = [...merged.values()];
+    group.Tags = mergeTags(group.Tags, validateGroupTags(tags, group.AutoScalingGroupName), asgTagRules);
   }
   ctx.cloud.markDirty();
   return {};
@@ -71,6 +62,6 @@ export function DescribeTags(
     value: (t) => t.Value,
     "propagate-at-launch": (t) => String(t.PropagateAtLaunch),
   });
-  const { page, NextToken } = paginateRecords(filtered, "DescribeTags", input);
+  const { items: page, next: NextToken } = pageOf(filtered, input.NextToken, input.MaxRecords, asgPages("DescribeTags"));
   return { Tags: page, NextToken };
 }
