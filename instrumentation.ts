@@ -10,6 +10,8 @@ export async function register() {
   installHttpGuard({ port: env.PORT, dev: env.NODE_ENV === "development" });
   const { bootstrap } = await import("./server/bootstrap.ts");
   await bootstrap();
+  // Webhook and Slack notifications: the outbox in PostgreSQL is sent (and retried) from every replica.
+  (await import("./server/notifications/deliver.ts")).startDeliveryLoop();
   // Without starting the world nothing resumes after a restart (shared/STACK.md).
   const { getWorld } = await import("workflow/runtime");
   await getWorld().start?.();

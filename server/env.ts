@@ -80,6 +80,25 @@ const schema = z
     /** The role of someone whose claim matches nothing: "none" refuses the sign-in. */
     SWITCHYARD_OIDC_DEFAULT_ROLE: z.enum(["none", "viewer", "deployer", "admin"]).default("none"),
     SWITCHYARD_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+    /**
+     * Loopback ports a notification webhook may point at (e.g. a receiver on this machine in
+     * development or tests): comma-separated. Empty: webhooks reach public addresses only.
+     */
+    SWITCHYARD_NOTIFY_LOCAL_PORTS: z
+      .string()
+      .default("")
+      .transform((text, ctx): number[] =>
+        text
+          .split(",")
+          .map((s) => s.trim())
+          .filter(Boolean)
+          .flatMap((item) => {
+            const port = Number(item);
+            if (Number.isInteger(port) && port >= 1 && port <= 65535) return [port];
+            ctx.addIssue({ code: "custom", message: `"${item}" is not a port number` });
+            return [];
+          }),
+      ),
     /** Set by Next.js; "phase-production-build" while `next build` collects page data. */
     NEXT_PHASE: z.string().optional(),
   })

@@ -1,4 +1,5 @@
 import { db } from "../db/client.ts";
+import { notifyTimeline } from "../notifications/notify.ts";
 
 /**
  * What workflow steps write to the timeline. Steps run at least once, so every write is an
@@ -18,6 +19,7 @@ export async function stepStarted(deploymentId: string, key: string) {
   });
   // The first step to start marks the operation running.
   await db.deployment.updateMany({ where: { id: deploymentId, status: "pending" }, data: { status: "running", startedAt: new Date() } });
+  await notifyTimeline(deploymentId, key);
 }
 
 /** A poll's result: the first poll starts the step's clock; each records what it saw. */
@@ -27,6 +29,7 @@ export async function stepPolled(deploymentId: string, key: string, done: boolea
     where: { deploymentId, key },
     data: { status: done ? "succeeded" : "waiting", detail: detail as object, ...(done ? { finishedAt: new Date() } : {}) },
   });
+  await notifyTimeline(deploymentId, key);
 }
 
 export async function stepSucceeded(deploymentId: string, key: string, detail?: unknown) {
@@ -34,10 +37,12 @@ export async function stepSucceeded(deploymentId: string, key: string, detail?: 
     where: { deploymentId, key },
     data: { status: "succeeded", finishedAt: new Date(), ...(detail === undefined ? {} : { detail: detail as object }) },
   });
+  await notifyTimeline(deploymentId, key);
 }
 
 export async function stepFailed(deploymentId: string, key: string, error: string) {
   await db.deploymentStep.updateMany({ where: { deploymentId, key }, data: { status: "failed", finishedAt: new Date(), error } });
+  await notifyTimeline(deploymentId, key);
 }
 
 export async function stepsSkipped(deploymentId: string, keys: string[]) {
