@@ -1,6 +1,7 @@
 "use client";
 
-import { useActionState } from "react";
+import { useActionState, useRef, useTransition } from "react";
+import { useFirstErrorFocus } from "@/components/use-first-error-focus";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
@@ -21,8 +22,17 @@ function FormError({ state }: { state: ActionResult | null }) {
 
 export function SetupForm({ action }: { action: Action }) {
   const [state, formAction, pending] = useActionState(action, null);
+  const [, start] = useTransition();
+  const form = useRef<HTMLFormElement>(null);
   const v = valuesOf(state);
   const f = state && !state.ok ? state.fields : undefined;
+  useFirstErrorFocus(form, state, !!f && Object.keys(f).length > 0);
+  // Submitted by hand, not through the form's action: a refused submit keeps every input, the password too.
+  const submit = (e: React.FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const data = new FormData(e.currentTarget);
+    start(() => formAction(data));
+  };
   return (
     <Card>
       <CardHeader>
@@ -30,7 +40,7 @@ export function SetupForm({ action }: { action: Action }) {
         <CardDescription>Switchyard has no users yet. This account can invite everyone else.</CardDescription>
       </CardHeader>
       <CardContent>
-        <form action={formAction} className="grid gap-4">
+        <form ref={form} onSubmit={submit} className="grid gap-4">
           <FormError state={state} />
           <FormField label="Name" htmlFor="name" error={f?.name}>
             <Input id="name" name="name" defaultValue={v.name} autoComplete="name" required />

@@ -1,6 +1,7 @@
 "use client";
 
-import { useActionState, useState, useTransition } from "react";
+import { useActionState, useRef, useState, useTransition } from "react";
+import { useFirstErrorFocus } from "@/components/use-first-error-focus";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Checkbox } from "@/components/ui/checkbox";
@@ -32,7 +33,10 @@ export function EnvironmentForm({
   mode,
   action,
   estimate,
+  locked = false,
 }: {
+  /** Provisioned: account and region can no longer change, so they are shown read-only. */
+  locked?: boolean;
   initial: FormState;
   catalog: FormCatalog;
   mode: "create" | "edit";
@@ -60,9 +64,17 @@ export function EnvironmentForm({
     setF((s) => ({ ...s, availabilityZones: on ? [...s.availabilityZones, az].sort() : s.availabilityZones.filter((z) => z !== az) }));
   const formError = state && !state.ok && !(state.fields && Object.keys(state.fields).length) ? state.message : null;
   const fieldCount = state && !state.ok ? Object.keys(state.fields ?? {}).length : 0;
+  const formRef = useRef<HTMLFormElement>(null);
+  useFirstErrorFocus(formRef, state, fieldCount > 0 || formError !== null);
 
   return (
-    <form onSubmit={submit} className="grid gap-5" noValidate aria-label={mode === "create" ? "New environment" : "Edit environment"}>
+    <form
+      ref={formRef}
+      onSubmit={submit}
+      className="grid gap-5"
+      noValidate
+      aria-label={mode === "create" ? "New environment" : "Edit environment"}
+    >
       {formError ? <Alert variant="destructive">{formError}</Alert> : null}
       {fieldCount > 0 ? (
         <Alert variant="destructive" title="Nothing was saved">
@@ -79,8 +91,14 @@ export function EnvironmentForm({
         >
           <Input id="name" value={f.name} onChange={(e) => set("name", e.target.value)} disabled={mode === "edit"} autoComplete="off" />
         </FormField>
-        <FormField label="AWS account" htmlFor="account" error={err("account")}>
+        <FormField
+          label="AWS account"
+          htmlFor="account"
+          error={err("account")}
+          hint={locked ? "Fixed: the stack exists in this account. Tear it down to move it." : undefined}
+        >
           <Select
+            disabled={locked}
             id="account"
             value={f.account}
             onChange={(e) => set("account", e.target.value)}
@@ -88,8 +106,14 @@ export function EnvironmentForm({
             options={catalog.accounts.map((a) => ({ value: a.name, label: a.name }))}
           />
         </FormField>
-        <FormField label="Region" htmlFor="region" error={err("region")}>
+        <FormField
+          label="Region"
+          htmlFor="region"
+          error={err("region")}
+          hint={locked ? "Fixed: the stack exists in this region. Tear it down to move it." : undefined}
+        >
           <Select
+            disabled={locked}
             id="region"
             value={f.region}
             onChange={(e) => changeRegion(e.target.value)}

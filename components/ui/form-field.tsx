@@ -23,8 +23,12 @@ type AriaProps = { "aria-describedby"?: string; "aria-invalid"?: React.AriaAttri
  * Label + control + hint + error. When the child is a single element, it receives
  * aria-describedby (hint and error ids) and aria-invalid, unless it sets them itself.
  */
-export function FormField({ label, htmlFor, error, hint, required, className, children }: FormFieldProps) {
+export function FormField({ label, htmlFor, error, hint: givenHint, required, className, children }: FormFieldProps) {
+  let hint = givenHint;
   const message = typeof error === "string" ? error : error?.[0];
+  // A hint that says what the error says ("At least 12 characters") is not shown twice.
+  const same = (a: string, b: string) => a.replace(/\.$/, "").trim().toLowerCase() === b.replace(/\.$/, "").trim().toLowerCase();
+  if (message && typeof hint === "string" && same(hint, message)) hint = undefined;
   const describedBy = [hint ? fieldHintId(htmlFor) : null, message ? fieldErrorId(htmlFor) : null].filter(Boolean).join(" ") || undefined;
 
   let control = children;

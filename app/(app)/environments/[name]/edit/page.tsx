@@ -41,6 +41,7 @@ export default async function EditEnvironmentPage({ params }: { params: Promise<
         initial={toFormState(found.spec, { userData: DEFAULT_USER_DATA })}
         catalog={catalog}
         mode="edit"
+        locked={found.environment.status !== "draft"}
         action={updateEnvironmentAction}
         estimate={estimateCostAction}
       />
