@@ -51,6 +51,7 @@ export {
 export type {
   IpPermission,
   LaunchTemplate,
+  LaunchTemplateTagSpecificationRequest,
   LaunchTemplateVersion,
   NatGateway,
   RequestLaunchTemplateData,

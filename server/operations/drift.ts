@@ -3,6 +3,10 @@ import { db } from "../db/client.ts";
 import type { EnvironmentSpec } from "../environments/spec.ts";
 import { ServiceError } from "../errors.ts";
 import { driftCheck, readStack } from "../provisioning/index.ts";
+import { accountOf } from "../provisioning/context.ts";
+import { awsClients } from "../aws/clients.ts";
+import { adoptedDrift } from "../adopt/drift.ts";
+import { adoptedOf } from "../adopt/record.ts";
 
 /** Reads the real stack back from AWS and lists what differs from the current spec. */
 export async function checkDrift({ actor, input }: { actor: Actor; input: { name: string } }) {
@@ -15,9 +19,13 @@ export async function checkDrift({ actor, input }: { actor: Actor; input: { name
   });
   const spec = specRow.spec as unknown as EnvironmentSpec;
   const stack = await readStack({ accountId: env.accountId, envId: env.id, spec });
+  // An adopted stack is checked against what was adopted (it was not built from the spec).
+  const adopted = adoptedOf(env.adopted);
   return {
     checkedAt: new Date().toISOString(),
     specVersion: env.currentVersion,
-    drift: driftCheck(spec, stack, { liveVersion: env.liveVersion }),
+    drift: adopted
+      ? await adoptedDrift(awsClients(await accountOf(env.accountId), env.region), adopted, spec, stack, { liveVersion: env.liveVersion })
+      : driftCheck(spec, stack, { liveVersion: env.liveVersion }),
   };
 }

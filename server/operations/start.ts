@@ -79,6 +79,13 @@ export async function createOperation({
       input.kind === "teardown" && spec.database && !skipFinalSnapshot
         ? namesOf({ name: env.name, namePrefix: env.namePrefix }).finalSnapshot(new Date())
         : null;
+    // An adopted stack was built by its team: Switchyard neither provisions it nor tears it down (it forgets it).
+    if (env.adopted !== null && (input.kind === "provision" || input.kind === "teardown"))
+      throw new ServiceError(
+        "PRECONDITION_FAILED",
+        `${input.name} was adopted: Switchyard does not ${input.kind === "provision" ? "provision" : "delete"} what it did not create.` +
+          (input.kind === "teardown" ? " Forget it instead (its resources stay in place)." : ""),
+      );
     const provisioned = env.status !== "draft" && env.status !== "deleted" && env.stack !== null;
     if (input.kind === "provision" && provisioned && env.status !== "failed")
       throw new ServiceError("PRECONDITION_FAILED", `${input.name} is already provisioned; roll out a version instead.`);
@@ -171,4 +178,4 @@ export async function finishOperation(
     });
   });
 }
-  await notifyFinished(deploymentId);
+await notifyFinished(deploymentId);

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { adoptedOf, type AdoptedResources } from "../adopt/record.ts";
 import { awsClients, type AwsAccountRef, type AwsClients } from "../aws/clients.ts";
 import { awsError } from "../aws/errors.ts";
 import { db } from "../db/client.ts";
@@ -60,6 +61,8 @@ export interface NamedEnvironment {
   name: string;
   namePrefix?: string | null;
   stack?: { namePrefix?: string | null } | null;
+  /** An adopted environment's record (Environment.adopted): its names come from there. */
+  adopted?: unknown;
 }
 
 /** The prefix of `env`'s AWS names: "sy-" for environments created since prefixes, "" before. */
@@ -75,13 +78,18 @@ export function prefixOf(env: NamedEnvironment): string {
  */
 export function namesOf(env: NamedEnvironment) {
   const n = `${prefixOf(env)}${env.name}`;
+  // An adopted stack keeps the names it was given: they are read from its record, never derived.
+  const adopted = adoptedOf(env.adopted);
   return {
     prefix: prefixOf(env),
+    adopted,
     vpc: `${n}-vpc`,
-    alb: `${n}-alb`,
-    targetGroup: (slot: Slot) => `${n}-${slot}`,
-    asg: (slot: Slot) => `${n}-${slot}`,
+    alb: adopted?.loadBalancer.name ?? `${n}-alb`,
+    targetGroup: (slot: Slot) => adopted?.targetGroups[slot].name ?? `${n}-${slot}`,
+    asg: (slot: Slot) => adopted?.groups[slot] ?? `${n}-${slot}`,
     launchTemplate: n,
+    /** The launch template a slot's group launches from (adopted groups may each have their own). */
+    launchTemplateOf: (slot: Slot) => adopted?.launchTemplates[slot].name ?? n,
     db: `${n}-db`,
     dbSubnetGroup: `${n}-db`,
     /** A final snapshot's name: one per teardown, so a re-created and again deleted database never collides. */
@@ -129,14 +137,16 @@ export interface StepContext {
  * What the environment's row remembers about its AWS resources: the name prefix (an environment
  * Switchyard has no row for, in tests, gets today's) and the CloudFront distribution's id.
  */
-async function storedEnvironment(envId: string): Promise<{ namePrefix: string; distributionId: string | null }> {
+async function storedEnvironment(
+  envId: string,
+): Promise<{ namePrefix: string; distributionId: string | null; adopted: AdoptedResources | null }> {
   const row = await db.environment
-    .findUnique({ where: { id: envId }, select: { namePrefix: true, distributionId: true, stack: true } })
+    .findUnique({ where: { id: envId }, select: { namePrefix: true, distributionId: true, stack: true, adopted: true } })
     .catch(() => null);
-  if (!row) return { namePrefix: "sy-", distributionId: null };
+  if (!row) return { namePrefix: "sy-", distributionId: null, adopted: null };
   // Environments provisioned before the id had its own column have it in their read-back stack.
   const legacy = (row.stack as { distribution?: { id?: string } | null } | null)?.distribution?.id ?? null;
-  return { namePrefix: row.namePrefix ?? "", distributionId: row.distributionId ?? legacy };
+  return { namePrefix: row.namePrefix ?? "", distributionId: row.distributionId ?? legacy, adopted: adoptedOf(row.adopted) };
 }
 
 /** Remembers the distribution's id on the environment (steps are at-least-once: it is saved as soon as it exists). */
@@ -159,7 +169,7 @@ export function defineStep<I extends StepInput, O>(
       aws: awsClients(account, input.spec.region),
       account,
       region: input.spec.region,
-      names: namesOf({ name: input.spec.name, namePrefix }),
+      names: namesOf({ name: input.spec.name, namePrefix, adopted: stored.adopted }),
       distributionId: stored.distributionId,
       touched,
       touch: (type, id, a) => void touched.push({ type, id, action: a }),

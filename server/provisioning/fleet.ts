@@ -202,7 +202,7 @@ export const setFleetCapacity = defineStep(
           DesiredCapacity: desired,
           MaxSize: max,
           ...(newVersion !== undefined
-            ? { LaunchTemplate: { LaunchTemplateName: ctx.names.launchTemplate, Version: String(newVersion) } }
+            ? { LaunchTemplate: { LaunchTemplateName: ctx.names.launchTemplateOf(input.slot), Version: String(newVersion) } }
             : {}),
         }),
       );

@@ -28,6 +28,7 @@ import { ServiceError } from "../errors.ts";
 import { defineStep, tagsOf, tokenOf, type Slot, type StepContext, type StepInput } from "./context.ts";
 import { checkOwner } from "./ownership.ts";
 import { writeSlotVersion } from "./parameters.ts";
+import { adoptedTemplateVersion } from "../adopt/launch-template.ts";
 
 const AMI_USER_DATA = `#!/bin/bash
 # Written by Switchyard: the AMI runs {{environment}} version {{version}} ({{slot}} fleet).
@@ -225,6 +226,8 @@ export const ensureLaunchTemplate = defineStep("create the launch template", (in
 export const createLaunchTemplateVersion = defineStep(
   "create a launch template version",
   async (input: StepInput & { appSgId?: string; instanceProfileArn?: string | null; version: string; slot: Slot }, ctx) => {
+    // An adopted group's own template: a new version of what it runs, with the new app version (and image).
+    if (ctx.names.adopted) return adoptedTemplateVersion(input, ctx);
     let { appSgId, instanceProfileArn } = input;
     if (!appSgId || instanceProfileArn === undefined) {
       // Keep the security group and instance profile of the template's latest version.

@@ -5,6 +5,7 @@
  * id>`. Anything else with the name is someone else's: provisioning stops with a message that
  * says so; teardown leaves it alone ("kept" on the timeline).
  */
+import { adoptedNames, type AdoptedResources } from "../adopt/record.ts";
 import { ServiceError } from "../errors.ts";
 import { TAG_ENV, type StepContext } from "./context.ts";
 
@@ -29,8 +30,19 @@ export class ForeignResourceError extends ServiceError {
 
 export const ownerOf = (tags: Tags): string | undefined => tags?.find((t) => t.Key === TAG_ENV)?.Value;
 
-/** Throws ForeignResourceError unless `tags` say this environment owns the resource. */
-export function checkOwner(ctx: Pick<StepContext, "envId">, kind: string, name: string, tags: Tags): void {
+/**
+ * Throws ForeignResourceError unless `tags` say this environment owns the resource. An adopted
+ * environment's own resources (the names in its adoption record) carry no tag of ours: a person
+ * chose them, so they count as its own; it still never deletes them (teardown only forgets).
+ */
+export function checkOwner(
+  ctx: Pick<StepContext, "envId"> & { names?: { adopted: AdoptedResources | null } },
+  kind: string,
+  name: string,
+  tags: Tags,
+): void {
+  const adopted = ctx.names?.adopted;
+  if (adopted && adoptedNames(adopted).includes(name)) return;
   const owner = ownerOf(tags);
   if (owner !== ctx.envId) throw new ForeignResourceError(kind, name, owner);
 }

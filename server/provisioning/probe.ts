@@ -13,7 +13,7 @@
  * ALB rules take a moment to reach every load balancer node, so answers from instances that
  * are not in the new fleet are ignored until the deadline, never counted.
  */
-import { CreateRuleCommand, DeleteRuleCommand, type ElbRule } from "../aws/sdk.ts";
+import { CreateRuleCommand, DeleteRuleCommand, DescribeListenersCommand, type ElbRule } from "../aws/sdk.ts";
 import { listenerBaseUrl } from "../aws/data-plane.ts";
 import { isNotFound } from "../aws/errors.ts";
 import { defineStep, tokenOf, type Slot, type StepContext, type StepInput } from "./context.ts";
@@ -174,7 +174,11 @@ export const probeFleet = defineStep("probe the new targets", async (input: Prob
     .map((i) => i.InstanceId!)
     .filter(Boolean);
   const token = tokenOf(input.envId, "probe", input.deploymentId);
-  const base = await listenerBaseUrl(ctx.account, { ...input.loadBalancer, port: 80 });
+  // Switchyard's listeners are on 80; an adopted stack's listener is on whatever port its team chose.
+  const port = ctx.names.adopted
+    ? ((await ctx.aws.elbv2.send(new DescribeListenersCommand({ ListenerArns: [input.listenerArn] }))).Listeners?.[0]?.Port ?? 80)
+    : 80;
+  const base = await listenerBaseUrl(ctx.account, { ...input.loadBalancer, port });
   const url = `${base}${input.spec.healthCheck.path}`;
   const ruleArn = await ensureProbeRule(ctx, input, token);
   try {

@@ -223,7 +223,11 @@ async function readFleet(ctx: StepContext, slot: Slot): Promise<FleetView | null
           })
       : undefined,
     ctx.aws.autoscaling.send(
-      new DescribePoliciesCommand({ AutoScalingGroupName: ctx.names.asg(slot), PolicyNames: [ctx.names.scalingPolicy(slot)] }),
+      new DescribePoliciesCommand({
+        AutoScalingGroupName: ctx.names.asg(slot),
+        // An adopted group's policies have names of their own: read them all (the target tracking one is used).
+        ...(ctx.names.adopted ? { PolicyTypes: ["TargetTrackingScaling"] } : { PolicyNames: [ctx.names.scalingPolicy(slot)] }),
+      }),
     ),
   ]);
   const inService = (group.Instances ?? []).filter((i) => i.LifecycleState === "InService");
@@ -285,7 +289,9 @@ async function readLoadBalancer(ctx: StepContext, targetGroups: Stack["targetGro
   const lb = await findLoadBalancer(ctx);
   if (!lb?.LoadBalancerArn) return null;
   const listeners = (await ctx.aws.elbv2.send(new DescribeListenersCommand({ LoadBalancerArn: lb.LoadBalancerArn }))).Listeners ?? [];
-  const listener = listeners.find((l) => l.Port === 80);
+  // An adopted stack's listener is the one its record names (any port); Switchyard's own listens on 80.
+  const adoptedListener = ctx.names.adopted?.listenerArn;
+  const listener = listeners.find((l) => (adoptedListener ? l.ListenerArn === adoptedListener : l.Port === 80));
   const origin = listener?.ListenerArn ? originRuleOf(await listRules(ctx, listener.ListenerArn)) : undefined;
   const arns = { blue: targetGroups.blue?.arn, green: targetGroups.green?.arn };
   return {

@@ -1,4 +1,5 @@
 import { apiRoute, jsonBody } from "@/server/api/http.ts";
+import { forgetAdopted, isAdopted } from "@/server/adopt/forget.ts";
 import { startTeardown } from "@/server/operations/verbs.ts";
 
 export const dynamic = "force-dynamic";
@@ -9,6 +10,8 @@ export const dynamic = "force-dynamic";
  */
 export const POST = apiRoute<{ name: string }>(async (req, { actor, params }) => {
   const body = await jsonBody(req);
+  // An adopted stack is only forgotten: nothing Switchyard did not create is deleted (200, done at once).
+  if (await isAdopted(params.name)) return Response.json(await forgetAdopted({ actor, input: { name: params.name } }));
   return Response.json(await startTeardown({ actor, input: { name: params.name, skipFinalSnapshot: body.skipFinalSnapshot } }), {
     status: 202,
   });
