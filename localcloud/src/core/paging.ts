@@ -34,7 +34,7 @@ export function fingerprint(value: unknown): string {
 
 /** An opaque token carrying a cursor (offsets and counters) bound to `scope`. */
 export function encodeToken(scope: string, cursor: Record<string, number>): string {
-  return Buffer.from(JSON.stringify({ ...cursor, s: scope })).toString("base64url");
+  return Buffer.from(JSON.stringify({ s: scope, c: cursor })).toString("base64url");
 }
 
 /** The cursor in `token`, undefined when there is no token; `badToken` when it is not ours. */
@@ -50,8 +50,9 @@ export function decodeToken<C extends Record<string, number>>(
   } catch {
     throw badToken(token);
   }
-  if (!parsed || typeof parsed !== "object" || (parsed as { s?: unknown }).s !== scope) throw badToken(token);
-  return parsed as C;
+  const { s, c } = (parsed ?? {}) as { s?: unknown; c?: unknown };
+  if (s !== scope || !c || typeof c !== "object") throw badToken(token);
+  return c as C;
 }
 
 /** One page of `items` from `token` on, at most `size` long (or `rules.fallback`). */

@@ -3,10 +3,10 @@
  * paged with NextToken. A result cut by the page limit says PartialData and continues on the
  * next page; results already complete are not repeated.
  */
-import { AwsError, type RequestContext } from "../../core/types.ts";
+import type { RequestContext } from "../../core/types.ts";
 import { prepareQueries, validateQueries, type MetricDataQuery } from "./math/run-queries.ts";
-import { decodeToken, encodeToken, fingerprint } from "./paging.ts";
-import { cwState } from "./state.ts";
+import { decodeToken, encodeToken, fingerprint } from "../../core/paging.ts";
+import { cwState, invalidNextToken, validation } from "./state.ts";
 
 export const MAX_DATAPOINTS_PER_CALL = 100_800;
 
@@ -18,8 +18,6 @@ interface Input {
   ScanBy?: "TimestampDescending" | "TimestampAscending";
   MaxDatapoints?: number;
 }
-
-const validation = (message: string) => new AwsError("ValidationError", message, 400);
 
 export function getMetricData(input: Input, ctx: RequestContext) {
   const queries = validateQueries(input.MetricDataQueries);
@@ -37,7 +35,7 @@ export function getMetricData(input: Input, ctx: RequestContext) {
 
   const fp = fingerprint([ctx.region, queries, startMs, endMs, scanBy, maxDatapoints]);
   // Cursor: returned query q, its sub-result s (expressions may yield several series), offset o.
-  const cursor = decodeToken<{ q: number; s: number; o: number }>(input.NextToken, fp) ?? { q: 0, s: 0, o: 0 };
+  const cursor = decodeToken<{ q: number; s: number; o: number }>(input.NextToken, fp, invalidNextToken) ?? { q: 0, s: 0, o: 0 };
 
   const prepared = prepareQueries(cwState(ctx.cloud), ctx.region, queries, startMs, endMs);
   let budget = maxDatapoints;

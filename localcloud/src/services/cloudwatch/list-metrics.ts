@@ -1,7 +1,7 @@
 /** ListMetrics: metrics of the caller's region that published in the last two weeks, 500 per page. */
 import { AwsError, type RequestContext } from "../../core/types.ts";
-import { pageByOffset, fingerprint } from "./paging.ts";
-import { cwState } from "./state.ts";
+import { fingerprint, pageOf } from "../../core/paging.ts";
+import { cwPages, cwState } from "./state.ts";
 
 interface Input {
   Namespace?: string;
@@ -42,8 +42,8 @@ export function listMetrics(input: Input, ctx: RequestContext) {
         cmp(a.Namespace, b.Namespace) || cmp(a.MetricName, b.MetricName) || cmp(JSON.stringify(a.Dimensions), JSON.stringify(b.Dimensions)),
     );
   const fp = fingerprint([ctx.region, input.Namespace, input.MetricName, input.Dimensions, input.RecentlyActive]);
-  const page = pageByOffset(matches, input.NextToken, fp, PAGE_SIZE);
-  return { Metrics: page.items, NextToken: page.NextToken };
+  const page = pageOf(matches, input.NextToken, PAGE_SIZE, cwPages(fp, PAGE_SIZE));
+  return { Metrics: page.items, NextToken: page.next };
 }
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

@@ -2,7 +2,8 @@
  * CloudWatch state: metric series (raw datapoints pre-aggregated per minute, or per second for
  * high-resolution data), metric alarms and their history. Plain JSON, persisted with the cloud.
  */
-import type { CloudApi } from "../../core/types.ts";
+import type { PageRules } from "../../core/paging.ts";
+import { AwsError, type CloudApi } from "../../core/types.ts";
 
 /**
  * One aggregation bucket: [startSec, sum, count, min, max, dist?].
@@ -101,4 +102,22 @@ export function alarmKey(region: string, name: string): string {
 
 export function alarmArn(region: string, accountId: string, name: string): string {
   return `arn:aws:cloudwatch:${region}:${accountId}:alarm:${name}`;
+}
+
+export const validation = (message: string) => new AwsError("ValidationError", message, 400);
+
+/** A NextToken that is not this request's (CloudWatch binds tokens to the request they page). */
+export const invalidNextToken = () =>
+  new AwsError("InvalidNextToken", "The service returned an error with Error Code InvalidNextToken.", 400);
+
+/** CloudWatch's paging: pages of `size` (checked by the caller), tokens bound to the request's fingerprint. */
+export function cwPages(fp: string, size: number): PageRules {
+  return {
+    scope: fp,
+    min: 1,
+    max: size,
+    fallback: size,
+    badSize: (n) => validation(`The value ${n} for parameter MaxRecords is invalid.`),
+    badToken: invalidNextToken,
+  };
 }

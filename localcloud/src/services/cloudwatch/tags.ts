@@ -1,6 +1,14 @@
 /** TagResource / UntagResource / ListTagsForResource for alarm ARNs of the caller's region. */
+import { checkTags, mergeTags, type TagInput, type TagRules, withoutKeys } from "../../core/tags.ts";
 import { AwsError, type RequestContext } from "../../core/types.ts";
 import { alarmKey, cwState, type StoredAlarm } from "./state.ts";
+
+/** Alarm tags: InvalidParameterValue for a bad tag or more than 50. */
+const cwTagRules: TagRules = {
+  invalid: (message) => new AwsError("InvalidParameterValue", message, 400),
+  tooMany: (max) => new AwsError("InvalidParameterValue", `An alarm can have at most ${max} tags.`, 400),
+  reserved: [],
+};
 
 const ALARM_ARN = /^arn:aws[a-z-]*:cloudwatch:([a-z0-9-]+):(\d{12}):alarm:(.+)$/;
 
@@ -13,27 +21,16 @@ function alarmByArn(arn: string | undefined, ctx: RequestContext): StoredAlarm {
   return alarm;
 }
 
-export function tagResource(input: { ResourceARN?: string; Tags?: Array<{ Key: string; Value: string }> }, ctx: RequestContext) {
+export function tagResource(input: { ResourceARN?: string; Tags?: TagInput[] }, ctx: RequestContext) {
   const alarm = alarmByArn(input.ResourceARN, ctx);
-  const tags = alarm.tags.map((t) => ({ ...t }));
-  for (const tag of input.Tags ?? []) {
-    if (!tag.Key || tag.Key.length > 128)
-      throw new AwsError("InvalidParameterValue", `The value ${tag.Key} for parameter Tags.Key is invalid.`, 400);
-    const value = tag.Value ?? "";
-    const existing = tags.find((t) => t.Key === tag.Key);
-    if (existing) existing.Value = value;
-    else tags.push({ Key: tag.Key, Value: value });
-  }
-  if (tags.length > 50) throw new AwsError("InvalidParameterValue", "An alarm can have at most 50 tags.", 400);
-  alarm.tags = tags;
+  alarm.tags = mergeTags(alarm.tags, checkTags(input.Tags, cwTagRules), cwTagRules);
   ctx.cloud.markDirty();
   return {};
 }
 
 export function untagResource(input: { ResourceARN?: string; TagKeys?: string[] }, ctx: RequestContext) {
   const alarm = alarmByArn(input.ResourceARN, ctx);
-  const drop = new Set(input.TagKeys ?? []);
-  alarm.tags = alarm.tags.filter((t) => !drop.has(t.Key));
+  alarm.tags = withoutKeys(alarm.tags, input.TagKeys);
   ctx.cloud.markDirty();
   return {};
 }

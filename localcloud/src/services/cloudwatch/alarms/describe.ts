@@ -1,6 +1,7 @@
 /** DescribeAlarms and DescribeAlarmsForMetric (metric alarms only; composite alarms are not modelled). */
 import { AwsError, type RequestContext } from "../../../core/types.ts";
-import { fingerprint, pageByOffset } from "../paging.ts";
+import { fingerprint, pageOf } from "../../../core/paging.ts";
+import { cwPages } from "../state.ts";
 import { regionAlarms, toMetricAlarm } from "./store.ts";
 
 interface DescribeAlarmsInput {
@@ -48,11 +49,11 @@ export function describeAlarms(input: DescribeAlarmsInput, ctx: RequestContext) 
         })
     : [];
   const fp = fingerprint([ctx.region, input.AlarmNames, input.AlarmNamePrefix, types, input.StateValue, input.ActionPrefix, maxRecords]);
-  const page = pageByOffset(matches, input.NextToken, fp, maxRecords);
+  const page = pageOf(matches, input.NextToken, maxRecords, cwPages(fp, maxRecords));
   return {
     MetricAlarms: page.items.map(toMetricAlarm),
     CompositeAlarms: types.includes("CompositeAlarm") ? [] : undefined,
-    NextToken: page.NextToken,
+    NextToken: page.next,
   };
 }
 

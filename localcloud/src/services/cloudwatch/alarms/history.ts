@@ -1,7 +1,7 @@
 /** DescribeAlarmHistory: the region's history (kept after an alarm is deleted, as in AWS), newest first by default. */
 import { AwsError, type RequestContext } from "../../../core/types.ts";
-import { fingerprint, pageByOffset } from "../paging.ts";
-import { cwState } from "../state.ts";
+import { fingerprint, pageOf } from "../../../core/paging.ts";
+import { cwPages, cwState } from "../state.ts";
 
 interface Input {
   AlarmName?: string;
@@ -42,7 +42,7 @@ export function describeAlarmHistory(input: Input, ctx: RequestContext) {
     : [];
   if (scanBy === "TimestampDescending") items.reverse();
   const fp = fingerprint([ctx.region, input.AlarmName, types, input.HistoryItemType, input.StartDate, input.EndDate, maxRecords, scanBy]);
-  const page = pageByOffset(items, input.NextToken, fp, maxRecords);
+  const page = pageOf(items, input.NextToken, maxRecords, cwPages(fp, maxRecords));
   return {
     AlarmHistoryItems: page.items.map((h) => ({
       AlarmName: h.name,
@@ -52,6 +52,6 @@ export function describeAlarmHistory(input: Input, ctx: RequestContext) {
       HistorySummary: h.summary,
       HistoryData: h.data,
     })),
-    NextToken: page.NextToken,
+    NextToken: page.next,
   };
 }

@@ -6,7 +6,7 @@ import { AwsError, type CloudApi } from "../../../core/types.ts";
 import { parseExpressions, validateQueries, type MetricDataQuery } from "../math/run-queries.ts";
 import { isValidPeriod } from "../metric-query.ts";
 import { BASIC_STATISTICS, isExtended, parseStat } from "../statistics.ts";
-import { alarmArn, alarmKey, cwState, type StoredAlarm } from "../state.ts";
+import { alarmArn, alarmKey, cwState, type StoredAlarm, validation } from "../state.ts";
 import { firstEvaluationAt } from "./evaluate.ts";
 import { appendHistory, historyView } from "./store.ts";
 
@@ -45,7 +45,6 @@ const OPERATORS = [
   "GreaterThanUpperThreshold",
 ];
 const TREAT_MISSING = ["breaching", "notBreaching", "ignore", "missing"];
-const validation = (message: string) => new AwsError("ValidationError", message, 400);
 const missing = (name: string) => new AwsError("MissingParameter", `The parameter ${name} is required.`, 400);
 
 function validate(input: PutMetricAlarmInput): void {

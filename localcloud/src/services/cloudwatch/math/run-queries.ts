@@ -1,11 +1,6 @@
-/**
- * Runs a list of MetricDataQuery (GetMetricData, metric math alarms): metric queries read
- * stored data, expressions are evaluated in dependency order (any order in the request).
- */
-import { AwsError } from "../../../core/types.ts";
 import { gridStartSec, isValidPeriod, readMetric } from "../metric-query.ts";
 import { parseStat } from "../statistics.ts";
-import type { CloudWatchState } from "../state.ts";
+import { type CloudWatchState, validation } from "../state.ts";
 import { evaluate, type MathContext } from "./evaluate.ts";
 import { MathError, parseExpression, referencedIds, type Node } from "./parse.ts";
 import { gridTimestamps, isArrayOfSeries, isSeries, type Series, type Value } from "./series-ops.ts";
@@ -35,7 +30,6 @@ export interface QueryResult {
 }
 
 const ID_PATTERN = /^[a-z][a-zA-Z0-9_]*$/;
-const validation = (message: string) => new AwsError("ValidationError", message, 400);
 
 /** Structural checks, with AWS's parameter paths in the messages. */
 export function validateQueries(queries: MetricDataQuery[] | undefined, param = "MetricDataQueries"): MetricDataQuery[] {
