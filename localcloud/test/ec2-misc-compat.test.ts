@@ -4,7 +4,8 @@
  * retired ClassicLink calls, DeleteLaunchTemplateVersions, DescribeAccountAttributes and
  * DependencyViolation on DeleteSecurityGroup / DeleteSubnet.
  */
-import { describe, it, expect, beforeAll, afterAll, beforeEach } from "vitest";
+import { describe, it, expect } from "vitest";
+import { ec2, lc, useEc2Cloud } from "./ec2-fixture.ts";
 import {
   AllocateAddressCommand,
   CreateLaunchTemplateCommand,
@@ -28,25 +29,16 @@ import {
   GetConsoleOutputCommand,
   ModifyVpcAttributeCommand,
   TerminateInstancesCommand,
-  type EC2Client,
   type _InstanceType,
 } from "@aws-sdk/client-ec2";
 import { CreateLoadBalancerCommand, DeleteLoadBalancerCommand } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { CreateDBInstanceCommand, CreateDBSubnetGroupCommand, DeleteDBInstanceCommand } from "@aws-sdk/client-rds";
 import { appendConsoleOutput } from "../src/services/ec2/console.ts";
-import { eventually, expectError, startTestCloud, type TestCloud } from "./helpers.ts";
+import { eventually, expectError } from "./helpers.ts";
 import { aws, awsOk, boto3, boto3Missing, hasAwsCli } from "./ec2-cli-helpers.ts";
 import { buildNetwork, runOne } from "./ec2-net-helpers.ts";
 
-let lc: TestCloud;
-let ec2: EC2Client;
-
-beforeAll(async () => {
-  lc = await startTestCloud({ speed: 200 });
-  ec2 = lc.ec2;
-});
-afterAll(async () => lc?.close());
-beforeEach(async () => lc.reset());
+useEc2Cloud({ resetBeforeEach: true });
 
 describe("GetConsoleOutput", () => {
   it("returns what the bootstrap wrote, base64, with a timestamp; nothing before that", async () => {

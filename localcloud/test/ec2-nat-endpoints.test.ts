@@ -3,7 +3,8 @@
  * services, network interfaces and network ACLs, through the SDK v3 with AWS's shapes, states
  * on the simulated clock and error codes.
  */
-import { describe, it, expect, beforeAll, afterAll, beforeEach } from "vitest";
+import { describe, it, expect } from "vitest";
+import { ec2, lc, useEc2Cloud } from "./ec2-fixture.ts";
 import {
   AllocateAddressCommand,
   AssociateAddressCommand,
@@ -31,21 +32,12 @@ import {
   ReleaseAddressCommand,
   ReplaceRouteCommand,
   RunInstancesCommand,
-  type EC2Client,
 } from "@aws-sdk/client-ec2";
-import { expectError, startTestCloud, type TestCloud } from "./helpers.ts";
+import { expectError } from "./helpers.ts";
 import { awsOk, boto3, boto3Missing, hasAwsCli } from "./ec2-cli-helpers.ts";
 import { al2023, buildNetwork, runOne } from "./ec2-net-helpers.ts";
 
-let lc: TestCloud;
-let ec2: EC2Client;
-
-beforeAll(async () => {
-  lc = await startTestCloud({ speed: 200 });
-  ec2 = lc.ec2;
-});
-afterAll(async () => lc?.close());
-beforeEach(async () => lc.reset());
+useEc2Cloud({ resetBeforeEach: true });
 
 const nat = async (id: string) => (await ec2.send(new DescribeNatGatewaysCommand({ NatGatewayIds: [id] }))).NatGateways![0];
 const routesOf = async (id: string) => (await ec2.send(new DescribeRouteTablesCommand({ RouteTableIds: [id] }))).RouteTables![0].Routes!;

@@ -2,7 +2,8 @@
  * EC2 / VPC quotas with AWS's defaults and error codes, and the admin API that sets them per
  * local account (`/_localcloud/quotas`).
  */
-import { describe, it, expect, beforeAll, afterAll, beforeEach } from "vitest";
+import { describe, it, expect } from "vitest";
+import { ec2, lc, useEc2Cloud } from "./ec2-fixture.ts";
 import {
   AllocateAddressCommand,
   AuthorizeSecurityGroupEgressCommand,
@@ -14,21 +15,12 @@ import {
   DescribeAccountAttributesCommand,
   RunInstancesCommand,
   type AccountAttributeName,
-  type EC2Client,
 } from "@aws-sdk/client-ec2";
-import { expectError, startTestCloud, type TestCloud } from "./helpers.ts";
+import { expectError } from "./helpers.ts";
 import { aws, hasAwsCli } from "./ec2-cli-helpers.ts";
 import { al2023, buildNetwork } from "./ec2-net-helpers.ts";
 
-let lc: TestCloud;
-let ec2: EC2Client;
-
-beforeAll(async () => {
-  lc = await startTestCloud({ speed: 200 });
-  ec2 = lc.ec2;
-});
-afterAll(async () => lc?.close());
-beforeEach(async () => lc.reset());
+useEc2Cloud({ resetBeforeEach: true });
 
 interface QuotaView {
   code: string;

@@ -3,7 +3,8 @@
  * networking state built through the SDK (route tables, gateways, NAT gateways, endpoints,
  * security groups), with concrete reasons when there is none.
  */
-import { describe, it, expect, beforeAll, afterAll, beforeEach } from "vitest";
+import { describe, it, expect } from "vitest";
+import { ec2, lc, useEc2Cloud } from "./ec2-fixture.ts";
 import {
   AllocateAddressCommand,
   AuthorizeSecurityGroupIngressCommand,
@@ -16,21 +17,12 @@ import {
   DescribeSecurityGroupsCommand,
   ModifyVpcAttributeCommand,
   RevokeSecurityGroupEgressCommand,
-  type EC2Client,
 } from "@aws-sdk/client-ec2";
 import { pathOut } from "../src/services/ec2/reachability.ts";
-import { startTestCloud, type TestCloud } from "./helpers.ts";
+
 import { buildNetwork, runOne, type TestNetwork } from "./ec2-net-helpers.ts";
 
-let lc: TestCloud;
-let ec2: EC2Client;
-
-beforeAll(async () => {
-  lc = await startTestCloud({ speed: 200 });
-  ec2 = lc.ec2;
-});
-afterAll(async () => lc?.close());
-beforeEach(async () => lc.reset());
+useEc2Cloud({ resetBeforeEach: true });
 
 /** A private route table for subnet index 1 (no default route yet). */
 async function privateTable(net: TestNetwork): Promise<string> {

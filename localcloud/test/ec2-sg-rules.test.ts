@@ -4,7 +4,8 @@
  * ModifySecurityGroupRules, and AWS's errors for duplicates and missing rules. Also through
  * awscli and boto3.
  */
-import { describe, it, expect, beforeAll, afterAll, beforeEach } from "vitest";
+import { describe, it, expect, beforeEach } from "vitest";
+import { ec2, lc, useEc2Cloud } from "./ec2-fixture.ts";
 import {
   AuthorizeSecurityGroupEgressCommand,
   AuthorizeSecurityGroupIngressCommand,
@@ -17,23 +18,15 @@ import {
   ModifySecurityGroupRulesCommand,
   RevokeSecurityGroupEgressCommand,
   RevokeSecurityGroupIngressCommand,
-  type EC2Client,
 } from "@aws-sdk/client-ec2";
-import { expectError, startTestCloud, type TestCloud } from "./helpers.ts";
+import { expectError } from "./helpers.ts";
 import { aws, awsOk, boto3, boto3Missing, hasAwsCli } from "./ec2-cli-helpers.ts";
 import { buildNetwork } from "./ec2-net-helpers.ts";
 
-let lc: TestCloud;
-let ec2: EC2Client;
-let groupId: string;
+useEc2Cloud({ resetBeforeEach: true });
 
-beforeAll(async () => {
-  lc = await startTestCloud({ speed: 200 });
-  ec2 = lc.ec2;
-});
-afterAll(async () => lc?.close());
+let groupId: string;
 beforeEach(async () => {
-  await lc.reset();
   const net = await buildNetwork(ec2, { subnetCount: 1 });
   groupId = (await ec2.send(new CreateSecurityGroupCommand({ VpcId: net.vpcId, GroupName: "web", Description: "web" }))).GroupId!;
 });
