@@ -177,5 +177,5 @@ export async function finishOperation(
       data: { lockDeploymentId: null, ...(outcome.environment ?? {}) },
     });
   });
+  await notifyFinished(deploymentId);
 }
-await notifyFinished(deploymentId);
