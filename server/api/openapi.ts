@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { defaultSpec, specSchema } from "../environments/spec.ts";
+import { deployMetricsAndNotificationPaths } from "../notifications/openapi.ts";
 
 /** An example spec that passes validation (a test checks it), used as the request example. */
 export function exampleSpec() {
@@ -275,7 +276,10 @@ export function openApiDocument(serverUrl: string) {
             required: true,
             content: {
               "application/json": {
-                schema: { type: "object", properties: { kind: { type: "string", enum: ["terminate-instance", "failover-database"] } } },
+                schema: {
+                  type: "object",
+                  properties: { kind: { type: "string", enum: ["terminate-instance", "failover-database", "failover-cache"] } },
+                },
                 example: { kind: "terminate-instance" },
               },
             },
@@ -291,6 +295,7 @@ export function openApiDocument(serverUrl: string) {
           responses: { "200": { description: "Versions, newest first" }, ...errors(401, 403, 404) },
         },
       },
+      ...deployMetricsAndNotificationPaths(nameParam),
     },
   };
 }

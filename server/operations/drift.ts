@@ -7,6 +7,7 @@ import { accountOf } from "../provisioning/context.ts";
 import { awsClients } from "../aws/clients.ts";
 import { adoptedDrift } from "../adopt/drift.ts";
 import { adoptedOf } from "../adopt/record.ts";
+import { notifyDrift } from "../notifications/notify.ts";
 
 /** Reads the real stack back from AWS and lists what differs from the current spec. */
 export async function checkDrift({ actor, input }: { actor: Actor; input: { name: string } }) {
@@ -21,11 +22,9 @@ export async function checkDrift({ actor, input }: { actor: Actor; input: { name
   const stack = await readStack({ accountId: env.accountId, envId: env.id, spec });
   // An adopted stack is checked against what was adopted (it was not built from the spec).
   const adopted = adoptedOf(env.adopted);
-  return {
-    checkedAt: new Date().toISOString(),
-    specVersion: env.currentVersion,
-    drift: adopted
-      ? await adoptedDrift(awsClients(await accountOf(env.accountId), env.region), adopted, spec, stack, { liveVersion: env.liveVersion })
-      : driftCheck(spec, stack, { liveVersion: env.liveVersion }),
-  };
+  const drift = adopted
+    ? await adoptedDrift(awsClients(await accountOf(env.accountId), env.region), adopted, spec, stack, { liveVersion: env.liveVersion })
+    : driftCheck(spec, stack, { liveVersion: env.liveVersion });
+  await notifyDrift(env.id, drift);
+  return { checkedAt: new Date().toISOString(), specVersion: env.currentVersion, drift };
 }
