@@ -348,6 +348,30 @@ export function EnvironmentForm({
             <FormField label="Bake per step (min)" htmlFor="bakeMinutes" error={err("rollout.bakeMinutes")}>
               <Input id="bakeMinutes" inputMode="numeric" value={f.bakeMinutes} onChange={(e) => set("bakeMinutes", e.target.value)} />
             </FormField>
+            <FormField
+              label="Longest bake (min)"
+              htmlFor="maxBakeMinutes"
+              error={err("rollout.maxBakeMinutes")}
+              hint="Too little traffic to decide: the bake extends up to this."
+            >
+              <Input
+                id="maxBakeMinutes"
+                inputMode="numeric"
+                value={f.maxBakeMinutes}
+                onChange={(e) => set("maxBakeMinutes", e.target.value)}
+              />
+            </FormField>
+            <FormField label="Still undecided then" htmlFor="onUndecided" error={err("rollout.onUndecided")}>
+              <Select
+                id="onUndecided"
+                value={f.onUndecided}
+                onChange={(e) => set("onUndecided", e.target.value as FormState["onUndecided"])}
+                options={[
+                  { value: "hold", label: "Hold for a deployer's decision" },
+                  { value: "rollback", label: "Roll back" },
+                ]}
+              />
+            </FormField>
           </div>
         ) : null}
         <div className="grid grid-cols-2 gap-3">

@@ -39,6 +39,8 @@ export interface FormState {
   strategy: "all-at-once" | "canary";
   canarySteps: string;
   bakeMinutes: string;
+  maxBakeMinutes: string;
+  onUndecided: "hold" | "rollback";
   max5xx: string;
   maxP95: string;
   rollbackWindow: string;
@@ -80,6 +82,8 @@ export function toFormState(s: EnvironmentSpec, defaults: { userData: string }):
     strategy: s.rollout.strategy,
     canarySteps: s.rollout.canarySteps.join(","),
     bakeMinutes: String(s.rollout.bakeMinutes),
+    maxBakeMinutes: String(s.rollout.maxBakeMinutes ?? Math.max(30, s.rollout.bakeMinutes)),
+    onUndecided: s.rollout.onUndecided ?? "hold",
     max5xx: String(s.autoRollback.max5xxRatePercent),
     maxP95: String(s.autoRollback.maxP95LatencyMs),
     rollbackWindow: String(s.rollbackWindowMinutes),
@@ -116,7 +120,13 @@ export function toSpecInput(f: FormState) {
     cloudfront: f.cloudfront,
     network: { egress: f.egress },
     certificateArn: f.certificateArn.trim() || null,
-    rollout: { strategy: f.strategy, canarySteps: f.canarySteps, bakeMinutes: f.bakeMinutes },
+    rollout: {
+      strategy: f.strategy,
+      canarySteps: f.canarySteps,
+      bakeMinutes: f.bakeMinutes,
+      maxBakeMinutes: f.maxBakeMinutes,
+      onUndecided: f.onUndecided,
+    },
     autoRollback: { max5xxRatePercent: f.max5xx, maxP95LatencyMs: f.maxP95 },
     rollbackWindowMinutes: f.rollbackWindow,
     protected: f.protected,

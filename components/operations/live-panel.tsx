@@ -15,7 +15,7 @@ import { DeployForm } from "./deploy-form";
 import { DeploymentHistory, operationTitle } from "./deployment-history";
 import { DriftCheck } from "./drift-check";
 import { useLive, useLiveSync, useRefreshLive } from "./live-query";
-import { fmtMs, StepList } from "./step-list";
+import { fmtMs, isHeld, StepList } from "./step-list";
 import { TrafficSplitPicture } from "./traffic-split";
 
 type Act = ActionResult<{ id: string }>;
@@ -182,10 +182,13 @@ export function LivePanel({
             </div>
             <StepList steps={focus.steps} />
             <div className="mt-3 flex flex-wrap gap-2">
-              {focus.status === "awaiting_approval" && canDeploy && focus.startedBy !== me ? (
+              {focus.status === "awaiting_approval" && canDeploy && isHeld(focus.steps) ? (
+                <Button onClick={() => run(actions.approve(name, focus.id), "Continuing the rollout")}>Continue undecided step</Button>
+              ) : null}
+              {focus.status === "awaiting_approval" && canDeploy && focus.startedBy !== me && !isHeld(focus.steps) ? (
                 <Button onClick={() => run(actions.approve(name, focus.id), "Approved")}>Approve rollout</Button>
               ) : null}
-              {focus.status === "awaiting_approval" && focus.startedBy === me ? (
+              {focus.status === "awaiting_approval" && focus.startedBy === me && !isHeld(focus.steps) ? (
                 <p className="text-sm text-muted-foreground">Waiting for another deployer to approve.</p>
               ) : null}
               {focus.kind === "rollout" && ["running", "awaiting_approval", "pending"].includes(focus.status) && canDeploy ? (

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { DB_INSTANCE_CLASSES, INSTANCE_TYPES, REGIONS, zonesOf } from "../catalog/aws.ts";
+import { CACHE_NODE_TYPES, DB_INSTANCE_CLASSES, INSTANCE_TYPES, REGIONS, zonesOf } from "../catalog/aws.ts";
 
 /**
  * An environment's spec: everything Switchyard needs to build and run its stack. Every
@@ -164,6 +164,17 @@ export const specSchema = z
         multiAz: z.boolean(),
       })
       .nullable(),
+    // An ElastiCache replication group (Valkey or Redis OSS) in the private subnets, or null.
+    cache: z
+      .object({
+        engine: z.enum(["valkey", "redis"], { message: "Choose valkey or redis" }),
+        nodeType: z.string().refine((t) => t in CACHE_NODE_TYPES, { message: "Unknown cache node type" }),
+        replicas: int("Replicas", 0, 5),
+        // Multi-AZ: replicas in other zones and automatic failover to one of them.
+        multiAz: z.boolean(),
+      })
+      .nullable()
+      .default(null),
     cloudfront: z.boolean(),
     network: z
       .object({ egress: z.enum(EGRESS_MODES, { message: "Choose nat-per-az, nat-shared or public" }) })
@@ -195,6 +206,10 @@ export const specSchema = z
           .max(10, "At most 10 steps"),
       ),
       bakeMinutes: num("Bake time", 0, 1440),
+      // Not enough data never passes: the bake extends up to this long, then holds or rolls back.
+      // (Optional: specs saved before these fields have them filled by withSpecDefaults.)
+      maxBakeMinutes: num("Longest bake", 0, 1440).optional(),
+      onUndecided: z.enum(["hold", "rollback"], { message: "Choose hold or rollback" }).optional(),
     }),
     autoRollback: z.object({
       max5xxRatePercent: num("5xx rate", 0, 100),
@@ -230,6 +245,7 @@ export const specSchema = z
       );
     if (s.certificateArn && s.certificateArn.split(":")[3] !== s.region)
       issue(["certificateArn"], `The certificate must be in ${s.region}, the load balancer's region`);
+    if (s.cache?.multiAz && s.cache.replicas < 1) issue(["cache", "replicas"], "Multi-AZ needs at least 1 replica to fail over to");
     if (s.scaling.metric === "cpu" && s.scaling.target > 100) issue(["scaling", "target"], "A CPU target is a percentage: at most 100");
 
     const steps = s.rollout.canarySteps;
@@ -237,6 +253,8 @@ export const specSchema = z
       if (steps.some((v, i) => i > 0 && v <= steps[i - 1])) issue(["rollout", "canarySteps"], "Steps must increase, e.g. 10,50,100");
       if (steps[steps.length - 1] !== 100) issue(["rollout", "canarySteps"], "The last step must be 100");
     }
+    if (s.rollout.maxBakeMinutes !== undefined && s.rollout.maxBakeMinutes < s.rollout.bakeMinutes)
+      issue(["rollout", "maxBakeMinutes"], `At least the bake time (${s.rollout.bakeMinutes} min): the bake extends up to this`);
   });
 
 export type EnvironmentSpec = z.infer<typeof specSchema>;
@@ -266,10 +284,11 @@ export function defaultSpec(account: string, region = "us-east-1"): EnvironmentS
       gracePeriodSeconds: 60,
     },
     database: { engine: "postgres", instanceClass: "db.t3.medium", storageGb: 20, multiAz: true },
+    cache: null,
     cloudfront: true,
     network: { egress: "nat-shared" },
     certificateArn: null,
-    rollout: { strategy: "canary", canarySteps: [10, 50, 100], bakeMinutes: 5 },
+    rollout: { strategy: "canary", canarySteps: [10, 50, 100], bakeMinutes: 5, maxBakeMinutes: 30, onUndecided: "hold" },
     autoRollback: { max5xxRatePercent: 2, maxP95LatencyMs: 800 },
     rollbackWindowMinutes: 60,
     protected: false,
@@ -286,6 +305,12 @@ export function withSpecDefaults(spec: EnvironmentSpec): EnvironmentSpec {
     ...raw,
     app: { ...raw.app, artifactUri: raw.app.artifactUri ?? DEFAULT_ARTIFACT_URI, instanceProfileArn: raw.app.instanceProfileArn ?? null },
     network: raw.network ?? { egress: "nat-shared" },
+    cache: raw.cache ?? null,
     certificateArn: raw.certificateArn ?? null,
+    rollout: {
+      ...raw.rollout,
+      maxBakeMinutes: raw.rollout.maxBakeMinutes ?? Math.max(30, raw.rollout.bakeMinutes),
+      onUndecided: raw.rollout.onUndecided ?? "hold",
+    },
   };
 }

@@ -7,7 +7,7 @@ import { provisionWorkflow } from "../workflows/provision.ts";
 import { rollbackWorkflow } from "../workflows/rollback.ts";
 import { rolloutWorkflow } from "../workflows/rollout.ts";
 import { teardownWorkflow } from "../workflows/teardown.ts";
-import { approvalToken, abortToken } from "../workflows/tokens.ts";
+import { approvalToken, abortToken, holdToken } from "../workflows/tokens.ts";
 import { getOperation } from "./queries.ts";
 import { createOperation, finishOperation } from "./start.ts";
 
@@ -58,6 +58,11 @@ export async function approveRollout({ actor, input }: { actor: Actor; input: { 
   if (op.status !== "awaiting_approval")
     throw new ServiceError("PRECONDITION_FAILED", `This deployment is ${op.status.replace(/_/g, " ")}, not awaiting approval.`);
   const approverId = personOf(actor);
+  // A canary step held on an undecided verdict (bake.ts): any deployer decides; approve continues the rollout.
+  const held = op.steps.find(
+    (s) => s.status === "waiting" && (s.detail as { bake?: { phase?: string } } | null)?.bake?.phase === "holding",
+  );
+  if (held) return continueHeldStep(actor, input, op.id, held.key, approverId);
   const { startedById } = await db.deployment.findUniqueOrThrow({ where: { id: op.id }, select: { startedById: true } });
   if (op.startedBy === actor.label || (approverId !== null && startedById === approverId)) {
     throw new ServiceError("FORBIDDEN", "Another person must approve: you started this rollout (directly or with one of your API tokens).");
@@ -80,6 +85,22 @@ export async function approveRollout({ actor, input }: { actor: Actor; input: { 
     );
   });
   await resumeHook(approvalToken(op.id), { approvedBy: actor.label });
+  return getOperation({ actor, input });
+}
+
+async function continueHeldStep(actor: Actor, input: { name: string; id: string }, id: string, key: string, approverId: string | null) {
+  await db.$transaction(async (tx) => {
+    const updated = await tx.deployment.updateMany({ where: { id, status: "awaiting_approval" }, data: { status: "running" } });
+    if (updated.count === 0) throw new ServiceError("CONFLICT", "Someone else decided first.");
+    await recordAudit(
+      tx,
+      actor,
+      "deployment.approve",
+      { type: "deployment", id, label: input.name },
+      { after: { continuedUndecidedStep: key, by: actor.label, byId: approverId } },
+    );
+  });
+  await resumeHook(holdToken(id, key), { approvedBy: actor.label });
   return getOperation({ actor, input });
 }
 

@@ -56,7 +56,7 @@ export interface ProbeResult {
   failures: ProbeAnswer[];
 }
 
-const ruleMatches = (r: ElbRule, token: string) =>
+export const ruleMatches = (r: ElbRule, token: string) =>
   (r.Conditions ?? []).some(
     (c) =>
       c.Field === "http-header" &&
@@ -65,7 +65,11 @@ const ruleMatches = (r: ElbRule, token: string) =>
   );
 
 /** The probe rule of this rollout: found (a retried step), or created at the lowest free priority. */
-async function ensureProbeRule(ctx: StepContext, input: ProbeInput, token: string): Promise<string> {
+export async function ensureProbeRule(
+  ctx: StepContext,
+  input: Pick<ProbeInput, "listenerArn" | "targetGroupArn" | "envId">,
+  token: string,
+): Promise<string> {
   const rules = await listRules(ctx, input.listenerArn);
   const existing = rules.find((r) => ruleMatches(r, token));
   if (existing?.RuleArn) return existing.RuleArn;
@@ -90,7 +94,7 @@ async function ensureProbeRule(ctx: StepContext, input: ProbeInput, token: strin
   return arn;
 }
 
-async function deleteProbeRule(ctx: StepContext, ruleArn: string) {
+export async function deleteProbeRule(ctx: StepContext, ruleArn: string) {
   try {
     await ctx.aws.elbv2.send(new DeleteRuleCommand({ RuleArn: ruleArn }));
     ctx.touch("elbv2:rule", ruleArn, "deleted");
@@ -111,10 +115,11 @@ export async function readAnswer(res: Response): Promise<Omit<ProbeAnswer, "erro
   return { status: res.status, version, instanceId };
 }
 
-async function ask(url: string, token: string): Promise<ProbeAnswer> {
+/** One request of Switchyard's own (the probe of new targets, the confirmation of a rollback). */
+export async function ask(url: string, headers: Record<string, string>): Promise<ProbeAnswer> {
   try {
     const res = await fetch(url, {
-      headers: { [PROBE_HEADER]: token, "user-agent": "Switchyard-Probe/1" },
+      headers: { ...headers, "user-agent": "Switchyard-Probe/1" },
       signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
       cache: "no-store",
     });
@@ -124,7 +129,7 @@ async function ask(url: string, token: string): Promise<ProbeAnswer> {
   }
 }
 
-const good = (a: ProbeAnswer) => a.status !== null && a.status >= 200 && a.status < 400;
+export const good = (a: ProbeAnswer) => a.status !== null && a.status >= 200 && a.status < 400;
 
 /**
  * Judges answers as they come. Exported for unit tests: the decision is pure.
@@ -187,7 +192,7 @@ export const probeFleet = defineStep("probe the new targets", async (input: Prob
     // Instance ids are known only once the app reports them: until the first answer, assume it does.
     for (;;) {
       const reportsIds = answers.length === 0 || answers.some((a) => a.instanceId);
-      const batch = await Promise.all(Array.from({ length: Math.max(2, expected.length) }, () => ask(url, token)));
+      const batch = await Promise.all(Array.from({ length: Math.max(2, expected.length) }, () => ask(url, { [PROBE_HEADER]: token })));
       answers.push(...batch);
       const verdict = judgeProbe(answers, reportsIds ? expected : [], input.version, Date.now() >= deadline);
       if (verdict) return verdict;

@@ -1,12 +1,13 @@
 import { createHook, sleep } from "workflow";
 import type { Slot } from "../provisioning/index.ts";
+import { bakeShift } from "./bake.ts";
+import { endProbes } from "./bake-steps.ts";
 import { abortToken, approvalToken } from "./tokens.ts";
 import {
   act,
   closeTimeline,
   finish,
   forgetWarmFleet,
-  judgeStep,
   loadOperation,
   markDone,
   markStarted,
@@ -28,7 +29,8 @@ import {
  *                     on another (never shift before)
  *   probe-new         Switchyard's own requests, through the listener, reach each new target
  *                     and get an answer (with version V, where the app reports it)
- *   shift-N ...       listener weights N% new (all at once: 100), bake, judge (see judge.ts)
+ *   shift-N ...       listener weights N% new (all at once: 100), bake with probes, judge (bake.ts,
+ *                     judge.ts): fail rolls back; undecided extends, then holds or rolls back
  *   promote           the new slot is live; the old fleet stays warm
  *   invalidate        (CloudFront) "/*" invalidated so viewers get V at once; a failure here is
  *                     reported, never a reason to roll back
@@ -70,6 +72,7 @@ export async function rolloutWorkflow(deploymentId: string) {
         { ...weightsInput, weights: { [live]: 100, [idle]: 0 } as Record<Slot, number> },
         { finish: false },
       );
+    if (shiftedKey) await endProbes({ ...base, listenerArn: weightsInput.listenerArn, deploymentId });
     // The new fleet back to zero (recorded on its own fill step); the step that failed keeps the reason.
     await act(deploymentId, "fill-idle", "setFleetCapacity", { ...base, slot: idle, capacity: { min: 0, desired: 0, max: 0 } });
     await closeTimeline(deploymentId, reason);
@@ -155,18 +158,34 @@ export async function rolloutWorkflow(deploymentId: string) {
         { ...weightsInput, weights: { [live]: 100 - pct, [idle]: pct } as Record<Slot, number> },
         { finish: false },
       );
-      const bakeMs = Math.round(op.spec.rollout.bakeMinutes * 60_000);
-      // Too little traffic to judge: bake longer, at most twice more, and say so.
-      let verdict = null;
-      for (let round = 0; round < 3; round++) {
-        if (bakeMs > 0) await wait(bakeMs);
-        if (aborted) return await rollBack(aborted, key);
-        verdict = await judgeStep(deploymentId, key, { ...base, stack, live, canary: idle, since, canaryOnly: pct === 100 });
-        if (verdict.outcome !== "inconclusive" || bakeMs === 0) break;
-      }
-      if (verdict!.outcome === "fail") return await rollBack(`Rolled back at ${pct}%: ${verdict!.rule}`, key);
-      await markDone(deploymentId, key, { verdict });
+      // Bake and judge (bake.ts): undecided extends, then holds or rolls back; it never passes.
+      const baked = await bakeShift({
+        deploymentId,
+        key,
+        base,
+        version,
+        refs: {
+          loadBalancerArn: lb.arn,
+          listenerArn: lb.listenerArn!,
+          loadBalancer: { name: `${stack.namePrefix ?? ""}${op.spec.name}-alb`, dnsName: lb.dnsName },
+          canary: { slot: idle, targetGroupArn: stack.targetGroups[idle]!.arn },
+          baseline: pct === 100 ? null : { slot: live, targetGroupArn: stack.targetGroups[live]!.arn },
+        },
+        since,
+        isAborted: () => aborted !== null,
+        abortSignal,
+      });
+      if (baked.kind === "cancelled") return await rollBack(aborted ?? "Cancelled", key);
+      if (baked.kind === "fail") return await rollBack(`Rolled back at ${pct}%: ${baked.verdict.rule}`, key);
+      if (baked.kind === "undecided")
+        return await rollBack(`Rolled back at ${pct}%: still undecided after the longest bake (${baked.verdict.rule})`, key);
+      if (baked.kind !== "not-judged")
+        await markDone(deploymentId, key, {
+          verdict: baked.verdict,
+          ...(baked.kind === "approved" ? { approvedBy: baked.approvedBy } : {}),
+        });
     }
+    await endProbes({ ...base, listenerArn: lb.listenerArn!, deploymentId });
 
     await markStarted(deploymentId, "promote");
     stack = await readStackStep(deploymentId, null, base);

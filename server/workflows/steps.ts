@@ -168,45 +168,6 @@ export async function serverTime(input: p.StepInput) {
   return (await p.serverClock(input)).now;
 }
 
-/** Judges the new fleet over the bake window and records the verdict on the step. */
-export async function judgeStep(
-  deploymentId: string,
-  key: string,
-  input: p.StepInput & { stack: p.Stack; live: p.Slot; canary: p.Slot; since: string; canaryOnly: boolean },
-) {
-  "use step";
-  const { judge } = await import("../operations/judge.ts");
-  const metrics = await p.fleetMetrics({ ...input, slots: [input.live, input.canary], startTime: input.since });
-  const stack = await p.readStack(input);
-  const firing = stack.alarms
-    .filter((a) => a.state === "ALARM" && a.name.startsWith(p.namesOf(stack).alarm(`${input.canary}-`)))
-    .map((a) => a.name);
-  const verdict = judge({
-    baseline: input.canaryOnly ? [] : (metrics.slots[input.live] ?? []),
-    canary: metrics.slots[input.canary] ?? [],
-    max5xxRatePercent: input.spec.autoRollback.max5xxRatePercent,
-    maxP95LatencyMs: input.spec.autoRollback.maxP95LatencyMs,
-    minRequests: MIN_JUDGED_REQUESTS,
-    alarmsFiring: firing,
-  });
-  const d = await db.deployment.findUniqueOrThrow({ where: { id: deploymentId }, select: { verdict: true } });
-  const all = Array.isArray(d.verdict) ? (d.verdict as unknown[]) : [];
-  await db.deployment.update({
-    where: { id: deploymentId },
-    data: {
-      verdict: [
-        ...all.filter((v) => (v as { step?: string }).step !== key),
-        { step: key, window: { from: metrics.startTime, to: metrics.endTime }, ...verdict },
-      ] as object,
-    },
-  });
-  await db.deploymentStep.updateMany({ where: { deploymentId, key }, data: { detail: { verdict } as object } });
-  return verdict;
-}
-
-/** Requests the new fleet must have served before the judge decides. */
-export const MIN_JUDGED_REQUESTS = 30;
-
 /** Promotes a rollout: the environment now runs the new version on the new slot; the old fleet stays warm. */
 export async function promote(
   deploymentId: string,
