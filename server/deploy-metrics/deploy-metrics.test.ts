@@ -2,6 +2,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { admin, localAccount, spec, viewer } from "../../testing/fixtures.ts";
 import { db } from "../db/client.ts";
 import { readDeployMetrics } from "./read.ts";
+import { createApiToken } from "../auth/tokens.ts";
+import { GET } from "../../app/api/v1/deploy-metrics/route.ts";
 
 /**
  * A seeded history with known answers. Times are relative to `now`:
@@ -185,6 +187,22 @@ describe("deploy metrics", () => {
     const blog = await readDeployMetrics({ actor: admin, input: { days: 30, environment: "blog" } });
     expect(blog.overall).toMatchObject({ deploys: 1, failedChanges: 0, leadTimeMedianMs: 894 * H, restoreMedianMs: null });
     expect(blog.gameDays).toEqual([]);
+  });
+
+  it("answers GET /api/v1/deploy-metrics to an API token, 400 for another window", async () => {
+    const { token } = await createApiToken({ actor: admin, input: { name: "metrics", role: "viewer" } });
+    const get = (q: string) =>
+      GET(new Request(`http://localhost/api/v1/deploy-metrics${q}`, { headers: { authorization: `Bearer ${token}` } }), {
+        params: Promise.resolve({}),
+      });
+    const res = await get("?days=7&environment=shop");
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    expect(body.overall).toMatchObject({ deploys: 2, failedChanges: 3, endedRollouts: 4, changeFailureRatePercent: 75 });
+    expect(body.gameDays).toHaveLength(1);
+    const bad = await get("?days=abc");
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).error.message).toMatch(/7, 30 or 90/);
   });
 
   it("refuses other windows and unknown environments with a message", async () => {
