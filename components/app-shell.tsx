@@ -3,6 +3,7 @@ import Link from "next/link";
 import { Cloud, KeyRound, Layers, LogOut, ScrollText, Split, Users } from "lucide-react";
 import { Badge, type BadgeVariant } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
+import { NavMenu } from "@/components/nav-menu";
 import { NavLink } from "@/components/ui/nav-link";
 
 export type ShellRole = "viewer" | "deployer" | "admin";
@@ -22,7 +23,7 @@ const roleVariant: Record<ShellRole, BadgeVariant> = {
 export function AppShell({ user, children, signOutAction }: AppShellProps) {
   return (
     <div className="flex min-h-screen flex-col md:flex-row">
-      <aside className="flex shrink-0 flex-col border-b bg-card md:sticky md:top-0 md:h-screen md:w-56 md:border-r md:border-b-0">
+      <aside className="relative flex shrink-0 flex-col border-b bg-card md:sticky md:top-0 md:h-screen md:w-56 md:border-r md:border-b-0">
         <Link
           href="/environments"
           className="flex h-14 items-center gap-2 px-4 font-semibold tracking-tight outline-none focus-visible:ring-2 focus-visible:ring-ring focus-visible:ring-inset"
@@ -32,7 +33,7 @@ export function AppShell({ user, children, signOutAction }: AppShellProps) {
           </span>
           Switchyard
         </Link>
-        <nav aria-label="Main" className="flex gap-1 overflow-x-auto px-2 pb-2 md:flex-1 md:flex-col md:overflow-y-auto md:pt-2">
+        <NavMenu>
           <NavLink href="/environments" icon={<Layers />}>
             Environments
           </NavLink>
@@ -44,7 +45,7 @@ export function AppShell({ user, children, signOutAction }: AppShellProps) {
           </NavLink>
           {user.role === "admin" ? (
             <>
-              <p className="hidden px-2.5 pt-4 pb-1 text-xs font-medium text-muted-foreground md:block">Admin</p>
+              <p className="px-2.5 pt-4 pb-1 text-xs font-medium text-muted-foreground">Admin</p>
               <NavLink href="/admin/users" icon={<Users />}>
                 Users
               </NavLink>
@@ -53,10 +54,10 @@ export function AppShell({ user, children, signOutAction }: AppShellProps) {
               </NavLink>
             </>
           ) : null}
-        </nav>
+        </NavMenu>
       </aside>
       <div className="flex min-w-0 flex-1 flex-col">
-        <header className="flex h-14 shrink-0 items-center justify-end gap-3 border-b bg-card px-4 md:px-6">
+        <header className="flex min-h-14 shrink-0 flex-wrap items-center justify-end gap-x-3 gap-y-1 border-b bg-card px-4 py-2 md:px-6">
           <div className="min-w-0 text-right leading-tight">
             <p className="truncate text-sm font-medium">{user.name}</p>
             <p className="truncate text-xs text-muted-foreground">{user.email}</p>
@@ -72,7 +73,7 @@ export function AppShell({ user, children, signOutAction }: AppShellProps) {
             </Button>
           </form>
         </header>
-        <main className="mx-auto w-full max-w-[1200px] flex-1 px-4 py-6 md:px-8">{children}</main>
+        <main className="mx-auto w-full max-w-[1200px] min-w-0 flex-1 px-4 py-6 md:px-8">{children}</main>
       </div>
     </div>
   );
