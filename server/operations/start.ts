@@ -5,6 +5,7 @@ import { db } from "../db/client.ts";
 import { ServiceError, validationError } from "../errors.ts";
 import { withSpecDefaults, type EnvironmentSpec } from "../environments/spec.ts";
 import { namesOf } from "../provisioning/context.ts";
+import { notifyFinished } from "../notifications/notify.ts";
 import { planSteps, type OperationKind } from "./plan.ts";
 
 /** Who may start what: provisioning and teardown create or destroy infrastructure. */
