@@ -90,7 +90,7 @@ async function signInOrSetUp(page: Page) {
 test("a team's stack, built with the AWS SDK", async () => {
   test.setTimeout(120_000);
   const vpc = (await ec2.send(new CreateVpcCommand({ CidrBlock: "10.77.0.0/16" }))).Vpc!.VpcId!;
-  const subnets = [];
+  const subnets: string[] = [];
   for (const [i, az] of ["us-east-1a", "us-east-1b"].entries())
     subnets.push(
       (await ec2.send(new CreateSubnetCommand({ VpcId: vpc, CidrBlock: `10.77.${i}.0/24`, AvailabilityZone: az }))).Subnet!.SubnetId!,
