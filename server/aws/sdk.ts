@@ -61,7 +61,9 @@ export type {
 
 export {
   CreateAutoScalingGroupCommand,
+  CreateOrUpdateTagsCommand as CreateOrUpdateGroupTagsCommand,
   DeleteAutoScalingGroupCommand,
+  DeleteTagsCommand as DeleteGroupTagsCommand,
   DescribeAutoScalingGroupsCommand,
   DescribePoliciesCommand,
   DescribeScalingActivitiesCommand,

@@ -88,16 +88,19 @@ export function planSteps(
     case "rollback":
       return opts.warmRollback
         ? [
+            { key: "check-warm", label: "Check the warm previous fleet (healthy, on its version, big enough for today's traffic)" },
             { key: "shift-back", label: "Shift all traffic back to the warm previous fleet" },
+            { key: "confirm", label: "Confirm with Switchyard's own requests that the listener answers from the previous version" },
             ...(opts.cloudfront ? [{ key: "invalidate", label: "Invalidate CloudFront's cache" }] : []),
-            { key: "scale-down-old", label: "Scale the rolled-back fleet to zero" },
+            { key: "scale-down-old", label: "Scale the rolled-back fleet to zero after the deregistration delay" },
           ]
         : [
             { key: "refill-old", label: "Refill the previous fleet" },
             { key: "wait-healthy", label: "Wait until its targets are healthy" },
             { key: "shift-back", label: "Shift all traffic back" },
+            { key: "confirm", label: "Confirm with Switchyard's own requests that the listener answers from the previous version" },
             ...(opts.cloudfront ? [{ key: "invalidate", label: "Invalidate CloudFront's cache" }] : []),
-            { key: "scale-down-old", label: "Scale the rolled-back fleet to zero" },
+            { key: "scale-down-old", label: "Scale the rolled-back fleet to zero after the deregistration delay" },
           ];
     case "teardown":
       return [

@@ -89,3 +89,14 @@ export {
 } from "./teardown.ts";
 export { terminateInstance, failoverDatabase } from "./drills.ts";
 export { probeFleet, judgeProbe, PROBE_HEADER, type ProbeInput, type ProbeResult } from "./probe.ts";
+export {
+  holdFleetCapacity,
+  releaseFleetHold,
+  drainStatus,
+  deregistrationDelayOf,
+  HELD_MIN_TAG,
+  type FleetHold,
+  type DrainDetail,
+} from "./hold-fleet.ts";
+export { confirmTraffic, confirmedAt, CONFIRM_RUN, type ConfirmInput, type ConfirmResult } from "./confirm-traffic.ts";
+export { rollbackReadiness, judgeReadiness, type RollbackReadiness } from "./rollback-readiness.ts";

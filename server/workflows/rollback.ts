@@ -1,18 +1,38 @@
 import type { Slot } from "../provisioning/index.ts";
-import { act, closeTimeline, finish, forgetWarmFleet, loadOperation, poll, readStackStep, scaleDownIfLatest } from "./steps.ts";
+import { waitDrained } from "./drain.ts";
+import {
+  act,
+  closeTimeline,
+  confirmRollback,
+  finish,
+  forgetWarmFleet,
+  loadOperation,
+  markDone,
+  poll,
+  quietly,
+  readStackStep,
+  scaleDownIfLatest,
+  serverTime,
+} from "./steps.ts";
 import { waitUntil } from "./wait.ts";
 
 /**
  * rollbackWorkflow(deploymentId): traffic back to the previous version.
  * While the previous fleet is warm (within the rollback window):
+ *   check-warm       the fleet is really there (in service, healthy, on its version) and big
+ *                    enough for today's traffic; when it is not big enough it is scaled up and
+ *                    waited for first, and the step says so
  *   shift-back       one listener change: all traffic to the previous fleet (about a second)
- *   scale-down-old   the rolled-back fleet to zero
  * After the window (the previous fleet was scaled to zero):
  *   refill-old       a launch template version for the previous version, the fleet refilled
  *   wait-healthy     every target healthy (never shift before)
- *   shift-back, scale-down-old
- * With CloudFront, "/*" is invalidated after the shift (invalidate) so viewers get the previous
- * version at once.
+ *   shift-back
+ * Then, both ways:
+ *   confirm          Switchyard's own requests through the listener answer from the previous
+ *                    version; the time from the rollback's request to that is measured
+ *   invalidate       (CloudFront) "/*" so viewers get the previous version at once
+ *   scale-down-old   the previous fleet's hold released (it is live again); the rolled-back
+ *                    fleet to zero once the listener change has outlived the deregistration delay
  */
 export async function rollbackWorkflow(deploymentId: string) {
   "use workflow";
@@ -58,21 +78,53 @@ export async function rollbackWorkflow(deploymentId: string) {
     } else {
       // One listener change is only safe onto a fleet that is really there: in service,
       // healthy, and all on its launch template version.
-      const ready = await poll(deploymentId, "shift-back", "waitFleetHealthy", { ...base, slot: good });
+      const ready = await poll(deploymentId, "check-warm", "waitFleetHealthy", { ...base, slot: good });
       if (!ready.done || ready.detail.desired === 0) {
         await forgetWarmFleet(deploymentId);
         throw new Error(`The previous fleet is not ready for an instant rollback (${ready.detail.summary}); roll back again to refill it`);
       }
+      // ... and big enough for today's traffic: a fleet that is too small is scaled up first.
+      const readiness = await quietly("rollbackReadiness", { ...base, warmSlot: good, stack });
+      if (!readiness.enough) {
+        const goodFleet = stack.fleets[good];
+        const max = Math.max(readiness.needed, goodFleet?.max ?? 0, badFleet?.max ?? 0);
+        await act(
+          deploymentId,
+          "check-warm",
+          "setFleetCapacity",
+          { ...base, slot: good, capacity: { min: readiness.needed, desired: readiness.needed, max } },
+          { finish: false },
+        );
+        await waitUntil(deploymentId, "check-warm", "waitFleetHealthy", { ...base, slot: good }, { minutes: 20, what: "The warm fleet" });
+      }
+      await markDone(deploymentId, "check-warm", {
+        readiness,
+        summary: readiness.enough
+          ? readiness.summary
+          : `Scaled the warm fleet up from ${readiness.warmInstances} to ${readiness.needed} instances for ${readiness.requestsPerSecond ?? "today's"} req/s before shifting`,
+      });
     }
+    const shiftedAt = await serverTime(base);
     await act(deploymentId, "shift-back", "setListenerWeights", { ...weights, weights: { [good]: 100, [bad]: 0 } as Record<Slot, number> });
+    const confirmed = await confirmRollback(deploymentId, "confirm", {
+      ...base,
+      slot: good,
+      version: op.toVersion!,
+      listenerArn: stack.loadBalancer!.listenerArn!,
+      loadBalancer: { name: `${stack.namePrefix ?? ""}${op.spec.name}-alb`, dnsName: stack.loadBalancer!.dnsName },
+    });
+    if (!confirmed.ok) throw new Error(confirmed.summary);
     if (op.spec.cloudfront)
       await act(deploymentId, "invalidate", "invalidateDistribution", { ...base, reference: `${deploymentId}/rollback` }).catch(() => null);
     await finish(deploymentId, {
       status: "succeeded",
-      reason: `Traffic back on ${op.toVersion}`,
+      reason: `Traffic back on ${op.toVersion} (confirmed ${(confirmed.measuredMs! / 1000).toFixed(1)} s after the request)`,
       environment: { liveSlot: good, liveVersion: op.toVersion, previousVersion: null, warmUntil: null, status: "ready" },
     });
-    await scaleDownIfLatest(deploymentId, "scale-down-old", { ...base, slot: bad });
+    // The previous fleet is live again: its minimum goes back to what it was before the hold.
+    await quietly("releaseFleetHold", { ...base, slot: good });
+    const drained = await waitDrained({ ...base, slot: bad, since: shiftedAt });
+    await scaleDownIfLatest(deploymentId, "scale-down-old", { ...base, slot: bad, drained });
     return { ok: true };
   } catch (e) {
     await closeTimeline(deploymentId, (e as Error).message);

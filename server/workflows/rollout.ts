@@ -1,5 +1,6 @@
 import { createHook, sleep } from "workflow";
 import type { Slot } from "../provisioning/index.ts";
+import { waitDrained } from "./drain.ts";
 import { bakeShift } from "./bake.ts";
 import { endProbes } from "./bake-steps.ts";
 import { abortToken, approvalToken } from "./tokens.ts";
@@ -13,6 +14,7 @@ import {
   markStarted,
   poll,
   promote,
+  quietly,
   readStackStep,
   scaleDownIfLatest,
   serverTime,
@@ -30,14 +32,18 @@ import {
  *   probe-new         Switchyard's own requests, through the listener, reach each new target
  *                     and get an answer (with version V, where the app reports it)
  *   shift-N ...       listener weights N% new (all at once: 100), bake with probes, judge (bake.ts,
- *                     judge.ts): fail rolls back; undecided extends, then holds or rolls back
- *   promote           the new slot is live; the old fleet stays warm
+ *                     judge.ts): fail rolls back; undecided extends, then holds or rolls back;
+ *                     before the first shift the live fleet's minimum is raised to its capacity
+ *                     (hold-fleet.ts), so target tracking cannot scale it in at 0% traffic
+ *   promote           the new slot is live; the old fleet stays warm, held at that capacity
  *   invalidate        (CloudFront) "/*" invalidated so viewers get V at once; a failure here is
  *                     reported, never a reason to roll back
  *   keep-warm         the rollback window (one-click rollback = one listener change)
- *   scale-down-old    the old fleet to zero, unless something newer happened
- * A failed judgement, an alarm, or a cancel rolls back: weights 100% to the old fleet, the
- * new fleet to zero, status rolled_back with the reason.
+ *   scale-down-old    the old fleet to zero (its hold released), unless something newer happened,
+ *                     and never before the last listener change has outlived the deregistration delay
+ * A failed judgement, an alarm, or a cancel rolls back: weights 100% to the old fleet (its hold
+ * released: it is live again), status rolled_back with the reason, then, once the change has
+ * outlived the deregistration delay, the new fleet to zero.
  */
 const POLL = 4_000;
 const HEALTH_TIMEOUT_POLLS = 150; // ~10 minutes of 4 s polls
@@ -63,8 +69,12 @@ export async function rolloutWorkflow(deploymentId: string) {
     blueTg: stack.targetGroups.blue!.arn,
     greenTg: stack.targetGroups.green!.arn,
   };
+  /** When the listener last changed (the service's clock): the new fleet drains from then. */
+  let lastShiftAt: string | null = null;
+  let held = false;
   const rollBack = async (reason: string, shiftedKey: string | null) => {
-    if (shiftedKey)
+    if (shiftedKey) {
+      lastShiftAt = await serverTime(base);
       await act(
         deploymentId,
         shiftedKey,
@@ -72,11 +82,15 @@ export async function rolloutWorkflow(deploymentId: string) {
         { ...weightsInput, weights: { [live]: 100, [idle]: 0 } as Record<Slot, number> },
         { finish: false },
       );
+    }
     if (shiftedKey) await endProbes({ ...base, listenerArn: weightsInput.listenerArn, deploymentId });
-    // The new fleet back to zero (recorded on its own fill step); the step that failed keeps the reason.
-    await act(deploymentId, "fill-idle", "setFleetCapacity", { ...base, slot: idle, capacity: { min: 0, desired: 0, max: 0 } });
+    // The old fleet is live again: its target tracking may scale it as usual.
+    if (held) await quietly("releaseFleetHold", { ...base, slot: live });
     await closeTimeline(deploymentId, reason);
     await finish(deploymentId, { status: aborted ? "cancelled" : "rolled_back", reason, environment: { status: "ready" } });
+    // The new fleet back to zero (recorded on its own fill step) once no request is on its way to it.
+    const drained = lastShiftAt ? await waitDrained({ ...base, slot: idle, since: lastShiftAt }) : undefined;
+    await scaleDownIfLatest(deploymentId, "fill-idle", { ...base, slot: idle, drained });
     return { ok: false, reason };
   };
   const canarySteps = op.strategy === "canary" ? op.spec.rollout.canarySteps : [100];
@@ -93,6 +107,7 @@ export async function rolloutWorkflow(deploymentId: string) {
     const liveFleet = stack.fleets[live]!;
     // From here the idle slot's old instances are being replaced: no more one-click rollback to them.
     await forgetWarmFleet(deploymentId);
+    await quietly("releaseFleetHold", { ...base, slot: idle });
     const fill = await act(
       deploymentId,
       "fill-idle",
@@ -147,10 +162,14 @@ export async function rolloutWorkflow(deploymentId: string) {
       probe: { summary: probe.summary, requests: probe.requests, answered: probe.answered },
     });
 
+    // The live fleet keeps the capacity it has now through the shifts and the rollback window.
+    const hold = await quietly("holdFleetCapacity", { ...base, slot: live });
+    held = true;
     for (const pct of canarySteps) {
       const key = `shift-${pct}`;
       if (aborted) return await rollBack(aborted, key);
       const since = await serverTime(base);
+      lastShiftAt = since;
       await act(
         deploymentId,
         key,
@@ -196,7 +215,7 @@ export async function rolloutWorkflow(deploymentId: string) {
       rollbackWindowMinutes: op.spec.rollbackWindowMinutes,
       stack,
     });
-    await markDone(deploymentId, "promote");
+    await markDone(deploymentId, "promote", { summary: `Old fleet warm: ${hold.summary}`, hold });
     if (op.spec.cloudfront)
       await act(deploymentId, "invalidate", "invalidateDistribution", { ...base, reference: `${deploymentId}/promote` }).catch(() => null);
   } catch (e) {
@@ -209,6 +228,7 @@ export async function rolloutWorkflow(deploymentId: string) {
   await markStarted(deploymentId, "keep-warm");
   await sleep(op.spec.rollbackWindowMinutes * 60_000);
   await markDone(deploymentId, "keep-warm");
-  await scaleDownIfLatest(deploymentId, "scale-down-old", { ...base, slot: live });
+  const drained = lastShiftAt ? await waitDrained({ ...base, slot: live, since: lastShiftAt }) : undefined;
+  await scaleDownIfLatest(deploymentId, "scale-down-old", { ...base, slot: live, drained });
   return { ok: true };
 }

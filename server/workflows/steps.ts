@@ -33,6 +33,9 @@ const actions = {
   setListenerWeights: p.setListenerWeights,
   setFleetCapacity: p.setFleetCapacity,
   probeFleet: p.probeFleet,
+  holdFleetCapacity: p.holdFleetCapacity,
+  releaseFleetHold: p.releaseFleetHold,
+  rollbackReadiness: p.rollbackReadiness,
   disableDistribution: p.disableDistribution,
   deleteDistribution: p.deleteDistribution,
   deleteAlarms: p.deleteAlarms,
@@ -56,6 +59,7 @@ const polls = {
   waitLoadBalancerActive: p.waitLoadBalancerActive,
   waitFleetHealthy: p.waitFleetHealthy,
   waitDistributionDeployed: p.waitDistributionDeployed,
+  drainStatus: p.drainStatus,
 } as const;
 
 function fatalIfExpected(e: unknown): never {
@@ -83,6 +87,34 @@ export async function act<A extends Action>(
     return out;
   } catch (e) {
     await stepFailed(deploymentId, key, (e as Error).message);
+    fatalIfExpected(e);
+  }
+}
+
+/** Runs one provisioning action that is no timeline step of its own (its result goes into the caller's step detail). */
+export async function quietly<A extends Action>(
+  action: A,
+  input: Parameters<(typeof actions)[A]>[0],
+): Promise<Awaited<ReturnType<(typeof actions)[A]>>> {
+  "use step";
+  try {
+    const fn = actions[action] as (i: unknown) => Promise<Awaited<ReturnType<(typeof actions)[A]>>>;
+    return await fn(input);
+  } catch (e) {
+    fatalIfExpected(e);
+  }
+}
+
+/** Checks a bounded poll without writing the timeline: the caller decides what to show. */
+export async function check<A extends Polls>(
+  action: A,
+  input: Parameters<(typeof polls)[A]>[0],
+): Promise<Awaited<ReturnType<(typeof polls)[A]>>> {
+  "use step";
+  try {
+    const fn = polls[action] as (i: unknown) => Promise<Awaited<ReturnType<(typeof polls)[A]>>>;
+    return await fn(input);
+  } catch (e) {
     fatalIfExpected(e);
   }
 }
@@ -196,7 +228,11 @@ export async function promote(
  * and while holding the environment's lock, so a rollout starting at that moment gets a
  * conflict instead of having its freshly filled fleet scaled away.
  */
-export async function scaleDownIfLatest(deploymentId: string, key: string, input: p.StepInput & { slot: p.Slot }) {
+export async function scaleDownIfLatest(
+  deploymentId: string,
+  key: string,
+  { drained, ...input }: p.StepInput & { slot: p.Slot; drained?: p.DrainDetail },
+) {
   "use step";
   const d = await db.deployment.findUniqueOrThrow({ where: { id: deploymentId } });
   const acquired = await db.$transaction(async (tx) => {
@@ -216,7 +252,12 @@ export async function scaleDownIfLatest(deploymentId: string, key: string, input
   try {
     await stepStarted(deploymentId, key);
     const out = await p.setFleetCapacity({ ...input, capacity: { min: 0, desired: 0, max: 0 } });
-    await stepSucceeded(deploymentId, key, { touched: out.touched });
+    // A fleet held warm (hold-fleet.ts) gives its hold up with its instances.
+    const released = await p.releaseFleetHold(input);
+    await stepSucceeded(deploymentId, key, {
+      touched: [...out.touched, ...released.touched],
+      ...(drained ? { summary: `Scaled to zero once the ${drained.summary}`, drained } : {}),
+    });
     return true;
   } catch (e) {
     await stepFailed(deploymentId, key, (e as Error).message);
@@ -234,6 +275,33 @@ export async function forgetWarmFleet(deploymentId: string) {
   "use step";
   const d = await db.deployment.findUniqueOrThrow({ where: { id: deploymentId }, select: { environmentId: true } });
   await db.environment.updateMany({ where: { id: d.environmentId, lockDeploymentId: deploymentId }, data: { warmUntil: null } });
+}
+
+/**
+ * A rollback confirmed by traffic: Switchyard's own requests through the listener answer from
+ * the previous version. Records the measured time from the rollback's request (the operation's
+ * creation) to the answer that confirmed it.
+ */
+export async function confirmRollback(deploymentId: string, key: string, input: p.ConfirmInput) {
+  "use step";
+  await stepStarted(deploymentId, key);
+  try {
+    const d = await db.deployment.findUniqueOrThrow({ where: { id: deploymentId }, select: { createdAt: true } });
+    const out = await p.confirmTraffic(input);
+    const measuredMs = out.confirmedAt === null ? null : out.confirmedAt - d.createdAt.getTime();
+    if (!out.ok) await stepFailed(deploymentId, key, out.summary);
+    else
+      await stepSucceeded(deploymentId, key, {
+        touched: out.touched,
+        summary: `${out.summary}: ${input.version} serves 100% of the traffic, ${((measuredMs ?? 0) / 1000).toFixed(1)} s after the rollback was requested`,
+        measuredMs,
+        requests: out.requests,
+      });
+    return { ...out, measuredMs };
+  } catch (e) {
+    await stepFailed(deploymentId, key, (e as Error).message);
+    fatalIfExpected(e);
+  }
 }
 
 /** Closes the timeline of an operation that ended early (rolled back, cancelled, failed). */
