@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { personOf, requireRole, type Actor } from "../auth/actor.ts";
+import { automaticActionOf, recordAutomatic } from "../audit/automatic.ts";
 import { recordAudit } from "../audit/record.ts";
 import { db } from "../db/client.ts";
 import { ServiceError, validationError } from "../errors.ts";
@@ -176,6 +177,16 @@ export async function finishOperation(
       where: { id: d.environmentId, lockDeploymentId: d.id },
       data: { lockDeploymentId: null, ...(outcome.environment ?? {}) },
     });
+    // Switchyard's own decisions (an automatic rollback, a failure) are in the audit log too, with their reason.
+    const automatic = automaticActionOf(d.kind, outcome.status);
+    if (automatic && d.status !== outcome.status) {
+      const env = await tx.environment.findUnique({ where: { id: d.environmentId }, select: { name: true } });
+      await recordAutomatic(tx, automatic, { type: "deployment", id: d.id, label: env?.name ?? null }, outcome.reason ?? outcome.status, {
+        fromVersion: d.fromVersion,
+        toVersion: d.toVersion,
+        startedBy: d.startedBy,
+      });
+    }
   });
   await notifyFinished(deploymentId);
 }
