@@ -1,6 +1,6 @@
 import type * as React from "react";
 import Link from "next/link";
-import { Cloud, KeyRound, Layers, LogOut, ScrollText, Split, Users } from "lucide-react";
+import { Activity, Cloud, KeyRound, Layers, LogOut, ScrollText, Split, Users } from "lucide-react";
 import { Badge, type BadgeVariant } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { NavMenu } from "@/components/nav-menu";
@@ -39,6 +39,9 @@ export function AppShell({ user, children, signOutAction }: AppShellProps) {
           </NavLink>
           <NavLink href="/accounts" icon={<Cloud />}>
             AWS accounts
+          </NavLink>
+          <NavLink href="/insights" icon={<Activity />}>
+            Deploy metrics
           </NavLink>
           <NavLink href="/audit" icon={<ScrollText />}>
             Audit log

@@ -167,6 +167,8 @@ export async function sendTestEvent({ actor, input }: { actor: Actor; input: { e
   return { queued: true, eventId: key };
 }
 
+export type ChannelWithLog = Awaited<ReturnType<typeof listChannels>>[number];
+
 /** An environment's channels and each one's recent deliveries with their attempts (the delivery log). */
 export async function listChannels({ actor, input }: { actor: Actor; input: { environment: string; deliveries?: number } }) {
   requireRole(actor, "viewer");

@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { Suspense } from "react";
 import { notFound } from "next/navigation";
 import { Pencil } from "lucide-react";
 import { DeleteEnvironmentButton, RestoreVersionButton } from "@/components/environments/environment-actions";
@@ -14,6 +15,8 @@ import { SpecSummary } from "@/components/environments/spec-summary";
 import { CostBreakdown } from "@/components/environments/cost-estimate";
 import { InstanceLogPanel } from "@/components/environments/instance-log-panel";
 import { instanceLogAction } from "./instance-log";
+import { RollbackReadinessSection } from "./readiness";
+import { EnvironmentInsights } from "./insights-section";
 import { estimateCost } from "@/server/costs/estimate.ts";
 import { JsonDiff } from "@/components/json-diff";
 import { PageHeader } from "@/components/page-header";
@@ -89,6 +92,9 @@ export default async function EnvironmentPage({ params }: { params: Promise<{ na
           cancel: cancelAction,
         }}
       />
+      <Suspense fallback={null}>
+        <RollbackReadinessSection actor={actor} name={environment.name} />
+      </Suspense>
       <HealthSection
         name={environment.name}
         role={actor.role}
@@ -96,6 +102,7 @@ export default async function EnvironmentPage({ params }: { params: Promise<{ na
         actions={{ updateScaling: updateScalingAction, runDrill: runDrillAction }}
       />
       {roleAtLeast(actor.role, "deployer") ? <InstanceLogPanel name={environment.name} read={instanceLogAction} /> : null}
+      <EnvironmentInsights name={environment.name} actor={actor} />
       <h2 className="mt-8 mb-3 text-base font-semibold">Spec</h2>
       <SpecSummary spec={spec} />
       <Card className="mt-6">
