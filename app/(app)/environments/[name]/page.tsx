@@ -1,5 +1,4 @@
 import Link from "next/link";
-import { Suspense } from "react";
 import { notFound } from "next/navigation";
 import { Pencil } from "lucide-react";
 import { DeleteEnvironmentButton, RestoreVersionButton } from "@/components/environments/environment-actions";
@@ -15,7 +14,6 @@ import { SpecSummary } from "@/components/environments/spec-summary";
 import { CostBreakdown } from "@/components/environments/cost-estimate";
 import { InstanceLogPanel } from "@/components/environments/instance-log-panel";
 import { instanceLogAction } from "./instance-log";
-import { RollbackReadinessSection } from "./readiness";
 import { EnvironmentInsights } from "./insights-section";
 import { estimateCost } from "@/server/costs/estimate.ts";
 import { JsonDiff } from "@/components/json-diff";
@@ -92,9 +90,6 @@ export default async function EnvironmentPage({ params }: { params: Promise<{ na
           cancel: cancelAction,
         }}
       />
-      <Suspense fallback={null}>
-        <RollbackReadinessSection actor={actor} name={environment.name} />
-      </Suspense>
       <HealthSection
         name={environment.name}
         role={actor.role}
