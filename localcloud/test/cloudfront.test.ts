@@ -36,7 +36,7 @@ import {
 } from "@aws-sdk/client-cloudfront";
 import { GetMetricDataCommand } from "@aws-sdk/client-cloudwatch";
 import { recordDistributionTraffic } from "../src/services/cloudfront/index.ts";
-import { expectError, startTestCloud, type TestCloud } from "./helpers.ts";
+import { expectError, fastWaiter, startTestCloud, type TestCloud } from "./helpers.ts";
 
 const ALB_DNS = "web-1234567890.us-east-1.elb.amazonaws.com";
 
@@ -98,7 +98,7 @@ describe("CloudFront distributions", () => {
     expect(c.PriceClass).toBe("PriceClass_100");
     expect(c.HttpVersion).toBe("http2");
 
-    const result = await waitUntilDistributionDeployed({ client: lc.cloudfront, maxWaitTime: 30, minDelay: 1, maxDelay: 1 }, { Id: d.Id });
+    const result = await waitUntilDistributionDeployed(fastWaiter(lc.cloudfront), { Id: d.Id });
     expect(result.state).toBe("SUCCESS");
     const got = await lc.cloudfront.send(new GetDistributionCommand({ Id: d.Id }));
     expect(got.Distribution?.Status).toBe("Deployed");
@@ -269,10 +269,7 @@ describe("CloudFront invalidations and tags", () => {
     const again = await lc.cloudfront.send(new CreateInvalidationCommand({ DistributionId: id, InvalidationBatch: batch }));
     expect(again.Invalidation?.Id).toBe(inv.Id);
 
-    const done = await waitUntilInvalidationCompleted(
-      { client: lc.cloudfront, maxWaitTime: 30, minDelay: 1, maxDelay: 1 },
-      { DistributionId: id, Id: inv.Id },
-    );
+    const done = await waitUntilInvalidationCompleted(fastWaiter(lc.cloudfront), { DistributionId: id, Id: inv.Id });
     expect(done.state).toBe("SUCCESS");
     const got = await lc.cloudfront.send(new GetInvalidationCommand({ DistributionId: id, Id: inv.Id }));
     expect(got.Invalidation?.Status).toBe("Completed");
@@ -366,10 +363,7 @@ describe("CloudFront persistence", () => {
       const got = await cloud.cloudfront.send(new GetDistributionCommand({ Id: created.Distribution!.Id }));
       expect(got.ETag).toBe(created.ETag);
       expect(got.Distribution?.DomainName).toBe(created.Distribution?.DomainName);
-      const result = await waitUntilDistributionDeployed(
-        { client: cloud.cloudfront, maxWaitTime: 30, minDelay: 1, maxDelay: 1 },
-        { Id: created.Distribution!.Id },
-      );
+      const result = await waitUntilDistributionDeployed(fastWaiter(cloud.cloudfront), { Id: created.Distribution!.Id });
       expect(result.state).toBe("SUCCESS");
       await cloud.close();
     } finally {

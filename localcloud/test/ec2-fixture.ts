@@ -27,9 +27,6 @@ export function useEc2Cloud(opts: { resetBeforeEach?: boolean; quotas?: Record<s
   if (opts.resetBeforeEach) beforeEach(async () => lc.reset());
 }
 
-/** SDK waiter settings for the tests: the real waiters, polling every 50-200 ms instead of every second. */
-export const fastWaiter = <C>(client: C) => ({ client, maxWaitTime: 30, minDelay: 0.05, maxDelay: 0.2 });
-
 /** A VPC with one subnet per zone (`<first two octets>.<i>.0/24`); the SDK's Subnet objects. */
 export async function network(cidr = "10.0.0.0/16", zones = ["us-east-1a", "us-east-1b"]) {
   const { Vpc } = await ec2.send(new CreateVpcCommand({ CidrBlock: cidr }));

@@ -19,8 +19,8 @@ import {
   waitUntilInstanceTerminated,
 } from "@aws-sdk/client-ec2";
 import { getInstance, instanceUserData } from "../src/services/ec2/index.ts";
-import { ec2, fastWaiter, imageId, lc, network, useEc2Cloud } from "./ec2-fixture.ts";
-import { eventually, expectError } from "./helpers.ts";
+import { ec2, imageId, lc, network, useEc2Cloud } from "./ec2-fixture.ts";
+import { eventually, expectError, fastWaiter } from "./helpers.ts";
 
 // One cloud for the file; tests use distinct CIDRs instead of resetting it.
 useEc2Cloud({ quotas: { "vpcs-per-region": 20 } });

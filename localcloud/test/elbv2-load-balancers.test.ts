@@ -38,7 +38,7 @@ import {
   type Action,
 } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { CreateSecurityGroupCommand, CreateSubnetCommand, CreateVpcCommand } from "@aws-sdk/client-ec2";
-import { eventually, expectError, startTestCloud, type TestCloud } from "./helpers.ts";
+import { eventually, expectError, fastWaiter, startTestCloud, type TestCloud } from "./helpers.ts";
 
 let lc: TestCloud;
 let vpcId: string;
@@ -100,10 +100,7 @@ describe("load balancers", () => {
       ["us-east-1a", subnets[0]],
       ["us-east-1b", subnets[1]],
     ]);
-    await waitUntilLoadBalancerAvailable(
-      { client: lc.elbv2, maxWaitTime: 20, minDelay: 1, maxDelay: 1 },
-      { LoadBalancerArns: [lb.LoadBalancerArn!] },
-    );
+    await waitUntilLoadBalancerAvailable(fastWaiter(lc.elbv2, 20), { LoadBalancerArns: [lb.LoadBalancerArn!] });
     const after = await lc.elbv2.send(new DescribeLoadBalancersCommand({ Names: ["web-prod"] }));
     expect(after.LoadBalancers![0].State?.Code).toBe("active");
   });

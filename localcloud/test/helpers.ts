@@ -130,6 +130,12 @@ export async function eventually<T>(check: () => Promise<T> | T, { timeoutMs = 2
   }
 }
 
+/**
+ * Settings for the SDK's own waiters (waitUntil...): the real waiter and its acceptors, polling
+ * every 50-200 ms instead of at least once a second (the simulated clock runs fast).
+ */
+export const fastWaiter = <C>(client: C, maxWaitTime = 30) => ({ client, maxWaitTime, minDelay: 0.05, maxDelay: 0.2 });
+
 /** Await a promise that must reject; returns the error for typed assertions. */
 export async function expectError(p: Promise<unknown>): Promise<any> {
   try {

@@ -29,7 +29,7 @@ import {
   type DBInstance,
 } from "@aws-sdk/client-rds";
 import { CreateSubnetCommand, CreateVpcCommand } from "@aws-sdk/client-ec2";
-import { eventually, expectError, startTestCloud, type TestCloud } from "./helpers.ts";
+import { eventually, expectError, fastWaiter, startTestCloud, type TestCloud } from "./helpers.ts";
 import { getDbInstance } from "../src/services/rds/index.ts";
 
 let lc: TestCloud;
@@ -37,7 +37,7 @@ let subnets: string[];
 let oneAzSubnets: string[];
 const PASSWORD = "correct-horse-battery";
 
-const waiterConfig = () => ({ client: lc.rds, maxWaitTime: 30, minDelay: 1, maxDelay: 1 });
+const waiterConfig = () => fastWaiter(lc.rds);
 
 async function describeDb(id: string): Promise<DBInstance> {
   const res = await lc.rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id }));
