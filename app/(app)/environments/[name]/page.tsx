@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { Suspense } from "react";
 import { notFound } from "next/navigation";
 import { Pencil } from "lucide-react";
 import { DeleteEnvironmentButton, RestoreVersionButton } from "@/components/environments/environment-actions";
@@ -14,6 +15,7 @@ import { SpecSummary } from "@/components/environments/spec-summary";
 import { CostBreakdown } from "@/components/environments/cost-estimate";
 import { InstanceLogPanel } from "@/components/environments/instance-log-panel";
 import { instanceLogAction } from "./instance-log";
+import { RollbackReadinessSection } from "./readiness";
 import { EnvironmentInsights } from "./insights-section";
 import { estimateCost } from "@/server/costs/estimate.ts";
 import { JsonDiff } from "@/components/json-diff";
@@ -90,6 +92,9 @@ export default async function EnvironmentPage({ params }: { params: Promise<{ na
           cancel: cancelAction,
         }}
       />
+      <Suspense fallback={null}>
+        <RollbackReadinessSection actor={actor} name={environment.name} />
+      </Suspense>
       <HealthSection
         name={environment.name}
         role={actor.role}
