@@ -26,6 +26,8 @@ export interface LoadCounters {
   errors: number;
   inFlight: number;
   statuses: Record<string, number>;
+  /** Answers per app version that served them (the `X-App-Version` response header; "unknown" without): per-fleet traffic. */
+  versions: Record<string, number>;
 }
 
 interface Running {
@@ -58,7 +60,7 @@ export class LoadGenerator {
   }
 
   private adopt(spec: LoadSpec): Running {
-    const r: Running = { spec, credit: 0, counters: { sent: 0, ok: 0, failed: 0, errors: 0, inFlight: 0, statuses: {} } };
+    const r: Running = { spec, credit: 0, counters: { sent: 0, ok: 0, failed: 0, errors: 0, inFlight: 0, statuses: {}, versions: {} } };
     this.running.set(spec.id, r);
     const n = Number(/^load-(\d+)$/.exec(spec.id)?.[1]);
     if (n >= this.nextId) this.nextId = n + 1;
@@ -109,6 +111,7 @@ export class LoadGenerator {
       currentRps: Math.round(rateAt(r.spec, now - r.spec.startedAt) * 100) / 100,
       ...r.counters,
       statuses: { ...r.counters.statuses },
+      versions: { ...r.counters.versions },
     }));
   }
 
@@ -210,6 +213,8 @@ export class LoadGenerator {
         { agent: this.agent, headers: { "user-agent": "localcloud-load/1.0" }, timeout: REQUEST_TIMEOUT_MS },
         (res) => {
           res.resume();
+          const version = String(res.headers["x-app-version"] ?? "unknown");
+          c.versions[version] = (c.versions[version] ?? 0) + 1;
           res.on("end", () => done(res.statusCode));
           res.on("error", () => done(undefined));
         },
