@@ -169,6 +169,12 @@ const CHARTS: ChartSpec[] = [
   { id: "db-connections", title: "RDS connections", pick: (s) => s.chart === "dbConnections", kind: "line" },
   { id: "db-storage", title: "RDS free storage", pick: (s) => s.chart === "dbStorage", kind: "line" },
   { id: "db-latency", title: "RDS read latency (p90)", pick: (s) => s.chart === "dbLatency", kind: "line" },
+  { id: "cache-cpu", title: "Cache engine CPU per node (%)", pick: (s) => s.chart === "cacheCpu", kind: "line" },
+  { id: "cache-memory", title: "Cache memory used per node (%)", pick: (s) => s.chart === "cacheMemory", kind: "line" },
+  { id: "cache-evictions", title: "Cache evictions per node", pick: (s) => s.chart === "cacheEvictions", kind: "line" },
+  { id: "cache-hit-rate", title: "Cache hit rate per node (%)", pick: (s) => s.chart === "cacheHitRate", kind: "line" },
+  { id: "cache-connections", title: "Cache connections per node", pick: (s) => s.chart === "cacheConnections", kind: "line" },
+  { id: "cache-replication-lag", title: "Cache replication lag (replicas)", pick: (s) => s.chart === "cacheReplicationLag", kind: "line" },
   { id: "cdn-requests", title: "CloudFront requests per second", pick: (s) => s.chart === "cdnRequests", kind: "line" },
   { id: "cdn-errors", title: "CloudFront 5xx error rate (%)", pick: (s) => s.chart === "cdnErrors", kind: "line" },
 ];

@@ -148,7 +148,9 @@ export function ScalingPanel({
             {live.policy ? `, target ${live.policy.target}` : ""}. Deployers can change it.
           </p>
         ) : null}
-        {canEdit && v?.provisioned ? <Drills name={name} disabled={busy} action={actions.runDrill} onDone={refresh} /> : null}
+        {canEdit && v?.provisioned ? (
+          <Drills name={name} disabled={busy} hasCache={v.hasCache ?? false} action={actions.runDrill} onDone={refresh} />
+        ) : null}
       </div>
     </div>
   );
@@ -157,15 +159,17 @@ export function ScalingPanel({
 function Drills({
   name,
   disabled,
+  hasCache,
   action,
   onDone,
 }: {
   name: string;
   disabled: boolean;
+  hasCache: boolean;
   action: DashboardActions["runDrill"];
   onDone: () => void;
 }) {
-  const run = async (kind: "terminate-instance" | "failover-database") => {
+  const run = async (kind: "terminate-instance" | "failover-database" | "failover-cache") => {
     const res = await action(name, kind);
     if (!res.ok) {
       toast.error(res.message);
@@ -202,6 +206,19 @@ function Drills({
           <DatabaseZap aria-hidden /> Reboot the database with failover
         </Button>
       </ConfirmDialog>
+      {hasCache ? (
+        <ConfirmDialog
+          title="Fail over the cache?"
+          description="ElastiCache promotes a replica (in another zone first) to primary; writes pause for a few seconds and the old primary comes back as a replica."
+          confirmLabel="Fail over"
+          destructive
+          onConfirm={() => run("failover-cache")}
+        >
+          <Button variant="outline" size="sm" disabled={disabled}>
+            <DatabaseZap aria-hidden /> Fail over the cache
+          </Button>
+        </ConfirmDialog>
+      ) : null}
     </section>
   );
 }

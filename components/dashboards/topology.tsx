@@ -39,7 +39,10 @@ function Box({
   );
 }
 
-/** CloudFront -> ALB -> blue/green target groups (weights, healthy/total) -> Auto Scaling groups -> RDS (primary / standby AZ), coloured by health. */
+/**
+ * CloudFront -> ALB -> blue/green target groups (weights, healthy/total) -> Auto Scaling groups -> RDS (primary / standby AZ)
+ * and the ElastiCache cache (primary and replica nodes with their zones), coloured by health.
+ */
 export function TopologyPicture({ topology }: { topology: TopologyView }) {
   const t = topology;
   const slots: Slot[] = ["blue", "green"];
@@ -61,6 +64,16 @@ export function TopologyPicture({ topology }: { topology: TopologyView }) {
   };
   const db = t.database;
   const dbHealth: Health = !db ? "idle" : db.status === "available" ? "ok" : /reboot|fail|modif|backing/.test(db.status) ? "warn" : "bad";
+  const cache = t.cache ?? null;
+  const cacheHealth: Health = !cache
+    ? "idle"
+    : cache.status === "available"
+      ? "ok"
+      : /modif|snapshot|creat/.test(cache.status)
+        ? "warn"
+        : "bad";
+  // With a cache, the database sits above it in the right-hand column.
+  const dbY = cache ? 5 : 60;
   const X = { cdn: 10, alb: 170, tg: 350, asg: 560, db: 760 };
   const yOf = (s: Slot) => (s === "blue" ? 20 : 130);
   return (
@@ -69,6 +82,8 @@ export function TopologyPicture({ topology }: { topology: TopologyView }) {
       data-db-az={db?.primaryAz ?? ""}
       data-db-standby-az={db?.standbyAz ?? ""}
       data-db-status={db?.status ?? ""}
+      data-cache-primary={cache?.primary?.id ?? ""}
+      data-cache-status={cache?.status ?? ""}
       aria-label="Stack topology"
       className="overflow-x-auto"
     >
@@ -105,9 +120,18 @@ export function TopologyPicture({ topology }: { topology: TopologyView }) {
               strokeOpacity={0.6}
               strokeWidth={1.5}
             />
+            {cache ? (
+              <path
+                d={`M${X.asg + 170} ${yOf(s) + 30} C ${X.asg + 190} ${yOf(s) + 30}, ${X.db - 20} 160, ${X.db} 160`}
+                fill="none"
+                stroke="#94a3b8"
+                strokeWidth={1.2}
+                strokeDasharray="3 3"
+              />
+            ) : null}
             {db ? (
               <path
-                d={`M${X.asg + 170} ${yOf(s) + 30} C ${X.asg + 190} ${yOf(s) + 30}, ${X.db - 20} 105, ${X.db} 105`}
+                d={`M${X.asg + 170} ${yOf(s) + 30} C ${X.asg + 190} ${yOf(s) + 30}, ${X.db - 20} ${dbY + 45}, ${X.db} ${dbY + 45}`}
                 fill="none"
                 stroke="#94a3b8"
                 strokeWidth={1.2}
@@ -172,7 +196,7 @@ export function TopologyPicture({ topology }: { topology: TopologyView }) {
           <Box
             testId="topo-db"
             x={X.db}
-            y={60}
+            y={dbY}
             w={160}
             h={90}
             health={dbHealth}
@@ -185,8 +209,27 @@ export function TopologyPicture({ topology }: { topology: TopologyView }) {
             ]}
           />
         ) : (
-          <Box testId="topo-db" x={X.db} y={75} w={160} h={60} health="idle" title="RDS" lines={["no database"]} />
+          <Box testId="topo-db" x={X.db} y={cache ? 20 : 75} w={160} h={60} health="idle" title="RDS" lines={["no database"]} />
         )}
+        {cache ? (
+          <Box
+            testId="topo-cache"
+            x={X.db}
+            y={115}
+            w={160}
+            h={90}
+            health={cacheHealth}
+            title="ElastiCache"
+            lines={[
+              cache.id,
+              cache.status,
+              `primary ${cache.primary ? `${cache.primary.id.slice(-3)} ${cache.primary.az ?? "?"}` : "?"}`,
+              cache.replicas.length
+                ? `replica${cache.replicas.length > 1 ? "s" : ""} ${cache.replicas.map((r) => `${r.id.slice(-3)} ${r.az ?? "?"}`).join(", ")}`
+                : "no replica",
+            ]}
+          />
+        ) : null}
       </svg>
       {t.status.kind !== "ok" ? (
         <figcaption className="text-xs text-amber-700">

@@ -13,6 +13,7 @@ import type { ActionResult } from "@/server/result.ts";
 import type { CostEstimate } from "@/server/costs/estimate.ts";
 import { FieldMessage, Section, Toggle } from "./form-parts";
 import { toSpecInput, type FormState } from "./form-state";
+import { CacheSection } from "./cache-section";
 import { NetworkSection } from "./network-section";
 
 export interface FormCatalog {
@@ -20,6 +21,7 @@ export interface FormCatalog {
   regions: Array<{ id: string; name: string; zones: string[] }>;
   instanceTypes: Array<{ id: string; label: string }>;
   dbClasses: Array<{ id: string; label: string }>;
+  cacheNodeTypes: Array<{ id: string; label: string }>;
 }
 
 type Action = (prev: ActionResult<{ name: string }> | null, payload: never) => Promise<ActionResult<{ name: string }>>;
@@ -325,6 +327,8 @@ export function EnvironmentForm({
           onChange={(v) => set("cloudfront", v)}
         />
       </Section>
+
+      <CacheSection f={f} set={set} err={err} nodeTypes={catalog.cacheNodeTypes} />
 
       <NetworkSection f={f} set={set} err={err} estimate={estimate} />
 

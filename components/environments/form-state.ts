@@ -33,6 +33,11 @@ export interface FormState {
   dbClass: string;
   dbStorage: string;
   dbMultiAz: boolean;
+  cacheEnabled: boolean;
+  cacheEngine: "valkey" | "redis";
+  cacheNodeType: string;
+  cacheReplicas: string;
+  cacheMultiAz: boolean;
   cloudfront: boolean;
   egress: "nat-per-az" | "nat-shared" | "public";
   certificateArn: string;
@@ -76,6 +81,11 @@ export function toFormState(s: EnvironmentSpec, defaults: { userData: string }):
     dbClass: s.database?.instanceClass ?? "db.t3.medium",
     dbStorage: String(s.database?.storageGb ?? 20),
     dbMultiAz: s.database?.multiAz ?? true,
+    cacheEnabled: (s.cache ?? null) !== null,
+    cacheEngine: s.cache?.engine ?? "valkey",
+    cacheNodeType: s.cache?.nodeType ?? "cache.t4g.micro",
+    cacheReplicas: String(s.cache?.replicas ?? 1),
+    cacheMultiAz: s.cache?.multiAz ?? true,
     cloudfront: s.cloudfront,
     egress: s.network.egress,
     certificateArn: s.certificateArn ?? "",
@@ -117,6 +127,7 @@ export function toSpecInput(f: FormState) {
       gracePeriodSeconds: f.hcGrace,
     },
     database: f.dbEnabled ? { engine: f.dbEngine, instanceClass: f.dbClass, storageGb: f.dbStorage, multiAz: f.dbMultiAz } : null,
+    cache: f.cacheEnabled ? { engine: f.cacheEngine, nodeType: f.cacheNodeType, replicas: f.cacheReplicas, multiAz: f.cacheMultiAz } : null,
     cloudfront: f.cloudfront,
     network: { egress: f.egress },
     certificateArn: f.certificateArn.trim() || null,

@@ -56,6 +56,12 @@ export function SpecSummary({ spec }: { spec: EnvironmentSpec }) {
             ? `${spec.database.engine} ${spec.database.instanceClass}, ${spec.database.storageGb} GB${spec.database.multiAz ? ", Multi-AZ" : ""}`
             : "none",
         ],
+        [
+          "Cache",
+          spec.cache
+            ? `${spec.cache.engine} ${spec.cache.nodeType}, ${spec.cache.replicas} replica${spec.cache.replicas === 1 ? "" : "s"}${spec.cache.multiAz ? ", Multi-AZ" : ""}`
+            : "none",
+        ],
         ["CloudFront", spec.cloudfront ? "on" : "off"],
         [
           "Way out",

@@ -3,6 +3,7 @@ import { CloudFrontClient } from "@aws-sdk/client-cloudfront";
 import { CloudWatchClient, DescribeAlarmsCommand } from "@aws-sdk/client-cloudwatch";
 import { EC2Client } from "@aws-sdk/client-ec2";
 import { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
+import { ElastiCacheClient } from "@aws-sdk/client-elasticache";
 import { IAMClient } from "@aws-sdk/client-iam";
 import { RDSClient } from "@aws-sdk/client-rds";
 import { SSMClient } from "@aws-sdk/client-ssm";
@@ -33,6 +34,8 @@ export interface AwsClients {
   autoscaling: AutoScalingClient;
   elbv2: ElasticLoadBalancingV2Client;
   rds: RDSClient;
+  /** ElastiCache of the region (the optional cache). */
+  elasticache: ElastiCacheClient;
   /** CloudWatch of the region (ALB, Auto Scaling, EC2, RDS metrics and alarms). */
   cloudwatch: CloudWatchClient;
   /** CloudWatch in us-east-1, where CloudFront's metrics and alarms live. */
@@ -160,6 +163,7 @@ function build(account: AwsAccountRef, region: string): AwsClients {
     autoscaling: new AutoScalingClient(config(region, regional)),
     elbv2: new ElasticLoadBalancingV2Client(config(region, regional)),
     rds: new RDSClient(config(region, regional)),
+    elasticache: new ElastiCacheClient(config(region, regional)),
     cloudwatch: new CloudWatchClient(config(region, regional)),
     cloudwatchGlobal: new CloudWatchClient(config(GLOBAL_REGION, global)),
     cloudfront: new CloudFrontClient(config(GLOBAL_REGION, global)),

@@ -13,6 +13,7 @@ const PREFIX: Record<string, string> = {
   "client-auto-scaling": "autoscaling",
   "client-elastic-load-balancing-v2": "elasticloadbalancing",
   "client-rds": "rds",
+  "client-elasticache": "elasticache",
   "client-cloudwatch": "cloudwatch",
   "client-cloudfront": "cloudfront",
   "client-iam": "iam",
@@ -40,6 +41,13 @@ const EXTRA: Record<string, string[]> = {
   ],
   // The final snapshot is created as the caller.
   "rds:DeleteDBInstance": ["rds:DeleteDBInstance", "rds:CreateDBSnapshot"],
+  // Tags sent on create are added as the caller; ElastiCache's service-linked role is made on first use.
+  "elasticache:CreateReplicationGroup": [
+    "elasticache:CreateReplicationGroup",
+    "elasticache:AddTagsToResource",
+    "iam:CreateServiceLinkedRole",
+  ],
+  "elasticache:CreateCacheSubnetGroup": ["elasticache:CreateCacheSubnetGroup", "elasticache:AddTagsToResource"],
   "cloudwatch:PutMetricAlarm": ["cloudwatch:PutMetricAlarm", "cloudwatch:TagResource"],
   "ec2:CreateVpc": ["ec2:CreateVpc", "ec2:CreateTags"],
   // A launch template with an instance profile passes its role.

@@ -112,6 +112,18 @@ export {
 export type { CreateDBInstanceCommandInput, DBInstance } from "@aws-sdk/client-rds";
 
 export {
+  CreateCacheSubnetGroupCommand,
+  CreateReplicationGroupCommand,
+  DeleteCacheSubnetGroupCommand,
+  DeleteReplicationGroupCommand,
+  DescribeCacheSubnetGroupsCommand,
+  DescribeReplicationGroupsCommand,
+  ListTagsForResourceCommand as ListCacheTagsCommand,
+  TestFailoverCommand,
+} from "@aws-sdk/client-elasticache";
+export type { ReplicationGroup } from "@aws-sdk/client-elasticache";
+
+export {
   DeleteAlarmsCommand,
   DescribeAlarmsCommand,
   GetMetricDataCommand,

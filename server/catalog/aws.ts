@@ -68,3 +68,17 @@ export const DB_INSTANCE_CLASSES: Record<string, { vcpu: number; memoryGiB: numb
   "db.r6g.xlarge": { vcpu: 4, memoryGiB: 32 },
   "db.r6i.large": { vcpu: 2, memoryGiB: 16 },
 };
+
+/** ElastiCache node types offered for the cache (vCPUs and memory, as AWS lists them). */
+export const CACHE_NODE_TYPES: Record<string, { vcpu: number; memoryGiB: number }> = {
+  "cache.t4g.micro": { vcpu: 2, memoryGiB: 0.5 },
+  "cache.t4g.small": { vcpu: 2, memoryGiB: 1.37 },
+  "cache.t4g.medium": { vcpu: 2, memoryGiB: 3.09 },
+  "cache.t3.micro": { vcpu: 2, memoryGiB: 0.5 },
+  "cache.t3.small": { vcpu: 2, memoryGiB: 1.37 },
+  "cache.t3.medium": { vcpu: 2, memoryGiB: 3.09 },
+  "cache.m7g.large": { vcpu: 2, memoryGiB: 6.38 },
+  "cache.m7g.xlarge": { vcpu: 4, memoryGiB: 12.93 },
+  "cache.r7g.large": { vcpu: 2, memoryGiB: 13.07 },
+  "cache.r7g.xlarge": { vcpu: 4, memoryGiB: 26.32 },
+};

@@ -4,7 +4,17 @@
  * renders it. Lines that depend on traffic say what they assume.
  */
 import type { EgressMode, EnvironmentSpec } from "../environments/spec.ts";
-import { ASSUMPTIONS, EC2_HOURLY, HOURS_PER_MONTH, PRICE_REGION, PRICES, PRICES_AS_OF, RDS_HOURLY } from "./prices.ts";
+import {
+  ASSUMPTIONS,
+  EC2_HOURLY,
+  ELASTICACHE_HOURLY,
+  HOURS_PER_MONTH,
+  PRICE_REGION,
+  PRICES,
+  PRICES_AS_OF,
+  RDS_HOURLY,
+  VALKEY_DISCOUNT,
+} from "./prices.ts";
 
 export interface CostLine {
   key: string;
@@ -31,6 +41,7 @@ export type CostInput = Pick<
   EnvironmentSpec,
   "region" | "availabilityZones" | "instanceType" | "capacity" | "database" | "cloudfront" | "protected"
 > & {
+  cache?: EnvironmentSpec["cache"];
   network?: { egress: EgressMode };
 };
 
@@ -136,6 +147,21 @@ function linesOf(spec: CostInput, mode: EgressMode): CostLine[] {
       },
     );
   }
+  const cache = spec.cache;
+  if (cache) {
+    const redis = ELASTICACHE_HOURLY[cache.nodeType];
+    const rate = redis === undefined ? undefined : cache.engine === "valkey" ? redis * (1 - VALKEY_DISCOUNT) : redis;
+    const nodes = (Number(cache.replicas) || 0) + 1;
+    lines.push({
+      key: "cache",
+      label: `ElastiCache ${cache.engine === "valkey" ? "Valkey" : "Redis OSS"} ${cache.nodeType}${cache.multiAz ? " Multi-AZ" : ""}`,
+      monthlyUsd: rate === undefined ? 0 : monthly(rate, nodes),
+      detail:
+        rate === undefined
+          ? `no price for ${cache.nodeType} in the table`
+          : `${nodes} node${nodes === 1 ? "" : "s"} × 730 h × ${usd(rate)}`,
+    });
+  }
   if (spec.cloudfront) {
     const requests = ASSUMPTIONS.cdnRequestsPerMonth / 10_000;
     lines.push({
@@ -146,7 +172,9 @@ function linesOf(spec: CostInput, mode: EgressMode): CostLine[] {
     });
   }
   // Per fleet: 5xx rate (2 metrics), p95, unhealthy hosts, and target tracking's high and low alarms.
-  const metrics = 2 * (2 + 1 + 1 + 2) + (db ? 5 : 0) + (spec.cloudfront ? 1 : 0);
+  // Per cache node: engine CPU and memory, and replication lag when there are replicas.
+  const cacheNodes = cache ? (Number(cache.replicas) || 0) + 1 : 0;
+  const metrics = 2 * (2 + 1 + 1 + 2) + (db ? 5 : 0) + (spec.cloudfront ? 1 : 0) + cacheNodes * (cacheNodes > 1 ? 3 : 2);
   lines.push({
     key: "alarms",
     label: "CloudWatch alarms",

@@ -23,6 +23,15 @@ const formInput = z.object({
     })
     .nullable()
     .catch(null),
+  cache: z
+    .object({
+      engine: z.enum(["valkey", "redis"]).catch("valkey"),
+      nodeType: z.string().catch(""),
+      replicas: count,
+      multiAz: z.boolean().catch(false),
+    })
+    .nullable()
+    .catch(null),
   cloudfront: z.boolean().catch(false),
   protected: z.boolean().catch(false),
   network: z.object({ egress: z.enum(EGRESS_MODES).catch("nat-shared") }).catch({ egress: "nat-shared" }),

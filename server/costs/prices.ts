@@ -69,6 +69,21 @@ export const RDS_HOURLY: Record<"postgres" | "mysql", Record<string, number>> = 
   },
 };
 
+/** ElastiCache for Redis OSS on-demand, per node-hour; Valkey nodes cost 20% less (VALKEY_DISCOUNT). */
+export const ELASTICACHE_HOURLY: Record<string, number> = {
+  "cache.t4g.micro": 0.016,
+  "cache.t4g.small": 0.032,
+  "cache.t4g.medium": 0.065,
+  "cache.t3.micro": 0.017,
+  "cache.t3.small": 0.034,
+  "cache.t3.medium": 0.068,
+  "cache.m7g.large": 0.158,
+  "cache.m7g.xlarge": 0.315,
+  "cache.r7g.large": 0.219,
+  "cache.r7g.xlarge": 0.437,
+};
+export const VALKEY_DISCOUNT = 0.2;
+
 export const PRICES = {
   /** Per NAT gateway-hour, and per GB it processes. */
   natGatewayHourly: 0.045,

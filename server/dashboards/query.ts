@@ -20,6 +20,8 @@ export interface DashboardTarget {
   asgNames: Record<Slot, string | null>;
   dbIdentifier: string | null;
   distributionId: string | null;
+  /** The cache's nodes (cache cluster ids, CloudWatch's CacheClusterId); none without a cache. */
+  cacheNodeIds?: string[];
 }
 
 export interface SeriesDef {
@@ -61,7 +63,7 @@ const expr = (Id: string, Expression: string, Label: string): MetricDataQuery =>
  *   traffic  the load balancer's requests, 5xx, latency and healthy hosts (one-minute data;
  *            what a deploy is judged on): refreshed once per period, right after it ends;
  *   fleet    Auto Scaling capacity, EC2 CPU (five-minute data without detailed monitoring),
- *            RDS and CloudFront: refreshed every five minutes (or per period, if longer).
+ *            RDS, ElastiCache and CloudFront: refreshed every five minutes (or per period, if longer).
  */
 export type SeriesGroup = "traffic" | "fleet";
 export const SERIES_GROUPS: readonly SeriesGroup[] = ["traffic", "fleet"];
@@ -161,6 +163,7 @@ export function buildDashboardQueries(t: DashboardTarget, periodSeconds: number,
       rds("db_read_latency", "ReadLatency", "p90"),
     );
   }
+  for (const node of t.cacheNodeIds ?? []) addCacheSeries(node, P, show);
   if (t.distributionId) {
     const dims: Dim[] = [
       { Name: "DistributionId", Value: t.distributionId },
@@ -179,4 +182,26 @@ export function buildDashboardQueries(t: DashboardTarget, periodSeconds: number,
     );
   }
   return { regional, global, series };
+}
+
+/**
+ * One cache node's series (AWS/ElastiCache per CacheClusterId): CPU, memory, evictions, hit rate,
+ * connections and replication lag (replicas publish it; the primary has none, so a failover shows
+ * as the lag moving to the other node).
+ */
+function addCacheSeries(node: string, P: number, show: (def: SeriesDef, q: MetricDataQuery) => void) {
+  const dims: Dim[] = [{ Name: "CacheClusterId", Value: node }];
+  const id = node.replace(/[^a-z0-9]/gi, "_").toLowerCase();
+  const label = `node ${node.slice(-3)}`;
+  const metric = (key: string, chart: ChartKey, m: string, s: string, unit: Unit, scale?: number) =>
+    show(
+      { id: `cache_${key}_${id}`, chart, label, unit, ...(scale ? { scale } : {}) },
+      stat(`cache_${key}_${id}`, "AWS/ElastiCache", m, dims, s, P, true),
+    );
+  metric("cpu", "cacheCpu", "EngineCPUUtilization", "Average", "percent");
+  metric("mem", "cacheMemory", "DatabaseMemoryUsagePercentage", "Average", "percent");
+  metric("evictions", "cacheEvictions", "Evictions", "Sum", "count");
+  metric("hits", "cacheHitRate", "CacheHitRate", "Average", "percent");
+  metric("conns", "cacheConnections", "CurrConnections", "Average", "count");
+  metric("lag", "cacheReplicationLag", "ReplicationLag", "Average", "ms", 1000);
 }

@@ -59,5 +59,6 @@ export function dashboardTargetOf(env: { name: string; stack: Stack | null }): D
     },
     dbIdentifier: s?.database?.identifier ?? null,
     distributionId: s?.distribution?.id ?? null,
+    cacheNodeIds: s?.cache?.nodes.map((n) => n.id) ?? [],
   };
 }

@@ -8,8 +8,10 @@ import {
   DescribeAutoScalingGroupsCommand,
   DescribeDBInstancesCommand,
   DescribeListenersCommand,
+  DescribeReplicationGroupsCommand,
   DescribeRulesCommand,
   DescribeTargetHealthCommand,
+  type ReplicationGroup,
 } from "../aws/sdk.ts";
 import { isNotFound, isThrottling } from "../aws/errors.ts";
 import { originRuleOf, weightsOf } from "../provisioning/listener-routing.ts";
@@ -30,7 +32,7 @@ export async function readTopology(
   names: { asg: (s: Slot) => string; db: string },
 ): Promise<TopologyView> {
   const lbArn = stack.loadBalancer?.arn ?? null;
-  const [listeners, health, groups, db] = await Promise.all([
+  const [listeners, health, groups, db, cache] = await Promise.all([
     lbArn
       ? aws.elbv2.send(new DescribeListenersCommand({ LoadBalancerArn: lbArn })).catch((e) => (isNotFound(e) ? null : Promise.reject(e)))
       : null,
@@ -48,6 +50,11 @@ export async function readTopology(
     stack.database
       ? aws.rds
           .send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: stack.database.identifier }))
+          .catch((e) => (isNotFound(e) ? null : Promise.reject(e)))
+      : null,
+    stack.cache
+      ? aws.elasticache
+          .send(new DescribeReplicationGroupsCommand({ ReplicationGroupId: stack.cache.id }))
           .catch((e) => (isNotFound(e) ? null : Promise.reject(e)))
       : null,
   ]);
@@ -112,7 +119,23 @@ export async function readTopology(
           standbyAz: d.SecondaryAvailabilityZone ?? null,
         }
       : null,
+    cache: cacheOf(cache?.ReplicationGroups?.[0]),
     liveSlot,
     status: { kind: "ok" },
+  };
+}
+
+/** The cache's nodes by role, as its node group says now (a failover swaps them). */
+function cacheOf(rg: ReplicationGroup | undefined): TopologyView["cache"] {
+  if (!rg) return null;
+  const members = rg.NodeGroups?.[0]?.NodeGroupMembers ?? [];
+  const node = (m: (typeof members)[number]) => ({ id: m.CacheClusterId ?? "?", az: m.PreferredAvailabilityZone ?? null });
+  const primary = members.find((m) => m.CurrentRole === "primary");
+  return {
+    id: rg.ReplicationGroupId ?? "?",
+    status: rg.Status ?? "unknown",
+    multiAz: rg.MultiAZ === "enabled",
+    primary: primary ? node(primary) : null,
+    replicas: members.filter((m) => m !== primary).map(node),
   };
 }

@@ -20,7 +20,13 @@ export type ChartKey =
   | "dbStorage"
   | "dbLatency"
   | "cdnRequests"
-  | "cdnErrors";
+  | "cdnErrors"
+  | "cacheCpu"
+  | "cacheMemory"
+  | "cacheEvictions"
+  | "cacheHitRate"
+  | "cacheConnections"
+  | "cacheReplicationLag";
 
 export type Unit = "rps" | "percent" | "ms" | "count" | "bytes";
 
@@ -48,6 +54,14 @@ export interface TopologyView {
   targetGroups: Record<Slot, { healthy: number; total: number; unhealthy: number } | null>;
   fleets: Record<Slot, { name: string; desired: number; inService: number; pending: number; min: number; max: number } | null>;
   database: { identifier: string; status: string; multiAz: boolean; primaryAz: string | null; standbyAz: string | null } | null;
+  /** The ElastiCache replication group: which node is the primary, in which zone (absent without a cache). */
+  cache?: {
+    id: string;
+    status: string;
+    multiAz: boolean;
+    primary: { id: string; az: string | null } | null;
+    replicas: Array<{ id: string; az: string | null }>;
+  } | null;
   liveSlot: Slot;
   status: PanelStatus;
 }

@@ -4,6 +4,8 @@
  *                       (desired capacity unchanged).
  *   failover-database   reboot with failover: the Multi-AZ database's standby becomes primary
  *                       (412 when the database is not Multi-AZ).
+ *   failover-cache      ElastiCache TestFailover: a replica of the cache becomes its primary
+ *                       (412 without a cache or without a replica).
  * Both run through the provisioning layer's idempotent drill steps.
  */
 import { z } from "zod";
@@ -12,12 +14,14 @@ import { requireRole, type Actor } from "../auth/actor.ts";
 import { db } from "../db/client.ts";
 import type { EnvironmentSpec } from "../environments/spec.ts";
 import { ServiceError, validationError } from "../errors.ts";
-import { failoverDatabase, terminateInstance } from "../provisioning/drills.ts";
+import { failoverCache, failoverDatabase, terminateInstance } from "../provisioning/drills.ts";
 import { invalidateScaling, scalingPanel } from "./scaling.ts";
 import { loadDashboardEnv } from "../dashboards/target.ts";
 
 export const drillInput = z.object({
-  kind: z.enum(["terminate-instance", "failover-database"], { message: 'kind must be "terminate-instance" or "failover-database"' }),
+  kind: z.enum(["terminate-instance", "failover-database", "failover-cache"], {
+    message: 'kind must be "terminate-instance", "failover-database" or "failover-cache"',
+  }),
 });
 export type DrillKind = z.infer<typeof drillInput>["kind"];
 
@@ -26,6 +30,8 @@ export interface DrillResult {
   message: string;
   instanceId?: string;
   availabilityZoneBefore?: string | null;
+  /** failover-cache: the node that was the primary. */
+  primaryBefore?: string | null;
 }
 
 export async function runDrill({ actor, input }: { actor: Actor; input: { name: string; body: unknown } }): Promise<DrillResult> {
@@ -54,6 +60,14 @@ export async function runDrill({ actor, input }: { actor: Actor; input: { name: 
       kind,
       instanceId: pick.id,
       message: `Terminated ${pick.id} (${pick.availabilityZone ?? "?"}) in the ${env.liveSlot} fleet; Auto Scaling launches a replacement.`,
+    };
+  } else if (kind === "failover-cache") {
+    if (!base.spec.cache) throw new ServiceError("PRECONDITION_FAILED", `${env.name} has no cache to fail over.`);
+    const out = await failoverCache(base);
+    result = {
+      kind,
+      primaryBefore: out.primaryBefore,
+      message: `Cache failing over: a replica takes over from ${out.primaryBefore ?? "the primary"}; the cache is "modifying" for about a minute and a half.`,
     };
   } else {
     if (!env.stack.database) throw new ServiceError("PRECONDITION_FAILED", `${env.name} has no database to fail over.`);

@@ -14,6 +14,8 @@ export function planSteps(
   kind: OperationKind,
   opts: {
     database: boolean;
+    /** The spec has an ElastiCache cache. */
+    cache?: boolean;
     cloudfront: boolean;
     canarySteps?: number[];
     warmRollback?: boolean;
@@ -45,6 +47,12 @@ export function planSteps(
           ? [
               { key: "database", label: "RDS database (created in parallel)" },
               { key: "database-available", label: "Wait for the database" },
+            ]
+          : []),
+        ...(opts.cache
+          ? [
+              { key: "cache", label: "ElastiCache cache: its security group (app → cache), subnet group and replication group" },
+              { key: "cache-available", label: "Wait for the cache" },
             ]
           : []),
         { key: "load-balancer", label: "Load balancer, blue and green target groups, listener" },
@@ -119,6 +127,7 @@ export function planSteps(
               },
             ]
           : []),
+        ...(opts.cache ? [{ key: "cache", label: "Delete the cache (replication group, subnet group, security group)" }] : []),
         { key: "security-groups", label: "Delete security groups" },
         { key: "network", label: "Delete the S3 endpoint, NAT gateways, addresses, subnets, routes, internet gateway and VPC" },
         { key: "instance-role", label: "Delete the instance role and profile" },

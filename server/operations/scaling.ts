@@ -67,6 +67,8 @@ export interface ScalingView {
   liveSlot: Slot;
   busy: boolean;
   provisioned: boolean;
+  /** The stack has an ElastiCache cache (the cache failover drill). */
+  hasCache?: boolean;
   fetchedAt: number;
   fleets: FleetScaling[];
   instances: InstanceRow[];
@@ -84,14 +86,22 @@ export function invalidateScaling(name: string) {
 export async function scalingPanel({ actor, input }: { actor: Actor; input: { name: string } }): Promise<ScalingView> {
   requireRole(actor, "viewer");
   const env = await loadDashboardEnv(input.name);
-  return (await cache.get(`${env.name}|${env.id}`, (previous) => readScaling(env, previous))).value;
+  // Keyed by the live slot too: after a rollback the panel offers the new live fleet at once.
+  return (await cache.get(`${env.name}|${env.id}|${env.liveSlot}|${env.busy ? 1 : 0}`, (previous) => readScaling(env, previous))).value;
 }
 
 const metricName = (t: string | undefined) =>
   t === "ASGAverageCPUUtilization" ? "cpu" : t === "ALBRequestCountPerTarget" ? "requests_per_target" : (t ?? "unknown");
 
 async function readScaling(env: DashboardEnv, previous: ScalingView | undefined): Promise<ScalingView> {
-  const base = { name: env.name, liveSlot: env.liveSlot, busy: env.busy, provisioned: !!env.stack?.loadBalancer, fetchedAt: Date.now() };
+  const base = {
+    name: env.name,
+    liveSlot: env.liveSlot,
+    busy: env.busy,
+    provisioned: !!env.stack?.loadBalancer,
+    hasCache: !!env.stack?.cache,
+    fetchedAt: Date.now(),
+  };
   if (!base.provisioned) return { ...base, fleets: [], instances: [], activities: [], status: { kind: "ok" } };
   try {
     const aws = awsClients(await accountOf(env.accountId), env.region);

@@ -17,6 +17,7 @@ import {
   type PutMetricAlarmCommandInput,
 } from "../aws/sdk.ts";
 import { DB_INSTANCE_CLASSES } from "../catalog/aws.ts";
+import { allCacheAlarmSuffixes, cacheAlarmDefinitions, expectedCacheAlarmSuffixes } from "./cache-alarms.ts";
 import type { EnvironmentSpec } from "../environments/spec.ts";
 import { defineStep, namesOf, SLOTS, tagsOf, type NamedEnvironment, type Slot, type StepContext, type StepInput } from "./context.ts";
 import { checkOwner } from "./ownership.ts";
@@ -38,17 +39,22 @@ export function allAlarmNames(env: NamedEnvironment): string[] {
   return [
     ...SLOTS.flatMap((s) => [n.alarm(`${s}-5xx-rate`), n.alarm(`${s}-p95-latency`), n.alarm(`${s}-unhealthy-hosts`)]),
     ...["db-cpu", "db-storage", "db-connections", "db-read-latency", "db-write-latency", "cdn-5xx-rate"].map(n.alarm),
+    ...allCacheAlarmSuffixes().map(n.alarm),
   ];
 }
 
 /** The alarms an environment with this spec should have. */
 export function expectedAlarmNames(
-  spec: Pick<EnvironmentSpec, "name" | "database" | "cloudfront">,
+  spec: Pick<EnvironmentSpec, "name" | "database" | "cloudfront"> & { cache?: EnvironmentSpec["cache"] },
   namePrefix: string | null = null,
 ): string[] {
   const prefix = `${namePrefix ?? ""}${spec.name}`;
+  const cache = new Set(expectedCacheAlarmSuffixes(spec.cache).map((s) => `${prefix}-${s}`));
   return allAlarmNames({ name: spec.name, namePrefix }).filter(
-    (a) => (spec.database || !/-db-[a-z-]+$/.test(a.slice(prefix.length))) && (spec.cloudfront || !a.endsWith("-cdn-5xx-rate")),
+    (a) =>
+      (spec.database || !/-db-[a-z-]+$/.test(a.slice(prefix.length))) &&
+      (spec.cloudfront || !a.endsWith("-cdn-5xx-rate")) &&
+      (!/-cache-\d{3}-[a-z-]+$/.test(a.slice(prefix.length)) || cache.has(a)),
   );
 }
 
@@ -166,6 +172,7 @@ export function alarmDefinitions(spec: EnvironmentSpec, t: AlarmTargets, namePre
       ),
     );
   }
+  defs.push(...cacheAlarmDefinitions(spec.cache, n));
   if (spec.cloudfront && t.distributionId) {
     defs.push({
       ...base,

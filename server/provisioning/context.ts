@@ -92,6 +92,8 @@ export function namesOf(env: NamedEnvironment) {
     launchTemplateOf: (slot: Slot) => adopted?.launchTemplates[slot].name ?? n,
     db: `${n}-db`,
     dbSubnetGroup: `${n}-db`,
+    /** The cache's replication group, its subnet group and its security group share this name. */
+    cache: `${n}-cache`,
     /** A final snapshot's name: one per teardown, so a re-created and again deleted database never collides. */
     finalSnapshot: (at: Date) => `${n}-final-${at.toISOString().replace(/\D/g, "").slice(0, 14)}`,
     sg: (role: "alb" | "app" | "db") => `${n}-${role}`,

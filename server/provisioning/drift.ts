@@ -5,6 +5,7 @@
  */
 import type { EnvironmentSpec } from "../environments/spec.ts";
 import { expectedAlarmNames } from "./alarms.ts";
+import { cacheDrift } from "./cache-view.ts";
 import { SLOTS, type Slot } from "./context.ts";
 import { natZones } from "./egress.ts";
 import { DEREGISTRATION_DELAY_SECONDS } from "./load-balancer.ts";
@@ -106,6 +107,7 @@ export function driftCheck(spec: EnvironmentSpec, stack: Stack, recorded: { live
     if (stack.database.deletionProtection !== undefined)
       cmp("database.deletionProtection", spec.protected, stack.database.deletionProtection);
   }
+  rows.push(...cacheDrift(spec, stack.cache));
   if (present("cloudfront", !!stack.distribution, spec.cloudfront) && stack.distribution) {
     cmp("cloudfront.enabled", true, stack.distribution.enabled);
   }

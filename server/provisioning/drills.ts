@@ -3,12 +3,14 @@
  *   terminateInstance(slot, instanceId)  Auto Scaling terminates one instance and, the desired
  *                                        capacity unchanged, launches a replacement.
  *   failoverDatabase                     a Multi-AZ database fails over to its standby.
+ *   failoverCache                        ElastiCache TestFailover: a replica becomes the primary.
  * The caller picks the instance (e.g. from readStack's fleets[slot].instanceIds) so that a
  * retried step never terminates a second one.
  */
-import { RebootDBInstanceCommand, TerminateInstanceInAutoScalingGroupCommand } from "../aws/sdk.ts";
+import { RebootDBInstanceCommand, TerminateInstanceInAutoScalingGroupCommand, TestFailoverCommand } from "../aws/sdk.ts";
 import { ServiceError } from "../errors.ts";
 import { defineStep, type Slot, type StepInput } from "./context.ts";
+import { findCache } from "./cache.ts";
 import { findDatabase } from "./database.ts";
 import { findFleet } from "./fleet.ts";
 
@@ -50,5 +52,31 @@ export const failoverDatabase = defineStep(
     await ctx.aws.rds.send(new RebootDBInstanceCommand({ DBInstanceIdentifier: ctx.names.db, ForceFailover: true }));
     ctx.touch("rds:db", db.DBInstanceArn ?? ctx.names.db, "updated");
     return { availabilityZoneBefore: before, failedOver: true };
+  },
+);
+
+export const failoverCache = defineStep(
+  "fail over the cache",
+  async (input: StepInput, ctx): Promise<{ primaryBefore: string | null; failedOver: boolean }> => {
+    const rg = await findCache(ctx);
+    if (!rg) throw new ServiceError("NOT_FOUND", `${input.spec.name} has no cache.`);
+    const group = rg.NodeGroups?.[0];
+    const before = group?.NodeGroupMembers?.find((m) => m.CurrentRole === "primary")?.CacheClusterId ?? null;
+    if (rg.AutomaticFailover !== "enabled")
+      throw new ServiceError(
+        "PRECONDITION_FAILED",
+        `Cache ${ctx.names.cache} has no automatic failover (it needs at least one replica): there is nothing to fail over to.`,
+      );
+    if (rg.Status === "modifying") {
+      ctx.touch("elasticache:replication-group", rg.ARN ?? ctx.names.cache, "found"); // a retried step: the failover runs
+      return { primaryBefore: before, failedOver: false };
+    }
+    if (rg.Status !== "available")
+      throw new ServiceError("PRECONDITION_FAILED", `Cache ${ctx.names.cache} is ${rg.Status}; it can fail over only when available.`);
+    await ctx.aws.elasticache.send(
+      new TestFailoverCommand({ ReplicationGroupId: ctx.names.cache, NodeGroupId: group?.NodeGroupId ?? "0001" }),
+    );
+    ctx.touch("elasticache:replication-group", rg.ARN ?? ctx.names.cache, "updated");
+    return { primaryBefore: before, failedOver: true };
   },
 );

@@ -8,6 +8,7 @@
  *     -> ensureEgress (NAT gateways and routes per spec.network.egress) -> waitEgressReady*
  *     -> ensureSecurityGroups(vpcId)
  *          -> ensureDatabase(privateSubnetIds, dbSgId) -> waitDatabaseAvailable*     (slowest; does not wait for the ALB)
+ *          -> ensureCache(privateSubnetIds, appSgId) -> waitCacheAvailable*          (beside the database; cache.ts)
  *                -> ensureInstanceRole(secret ARN) -> ensureParameters(endpoint, port, secret) -> ensureLaunchTemplate(appSgId, profile)
  *          -> ensureLoadBalancer(vpcId, publicSubnetIds, albSgId) -> waitLoadBalancerActive*
  *                -> ensureDistribution(dnsName, originSecret) -> waitDistributionDeployed*
@@ -64,6 +65,7 @@ export {
   type SetFleetCapacityInput,
 } from "./fleet.ts";
 export { ensureDatabase, waitDatabaseAvailable, type DatabaseOutput, type DatabaseDetail } from "./database.ts";
+export { ensureCache, waitCacheAvailable, deleteCache, CACHE_PORT, type CacheOutput, type CacheDetail } from "./cache.ts";
 export {
   ensureDistribution,
   waitDistributionDeployed,
@@ -87,7 +89,7 @@ export {
   deleteInstanceRole,
   deleteParameters,
 } from "./teardown.ts";
-export { terminateInstance, failoverDatabase } from "./drills.ts";
+export { terminateInstance, failoverDatabase, failoverCache } from "./drills.ts";
 export { probeFleet, judgeProbe, PROBE_HEADER, type ProbeInput, type ProbeResult } from "./probe.ts";
 export {
   holdFleetCapacity,

@@ -3,7 +3,9 @@
  * /switchyard/<name>/ that the instances read at boot through their instance profile.
  *   ensureParameters  (after the database is available: it needs its endpoint)
  *     environment, region, artifact-uri (the template, {{environment}} filled in),
- *     db/engine, db/endpoint, db/port, db/name, db/secret-arn ("none" without a database)
+ *     db/engine, db/endpoint, db/port, db/name, db/secret-arn ("none" without a database),
+ *     cache/engine, cache/endpoint (the primary), cache/reader-endpoint, cache/port, cache/tls
+ *     ("none" without a cache; the cache is encrypted in transit: clients connect with TLS)
  *   writeSlotVersion (launch-template.ts, on every new launch template version)
  *     slots/<blue|green>/version
  * Written only when the value changed; the first parameter's tags prove ownership.
@@ -19,11 +21,14 @@ export const DB_NAME = "app";
 
 export interface ParametersInput extends StepInput {
   database: { endpoint: string | null; port: number | null; secretArn: string | null } | null;
+  /** The cache's endpoints once it is available (absent: written as "none"). */
+  cache?: { primaryEndpoint: string | null; readerEndpoint: string | null; port: number | null } | null;
 }
 
 export function contractValues(input: ParametersInput): Record<string, string> {
   const { spec } = input;
   const db = spec.database ? input.database : null;
+  const cache = spec.cache ? input.cache : null;
   return {
     environment: spec.name,
     region: spec.region,
@@ -33,6 +38,11 @@ export function contractValues(input: ParametersInput): Record<string, string> {
     "db/port": db?.port ? String(db.port) : NONE,
     "db/name": spec.database ? DB_NAME : NONE,
     "db/secret-arn": db?.secretArn ?? NONE,
+    "cache/engine": spec.cache?.engine ?? NONE,
+    "cache/endpoint": cache?.primaryEndpoint ?? NONE,
+    "cache/reader-endpoint": cache?.readerEndpoint ?? NONE,
+    "cache/port": cache?.port ? String(cache.port) : NONE,
+    "cache/tls": spec.cache ? "true" : NONE,
   };
 }
 
@@ -47,6 +57,11 @@ export function contractNames(path: string): string[] {
     "db/port",
     "db/name",
     "db/secret-arn",
+    "cache/engine",
+    "cache/endpoint",
+    "cache/reader-endpoint",
+    "cache/port",
+    "cache/tls",
     "slots/blue/version",
     "slots/green/version",
   ];

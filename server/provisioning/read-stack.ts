@@ -19,6 +19,7 @@ import { isNotFound } from "../aws/errors.ts";
 import { allAlarmNames, describeAlarms } from "./alarms.ts";
 import { defineRead, envFilter, type Slot, type StepContext, type StepInput } from "./context.ts";
 import { readDatabase } from "./database.ts";
+import { readCache, type CacheView } from "./cache-view.ts";
 import { findDistribution } from "./distribution.ts";
 import { findFleet } from "./fleet.ts";
 import { listRules, originRuleOf, weightsOf } from "./listener-routing.ts";
@@ -105,6 +106,8 @@ export interface Stack {
     deletionProtection: boolean;
     encrypted: boolean;
   } | null;
+  /** The ElastiCache replication group (absent on stacks read before caches existed). */
+  cache?: CacheView | null;
   distribution: { id: string; domainName: string; status: string; enabled: boolean } | null;
   alarms: Array<{ name: string; state: string; reason: string | null }>;
 }
@@ -308,7 +311,7 @@ async function readLoadBalancer(ctx: StepContext, targetGroups: Stack["targetGro
 
 export const readStack = defineRead("read the stack", async (input: StepInput, ctx): Promise<Stack> => {
   const { envId, spec } = input;
-  const [network, blueTg, greenTg, blue, green, database, dist, alarms, cdnAlarms] = await Promise.all([
+  const [network, blueTg, greenTg, blue, green, database, dist, alarms, cdnAlarms, cache] = await Promise.all([
     readNetwork(ctx, envId),
     readTargetGroup(ctx, "blue"),
     readTargetGroup(ctx, "green"),
@@ -324,6 +327,8 @@ export const readStack = defineRead("read the stack", async (input: StepInput, c
       ctx.aws.cloudwatchGlobal,
       allAlarmNames({ name: spec.name, namePrefix: ctx.names.prefix }).filter((n) => n.endsWith("cdn-5xx-rate")),
     ),
+    // Only an environment with a cache reads one: fewer calls, and no ElastiCache permission needed without.
+    spec.cache ? readCache(ctx) : Promise.resolve(undefined),
   ]);
   const targetGroups = { blue: blueTg, green: greenTg };
   const sgs = network
@@ -346,6 +351,7 @@ export const readStack = defineRead("read the stack", async (input: StepInput, c
     targetGroups,
     fleets: { blue, green },
     database,
+    cache,
     distribution: dist?.Id
       ? {
           id: dist.Id,

@@ -7,8 +7,9 @@ import { waitUntil } from "./wait.ts";
  *     egress -> egress-ready                                  (NAT gateways, per the network mode)
  *     security-groups -> in parallel:
  *       database -> database-available                        (the slowest; waits for nothing else)
+ *       cache -> cache-available                              (ElastiCache, when the spec has one; beside the database)
  *       load-balancer -> load-balancer-active -> distribution -> distribution-deployed
- *       (database-available) -> instance-role -> parameters -> launch-template
+ *       (database-available, cache-available) -> instance-role -> parameters -> launch-template
  *         -> (load-balancer-active, egress-ready) -> fleet-blue, fleet-green -> fleet-healthy
  *   -> alarms -> read-back (the stack's ids and state saved on the environment)
  * The fleets wait for the database and the way out: their user data reads the delivery
@@ -35,6 +36,16 @@ export async function provisionWorkflow(deploymentId: string) {
       if (!op.spec.database) return null;
       await act(deploymentId, "database", "ensureDatabase", { ...base, privateSubnetIds: net.privateSubnetIds, dbSgId: sgs.dbSgId });
       return waitUntil(deploymentId, "database-available", "waitDatabaseAvailable", base, { minutes: 60, what: "The database" });
+    })();
+    const cache = (async () => {
+      if (!op.spec.cache) return null;
+      await act(deploymentId, "cache", "ensureCache", {
+        ...base,
+        vpcId: net.vpcId,
+        privateSubnetIds: net.privateSubnetIds,
+        appSgId: sgs.appSgId,
+      });
+      return waitUntil(deploymentId, "cache-available", "waitCacheAvailable", base, { minutes: 60, what: "The cache" });
     })();
     const loadBalancer = (async () => {
       const lb = await act(deploymentId, "load-balancer", "ensureLoadBalancer", {
@@ -65,11 +76,14 @@ export async function provisionWorkflow(deploymentId: string) {
       return dist.distributionId;
     })();
     const fleets = (async () => {
-      const db = await database;
+      const [db, cacheReady] = await Promise.all([database, cache]);
       const role = await act(deploymentId, "instance-role", "ensureInstanceRole", { ...base, dbSecretArn: db?.secretArn ?? null });
       await act(deploymentId, "parameters", "ensureParameters", {
         ...base,
         database: db ? { endpoint: db.address, port: db.port, secretArn: db.secretArn } : null,
+        cache: cacheReady
+          ? { primaryEndpoint: cacheReady.primaryEndpoint, readerEndpoint: cacheReady.readerEndpoint, port: cacheReady.port }
+          : null,
       });
       const lt = await act(deploymentId, "launch-template", "ensureLaunchTemplate", {
         ...base,
@@ -99,7 +113,7 @@ export async function provisionWorkflow(deploymentId: string) {
       );
     })();
 
-    const [lb, distributionId] = await Promise.all([loadBalancer, distribution, database, egress, fleets]);
+    const [lb, distributionId] = await Promise.all([loadBalancer, distribution, database, egress, fleets, cache]);
     await act(deploymentId, "alarms", "ensureAlarms", {
       ...base,
       loadBalancerArn: lb.loadBalancerArn,

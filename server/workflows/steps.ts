@@ -23,6 +23,7 @@ const actions = {
   ensureInstanceRole: p.ensureInstanceRole,
   ensureParameters: p.ensureParameters,
   ensureDatabase: p.ensureDatabase,
+  ensureCache: p.ensureCache,
   ensureLoadBalancer: p.ensureLoadBalancer,
   ensureLaunchTemplate: p.ensureLaunchTemplate,
   createLaunchTemplateVersion: p.createLaunchTemplateVersion,
@@ -43,6 +44,7 @@ const actions = {
   deleteLoadBalancer: p.deleteLoadBalancer,
   deleteLaunchTemplate: p.deleteLaunchTemplate,
   deleteDatabase: p.deleteDatabase,
+  deleteCache: p.deleteCache,
   deleteSecurityGroups: p.deleteSecurityGroups,
   deleteNetwork: p.deleteNetwork,
   deleteInstanceRole: p.deleteInstanceRole,
@@ -56,6 +58,7 @@ export type PollDetail<A extends Polls> = Awaited<ReturnType<(typeof polls)[A]>>
 const polls = {
   waitEgressReady: p.waitEgressReady,
   waitDatabaseAvailable: p.waitDatabaseAvailable,
+  waitCacheAvailable: p.waitCacheAvailable,
   waitLoadBalancerActive: p.waitLoadBalancerActive,
   waitFleetHealthy: p.waitFleetHealthy,
   waitDistributionDeployed: p.waitDistributionDeployed,

@@ -5,7 +5,7 @@ import { POLL } from "./wait.ts";
 /**
  * teardownWorkflow(deploymentId): deletes an environment's stack in reverse dependency order.
  *   distribution (disable, wait until deployed, delete) -> alarms -> fleets -> load-balancer
- *   -> launch-template -> database (final snapshot unless skipped) -> security-groups -> network
+ *   -> launch-template -> database (final snapshot unless skipped) -> cache -> security-groups -> network
  *   (endpoints, NAT gateways, addresses, subnets, routes, gateway, VPC) -> instance-role -> parameters
  * Each delete is idempotent (gone is done) and reports { done }; unfinished deletes are retried
  * after a durable sleep, at most `MAX_MINUTES` per step, so a resumed teardown continues where it
@@ -46,6 +46,7 @@ export async function teardownWorkflow(deploymentId: string) {
     await until("load-balancer", "deleteLoadBalancer");
     await until("launch-template", "deleteLaunchTemplate");
     if (op.spec.database) await until("database", "deleteDatabase", { ...base, finalSnapshot: op.finalSnapshot });
+    if (op.spec.cache) await until("cache", "deleteCache");
     await until("security-groups", "deleteSecurityGroups");
     await until("network", "deleteNetwork");
     await until("instance-role", "deleteInstanceRole");
