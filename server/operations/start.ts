@@ -104,6 +104,7 @@ export async function createOperation({
       input.kind === "rollout" && env.warmUntil !== null && env.warmUntil > new Date() && env.previousVersion ? env.previousVersion : null;
     const steps = planSteps(input.kind, {
       database: spec.database !== null,
+      cache: Boolean(spec.cache),
       cloudfront: spec.cloudfront,
       canarySteps: strategy === "canary" ? spec.rollout.canarySteps : [100],
       warmRollback: warm,
