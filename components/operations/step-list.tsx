@@ -1,5 +1,6 @@
 import { Check, CircleAlert, CircleDashed, Clock, LoaderCircle, SkipForward, X } from "lucide-react";
 import type { OperationView } from "@/server/operations/queries.ts";
+import { StepTiming } from "./step-timing";
 
 type Step = OperationView["steps"][number];
 
@@ -36,9 +37,13 @@ export function StepList({ steps }: { steps: Step[] }) {
           <div className="flex items-center gap-2 text-sm">
             {iconOf(s)}
             <span className={s.status === "pending" || s.status === "skipped" ? "text-muted-foreground" : ""}>{s.label}</span>
-            {s.attempts > 1 ? <span className="rounded bg-warning/15 px-1.5 text-xs text-warning">{s.attempts} attempts</span> : null}
+            {s.attempts > 1 ? (
+              <span className="rounded bg-warning/15 px-1.5 text-xs text-warning" title="The step failed and was run again">
+                {s.attempts} attempts
+              </span>
+            ) : null}
             <span className="ml-auto text-xs tabular-nums text-muted-foreground">
-              {s.status === "waiting" ? "waiting…" : fmtMs(s.durationMs)}
+              <StepTiming step={s} />
             </span>
           </div>
           <StepDetail step={s} />

@@ -15,7 +15,8 @@ export interface Touched {
 export async function stepStarted(deploymentId: string, key: string) {
   await db.deploymentStep.updateMany({
     where: { deploymentId, key },
-    data: { status: "running", startedAt: new Date(), attempts: { increment: 1 }, error: null },
+    // A retry starts a new attempt: its clock restarts and the last attempt's end no longer counts.
+    data: { status: "running", startedAt: new Date(), finishedAt: null, attempts: { increment: 1 }, error: null },
   });
   // The first step to start marks the operation running.
   await db.deployment.updateMany({ where: { id: deploymentId, status: "pending" }, data: { status: "running", startedAt: new Date() } });
