@@ -3,6 +3,7 @@ import { db } from "../db/client.ts";
 import type { EnvironmentSpec } from "../environments/spec.ts";
 import { ServiceError } from "../errors.ts";
 import { driftCheck, readStack } from "../provisioning/index.ts";
+import { versionDrift } from "../provisioning/drift.ts";
 import { accountOf } from "../provisioning/context.ts";
 import { awsClients } from "../aws/clients.ts";
 import { adoptedDrift } from "../adopt/drift.ts";
@@ -25,6 +26,14 @@ export async function checkDrift({ actor, input }: { actor: Actor; input: { name
   const drift = adopted
     ? await adoptedDrift(awsClients(await accountOf(env.accountId), env.region), adopted, spec, stack, { liveVersion: env.liveVersion })
     : driftCheck(spec, stack, { liveVersion: env.liveVersion });
+  // The spec names a version a rollback took off the fleet: say so (the spec is not what runs).
+  const last = await db.deployment.findFirst({
+    where: { environmentId: env.id, kind: { in: ["rollout", "rollback"] }, finishedAt: { not: null } },
+    orderBy: { finishedAt: "desc" },
+    select: { kind: true, status: true },
+  });
+  const afterRollback = !!last && (last.kind === "rollback" ? last.status === "succeeded" : last.status === "rolled_back");
+  drift.push(...versionDrift(spec.app.version, { version: env.liveVersion, afterRollback }));
   await notifyDrift(env.id, drift);
   return { checkedAt: new Date().toISOString(), specVersion: env.currentVersion, drift };
 }

@@ -25,6 +25,15 @@ export function liveSlotOf(stack: Pick<Stack, "loadBalancer">): Slot {
 }
 
 /**
+ * Version drift: the spec names one app version and another serves because a rollback put it
+ * back (a rollout of a version the spec does not name is a person's choice, not drift).
+ */
+export function versionDrift(specVersion: string, live: { version: string | null; afterRollback: boolean }): DriftRow[] {
+  if (!live.afterRollback || !live.version || live.version === specVersion) return [];
+  return [{ path: "app.version", expected: specVersion, actual: `${live.version} (after rollback)` }];
+}
+
+/**
  * `recorded` is what Switchyard's database says runs (the live version, from the last
  * operation); the stack says what actually runs (from the instances' launch template versions).
  */
