@@ -4,12 +4,13 @@ import {
   apiSpec,
   bearer,
   createToken,
-  provisionViaApi,
   rollOutViaApi,
   shot,
   signIn,
+  startProvisioningViaApi,
   userDataWith,
   versionsServed,
+  waitProvisionedViaApi,
   type OperationJson,
 } from "./helpers";
 
@@ -19,6 +20,8 @@ import {
  * roll out a third version inside the window. Every answer from the listener must then come
  * from the third version (counted over 200+ requests), and the timeline must show the warm
  * fleet replaced. Then the same with all-at-once and with a rollback in between.
+ * Both environments are provisioned at once, from the first test: the second one is ready by
+ * the time its test starts.
  */
 test.describe.configure({ mode: "serial" });
 
@@ -47,19 +50,33 @@ async function setUserData(request: APIRequestContext, name: string, extra: stri
   expect(patch.status(), await patch.text()).toBe(200);
 }
 
-test("an admin token", async ({ page }) => {
+const specs = {
+  "warm-canary": apiSpec("warm-canary", {
+    rollbackWindowMinutes: 600,
+    rollout: { strategy: "canary", canarySteps: [10, 50, 100], bakeMinutes: 0.1 },
+  }),
+  "warm-aao": apiSpec("warm-aao", {
+    rollbackWindowMinutes: 600,
+    rollout: { strategy: "all-at-once", canarySteps: [100], bakeMinutes: 0.05 },
+  }),
+};
+/** The provisioning operation of each environment, started by the first test. */
+const provisioning: Record<string, string> = {};
+
+const provisioned = (request: APIRequestContext, name: keyof typeof specs) =>
+  waitProvisionedViaApi(request, admin, name, provisioning[name]);
+
+test("an admin token, and both environments created and provisioning", async ({ page, request }) => {
   await signIn(page, ADMIN);
   admin = await createToken(page, "warm-fleet-admin", "admin");
+  for (const [name, spec] of Object.entries(specs)) provisioning[name] = await startProvisioningViaApi(request, admin, spec);
 });
 
 test("canary: a third version inside the rollback window replaces the warm fleet and serves every request", async ({ request }) => {
   const name = "warm-canary";
-  await provisionViaApi(
-    request,
-    admin,
-    apiSpec(name, { rollbackWindowMinutes: 600, rollout: { strategy: "canary", canarySteps: [10, 50, 100], bakeMinutes: 0.1 } }),
-  );
-  const v2 = await rollOutViaApi(request, admin, name, "v2");
+  await provisioned(request, name);
+  // v2 only has to leave v1 warm: all at once (one bake); v3 and vbad are the canary rollouts under test.
+  const v2 = await rollOutViaApi(request, admin, name, "v2", "all-at-once");
   expect(v2.status, v2.reason ?? "").toBe("succeeded");
   expect(step(v2, "fill-idle").label).toBe("Fill the idle fleet to the live capacity");
 
@@ -93,11 +110,7 @@ test("canary: a third version inside the rollback window replaces the warm fleet
 
 test("all at once, with a rollback in between: every answer comes from the version rolled out last", async ({ request }) => {
   const name = "warm-aao";
-  await provisionViaApi(
-    request,
-    admin,
-    apiSpec(name, { rollbackWindowMinutes: 600, rollout: { strategy: "all-at-once", canarySteps: [100], bakeMinutes: 0.05 } }),
-  );
+  await provisioned(request, name);
   const v2 = await rollOutViaApi(request, admin, name, "v2");
   expect(v2.status, v2.reason ?? "").toBe("succeeded");
 

@@ -143,11 +143,25 @@ export async function waitForOperation(
 
 /** Creates an environment through the API and provisions it; fails the test unless it succeeds. */
 export async function provisionViaApi(request: APIRequestContext, token: string, spec: Record<string, unknown>) {
+  await waitProvisionedViaApi(request, token, spec.name as string, await startProvisioningViaApi(request, token, spec));
+}
+
+/**
+ * Creates an environment through the API and starts provisioning it; returns the operation's id.
+ * A spec's first test can start every environment it needs at once, so later tests find theirs
+ * ready (waitProvisionedViaApi) instead of provisioning one after another.
+ */
+export async function startProvisioningViaApi(request: APIRequestContext, token: string, spec: Record<string, unknown>): Promise<string> {
   const created = await request.post("/api/v1/environments", { headers: bearer(token), data: spec });
   expect(created.status(), await created.text()).toBe(201);
   const op = await request.post(`/api/v1/environments/${spec.name}/provision`, { headers: bearer(token) });
-  expect(op.status()).toBe(202);
-  const done = await waitForOperation(request, token, spec.name as string, (await op.json()).id, ["succeeded", "failed"]);
+  expect(op.status(), await op.text()).toBe(202);
+  return (await op.json()).id;
+}
+
+/** Waits for a provisioning operation to end; fails the test unless it succeeded. */
+export async function waitProvisionedViaApi(request: APIRequestContext, token: string, name: string, id: string) {
+  const done = await waitForOperation(request, token, name, id, ["succeeded", "failed"]);
   expect(done.status, done.reason ?? "").toBe("succeeded");
 }
 
