@@ -29,6 +29,12 @@ function auditHref(params: Record<string, string>): string {
 
 const isPresent = (v: unknown) => v !== null && v !== undefined;
 
+/** Switchyard's own actions carry their reason ("Rolled back at 50%: ..."): shown in the row, not only in the JSON. */
+const reasonOf = (after: unknown) =>
+  after && typeof after === "object" && typeof (after as { reason?: unknown }).reason === "string"
+    ? (after as { reason: string }).reason
+    : null;
+
 function Changes({ before, after }: { before: unknown; after: unknown }) {
   if (!isPresent(before) && !isPresent(after)) return <span className="text-muted-foreground">—</span>;
   const rows = isPresent(before) && isPresent(after) ? diffSpecs(before, after) : null;
@@ -75,7 +81,13 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
       <form method="get" action="/audit" role="search" aria-label="Filter audit events" className="mb-4 flex flex-wrap items-end gap-3">
         <div className="grid gap-1.5">
           <Label htmlFor="audit-actor">Actor</Label>
-          <Input id="audit-actor" name="actor" defaultValue={filters.actor} placeholder="email or token:name" className="w-56" />
+          <Input
+            id="audit-actor"
+            name="actor"
+            defaultValue={filters.actor}
+            placeholder="email, token:name or switchyard"
+            className="w-56 max-w-full"
+          />
         </div>
         <div className="grid gap-1.5">
           <Label htmlFor="audit-action">Action</Label>
@@ -135,7 +147,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
           <TBody>
             {events.map((e) => (
               <TR key={e.id} className="align-top" data-testid="audit-event">
-                <TD className="align-top text-muted-foreground">
+                <TD className="align-top whitespace-nowrap text-muted-foreground">
                   <TimeAgo date={e.at} />
                 </TD>
                 <TD className="align-top">
@@ -156,6 +168,11 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
                   <span className="whitespace-nowrap">{e.targetLabel ?? e.targetId ?? ""}</span>
                 </TD>
                 <TD className="w-full align-top">
+                  {e.actorKind === "system" && reasonOf(e.after) ? (
+                    <p className="mb-1 text-xs" data-testid="audit-reason">
+                      Why: {reasonOf(e.after)}
+                    </p>
+                  ) : null}
                   <Changes before={e.before} after={e.after} />
                 </TD>
               </TR>
