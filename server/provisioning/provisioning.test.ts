@@ -20,6 +20,7 @@ import type { EnvironmentSpec } from "../environments/spec.ts";
 import { spec as specOf } from "../../testing/fixtures.ts";
 import * as p from "./index.ts";
 import { ORIGIN_HEADER } from "./listener-routing.ts";
+import { measureDrills } from "../deploy-metrics/measure-drills.ts";
 import { provision, teardown, testEnvironment, until } from "./test-helpers.ts";
 
 let lc: { url: string; close(): Promise<void> };
@@ -254,6 +255,21 @@ describe("provisioning the reference stack against the local cloud", () => {
     expect(after.secondaryAvailabilityZone).toBe(failover.availabilityZoneBefore);
     const healed = await until(() => p.waitFleetHealthy({ ...base(), slot: "blue" }), { timeoutMs: 30_000 });
     expect(healed.inService).toBeGreaterThanOrEqual(2);
+
+    // Game days: detection and recovery read back from Auto Scaling's activities and RDS's events.
+    const at = new Date();
+    const drills = [
+      { id: "drill-1", environmentId: envId, kind: "terminate-instance", at, instanceId: victim },
+      { id: "drill-2", environmentId: envId, kind: "failover-database", at, instanceId: null },
+    ];
+    const times = await until(async () => {
+      const m = await measureDrills(drills);
+      return { done: m.get("drill-1")?.recoveryMs != null && m.get("drill-2")?.recoveryMs != null, detail: m };
+    });
+    expect(times.get("drill-1")!.detectionMs).toBeGreaterThanOrEqual(0);
+    expect(times.get("drill-1")!.recoveryMs).toBeGreaterThan(times.get("drill-1")!.detectionMs!);
+    expect(times.get("drill-2")).toMatchObject({ detectionMs: null, recoveryMs: expect.any(Number) });
+    expect(times.get("drill-2")!.recoveryMs).toBeGreaterThan(0);
   });
 
   it("retries throttled calls, and says so when throttling outlasts the retries", async () => {
