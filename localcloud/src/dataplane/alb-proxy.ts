@@ -135,7 +135,14 @@ export function serveListener(cloud: CloudApi, plane: DataPlane, listenerArn: st
     req.resume();
     return elbAnswer(502); // nothing listens: the ALB sees connection refused
   }
-  proxy(plane, req, res, { listener, tg, target, address, timeoutMs: idleTimeoutMs(cloud, listener), record, emit, elbAnswer }, true);
+  const setCookies = decision.setCookies;
+  proxy(
+    plane,
+    req,
+    res,
+    { listener, tg, target, address, timeoutMs: idleTimeoutMs(cloud, listener), record, emit, elbAnswer, setCookies },
+    true,
+  );
 }
 
 interface ProxyJob {
@@ -147,6 +154,8 @@ interface ProxyJob {
   record: TrafficRecord;
   emit: () => void;
   elbAnswer: (status: number) => void;
+  /** Target group stickiness: the ALB's cookies added to the target's answer. */
+  setCookies?: string[];
 }
 
 function proxy(plane: DataPlane, req: IncomingMessage, res: ServerResponse, job: ProxyJob, mayRetry: boolean): void {
@@ -175,6 +184,7 @@ function proxy(plane: DataPlane, req: IncomingMessage, res: ServerResponse, job:
       job.record.targetResponseMs = performance.now() - started;
       const headers: Record<string, string | string[]> = {};
       for (const [k, v] of Object.entries(up.headers)) if (v !== undefined && !HOP_BY_HOP.has(k)) headers[k] = v;
+      if (job.setCookies) headers["set-cookie"] = [...[headers["set-cookie"] ?? []].flat(), ...job.setCookies];
       res.writeHead(up.statusCode ?? 502, headers);
       job.record.status = up.statusCode ?? 502;
       job.record.source = "target";

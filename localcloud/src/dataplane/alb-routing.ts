@@ -4,7 +4,9 @@
  *
  * 0. Actions: the first listener rule whose conditions all match, else the default actions
  *    (rule-match.ts).
- * 1. Target group: weighted random over the forward action's groups (weight 0 never chosen).
+ * 1. Target group: weighted random over the forward action's groups (weight 0 never chosen),
+ *    unless the forward has target group stickiness and the request a valid cookie for one of
+ *    its groups (stickiness.ts): then that group, whatever its weight; the answer (re)sets it.
  * 2. Target: the group's `healthy` targets, by its load_balancing.algorithm.type
  *    (round_robin, the AWS default, or least_outstanding_requests). Draining, initial and
  *    unused targets get no new requests; their in-flight requests simply finish.
@@ -18,9 +20,10 @@ import type { elbState } from "../services/elbv2/state.ts";
 import type { IncomingMessage } from "node:http";
 import type { DataPlane } from "./plane.ts";
 import { actionsFor } from "./rule-match.ts";
+import { stickinessOf, stickyCookies, stuckGroup } from "./stickiness.ts";
 
 export type RouteDecision =
-  | { kind: "forward"; targetGroup: TargetGroupRecord; target: TargetRecord }
+  | { kind: "forward"; targetGroup: TargetGroupRecord; target: TargetRecord; setCookies?: string[] }
   | { kind: "no-target"; targetGroupArn: string | null }
   | { kind: "fixed-response"; action: ActionRecord }
   | { kind: "redirect"; action: ActionRecord };
@@ -69,9 +72,11 @@ export function route(plane: DataPlane, listener: ListenerRecord, elb: ReturnTyp
   if (!action) return { kind: "no-target", targetGroupArn: null };
   if (action.Type === "fixed-response") return { kind: "fixed-response", action };
   if (action.Type === "redirect") return { kind: "redirect", action };
-  const tgArn = pickGroup(action);
+  const sticky = stickinessOf(action);
+  const tgArn = (sticky !== null ? stuckGroup(action, req) : null) ?? pickGroup(action);
   const tg = tgArn ? elb.targetGroups[tgArn] : undefined;
   if (!tg) return { kind: "no-target", targetGroupArn: tgArn };
   const target = pickTarget(plane, tg);
-  return target ? { kind: "forward", targetGroup: tg, target } : { kind: "no-target", targetGroupArn: tg.arn };
+  if (!target) return { kind: "no-target", targetGroupArn: tg.arn };
+  return { kind: "forward", targetGroup: tg, target, ...(sticky !== null ? { setCookies: stickyCookies(tg.arn, sticky) } : {}) };
 }
