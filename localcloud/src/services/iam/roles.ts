@@ -1,4 +1,5 @@
 /** Roles: CreateRole, GetRole, DeleteRole, ListRoles, UpdateAssumeRolePolicy, UpdateRole, tags. */
+import { checkTags, mergeTags as mergeCoreTags, type TagInput, type TagRules, withoutKeys } from "../../core/tags.ts";
 import type { RequestContext } from "../../core/types.ts";
 import {
   checkName,
@@ -14,25 +15,22 @@ import { readDocument } from "./policy-document.ts";
 import { iamArn, iamState, key, uniqueId, type RoleRecord, type Tag } from "./state.ts";
 import { byName, page, roleView } from "./views.ts";
 
-const MAX_TAGS = 50;
-
 /** IAM tags: 50 per entity, keys unique case-insensitively, "aws:" reserved. */
-export function mergeTags(current: Tag[], added: Array<{ Key?: string; Value?: string }>): Tag[] {
-  const out = [...current];
-  for (const tag of added) {
-    if (!tag.Key)
-      throw validationError(
-        "1 validation error detected: Value null at 'tags.member.key' failed to satisfy constraint: Member must not be null",
-      );
-    if (tag.Key.toLowerCase().startsWith("aws:"))
-      throw invalidInput("User-defined tag keys can't start with 'aws:'. This prefix is reserved for AWS tags.");
-    const i = out.findIndex((t) => t.Key.toLowerCase() === tag.Key!.toLowerCase());
-    const next = { Key: tag.Key, Value: tag.Value ?? "" };
-    if (i >= 0) out[i] = next;
-    else out.push(next);
-  }
-  if (out.length > MAX_TAGS) throw limitExceeded(`The number of tags has reached the maximum limit.`);
-  return out;
+const iamTagRules: TagRules = {
+  invalid: (message, problem) =>
+    problem === "missing"
+      ? validationError(
+          "1 validation error detected: Value null at 'tags.member.key' failed to satisfy constraint: Member must not be null",
+        )
+      : invalidInput(
+          problem === "reserved" ? "User-defined tag keys can't start with 'aws:'. This prefix is reserved for AWS tags." : message,
+        ),
+  tooMany: () => limitExceeded("The number of tags has reached the maximum limit."),
+  foldCase: true,
+};
+
+export function mergeTags(current: Tag[], added: TagInput[]): Tag[] {
+  return mergeCoreTags(current, checkTags(added, iamTagRules), iamTagRules);
 }
 
 export function requireRole(ctx: RequestContext, name: string | undefined): RoleRecord {
@@ -137,8 +135,7 @@ export function tagRole(input: { RoleName: string; Tags: Array<{ Key?: string; V
 
 export function untagRole(input: { RoleName: string; TagKeys: string[] }, ctx: RequestContext) {
   const role = requireRole(ctx, input.RoleName);
-  const gone = new Set(input.TagKeys.map((k) => k.toLowerCase()));
-  role.Tags = role.Tags.filter((t) => !gone.has(t.Key.toLowerCase()));
+  role.Tags = withoutKeys(role.Tags, input.TagKeys, iamTagRules);
   ctx.cloud.markDirty();
   return {};
 }

@@ -3,6 +3,7 @@ import { checkMaxItems, validationError } from "./errors.ts";
 import type { AwsManagedPolicy } from "./managed-policies.ts";
 import { encodeDocument } from "./policy-document.ts";
 import { iamState, type InstanceProfileRecord, type ManagedPolicyRecord, type RoleRecord } from "./state.ts";
+import { pageOf } from "../../core/paging.ts";
 import type { CloudApi } from "../../core/types.ts";
 
 /** GetRole / CreateRole detail; ListRoles and instance profiles leave out tags and last use, as AWS does. */
@@ -66,21 +67,20 @@ export function instanceProfileView(cloud: CloudApi, profile: InstanceProfileRec
   };
 }
 
-/** IAM's Marker is opaque; an offset serves since lists are sorted by name. */
+/** IAM's Marker/MaxItems paging (MaxItems 1-1000, 100 when not given) over the shared pager. */
 export function page<T>(
   items: T[],
   marker: string | undefined,
   maxItems: number | undefined,
 ): { items: T[]; IsTruncated: boolean; Marker?: string } {
-  const size = checkMaxItems(maxItems);
-  let start = 0;
-  if (marker) {
-    start = Number(Buffer.from(marker, "base64").toString("utf8").replace(/^m:/, ""));
-    if (!Number.isInteger(start) || start < 0) throw validationError("Invalid Marker.");
-  }
-  const slice = items.slice(start, start + size);
-  const more = start + size < items.length;
-  return { items: slice, IsTruncated: more, Marker: more ? Buffer.from(`m:${start + size}`).toString("base64") : undefined };
+  const { items: slice, next } = pageOf(items, marker, checkMaxItems(maxItems), {
+    scope: "iam",
+    min: 1,
+    max: 1000,
+    badSize: (size) => validationError(`Invalid MaxItems ${size}.`),
+    badToken: () => validationError("Invalid Marker."),
+  });
+  return { items: slice, IsTruncated: next !== undefined, Marker: next };
 }
 
 export function byName<T>(name: (item: T) => string): (a: T, b: T) => number {
