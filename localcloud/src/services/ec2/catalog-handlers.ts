@@ -1,7 +1,8 @@
 /** DescribeImages and DescribeInstanceTypes over the computed catalog. */
 import { AwsError, type RequestContext } from "../../core/types.ts";
 import { applyFilters, type Filter } from "./filters.ts";
-import { paginate } from "./paging.ts";
+import { pageOf } from "../../core/paging.ts";
+import { ec2Pages } from "./errors.ts";
 import { AMAZON_OWNER_ID, INSTANCE_TYPES, instanceTypeInfo, regionImages } from "./catalog.ts";
 
 export function DescribeImages(
@@ -38,7 +39,7 @@ export function DescribeImages(
     hypervisor: (i) => i.Hypervisor,
     "ena-support": (i) => String(i.EnaSupport),
   });
-  const { page, NextToken } = paginate(images, "DescribeImages", input);
+  const { items: page, next: NextToken } = pageOf(images, input.NextToken, input.MaxResults, ec2Pages("DescribeImages"));
   return { Images: page.map(({ Tags: _tags, ...image }) => image), NextToken };
 }
 
@@ -61,6 +62,11 @@ export function DescribeInstanceTypes(input: { InstanceTypes?: string[]; Filters
     hypervisor: () => "nitro",
     "bare-metal": () => "false",
   });
-  const { page, NextToken } = paginate(specs, "DescribeInstanceTypes", input, { min: 5, max: 100 });
+  const { items: page, next: NextToken } = pageOf(
+    specs,
+    input.NextToken,
+    input.MaxResults,
+    ec2Pages("DescribeInstanceTypes", { min: 5, max: 100 }),
+  );
   return { InstanceTypes: page.map(instanceTypeInfo), NextToken };
 }

@@ -5,7 +5,8 @@
 import { createHash } from "node:crypto";
 import { AwsError, type RequestContext } from "../../core/types.ts";
 import { applyFilters, type Filter } from "./filters.ts";
-import { paginate } from "./paging.ts";
+import { pageOf } from "../../core/paging.ts";
+import { ec2Pages } from "./errors.ts";
 import { describeAvailabilityZones } from "./regions.ts";
 
 /** Services with gateway endpoints (they also offer interface endpoints). */
@@ -110,7 +111,7 @@ export function DescribeVpcEndpointServices(
     "supported-ip-address-types": () => "ipv4",
     owner: () => "amazon",
   });
-  const { page, NextToken } = paginate(services, "DescribeVpcEndpointServices", input);
+  const { items: page, next: NextToken } = pageOf(services, input.NextToken, input.MaxResults, ec2Pages("DescribeVpcEndpointServices"));
   return {
     ServiceNames: [...new Set(page.map((s) => s.ServiceName))],
     ServiceDetails: page.map((s) => detailOut(ctx.region, s)),

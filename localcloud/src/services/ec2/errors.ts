@@ -1,4 +1,6 @@
 /** EC2's error codes, with the messages AWS sends, so SDK callers can branch on `err.name`. */
+import type { PageRules } from "../../core/paging.ts";
+import type { TagRules } from "../../core/tags.ts";
 import { AwsError } from "../../core/types.ts";
 
 export function notFound(code: string, what: string, ids: string[]): AwsError {
@@ -31,3 +33,23 @@ export function checkIdShape(id: string, prefix: string, malformedCode: string):
     throw new AwsError(malformedCode, `Invalid id: "${id}"`);
   }
 }
+
+/**
+ * EC2's page limits for `operation` (MaxResults 5-1000 unless the operation says otherwise);
+ * without MaxResults EC2 returns everything from the token on.
+ */
+export function ec2Pages(operation: string, limits: { min: number; max: number } = { min: 5, max: 1000 }): PageRules {
+  return {
+    scope: operation,
+    ...limits,
+    badSize: (size, min, max) =>
+      invalidParameterValue(`Value ( ${size} ) for parameter maxResults is invalid. Parameter must be between ${min} and ${max}.`),
+    badToken: (token) => new AwsError("InvalidPaginationToken", `Invalid pagination token: ${token}`),
+  };
+}
+
+/** EC2 tags: InvalidParameterValue for a bad tag, TagLimitExceeded past 50 on one resource. */
+export const ec2TagRules: TagRules = {
+  invalid: invalidParameterValue,
+  tooMany: (max) => new AwsError("TagLimitExceeded", `The maximum number of tags per resource (${max}) has been exceeded.`),
+};

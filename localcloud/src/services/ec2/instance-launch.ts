@@ -8,14 +8,15 @@ import { quotaValue } from "../../core/quotas.ts";
 import { AwsError, type CloudApi } from "../../core/types.ts";
 import { firstFreeAddress, parseCidr } from "./cidr.ts";
 import { findImage, findInstanceType } from "./catalog.ts";
-import { invalidParameterValue } from "./errors.ts";
+import { invalidParameterValue, ec2TagRules } from "./errors.ts";
 import { startPending } from "./instance-lifecycle.ts";
 import { usedAddresses } from "./ip-allocation.ts";
 import { resolveLaunchTemplate, type LaunchTemplateRef } from "./launch-template-store.ts";
 import { findSecurityGroup, findSubnet } from "./lookups.ts";
 import { QUOTAS } from "./quotas.ts";
 import { ec2State, newId, type InstanceRecord, type Tag } from "./state.ts";
-import { mergeTags, validateTags, type TagSpecification } from "./tagging.ts";
+import { mergeTags } from "../../core/tags.ts";
+import { type TagSpecification, validateTags } from "./tagging.ts";
 
 export interface LaunchRequest {
   region: string;
@@ -163,9 +164,9 @@ export function launch(cloud: CloudApi, request: LaunchRequest): { reservationId
         { Key: "aws:ec2launchtemplate:version", Value: String(resolved.version.VersionNumber) },
       ]
     : [];
-  const tags = mergeTags(
-    mergeTags(mergeTags(templateInstanceTags(data.TagSpecifications), request.tags), launchTemplateTags),
-    request.systemTags ?? [],
+  const tags = [request.tags, launchTemplateTags, request.systemTags ?? []].reduce(
+    (merged, added) => mergeTags(merged, added, ec2TagRules),
+    templateInstanceTags(data.TagSpecifications),
   );
 
   const now = cloud.now();

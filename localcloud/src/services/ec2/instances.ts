@@ -1,13 +1,13 @@
 /** RunInstances, DescribeInstances, DescribeInstanceStatus, Terminate/Stop/StartInstances, DescribeInstanceAttribute. */
 import { AwsError, type RequestContext } from "../../core/types.ts";
-import { checkIdShape, invalidParameterValue, required } from "./errors.ts";
+import { checkIdShape, invalidParameterValue, required, ec2Pages } from "./errors.ts";
 import { applyFilters, type Filter } from "./filters.ts";
 import { launch } from "./instance-launch.ts";
 import { beginStop, beginTermination, startPending, stateOut, STATE_CODES } from "./instance-lifecycle.ts";
 import { instanceFilterFields, instanceOut } from "./instance-view.ts";
 import type { LaunchTemplateRef } from "./launch-template-store.ts";
 import { findAll, regionRecords } from "./lookups.ts";
-import { paginate } from "./paging.ts";
+import { pageOf } from "../../core/paging.ts";
 import { ec2State, type Ec2State, type InstanceRecord } from "./state.ts";
 import { tagsFromSpecifications, type TagSpecification } from "./tagging.ts";
 
@@ -107,7 +107,7 @@ export function DescribeInstances(
   let instances = input.InstanceIds?.length ? instancesById(ctx, input.InstanceIds) : regionRecords(state.instances, ctx.region);
   instances = applyFilters(instances, input.Filters, instanceFilterFields(state));
   instances = [...instances].sort((a, b) => a.LaunchTime - b.LaunchTime || a.AmiLaunchIndex - b.AmiLaunchIndex);
-  const { page, NextToken } = paginate(instances, "DescribeInstances", input);
+  const { items: page, next: NextToken } = pageOf(instances, input.NextToken, input.MaxResults, ec2Pages("DescribeInstances"));
   return { Reservations: reservationsOut(state, page, ctx.accountId), NextToken };
 }
 
@@ -140,7 +140,7 @@ export function DescribeInstanceStatus(
     "system-status.reachability": (i) => statusSummary(i, now).Details[0].Status,
   });
   instances = [...instances].sort((a, b) => a.LaunchTime - b.LaunchTime || a.AmiLaunchIndex - b.AmiLaunchIndex);
-  const { page, NextToken } = paginate(instances, "DescribeInstanceStatus", input);
+  const { items: page, next: NextToken } = pageOf(instances, input.NextToken, input.MaxResults, ec2Pages("DescribeInstanceStatus"));
   return {
     InstanceStatuses: page.map((i) => ({
       InstanceId: i.InstanceId,

@@ -1,9 +1,9 @@
 /** Internet gateways: created detached, attached to at most one VPC, deletable only when detached. */
 import { AwsError, type RequestContext } from "../../core/types.ts";
-import { dependencyViolation, required } from "./errors.ts";
+import { dependencyViolation, required, ec2Pages } from "./errors.ts";
 import { applyFilters, type Filter } from "./filters.ts";
 import { findAll, findInternetGateway, findVpc, regionRecords } from "./lookups.ts";
-import { paginate } from "./paging.ts";
+import { pageOf } from "../../core/paging.ts";
 import { enforceQuota, QUOTAS } from "./quotas.ts";
 import { ec2State, newId, type Ec2State, type InternetGatewayRecord } from "./state.ts";
 import { tagsFromSpecifications, tagsOut, type TagSpecification } from "./tagging.ts";
@@ -51,7 +51,7 @@ export function DescribeInternetGateways(
     "attachment.state": (g) => (g.VpcId ? "available" : undefined),
     "owner-id": () => ctx.accountId,
   });
-  const { page, NextToken } = paginate(gateways, "DescribeInternetGateways", input);
+  const { items: page, next: NextToken } = pageOf(gateways, input.NextToken, input.MaxResults, ec2Pages("DescribeInternetGateways"));
   return { InternetGateways: page.map((g) => internetGatewayOut(g, ctx.accountId)), NextToken };
 }
 

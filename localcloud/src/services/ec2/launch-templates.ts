@@ -1,9 +1,9 @@
 /** Launch templates and their numbered versions; the default version is what `$Default` and an omitted version mean. */
 import { AwsError, type RequestContext } from "../../core/types.ts";
-import { required } from "./errors.ts";
+import { required, ec2Pages } from "./errors.ts";
 import { applyFilters, type Filter } from "./filters.ts";
 import { findLaunchTemplate, resolveVersion, templateNotFoundById, templateNotFoundByName } from "./launch-template-store.ts";
-import { paginate } from "./paging.ts";
+import { pageOf } from "../../core/paging.ts";
 import { ec2State, newId, type LaunchTemplateRecord, type LaunchTemplateVersionRecord } from "./state.ts";
 import { tagsFromSpecifications, tagsOut, type TagSpecification } from "./tagging.ts";
 
@@ -154,7 +154,12 @@ export function DescribeLaunchTemplates(
     "launch-template-name": (t) => t.LaunchTemplateName,
     "create-time": (t) => new Date(t.CreateTime).toISOString(),
   });
-  const { page, NextToken } = paginate(templates, "DescribeLaunchTemplates", input, { min: 1, max: 200 });
+  const { items: page, next: NextToken } = pageOf(
+    templates,
+    input.NextToken,
+    input.MaxResults,
+    ec2Pages("DescribeLaunchTemplates", { min: 1, max: 200 }),
+  );
   return { LaunchTemplates: page.map((t) => templateOut(t, ctx)), NextToken };
 }
 
@@ -209,7 +214,12 @@ export function DescribeLaunchTemplateVersions(
       "ram-disk-id": (p) => p.version.LaunchTemplateData.RamDiskId,
     },
   );
-  const { page, NextToken } = paginate(filtered, "DescribeLaunchTemplateVersions", input, { min: 1, max: 200 });
+  const { items: page, next: NextToken } = pageOf(
+    filtered,
+    input.NextToken,
+    input.MaxResults,
+    ec2Pages("DescribeLaunchTemplateVersions", { min: 1, max: 200 }),
+  );
   return { LaunchTemplateVersions: page.map((p) => versionOut(p.template, p.version, ctx)), NextToken };
 }
 

@@ -7,11 +7,11 @@
 import { AwsError, type CloudApi, type RequestContext } from "../../core/types.ts";
 import { findAddress } from "./addresses.ts";
 import { cidrContains, ipToInt, parseCidr } from "./cidr.ts";
-import { required } from "./errors.ts";
+import { required, ec2Pages } from "./errors.ts";
 import { applyFilters, type Filter } from "./filters.ts";
 import { allocateAddress, usedAddresses } from "./ip-allocation.ts";
 import { findSubnet, regionRecords } from "./lookups.ts";
-import { paginate } from "./paging.ts";
+import { pageOf } from "../../core/paging.ts";
 import { enforceQuota, QUOTAS } from "./quotas.ts";
 import { ec2State, newId, type Ec2State, type NatGatewayRecord } from "./state.ts";
 import { tagsFromSpecifications, tagsOut, type TagSpecification } from "./tagging.ts";
@@ -168,7 +168,7 @@ export function DescribeNatGateways(
     "subnet-id": (g) => g.SubnetId,
     "vpc-id": (g) => g.VpcId,
   });
-  const { page, NextToken } = paginate(gateways, "DescribeNatGateways", input);
+  const { items: page, next: NextToken } = pageOf(gateways, input.NextToken, input.MaxResults, ec2Pages("DescribeNatGateways"));
   return { NatGateways: page.map(natOut), NextToken };
 }
 

@@ -5,10 +5,10 @@
  */
 import { createHash } from "node:crypto";
 import type { RequestContext } from "../../core/types.ts";
-import { notFound } from "./errors.ts";
+import { notFound, ec2Pages } from "./errors.ts";
 import { applyFilters, type Filter } from "./filters.ts";
 import { regionRecords } from "./lookups.ts";
-import { paginate } from "./paging.ts";
+import { pageOf } from "../../core/paging.ts";
 import { ec2State, type Ec2State, type VpcRecord } from "./state.ts";
 
 const derived = (prefix: string, seed: string) => `${prefix}-${createHash("sha256").update(seed).digest("hex").slice(0, 17)}`;
@@ -63,6 +63,11 @@ export function DescribeNetworkAcls(
     "entry.rule-action": () => ["allow", "deny"],
     "entry.rule-number": () => ["100", "32767"],
   });
-  const { page, NextToken } = paginate(acls, "DescribeNetworkAcls", input, { min: 5, max: 1000 });
+  const { items: page, next: NextToken } = pageOf(
+    acls,
+    input.NextToken,
+    input.MaxResults,
+    ec2Pages("DescribeNetworkAcls", { min: 5, max: 1000 }),
+  );
   return { NetworkAcls: page.map((a) => ({ ...a, OwnerId: ctx.accountId, Tags: [] })), NextToken };
 }

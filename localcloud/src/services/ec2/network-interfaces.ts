@@ -9,11 +9,11 @@ import type { CloudApi, RequestContext } from "../../core/types.ts";
 import { elbState } from "../elbv2/state.ts";
 import { key as rdsKey, rdsState } from "../rds/state.ts";
 import { intToIp, parseCidr } from "./cidr.ts";
-import { notFound } from "./errors.ts";
+import { notFound, ec2Pages } from "./errors.ts";
 import { applyFilters, type Filter } from "./filters.ts";
 import { privateDnsName, publicDnsName } from "./instance-launch.ts";
 import { instanceEniAttachmentId, instanceEniId, instanceMacAddress } from "./instance-view.ts";
-import { paginate } from "./paging.ts";
+import { pageOf } from "../../core/paging.ts";
 import { ec2State, type Ec2State } from "./state.ts";
 
 export interface NetworkInterfaceView {
@@ -274,6 +274,6 @@ export function DescribeNetworkInterfaces(
     "association.allocation-id": (e) => e.association?.AllocationId,
     "association.association-id": (e) => e.association?.AssociationId,
   });
-  const { page, NextToken } = paginate(enis, "DescribeNetworkInterfaces", input);
+  const { items: page, next: NextToken } = pageOf(enis, input.NextToken, input.MaxResults, ec2Pages("DescribeNetworkInterfaces"));
   return { NetworkInterfaces: page.map((e) => interfaceOut(state, e, ctx.accountId)), NextToken };
 }

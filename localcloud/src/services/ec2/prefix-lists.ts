@@ -5,9 +5,9 @@
  */
 import { createHash } from "node:crypto";
 import type { RequestContext } from "../../core/types.ts";
-import { notFound } from "./errors.ts";
+import { notFound, ec2Pages } from "./errors.ts";
 import { applyFilters, type Filter } from "./filters.ts";
-import { paginate } from "./paging.ts";
+import { pageOf } from "../../core/paging.ts";
 
 /** Services with gateway endpoints, hence a managed prefix list. */
 export const GATEWAY_SERVICES = ["s3", "dynamodb"] as const;
@@ -62,6 +62,6 @@ export function DescribePrefixLists(
     "prefix-list-id": (l) => l.PrefixListId,
     "prefix-list-name": (l) => l.PrefixListName,
   });
-  const { page, NextToken } = paginate(lists, "DescribePrefixLists", input);
+  const { items: page, next: NextToken } = pageOf(lists, input.NextToken, input.MaxResults, ec2Pages("DescribePrefixLists"));
   return { PrefixLists: page.map(({ PrefixListId, PrefixListName, Cidrs }) => ({ PrefixListId, PrefixListName, Cidrs })), NextToken };
 }

@@ -1,9 +1,9 @@
 /** Route tables: the VPC's main table (with its local route) plus custom tables associated with subnets. */
 import { AwsError, type RequestContext } from "../../core/types.ts";
-import { dependencyViolation, invalidParameterValue, required } from "./errors.ts";
+import { dependencyViolation, invalidParameterValue, required, ec2Pages } from "./errors.ts";
 import { applyFilters, type Filter } from "./filters.ts";
 import { findAll, findRouteTable, findSubnet, findVpc, regionRecords } from "./lookups.ts";
-import { paginate } from "./paging.ts";
+import { pageOf } from "../../core/paging.ts";
 import { routeState } from "./routing.ts";
 import { ec2State, newId, type Ec2State, type RouteTableRecord, type VpcRecord } from "./state.ts";
 import { tagsFromSpecifications, tagsOut, type TagSpecification } from "./tagging.ts";
@@ -79,7 +79,12 @@ export function DescribeRouteTables(
     "route.origin": (t) => t.Routes.map((r) => r.Origin),
     "route.state": (t) => t.Routes.map((r) => routeState(state, t, r)),
   });
-  const { page, NextToken } = paginate(tables, "DescribeRouteTables", input, { min: 5, max: 100 });
+  const { items: page, next: NextToken } = pageOf(
+    tables,
+    input.NextToken,
+    input.MaxResults,
+    ec2Pages("DescribeRouteTables", { min: 5, max: 100 }),
+  );
   return { RouteTables: page.map((t) => routeTableOut(state, t, ctx.accountId)), NextToken };
 }
 

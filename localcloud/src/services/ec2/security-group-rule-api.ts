@@ -3,10 +3,10 @@
  * ModifySecurityGroupRules, which rewrites a rule in place keeping its id and tags.
  */
 import { AwsError, type RequestContext } from "../../core/types.ts";
-import { required } from "./errors.ts";
+import { required, ec2Pages } from "./errors.ts";
 import { applyFilters, type Filter } from "./filters.ts";
 import { findSecurityGroup, regionRecords } from "./lookups.ts";
-import { paginate } from "./paging.ts";
+import { pageOf } from "../../core/paging.ts";
 import { describeRule, ruleOut, rulesFromInput, sameRule, type IpPermission } from "./security-group-rules.ts";
 import { ec2State, type SecurityGroupRecord, type SecurityGroupRuleRecord } from "./state.ts";
 
@@ -27,7 +27,7 @@ export function DescribeSecurityGroupRules(
     "group-id": (r) => r.group.GroupId,
     "security-group-rule-id": (r) => r.rule.SecurityGroupRuleId,
   });
-  const { page, NextToken } = paginate(rules, "DescribeSecurityGroupRules", input);
+  const { items: page, next: NextToken } = pageOf(rules, input.NextToken, input.MaxResults, ec2Pages("DescribeSecurityGroupRules"));
   return { SecurityGroupRules: page.map((r) => ruleOut(r.group, r.rule, ctx.accountId)), NextToken };
 }
 

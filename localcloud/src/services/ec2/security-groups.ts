@@ -1,10 +1,10 @@
 /** Security groups: a default group per VPC, named groups with ingress/egress rules. */
 import { AwsError, type RequestContext } from "../../core/types.ts";
 import { groupUser } from "./dependencies.ts";
-import { required } from "./errors.ts";
+import { required, ec2Pages } from "./errors.ts";
 import { applyFilters, type Filter } from "./filters.ts";
 import { findAll, findSecurityGroup, findVpc, regionRecords } from "./lookups.ts";
-import { paginate } from "./paging.ts";
+import { pageOf } from "../../core/paging.ts";
 import { enforceQuota, quota, QUOTAS } from "./quotas.ts";
 import {
   describeRule,
@@ -115,7 +115,7 @@ export function DescribeSecurityGroups(
     "egress.ip-permission.from-port": (g) => egress(g).map((r) => r.FromPort),
     "egress.ip-permission.to-port": (g) => egress(g).map((r) => r.ToPort),
   });
-  const { page, NextToken } = paginate(groups, "DescribeSecurityGroups", input);
+  const { items: page, next: NextToken } = pageOf(groups, input.NextToken, input.MaxResults, ec2Pages("DescribeSecurityGroups"));
   return { SecurityGroups: page.map((g) => securityGroupOut(g, ctx.accountId)), NextToken };
 }
 

@@ -2,11 +2,11 @@
 import { AwsError, type RequestContext } from "../../core/types.ts";
 import { cidrContains, cidrOverlaps, parseCidr, RESERVED_PER_SUBNET } from "./cidr.ts";
 import { subnetUser } from "./dependencies.ts";
-import { dependencyViolation, invalidParameterValue, required } from "./errors.ts";
+import { dependencyViolation, invalidParameterValue, required, ec2Pages } from "./errors.ts";
 import { applyFilters, type Filter } from "./filters.ts";
 import { findAll, findSubnet, findVpc, regionRecords } from "./lookups.ts";
 import { usedAddresses } from "./ip-allocation.ts";
-import { paginate } from "./paging.ts";
+import { pageOf } from "../../core/paging.ts";
 import { describeAvailabilityZones, zoneById, zoneOf } from "./regions.ts";
 import { ec2State, newId, type Ec2State, type SubnetRecord } from "./state.ts";
 import { tagsFromSpecifications, tagsOut, type TagSpecification } from "./tagging.ts";
@@ -112,7 +112,7 @@ export function DescribeSubnets(
     "owner-id": () => ctx.accountId,
     "subnet-arn": (s) => `arn:aws:ec2:${s.region}:${ctx.accountId}:subnet/${s.SubnetId}`,
   });
-  const { page, NextToken } = paginate(subnets, "DescribeSubnets", input);
+  const { items: page, next: NextToken } = pageOf(subnets, input.NextToken, input.MaxResults, ec2Pages("DescribeSubnets"));
   return { Subnets: page.map((subnet) => subnetOut(state, subnet, ctx.accountId)), NextToken };
 }
 

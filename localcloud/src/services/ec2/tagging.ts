@@ -1,24 +1,17 @@
 /** Tags at creation (TagSpecifications) and the tag list every describe returns. */
+import { checkTags, mergeTags, type TagInput } from "../../core/tags.ts";
 import { AwsError } from "../../core/types.ts";
+import { ec2TagRules } from "./errors.ts";
 import type { Tag } from "./state.ts";
 
 export interface TagSpecification {
   ResourceType?: string;
-  Tags?: Array<{ Key?: string; Value?: string }>;
+  Tags?: TagInput[];
 }
 
-export function validateTags(tags: Array<{ Key?: string; Value?: string }>, allowReserved = false): Tag[] {
-  return tags.map((tag) => {
-    const key = tag.Key ?? "";
-    if (key === "") throw new AwsError("InvalidParameterValue", "Tag key cannot be null or empty");
-    if (key.length > 128) throw new AwsError("InvalidParameterValue", `Tag key exceeds the maximum length of 128 characters`);
-    if ((tag.Value ?? "").length > 256)
-      throw new AwsError("InvalidParameterValue", `Tag value exceeds the maximum length of 256 characters`);
-    if (!allowReserved && key.toLowerCase().startsWith("aws:")) {
-      throw new AwsError("InvalidParameterValue", "Tag keys starting with 'aws:' are reserved for internal use");
-    }
-    return { Key: key, Value: tag.Value ?? "" };
-  });
+/** The caller's tags, checked; `allowReserved` lets "aws:" keys through (a launch template's instance tags). */
+export function validateTags(tags: TagInput[], allowReserved = false): Tag[] {
+  return checkTags(tags, allowReserved ? { ...ec2TagRules, reserved: [] } : ec2TagRules);
 }
 
 /**
@@ -34,14 +27,7 @@ export function tagsFromSpecifications(specs: TagSpecification[] | undefined, re
       throw new AwsError("InvalidParameterValue", `'${spec.ResourceType ?? ""}' is not a valid taggable resource type for this operation.`);
     }
   }
-  return mergeTags([], tags);
-}
-
-/** Later tags win on the same key, as CreateTags overwrites. */
-export function mergeTags(existing: Tag[], added: Tag[]): Tag[] {
-  const byKey = new Map(existing.map((t) => [t.Key, t.Value]));
-  for (const tag of added) byKey.set(tag.Key, tag.Value);
-  return [...byKey].map(([Key, Value]) => ({ Key, Value }));
+  return mergeTags([], tags, ec2TagRules);
 }
 
 export function tagsOut(tags: Tag[]): Tag[] | undefined {

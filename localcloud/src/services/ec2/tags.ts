@@ -1,10 +1,11 @@
 /** CreateTags / DeleteTags / DescribeTags across every taggable resource, found by id prefix. */
 import { AwsError, type RequestContext } from "../../core/types.ts";
-import { notFound, required } from "./errors.ts";
+import { notFound, required, ec2Pages, ec2TagRules } from "./errors.ts";
 import { applyFilters, type Filter } from "./filters.ts";
-import { paginate } from "./paging.ts";
+import { pageOf } from "../../core/paging.ts";
 import { ec2State, type Ec2State, type Tag } from "./state.ts";
-import { mergeTags, validateTags } from "./tagging.ts";
+import { validateTags } from "./tagging.ts";
+import { mergeTags } from "../../core/tags.ts";
 
 /** id prefix -> state collection, resource type, NotFound code and the noun in its message. */
 const TAGGABLE: Record<string, [keyof Ec2State, string, string, string]> = {
@@ -64,9 +65,7 @@ export function CreateTags(input: { Resources?: string[]; Tags?: Array<{ Key?: s
   const resources = required(input.Resources, "ResourceId").map((id) => findTaggable(state, ctx.region, id));
   const tags = validateTags(required(input.Tags, "Tag"));
   for (const resource of resources) {
-    const merged = mergeTags(resource.Tags, tags);
-    if (merged.length > 50) throw new AwsError("TagLimitExceeded", "The maximum number of tags per resource (50) has been exceeded.");
-    resource.Tags = merged;
+    resource.Tags = mergeTags(resource.Tags, tags, ec2TagRules);
   }
   ctx.cloud.markDirty();
   return {};
@@ -124,6 +123,6 @@ export function DescribeTags(input: { Filters?: Filter[]; MaxResults?: number; N
     "resource-id": (d) => d.ResourceId,
     "resource-type": (d) => d.ResourceType,
   });
-  const { page, NextToken } = paginate(filtered, "DescribeTags", input);
+  const { items: page, next: NextToken } = pageOf(filtered, input.NextToken, input.MaxResults, ec2Pages("DescribeTags"));
   return { Tags: page.map(({ Tags: _tags, ...description }) => description), NextToken };
 }

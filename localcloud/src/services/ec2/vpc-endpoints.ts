@@ -7,10 +7,10 @@
  */
 import { AwsError, type CloudApi, type RequestContext } from "../../core/types.ts";
 import { endpointService, type EndpointType } from "./endpoint-services.ts";
-import { required } from "./errors.ts";
+import { required, ec2Pages } from "./errors.ts";
 import { applyFilters, type Filter } from "./filters.ts";
 import { findVpc, regionRecords } from "./lookups.ts";
-import { paginate } from "./paging.ts";
+import { pageOf } from "../../core/paging.ts";
 import { ec2State, newId, type Ec2State, type VpcEndpointRecord } from "./state.ts";
 import { tagsFromSpecifications, tagsOut, type TagSpecification } from "./tagging.ts";
 import {
@@ -150,7 +150,7 @@ export function DescribeVpcEndpoints(
     "vpc-endpoint-state": (e) => e.State,
     "vpc-endpoint-type": (e) => e.VpcEndpointType,
   });
-  const { page, NextToken } = paginate(endpoints, "DescribeVpcEndpoints", input);
+  const { items: page, next: NextToken } = pageOf(endpoints, input.NextToken, input.MaxResults, ec2Pages("DescribeVpcEndpoints"));
   return { VpcEndpoints: page.map((e) => vpcEndpointOut(state, e, ctx.accountId)), NextToken };
 }
 

@@ -1,10 +1,10 @@
 /** VPCs: each comes with its main route table and its default security group, as in AWS. */
 import { AwsError, type RequestContext } from "../../core/types.ts";
 import { parseCidr } from "./cidr.ts";
-import { dependencyViolation, invalidParameterValue } from "./errors.ts";
+import { dependencyViolation, invalidParameterValue, ec2Pages } from "./errors.ts";
 import { applyFilters, type Filter } from "./filters.ts";
 import { findAll, findVpc, regionRecords } from "./lookups.ts";
-import { paginate } from "./paging.ts";
+import { pageOf } from "../../core/paging.ts";
 import { enforceQuota, QUOTAS } from "./quotas.ts";
 import { createMainRouteTable } from "./route-tables.ts";
 import { createDefaultSecurityGroup } from "./security-groups.ts";
@@ -94,7 +94,7 @@ export function DescribeVpcs(
     "dhcp-options-id": (v) => v.DhcpOptionsId,
     "instance-tenancy": (v) => v.InstanceTenancy,
   });
-  const { page, NextToken } = paginate(vpcs, "DescribeVpcs", input);
+  const { items: page, next: NextToken } = pageOf(vpcs, input.NextToken, input.MaxResults, ec2Pages("DescribeVpcs"));
   return { Vpcs: page.map((vpc) => vpcOut(vpc, ctx.accountId)), NextToken };
 }
 
