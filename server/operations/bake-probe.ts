@@ -13,7 +13,7 @@ import { listenerBaseUrl } from "../aws/data-plane.ts";
 import { defineStep, tokenOf, type StepInput } from "../provisioning/context.ts";
 import { listRules } from "../provisioning/listener-routing.ts";
 import { ask, deleteProbeRule, ensureProbeRule, good, PROBE_HEADER, ruleMatches } from "../provisioning/probe.ts";
-import type { ProbeTally } from "./judge.ts";
+import { probesFail, type ProbeTally } from "./judge.ts";
 
 export const PROBE_EVERY_MS = 1_000;
 
@@ -51,8 +51,8 @@ export const probeDuringBake = defineStep("probe the new targets while baking", 
         tally.lastFailure = failureOf(answer, path);
       }
     }
-    // A version that no longer answers at all: no need to wait for the round's end.
-    if (tally.failures >= 4 && tally.failures === tally.requests) break;
+    // Failing already (the judge's own probe rule): no need to wait for the round's end.
+    if (probesFail(tally, input.spec.autoRollback.max5xxRatePercent)) break;
     const left = deadline - Date.now();
     if (left > 0) await new Promise((r) => setTimeout(r, Math.min(PROBE_EVERY_MS, left)));
   } while (Date.now() < deadline);

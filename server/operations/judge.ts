@@ -128,6 +128,10 @@ function numbers(t: { requests: number; errors: number }, minutes: Minute[]): Fl
   };
 }
 
+/** Switchyard's probes failed more than the threshold allows (exact binomial, p < ALPHA_FAIL; 2 failures at least). */
+export const probesFail = (t: ProbeTally, max5xxRatePercent: number) =>
+  t.failures >= 2 && binomialUpperTail(t.failures, t.requests, max5xxRatePercent / 100) < ALPHA_FAIL;
+
 export function judge(input: JudgeInput): Verdict {
   const byTime = (xs: Minute[]) => new Map(xs.map((m) => [new Date(m.timestamp).toISOString(), m]));
   const canaryAt = byTime(input.canary);
@@ -181,14 +185,13 @@ export function judge(input: JudgeInput): Verdict {
 
   if (input.alarmsFiring.length) return verdict("fail", `Alarm in ALARM: ${input.alarmsFiring.join(", ")}`, "the alarm decided");
   const pr = input.probes;
-  if (pr && pr.failures >= 2) {
+  if (pr && probesFail(pr, input.max5xxRatePercent)) {
     const p = binomialUpperTail(pr.failures, pr.requests, threshold);
-    if (p < ALPHA_FAIL)
-      return verdict(
-        "fail",
-        `Switchyard's probes of the new targets: ${pr.failures} of ${pr.requests} failed${pr.lastFailure ? ` (last: ${pr.lastFailure})` : ""}`,
-        `p = ${fmtP(p)} at a true failure rate of ${input.max5xxRatePercent}%`,
-      );
+    return verdict(
+      "fail",
+      `Switchyard's probes of the new targets: ${pr.failures} of ${pr.requests} failed${pr.lastFailure ? ` (last: ${pr.lastFailure})` : ""}`,
+      `p = ${fmtP(p)} at a true failure rate of ${input.max5xxRatePercent}%`,
+    );
   }
   if (unhealthyMinutes >= 2)
     return verdict(

@@ -73,7 +73,7 @@ export async function bakeRound(input: BakeRoundInput): Promise<BakeRound> {
   "use step";
   const started = Date.now();
   const { refs } = input;
-  const tally = await probeDuringBake({
+  const { touched: _rule, ...tally } = await probeDuringBake({
     ...input,
     listenerArn: refs.listenerArn,
     targetGroupArn: refs.canary.targetGroupArn,
