@@ -4,53 +4,14 @@
  * what SDK v3 tolerates.
  */
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
-import { execFile } from "node:child_process";
-import { existsSync } from "node:fs";
+import { AWS_CLI as AWS, awsCli, type CliResult, hasAwsCli } from "./cli-runners.ts";
 import { eventually, startTestCloud, type TestCloud } from "./helpers.ts";
-
-const AWS = "/usr/bin/aws";
 
 let lc: TestCloud;
 
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-  json: any;
-}
-
-function aws(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
-  return new Promise((resolve) => {
-    execFile(
-      AWS,
-      [...args, "--endpoint-url", lc.url, "--output", "json"],
-      {
-        env: {
-          PATH: process.env.PATH ?? "/usr/bin:/bin",
-          HOME: process.env.HOME ?? "/tmp",
-          AWS_ACCESS_KEY_ID: "test",
-          AWS_SECRET_ACCESS_KEY: "test",
-          AWS_DEFAULT_REGION: "us-east-1",
-          AWS_PAGER: "",
-          AWS_CONFIG_FILE: "/dev/null",
-          AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
-          ...env,
-        },
-        timeout: 30_000,
-      },
-      (err, stdout, stderr) => {
-        const code = err ? (typeof (err as any).code === "number" ? (err as any).code : 1) : 0;
-        let json: any;
-        try {
-          json = stdout.trim() ? JSON.parse(stdout) : undefined;
-        } catch {
-          json = undefined;
-        }
-        resolve({ code, stdout, stderr, json });
-      },
-    );
-  });
-}
+/** awscli on this file's cloud (the shared runner); the JSON untyped, as the assertions read it. */
+const aws = async (args: string[], env: Record<string, string> = {}) =>
+  (await awsCli(lc.url, args, undefined, env)) as CliResult & { json: any };
 
 async function ok(args: string[]): Promise<any> {
   const r = await aws(args);
@@ -68,7 +29,7 @@ afterAll(async () => {
 
 describe("AWS CLI (botocore) against localcloud", () => {
   it("has Debian's awscli installed", () => {
-    if (!existsSync(AWS)) throw new Error(`${AWS} is missing: apt-get install awscli`);
+    if (!hasAwsCli()) throw new Error(`${AWS} is missing: apt-get install awscli`);
   });
 
   it("ec2: create-vpc with tags, describe-vpcs by tag filter, typed error", async () => {

@@ -59,9 +59,14 @@ function credentialEnv(c: Credentials): Record<string, string> {
 
 export const hasAwsCli = () => existsSync(AWS_CLI);
 
-/** `aws <args> --endpoint-url <url> --output json`, as `credentials` (test/test by default). */
-export function awsCli(url: string, args: string[], credentials: Credentials = STATIC): Promise<CliResult> {
-  return runCommand(AWS_CLI, [...args, "--endpoint-url", url, "--output", "json"], credentialEnv(credentials));
+/** `aws <args> --endpoint-url <url> --output json`, as `credentials` (test/test by default), with `env` added (AWS_MAX_ATTEMPTS, ...). */
+export function awsCli(
+  url: string,
+  args: string[],
+  credentials: Credentials = STATIC,
+  env: Record<string, string> = {},
+): Promise<CliResult> {
+  return runCommand(AWS_CLI, [...args, "--endpoint-url", url, "--output", "json"], { ...credentialEnv(credentials), ...env });
 }
 
 /** Like awsCli, but throws with stderr when the command fails; returns the parsed JSON. */
