@@ -1,5 +1,7 @@
 import type { ReactNode } from "react";
 import type { PanelStatus, SeriesData } from "@/server/dashboards/types.ts";
+import { formatValue } from "./format";
+import { styleOf } from "./series-style";
 
 export const CHART_HEIGHT = 170;
 
@@ -37,6 +39,7 @@ export function ChartFrame({ id, title, series, children }: { id: string; title:
           </div>
         ) : null}
       </div>
+      <Legend series={series} />
     </section>
   );
 }
@@ -46,4 +49,35 @@ export function rowsOf(series: SeriesData[]): Array<Record<string, number | null
   const rows = new Map<number, Record<string, number | null>>();
   for (const s of series) for (const [t, v] of s.points) (rows.get(t) ?? rows.set(t, { t }).get(t)!)[s.id] = v;
   return [...rows.values()].sort((a, b) => (a.t as number) - (b.t as number));
+}
+
+/** Which line is which, with each series' latest value (hovering the plot reads any minute). */
+function Legend({ series }: { series: SeriesData[] }) {
+  if (series.length === 0) return null;
+  return (
+    <ul className="mt-1.5 flex flex-wrap gap-x-3 gap-y-0.5 text-[11px] text-muted-foreground" aria-label="Legend" data-testid="legend">
+      {series.map((s, i) => {
+        const st = styleOf(s, i);
+        const last = [...s.points].reverse().find((p) => p[1] !== null)?.[1] ?? null;
+        return (
+          <li key={s.id} className="flex items-center gap-1">
+            <svg width="14" height="6" aria-hidden>
+              <line
+                x1="0"
+                y1="3"
+                x2="14"
+                y2="3"
+                stroke={st.color}
+                strokeWidth={2}
+                strokeDasharray={st.dash}
+                strokeOpacity={st.opacity ?? 1}
+              />
+            </svg>
+            <span>{s.label}</span>
+            <span className="tabular-nums text-foreground">{formatValue(last, s.unit)}</span>
+          </li>
+        );
+      })}
+    </ul>
+  );
 }

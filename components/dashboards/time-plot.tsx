@@ -3,6 +3,7 @@
 import { useEffect, useMemo, useRef, useState } from "react";
 import type { SeriesData, Unit } from "@/server/dashboards/types.ts";
 import { rowsOf } from "./chart-frame";
+import { formatDateTime } from "@/components/time-ago";
 import { axisTime, formatValue } from "./format";
 import { styleOf } from "./series-style";
 
@@ -163,7 +164,7 @@ export function TimePlot({ series, axis, kind }: { series: SeriesData[]; axis: T
           className="pointer-events-none absolute top-1 z-10 rounded-md border bg-popover px-2 py-1 text-[11px] text-popover-foreground shadow-sm"
           style={x(hoverRow.t as number) > w / 2 ? { right: w - x(hoverRow.t as number) + 8 } : { left: x(hoverRow.t as number) + 8 }}
         >
-          <p className="font-medium tabular-nums">{new Date(hoverRow.t as number).toLocaleString("en-GB")}</p>
+          <p className="font-medium tabular-nums">{formatDateTime(hoverRow.t as number)}</p>
           {series.map((s, i) => (
             <p key={s.id} className="flex items-center gap-1.5 tabular-nums">
               <span className="inline-block size-2 rounded-full" style={{ background: styleOf(s, i).color }} />

@@ -1,4 +1,5 @@
 import type { Slot, TopologyView } from "@/server/dashboards/types.ts";
+import { TopologyStack } from "./topology-stack";
 
 type Health = "ok" | "warn" | "bad" | "idle";
 const FILL: Record<Health, string> = { ok: "#dcfce7", warn: "#fef3c7", bad: "#fee2e2", idle: "#f1f5f9" };
@@ -27,7 +28,7 @@ function Box({
   return (
     <g data-testid={testId} data-health={health}>
       <rect x={x} y={y} width={w} height={h} rx={8} fill={FILL[health]} stroke={STROKE[health]} strokeWidth={1.5} />
-      <text x={x + 10} y={y + 18} fontSize={12} fontWeight={600} fill="currentColor">
+      <text x={x + 10} y={y + 18} fontSize={11.5} fontWeight={600} fill="currentColor">
         {title}
       </text>
       {lines.map((l, i) => (
@@ -74,7 +75,7 @@ export function TopologyPicture({ topology }: { topology: TopologyView }) {
         : "bad";
   // With a cache, the database sits above it in the right-hand column.
   const dbY = cache ? 5 : 60;
-  const X = { cdn: 10, alb: 170, tg: 350, asg: 560, db: 760 };
+  const X = { cdn: 10, alb: 170, tg: 345, asg: 555, db: 765 };
   const yOf = (s: Slot) => (s === "blue" ? 20 : 130);
   return (
     <figure
@@ -85,9 +86,9 @@ export function TopologyPicture({ topology }: { topology: TopologyView }) {
       data-cache-primary={cache?.primary?.id ?? ""}
       data-cache-status={cache?.status ?? ""}
       aria-label="Stack topology"
-      className="overflow-x-auto"
     >
-      <svg viewBox="0 0 930 210" className="w-full min-w-[720px]" role="img">
+      <TopologyStack topology={t} />
+      <svg viewBox="0 0 930 210" className="hidden w-full md:block" role="img">
         <title>Stack topology coloured by health</title>
         {/* edges */}
         {t.distribution ? <line x1={X.cdn + 140} y1={105} x2={X.alb} y2={105} stroke="#94a3b8" strokeWidth={2} /> : null}
@@ -112,7 +113,7 @@ export function TopologyPicture({ topology }: { topology: TopologyView }) {
               {weight(s)}%
             </text>
             <line
-              x1={X.tg + 170}
+              x1={X.tg + 185}
               y1={yOf(s) + 30}
               x2={X.asg}
               y2={yOf(s) + 30}
@@ -122,7 +123,7 @@ export function TopologyPicture({ topology }: { topology: TopologyView }) {
             />
             {cache ? (
               <path
-                d={`M${X.asg + 170} ${yOf(s) + 30} C ${X.asg + 190} ${yOf(s) + 30}, ${X.db - 20} 160, ${X.db} 160`}
+                d={`M${X.asg + 185} ${yOf(s) + 30} C ${X.asg + 190} ${yOf(s) + 30}, ${X.db - 20} 160, ${X.db} 160`}
                 fill="none"
                 stroke="#94a3b8"
                 strokeWidth={1.2}
@@ -131,7 +132,7 @@ export function TopologyPicture({ topology }: { topology: TopologyView }) {
             ) : null}
             {db ? (
               <path
-                d={`M${X.asg + 170} ${yOf(s) + 30} C ${X.asg + 190} ${yOf(s) + 30}, ${X.db - 20} ${dbY + 45}, ${X.db} ${dbY + 45}`}
+                d={`M${X.asg + 185} ${yOf(s) + 30} C ${X.asg + 190} ${yOf(s) + 30}, ${X.db - 20} ${dbY + 45}, ${X.db} ${dbY + 45}`}
                 fill="none"
                 stroke="#94a3b8"
                 strokeWidth={1.2}
@@ -173,7 +174,7 @@ export function TopologyPicture({ topology }: { topology: TopologyView }) {
                 testId={`topo-tg-${s}`}
                 x={X.tg}
                 y={yOf(s)}
-                w={170}
+                w={185}
                 h={60}
                 health={tgHealth(s)}
                 title={`${s} target group${s === t.liveSlot ? " · live" : ""}`}
@@ -183,7 +184,7 @@ export function TopologyPicture({ topology }: { topology: TopologyView }) {
                 testId={`topo-asg-${s}`}
                 x={X.asg}
                 y={yOf(s)}
-                w={170}
+                w={185}
                 h={60}
                 health={asgHealth(s)}
                 title={`${s} Auto Scaling group`}
