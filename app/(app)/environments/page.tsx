@@ -30,11 +30,16 @@ export default async function EnvironmentsPage({ searchParams }: { searchParams:
         description={`${total} environment${total === 1 ? "" : "s"}. Each is a VPC, a load balancer with blue and green fleets, an optional database and CloudFront.`}
         actions={
           canCreate ? (
-            <Button asChild>
-              <Link href="/environments/new">
-                <Plus aria-hidden /> New environment
-              </Link>
-            </Button>
+            <div className="flex gap-2">
+              <Button asChild variant="outline">
+                <Link href="/environments/adopt">Adopt existing stack</Link>
+              </Button>
+              <Button asChild>
+                <Link href="/environments/new">
+                  <Plus aria-hidden /> New environment
+                </Link>
+              </Button>
+            </div>
           ) : null
         }
       />

@@ -29,6 +29,11 @@ import { roleAtLeast } from "@/server/auth/roles.ts";
 import { ServiceError } from "@/server/errors.ts";
 import { getEnvironment, listSpecVersions } from "@/server/environments/queries.ts";
 import { deleteEnvironmentAction, restoreVersionAction } from "../actions";
+import { AdoptedNotice } from "@/components/environments/adopted-notice";
+import { OsImagePanel } from "@/components/operations/os-image";
+import { adoptedOf } from "@/server/adopt/record.ts";
+import { osImages } from "@/server/operations/os-images.ts";
+import { forgetAction, patchOsAction } from "../adopt/actions";
 
 export const dynamic = "force-dynamic";
 
@@ -47,6 +52,14 @@ export default async function EnvironmentPage({ params }: { params: Promise<{ na
   });
   const { environment, spec } = found;
   const isAdmin = roleAtLeast(actor.role, "admin");
+  const adopted = adoptedOf(environment.adopted);
+  // The images the fleets run (read from AWS); a failure is shown on the panel, never breaks the page.
+  const images = environment.stack
+    ? await osImages({ actor, input: { name } }).then(
+        (value) => ({ value, error: null }),
+        (e: unknown) => ({ value: null, error: e instanceof Error ? e.message : String(e) }),
+      )
+    : null;
   return (
     <>
       <PageHeader
@@ -76,6 +89,7 @@ export default async function EnvironmentPage({ params }: { params: Promise<{ na
           ) : null
         }
       />
+      {adopted ? <AdoptedNotice name={environment.name} adopted={adopted} canForget={isAdmin} forget={forgetAction} /> : null}
       <LivePanel
         name={environment.name}
         initial={live}
@@ -101,6 +115,15 @@ export default async function EnvironmentPage({ params }: { params: Promise<{ na
         clock={clock}
         actions={{ updateScaling: updateScalingAction, runDrill: runDrillAction }}
       />
+      {images ? (
+        <OsImagePanel
+          name={environment.name}
+          images={images.value}
+          error={images.error}
+          canPatch={roleAtLeast(actor.role, "deployer")}
+          patch={patchOsAction}
+        />
+      ) : null}
       {roleAtLeast(actor.role, "deployer") ? <InstanceLogPanel name={environment.name} read={instanceLogAction} /> : null}
       <EnvironmentInsights name={environment.name} actor={actor} />
       <h2 className="mt-8 mb-3 text-base font-semibold">Spec</h2>

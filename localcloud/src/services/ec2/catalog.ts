@@ -3,6 +3,7 @@
  * and a table of common instance types. Both are computed, not stored.
  */
 import { createHash } from "node:crypto";
+import { publishedReleases } from "./image-releases.ts";
 
 const AL2023_VERSION = "2023.6.20241212.0";
 export const AMAZON_OWNER_ID = "137112412989";
@@ -37,49 +38,57 @@ export interface ImageInfo {
   BlockDeviceMappings: Array<{ DeviceName: string; Ebs: Record<string, unknown> }>;
 }
 
-/** The region's Amazon Linux 2023 image; its id is stable per region across restarts. */
+/**
+ * The region's Amazon Linux 2023 images: the built-in release and any published since
+ * (image-releases.ts); ids are stable per region and release across restarts.
+ */
 export function regionImages(region: string): ImageInfo[] {
-  const name = `al2023-ami-${AL2023_VERSION}-kernel-6.1-x86_64`;
-  return [
-    {
-      ImageId: `ami-${stableHex(`${region}/${name}`, 17)}`,
-      Name: name,
-      Description: `Amazon Linux 2023 AMI ${AL2023_VERSION} x86_64 HVM kernel-6.1`,
-      Architecture: "x86_64",
-      CreationDate: "2024-12-12T20:17:53.000Z",
-      DeprecationTime: "2027-03-12T20:17:00.000Z",
-      ImageLocation: `amazon/${name}`,
-      ImageType: "machine",
-      Public: true,
-      OwnerId: AMAZON_OWNER_ID,
-      ImageOwnerAlias: "amazon",
-      PlatformDetails: "Linux/UNIX",
-      UsageOperation: "RunInstances",
-      State: "available",
-      RootDeviceName: "/dev/xvda",
-      RootDeviceType: "ebs",
-      VirtualizationType: "hvm",
-      Hypervisor: "xen",
-      EnaSupport: true,
-      SriovNetSupport: "simple",
-      BootMode: "uefi-preferred",
-      ImdsSupport: "v2.0",
-      BlockDeviceMappings: [
-        {
-          DeviceName: "/dev/xvda",
-          Ebs: {
-            DeleteOnTermination: true,
-            SnapshotId: `snap-${stableHex(`${region}/${name}/root`, 17)}`,
-            VolumeSize: 8,
-            VolumeType: "gp3",
-            Iops: 3000,
-            Throughput: 125,
-            Encrypted: false,
-          },
+  return [{ release: AL2023_VERSION, creationDate: "2024-12-12T20:17:53.000Z" }, ...publishedReleases()].map((r) =>
+    al2023Image(region, r.release, r.creationDate),
+  );
+}
+
+function al2023Image(region: string, release: string, creationDate: string): ImageInfo {
+  const name = `al2023-ami-${release}-kernel-6.1-x86_64`;
+  return {
+    ImageId: `ami-${stableHex(`${region}/${name}`, 17)}`,
+    Name: name,
+    Description: `Amazon Linux 2023 AMI ${release} x86_64 HVM kernel-6.1`,
+    Architecture: "x86_64",
+    CreationDate: creationDate,
+    // AWS deprecates an AL2023 image about two years after it ships.
+    DeprecationTime: new Date(Date.parse(creationDate) + 820 * 86_400_000).toISOString(),
+    ImageLocation: `amazon/${name}`,
+    ImageType: "machine",
+    Public: true,
+    OwnerId: AMAZON_OWNER_ID,
+    ImageOwnerAlias: "amazon",
+    PlatformDetails: "Linux/UNIX",
+    UsageOperation: "RunInstances",
+    State: "available",
+    RootDeviceName: "/dev/xvda",
+    RootDeviceType: "ebs",
+    VirtualizationType: "hvm",
+    Hypervisor: "xen",
+    EnaSupport: true,
+    SriovNetSupport: "simple",
+    BootMode: "uefi-preferred",
+    ImdsSupport: "v2.0",
+    BlockDeviceMappings: [
+      {
+        DeviceName: "/dev/xvda",
+        Ebs: {
+          DeleteOnTermination: true,
+          SnapshotId: `snap-${stableHex(`${region}/${name}/root`, 17)}`,
+          VolumeSize: 8,
+          VolumeType: "gp3",
+          Iops: 3000,
+          Throughput: 125,
+          Encrypted: false,
         },
-      ],
-    },
-  ];
+      },
+    ],
+  };
 }
 
 export function findImage(region: string, imageId: string): ImageInfo | undefined {
