@@ -3,6 +3,7 @@ import { recordAudit } from "../audit/record.ts";
 import { db } from "../db/client.ts";
 import { ServiceError } from "../errors.ts";
 import { adoptedNames, adoptedOf } from "./record.ts";
+import { environmentRow } from "../environments/load.ts";
 
 /**
  * The teardown of an adopted environment: Switchyard forgets it and deletes nothing in AWS
@@ -12,8 +13,7 @@ import { adoptedNames, adoptedOf } from "./record.ts";
 export async function forgetAdopted({ actor, input }: { actor: Actor; input: { name: string } }) {
   requireRole(actor, "admin");
   return db.$transaction(async (tx) => {
-    const env = await tx.environment.findUnique({ where: { activeName: input.name } });
-    if (!env) throw new ServiceError("NOT_FOUND", `No environment named "${input.name}".`);
+    const env = await environmentRow(input.name, tx);
     const adopted = adoptedOf(env.adopted);
     if (!adopted) throw new ServiceError("PRECONDITION_FAILED", `${input.name} was not adopted: tear it down instead.`);
     const rows = await tx.$queryRaw<

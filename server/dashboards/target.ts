@@ -1,9 +1,8 @@
-import { db } from "../db/client.ts";
-import { ServiceError } from "../errors.ts";
 import { namesOf } from "../provisioning/context.ts";
 import type { Stack } from "../provisioning/read-stack.ts";
 import type { DashboardTarget } from "./query.ts";
 import type { Slot } from "./types.ts";
+import { environmentRow } from "../environments/load.ts";
 
 /** What the dashboards need of an environment row: its stored stack read-back, account and live slot. */
 export interface DashboardEnv {
@@ -21,24 +20,15 @@ export interface DashboardEnv {
 }
 
 export async function loadDashboardEnv(name: string): Promise<DashboardEnv> {
-  const env = await db.environment.findUnique({
-    where: { activeName: name },
-    select: {
-      id: true,
-      name: true,
-      accountId: true,
-      region: true,
-      status: true,
-      liveSlot: true,
-      liveVersion: true,
-      lockDeploymentId: true,
-      warmUntil: true,
-      stack: true,
-    },
-  });
-  if (!env) throw new ServiceError("NOT_FOUND", `No environment named "${name}".`);
+  const env = await environmentRow(name);
   return {
-    ...env,
+    id: env.id,
+    name: env.name,
+    accountId: env.accountId,
+    region: env.region,
+    status: env.status,
+    liveVersion: env.liveVersion,
+    warmUntil: env.warmUntil,
     liveSlot: env.liveSlot as Slot,
     busy: env.lockDeploymentId !== null,
     stack: (env.stack as unknown as Stack | null) ?? null,

@@ -1,9 +1,10 @@
 import { z } from "zod";
 import { requireRole, type Actor } from "../auth/actor.ts";
 import { db } from "../db/client.ts";
-import { ServiceError, validationError } from "../errors.ts";
+import { validationError } from "../errors.ts";
 import { computeDeployMetrics, type OperationRecord } from "./compute.ts";
 import { listGameDays } from "./game-days.ts";
+import { environmentRow } from "../environments/load.ts";
 
 export const deployMetricsInput = z.object({
   days: z.coerce
@@ -28,9 +29,7 @@ export async function readDeployMetrics({ actor, input }: { actor: Actor; input:
   const from = new Date(to.getTime() - days * 86_400_000);
   let environmentId: string | undefined;
   if (environment) {
-    const env = await db.environment.findUnique({ where: { activeName: environment }, select: { id: true } });
-    if (!env) throw new ServiceError("NOT_FOUND", `No environment named "${environment}".`);
-    environmentId = env.id;
+    environmentId = (await environmentRow(environment)).id;
   }
   const records = await loadRecords(from, environmentId);
   return {

@@ -1,8 +1,7 @@
 import { requireRole, type Actor } from "../auth/actor.ts";
-import { db } from "../db/client.ts";
 import { ServiceError } from "../errors.ts";
 import { instanceLog, type InstanceLog, type Slot } from "../provisioning/index.ts";
-import { withSpecDefaults, type EnvironmentSpec } from "./spec.ts";
+import { requireEnvironment } from "./load.ts";
 
 /**
  * An instance's own log (EC2 GetConsoleOutput: cloud-init and the user data's output): the
@@ -22,12 +21,7 @@ export async function readInstanceLog({
       instanceId: ["An instance id looks like i-0123456789abcdef0"],
     });
   }
-  const env = await db.environment.findUnique({ where: { activeName: input.name } });
-  if (!env) throw new ServiceError("NOT_FOUND", `No environment named "${input.name}".`);
+  const { env, spec } = await requireEnvironment(input.name);
   if (!env.stack) throw new ServiceError("PRECONDITION_FAILED", `${input.name} is not provisioned: it has no instances.`);
-  const row = await db.environmentSpecVersion.findUniqueOrThrow({
-    where: { environmentId_version: { environmentId: env.id, version: env.currentVersion } },
-  });
-  const spec = withSpecDefaults(row.spec as unknown as EnvironmentSpec);
   return instanceLog({ accountId: env.accountId, envId: env.id, spec, liveSlot: env.liveSlot as Slot, instanceId: input.instanceId });
 }

@@ -1,8 +1,8 @@
 import { requireRole, type Actor } from "../auth/actor.ts";
 import { db } from "../db/client.ts";
-import { ServiceError } from "../errors.ts";
 import { diffSpecs } from "./diff.ts";
-import { withSpecDefaults, type EnvironmentSpec } from "./spec.ts";
+import type { EnvironmentSpec } from "./spec.ts";
+import { requireEnvironment, storedSpec } from "./load.ts";
 
 export interface EnvironmentSummary {
   id: string;
@@ -67,26 +67,17 @@ export async function countEnvironments({ actor }: { actor: Actor }) {
   return db.environment.count({ where: { deletedAt: null } });
 }
 
-async function findLive(name: string) {
-  const env = await db.environment.findUnique({ where: { activeName: name }, include: { account: true } });
-  if (!env) throw new ServiceError("NOT_FOUND", `No environment named "${name}".`);
-  return env;
-}
-
 /** One environment with its current spec. */
 export async function getEnvironment({ actor, input }: { actor: Actor; input: { name: string } }) {
   requireRole(actor, "viewer");
-  const env = await findLive(input.name);
-  const current = await db.environmentSpecVersion.findUniqueOrThrow({
-    where: { environmentId_version: { environmentId: env.id, version: env.currentVersion } },
-  });
-  return { environment: env, spec: withSpecDefaults(current.spec as unknown as EnvironmentSpec), version: current };
+  const { env, spec, version } = await requireEnvironment(input.name);
+  return { environment: env, spec, version };
 }
 
 /** The version history, newest first, each with its diff against the version before it. */
 export async function listSpecVersions({ actor, input }: { actor: Actor; input: { name: string } }) {
   requireRole(actor, "viewer");
-  const env = await findLive(input.name);
+  const { env } = await requireEnvironment(input.name);
   const versions = await db.environmentSpecVersion.findMany({ where: { environmentId: env.id }, orderBy: { version: "asc" } });
   return versions
     .map((v, i) => ({
@@ -95,7 +86,7 @@ export async function listSpecVersions({ actor, input }: { actor: Actor; input: 
       createdBy: v.createdBy,
       note: v.note,
       restoredFrom: v.restoredFrom,
-      spec: v.spec as unknown as EnvironmentSpec,
+      spec: storedSpec(v.spec),
       changes: i === 0 ? [] : diffSpecs(versions[i - 1].spec, v.spec),
     }))
     .reverse();

@@ -1,7 +1,7 @@
 import { requireRole, type Actor } from "../auth/actor.ts";
 import { recordAudit } from "../audit/record.ts";
 import { db } from "../db/client.ts";
-import { ServiceError } from "../errors.ts";
+import { environmentRow } from "./load.ts";
 
 /**
  * Marks an environment deleted (its history stays; its name becomes free). Tearing down
@@ -10,8 +10,7 @@ import { ServiceError } from "../errors.ts";
 export async function deleteEnvironment({ actor, input }: { actor: Actor; input: { name: string } }) {
   requireRole(actor, "admin");
   return db.$transaction(async (tx) => {
-    const env = await tx.environment.findUnique({ where: { activeName: input.name } });
-    if (!env) throw new ServiceError("NOT_FOUND", `No environment named "${input.name}".`);
+    const env = await environmentRow(input.name, tx);
     const deleted = await tx.environment.update({
       where: { id: env.id },
       data: { deletedAt: new Date(), activeName: null, status: "deleted" },

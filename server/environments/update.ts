@@ -3,8 +3,8 @@ import { recordAudit } from "../audit/record.ts";
 import { db, type Tx } from "../db/client.ts";
 import { ServiceError } from "../errors.ts";
 import { diffSpecs, mergePatch } from "./diff.ts";
-import type { EnvironmentSpec } from "./spec.ts";
 import { validateSpec } from "./validate.ts";
+import { environmentRow, loadSpec } from "./load.ts";
 
 /** Fields fixed once an environment has left draft: changing them means a new stack. */
 const FIXED_AFTER_DRAFT = ["account", "region"] as const;
@@ -70,8 +70,7 @@ export async function updateEnvironment({
 /** Restores an old version by saving it as a new one (history stays append-only). */
 export async function restoreSpecVersion({ actor, input }: { actor: Actor; input: { name: string; version: number } }) {
   requireRole(actor, "admin");
-  const env = await db.environment.findUnique({ where: { activeName: input.name } });
-  if (!env) throw new ServiceError("NOT_FOUND", `No environment named "${input.name}".`);
+  const env = await environmentRow(input.name);
   const old = await db.environmentSpecVersion.findUnique({
     where: { environmentId_version: { environmentId: env.id, version: input.version } },
   });
@@ -84,11 +83,10 @@ export async function restoreSpecVersion({ actor, input }: { actor: Actor; input
 
 /** Reads the live environment and its current spec, locking the row so concurrent saves serialise. */
 async function lockLive(tx: Tx, name: string) {
-  const rows = await tx.$queryRaw<Array<{ id: string }>>`SELECT id FROM environment WHERE "activeName" = ${name} FOR UPDATE`;
-  if (rows.length === 0) throw new ServiceError("NOT_FOUND", `No environment named "${name}".`);
-  const env = await tx.environment.findUniqueOrThrow({ where: { id: rows[0].id } });
-  const current = await tx.environmentSpecVersion.findUniqueOrThrow({
-    where: { environmentId_version: { environmentId: env.id, version: env.currentVersion } },
-  });
-  return { env, current: current.spec as unknown as EnvironmentSpec };
+  const { id } = await environmentRow(name, tx);
+  await tx.$queryRaw`SELECT id FROM environment WHERE id = ${id} FOR UPDATE`;
+  // Read again under the lock: a concurrent save may have moved the current version meanwhile.
+  const env = await tx.environment.findUniqueOrThrow({ where: { id } });
+  const { spec } = await loadSpec(env.id, env.currentVersion, tx);
+  return { env, current: spec };
 }

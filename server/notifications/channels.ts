@@ -16,6 +16,7 @@ import { emitEvent } from "./emit.ts";
 import { EVENT_TYPES } from "./events.ts";
 import { seal } from "./secret-box.ts";
 import { newSigningSecret } from "./sign.ts";
+import { environmentRow } from "../environments/load.ts";
 
 const events = z.array(z.enum(EVENT_TYPES, { message: `one of ${EVENT_TYPES.join(", ")}` })).max(EVENT_TYPES.length);
 
@@ -34,9 +35,8 @@ export const updateChannelInput = z.object({
 });
 
 async function environmentNamed(name: string) {
-  const env = await db.environment.findUnique({ where: { activeName: name }, select: { id: true, name: true } });
-  if (!env) throw new ServiceError("NOT_FOUND", `No environment named "${name}".`);
-  return env;
+  const { id } = await environmentRow(name);
+  return { id, name };
 }
 
 async function channelOf(envId: string, id: string) {

@@ -1,6 +1,5 @@
 import { requireRole, type Actor } from "../auth/actor.ts";
 import { db } from "../db/client.ts";
-import type { EnvironmentSpec } from "../environments/spec.ts";
 import { ServiceError } from "../errors.ts";
 import { driftCheck, readStack } from "../provisioning/index.ts";
 import { versionDrift } from "../provisioning/drift.ts";
@@ -9,17 +8,13 @@ import { awsClients } from "../aws/clients.ts";
 import { adoptedDrift } from "../adopt/drift.ts";
 import { adoptedOf } from "../adopt/record.ts";
 import { notifyDrift } from "../notifications/notify.ts";
+import { requireEnvironment } from "../environments/load.ts";
 
 /** Reads the real stack back from AWS and lists what differs from the current spec. */
 export async function checkDrift({ actor, input }: { actor: Actor; input: { name: string } }) {
   requireRole(actor, "viewer");
-  const env = await db.environment.findUnique({ where: { activeName: input.name } });
-  if (!env) throw new ServiceError("NOT_FOUND", `No environment named "${input.name}".`);
+  const { env, spec } = await requireEnvironment(input.name);
   if (!env.stack) throw new ServiceError("PRECONDITION_FAILED", `${input.name} is not provisioned: there is nothing to compare.`);
-  const specRow = await db.environmentSpecVersion.findUniqueOrThrow({
-    where: { environmentId_version: { environmentId: env.id, version: env.currentVersion } },
-  });
-  const spec = specRow.spec as unknown as EnvironmentSpec;
   const stack = await readStack({ accountId: env.accountId, envId: env.id, spec });
   // An adopted stack is checked against what was adopted (it was not built from the spec).
   const adopted = adoptedOf(env.adopted);

@@ -12,11 +12,11 @@ import { z } from "zod";
 import { recordAudit } from "../audit/record.ts";
 import { requireRole, type Actor } from "../auth/actor.ts";
 import { db } from "../db/client.ts";
-import type { EnvironmentSpec } from "../environments/spec.ts";
 import { ServiceError, validationError } from "../errors.ts";
 import { failoverCache, failoverDatabase, terminateInstance } from "../provisioning/drills.ts";
 import { invalidateScaling, scalingPanel } from "./scaling.ts";
 import { loadDashboardEnv } from "../dashboards/target.ts";
+import { loadSpec } from "../environments/load.ts";
 
 export const drillInput = z.object({
   kind: z.enum(["terminate-instance", "failover-database", "failover-cache"], {
@@ -43,10 +43,8 @@ export async function runDrill({ actor, input }: { actor: Actor; input: { name: 
   if (!env.stack?.loadBalancer) throw new ServiceError("PRECONDITION_FAILED", `${env.name} is not provisioned.`);
   if (env.busy) throw new ServiceError("CONFLICT", `${env.name} is busy with an operation; run drills when it has finished.`);
   const row = await db.environment.findUniqueOrThrow({ where: { id: env.id }, select: { currentVersion: true } });
-  const specRow = await db.environmentSpecVersion.findUniqueOrThrow({
-    where: { environmentId_version: { environmentId: env.id, version: row.currentVersion } },
-  });
-  const base = { accountId: env.accountId, envId: env.id, spec: specRow.spec as unknown as EnvironmentSpec };
+  const { spec } = await loadSpec(env.id, row.currentVersion);
+  const base = { accountId: env.accountId, envId: env.id, spec };
 
   let result: DrillResult;
   if (kind === "terminate-instance") {

@@ -1,7 +1,6 @@
 import { requireRole, type Actor } from "../auth/actor.ts";
-import { db } from "../db/client.ts";
-import { ServiceError } from "../errors.ts";
 import { listOperations, getOperation, type OperationView } from "./queries.ts";
+import { requireEnvironment } from "../environments/load.ts";
 
 export interface TrafficSplit {
   blue: number;
@@ -17,8 +16,7 @@ export interface TrafficSplit {
  */
 export async function livePanel({ actor, input }: { actor: Actor; input: { name: string } }) {
   requireRole(actor, "viewer");
-  const env = await db.environment.findUnique({ where: { activeName: input.name } });
-  if (!env) throw new ServiceError("NOT_FOUND", `No environment named "${input.name}".`);
+  const { env } = await requireEnvironment(input.name);
   const history = await listOperations({ actor, input: { name: input.name, limit: 15 } });
   const focusId = env.lockDeploymentId ?? history[0]?.id ?? null;
   const focus: OperationView | null = focusId ? await getOperation({ actor, input: { name: input.name, id: focusId } }) : null;

@@ -1,6 +1,7 @@
 import { requireRole, type Actor } from "../auth/actor.ts";
 import { db } from "../db/client.ts";
 import { ServiceError } from "../errors.ts";
+import { environmentRow } from "../environments/load.ts";
 
 const TERMINAL = ["succeeded", "failed", "rolled_back", "cancelled"];
 export const isTerminal = (status: string) => TERMINAL.includes(status);
@@ -96,9 +97,7 @@ function view(
 }
 
 async function envId(name: string): Promise<string> {
-  const env = await db.environment.findUnique({ where: { activeName: name }, select: { id: true } });
-  if (!env) throw new ServiceError("NOT_FOUND", `No environment named "${name}".`);
-  return env.id;
+  return (await environmentRow(name)).id;
 }
 
 export async function listOperations({ actor, input }: { actor: Actor; input: { name: string; limit?: number } }) {
@@ -124,8 +123,7 @@ export async function getOperation({ actor, input }: { actor: Actor; input: { na
 /** The running operation of an environment, with its steps, or null. */
 export async function currentOperation({ actor, input }: { actor: Actor; input: { name: string } }) {
   requireRole(actor, "viewer");
-  const env = await db.environment.findUnique({ where: { activeName: input.name }, select: { id: true, lockDeploymentId: true } });
-  if (!env) throw new ServiceError("NOT_FOUND", `No environment named "${input.name}".`);
+  const env = await environmentRow(input.name);
   if (!env.lockDeploymentId) return null;
   const d = await db.deployment.findUnique({ where: { id: env.lockDeploymentId }, include: { steps: true } });
   return d ? view(await audienceFor(actor, env.id), d) : null;

@@ -4,10 +4,10 @@ import { automaticActionOf, recordAutomatic } from "../audit/automatic.ts";
 import { recordAudit } from "../audit/record.ts";
 import { db } from "../db/client.ts";
 import { ServiceError, validationError } from "../errors.ts";
-import { withSpecDefaults, type EnvironmentSpec } from "../environments/spec.ts";
 import { namesOf } from "../provisioning/context.ts";
 import { notifyFinished } from "../notifications/notify.ts";
 import { planSteps, type OperationKind } from "./plan.ts";
+import { requireEnvironment } from "../environments/load.ts";
 
 /** Who may start what: provisioning and teardown create or destroy infrastructure. */
 export const REQUIRED_ROLE = { provision: "admin", teardown: "admin", rollout: "deployer", rollback: "deployer" } as const;
@@ -53,8 +53,7 @@ export async function createOperation({
     skipFinalSnapshot = parsed.data.skipFinalSnapshot ?? false;
   }
   return db.$transaction(async (tx) => {
-    const env = await tx.environment.findUnique({ where: { activeName: input.name } });
-    if (!env) throw new ServiceError("NOT_FOUND", `No environment named "${input.name}".`);
+    const { env, spec } = await requireEnvironment(input.name, tx);
     const rows = await tx.$queryRaw<
       Array<{ lockDeploymentId: string | null }>
     >`SELECT "lockDeploymentId" FROM environment WHERE id = ${env.id} FOR UPDATE`;
@@ -65,10 +64,6 @@ export async function createOperation({
         `${input.name} is busy: a ${running?.kind ?? "operation"} started by ${running?.startedBy ?? "someone"} is in progress. Wait for it or cancel it.`,
       );
     }
-    const specRow = await tx.environmentSpecVersion.findUniqueOrThrow({
-      where: { environmentId_version: { environmentId: env.id, version: env.currentVersion } },
-    });
-    const spec = withSpecDefaults(specRow.spec as unknown as EnvironmentSpec);
     if (input.kind === "teardown" && spec.protected) {
       throw new ServiceError(
         "PRECONDITION_FAILED",

@@ -1,11 +1,11 @@
 import { FatalError } from "workflow";
 import { db } from "../db/client.ts";
-import { withSpecDefaults, type EnvironmentSpec } from "../environments/spec.ts";
 import { AwsServiceError } from "../aws/errors.ts";
 import { ServiceError } from "../errors.ts";
 import { finishOperation } from "../operations/start.ts";
 import { closeOpenSteps, stepFailed, stepPolled, stepStarted, stepSucceeded, stepsSkipped } from "../operations/timeline.ts";
 import * as p from "../provisioning/index.ts";
+import { loadSpec } from "../environments/load.ts";
 
 /**
  * The bridge between workflows and the provisioning layer. Every function here is a durable
@@ -159,14 +159,12 @@ export async function loadOperation(deploymentId: string) {
     where: { id: deploymentId },
     include: { environment: true, steps: { select: { key: true } } },
   });
-  const specRow = await db.environmentSpecVersion.findUniqueOrThrow({
-    where: { environmentId_version: { environmentId: d.environmentId, version: d.specVersion } },
-  });
+  const { spec } = await loadSpec(d.environmentId, d.specVersion);
   return {
     deploymentId,
     envId: d.environmentId,
     accountId: d.environment.accountId,
-    spec: withSpecDefaults(specRow.spec as unknown as EnvironmentSpec),
+    spec,
     fromVersion: d.fromVersion,
     toVersion: d.toVersion,
     fromSlot: d.fromSlot as p.Slot | null,
