@@ -129,11 +129,13 @@ const took = () => `${((Date.now() - started) / 1000).toFixed(0)} s`;
 if (together) {
   console.log("[test] Vitest and Playwright run at the same time; Playwright's output follows Vitest's.");
   const e2eOutput = new Output(true);
-  const e2e = e2eStage(e2eOutput).then(() => console.log(`[test] Playwright done after ${took()}`));
+  let e2eTook = "";
+  const e2e = e2eStage(e2eOutput).then(() => (e2eTook = took()));
   await unitStage();
   console.log(`[test] Vitest done after ${took()}`);
   e2eOutput.release();
   await e2e;
+  console.log(`[test] Playwright done after ${e2eTook}`);
 } else {
   if (only !== "e2e") await unitStage();
   if (only !== "unit") await e2eStage(new Output(false));
