@@ -82,6 +82,12 @@ export function SpecSummary({ spec }: { spec: EnvironmentSpec }) {
             : "all at once",
         ],
         ["Auto-rollback", `5xx > ${spec.autoRollback.max5xxRatePercent}% or p95 > ${spec.autoRollback.maxP95LatencyMs} ms`],
+        [
+          "Not enough data",
+          `bake extends up to ${spec.rollout.maxBakeMinutes ?? Math.max(30, spec.rollout.bakeMinutes)} min, then ${
+            (spec.rollout.onUndecided ?? "hold") === "hold" ? "holds for a deployer" : "rolls back"
+          }`,
+        ],
         ["Rollback window", `${spec.rollbackWindowMinutes} min`],
         ["Approval", spec.protected ? "required (protected)" : "not required"],
       ],
