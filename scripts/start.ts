@@ -137,6 +137,9 @@ status?.set("localcloud", "done");
 function build(): Promise<void> {
   say("building the app (sources changed since the last build)...");
   status?.set("build", "running");
+  // A first build takes minutes on a small machine: the terminal says it is still at it, and for how long.
+  const began = Date.now();
+  const ticker = setInterval(() => say(`still building the app (${Math.round((Date.now() - began) / 1000)} s so far)`), 20_000);
   return new Promise<void>((resolve, reject) => {
     const b = spawn(next, ["build"], {
       cwd: root,
@@ -145,7 +148,9 @@ function build(): Promise<void> {
     });
     children.push(b);
     b.on("exit", (code, signal) => {
+      clearInterval(ticker);
       exited.add(b);
+      if (code === 0) say(`app built in ${Math.round((Date.now() - began) / 1000)} s`);
       status?.set("build", code === 0 ? "done" : "failed", code === 0 ? undefined : `${signal ?? `exit ${code}`}`);
       if (code === 0) resolve();
       else reject(new Error(`next build failed (${signal ?? `exit ${code}`})`));
