@@ -2,9 +2,8 @@
 
 import { revalidatePath } from "next/cache";
 import { createAccount, deleteAccount, updateAccount } from "@/server/accounts/accounts.ts";
-import { requireRole } from "@/server/auth/actor.ts";
-import { currentActor } from "@/server/auth/session.ts";
-import { runAction, type ActionResult } from "@/server/result.ts";
+import { authorisedAction } from "@/server/auth/authorised.ts";
+import type { ActionResult } from "@/server/result.ts";
 
 const field = (fd: FormData, k: string) => String(fd.get(k) ?? "");
 
@@ -22,9 +21,9 @@ export async function saveAccountAction(
     externalId: field(fd, "externalId"),
     endpointUrl: field(fd, "endpointUrl"),
   };
-  return runAction(
-    async () => {
-      const actor = requireRole(await currentActor(), "admin");
+  return authorisedAction(
+    "admin",
+    async (actor) => {
       const row = id ? await updateAccount({ actor, input: { id, data: values } }) : await createAccount({ actor, input: values });
       revalidatePath("/accounts");
       return { name: row.name };
@@ -34,8 +33,8 @@ export async function saveAccountAction(
 }
 
 export async function deleteAccountAction(id: string): Promise<ActionResult> {
-  return runAction(async () => {
-    await deleteAccount({ actor: requireRole(await currentActor(), "admin"), input: { id } });
+  return authorisedAction("admin", async (actor) => {
+    await deleteAccount({ actor, input: { id } });
     revalidatePath("/accounts");
     return undefined;
   });

@@ -2,12 +2,11 @@
 
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
-import { currentActor } from "@/server/auth/session.ts";
+import { authorisedAction } from "@/server/auth/authorised.ts";
 import { createEnvironment } from "@/server/environments/create.ts";
 import { deleteEnvironment } from "@/server/environments/remove.ts";
 import { restoreSpecVersion, updateEnvironment } from "@/server/environments/update.ts";
-import { runAction, type ActionResult } from "@/server/result.ts";
-import { requireRole } from "@/server/auth/actor.ts";
+import type { ActionResult } from "@/server/result.ts";
 import type { CostEstimate } from "@/server/costs/estimate.ts";
 import { estimateFormCost } from "@/server/costs/form-input.ts";
 
@@ -15,9 +14,9 @@ export async function createEnvironmentAction(
   _prev: ActionResult<{ name: string }> | null,
   spec: unknown,
 ): Promise<ActionResult<{ name: string }>> {
-  const res = await runAction(
-    async () => {
-      const actor = requireRole(await currentActor(), "admin");
+  const res = await authorisedAction(
+    "admin",
+    async (actor) => {
       const { environment } = await createEnvironment({ actor, input: spec });
       return { name: environment.name };
     },
@@ -31,9 +30,9 @@ export async function updateEnvironmentAction(
   _prev: ActionResult<{ name: string }> | null,
   payload: { name: string; spec: unknown },
 ): Promise<ActionResult<{ name: string }>> {
-  const res = await runAction(
-    async () => {
-      const actor = requireRole(await currentActor(), "admin");
+  const res = await authorisedAction(
+    "admin",
+    async (actor) => {
       await updateEnvironment({ actor, input: { name: payload.name, spec: payload.spec } });
       return { name: payload.name };
     },
@@ -44,8 +43,7 @@ export async function updateEnvironmentAction(
 }
 
 export async function restoreVersionAction(name: string, version: number): Promise<ActionResult<{ version: number }>> {
-  return runAction(async () => {
-    const actor = requireRole(await currentActor(), "admin");
+  return authorisedAction("admin", async (actor) => {
     const r = await restoreSpecVersion({ actor, input: { name, version } });
     revalidatePath(`/environments/${name}`);
     return { version: r.version };
@@ -53,8 +51,7 @@ export async function restoreVersionAction(name: string, version: number): Promi
 }
 
 export async function deleteEnvironmentAction(name: string): Promise<ActionResult> {
-  const res = await runAction(async () => {
-    const actor = requireRole(await currentActor(), "admin");
+  const res = await authorisedAction("admin", async (actor) => {
     await deleteEnvironment({ actor, input: { name } });
     return undefined;
   });
@@ -64,8 +61,7 @@ export async function deleteEnvironmentAction(name: string): Promise<ActionResul
 
 /** The monthly cost of what the form holds right now (it may be half-filled). */
 export async function estimateCostAction(spec: unknown): Promise<ActionResult<CostEstimate>> {
-  return runAction(async () => {
-    requireRole(await currentActor(), "viewer");
+  return authorisedAction("viewer", async () => {
     return estimateFormCost(spec);
   });
 }

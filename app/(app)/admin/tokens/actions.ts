@@ -1,10 +1,9 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { requireRole } from "@/server/auth/actor.ts";
-import { currentActor } from "@/server/auth/session.ts";
+import { authorisedAction } from "@/server/auth/authorised.ts";
 import { createApiToken, revokeApiToken } from "@/server/auth/tokens.ts";
-import { runAction, type ActionResult } from "@/server/result.ts";
+import type { ActionResult } from "@/server/result.ts";
 
 const field = (fd: FormData, k: string) => String(fd.get(k) ?? "");
 
@@ -14,9 +13,10 @@ export async function createTokenAction(
   fd: FormData,
 ): Promise<ActionResult<{ token: string; name: string }>> {
   const values = { name: field(fd, "name"), role: field(fd, "role"), expiresIn: field(fd, "expiresIn") || undefined };
-  return runAction(
-    async () => {
-      const created = await createApiToken({ actor: requireRole(await currentActor(), "admin"), input: values });
+  return authorisedAction(
+    "admin",
+    async (actor) => {
+      const created = await createApiToken({ actor, input: values });
       revalidatePath("/admin/tokens");
       return { token: created.token, name: created.name };
     },
@@ -25,8 +25,8 @@ export async function createTokenAction(
 }
 
 export async function revokeTokenAction(id: string): Promise<ActionResult> {
-  return runAction(async () => {
-    await revokeApiToken({ actor: requireRole(await currentActor(), "admin"), input: { id } });
+  return authorisedAction("admin", async (actor) => {
+    await revokeApiToken({ actor, input: { id } });
     revalidatePath("/admin/tokens");
     return undefined;
   });

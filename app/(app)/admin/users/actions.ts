@@ -1,11 +1,10 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { requireRole } from "@/server/auth/actor.ts";
-import { currentActor } from "@/server/auth/session.ts";
+import { authorisedAction } from "@/server/auth/authorised.ts";
 import { inviteUser, revokeInvite, setUserRole } from "@/server/auth/users.ts";
 import { appUrl } from "@/server/env.ts";
-import { runAction, type ActionResult } from "@/server/result.ts";
+import type { ActionResult } from "@/server/result.ts";
 
 const field = (fd: FormData, k: string) => String(fd.get(k) ?? "");
 
@@ -15,9 +14,10 @@ export async function inviteAction(
   fd: FormData,
 ): Promise<ActionResult<{ link: string; email: string }>> {
   const values = { email: field(fd, "email"), role: field(fd, "role") };
-  return runAction(
-    async () => {
-      const { token, invite } = await inviteUser({ actor: requireRole(await currentActor(), "admin"), input: values });
+  return authorisedAction(
+    "admin",
+    async (actor) => {
+      const { token, invite } = await inviteUser({ actor, input: values });
       revalidatePath("/admin/users");
       return { link: `${appUrl}/invite/${token}`, email: invite.email };
     },
@@ -26,16 +26,16 @@ export async function inviteAction(
 }
 
 export async function setRoleAction(userId: string, role: string): Promise<ActionResult> {
-  return runAction(async () => {
-    await setUserRole({ actor: requireRole(await currentActor(), "admin"), input: { userId, role } });
+  return authorisedAction("admin", async (actor) => {
+    await setUserRole({ actor, input: { userId, role } });
     revalidatePath("/admin/users");
     return undefined;
   });
 }
 
 export async function revokeInviteAction(id: string): Promise<ActionResult> {
-  return runAction(async () => {
-    await revokeInvite({ actor: requireRole(await currentActor(), "admin"), input: { id } });
+  return authorisedAction("admin", async (actor) => {
+    await revokeInvite({ actor, input: { id } });
     revalidatePath("/admin/users");
     return undefined;
   });

@@ -1,10 +1,10 @@
 "use server";
 
-import { currentActor } from "@/server/auth/session.ts";
+import { authorisedAction } from "@/server/auth/authorised.ts";
 import { readInstanceLog } from "@/server/environments/instance-log.ts";
 import type { InstanceLog } from "@/server/provisioning/index.ts";
-import { runAction, type ActionResult } from "@/server/result.ts";
+import type { ActionResult } from "@/server/result.ts";
 
 export async function instanceLogAction(name: string, instanceId?: string): Promise<ActionResult<InstanceLog>> {
-  return runAction(async () => readInstanceLog({ actor: await currentActor(), input: { name, instanceId } }));
+  return authorisedAction("deployer", async (actor) => readInstanceLog({ actor, input: { name, instanceId } }));
 }
