@@ -376,6 +376,19 @@ export function EnvironmentForm({
                 ]}
               />
             </FormField>
+            <FormField
+              label="Sticky sessions (min)"
+              htmlFor="stickyMinutes"
+              error={err("rollout.stickyMinutes")}
+              hint="During canary steps a viewer stays on the version it first got (0: off)."
+            >
+              <Input
+                id="stickyMinutes"
+                inputMode="numeric"
+                value={f.stickyMinutes}
+                onChange={(e) => set("stickyMinutes", e.target.value)}
+              />
+            </FormField>
           </div>
         ) : null}
         <div className="grid grid-cols-2 gap-3">

@@ -46,6 +46,7 @@ export interface FormState {
   bakeMinutes: string;
   maxBakeMinutes: string;
   onUndecided: "hold" | "rollback";
+  stickyMinutes: string;
   max5xx: string;
   maxP95: string;
   rollbackWindow: string;
@@ -94,6 +95,7 @@ export function toFormState(s: EnvironmentSpec, defaults: { userData: string }):
     bakeMinutes: String(s.rollout.bakeMinutes),
     maxBakeMinutes: String(s.rollout.maxBakeMinutes ?? Math.max(30, s.rollout.bakeMinutes)),
     onUndecided: s.rollout.onUndecided ?? "hold",
+    stickyMinutes: String(s.rollout.stickyMinutes ?? 0),
     max5xx: String(s.autoRollback.max5xxRatePercent),
     maxP95: String(s.autoRollback.maxP95LatencyMs),
     rollbackWindow: String(s.rollbackWindowMinutes),
@@ -137,6 +139,7 @@ export function toSpecInput(f: FormState) {
       bakeMinutes: f.bakeMinutes,
       maxBakeMinutes: f.maxBakeMinutes,
       onUndecided: f.onUndecided,
+      stickyMinutes: f.stickyMinutes,
     },
     autoRollback: { max5xxRatePercent: f.max5xx, maxP95LatencyMs: f.maxP95 },
     rollbackWindowMinutes: f.rollbackWindow,

@@ -210,6 +210,9 @@ export const specSchema = z
       // (Optional: specs saved before these fields have them filled by withSpecDefaults.)
       maxBakeMinutes: num("Longest bake", 0, 1440).optional(),
       onUndecided: z.enum(["hold", "rollback"], { message: "Choose hold or rollback" }).optional(),
+      // Target group stickiness during canary steps: a viewer stays on the version it first got
+      // for this long (0: off). Never at 100% or on a rollback, which send everyone back at once.
+      stickyMinutes: num("Sticky sessions", 0, 10_080).optional(),
     }),
     autoRollback: z.object({
       max5xxRatePercent: num("5xx rate", 0, 100),
@@ -311,6 +314,7 @@ export function withSpecDefaults(spec: EnvironmentSpec): EnvironmentSpec {
       ...raw.rollout,
       maxBakeMinutes: raw.rollout.maxBakeMinutes ?? Math.max(30, raw.rollout.bakeMinutes),
       onUndecided: raw.rollout.onUndecided ?? "hold",
+      stickyMinutes: raw.rollout.stickyMinutes ?? 0,
     },
   };
 }

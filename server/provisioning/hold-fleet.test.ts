@@ -203,6 +203,33 @@ describe("the previous fleet through the rollback window", () => {
   }, 120_000);
 });
 
+describe("target group stickiness during canary steps", () => {
+  it("keeps a viewer on the version it first got while a step is sticky; weights without it move everyone", async () => {
+    const { loadBalancers } = await admin<{ loadBalancers: Array<{ name: string; listeners: Array<{ url: string }> }> }>("endpoints");
+    const url = loadBalancers.find((l) => l.name === "sy-hold-alb")!.listeners[0].url;
+    const ask = async (cookie?: string) => {
+      const res = await fetch(`${url}/`, { headers: cookie ? { cookie } : {} });
+      return { version: res.headers.get("x-app-version"), cookie: res.headers.getSetCookie()[0]?.split(";")[0] };
+    };
+    await p.setListenerWeights({
+      ...base(),
+      listenerArn: out.loadBalancer.listenerArn,
+      blueTg: out.loadBalancer.targetGroupArns.blue,
+      greenTg: out.loadBalancer.targetGroupArns.green,
+      weights: { blue: 50, green: 50 },
+      stickySeconds: 600,
+    });
+    const first = await ask();
+    expect(first.cookie).toMatch(/^AWSALBTG=/);
+    const seen = new Set<string | null>();
+    for (let i = 0; i < 12; i++) seen.add((await ask(first.cookie)).version);
+    expect([...seen]).toEqual([first.version]);
+    // A rollback (or the 100% step) sets the weights without stickiness: the cookie no longer holds anyone.
+    await weights({ blue: 100, green: 0 });
+    for (let i = 0; i < 5; i++) expect((await ask(first.cookie)).version).toBe("v1");
+  });
+});
+
 describe("rollback readiness verdicts", () => {
   it("counts the live fleet's capacity and, with a requests-per-target policy, the request rate", () => {
     expect(p.judgeReadiness({ warmInstances: 4, liveDesired: 4, requestsPerSecond: 38, scaling: { metric: "cpu", target: 50 } })).toEqual({

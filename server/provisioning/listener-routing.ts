@@ -36,12 +36,19 @@ export const FORBIDDEN: ElbAction[] = [
   },
 ];
 
-/** The forward action with these weights (0-999 each). */
-export function forwardTo(targetGroupArns: Record<Slot, string>, weights: Record<Slot, number>): ElbAction[] {
+/**
+ * The forward action with these weights (0-999 each), and target group stickiness for
+ * `stickySeconds` when given (a canary step); without, stickiness is off and every request
+ * follows the weights.
+ */
+export function forwardTo(targetGroupArns: Record<Slot, string>, weights: Record<Slot, number>, stickySeconds?: number): ElbAction[] {
   return [
     {
       Type: "forward",
-      ForwardConfig: { TargetGroups: SLOTS.map((slot) => ({ TargetGroupArn: targetGroupArns[slot], Weight: weights[slot] })) },
+      ForwardConfig: {
+        TargetGroups: SLOTS.map((slot) => ({ TargetGroupArn: targetGroupArns[slot], Weight: weights[slot] })),
+        ...(stickySeconds ? { TargetGroupStickinessConfig: { Enabled: true, DurationSeconds: stickySeconds } } : {}),
+      },
     },
   ];
 }
@@ -143,6 +150,7 @@ export async function applyWeights(
   listenerArn: string,
   targetGroupArns: Record<Slot, string>,
   weights: Record<Slot, number>,
+  stickySeconds?: number,
 ): Promise<void> {
   const listeners =
     (await ctx.aws.elbv2.send(new DescribeListenersCommand({ LoadBalancerArn: loadBalancerArnOf(listenerArn) }))).Listeners ?? [];
@@ -150,11 +158,16 @@ export async function applyWeights(
   for (const listener of targets) {
     const origin = originRuleOf(await listRules(ctx, listener.ListenerArn!));
     if (origin) {
-      await ctx.aws.elbv2.send(new ModifyRuleCommand({ RuleArn: origin.rule.RuleArn, Actions: forwardTo(targetGroupArns, weights) }));
+      await ctx.aws.elbv2.send(
+        new ModifyRuleCommand({ RuleArn: origin.rule.RuleArn, Actions: forwardTo(targetGroupArns, weights, stickySeconds) }),
+      );
       ctx.touch("elbv2:rule", origin.rule.RuleArn!, "updated");
     } else {
       await ctx.aws.elbv2.send(
-        new ModifyListenerCommand({ ListenerArn: listener.ListenerArn, DefaultActions: forwardTo(targetGroupArns, weights) }),
+        new ModifyListenerCommand({
+          ListenerArn: listener.ListenerArn,
+          DefaultActions: forwardTo(targetGroupArns, weights, stickySeconds),
+        }),
       );
       ctx.touch("elbv2:listener", listener.ListenerArn!, "updated");
     }

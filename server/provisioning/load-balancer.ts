@@ -210,6 +210,8 @@ export interface ListenerWeightsInput extends StepInput {
   blueTg: string;
   greenTg: string;
   weights: Record<Slot, number>;
+  /** Target group stickiness for this long (canary steps only); off when absent. */
+  stickySeconds?: number;
 }
 
 /** Moves traffic: one ModifyListener; new requests follow the new weights at once. */
@@ -221,7 +223,7 @@ export const setListenerWeights = defineStep(
       if (!Number.isInteger(w) || w < 0 || w > 999) throw new Error(`Listener weight for ${slot} must be a whole number 0-999, got ${w}`);
     }
     if (input.weights.blue + input.weights.green === 0) throw new Error("At least one target group needs a weight above 0");
-    await applyWeights(ctx, input.listenerArn, { blue: input.blueTg, green: input.greenTg }, input.weights);
+    await applyWeights(ctx, input.listenerArn, { blue: input.blueTg, green: input.greenTg }, input.weights, input.stickySeconds);
     return { weights: input.weights };
   },
 );

@@ -174,7 +174,12 @@ export async function rolloutWorkflow(deploymentId: string) {
         deploymentId,
         key,
         "setListenerWeights",
-        { ...weightsInput, weights: { [live]: 100 - pct, [idle]: pct } as Record<Slot, number> },
+        {
+          ...weightsInput,
+          weights: { [live]: 100 - pct, [idle]: pct } as Record<Slot, number>,
+          // Optional stickiness during canary steps only: at 100% everyone moves.
+          ...(pct < 100 && op.spec.rollout.stickyMinutes ? { stickySeconds: Math.round(op.spec.rollout.stickyMinutes * 60) } : {}),
+        },
         { finish: false },
       );
       // Bake and judge (bake.ts): undecided extends, then holds or rolls back; it never passes.
