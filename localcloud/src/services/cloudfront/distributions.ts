@@ -27,7 +27,8 @@ import {
   schedule,
   type StoredDistribution,
 } from "./state.ts";
-import { mergeTags, validateTags } from "./tags.ts";
+import { checkTags } from "../../core/tags.ts";
+import { cfTagRules } from "./tags.ts";
 import { toDistribution, toSummary } from "./view.ts";
 
 type Config = Record<string, any>;
@@ -103,7 +104,7 @@ export function createDistributionWithTags(
 ) {
   const withTags = input.DistributionConfigWithTags;
   if (!withTags?.Tags) throw invalidArgument("The parameter Tags is required.");
-  const tags = mergeTags([], validateTags(withTags.Tags.Items ?? []));
+  const tags = checkTags(withTags.Tags.Items, cfTagRules);
   return create(ctx, withTags.DistributionConfig, tags);
 }
 
