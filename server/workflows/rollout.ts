@@ -75,15 +75,10 @@ export async function rolloutWorkflow(deploymentId: string) {
   const rollBack = async (reason: string, shiftedKey: string | null) => {
     if (shiftedKey) {
       lastShiftAt = await serverTime(base);
-      await act(
-        deploymentId,
-        shiftedKey,
-        "setListenerWeights",
-        { ...weightsInput, weights: { [live]: 100, [idle]: 0 } as Record<Slot, number> },
-        { finish: false },
-      );
+      // Not a second attempt of the shift step (its attempt count stays honest): the step fails with the reason below.
+      await quietly("setListenerWeights", { ...weightsInput, weights: { [live]: 100, [idle]: 0 } as Record<Slot, number> });
+      await endProbes({ ...base, listenerArn: weightsInput.listenerArn, deploymentId });
     }
-    if (shiftedKey) await endProbes({ ...base, listenerArn: weightsInput.listenerArn, deploymentId });
     // The old fleet is live again: its target tracking may scale it as usual.
     if (held) await quietly("releaseFleetHold", { ...base, slot: live });
     await closeTimeline(deploymentId, reason);
