@@ -45,6 +45,7 @@ let envId: string;
 const spec: EnvironmentSpec = specOf("policed", {
   capacity: { min: 1, desired: 1, max: 2 },
   database: { engine: "postgres", instanceClass: "db.t3.micro", storageGb: 20, multiAz: false },
+  cache: { engine: "valkey", nodeType: "cache.t4g.micro", replicas: 1, multiAz: true },
   cloudfront: false,
   network: { egress: "nat-shared" },
 });
@@ -79,6 +80,9 @@ describe("the deployer policy, enforced by the local cloud", () => {
       /aws secretsmanager get-secret-value: ok \(secretsmanager via NAT gateway .*secretsmanager:GetSecretValue allowed\)/,
     );
     expect(out.role.instanceProfileArn).toMatch(/:instance-profile\/switchyard\/sy-policed-instance$/);
+    expect(out.cache?.status).toBe("available");
+    // The cache failover drill is allowed too.
+    expect((await p.failoverCache(base())).failedOver).toBe(true);
   });
 
   it("refuses calls outside it with AWS's errors", async () => {
@@ -112,6 +116,6 @@ describe("the deployer policy, enforced by the local cloud", () => {
     const touched = await teardown(base(), { finalSnapshot: "sy-policed-final-1" });
     expect(touched).toContainEqual({ type: "rds:snapshot", id: "sy-policed-final-1", action: "created" });
     const stack = await p.readStack(base());
-    expect(stack).toMatchObject({ network: null, loadBalancer: null, database: null });
+    expect(stack).toMatchObject({ network: null, loadBalancer: null, database: null, cache: null });
   });
 });

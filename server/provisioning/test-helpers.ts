@@ -96,15 +96,26 @@ export async function provision(input: StepInput, opts: { attempt?: string; befo
     await until(() => p.waitDistributionDeployed({ ...input, distributionId: d.distributionId }));
     return d;
   })();
+  const cache = (async () => {
+    if (!input.spec.cache) return null;
+    keep(
+      await retrying(() =>
+        p.ensureCache({ ...input, vpcId: network.vpcId, privateSubnetIds: network.privateSubnetIds, appSgId: sgs.appSgId }),
+      ),
+    );
+    return until(() => p.waitCacheAvailable(input));
+  })();
   // Branches awaited later must not become unhandled rejections when an earlier await throws.
-  for (const branch of [egress, database, loadBalancer, distribution]) branch.catch(() => undefined);
+  for (const branch of [egress, database, loadBalancer, distribution, cache]) branch.catch(() => undefined);
   const dbReady = (await database).ready;
+  const cacheReady = await cache;
   const role = keep(await retrying(() => p.ensureInstanceRole({ ...input, dbSecretArn: dbReady.secretArn })));
   keep(
     await retrying(() =>
       p.ensureParameters({
         ...input,
         database: input.spec.database ? { endpoint: dbReady.address, port: dbReady.port, secretArn: dbReady.secretArn } : null,
+        cache: cacheReady,
       }),
     ),
   );
@@ -138,6 +149,7 @@ export async function provision(input: StepInput, opts: { attempt?: string; befo
     launchTemplate,
     role,
     database: await database,
+    cache: cacheReady,
     distribution: dist,
     fleets: { blue, green },
     alarms,
@@ -163,6 +175,7 @@ export async function teardown(input: StepInput, opts: { finalSnapshot?: string 
   await Promise.all([loop(p.deleteFleets), loop(p.deleteLoadBalancer), loop(deleteDatabase), loop(p.deleteLaunchTemplate)]);
   await until(() => p.waitDistributionDeployed(input));
   await loop(p.deleteDistribution);
+  await loop(p.deleteCache);
   await loop(p.deleteSecurityGroups);
   await loop(p.deleteNetwork);
   await loop(p.deleteInstanceRole);
