@@ -33,8 +33,17 @@ async function signInAdmin(page: Page) {
 
 /** The document is exactly as wide as the viewport: nothing overflows sideways. */
 async function expectNoHorizontalOverflow(page: Page) {
-  const width = await page.evaluate(() => document.documentElement.scrollWidth);
-  expect(width).toBe(page.viewportSize()?.width);
+  const { width, offenders } = await page.evaluate(() => {
+    const vw = document.documentElement.clientWidth;
+    const wide = [...document.querySelectorAll<HTMLElement>("body *")]
+      .filter((el) => el.getBoundingClientRect().right > vw + 0.5 && el.offsetParent !== null)
+      .slice(0, 5)
+      .map(
+        (el) => `${el.tagName.toLowerCase()}.${String(el.className).slice(0, 60)} right=${Math.round(el.getBoundingClientRect().right)}`,
+      );
+    return { width: document.documentElement.scrollWidth, offenders: wide };
+  });
+  expect.soft(width, `wider than the viewport: ${offenders.join(" | ")}`).toBe(page.viewportSize()?.width);
 }
 
 const header = (page: Page) => page.getByTestId("environment-status");

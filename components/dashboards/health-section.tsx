@@ -86,7 +86,8 @@ export function HealthSection({
             className="rounded bg-amber-100 px-1.5 py-0.5 text-xs text-amber-900 dark:bg-amber-950 dark:text-amber-100"
             data-testid="cloud-clock"
           >
-            Charts in local cloud time ×{clock.speed}: 1 h of chart is {Math.round(60 / clock.speed)} real minutes
+            Charts in local cloud time ×{clock.speed}: 1 h of chart is{" "}
+            {clock.speed >= 60 ? `${Math.round(3600 / clock.speed)} real seconds` : `${Math.round(60 / clock.speed)} real minutes`}
           </span>
         ) : null}
       </header>
