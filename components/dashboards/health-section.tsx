@@ -56,7 +56,7 @@ export function HealthSection({
   });
   const data = q.data;
   return (
-    <section className="mt-8 grid gap-4" aria-labelledby="health-title" data-testid="health-section">
+    <section className="mt-8 grid gap-4 [&>*]:min-w-0" aria-labelledby="health-title" data-testid="health-section">
       <header className="flex flex-wrap items-center gap-3">
         <h2 id="health-title" className="text-base font-semibold">
           Health
@@ -183,7 +183,7 @@ const CHARTS: ChartSpec[] = [
 function Charts({ data }: { data: DashboardData }) {
   const axis: TimeAxis = { start: data.start, end: data.end };
   return (
-    <div className="grid gap-3 md:grid-cols-2 xl:grid-cols-3">
+    <div className="grid gap-3 md:grid-cols-2 xl:grid-cols-3 [&>*]:min-w-0">
       {CHARTS.map((c) => {
         const series = data.series.filter(c.pick);
         if (!series.length) return null;

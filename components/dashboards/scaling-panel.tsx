@@ -54,7 +54,7 @@ export function ScalingPanel({
   const live = v?.fleets.find((f) => f.slot === liveSlot);
   const when = (t: string | number) => `${formatDateTime(t)}${clock ? ` (local cloud time ×${clock.speed})` : ""}`;
   return (
-    <div className="grid gap-4 lg:grid-cols-[1fr_340px]" data-testid="scaling-panel">
+    <div className="grid gap-4 lg:grid-cols-[1fr_340px] [&>*]:min-w-0" data-testid="scaling-panel">
       <div className="grid content-start gap-4">
         <section className="rounded-lg border bg-card p-3" aria-label="Instances">
           <h4 className="mb-2 text-xs font-semibold">

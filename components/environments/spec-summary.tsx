@@ -105,7 +105,7 @@ export function SpecSummary({ spec }: { spec: EnvironmentSpec }) {
               {rows.map(([k, v]) => (
                 <div key={k} className="flex justify-between gap-3">
                   <dt className="text-muted-foreground">{k}</dt>
-                  <dd className="text-right">{v}</dd>
+                  <dd className="min-w-0 text-right break-words">{v}</dd>
                 </div>
               ))}
             </dl>

@@ -74,7 +74,7 @@ export function LivePanel({
   const suggested = env.provisioned && env.liveVersion !== specVersion ? specVersion : null;
 
   return (
-    <div className="grid min-w-0 gap-4">
+    <div className="grid min-w-0 gap-4 [&>*]:min-w-0">
       <Card>
         <CardHeader>
           <CardTitle>Traffic</CardTitle>
@@ -89,7 +89,7 @@ export function LivePanel({
           </CardDescription>
           {env.provisioned && links.length ? <AppLinks links={links} /> : null}
         </CardHeader>
-        <CardContent className="grid min-w-0 gap-4 lg:grid-cols-[1fr_320px]">
+        <CardContent className="grid min-w-0 gap-4 lg:grid-cols-[1fr_320px] [&>*]:min-w-0">
           <TrafficSplitPicture split={data.split} liveSlot={env.liveSlot} provisioned={env.provisioned} />
           <div className="grid content-start gap-3">
             {!env.provisioned && isAdmin ? (
