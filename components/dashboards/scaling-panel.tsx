@@ -121,7 +121,12 @@ export function ScalingPanel({
                 data-status={a.status}
               >
                 <div className="flex flex-wrap gap-2">
-                  <span className="font-semibold" style={{ color: a.slot === "blue" ? "var(--blue-slot)" : "var(--green-slot)" }}>
+                  <span className="inline-flex items-center gap-1 font-semibold">
+                    <span
+                      aria-hidden
+                      className="inline-block size-2 rounded-full"
+                      style={{ background: a.slot === "blue" ? "var(--blue-slot)" : "var(--green-slot)" }}
+                    />
                     {a.slot} fleet
                   </span>
                   <span className="font-medium">{a.description}</span>
