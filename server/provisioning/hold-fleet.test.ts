@@ -230,6 +230,38 @@ describe("target group stickiness during canary steps", () => {
   });
 });
 
+describe("confirming a rollback by traffic", () => {
+  const a = (version: string | null, instanceId: string | null = "i-1", status: number | null = 200) => ({
+    instanceId,
+    status,
+    version,
+    error: null,
+  });
+  it("needs an unbroken run of answers from the previous version, from its fleet", () => {
+    const run = Array.from({ length: p.CONFIRM_RUN }, () => a("v1"));
+    expect(p.confirmedAt([a("v2"), ...run], "v1", new Set(["i-1"]))).toBe(p.CONFIRM_RUN);
+    // One answer from the version rolled back from, or an error, starts the run again.
+    expect(p.confirmedAt([...run.slice(1), a("v2"), ...run.slice(1)], "v1", new Set(["i-1"]))).toBe(-1);
+    expect(p.confirmedAt([...run.slice(1), a("v1", "i-1", 502)], "v1", new Set(["i-1"]))).toBe(-1);
+    // An instance outside the fleet gone back to does not count, even with the right version.
+    expect(
+      p.confirmedAt(
+        Array.from({ length: 12 }, () => a("v1", "i-9")),
+        "v1",
+        new Set(["i-1"]),
+      ),
+    ).toBe(-1);
+    // An app that reports neither version nor instance cannot confirm anything.
+    expect(
+      p.confirmedAt(
+        Array.from({ length: 12 }, () => a(null, null)),
+        "v1",
+        new Set(["i-1"]),
+      ),
+    ).toBe(-1);
+  });
+});
+
 describe("rollback readiness verdicts", () => {
   it("counts the live fleet's capacity and, with a requests-per-target policy, the request rate", () => {
     expect(p.judgeReadiness({ warmInstances: 4, liveDesired: 4, requestsPerSecond: 38, scaling: { metric: "cpu", target: 50 } })).toEqual({
