@@ -66,7 +66,14 @@ function StepDetail({ step }: { step: Step }) {
   } | null;
   if (step.error) return <p className="ml-6 mt-1 text-xs text-destructive">{step.error}</p>;
   if (!detail) return null;
-  if (detail.verdict) return <VerdictLine v={detail.verdict} bake={detail.bake} approvedBy={detail.approvedBy} />;
+  if (detail.verdict)
+    return (
+      <VerdictLine
+        v={detail.verdict}
+        bake={step.status === "running" || step.status === "waiting" ? detail.bake : undefined}
+        approvedBy={detail.approvedBy}
+      />
+    );
   if (detail.notJudged) return <p className="ml-6 mt-0.5 text-xs text-warning">{detail.notJudged}</p>;
   // A step that says in words what it saw or did ("4 of 4 healthy on launch template version 7").
   const said = detail.summary ?? detail.probe?.summary ?? (typeof detail.seen?.summary === "string" ? detail.seen.summary : undefined);
@@ -164,15 +171,22 @@ function bakeLine(b: BakeProgress, v: Verdict): string {
 }
 
 /** The canary judge's decision with its numbers, so a person sees why. */
-export function VerdictLine({ v, bake, approvedBy }: { v: Verdict; bake?: BakeProgress; approvedBy?: string }) {
+export function VerdictLine({
+  v,
+  bake,
+  approvedBy,
+}: {
+  v: Verdict /** Only while the step runs. */;
+  bake?: BakeProgress;
+  approvedBy?: string;
+}) {
   const outcome = v.outcome === "inconclusive" ? "undecided" : v.outcome;
   const tone = outcome === "pass" ? "text-success" : outcome === "fail" ? "text-destructive" : "text-warning";
   const fleet = (f: Fleet) =>
     `${f.requests} req, ${f.errors} failed (${f.ratePercent}%${f.upperBoundPercent != null ? `, ≤ ${f.upperBoundPercent}% at 95%` : ""}), p95 ${f.p95Ms ?? "–"} ms`;
-  const running = bake && (bake.phase !== "holding" || !approvedBy);
   return (
     <div className="ml-6 mt-1 grid gap-0.5 text-xs" data-testid="verdict" data-outcome={outcome}>
-      {running && !approvedBy ? (
+      {bake ? (
         <p className="text-info" data-testid="bake-progress" suppressHydrationWarning>
           {bakeLine(bake, v)}
         </p>
