@@ -176,7 +176,8 @@ export function VerdictLine({
   bake,
   approvedBy,
 }: {
-  v: Verdict /** Only while the step runs. */;
+  v: Verdict;
+  /** Only while the step runs. */
   bake?: BakeProgress;
   approvedBy?: string;
 }) {
