@@ -5,8 +5,8 @@
  * Per tick (run just before CloudWatch evaluates alarms, so a closed minute is published
  * before any alarm looks at it):
  *   1. notice a cloud reset (state objects replaced): drop partial minutes and load profiles;
- *   2. sample target health and RDS every ~10 simulated seconds;
- *   3. publish each closed minute of EC2 (at its monitoring cadence, ec2-metrics.ts) and RDS;
+ *   2. sample target health, RDS and ElastiCache every ~10 simulated seconds;
+ *   3. publish each closed minute of EC2 (at its monitoring cadence, ec2-metrics.ts), RDS and ElastiCache;
  *   4. hand each closed slice (a third of a minute) of ALB and CloudFront metrics to the delay
  *      queue, which releases it to CloudWatch 1-3 minutes after its minute ends, so the newest
  *      minute is partial at first (metric-delay.ts); late records of a slice already handed over
