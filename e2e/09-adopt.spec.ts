@@ -277,6 +277,44 @@ test("a canary rollout and a one-click rollback on the adopted stack: no failed 
   expect(after.failed - before.failed, "requests failed during the rollout and rollback").toBe(0);
 });
 
+test("Patch OS: the newer Amazon Linux 2023 image goes out through a judged canary, same app version", async ({ page, request }) => {
+  test.setTimeout(180_000);
+  const published = await fetch(`${LOCALCLOUD}/_localcloud/images`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ release: "2023.6.20250301.0", creationDate: "2025-03-01T00:00:00.000Z" }),
+  });
+  expect(published.status).toBe(201);
+  const images = await (await request.get(`/api/v1/environments/${NAME}/os-images`, { headers: bearer(token) })).json();
+  expect(images.newerAvailable).toBe(true);
+  const old = images.fleets.find((f: { slot: string }) => f.slot === images.liveSlot);
+  expect(old.name).toMatch(/^al2023-ami-2023\.6\.20241212/);
+  expect(images.latest.name).toMatch(/^al2023-ami-2023\.6\.20250301/);
+  await signInOrSetUp(page);
+  await page.goto(`/environments/${NAME}`);
+  await expect(page.getByTestId("os-newer")).toContainText(images.latest.imageId);
+
+  const before = await loadCounters(LB);
+  const started = await request.post(`/api/v1/environments/${NAME}/patch-os`, { headers: bearer(token), data: { strategy: "canary" } });
+  expect(started.status(), await started.text()).toBe(202);
+  const { operation, to } = await started.json();
+  expect(to.imageId).toBe(images.latest.imageId);
+  const done = await waitForOperation(request, token, NAME, operation.id, ["succeeded", "rolled_back", "failed"], 150_000);
+  expect(done.status, done.reason ?? "").toBe("succeeded");
+  // Judged like any release: the canary step carries the judge's verdict.
+  const shift = done.steps.find((s) => s.key === "shift-50");
+  expect(shift?.status).toBe("succeeded");
+  expect(JSON.stringify(shift?.detail)).toMatch(/verdict|outcome/);
+  const after = await (await request.get(`/api/v1/environments/${NAME}/os-images`, { headers: bearer(token) })).json();
+  const live = after.fleets.find((f: { slot: string }) => f.slot === after.liveSlot);
+  expect(live.imageId).toBe(images.latest.imageId);
+  expect(live.inService).toBeGreaterThan(0);
+  expect(after.newerAvailable).toBe(false);
+  expect(new Set(await versionsServed(LB, 20))).toEqual(new Set(["v1"]));
+  const counters = await loadCounters(LB);
+  expect(counters.failed - before.failed, "requests failed during Patch OS").toBe(0);
+});
+
 test("forget leaves every resource in place", async ({ request }) => {
   const before = await teamState();
   const forgot = await request.post(`/api/v1/environments/${NAME}/teardown`, { headers: bearer(token) });

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { defaultSpec, specSchema } from "../environments/spec.ts";
 import { deployMetricsAndNotificationPaths } from "../notifications/openapi.ts";
+import { adoptionAndPatchPaths } from "../adopt/openapi.ts";
 
 /** An example spec that passes validation (a test checks it), used as the request example. */
 export function exampleSpec() {
@@ -296,6 +297,7 @@ export function openApiDocument(serverUrl: string) {
         },
       },
       ...deployMetricsAndNotificationPaths(nameParam),
+      ...adoptionAndPatchPaths(nameParam),
     },
   };
 }

@@ -1,0 +1,86 @@
+/** OpenAPI paths of adopting stacks and OS patching (spread into server/api/openapi.ts). */
+const err = (description: string) => ({ description, content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } });
+const common = {
+  "401": err("Missing or invalid API token"),
+  "403": err("The token's role is too low"),
+  "404": err("No such environment"),
+};
+
+export function adoptionAndPatchPaths(nameParam: object) {
+  const q = (name: string, description: string, required = false) => ({
+    name,
+    in: "query",
+    required,
+    description,
+    schema: { type: "string" },
+  });
+  return {
+    "/api/v1/adoptions": {
+      get: {
+        operationId: "discoverStacks",
+        summary:
+          "What can be adopted: load balancers, a load balancer's listeners, a listener's target groups with their Auto Scaling groups (admin)",
+        parameters: [
+          q("account", "AWS account name", true),
+          q("region", "Region", true),
+          q("tag", "Only load balancers with this tag: key=value"),
+          q("loadBalancerArn", "Also list this load balancer's listeners"),
+          q("listenerArn", "Also list the target groups this listener forwards to"),
+        ],
+        responses: { "200": { description: "loadBalancers, listeners, targetGroups" }, "400": err("Invalid input"), ...common },
+      },
+      post: {
+        operationId: "adoptStack",
+        summary:
+          "Record an existing ALB listener, its two target groups and their Auto Scaling groups as an environment; nothing is created (admin)",
+        requestBody: {
+          required: true,
+          content: {
+            "application/json": {
+              schema: {
+                type: "object",
+                required: ["name", "account", "region", "loadBalancerArn", "listenerArn", "targetGroupArns"],
+                properties: {
+                  name: { type: "string" },
+                  account: { type: "string" },
+                  region: { type: "string" },
+                  loadBalancerArn: { type: "string" },
+                  listenerArn: { type: "string" },
+                  targetGroupArns: { type: "array", items: { type: "string" }, minItems: 2, maxItems: 2 },
+                  version: { type: "string", description: "The version running now, when its launch template does not say" },
+                },
+              },
+            },
+          },
+        },
+        responses: {
+          "201": { description: "The adopted environment" },
+          "400": err("The stack cannot be adopted as it is (field errors say why); nothing was recorded"),
+          ...common,
+          "409": err("The name is taken"),
+        },
+      },
+    },
+    "/api/v1/environments/{name}/os-images": {
+      parameters: [nameParam],
+      get: {
+        operationId: "osImages",
+        summary: "The image each fleet runs, its age, and the newest Amazon Linux 2023 image",
+        responses: { "200": { description: "fleets, latest, newerAvailable" }, ...common },
+      },
+    },
+    "/api/v1/environments/{name}/patch-os": {
+      parameters: [nameParam],
+      post: {
+        operationId: "patchOs",
+        summary: "Roll the newest Amazon Linux 2023 image out as a release of the live app version (deployer)",
+        responses: {
+          "202": { description: "The rollout operation, with the images from and to" },
+          ...common,
+          "409": err("Another operation is running"),
+          "412": err("Already on the newest image, or not Amazon Linux 2023"),
+        },
+      },
+    },
+  };
+}
