@@ -5,11 +5,11 @@
  *   await lc.close();
  */
 import type { AddressInfo } from "node:net";
-import { LocalCloud, type RecordMetricData } from "./core/cloud.ts";
+import { LocalCloud } from "./core/cloud.ts";
 import type { CloudApi, ServiceModule, ServiceName } from "./core/types.ts";
 import { createLocalCloudServer } from "./server.ts";
 import { services } from "./services/index.ts";
-import * as cloudwatchExports from "./services/cloudwatch/index.ts";
+import { recordMetricData } from "./services/cloudwatch/index.ts";
 import { startSimulation, withSimulationTick } from "./sim/index.ts";
 import { setConsistencyLag, withConsistencyLag } from "./core/consistency.ts";
 import { withInstanceProfileCapture } from "./sim/bootstrap/index.ts";
@@ -52,14 +52,6 @@ export interface RunningLocalCloud {
   close(): Promise<void>;
 }
 
-/** CloudWatch's sink for simulated metrics, if its module exports one (by name or on the module object). */
-function findRecordMetricData(): RecordMetricData | undefined {
-  const named = (cloudwatchExports as Record<string, unknown>).recordMetricData;
-  const onModule = (services.monitoring as unknown as Record<string, unknown>).recordMetricData;
-  const fn = typeof named === "function" ? named : typeof onModule === "function" ? onModule : undefined;
-  return fn as RecordMetricData | undefined;
-}
-
 export async function startLocalCloud(options: LocalCloudStartOptions): Promise<RunningLocalCloud> {
   if (options.speed !== undefined && !(options.speed > 0)) throw new Error(`speed must be > 0, got ${options.speed}`);
   if (options.defaultLoadRps !== undefined && !(options.defaultLoadRps >= 0))
@@ -79,7 +71,7 @@ export async function startLocalCloud(options: LocalCloudStartOptions): Promise<
     accountId: options.accountId,
     // Metrics derived from traffic are published in CloudWatch's tick, just before alarms evaluate.
     services: { ...modules, monitoring: withSimulationTick(modules.monitoring) },
-    recordMetricData: findRecordMetricData(),
+    recordMetricData,
   });
   if (options.consistencyLagSeconds) setConsistencyLag(cloud, options.consistencyLagSeconds);
   const server = createLocalCloudServer(cloud);

@@ -377,8 +377,7 @@ out({"d": d})`,
     );
     const record = lc.cloud.state<{ policies: Record<string, Record<string, unknown>> }>("autoscaling").policies[PolicyARN!];
     Object.assign(record, { nextCheckAt: 1, lastScaleOutAt: 2, lastScaleInAt: 3 });
-    const handler = lc.cloud.service<{ handlers: Record<string, (i: object, c: object) => { ScalingPolicies: object[] }> }>("autoscaling")
-      .handlers.DescribePolicies;
+    const handler = lc.cloud.service("autoscaling").handlers.DescribePolicies;
     const out = handler(
       { AutoScalingGroupName: "compat-asg" },
       { region: "us-east-1", accountId: "000000000000", requestId: "t", cloud: lc.cloud },

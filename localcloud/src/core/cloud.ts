@@ -17,7 +17,7 @@ export interface LocalCloudOptions {
   defaultSpeed: number;
   accountId?: string;
   services: Record<ServiceName, ServiceModule>;
-  /** CloudWatch's sink for simulated metrics (optional until CloudWatch provides it). */
+  /** CloudWatch's sink for simulated metrics. */
   recordMetricData?: RecordMetricData;
   tickIntervalMs?: number;
 }
@@ -81,10 +81,10 @@ export class LocalCloud implements CloudApi {
     this.store.markDirty();
   }
 
-  service<T = any>(name: ServiceName): T {
+  service(name: ServiceName): ServiceModule {
     const mod = this.modules[name];
     if (!mod) throw new Error(`unknown service ${name}`);
-    return mod as T;
+    return mod;
   }
 
   putMetricData(region: string, namespace: string, data: Parameters<CloudApi["putMetricData"]>[2]): void {

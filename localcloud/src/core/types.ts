@@ -87,8 +87,8 @@ export interface CloudApi {
   /** Persistent JSON state of a service; mutate it in place, then call markDirty(). */
   state<S = any>(service: ServiceName): S;
   markDirty(): void;
-  /** Another service's module, for cross-service internals (Auto Scaling launching EC2 instances, ...). */
-  service<T = any>(name: ServiceName): T;
+  /** A service's module (its handlers, tick, endpoints). Services call each other's functions through typed imports, not through this. */
+  service(name: ServiceName): ServiceModule;
   /** Publish metric datapoints as if PutMetricData was called (used by the simulation). */
   putMetricData(
     region: string,

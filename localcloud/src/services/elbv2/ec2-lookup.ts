@@ -1,16 +1,10 @@
 /**
  * What ELBv2 and RDS need to know from EC2 (instances, subnets, VPCs, security groups), read
- * through the EC2 module's exports. EC2 was written in parallel, so every lookup is optional:
- * when an export is missing we accept any well-formed id (and say so by returning undefined).
+ * through EC2's typed lookups: a rename on either side breaks the build, not a behaviour.
  */
-import type { CloudApi } from "../../core/types.ts";
-import { AwsError } from "../../core/types.ts";
-import * as ec2 from "../ec2/index.ts";
-import * as ec2Lookups from "../ec2/lookups.ts";
-
-type AnyFn = ((...args: any[]) => any) | undefined;
-const ec2Exports = ec2 as unknown as Record<string, AnyFn>;
-const lookupExports = ec2Lookups as unknown as Record<string, AnyFn>;
+import { AwsError, type CloudApi } from "../../core/types.ts";
+import { getInstance } from "../ec2/api.ts";
+import { findSecurityGroup, findSubnet, findVpc } from "../ec2/lookups.ts";
 
 export interface InstanceFacts {
   id: string;
@@ -28,60 +22,44 @@ export interface SubnetFacts {
   availabilityZone: string;
 }
 
-function pick(obj: any, ...keys: string[]): any {
-  for (const k of keys) if (obj?.[k] !== undefined) return obj[k];
-  return undefined;
-}
-
-/** Call an EC2 find* lookup that throws its NotFound AwsError: the record, null when not found, undefined when EC2 has no such lookup. */
-function find(name: string, cloud: CloudApi, region: string, id: string): any {
-  const fn = lookupExports[name] ?? ec2Exports[name];
-  if (typeof fn !== "function") return undefined;
+/** An EC2 find* lookup that throws its NotFound AwsError: the record, or null when it does not exist in the region. */
+function orNull<T>(find: (cloud: CloudApi, region: string, id: string) => T, cloud: CloudApi, region: string, id: string): T | null {
   try {
-    return fn(cloud, region, id) ?? null;
+    return find(cloud, region, id);
   } catch (err) {
     if (err instanceof AwsError) return null;
     throw err;
   }
 }
 
-/** undefined: EC2 cannot tell (no lookup export); null: EC2 says the instance does not exist. */
-export function lookupInstance(cloud: CloudApi, instanceId: string): InstanceFacts | null | undefined {
-  const getInstance = ec2Exports.getInstance;
-  if (typeof getInstance !== "function") return undefined;
+/** The instance's facts; null when EC2 has no such instance. */
+export function lookupInstance(cloud: CloudApi, instanceId: string): InstanceFacts | null {
   const inst = getInstance(cloud, instanceId);
   if (!inst) return null;
-  const stateObj = pick(inst, "State", "state");
-  const state = typeof stateObj === "string" ? stateObj : pick(stateObj, "Name", "name");
-  const placement = pick(inst, "Placement", "placement");
   return {
     id: instanceId,
-    state: String(state ?? "running"),
-    vpcId: pick(inst, "VpcId", "vpcId"),
-    subnetId: pick(inst, "SubnetId", "subnetId"),
-    availabilityZone: pick(placement, "AvailabilityZone", "availabilityZone") ?? pick(inst, "AvailabilityZone", "availabilityZone"),
-    privateIp: pick(inst, "PrivateIpAddress", "privateIpAddress", "privateIp"),
+    state: inst.State,
+    vpcId: inst.VpcId,
+    subnetId: inst.SubnetId,
+    availabilityZone: inst.AvailabilityZone,
+    privateIp: inst.PrivateIpAddress,
   };
 }
 
-/** undefined: EC2 cannot tell; null: no such subnet in the region. */
-export function lookupSubnet(cloud: CloudApi, region: string, subnetId: string): SubnetFacts | null | undefined {
-  const sn = find("findSubnet", cloud, region, subnetId);
-  if (!sn) return sn;
-  return { id: subnetId, vpcId: pick(sn, "VpcId", "vpcId"), availabilityZone: pick(sn, "AvailabilityZone", "availabilityZone") };
+/** The subnet's VPC and zone; null when there is no such subnet in the region. */
+export function lookupSubnet(cloud: CloudApi, region: string, subnetId: string): SubnetFacts | null {
+  const sn = orNull(findSubnet, cloud, region, subnetId);
+  return sn && { id: subnetId, vpcId: sn.VpcId, availabilityZone: sn.AvailabilityZone };
 }
 
-/** undefined: EC2 cannot tell; otherwise whether the VPC exists in the region. */
-export function vpcExists(cloud: CloudApi, region: string, vpcId: string): boolean | undefined {
-  const vpc = find("findVpc", cloud, region, vpcId);
-  return vpc === undefined ? undefined : Boolean(vpc);
+/** Whether the VPC exists in the region. */
+export function vpcExists(cloud: CloudApi, region: string, vpcId: string): boolean {
+  return orNull(findVpc, cloud, region, vpcId) !== null;
 }
 
-/** undefined: EC2 cannot tell; null: no such group; otherwise the group's VPC. */
-export function securityGroupVpc(cloud: CloudApi, region: string, groupId: string): string | null | undefined {
-  const sg = find("findSecurityGroup", cloud, region, groupId);
-  if (!sg) return sg;
-  return pick(sg, "VpcId", "vpcId") ?? "";
+/** The group's VPC; null when there is no such group in the region. */
+export function securityGroupVpc(cloud: CloudApi, region: string, groupId: string): string | null {
+  return orNull(findSecurityGroup, cloud, region, groupId)?.VpcId ?? null;
 }
 
 export const SUBNET_ID = /^subnet-[0-9a-f]{8}([0-9a-f]{9})?$/;

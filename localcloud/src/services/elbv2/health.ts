@@ -38,7 +38,6 @@ export type ProbeResult =
 export function probeTarget(cloud: CloudApi, tg: TargetGroupRecord, target: TargetRecord): ProbeResult | Promise<ProbeResult> {
   if (tg.targetType !== "instance") return { ok: true };
   const inst = lookupInstance(cloud, target.id);
-  if (inst === undefined) return { ok: true }; // EC2 cannot tell: assume a running instance.
   if (inst === null || inst.state === "terminated" || inst.state === "shutting-down") return { ok: false, invalidState: "terminated" };
   if (inst.state === "stopped" || inst.state === "stopping") return { ok: false, invalidState: "stopped" };
   if (inst.state !== "running") return { ok: false, reason: "Target.Timeout", description: "Request timed out" };

@@ -42,7 +42,6 @@ function checkInstancesRegistrable(cloud: CloudApi, tg: TargetGroupRecord, targe
   const otherVpc: string[] = [];
   for (const t of targets) {
     const inst = lookupInstance(cloud, t.Id);
-    if (inst === undefined) continue;
     if (inst === null) missing.push(t.Id);
     else if (NOT_RUNNING.has(inst.state)) notRunning.push(t.Id);
     else if (inst.vpcId && inst.vpcId !== tg.vpcId) otherVpc.push(t.Id);
