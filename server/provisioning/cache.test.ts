@@ -16,7 +16,7 @@ import { awsClients, destroyAwsClients } from "../aws/clients.ts";
 import { DescribeReplicationGroupsCommand, DescribeSecurityGroupsCommand, GetParametersCommand } from "../aws/sdk.ts";
 import { estimateCost } from "../costs/estimate.ts";
 import { db } from "../db/client.ts";
-import type { EnvironmentSpec } from "../environments/spec.ts";
+import { type EnvironmentSpec, specSchema, withSpecDefaults } from "../environments/spec.ts";
 import { alarmDefinitions, expectedAlarmNames } from "./alarms.ts";
 import { cacheDrift } from "./cache-view.ts";
 import * as p from "./index.ts";
@@ -138,6 +138,32 @@ describe("the cache steps against the local cloud", () => {
     const groups = await aws.ec2.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: "group-name", Values: ["sy-kv-cache"] }] }));
     expect(groups.SecurityGroups).toEqual([]);
     expect((await p.deleteCache(base())).done).toBe(true);
+  });
+});
+
+describe("the cache in the spec", () => {
+  it("is optional (older specs read as none) and Multi-AZ needs a replica, reported on its field", () => {
+    const { cache: _none, ...older } = spec;
+    expect(withSpecDefaults(older as EnvironmentSpec).cache).toBeNull();
+    expect(specSchema.parse({ ...older, name: "kvs" }).cache).toBeNull();
+    const bad = specSchema.safeParse({
+      ...spec,
+      name: "kvs",
+      cache: { engine: "valkey", nodeType: "cache.t4g.micro", replicas: 0, multiAz: true },
+    });
+    expect(bad.success ? [] : bad.error.issues.map((i) => [i.path.join("."), i.message])).toEqual([
+      ["cache.replicas", "Multi-AZ needs at least 1 replica to fail over to"],
+    ]);
+    const unknown = specSchema.safeParse({
+      ...spec,
+      name: "kvs",
+      cache: { engine: "memcached", nodeType: "cache.x1.huge", replicas: 9, multiAz: false },
+    });
+    expect(unknown.success ? [] : unknown.error.issues.map((i) => i.path.join("."))).toEqual([
+      "cache.engine",
+      "cache.nodeType",
+      "cache.replicas",
+    ]);
   });
 });
 
