@@ -140,8 +140,29 @@ async function pass() {
   }
 }
 
-/** Starts this process's delivery loop (once); it polls every `intervalMs` and runs at once when an event is queued. */
-export function startDeliveryLoop(opts: { intervalMs?: number; backoff?: Backoff } = {}) {
+let alarmWatch: NodeJS.Timeout | null = null;
+
+/**
+ * Starts this process's delivery loop (once); it polls every `intervalMs` and runs at once when
+ * an event is queued. `alarmWatchMs` (default a minute, 0 = off) also reads alarm states for
+ * environments whose channels want them (alarm-watch.ts).
+ */
+export function startDeliveryLoop(opts: { intervalMs?: number; backoff?: Backoff; alarmWatchMs?: number } = {}) {
+  if (opts.alarmWatchMs !== 0 && !alarmWatch) {
+    let watching = false;
+    alarmWatch = setInterval(async () => {
+      if (watching) return;
+      watching = true;
+      try {
+        await (await import("./alarm-watch.ts")).watchAlarmsOnce();
+      } catch (e) {
+        logger.warn("alarm watch failed", { error: (e as Error).message });
+      } finally {
+        watching = false;
+      }
+    }, opts.alarmWatchMs ?? 60_000);
+    alarmWatch.unref();
+  }
   if (loop && !loop.stopped) return;
   loop = {
     timer: null,
@@ -157,6 +178,8 @@ export function startDeliveryLoop(opts: { intervalMs?: number; backoff?: Backoff
 }
 
 export async function stopDeliveryLoop() {
+  if (alarmWatch) clearInterval(alarmWatch);
+  alarmWatch = null;
   if (!loop) return;
   loop.stopped = true;
   if (loop.timer) clearInterval(loop.timer);

@@ -117,7 +117,7 @@ describe("notifications", () => {
     await stepSucceeded(d.id, "launch-template");
     await finishOperation(d.id, { status: "rolled_back", reason: "Rolled back at 10%: 5xx rate 9.1% above 5%" });
 
-    startDeliveryLoop({ intervalMs: 25, backoff });
+    startDeliveryLoop({ intervalMs: 25, backoff, alarmWatchMs: 0 });
     await until("the first event to be retried", () => received.length >= 3);
     await stopDeliveryLoop(); // the process goes away mid-outage
     const pending = await db.notificationDelivery.findMany({ where: { channelId: channel.id }, orderBy: { seq: "asc" } });
@@ -134,7 +134,7 @@ describe("notifications", () => {
     // The receiver comes back after two connection resets; a new loop (a restarted server) sends everything.
     failAll = false;
     plan = ["reset", "reset"];
-    startDeliveryLoop({ intervalMs: 25, backoff });
+    startDeliveryLoop({ intervalMs: 25, backoff, alarmWatchMs: 0 });
     await until(
       "every event delivered",
       async () => (await db.notificationDelivery.count({ where: { channelId: channel.id, status: "delivered" } })) === 4,
@@ -195,7 +195,7 @@ describe("notifications", () => {
     expect(channel.url).not.toContain("XXXXsecret");
     received.length = 0;
     await sendTestEvent({ actor: admin, input: { environment: "shop", id: channel.id } });
-    startDeliveryLoop({ intervalMs: 25, backoff });
+    startDeliveryLoop({ intervalMs: 25, backoff, alarmWatchMs: 0 });
     await until("the Slack message", () => received.length === 1);
     await stopDeliveryLoop();
     const msg = JSON.parse(received[0].body);
