@@ -8,12 +8,12 @@ import {
   forgetWarmFleet,
   loadOperation,
   markDone,
-  poll,
   quietly,
   readStackStep,
   scaleDownIfLatest,
   serverTime,
 } from "./steps.ts";
+import { warmShift } from "./rollback-steps.ts";
 import { waitUntil } from "./wait.ts";
 
 /**
@@ -49,6 +49,9 @@ export async function rollbackWorkflow(deploymentId: string) {
       greenTg: stack.targetGroups.green!.arn,
     };
     const badFleet = stack.fleets[bad];
+    const backWeights = { [good]: 100, [bad]: 0 } as Record<Slot, number>;
+    /** When the listener changed (the service's clock): the rolled-back fleet drains from then. */
+    let shiftedAt: string | null = null;
     const warm = !op.stepKeys.includes("refill-old");
     if (!warm) {
       const lt = await act(
@@ -76,16 +79,18 @@ export async function rollbackWorkflow(deploymentId: string) {
         { minutes: 20, what: "The previous fleet" },
       );
     } else {
-      // One listener change is only safe onto a fleet that is really there: in service,
-      // healthy, and all on its launch template version.
-      const ready = await poll(deploymentId, "check-warm", "waitFleetHealthy", { ...base, slot: good });
-      if (!ready.done || ready.detail.desired === 0) {
+      // One listener change is only safe onto a fleet that is really there (in service, healthy,
+      // all on its launch template version) and big enough for today's traffic. Checked and
+      // shifted in one step: no queue hop between the click and the listener change.
+      const warmed = await warmShift(deploymentId, { ...weights, weights: backWeights, good, bad, stack });
+      if (!warmed.ok) {
         await forgetWarmFleet(deploymentId);
-        throw new Error(`The previous fleet is not ready for an instant rollback (${ready.detail.summary}); roll back again to refill it`);
+        throw new Error(`The previous fleet is not ready for an instant rollback (${warmed.summary}); roll back again to refill it`);
       }
-      // ... and big enough for today's traffic: a fleet that is too small is scaled up first.
-      const readiness = await quietly("rollbackReadiness", { ...base, warmSlot: good, stack });
-      if (!readiness.enough) {
+      if (warmed.shifted) shiftedAt = warmed.since;
+      else {
+        // Too small for today's traffic: scaled up and waited for first, then shifted.
+        const readiness = warmed.readiness;
         const goodFleet = stack.fleets[good];
         const max = Math.max(readiness.needed, goodFleet?.max ?? 0, badFleet?.max ?? 0);
         await act(
@@ -96,16 +101,16 @@ export async function rollbackWorkflow(deploymentId: string) {
           { finish: false },
         );
         await waitUntil(deploymentId, "check-warm", "waitFleetHealthy", { ...base, slot: good }, { minutes: 20, what: "The warm fleet" });
+        await markDone(deploymentId, "check-warm", {
+          readiness,
+          summary: `Scaled the warm fleet up from ${readiness.warmInstances} to ${readiness.needed} instances for ${readiness.requestsPerSecond ?? "today's"} req/s before shifting`,
+        });
       }
-      await markDone(deploymentId, "check-warm", {
-        readiness,
-        summary: readiness.enough
-          ? readiness.summary
-          : `Scaled the warm fleet up from ${readiness.warmInstances} to ${readiness.needed} instances for ${readiness.requestsPerSecond ?? "today's"} req/s before shifting`,
-      });
     }
-    const shiftedAt = await serverTime(base);
-    await act(deploymentId, "shift-back", "setListenerWeights", { ...weights, weights: { [good]: 100, [bad]: 0 } as Record<Slot, number> });
+    if (!shiftedAt) {
+      shiftedAt = await serverTime(base);
+      await act(deploymentId, "shift-back", "setListenerWeights", { ...weights, weights: backWeights });
+    }
     const confirmed = await confirmRollback(deploymentId, "confirm", {
       ...base,
       slot: good,

@@ -65,7 +65,7 @@ const polls = {
   drainStatus: p.drainStatus,
 } as const;
 
-function fatalIfExpected(e: unknown): never {
+export function fatalIfExpected(e: unknown): never {
   // Throttling past the SDK's retries or a resource still busy heals with time: let the engine retry.
   if (e instanceof ServiceError && !(e instanceof AwsServiceError && e.retryable)) throw new FatalError(e.message);
   throw e;
