@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { FINAL_AFTER_MINUTE_END_MS } from "../../localcloud/src/services/cloudwatch/ingestion.ts";
+import { defaultSpec, specSchema, withSpecDefaults } from "../environments/spec.ts";
 import { bakeWindow, PUBLICATION_DELAY_MS } from "./bake-window.ts";
 import { judge, type JudgeInput, type Minute } from "./judge.ts";
 import { fisherGreater, requestsNeeded, upperBound } from "./stats.ts";
@@ -136,5 +137,17 @@ describe("only complete minutes, and missing is not zero", () => {
     });
     // Long after: never beyond the bake's own end.
     expect(bakeWindow(since, "2026-11-27T10:05:30Z", "2026-11-27T11:00:00Z").to).toBe(at(6));
+  });
+});
+
+describe("the spec's limit for undecided bakes", () => {
+  const valid = { ...defaultSpec("local"), name: "shop" };
+  it("extends at least as long as the bake, holds or rolls back, and older specs get the defaults", () => {
+    const short = specSchema.safeParse({ ...valid, rollout: { ...valid.rollout, bakeMinutes: 10, maxBakeMinutes: 5 } });
+    expect(short.error?.issues.map((i) => i.path.join("."))).toEqual(["rollout.maxBakeMinutes"]);
+    const wrong = specSchema.safeParse({ ...valid, rollout: { ...valid.rollout, onUndecided: "pass" } });
+    expect(wrong.error?.issues[0]?.message).toBe("Choose hold or rollback");
+    const old = withSpecDefaults({ ...valid, rollout: { strategy: "canary", canarySteps: [10, 100], bakeMinutes: 45 } });
+    expect(old.rollout).toMatchObject({ maxBakeMinutes: 45, onUndecided: "hold" });
   });
 });
