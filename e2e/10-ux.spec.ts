@@ -8,7 +8,7 @@ import { ADMIN, apiSpec, bearer, createToken, rollOutViaApi, shot, signIn, userD
  * 390x844 with no horizontal overflow), spec beside live, version drift, the line diff of user
  * data, Switchyard's automatic rollback in the audit log, and axe on every page.
  */
-test.describe.configure({ mode: "serial" });
+// In order, one worker; a failed check does not hide the later ones (each test finds the environment by name).
 
 const NAME = "ux-shop";
 const PHONE = { width: 390, height: 844 };
@@ -35,8 +35,14 @@ async function signInAdmin(page: Page) {
 async function expectNoHorizontalOverflow(page: Page) {
   const { width, offenders } = await page.evaluate(() => {
     const vw = document.documentElement.clientWidth;
+    // The outermost elements that stick out and are not inside a scrolling (or clipping) box.
+    const clipped = (el: HTMLElement) => {
+      for (let p = el.parentElement; p && p !== document.body; p = p.parentElement)
+        if (["auto", "scroll", "hidden"].includes(getComputedStyle(p).overflowX)) return true;
+      return false;
+    };
     const wide = [...document.querySelectorAll<HTMLElement>("body *")]
-      .filter((el) => el.getBoundingClientRect().right > vw + 0.5 && el.offsetParent !== null)
+      .filter((el) => el.getBoundingClientRect().right > vw + 0.5 && el.offsetParent !== null && !clipped(el))
       .slice(0, 5)
       .map(
         (el) => `${el.tagName.toLowerCase()}.${String(el.className).slice(0, 60)} right=${Math.round(el.getBoundingClientRect().right)}`,
@@ -156,8 +162,9 @@ test("after a rollback the traffic panel, topology and capacity panel agree at o
 });
 
 test("at 390x844 a rollout and its rollback show in every panel without a reload, nothing overflows", async ({ page, request }) => {
-  await page.setViewportSize(PHONE);
   await signIn(page, ADMIN);
+  token ||= await createToken(page, "ux-phone", "admin");
+  await page.setViewportSize(PHONE);
   await page.goto(`/environments/${NAME}`);
   await expectNoHorizontalOverflow(page);
   // The roll forward comes from someone else (the API): the page follows it.
@@ -174,6 +181,8 @@ test("at 390x844 a rollout and its rollback show in every panel without a reload
 });
 
 test("Switchyard's automatic rollback is in the audit log with actor switchyard and its reason", async ({ page, request }) => {
+  await signIn(page, ADMIN);
+  token ||= await createToken(page, "ux-audit", "admin");
   const patch = await request.patch(`/api/v1/environments/${NAME}`, {
     headers: bearer(token),
     data: { app: { source: { kind: "al2023", userData: userDataWith("error_rate=1") } } },
@@ -183,7 +192,6 @@ test("Switchyard's automatic rollback is in the audit log with actor switchyard 
   expect(bad.status, bad.reason ?? "").toBe("rolled_back");
 
   await page.setViewportSize(DESKTOP);
-  await signIn(page, ADMIN);
   await page.goto("/audit?actor=switchyard");
   const row = page.getByTestId("audit-event").filter({ hasText: "rollout.rolled_back" }).first();
   await expect(row).toContainText("switchyard");

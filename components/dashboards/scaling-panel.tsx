@@ -55,7 +55,7 @@ export function ScalingPanel({
   const when = (t: string | number) => `${formatDateTime(t)}${clock ? ` (local cloud time ×${clock.speed})` : ""}`;
   return (
     <div className="grid gap-4 lg:grid-cols-[1fr_340px] [&>*]:min-w-0" data-testid="scaling-panel">
-      <div className="grid content-start gap-4">
+      <div className="grid content-start gap-4 [&>*]:min-w-0">
         <section className="rounded-lg border bg-card p-3" aria-label="Instances">
           <h4 className="mb-2 text-xs font-semibold">
             Instances{" "}
@@ -143,7 +143,7 @@ export function ScalingPanel({
           {v ? <p className="mt-2 text-[11px] text-muted-foreground">As of {clockTime(v.fetchedAt)}</p> : null}
         </section>
       </div>
-      <div className="grid content-start gap-4">
+      <div className="grid content-start gap-4 [&>*]:min-w-0">
         {live && canEdit ? (
           <CapacityForm key={live.slot} name={name} fleet={live} disabled={busy} action={actions.updateScaling} onDone={refresh} />
         ) : null}
