@@ -19,7 +19,8 @@ export const NEW_NAME_MAX = 23;
  * /switchyard/<environment>/, its password from Secrets Manager, all through the instance
  * profile; `dnf` reaches the AL2023 repositories through the S3 gateway endpoint. Works in every
  * network mode. The lines between `# switchyard: if database` and `# switchyard: end` are left
- * out for an environment without a database.
+ * out for an environment without a database; those between `# switchyard: if cache` and
+ * `# switchyard: end` (the cache's endpoint, also from SSM) for one without a cache.
  */
 export const DEFAULT_USER_DATA = `#!/bin/bash
 # Installs and starts {{environment}} version {{version}} on Amazon Linux 2023 ({{slot}} fleet).
@@ -37,6 +38,11 @@ export DB_NAME=$(aws ssm get-parameter --name /switchyard/{{environment}}/db/nam
 DB_SECRET=$(aws secretsmanager get-secret-value --secret-id "{{dbSecretArn}}" --query SecretString --output text)
 export DB_USER=$(echo "$DB_SECRET" | python3 -c 'import json,sys; print(json.load(sys.stdin)["username"])')
 export DB_PASSWORD=$(echo "$DB_SECRET" | python3 -c 'import json,sys; print(json.load(sys.stdin)["password"])')
+# switchyard: end
+# switchyard: if cache
+export CACHE_HOST=$(aws ssm get-parameter --name /switchyard/{{environment}}/cache/endpoint --query Parameter.Value --output text)
+export CACHE_PORT=$(aws ssm get-parameter --name /switchyard/{{environment}}/cache/port --query Parameter.Value --output text)
+export CACHE_TLS=true
 # switchyard: end
 nohup node server.js > /var/log/app.log 2>&1 &
 `;

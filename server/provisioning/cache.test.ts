@@ -165,6 +165,15 @@ describe("the cache in the spec", () => {
       "cache.replicas",
     ]);
   });
+
+  it("the default user data reads the cache's endpoint from the delivery contract only when there is a cache", () => {
+    const withCache = p.renderUserData(spec, "v1", "blue");
+    expect(withCache).toContain("export CACHE_HOST=$(aws ssm get-parameter --name /switchyard/kv/cache/endpoint");
+    expect(withCache).not.toMatch(/switchyard: if database|DB_HOST/);
+    const without = p.renderUserData({ ...spec, cache: null }, "v1", "blue");
+    expect(without).not.toMatch(/CACHE_/);
+    expect(without).toContain("nohup node server.js");
+  });
 });
 
 describe("the cache's alarms and cost", () => {

@@ -41,10 +41,10 @@ export interface ContractValues {
   dbSecretArn: string | null;
 }
 
-/** Drops `# switchyard: if database` ... `# switchyard: end` blocks when there is no database. */
-function sections(template: string, hasDatabase: boolean): string {
-  if (hasDatabase) return template;
-  return template.replace(/^# switchyard: if database\n[\s\S]*?^# switchyard: end\n?/gm, "");
+/** Drops `# switchyard: if database` (or `if cache`) ... `# switchyard: end` blocks when there is no database (cache). */
+function sections(template: string, hasDatabase: boolean, hasCache = false): string {
+  const database = hasDatabase ? template : template.replace(/^# switchyard: if database\n[\s\S]*?^# switchyard: end\n?/gm, "");
+  return hasCache ? database : database.replace(/^# switchyard: if cache\n[\s\S]*?^# switchyard: end\n?/gm, "");
 }
 
 /** The user data an instance of `slot` running `version` gets (plain text, before base64). */
@@ -56,7 +56,7 @@ export function renderUserData(
 ): string {
   const template = spec.app.source.kind === "al2023" ? spec.app.source.userData : AMI_USER_DATA;
   const artifact = (spec.app.artifactUri ?? "").replaceAll("{{version}}", version).replaceAll("{{environment}}", spec.name);
-  return sections(template, spec.database !== null)
+  return sections(template, spec.database !== null, Boolean(spec.cache))
     .replaceAll("{{artifact}}", artifact)
     .replaceAll("{{dbSecretArn}}", contract.dbSecretArn ?? "none")
     .replaceAll("{{version}}", version)
