@@ -12,6 +12,8 @@ export async function register() {
   await bootstrap();
   // Webhook and Slack notifications: the outbox in PostgreSQL is sent (and retried) from every replica.
   (await import("./server/notifications/deliver.ts")).startDeliveryLoop();
+  // Scheduled Patch OS (spec osPatching): every replica looks every 10 minutes; the environment's lock lets one patch.
+  (await import("./server/operations/os-patch-schedule.ts")).startOsPatchScheduler();
   // Without starting the world nothing resumes after a restart (shared/STACK.md).
   const { getWorld } = await import("workflow/runtime");
   await getWorld().start?.();

@@ -25,18 +25,7 @@ import {
 } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { GetParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { expect, test, type Page } from "@playwright/test";
-import {
-  ADMIN,
-  LOCALCLOUD,
-  bearer,
-  createToken,
-  loadCounters,
-  rollOutViaApi,
-  shot,
-  signIn,
-  versionsServed,
-  waitForOperation,
-} from "./helpers";
+import { ADMIN, LOCALCLOUD, bearer, createToken, loadCounters, rollOutViaApi, shot, signIn, waitForOperation } from "./helpers";
 
 /**
  * Issue 15, "adopt an existing stack": a team's stack built directly with the AWS SDK (VPC,
@@ -74,6 +63,16 @@ async function teamState() {
     groups: (groups ?? []).map((g) => [g.AutoScalingGroupName, g.MinSize, g.DesiredCapacity, g.MaxSize, g.LaunchTemplate?.Version]),
     lts: lts.map((t) => [t.LaunchTemplateId, t.LatestVersionNumber]),
   };
+}
+
+/** The versions answering on the adopted listener (port 80), through the local cloud's real port for it. */
+async function versionsServed(lbName: string, n: number): Promise<string[]> {
+  const endpoints = await (await fetch(`${LOCALCLOUD}/_localcloud/endpoints`)).json();
+  const lb = endpoints.loadBalancers.find((l: { name: string }) => l.name === lbName);
+  const url = lb.listeners.find((l: { port: number }) => l.port === 80).url as string;
+  const out: string[] = [];
+  for (let i = 0; i < n; i++) out.push(((await (await fetch(url)).json()) as { version: string }).version);
+  return out;
 }
 
 async function signInOrSetUp(page: Page) {
@@ -187,6 +186,12 @@ test("a team's stack, built with the AWS SDK", async () => {
         HealthCheckGracePeriod: 30,
       }),
     );
+  await expect
+    .poll(async () => (await elb.send(new DescribeLoadBalancersCommand({ Names: [LB] }))).LoadBalancers?.[0]?.State?.Code, {
+      timeout: 60_000,
+      intervals: [1000],
+    })
+    .toBe("active");
   await group("team-shop-a", ids.blue, 2);
   await group("team-shop-b", ids.green, 0);
   await expect

@@ -226,6 +226,14 @@ export const specSchema = z
     }),
     rollbackWindowMinutes: int("Rollback window", 0, 10_080),
     protected: z.boolean(),
+    // Patch OS on a schedule: the newest Amazon Linux 2023 image rolled out weekly in a window (server/operations/os-patch-schedule.ts).
+    osPatching: z
+      .object({
+        schedule: z.enum(["off", "weekly"], { message: "Choose off or weekly" }),
+        day: z.enum(["mon", "tue", "wed", "thu", "fri", "sat", "sun"], { message: "Choose a day of the week" }),
+        hourUtc: int("Hour (UTC)", 0, 23),
+      })
+      .optional(),
   })
   .superRefine((s, ctx) => {
     const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: "custom", path, message });
