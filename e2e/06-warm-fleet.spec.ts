@@ -54,6 +54,9 @@ const specs = {
   "warm-canary": apiSpec("warm-canary", {
     rollbackWindowMinutes: 600,
     rollout: { strategy: "canary", canarySteps: [10, 50, 100], bakeMinutes: 0.1 },
+    // The judge passes a step only when 95% sure the new fleet fails under this rate: at 5%, 59
+    // clean requests (2%: 149), which the 10% step of the test's light load gathers in ~25 s.
+    autoRollback: { max5xxRatePercent: 5, maxP95LatencyMs: 800 },
   }),
   "warm-aao": apiSpec("warm-aao", {
     rollbackWindowMinutes: 600,
