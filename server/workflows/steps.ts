@@ -238,9 +238,11 @@ export async function scaleDownIfLatest(
   const d = await db.deployment.findUniqueOrThrow({ where: { id: deploymentId } });
   const acquired = await db.$transaction(async (tx) => {
     const rows = await tx.$queryRaw<
-      Array<{ lockDeploymentId: string | null }>
-    >`SELECT "lockDeploymentId" FROM environment WHERE id = ${d.environmentId} FOR UPDATE`;
+      Array<{ lockDeploymentId: string | null; deletedAt: Date | null }>
+    >`SELECT "lockDeploymentId", "deletedAt" FROM environment WHERE id = ${d.environmentId} FOR UPDATE`;
     if (rows[0]?.lockDeploymentId && rows[0].lockDeploymentId !== deploymentId) return false;
+    // A deleted or forgotten (adopted) environment's fleets are no longer Switchyard's to scale.
+    if (rows[0]?.deletedAt) return false;
     const newer = await tx.deployment.count({ where: { environmentId: d.environmentId, createdAt: { gt: d.createdAt } } });
     if (newer > 0) return false;
     await tx.environment.update({ where: { id: d.environmentId }, data: { lockDeploymentId: deploymentId } });
