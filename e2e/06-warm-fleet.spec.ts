@@ -75,7 +75,14 @@ test("an admin token, and both environments created and provisioning", async ({ 
   for (const [name, spec] of Object.entries(specs)) provisioning[name] = await startProvisioningViaApi(request, admin, spec);
 });
 
+/**
+ * For tests with two or more judged rollouts: each bake waits for CloudWatch's published minutes,
+ * so on a loaded box they need more than the default 3 minutes.
+ */
+const SEVERAL_ROLLOUTS_MS = 300_000;
+
 test("canary: a third version inside the rollback window replaces the warm fleet and serves every request", async ({ request }) => {
+  test.setTimeout(SEVERAL_ROLLOUTS_MS);
   const name = "warm-canary";
   await provisioned(request, name);
   // v2 only has to leave v1 warm: all at once (one bake); v3 and vbad are the canary rollouts under test.
@@ -95,9 +102,15 @@ test("canary: a third version inside the rollback window replaces the warm fleet
   expect(live.environment).toMatchObject({ liveVersion: "v3", liveSlot: "blue", previousVersion: "v2" });
   const drift = await (await request.get(`/api/v1/environments/${name}/drift`, { headers: bearer(admin) })).json();
   expect(drift.drift).toEqual([]);
+});
 
-  // The exact reproduction: a version answering 30% errors, inside the window. Before the fix it
-  // "succeeded" while the old fleet served; now it really takes the canary share and is rolled back.
+// (A test of its own, so each canary rollout has the whole test timeout: judged bakes wait for
+// CloudWatch's published minutes.)
+test("canary: a bad version inside the rollback window really takes the canary share and is rolled back", async ({ request }) => {
+  const name = "warm-canary";
+  // The exact reproduction: a version answering 30% errors, inside the window (v2 is warm after v3).
+  // Before the fix it "succeeded" while the old fleet served; now it really takes the canary share
+  // and is rolled back.
   await setUserData(request, name, "error_rate=0.3");
   const bad = await rollOutViaApi(request, admin, name, "vbad");
   expect(bad.status, bad.reason ?? "").toBe("rolled_back");
@@ -112,6 +125,7 @@ test("canary: a third version inside the rollback window replaces the warm fleet
 });
 
 test("all at once, with a rollback in between: every answer comes from the version rolled out last", async ({ request }) => {
+  test.setTimeout(SEVERAL_ROLLOUTS_MS);
   const name = "warm-aao";
   await provisioned(request, name);
   const v2 = await rollOutViaApi(request, admin, name, "v2");
@@ -154,6 +168,7 @@ test("all at once, with a rollback in between: every answer comes from the versi
 });
 
 test("in the browser: deploying inside the rollback window says the warm fleet is replaced and asks first", async ({ page }) => {
+  test.setTimeout(SEVERAL_ROLLOUTS_MS);
   await signIn(page, ADMIN);
   await page.goto("/environments/warm-canary");
   await expect(page.getByText(/Live: v3 on the blue fleet/)).toBeVisible();
