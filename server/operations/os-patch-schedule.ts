@@ -21,7 +21,7 @@ const CHECK_EVERY_MS = 10 * 60_000;
 
 /** Whether `now` falls in a weekly window (its hour, UTC). Pure, for tests. */
 export function inWindow(osPatching: EnvironmentSpec["osPatching"], now: Date): boolean {
-  if (!osPatching || osPatching.schedule !== "weekly") return false;
+  if (osPatching?.schedule !== "weekly") return false;
   return DAYS[now.getUTCDay()] === osPatching.day && now.getUTCHours() === osPatching.hourUtc;
 }
 
