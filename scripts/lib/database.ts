@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import path from "node:path";
-import { startEmbeddedPostgres, type EmbeddedDatabase } from "../../server/db/embedded.ts";
+import { startEmbeddedPostgres, type EmbeddedDatabase } from "./embedded.ts";
 
 /** DATABASE_URL when set, else the embedded PostgreSQL under the data directory. */
 export async function ensureDatabase(opts: {

@@ -6,16 +6,15 @@
  */
 import type { AwsClients } from "../aws/clients.ts";
 import {
-  DescribeAutoScalingGroupsCommand,
   DescribeElbTagsCommand,
   DescribeListenersCommand,
-  DescribeLoadBalancersCommand,
   DescribeTargetGroupsCommand,
   type AutoScalingGroup,
   type ElbAction,
   type LoadBalancer,
   type TargetGroup,
 } from "../aws/sdk.ts";
+import { paginateDescribeAutoScalingGroups, paginateDescribeLoadBalancers } from "../aws/sdk.ts";
 
 export interface ListedLoadBalancer {
   arn: string;
@@ -52,12 +51,9 @@ export interface ListedTargetGroup {
 
 export async function listLoadBalancers(aws: AwsClients, tag?: { key: string; value: string }): Promise<ListedLoadBalancer[]> {
   const all: LoadBalancer[] = [];
-  let Marker: string | undefined;
-  do {
-    const page = await aws.elbv2.send(new DescribeLoadBalancersCommand({ Marker, PageSize: 100 }));
+  for await (const page of paginateDescribeLoadBalancers({ client: aws.elbv2 }, { PageSize: 100 })) {
     all.push(...(page.LoadBalancers ?? []).filter((l) => l.Type === "application"));
-    Marker = page.NextMarker;
-  } while (Marker);
+  }
   const tags = new Map<string, Record<string, string>>();
   for (let i = 0; i < all.length; i += 20) {
     const arns = all.slice(i, i + 20).map((l) => l.LoadBalancerArn!);
@@ -94,12 +90,9 @@ export async function listListeners(aws: AwsClients, loadBalancerArn: string): P
 
 async function allGroups(aws: AwsClients): Promise<AutoScalingGroup[]> {
   const out: AutoScalingGroup[] = [];
-  let NextToken: string | undefined;
-  do {
-    const page = await aws.autoscaling.send(new DescribeAutoScalingGroupsCommand({ NextToken, MaxRecords: 100 }));
+  for await (const page of paginateDescribeAutoScalingGroups({ client: aws.autoscaling }, { MaxRecords: 100 })) {
     out.push(...(page.AutoScalingGroups ?? []).filter((g) => g.Status !== "Delete in progress"));
-    NextToken = page.NextToken;
-  } while (NextToken);
+  }
   return out;
 }
 

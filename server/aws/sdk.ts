@@ -168,3 +168,8 @@ export {
   ListTagsForResourceCommand as ListParameterTagsCommand,
   PutParameterCommand,
 } from "@aws-sdk/client-ssm";
+
+// The SDK's paginators for paged reads (never a hand-written NextToken/Marker loop); CloudWatch's are in cloudwatch.ts.
+export { paginateDescribeAutoScalingGroups } from "@aws-sdk/client-auto-scaling";
+export { paginateDescribeLaunchTemplateVersions } from "@aws-sdk/client-ec2";
+export { paginateDescribeLoadBalancers, paginateDescribeRules } from "@aws-sdk/client-elastic-load-balancing-v2";

@@ -6,50 +6,17 @@
  * a throttled call keeps the previous answer's points.
  */
 import type { AwsClients } from "../aws/clients.ts";
-import { DescribeAlarmsCommand, GetMetricDataCommand, type CloudWatchClient, type MetricDataQuery } from "../aws/sdk.ts";
+import type { CloudWatchClient, MetricDataQuery } from "../aws/sdk.ts";
 import { buildDashboardQueries, type DashboardTarget, type QueryOptions, type SeriesDef } from "./query.ts";
 import { metricsRequestedBy } from "./usage.ts";
 import { statusOfError } from "./topology.ts";
 import type { AlarmState, PanelStatus, SeriesData } from "./types.ts";
+import { describeAlarms, metricData } from "../aws/cloudwatch.ts";
 
 export interface MetricWindow {
   start: number;
   end: number;
   periodSeconds: number;
-}
-
-/** Runs one GetMetricData query set, following NextToken; returns id -> (timestamp -> value) and the pages it took. */
-export async function getMetricData(
-  cw: CloudWatchClient,
-  queries: MetricDataQuery[],
-  w: MetricWindow,
-): Promise<{ byId: Map<string, Map<number, number>>; calls: number }> {
-  const byId = new Map<string, Map<number, number>>();
-  let calls = 0;
-  if (!queries.length) return { byId, calls };
-  let NextToken: string | undefined;
-  do {
-    calls++;
-    const page = await cw.send(
-      new GetMetricDataCommand({
-        MetricDataQueries: queries,
-        StartTime: new Date(w.start),
-        EndTime: new Date(w.end),
-        ScanBy: "TimestampAscending",
-        NextToken,
-      }),
-    );
-    for (const r of page.MetricDataResults ?? []) {
-      const points = byId.get(r.Id!) ?? new Map<number, number>();
-      (r.Timestamps ?? []).forEach((ts, i) => {
-        const v = r.Values?.[i];
-        if (typeof v === "number" && Number.isFinite(v)) points.set(new Date(ts).getTime(), v);
-      });
-      byId.set(r.Id!, points);
-    }
-    NextToken = page.NextToken;
-  } while (NextToken);
-  return { byId, calls };
 }
 
 /** Every period start of the window, so all charts share one time axis. */
@@ -116,7 +83,7 @@ export async function fetchSeries(
   const defsGlobal = q.series.filter((s) => s.global);
   const run = async (cw: CloudWatchClient, queries: MetricDataQuery[], defs: SeriesDef[]) => {
     try {
-      const { byId, calls } = await getMetricData(cw, queries, w);
+      const { byId, calls } = await metricData(cw, queries, w);
       return { series: toSeries(defs, byId, grid, { kind: "ok" }, previous), calls };
     } catch (err) {
       return { series: toSeries(defs, new Map(), grid, statusOfError(err), previous), calls: 1 };
@@ -133,13 +100,10 @@ export async function fetchAlarms(
   cdnNames: string[],
 ): Promise<{ alarms: AlarmState[]; status: PanelStatus }> {
   try {
-    const read = async (cw: CloudWatchClient, n: string[]) => {
-      const out = [];
-      for (let i = 0; i < n.length; i += 100)
-        out.push(...((await cw.send(new DescribeAlarmsCommand({ AlarmNames: n.slice(i, i + 100) }))).MetricAlarms ?? []));
-      return out;
-    };
-    const [a, b] = await Promise.all([read(aws.cloudwatch, names), cdnNames.length ? read(aws.cloudwatchGlobal, cdnNames) : []]);
+    const [a, b] = await Promise.all([
+      describeAlarms(aws.cloudwatch, { names }),
+      cdnNames.length ? describeAlarms(aws.cloudwatchGlobal, { names: cdnNames }) : [],
+    ]);
     const seen = new Set<string>();
     const alarms = [...a, ...b]
       .filter((x) => x.AlarmName && !seen.has(x.AlarmName) && seen.add(x.AlarmName))

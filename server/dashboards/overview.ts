@@ -9,17 +9,17 @@
  */
 import { requireRole, type Actor } from "../auth/actor.ts";
 import { awsClients, freshServerNow } from "../aws/clients.ts";
-import { DescribeAlarmsCommand, type MetricDataQuery, type CloudWatchClient } from "../aws/sdk.ts";
+import type { MetricDataQuery, CloudWatchClient } from "../aws/sdk.ts";
 import { db } from "../db/client.ts";
 import { lbDimension, tgDimension } from "../provisioning/alarms.ts";
+import { accountOf } from "../accounts/account-ref.ts";
 import { namesOf } from "../provisioning/context.ts";
-import { accountOf } from "../provisioning/context.ts";
 import type { Stack } from "../provisioning/read-stack.ts";
 import { WindowCache } from "./cache.ts";
-import { getMetricData } from "./fetch.ts";
 import { REFRESH_MS } from "./ranges.ts";
 import { statusOfError } from "./topology.ts";
 import type { PanelStatus, Slot } from "./types.ts";
+import { describeAlarms, metricData } from "../aws/cloudwatch.ts";
 
 export interface OverviewRow {
   name: string;
@@ -137,14 +137,7 @@ export function overviewQueries(i: number, stack: Stack, liveSlot: Slot): Metric
 }
 
 async function firingAlarms(cw: CloudWatchClient): Promise<string[]> {
-  const names: string[] = [];
-  let NextToken: string | undefined;
-  do {
-    const page = await cw.send(new DescribeAlarmsCommand({ StateValue: "ALARM", MaxRecords: 100, NextToken }));
-    names.push(...(page.MetricAlarms ?? []).map((a) => a.AlarmName!).filter(Boolean));
-    NextToken = page.NextToken;
-  } while (NextToken);
-  return names;
+  return (await describeAlarms(cw, { state: "ALARM" })).map((a) => a.AlarmName ?? "").filter(Boolean);
 }
 
 async function readGroup(group: EnvRow[]): Promise<{ rows: OverviewRow[]; calls: number }> {
@@ -165,7 +158,7 @@ async function readGroup(group: EnvRow[]): Promise<{ rows: OverviewRow[]; calls:
       batches[batches.length - 1].push(...qs);
     }
     const [pages, firing] = await Promise.all([
-      Promise.all(batches.map((b) => getMetricData(aws.cloudwatch, b, w))),
+      Promise.all(batches.map((b) => metricData(aws.cloudwatch, b, w))),
       firingAlarms(aws.cloudwatch).catch(() => [] as string[]),
     ]);
     alarms = firing;

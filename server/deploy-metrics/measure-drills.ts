@@ -13,7 +13,8 @@ import { awsClients } from "../aws/clients.ts";
 import { DescribeRdsEventsCommand, DescribeScalingActivitiesCommand } from "../aws/sdk.ts";
 import { db } from "../db/client.ts";
 import { logger } from "../log.ts";
-import { accountOf, namesOf } from "../provisioning/context.ts";
+import { accountOf } from "../accounts/account-ref.ts";
+import { namesOf } from "../provisioning/context.ts";
 
 export interface DrillToMeasure {
   id: string;

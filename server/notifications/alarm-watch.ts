@@ -10,7 +10,7 @@ import { fetchAlarms } from "../dashboards/fetch.ts";
 import { db } from "../db/client.ts";
 import { logger } from "../log.ts";
 import { allAlarmNames } from "../provisioning/alarms.ts";
-import { accountOf } from "../provisioning/context.ts";
+import { accountOf } from "../accounts/account-ref.ts";
 import { notifyAlarms } from "./notify.ts";
 
 export async function watchAlarmsOnce(): Promise<number> {

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { admin, deployer, localAccount, viewer } from "../../testing/fixtures.ts";
 import { db } from "../db/client.ts";
 import { env } from "../env.ts";
-import { finishOperation } from "../operations/start.ts";
+import { finishOperation } from "../operations/finish.ts";
 import { stepStarted, stepSucceeded } from "../operations/timeline.ts";
 import { createChannel, deleteChannel, listChannels, sendTestEvent, updateChannel } from "./channels.ts";
 import { startDeliveryLoop, stopDeliveryLoop } from "./deliver.ts";

@@ -3,7 +3,7 @@ import { db } from "../db/client.ts";
 import { ServiceError } from "../errors.ts";
 import { driftCheck, readStack } from "../provisioning/index.ts";
 import { versionDrift } from "../provisioning/drift.ts";
-import { accountOf } from "../provisioning/context.ts";
+import { accountOf } from "../accounts/account-ref.ts";
 import { awsClients } from "../aws/clients.ts";
 import { adoptedDrift } from "../adopt/drift.ts";
 import { adoptedOf } from "../adopt/record.ts";

@@ -14,7 +14,8 @@ import {
 } from "../aws/sdk.ts";
 import type { EnvironmentSpec } from "../environments/spec.ts";
 import { ServiceError } from "../errors.ts";
-import { accountOf, namesOf, SLOTS, type Slot } from "../provisioning/context.ts";
+import { accountOf } from "../accounts/account-ref.ts";
+import { namesOf, SLOTS, type Slot } from "../provisioning/context.ts";
 import { al2023Parameter, architectureOf } from "../provisioning/launch-template.ts";
 import { requireEnvironment } from "../environments/load.ts";
 

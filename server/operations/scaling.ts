@@ -23,7 +23,8 @@ import {
 import { db } from "../db/client.ts";
 import { strictNumber } from "../environments/spec.ts";
 import { ServiceError, validationError } from "../errors.ts";
-import { accountOf, namesOf } from "../provisioning/context.ts";
+import { accountOf } from "../accounts/account-ref.ts";
+import { namesOf } from "../provisioning/context.ts";
 import { WindowCache } from "../dashboards/cache.ts";
 import { invalidateDashboard } from "../dashboards/metrics.ts";
 import { REFRESH_MS } from "../dashboards/ranges.ts";

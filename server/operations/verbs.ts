@@ -9,7 +9,8 @@ import { rolloutWorkflow } from "../workflows/rollout.ts";
 import { teardownWorkflow } from "../workflows/teardown.ts";
 import { approvalToken, abortToken, holdToken } from "../workflows/tokens.ts";
 import { getOperation } from "./queries.ts";
-import { createOperation, finishOperation } from "./start.ts";
+import { finishOperation } from "./finish.ts";
+import { createOperation } from "./start.ts";
 
 /**
  * The verbs that start durable operations. Each creates the operation (role check, the

@@ -10,7 +10,6 @@
 import { createHash } from "node:crypto";
 import {
   DeleteAlarmsCommand,
-  DescribeAlarmsCommand,
   ListAlarmTagsCommand,
   PutMetricAlarmCommand,
   type CloudWatchClient,
@@ -21,6 +20,7 @@ import { allCacheAlarmSuffixes, cacheAlarmDefinitions, expectedCacheAlarmSuffixe
 import type { EnvironmentSpec } from "../environments/spec.ts";
 import { defineStep, namesOf, SLOTS, tagsOf, type NamedEnvironment, type Slot, type StepContext, type StepInput } from "./context.ts";
 import { checkOwner } from "./ownership.ts";
+import { describeAlarms as describeMetricAlarms } from "../aws/cloudwatch.ts";
 
 export const lbDimension = (loadBalancerArn: string) => loadBalancerArn.split(":loadbalancer/")[1] ?? loadBalancerArn;
 export const tgDimension = (targetGroupArn: string) => targetGroupArn.split(":").slice(5).join(":");
@@ -197,10 +197,7 @@ const fingerprintOf = (def: AlarmDef) => `[sy:${createHash("sha256").update(JSON
 
 /** Existing alarms among `names` with their descriptions (DescribeAlarms takes up to 100 names). */
 export async function describeAlarms(client: CloudWatchClient, names: string[]) {
-  if (!names.length) return [];
-  return (
-    (await client.send(new DescribeAlarmsCommand({ AlarmNames: names, AlarmTypes: ["MetricAlarm"], MaxRecords: 100 }))).MetricAlarms ?? []
-  );
+  return describeMetricAlarms(client, { names });
 }
 
 /** Throws unless the alarm carries the environment's tag: an alarm is only found by name. */

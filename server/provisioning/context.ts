@@ -5,6 +5,7 @@ import { awsError } from "../aws/errors.ts";
 import { db } from "../db/client.ts";
 import { withSpecDefaults, type EnvironmentSpec } from "../environments/spec.ts";
 import { ServiceError } from "../errors.ts";
+import { accountOf } from "../accounts/account-ref.ts";
 
 /**
  * What every provisioning step shares: its input base, AWS clients for the environment's
@@ -111,12 +112,6 @@ export function tokenOf(envId: string, step: string, ...parts: Array<string | nu
     .update([envId, step, ...parts].join("\u0000"))
     .digest("hex")
     .slice(0, 48);
-}
-
-export async function accountOf(accountId: string): Promise<AwsAccountRef> {
-  const row = await db.awsAccount.findUnique({ where: { id: accountId } });
-  if (!row) throw new ServiceError("NOT_FOUND", `AWS account ${accountId} does not exist (was it removed?).`);
-  return { id: row.id, defaultRegion: row.defaultRegion, roleArn: row.roleArn, externalId: row.externalId, endpointUrl: row.endpointUrl };
 }
 
 export interface StepContext {

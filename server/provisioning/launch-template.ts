@@ -15,7 +15,6 @@ import {
   CreateLaunchTemplateCommand,
   CreateLaunchTemplateVersionCommand,
   DescribeLaunchTemplatesCommand,
-  DescribeLaunchTemplateVersionsCommand,
   type LaunchTemplate,
   type LaunchTemplateVersion,
   type RequestLaunchTemplateData,
@@ -29,6 +28,7 @@ import { defineStep, tagsOf, tokenOf, type Slot, type StepContext, type StepInpu
 import { checkOwner } from "./ownership.ts";
 import { writeSlotVersion } from "./parameters.ts";
 import { adoptedTemplateVersion } from "../adopt/launch-template.ts";
+import { paginateDescribeLaunchTemplateVersions } from "../aws/sdk.ts";
 
 const AMI_USER_DATA = `#!/bin/bash
 # Written by Switchyard: the AMI runs {{environment}} version {{version}} ({{slot}} fleet).
@@ -130,14 +130,8 @@ async function findTemplate(ctx: StepContext): Promise<LaunchTemplate | undefine
 
 async function allVersions(ctx: StepContext, templateId: string): Promise<LaunchTemplateVersion[]> {
   const out: LaunchTemplateVersion[] = [];
-  let NextToken: string | undefined;
-  do {
-    const page = await ctx.aws.ec2.send(
-      new DescribeLaunchTemplateVersionsCommand({ LaunchTemplateId: templateId, NextToken, MaxResults: 200 }),
-    );
-    out.push(...(page.LaunchTemplateVersions ?? []));
-    NextToken = page.NextToken;
-  } while (NextToken);
+  const pages = paginateDescribeLaunchTemplateVersions({ client: ctx.aws.ec2 }, { LaunchTemplateId: templateId, MaxResults: 200 });
+  for await (const page of pages) out.push(...(page.LaunchTemplateVersions ?? []));
   return out;
 }
 

@@ -14,7 +14,6 @@ import { randomBytes } from "node:crypto";
 import {
   CreateRuleCommand,
   DescribeListenersCommand,
-  DescribeRulesCommand,
   ModifyListenerCommand,
   ModifyRuleCommand,
   type ElbAction,
@@ -22,6 +21,7 @@ import {
 } from "../aws/sdk.ts";
 import { afterCreate } from "../aws/consistency.ts";
 import { SLOTS, TAG_ENV, type Slot, type StepContext } from "./context.ts";
+import { paginateDescribeRules } from "../aws/sdk.ts";
 
 export const ORIGIN_HEADER = "X-Switchyard-Origin";
 export const ORIGIN_RULE_PRIORITY = 50_000;
@@ -54,14 +54,14 @@ export function forwardTo(targetGroupArns: Record<Slot, string>, weights: Record
 }
 
 export async function listRules(ctx: StepContext, listenerArn: string): Promise<ElbRule[]> {
-  const rules: ElbRule[] = [];
-  let Marker: string | undefined;
-  do {
-    const page = await afterCreate(() => ctx.aws.elbv2.send(new DescribeRulesCommand({ ListenerArn: listenerArn, Marker, PageSize: 100 })));
-    rules.push(...(page.Rules ?? []));
-    Marker = page.NextMarker;
-  } while (Marker);
-  return rules;
+  // A listener created a moment ago may not be found yet: the whole read is retried.
+  return afterCreate(async () => {
+    const rules: ElbRule[] = [];
+    for await (const page of paginateDescribeRules({ client: ctx.aws.elbv2 }, { ListenerArn: listenerArn, PageSize: 100 })) {
+      rules.push(...(page.Rules ?? []));
+    }
+    return rules;
+  });
 }
 
 const originCondition = (r: ElbRule) =>

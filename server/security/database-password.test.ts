@@ -9,7 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
-import { startEmbeddedPostgres, type EmbeddedDatabase } from "../db/embedded.ts";
+import { startEmbeddedPostgres, type EmbeddedDatabase } from "../../scripts/lib/embedded.ts";
 import { freePort } from "../../testing/servers.ts";
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), "sy-pgpw-"));

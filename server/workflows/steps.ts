@@ -2,7 +2,7 @@ import { FatalError } from "workflow";
 import { db } from "../db/client.ts";
 import { AwsServiceError } from "../aws/errors.ts";
 import { ServiceError } from "../errors.ts";
-import { finishOperation } from "../operations/start.ts";
+import { finishOperation } from "../operations/finish.ts";
 import { closeOpenSteps, stepFailed, stepPolled, stepStarted, stepSucceeded, stepsSkipped } from "../operations/timeline.ts";
 import * as p from "../provisioning/index.ts";
 import { loadSpec } from "../environments/load.ts";
