@@ -11,10 +11,11 @@
  * CloudWatch has nothing to say. Inside a minute that has requests, an absent 5xx or
  * connection-error datapoint is 0: the ALB publishes those counts only when non-zero.
  */
-import { DescribeAlarmsCommand, GetMetricDataCommand, type MetricDataQuery } from "../aws/sdk.ts";
+import type { MetricDataQuery } from "../aws/sdk.ts";
 import { lbDimension, tgDimension } from "../provisioning/alarms.ts";
 import { defineRead, type Slot, type StepInput } from "../provisioning/context.ts";
 import { minutesOf, type Minute } from "./judge.ts";
+import { describeAlarms, metricData } from "../aws/cloudwatch.ts";
 
 export interface BakeSignalsInput extends StepInput {
   loadBalancerArn: string;
@@ -59,30 +60,12 @@ export const readBakeSignals = defineRead("read the new fleet's signals", async 
         ReturnData: true,
       });
   }
-  const series = new Map<string, Map<string, number>>();
-  if (minutes.length) {
-    let NextToken: string | undefined;
-    do {
-      const page = await ctx.aws.cloudwatch.send(
-        new GetMetricDataCommand({
-          MetricDataQueries: queries,
-          StartTime: new Date(input.window.from),
-          EndTime: new Date(input.window.to),
-          ScanBy: "TimestampAscending",
-          NextToken,
-        }),
-      );
-      for (const r of page.MetricDataResults ?? []) {
-        const points = series.get(r.Id!) ?? new Map<string, number>();
-        (r.Timestamps ?? []).forEach((ts, i) => points.set(new Date(ts).toISOString(), r.Values?.[i] ?? 0));
-        series.set(r.Id!, points);
-      }
-      NextToken = page.NextToken;
-    } while (NextToken);
-  }
+  const { byId: series } = minutes.length
+    ? await metricData(ctx.aws.cloudwatch, queries, { start: new Date(input.window.from), end: new Date(input.window.to) })
+    : { byId: new Map<string, Map<number, number>>() };
   const minutesFor = (who: "canary" | "baseline"): Minute[] =>
     minutes.map((t) => {
-      const at = (id: string) => series.get(`${id}_${who}`)?.get(t);
+      const at = (id: string) => series.get(`${id}_${who}`)?.get(Date.parse(t));
       const requests = at("req");
       const p95 = at("p95");
       return {
@@ -96,13 +79,11 @@ export const readBakeSignals = defineRead("read the new fleet's signals", async 
     });
 
   const prefix = ctx.names.alarm(`${input.canary.slot}-`);
-  const alarms = await ctx.aws.cloudwatch.send(
-    new DescribeAlarmsCommand({ AlarmNamePrefix: prefix, StateValue: "ALARM", MaxRecords: 100 }),
-  );
+  const alarms = await describeAlarms(ctx.aws.cloudwatch, { prefix, state: "ALARM" });
   return {
     window: input.window,
     canary: minutesFor("canary"),
     baseline: input.baseline ? minutesFor("baseline") : [],
-    alarmsFiring: [...(alarms.MetricAlarms ?? []), ...(alarms.CompositeAlarms ?? [])].map((a) => a.AlarmName!).filter(Boolean),
+    alarmsFiring: alarms.map((a) => a.AlarmName ?? "").filter(Boolean),
   };
 });

@@ -5,9 +5,10 @@
  * requests. The window is taken on the service's clock (`serverNow`), not the local one.
  */
 import { freshServerNow } from "../aws/clients.ts";
-import { GetMetricDataCommand, type MetricDataQuery } from "../aws/sdk.ts";
+import type { MetricDataQuery } from "../aws/sdk.ts";
 import { lbDimension, tgDimension } from "./alarms.ts";
 import { defineRead, type Slot, type StepInput } from "./context.ts";
+import { metricData } from "../aws/cloudwatch.ts";
 
 export interface FleetMinute {
   /** Start of the minute, ISO-8601. */
@@ -71,27 +72,7 @@ export const fleetMetrics = defineRead("read the fleets' metrics", async (input:
       { Id: `errors_${slot}`, Expression: `FILL(err_${slot}, 0)`, ReturnData: true },
     );
   }
-  const series = new Map<string, Map<number, number>>();
-  let NextToken: string | undefined;
-  if (queries.length) {
-    do {
-      const page = await aws.cloudwatch.send(
-        new GetMetricDataCommand({
-          MetricDataQueries: queries,
-          StartTime: new Date(start),
-          EndTime: new Date(end),
-          ScanBy: "TimestampAscending",
-          NextToken,
-        }),
-      );
-      for (const r of page.MetricDataResults ?? []) {
-        const points = series.get(r.Id!) ?? new Map<number, number>();
-        (r.Timestamps ?? []).forEach((ts, i) => points.set(new Date(ts).getTime(), r.Values?.[i] ?? 0));
-        series.set(r.Id!, points);
-      }
-      NextToken = page.NextToken;
-    } while (NextToken);
-  }
+  const { byId: series } = await metricData(aws.cloudwatch, queries, { start, end });
   const out: FleetMetrics = {
     startTime: new Date(start).toISOString(),
     endTime: new Date(end).toISOString(),
