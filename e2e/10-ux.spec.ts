@@ -142,7 +142,7 @@ test("a saved version offers Deploy v1.1.0; the rollout shows in every panel wit
 
 async function rollBackInUi(page: Page, to: string) {
   await page.getByRole("button", { name: `Roll back to ${to}` }).click();
-  await page.getByRole("dialog").getByRole("button", { name: "Roll back" }).click();
+  await page.getByRole("alertdialog").getByRole("button", { name: "Roll back" }).click();
   await expect(page.getByTestId("operation")).toContainText(`Rollback v1.1.0 → ${to}`, { timeout: ONE_REFRESH });
   await expect(page.getByTestId("operation")).toContainText("Succeeded", { timeout: 60_000 });
 }
