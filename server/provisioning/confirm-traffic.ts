@@ -43,10 +43,12 @@ export function confirmedAt(answers: ProbeAnswer[], version: string, fleet: Set<
   let run = 0;
   for (let i = 0; i < answers.length; i++) {
     const a = answers[i];
-    // An app that names neither its version nor its instance cannot confirm anything.
+    // An app that names neither its version nor its instance can only answer well, as the
+    // probe of new targets also accepts (probe.ts); the summary then says the version was not checked.
+    const silent = a.version === null && a.instanceId === null;
     const fromFleet = a.instanceId ? fleet.size === 0 || fleet.has(a.instanceId) : a.version !== null;
     const onVersion = a.version === version || (a.version === null && a.instanceId !== null && fleet.has(a.instanceId));
-    run = good(a) && onVersion && fromFleet ? run + 1 : 0;
+    run = good(a) && (silent || (onVersion && fromFleet)) ? run + 1 : 0;
     if (run >= CONFIRM_RUN) return i;
   }
   return -1;
@@ -71,9 +73,12 @@ export const confirmTraffic = defineStep("confirm the rollback with traffic", as
     times.push(Date.now());
     const at = confirmedAt(answers, input.version, fleet);
     if (at >= 0) {
+      const unchecked = answers.slice(at + 1 - CONFIRM_RUN, at + 1).every((a) => a.version === null && a.instanceId === null);
       return {
         ok: true,
-        summary: `${CONFIRM_RUN} requests in a row through the listener answered ${input.version}${fleet.size ? ` from the ${input.slot} fleet` : ""} (${answers.length} sent)`,
+        summary: unchecked
+          ? `${CONFIRM_RUN} good answers in a row through the listener (the app reports no version or instance: not checked; ${answers.length} sent)`
+          : `${CONFIRM_RUN} requests in a row through the listener answered ${input.version}${fleet.size ? ` from the ${input.slot} fleet` : ""} (${answers.length} sent)`,
         requests: answers.length,
         confirmedAt: times[at],
         lastOther: [...answers].reverse().find((a) => a.version !== input.version) ?? null,

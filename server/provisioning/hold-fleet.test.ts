@@ -251,12 +251,20 @@ describe("confirming a rollback by traffic", () => {
         new Set(["i-1"]),
       ),
     ).toBe(-1);
-    // An app that reports neither version nor instance cannot confirm anything.
+    // An app that reports neither version nor instance can only answer well, ten times in a row (as the probe accepts).
+    const silent = (status = 200) => a(null, null, status);
     expect(
       p.confirmedAt(
-        Array.from({ length: 12 }, () => a(null, null)),
+        Array.from({ length: 12 }, () => silent()),
         "v1",
         new Set(["i-1"]),
+      ),
+    ).toBe(p.CONFIRM_RUN - 1);
+    expect(
+      p.confirmedAt(
+        Array.from({ length: 12 }, (_, i) => silent(i === 5 ? 503 : 200)),
+        "v1",
+        new Set(),
       ),
     ).toBe(-1);
   });
