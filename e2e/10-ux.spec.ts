@@ -41,15 +41,15 @@ async function expectNoHorizontalOverflow(page: Page) {
         if (["auto", "scroll", "hidden"].includes(getComputedStyle(p).overflowX)) return true;
       return false;
     };
-    const wide = [...document.querySelectorAll<HTMLElement>("body *")]
-      .filter((el) => el.getBoundingClientRect().right > vw + 0.5 && el.offsetParent !== null && !clipped(el))
+    const sticking = [...document.querySelectorAll<HTMLElement>("body *")].filter((el) => el.getBoundingClientRect().right > vw + 0.5);
+    const wide = (sticking.some((el) => !clipped(el)) ? sticking.filter((el) => !clipped(el)) : sticking)
       .slice(0, 5)
       .map(
         (el) => `${el.tagName.toLowerCase()}.${String(el.className).slice(0, 60)} right=${Math.round(el.getBoundingClientRect().right)}`,
       );
     return { width: document.documentElement.scrollWidth, offenders: wide };
   });
-  expect.soft(width, `wider than the viewport: ${offenders.join(" | ")}`).toBe(page.viewportSize()?.width);
+  expect.soft(width, `${page.url()} is wider than the viewport: ${offenders.join(" | ")}`).toBe(page.viewportSize()?.width);
 }
 
 const header = (page: Page) => page.getByTestId("environment-status");

@@ -111,7 +111,12 @@ export function ScalingPanel({
         </section>
         <section className="rounded-lg border bg-card p-3" aria-label="Scaling activities">
           <h4 className="mb-2 text-xs font-semibold">Scaling activities</h4>
-          <ol className="grid max-h-80 gap-2 overflow-y-auto" data-testid="activities">
+          <ol
+            // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must be focusable to be scrolled by keyboard
+            tabIndex={0}
+            className="grid max-h-80 gap-2 overflow-y-auto outline-none focus-visible:ring-2 focus-visible:ring-ring"
+            data-testid="activities"
+          >
             {(v?.activities ?? []).map((a) => (
               <li
                 key={a.id}

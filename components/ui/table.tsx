@@ -4,7 +4,15 @@ import { cn } from "@/lib/utils";
 /** A bordered, horizontally scrollable table. Put it directly in a page or inside a Card. */
 export function Table({ className, wrapperClassName, ...props }: React.ComponentProps<"table"> & { wrapperClassName?: string }) {
   return (
-    <div className={cn("w-full overflow-x-auto rounded-lg border bg-card", wrapperClassName)}>
+    // Focusable: on a narrow screen the table scrolls sideways, and keyboard users must be able to scroll it.
+    <div
+      // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must be focusable to be scrolled by keyboard
+      tabIndex={0}
+      className={cn(
+        "w-full overflow-x-auto rounded-lg border bg-card outline-none focus-visible:ring-2 focus-visible:ring-ring",
+        wrapperClassName,
+      )}
+    >
       <table className={cn("w-full caption-bottom border-collapse text-sm", className)} {...props} />
     </div>
   );
