@@ -320,7 +320,7 @@ test("Patch OS: the newer Amazon Linux 2023 image goes out through a judged cana
   expect(counters.failed - before.failed, "requests failed during Patch OS").toBe(0);
 });
 
-test("forget leaves every resource in place", async ({ request }) => {
+test("forget leaves every resource in place", async ({ page, request }) => {
   const before = await teamState();
   const forgot = await request.post(`/api/v1/environments/${NAME}/teardown`, { headers: bearer(token) });
   expect(forgot.status(), await forgot.text()).toBe(200);
@@ -330,4 +330,21 @@ test("forget leaves every resource in place", async ({ request }) => {
   expect(before.groups.map((g) => g[0])).toEqual(["team-shop-a", "team-shop-b"]);
   expect((await request.get(`/api/v1/environments/${NAME}`, { headers: bearer(token) })).status()).toBe(404);
   expect(new Set(await versionsServed(LB, 10))).toEqual(new Set(["v1"]));
+  // The same stack adopted again through the form (lists read from the account), then forgotten from its page.
+  await signInOrSetUp(page);
+  await page.goto("/environments/adopt");
+  await page.getByRole("button", { name: "Read load balancers" }).click();
+  await page.getByLabel("Load balancer", { exact: true }).selectOption(ids.lb);
+  await page.getByLabel("Listener", { exact: true }).selectOption(ids.listener);
+  await expect(page.getByTestId("adopt-target-groups")).toContainText("team-shop-b (weight 100): team-shop-b");
+  await page.getByLabel("Environment name").fill("team-shop-ui");
+  await shot(page, "adopt-form");
+  await page.getByRole("button", { name: "Adopt", exact: true }).click();
+  await expect(page).toHaveURL(/\/environments\/team-shop-ui$/);
+  await expect(page.getByTestId("adopted-notice")).toContainText("team-shop-lb");
+  await page.getByRole("button", { name: "Forget" }).click();
+  await page.getByRole("dialog").getByRole("textbox").fill("team-shop-ui");
+  await page.getByRole("dialog").getByRole("button", { name: "Forget" }).click();
+  await expect(page).toHaveURL(/\/environments$/);
+  expect(await teamState()).toEqual(before);
 });
