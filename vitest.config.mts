@@ -22,7 +22,9 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: "localcloud", include: ["localcloud/**/*.test.ts"] },
+        // The CLI conformance tests start awscli or python3 for every call (a second or more
+        // each; several seconds on a loaded 2-core box, with the e2e stage running beside).
+        test: { name: "localcloud", include: ["localcloud/**/*.test.ts"], testTimeout: 120_000 },
       },
     ],
   },
