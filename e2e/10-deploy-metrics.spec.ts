@@ -69,7 +69,7 @@ test("the deploy metrics page shows the four keys as figures and charts; the RES
   await page.getByRole("link", { name: "7 days" }).click();
   await expect(page).toHaveURL(/days=7/);
   await expect(page.getByTestId("chart-deploys")).toHaveAttribute("data-points", "8");
-  await expect(page.getByTestId("chart-deploys").locator("svg")).toBeVisible();
+  await expect(page.getByTestId("chart-deploys").getByRole("img", { name: "deploys: 8 points" })).toBeVisible();
   await shot(page, "deploy-metrics");
   const token = await createToken(page, "metrics-read", "viewer");
   const res = await request.get("/api/v1/deploy-metrics?days=90", { headers: bearer(token) });
