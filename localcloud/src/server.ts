@@ -9,7 +9,7 @@ import type { LocalCloud } from "./core/cloud.ts";
 import { foreignRequest, handleAdmin } from "./core/admin-api.ts";
 import { authorizeCall, resolveCaller } from "./core/authz/index.ts";
 import { requestId as newRequestId } from "./core/ids.ts";
-import { AwsError, type RequestContext, type ServiceName } from "./core/types.ts";
+import { AwsError, asWireHandler, type RequestContext, type ServiceName } from "./core/types.ts";
 import { createCodecs, type Codec, type ServiceCodecs, type WireRequest, type WireResponse } from "./protocols/index.ts";
 import { unknownOutputKeys } from "./protocols/output-check.ts";
 
@@ -156,7 +156,7 @@ export function createLocalCloudServer(cloud: LocalCloud): Server {
       };
       // IAM: the caller's policies (when it has any) must allow the call before the handler runs.
       authorizeCall(ctx, service, operation, input);
-      const output = await handler(input, ctx);
+      const output = await asWireHandler(handler)(input, ctx);
       warnAboutUnknownOutputKeys(service, operation, codec, output);
       send(res, requestId, codec.serializeOutput(operation, output, requestId), cloud.now());
     } catch (err) {

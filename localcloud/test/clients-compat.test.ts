@@ -34,6 +34,7 @@ import {
 } from "@aws-sdk/client-cloudfront";
 import { expectError, startTestCloud, type TestCloud } from "./helpers.ts";
 import { awsCli, awsCliOk, boto3, hasAwsCli, hasBoto3 } from "./cli-runners.ts";
+import { asWireHandler } from "../src/core/types.ts";
 
 let lc: TestCloud;
 let albArn: string;
@@ -378,10 +379,10 @@ out({"d": d})`,
     const record = lc.cloud.state<{ policies: Record<string, Record<string, unknown>> }>("autoscaling").policies[PolicyARN!];
     Object.assign(record, { nextCheckAt: 1, lastScaleOutAt: 2, lastScaleInAt: 3 });
     const handler = lc.cloud.service("autoscaling").handlers.DescribePolicies;
-    const out = handler(
+    const out = (await asWireHandler(handler)(
       { AutoScalingGroupName: "compat-asg" },
       { region: "us-east-1", accountId: "000000000000", requestId: "t", cloud: lc.cloud },
-    );
+    )) as { ScalingPolicies: object[] };
     const model = JSON.parse(readFileSync(new URL("../models/autoscaling.json", import.meta.url), "utf8"));
     const allowed = Object.keys(model.shapes.ScalingPolicy.members);
     for (const p of out.ScalingPolicies) for (const key of Object.keys(p)) expect(allowed, key).toContain(key);

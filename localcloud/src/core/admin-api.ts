@@ -10,6 +10,7 @@
  *   POST   clock             -> {"speed":x} and/or {"advanceMs":n} -> the new clock
  *   GET    endpoints         -> {"loadBalancers":[...],"distributions":[...]} (data plane, from services)
  */
+import type { ModelDocument } from "./types.ts";
 import type { IncomingMessage } from "node:http";
 import type { LocalCloud } from "./cloud.ts";
 import { FaultValidationError, validateFault } from "./faults.ts";
@@ -53,7 +54,7 @@ class AdminError extends Error {
   }
 }
 
-function parseJson(body: Buffer): any {
+function parseJson(body: Buffer): ModelDocument {
   if (!body.length) return {};
   try {
     return JSON.parse(body.toString("utf8"));

@@ -72,7 +72,7 @@ export class LocalCloud implements CloudApi {
     this.markDirty();
   }
 
-  state<S = any>(service: ServiceName): S {
+  state<S = unknown>(service: ServiceName): S {
     if (!(service in this.states)) throw new Error(`unknown service ${service}`);
     return this.states[service] as S;
   }

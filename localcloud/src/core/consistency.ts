@@ -11,7 +11,7 @@
  * are in consistency-rules.ts. Lag 0 (the default) records nothing and checks nothing.
  */
 import { registerAdminRoutes } from "./admin-api.ts";
-import type { CloudApi, Handler, RequestContext, ServiceModule, ServiceName } from "./types.ts";
+import { asWireHandler, type CloudApi, type Handler, type RequestContext, type ServiceModule, type ServiceName } from "./types.ts";
 import { CONSISTENCY_RULES, type Fields } from "./consistency-rules.ts";
 
 export class ConsistencyRegistry {
@@ -76,7 +76,7 @@ function wrapHandler(service: ServiceName, operation: string, handler: Handler):
         if (young.length) throw error(young);
       }
     }
-    const output: unknown = await handler(input, ctx);
+    const output: unknown = await asWireHandler(handler)(input, ctx);
     if (registry.lagMs > 0 && rules.creates) {
       const now = ctx.cloud.now();
       for (const { kind, ids } of rules.creates(asFields(output), asFields(input)))

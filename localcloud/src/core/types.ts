@@ -46,6 +46,15 @@ export class AwsError extends Error {
   }
 }
 
+/**
+ * A model-shaped JSON document kept as the caller sent it (a CloudFront distribution config, a
+ * launch template's data, an alarm's configuration, a listener action): the AWS model defines
+ * its shape, the codec decoded exactly that, and each field is checked where it is read. The
+ * one place the local cloud reads loosely typed data.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: the model's documents are read field by field where they are used
+export type ModelDocument = Record<string, any>;
+
 /** What a handler knows about the call it serves. */
 export interface RequestContext {
   /** From the SigV4 credential scope (falls back to us-east-1). */
@@ -59,14 +68,20 @@ export interface RequestContext {
   caller?: Caller;
 }
 
-export type Handler<I = any, O = any> = (input: I, ctx: RequestContext) => O | Promise<O>;
+export type Handler<I = never, O = unknown> = (input: I, ctx: RequestContext) => O | Promise<O>;
+
+/** A handler as the server and the wrappers call it: with whatever input the codec decoded from the wire. */
+export type WireHandler = (input: unknown, ctx: RequestContext) => unknown;
+
+/** Each handler declares the input its operation's model describes and the codec decodes exactly that shape: widened here, once. */
+export const asWireHandler = (handler: Handler): WireHandler => handler as WireHandler;
 
 /**
  * A service module. State lives in the cloud's store under store.services[name] and is plain
  * JSON (so it can be persisted and reloaded); anything not JSON (timers, sockets) must be
  * rebuilt from state after a restart.
  */
-export interface ServiceModule<S = any> {
+export interface ServiceModule<S = unknown> {
   name: ServiceName;
   /** Fresh state after a reset. */
   initialState(): S;
@@ -85,7 +100,7 @@ export interface CloudApi {
   speed(): number;
   accountId: string;
   /** Persistent JSON state of a service; mutate it in place, then call markDirty(). */
-  state<S = any>(service: ServiceName): S;
+  state<S = unknown>(service: ServiceName): S;
   markDirty(): void;
   /** A service's module (its handlers, tick, endpoints). Services call each other's functions through typed imports, not through this. */
   service(name: ServiceName): ServiceModule;

@@ -5,7 +5,7 @@
  *        -> the instance as listed; 404 unknown instance, 400 invalid body.
  * Overrides are kept in memory (a failure drill, not configuration): a restart forgets them.
  */
-import type { CloudApi } from "../core/types.ts";
+import type { CloudApi, ModelDocument } from "../core/types.ts";
 import { registerAdminRoutes, type AdminResponse } from "../core/admin-api.ts";
 import { getInstance } from "../services/ec2/api.ts";
 import { behaviourOf, listInstanceServers } from "./instances.ts";
@@ -16,7 +16,7 @@ import type { InstanceBehaviour } from "./directives.ts";
 const bad = (error: string): AdminResponse => ({ status: 400, body: { error } });
 
 function parseOverrides(body: Buffer): BehaviourOverrides | string {
-  let b: any;
+  let b: ModelDocument;
   try {
     b = body.length ? JSON.parse(body.toString("utf8")) : {};
   } catch {

@@ -9,7 +9,7 @@
  */
 import { request, type IncomingMessage, type ServerResponse } from "node:http";
 import { randomBytes } from "node:crypto";
-import type { CloudApi } from "../core/types.ts";
+import type { CloudApi, ModelDocument } from "../core/types.ts";
 import { cfState, type StoredDistribution } from "../services/cloudfront/state.ts";
 import { elbState } from "../services/elbv2/state.ts";
 import { behaviourTtls, EdgeCache, MAX_CACHED_BYTES, ttlMs } from "./edge-cache.ts";
@@ -73,7 +73,7 @@ function originAddress(
   d: StoredDistribution,
 ): { port: number; timeoutMs: number; customHeaders: Record<string, string> } | undefined {
   const originId = d.config.DefaultCacheBehavior?.TargetOriginId;
-  const origin = (d.config.Origins?.Items ?? []).find((o: any) => o.Id === originId) ?? d.config.Origins?.Items?.[0];
+  const origin = (d.config.Origins?.Items ?? []).find((o: ModelDocument) => o.Id === originId) ?? d.config.Origins?.Items?.[0];
   if (!origin) return undefined;
   const s = elbState(cloud);
   const host = String(origin.DomainName ?? "").toLowerCase();

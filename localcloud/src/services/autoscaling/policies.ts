@@ -3,7 +3,7 @@
  * (TargetTracking-<group>-AlarmHigh/-AlarmLow-<uuid>) whose action is the policy ARN.
  */
 import { randomUUID } from "node:crypto";
-import type { CloudApi, RequestContext } from "../../core/types.ts";
+import type { CloudApi, RequestContext, ModelDocument } from "../../core/types.ts";
 import { deleteAlarms, putAlarm } from "./integrations.ts";
 import { pageOf } from "../../core/paging.ts";
 import { asgPages, asgState, findGroup, validationError, type GroupRecord, type PolicyRecord } from "./state.ts";
@@ -30,7 +30,7 @@ interface PolicyInput {
   MetricAggregationType?: string;
   StepAdjustments?: PolicyRecord["StepAdjustments"];
   EstimatedInstanceWarmup?: number;
-  TargetTrackingConfiguration?: Record<string, any>;
+  TargetTrackingConfiguration?: ModelDocument;
   Enabled?: boolean;
 }
 
@@ -43,7 +43,7 @@ function alarmArn(ctx: RequestContext, name: string): string {
 }
 
 /** The metric the target-tracking alarms watch: predefined (by group or target group) or customized. */
-function trackedMetric(group: GroupRecord, config: Record<string, any>) {
+function trackedMetric(group: GroupRecord, config: ModelDocument) {
   const predefined = config.PredefinedMetricSpecification;
   if (predefined) {
     const type = predefined.PredefinedMetricType;
@@ -84,7 +84,7 @@ function trackedMetric(group: GroupRecord, config: Record<string, any>) {
   throw validationError("TargetTrackingConfiguration must contain a PredefinedMetricSpecification or a CustomizedMetricSpecification.");
 }
 
-function createTargetTrackingAlarms(ctx: RequestContext, group: GroupRecord, arn: string, config: Record<string, any>) {
+function createTargetTrackingAlarms(ctx: RequestContext, group: GroupRecord, arn: string, config: ModelDocument) {
   const metric = trackedMetric(group, config);
   const target = Number(config.TargetValue);
   const description = `DO NOT EDIT OR DELETE. For TargetTrackingScaling policy ${arn}.`;

@@ -2,7 +2,7 @@
 import { randomUUID } from "node:crypto";
 import type { PageRules } from "../../core/paging.ts";
 import type { TagRules } from "../../core/tags.ts";
-import { AwsError, type CloudApi } from "../../core/types.ts";
+import { AwsError, type CloudApi, type ModelDocument } from "../../core/types.ts";
 
 export interface LaunchTemplateSpec {
   LaunchTemplateId: string;
@@ -104,7 +104,7 @@ export interface PolicyRecord {
   MetricAggregationType?: string;
   StepAdjustments?: Array<{ MetricIntervalLowerBound?: number; MetricIntervalUpperBound?: number; ScalingAdjustment: number }>;
   EstimatedInstanceWarmup?: number;
-  TargetTrackingConfiguration?: Record<string, any>;
+  TargetTrackingConfiguration?: ModelDocument;
   Enabled: boolean;
   Alarms: Array<{ AlarmName: string; AlarmARN: string }>;
   /** Target tracking: when it last scaled out / in, and when it next re-checks an alarm still in ALARM. */

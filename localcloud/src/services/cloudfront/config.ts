@@ -4,10 +4,10 @@
  * config is normalised once and returned as is.
  */
 import { cnameAlreadyExists, inconsistentQuantities, invalidArgument, invalidViewerCertificate, noSuchOrigin } from "./errors.ts";
-import { AwsError } from "../../core/types.ts";
+import { AwsError, type ModelDocument } from "../../core/types.ts";
 import type { StoredDistribution } from "./state.ts";
 
-type Config = Record<string, any>;
+type Config = ModelDocument;
 
 const VIEWER_PROTOCOL_POLICIES = ["allow-all", "https-only", "redirect-to-https"];
 const ORIGIN_PROTOCOL_POLICIES = ["http-only", "match-viewer", "https-only"];
@@ -29,7 +29,8 @@ function checkQuantities(value: unknown, where: string): void {
   for (const [k, v] of Object.entries(obj)) checkQuantities(v, where ? `${where}.${k}` : k);
 }
 
-const list = (block: { Items?: unknown[] } | undefined): any[] => block?.Items ?? [];
+/** A model list block's items (`{ Quantity, Items }`), as the caller says they are. */
+const list = <T = ModelDocument>(block: { Items?: unknown[] } | undefined): T[] => (block?.Items ?? []) as T[];
 
 /** A {Quantity, Items} block; Items is left out when empty, as AWS does. */
 function quantityBlock<T>(items: T[] | undefined, extra: Record<string, unknown> = {}): Record<string, unknown> {
@@ -50,7 +51,7 @@ function checkCacheBehavior(b: Config, where: string, targets: Set<string>): voi
     const max = b.MaxTTL ?? 31536000;
     if (!(min <= def && def <= max)) throw new AwsError("InvalidTTLOrder", "The TTL order specified in CacheBehavior is not valid.", 400);
   }
-  const methods = list(b.AllowedMethods);
+  const methods = list<string>(b.AllowedMethods);
   if (methods.length && !["GET", "HEAD"].every((m) => methods.includes(m)))
     throw invalidArgument(`The parameter ${where}.AllowedMethods must include GET and HEAD.`);
 }
@@ -101,7 +102,7 @@ export function validateConfig(config: Config, others: StoredDistribution[]): vo
   if (config.DefaultRootObject?.startsWith("/"))
     throw new AwsError("InvalidDefaultRootObject", "The specified default root object is invalid.", 400);
 
-  const aliases = list(config.Aliases) as string[];
+  const aliases = list<string>(config.Aliases);
   const cert = config.ViewerCertificate ?? {};
   const usesDefaultCert = !cert.ACMCertificateArn && !cert.IAMCertificateId;
   if (aliases.length && usesDefaultCert) {
@@ -114,7 +115,7 @@ export function validateConfig(config: Config, others: StoredDistribution[]): vo
       "The specified SSL certificate doesn't exist, isn't in us-east-1 region, isn't valid, or doesn't include a valid certificate chain.",
     );
   }
-  const taken = new Set(others.flatMap((d) => list(d.config.Aliases) as string[]).map((a) => a.toLowerCase()));
+  const taken = new Set(others.flatMap((d) => list<string>(d.config.Aliases)).map((a) => a.toLowerCase()));
   if (aliases.some((a) => taken.has(a.toLowerCase()))) throw cnameAlreadyExists();
 }
 

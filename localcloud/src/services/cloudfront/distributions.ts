@@ -3,7 +3,7 @@
  * every UpdateDistribution needs the current ETag in If-Match, gets a new ETag and deploys
  * again; DeleteDistribution only once the distribution is disabled and Deployed.
  */
-import type { RequestContext } from "../../core/types.ts";
+import type { RequestContext, ModelDocument } from "../../core/types.ts";
 import { configFingerprint, normalizeConfig, sameConfig, validateConfig } from "./config.ts";
 import {
   distributionAlreadyExists,
@@ -31,7 +31,7 @@ import { checkTags } from "../../core/tags.ts";
 import { cfTagRules } from "./tags.ts";
 import { toDistribution, toSummary } from "./view.ts";
 
-type Config = Record<string, any>;
+type Config = ModelDocument;
 
 function mustFind(ctx: RequestContext, id: string | undefined): StoredDistribution {
   const d = id ? cfState(ctx.cloud).distributions[id] : undefined;

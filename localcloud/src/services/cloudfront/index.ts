@@ -5,7 +5,7 @@
  * For other services: recordDistributionTraffic(cloud, distributionId, traffic) publishes the
  * AWS/CloudFront metrics (us-east-1, Region=Global).
  */
-import type { CloudApi, ServiceModule } from "../../core/types.ts";
+import type { CloudApi, ServiceModule, ModelDocument } from "../../core/types.ts";
 import {
   createDistribution,
   createDistributionWithTags,
@@ -35,7 +35,7 @@ function endpoints(cloud: CloudApi) {
     enabled: d.config.Enabled,
     aliases: d.config.Aliases.Items ?? [],
     defaultTargetOriginId: d.config.DefaultCacheBehavior.TargetOriginId,
-    origins: (d.config.Origins.Items ?? []).map((o: any) => ({
+    origins: (d.config.Origins.Items ?? []).map((o: ModelDocument) => ({
       id: o.Id,
       domainName: o.DomainName,
       originPath: o.OriginPath,

@@ -2,7 +2,7 @@
  * CloudFront state (global: one set of distributions per account, whatever the caller's region).
  * Times are simulated ms.
  */
-import type { CloudApi } from "../../core/types.ts";
+import type { CloudApi, ModelDocument } from "../../core/types.ts";
 import { randomLowerAlnum, randomUpperAlnum } from "../../core/ids.ts";
 
 export type DistributionStatus = "InProgress" | "Deployed";
@@ -12,7 +12,7 @@ export interface StoredDistribution {
   arn: string;
   domainName: string;
   /** The DistributionConfig with AWS's defaults filled in (model member names). */
-  config: Record<string, any>;
+  config: ModelDocument;
   etag: string;
   status: DistributionStatus;
   createdAt: number;

@@ -3,7 +3,7 @@
  * high-resolution data), metric alarms and their history. Plain JSON, persisted with the cloud.
  */
 import type { PageRules } from "../../core/paging.ts";
-import { AwsError, type CloudApi } from "../../core/types.ts";
+import { AwsError, type CloudApi, type ModelDocument } from "../../core/types.ts";
 
 /**
  * One aggregation bucket: [startSec, sum, count, min, max, dist?].
@@ -36,7 +36,7 @@ export type StateValue = "OK" | "ALARM" | "INSUFFICIENT_DATA";
 export interface StoredAlarm {
   region: string;
   /** The PutMetricAlarm input as accepted (model member names), without Tags. */
-  config: Record<string, any>;
+  config: ModelDocument;
   arn: string;
   state: StateValue;
   reason: string;

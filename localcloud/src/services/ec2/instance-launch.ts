@@ -5,7 +5,7 @@
  */
 import { randomInt } from "node:crypto";
 import { quotaValue } from "../../core/quotas.ts";
-import { AwsError, type CloudApi } from "../../core/types.ts";
+import { AwsError, type CloudApi, type ModelDocument } from "../../core/types.ts";
 import { firstFreeAddress, parseCidr } from "./cidr.ts";
 import { findImage, findInstanceType } from "./catalog.ts";
 import { invalidParameterValue, ec2TagRules } from "./errors.ts";
@@ -76,8 +76,8 @@ export function launch(cloud: CloudApi, request: LaunchRequest): { reservationId
   }
 
   const resolved = request.LaunchTemplate ? resolveLaunchTemplate(cloud, region, request.LaunchTemplate) : undefined;
-  const data: Record<string, any> = resolved?.version.LaunchTemplateData ?? {};
-  const templateNic = (data.NetworkInterfaces ?? []).find((n: any) => (n.DeviceIndex ?? 0) === 0) ?? {};
+  const data: ModelDocument = resolved?.version.LaunchTemplateData ?? {};
+  const templateNic = (data.NetworkInterfaces ?? []).find((n: ModelDocument) => (n.DeviceIndex ?? 0) === 0) ?? {};
 
   const imageId = request.ImageId ?? data.ImageId;
   if (!imageId) throw new AwsError("MissingParameter", "The request must contain the parameter ImageId");

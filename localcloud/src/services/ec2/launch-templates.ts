@@ -1,5 +1,5 @@
 /** Launch templates and their numbered versions; the default version is what `$Default` and an omitted version mean. */
-import { AwsError, type RequestContext } from "../../core/types.ts";
+import { AwsError, type RequestContext, type ModelDocument } from "../../core/types.ts";
 import { required, ec2Pages } from "./errors.ts";
 import { applyFilters, type Filter } from "./filters.ts";
 import { findLaunchTemplate, resolveVersion, templateNotFoundById, templateNotFoundByName } from "./launch-template-store.ts";
@@ -39,7 +39,7 @@ function versionOut(template: LaunchTemplateRecord, version: LaunchTemplateVersi
 }
 
 /** User data must be base64 here: the instance decodes it at boot (and the data plane reads directives from it). */
-function checkTemplateData(data: Record<string, any> | undefined): Record<string, any> {
+function checkTemplateData(data: ModelDocument | undefined): ModelDocument {
   const checked = data ?? {};
   if (checked.UserData !== undefined && !/^[A-Za-z0-9+/]*={0,2}$/.test(String(checked.UserData).replace(/\s/g, ""))) {
     throw new AwsError("InvalidUserData.Malformed", "Invalid BASE64 encoding of user data.");
@@ -62,7 +62,7 @@ export function CreateLaunchTemplate(
   input: {
     LaunchTemplateName?: string;
     VersionDescription?: string;
-    LaunchTemplateData?: Record<string, any>;
+    LaunchTemplateData?: ModelDocument;
     TagSpecifications?: TagSpecification[];
     ClientToken?: string;
   },
@@ -111,7 +111,7 @@ export function CreateLaunchTemplateVersion(
     LaunchTemplateName?: string;
     SourceVersion?: string;
     VersionDescription?: string;
-    LaunchTemplateData?: Record<string, any>;
+    LaunchTemplateData?: ModelDocument;
     ClientToken?: string;
   },
   ctx: RequestContext,

@@ -4,7 +4,7 @@
  * simulated epoch ms.
  */
 import { ec2Id } from "../../core/ids.ts";
-import type { CloudApi } from "../../core/types.ts";
+import type { CloudApi, ModelDocument } from "../../core/types.ts";
 
 export interface Tag {
   Key: string;
@@ -95,7 +95,7 @@ export interface LaunchTemplateVersionRecord {
   VersionNumber: number;
   VersionDescription?: string;
   CreateTime: number;
-  LaunchTemplateData: Record<string, any>;
+  LaunchTemplateData: ModelDocument;
 }
 
 export interface LaunchTemplateRecord extends Regional {
@@ -232,7 +232,7 @@ export function ec2State(cloud: CloudApi): Ec2State {
   const state = cloud.state<Ec2State>("ec2");
   // State persisted by an older build may miss collections added since.
   for (const [key, value] of Object.entries(initialEc2State())) {
-    if ((state as any)[key] === undefined) (state as any)[key] = value;
+    if ((state as unknown as Record<string, unknown>)[key] === undefined) (state as unknown as Record<string, unknown>)[key] = value;
   }
   return state;
 }

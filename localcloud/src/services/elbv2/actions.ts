@@ -2,7 +2,7 @@
  * Listener actions: validation and the normalised form AWS returns (a forward action always
  * carries ForwardConfig with weights; a single-group forward also carries TargetGroupArn).
  */
-import { AwsError } from "../../core/types.ts";
+import { AwsError, type ModelDocument } from "../../core/types.ts";
 import type { ActionRecord } from "./state.ts";
 import { validationError } from "./errors.ts";
 
@@ -11,7 +11,7 @@ const CONTENT_TYPES = new Set(["text/plain", "text/css", "text/html", "applicati
 export const MAX_WEIGHT = 999;
 const MAX_FORWARD_GROUPS = 5;
 
-function normaliseForward(a: Record<string, any>): ActionRecord {
+function normaliseForward(a: ModelDocument): ActionRecord {
   const fromConfig: Array<{ TargetGroupArn?: string; Weight?: number }> = a.ForwardConfig?.TargetGroups ?? [];
   if (a.TargetGroupArn && fromConfig.length > 0) {
     if (fromConfig.length !== 1 || fromConfig[0].TargetGroupArn !== a.TargetGroupArn) {
@@ -49,7 +49,7 @@ function normaliseForward(a: Record<string, any>): ActionRecord {
   return out;
 }
 
-function normaliseFixedResponse(a: Record<string, any>): ActionRecord {
+function normaliseFixedResponse(a: ModelDocument): ActionRecord {
   const c = a.FixedResponseConfig;
   if (!c?.StatusCode || !/^[245]\d\d$/.test(c.StatusCode))
     throw validationError(`Fixed response status code '${c?.StatusCode}' must be a 2XX, 4XX or 5XX code`);
@@ -62,7 +62,7 @@ function normaliseFixedResponse(a: Record<string, any>): ActionRecord {
   };
 }
 
-function normaliseRedirect(a: Record<string, any>): ActionRecord {
+function normaliseRedirect(a: ModelDocument): ActionRecord {
   const c = a.RedirectConfig;
   if (!c || !["HTTP_301", "HTTP_302"].includes(c.StatusCode)) throw validationError("Redirect status code must be HTTP_301 or HTTP_302");
   return {
@@ -82,7 +82,7 @@ function normaliseRedirect(a: Record<string, any>): ActionRecord {
  * Validate a listener's default actions (or, with `owner` "rule", a rule's actions: same rules,
  * AWS only words the errors differently) and return them as AWS describes them.
  */
-export function normaliseActions(actions: Array<Record<string, any>> | undefined, owner: "listener" | "rule" = "listener"): ActionRecord[] {
+export function normaliseActions(actions: Array<ModelDocument> | undefined, owner: "listener" | "rule" = "listener"): ActionRecord[] {
   const list = actions ?? [];
   const what = owner === "listener" ? "The listener's default actions" : "A rule's actions";
   if (list.length === 0)

@@ -1,5 +1,5 @@
 /** CreateListener / DescribeListeners / ModifyListener / DeleteListener (rules, the default one included, are in rules.ts). */
-import { AwsError, type RequestContext } from "../../core/types.ts";
+import { AwsError, type RequestContext, type ModelDocument } from "../../core/types.ts";
 import { arnPrefix, elbState, hex, type ActionRecord, type ListenerRecord, type LoadBalancerRecord, type Tag } from "./state.ts";
 import { elbPages, elbTagRules, invalidConfiguration, listenerNotFound, targetGroupNotFound, validationError } from "./errors.ts";
 import { normaliseActions, targetGroupArnsOfActions } from "./actions.ts";
@@ -17,7 +17,7 @@ interface ListenerInput {
   Protocol?: string;
   SslPolicy?: string;
   Certificates?: Array<{ CertificateArn?: string; IsDefault?: boolean }>;
-  DefaultActions?: Array<Record<string, any>>;
+  DefaultActions?: Array<ModelDocument>;
   AlpnPolicy?: string[];
 }
 

@@ -3,7 +3,7 @@
  * the simulation bookkeeping (times in simulated ms).
  */
 import { randomBytes, randomInt } from "node:crypto";
-import type { CloudApi } from "../../core/types.ts";
+import type { CloudApi, ModelDocument } from "../../core/types.ts";
 
 export interface Tag {
   Key: string;
@@ -78,7 +78,7 @@ export interface TargetGroupRecord {
 }
 
 /** A model-shaped Action (Type, TargetGroupArn, ForwardConfig, FixedResponseConfig, ...). */
-export type ActionRecord = Record<string, any> & { Type: string };
+export type ActionRecord = ModelDocument & { Type: string };
 
 /**
  * A rule condition as AWS describes it. host-header and path-pattern carry both `Values` and their

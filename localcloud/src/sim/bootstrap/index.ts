@@ -13,7 +13,7 @@
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import type { CloudApi, Handler, RequestContext, ServiceModule } from "../../core/types.ts";
+import { asWireHandler, type CloudApi, type Handler, type RequestContext, type ServiceModule } from "../../core/types.ts";
 import { appendConsoleOutput } from "../../services/ec2/console.ts";
 import { ec2State, type InstanceRecord } from "../../services/ec2/state.ts";
 import { renderConsole } from "./console.ts";
@@ -120,7 +120,7 @@ export function withInstanceProfileCapture(ec2: ServiceModule): ServiceModule {
   const run: Handler | undefined = ec2.handlers.RunInstances;
   if (!run) return ec2;
   const wrapped: Handler = async (input: RunInstancesInput, ctx: RequestContext) => {
-    const output: unknown = await run(input, ctx);
+    const output: unknown = await asWireHandler(run)(input, ctx);
     const profile = input.IamInstanceProfile?.Arn ?? input.IamInstanceProfile?.Name;
     const instances = (output as { Instances?: Array<{ InstanceId?: string }> } | undefined)?.Instances ?? [];
     if (profile)

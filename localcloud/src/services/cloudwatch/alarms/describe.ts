@@ -1,5 +1,5 @@
 /** DescribeAlarms and DescribeAlarmsForMetric (metric alarms only; composite alarms are not modelled). */
-import { AwsError, type RequestContext } from "../../../core/types.ts";
+import { AwsError, type RequestContext, type ModelDocument } from "../../../core/types.ts";
 import { fingerprint, pageOf } from "../../../core/paging.ts";
 import { cwPages } from "../state.ts";
 import { regionAlarms, toMetricAlarm } from "./store.ts";
@@ -81,7 +81,7 @@ export function describeAlarmsForMetric(input: DescribeAlarmsForMetricInput, ctx
   if (!input.MetricName) throw new AwsError("MissingParameter", "The parameter MetricName is required.", 400);
   if (!input.Namespace) throw new AwsError("MissingParameter", "The parameter Namespace is required.", 400);
   const watches = (
-    m: { MetricName?: string; Namespace?: string; Dimensions?: any[] },
+    m: { MetricName?: string; Namespace?: string; Dimensions?: Array<{ Name: string; Value: string }> },
     stat: string | undefined,
     period: number | undefined,
     unit: string | undefined,
@@ -97,7 +97,7 @@ export function describeAlarmsForMetric(input: DescribeAlarmsForMetricInput, ctx
     const c = a.config;
     if (c.Metrics)
       return c.Metrics.some(
-        (q: any) => q.MetricStat && watches(q.MetricStat.Metric, q.MetricStat.Stat, q.MetricStat.Period, q.MetricStat.Unit),
+        (q: ModelDocument) => q.MetricStat && watches(q.MetricStat.Metric, q.MetricStat.Stat, q.MetricStat.Period, q.MetricStat.Unit),
       );
     return watches(c, c.Statistic ?? c.ExtendedStatistic, c.Period, c.Unit);
   });

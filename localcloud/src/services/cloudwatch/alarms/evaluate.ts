@@ -6,7 +6,7 @@
  *   missing / ignore: the most recent N real datapoints within N + 2 periods; when there is
  *     none, missing -> INSUFFICIENT_DATA and ignore keeps the current state.
  */
-import type { CloudApi } from "../../../core/types.ts";
+import type { CloudApi, ModelDocument } from "../../../core/types.ts";
 import { runQueries } from "../math/run-queries.ts";
 import { readMetric } from "../metric-query.ts";
 import { parseStat } from "../statistics.ts";
@@ -18,17 +18,17 @@ import { changeAlarmState } from "./transition.ts";
 /** How long after a minute closes the alarm looks at it (simulated). */
 export const EVALUATION_DELAY_MS = 10_000;
 
-export function alarmPeriodSec(config: Record<string, any>): number {
-  if (config.Metrics?.length) return Math.max(...config.Metrics.map((q: any) => q.MetricStat?.Period ?? q.Period ?? 0)) || 60;
+export function alarmPeriodSec(config: ModelDocument): number {
+  if (config.Metrics?.length) return Math.max(...config.Metrics.map((q: ModelDocument) => q.MetricStat?.Period ?? q.Period ?? 0)) || 60;
   return config.Period ?? 60;
 }
 
-function stepMs(config: Record<string, any>): number {
+function stepMs(config: ModelDocument): number {
   return Math.min(alarmPeriodSec(config), 60) * 1000;
 }
 
 /** The first evaluation after `now`: the next step boundary plus the delay. */
-export function firstEvaluationAt(now: number, config: Record<string, any>): number {
+export function firstEvaluationAt(now: number, config: ModelDocument): number {
   const step = stepMs(config);
   return (Math.floor((now - EVALUATION_DELAY_MS) / step) + 1) * step + EVALUATION_DELAY_MS;
 }
@@ -47,7 +47,8 @@ function evaluationRange(cloud: CloudApi, alarm: StoredAlarm, endMs: number, per
   const values = new Map<number, number>();
   if (c.Metrics?.length) {
     const results = runQueries(cwState(cloud), alarm.region, c.Metrics, startMs, endMs);
-    const wanted = c.Metrics.find((q: any) => q.ReturnData === true) ?? c.Metrics.find((q: any) => q.ReturnData !== false);
+    const wanted =
+      c.Metrics.find((q: ModelDocument) => q.ReturnData === true) ?? c.Metrics.find((q: ModelDocument) => q.ReturnData !== false);
     const r = results.find((x) => x.Id === wanted?.Id);
     r?.ts.forEach((t, i) => values.set(t * 1000, r.vs[i]));
   } else {

@@ -2,7 +2,7 @@
  * PutMetricAlarm: creates an alarm in INSUFFICIENT_DATA, or overwrites the configuration of an
  * existing one while keeping its state (and its tags: Tags only apply on creation, as in AWS).
  */
-import { AwsError, type CloudApi } from "../../../core/types.ts";
+import { AwsError, type CloudApi, type ModelDocument } from "../../../core/types.ts";
 import { parseExpressions, validateQueries, type MetricDataQuery } from "../math/run-queries.ts";
 import { isValidPeriod } from "../metric-query.ts";
 import { BASIC_STATISTICS, isExtended, parseStat } from "../statistics.ts";
@@ -115,7 +115,7 @@ export function putMetricAlarm(cloud: CloudApi, region: string, input: PutMetric
   const state = cwState(cloud);
   const now = cloud.now();
   const { Tags, ...rest } = input;
-  const config: Record<string, any> = {
+  const config: ModelDocument = {
     ...rest,
     ActionsEnabled: input.ActionsEnabled ?? true,
     OKActions: input.OKActions ?? [],
