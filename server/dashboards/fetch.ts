@@ -34,32 +34,16 @@ function toSeries(
   previous: SeriesData[] | undefined,
 ): SeriesData[] {
   return defs.map((d) => {
-    if (status.kind !== "ok") {
-      const prev = previous?.find((p) => p.id === d.id);
-      return {
-        id: d.id,
-        chart: d.chart,
-        label: d.label,
-        unit: d.unit,
-        ...(d.slot ? { slot: d.slot } : {}),
-        points: prev?.points ?? [],
-        status,
-      };
-    }
+    const head = { id: d.id, chart: d.chart, label: d.label, unit: d.unit, ...(d.slot ? { slot: d.slot } : {}) };
+    // A failed fetch keeps the series' last points (the panel says why it is stale).
+    if (status.kind !== "ok") return { ...head, points: previous?.find((p) => p.id === d.id)?.points ?? [], status };
     const m = byId.get(d.id);
     const k = d.scale ?? 1;
-    return {
-      id: d.id,
-      chart: d.chart,
-      label: d.label,
-      unit: d.unit,
-      ...(d.slot ? { slot: d.slot } : {}),
-      points: grid.map((t): [number, number | null] => {
-        const v = m?.get(t);
-        return [t, v === undefined ? null : Math.round(v * k * 1000) / 1000];
-      }),
-      status,
-    };
+    const points = grid.map((t): [number, number | null] => {
+      const v = m?.get(t);
+      return [t, v === undefined ? null : Math.round(v * k * 1000) / 1000];
+    });
+    return { ...head, points, status };
   });
 }
 
