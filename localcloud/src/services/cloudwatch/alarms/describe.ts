@@ -3,6 +3,7 @@ import { AwsError, type RequestContext, type ModelDocument } from "../../../core
 import { fingerprint, pageOf } from "../../../core/paging.ts";
 import { cwPages } from "../state.ts";
 import { regionAlarms, toMetricAlarm } from "./store.ts";
+import type { PutMetricAlarmInput } from "./put.ts";
 
 interface DescribeAlarmsInput {
   AlarmNames?: string[];
@@ -57,15 +58,11 @@ export function describeAlarms(input: DescribeAlarmsInput, ctx: RequestContext) 
   };
 }
 
-interface DescribeAlarmsForMetricInput {
-  MetricName?: string;
-  Namespace?: string;
-  Statistic?: string;
-  ExtendedStatistic?: string;
-  Dimensions?: Array<{ Name: string; Value: string }>;
-  Period?: number;
-  Unit?: string;
-}
+/** The metric an alarm watches, named as PutMetricAlarm names it. */
+type DescribeAlarmsForMetricInput = Pick<
+  PutMetricAlarmInput,
+  "MetricName" | "Namespace" | "Statistic" | "ExtendedStatistic" | "Dimensions" | "Period" | "Unit"
+>;
 
 const sameDimensions = (a: Array<{ Name: string; Value: string }> = [], b: Array<{ Name: string; Value: string }> = []) => {
   const key = (d: Array<{ Name: string; Value: string }>) =>
