@@ -343,8 +343,8 @@ test("forget leaves every resource in place", async ({ page, request }) => {
   await expect(page).toHaveURL(/\/environments\/team-shop-ui$/);
   await expect(page.getByTestId("adopted-notice")).toContainText("team-shop-lb");
   await page.getByRole("button", { name: "Forget" }).click();
-  await page.getByRole("dialog").getByRole("textbox").fill("team-shop-ui");
-  await page.getByRole("dialog").getByRole("button", { name: "Forget" }).click();
+  await page.getByRole("alertdialog").getByRole("textbox").fill("team-shop-ui");
+  await page.getByRole("alertdialog").getByRole("button", { name: "Forget" }).click();
   await expect(page).toHaveURL(/\/environments$/);
   expect(await teamState()).toEqual(before);
 });
