@@ -21,7 +21,12 @@ export function roleView(role: RoleRecord, detail: "full" | "list" = "full"): Re
   };
 }
 
-export function customerPolicyView(p: ManagedPolicyRecord, attachmentCount: number): Record<string, unknown> {
+/** What ListPolicies and GetPolicy show of a policy, customer managed or AWS managed. */
+function policyView(
+  p: Pick<ManagedPolicyRecord, "PolicyName" | "PolicyId" | "Arn" | "Path" | "DefaultVersionId" | "Description">,
+  attachmentCount: number,
+  dates: { CreateDate: Date | number; UpdateDate: Date | number },
+): Record<string, unknown> {
   return {
     PolicyName: p.PolicyName,
     PolicyId: p.PolicyId,
@@ -32,26 +37,19 @@ export function customerPolicyView(p: ManagedPolicyRecord, attachmentCount: numb
     PermissionsBoundaryUsageCount: 0,
     IsAttachable: true,
     Description: p.Description,
-    CreateDate: p.CreateDate,
-    UpdateDate: p.UpdateDate,
+    ...dates,
+  };
+}
+
+export function customerPolicyView(p: ManagedPolicyRecord, attachmentCount: number): Record<string, unknown> {
+  return {
+    ...policyView(p, attachmentCount, { CreateDate: p.CreateDate, UpdateDate: p.UpdateDate }),
     Tags: p.Tags.length ? p.Tags : undefined,
   };
 }
 
 export function awsPolicyView(p: AwsManagedPolicy, attachmentCount: number): Record<string, unknown> {
-  return {
-    PolicyName: p.PolicyName,
-    PolicyId: p.PolicyId,
-    Arn: p.Arn,
-    Path: p.Path,
-    DefaultVersionId: p.DefaultVersionId,
-    AttachmentCount: attachmentCount,
-    PermissionsBoundaryUsageCount: 0,
-    IsAttachable: true,
-    Description: p.Description,
-    CreateDate: new Date(p.CreateDate),
-    UpdateDate: new Date(p.UpdateDate),
-  };
+  return policyView(p, attachmentCount, { CreateDate: new Date(p.CreateDate), UpdateDate: new Date(p.UpdateDate) });
 }
 
 export function instanceProfileView(cloud: CloudApi, profile: InstanceProfileRecord): Record<string, unknown> {
