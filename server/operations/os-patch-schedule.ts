@@ -11,7 +11,7 @@
  */
 import { systemActor } from "../auth/actor.ts";
 import { db } from "../db/client.ts";
-import { withSpecDefaults, type EnvironmentSpec } from "../environments/spec.ts";
+import { storedSpec } from "../environments/load.ts";
 import { ServiceError } from "../errors.ts";
 import { logger } from "../log.ts";
 import { patchOs } from "./patch-os.ts";
@@ -34,7 +34,7 @@ export async function runScheduledOsPatches(now = new Date()): Promise<string[]>
     const row = await db.environmentSpecVersion.findUnique({
       where: { environmentId_version: { environmentId: env.id, version: env.currentVersion } },
     });
-    const spec = row ? withSpecDefaults(row.spec as unknown as EnvironmentSpec) : null;
+    const spec = row ? storedSpec(row.spec) : null;
     if (!spec || !inWindow(spec.osPatching, now)) continue;
     const recent = await db.auditEvent.count({
       where: {
