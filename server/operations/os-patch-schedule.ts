@@ -12,6 +12,7 @@
 import { systemActor } from "../auth/actor.ts";
 import { db } from "../db/client.ts";
 import { storedSpec } from "../environments/load.ts";
+import type { EnvironmentSpec } from "../environments/spec.ts";
 import { ServiceError } from "../errors.ts";
 import { logger } from "../log.ts";
 import { patchOs } from "./patch-os.ts";
