@@ -9,7 +9,7 @@ export function Table({ className, wrapperClassName, ...props }: React.Component
       // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must be focusable to be scrolled by keyboard
       tabIndex={0}
       className={cn(
-        "w-full overflow-x-auto rounded-lg border bg-card outline-none focus-visible:ring-2 focus-visible:ring-ring",
+        "relative w-full overflow-x-auto rounded-lg border bg-card outline-none focus-visible:ring-2 focus-visible:ring-ring",
         wrapperClassName,
       )}
     >
