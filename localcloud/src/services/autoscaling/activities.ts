@@ -93,7 +93,7 @@ export function joinCauses(...parts: Array<string | undefined>): string {
   return parts.filter(Boolean).join("  ");
 }
 
-export function DescribeScalingActivities(
+export function describeScalingActivities(
   input: { ActivityIds?: string[]; AutoScalingGroupName?: string; IncludeDeletedGroups?: boolean; MaxRecords?: number; NextToken?: string },
   ctx: RequestContext,
 ) {

@@ -53,7 +53,7 @@ function subnetsFor(ctx: RequestContext, input: GroupInput) {
   throw validationError("At least one Availability Zone or VPC Subnet is required.");
 }
 
-export function CreateAutoScalingGroup(input: GroupInput, ctx: RequestContext) {
+export function createAutoScalingGroup(input: GroupInput, ctx: RequestContext) {
   const state = asgState(ctx.cloud);
   const name = input.AutoScalingGroupName ?? "";
   if (!name || name.length > 255) throw validationError("AutoScalingGroupName must be between 1 and 255 characters.");
@@ -112,7 +112,7 @@ export function CreateAutoScalingGroup(input: GroupInput, ctx: RequestContext) {
   return {};
 }
 
-export function UpdateAutoScalingGroup(input: GroupInput, ctx: RequestContext) {
+export function updateAutoScalingGroup(input: GroupInput, ctx: RequestContext) {
   const group = findGroup(ctx.cloud, ctx.region, input.AutoScalingGroupName);
   if (group.Status) throw new AwsError("ScalingActivityInProgress", "The group is being deleted.");
   const template = templateInput(input);
@@ -153,7 +153,7 @@ export function UpdateAutoScalingGroup(input: GroupInput, ctx: RequestContext) {
   return {};
 }
 
-export function SetDesiredCapacity(
+export function setDesiredCapacity(
   input: { AutoScalingGroupName?: string; DesiredCapacity?: number; HonorCooldown?: boolean },
   ctx: RequestContext,
 ) {
@@ -174,7 +174,7 @@ export function SetDesiredCapacity(
   return {};
 }
 
-export function DeleteAutoScalingGroup(input: { AutoScalingGroupName?: string; ForceDelete?: boolean }, ctx: RequestContext) {
+export function deleteAutoScalingGroup(input: { AutoScalingGroupName?: string; ForceDelete?: boolean }, ctx: RequestContext) {
   const state = asgState(ctx.cloud);
   const group = findGroup(ctx.cloud, ctx.region, input.AutoScalingGroupName);
   const members = group.Instances.filter((m) => m.LifecycleState !== "Terminated");
@@ -210,7 +210,7 @@ export function DeleteAutoScalingGroup(input: { AutoScalingGroupName?: string; F
   return {};
 }
 
-export function DescribeAutoScalingGroups(
+export function describeAutoScalingGroups(
   input: {
     AutoScalingGroupNames?: string[];
     Filters?: Array<{ Name?: string; Values?: string[] }>;

@@ -13,7 +13,7 @@ function findMember(ctx: RequestContext, instanceId: string): { group: GroupReco
   return undefined;
 }
 
-export function DescribeAutoScalingInstances(
+export function describeAutoScalingInstances(
   input: { InstanceIds?: string[]; MaxRecords?: number; NextToken?: string },
   ctx: RequestContext,
 ) {
@@ -37,7 +37,7 @@ export function DescribeAutoScalingInstances(
   };
 }
 
-export function TerminateInstanceInAutoScalingGroup(
+export function terminateInstanceInAutoScalingGroup(
   input: { InstanceId?: string; ShouldDecrementDesiredCapacity?: boolean },
   ctx: RequestContext,
 ) {
@@ -66,7 +66,7 @@ export function TerminateInstanceInAutoScalingGroup(
   return { Activity: activityOut(findActivity(ctx.cloud, activityId)!) };
 }
 
-export function SetInstanceProtection(
+export function setInstanceProtection(
   input: { InstanceIds?: string[]; AutoScalingGroupName?: string; ProtectedFromScaleIn?: boolean },
   ctx: RequestContext,
 ) {

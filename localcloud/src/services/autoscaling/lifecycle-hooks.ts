@@ -77,7 +77,7 @@ function putHook(cloud: CloudApi, group: GroupRecord, input: HookInput): void {
   cloud.markDirty();
 }
 
-export function PutLifecycleHook(input: HookInput & { AutoScalingGroupName?: string }, ctx: RequestContext) {
+export function putLifecycleHook(input: HookInput & { AutoScalingGroupName?: string }, ctx: RequestContext) {
   const group = findGroup(ctx.cloud, ctx.region, input.AutoScalingGroupName);
   putHook(ctx.cloud, group, input);
   return {};
@@ -99,7 +99,7 @@ export function putInitialHooks(cloud: CloudApi, group: GroupRecord, specs: Hook
   for (const spec of specs ?? []) putHook(cloud, group, spec);
 }
 
-export function DescribeLifecycleHooks(input: { AutoScalingGroupName?: string; LifecycleHookNames?: string[] }, ctx: RequestContext) {
+export function describeLifecycleHooks(input: { AutoScalingGroupName?: string; LifecycleHookNames?: string[] }, ctx: RequestContext) {
   const group = findGroup(ctx.cloud, ctx.region, input.AutoScalingGroupName);
   const wanted = input.LifecycleHookNames ?? [];
   if (wanted.length > 50) throw validationError("At most 50 lifecycle hook names can be given.");
@@ -107,7 +107,7 @@ export function DescribeLifecycleHooks(input: { AutoScalingGroupName?: string; L
   return { LifecycleHooks: hooks.map((h) => ({ ...h })) };
 }
 
-export function DeleteLifecycleHook(input: { AutoScalingGroupName?: string; LifecycleHookName?: string }, ctx: RequestContext) {
+export function deleteLifecycleHook(input: { AutoScalingGroupName?: string; LifecycleHookName?: string }, ctx: RequestContext) {
   const group = findGroup(ctx.cloud, ctx.region, input.AutoScalingGroupName);
   const hooks = hooksOf(ctx.cloud, group);
   const i = hooks.findIndex((h) => h.LifecycleHookName === input.LifecycleHookName);
@@ -117,7 +117,7 @@ export function DeleteLifecycleHook(input: { AutoScalingGroupName?: string; Life
   return {};
 }
 
-export function DescribeLifecycleHookTypes() {
+export function describeLifecycleHookTypes() {
   return { LifecycleHookTypes: [...TRANSITIONS] };
 }
 

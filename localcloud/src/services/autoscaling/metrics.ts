@@ -20,7 +20,7 @@ export const GROUP_METRICS = [
 
 const MINUTE_MS = 60_000;
 
-export function EnableMetricsCollection(
+export function enableMetricsCollection(
   input: { AutoScalingGroupName?: string; Metrics?: string[]; Granularity?: string },
   ctx: RequestContext,
 ) {
@@ -37,7 +37,7 @@ export function EnableMetricsCollection(
   return {};
 }
 
-export function DisableMetricsCollection(input: { AutoScalingGroupName?: string; Metrics?: string[] }, ctx: RequestContext) {
+export function disableMetricsCollection(input: { AutoScalingGroupName?: string; Metrics?: string[] }, ctx: RequestContext) {
   const group = findGroup(ctx.cloud, ctx.region, input.AutoScalingGroupName);
   const metrics = input.Metrics?.length ? input.Metrics : GROUP_METRICS;
   group.EnabledMetrics = group.EnabledMetrics.filter((m) => !metrics.includes(m.Metric));

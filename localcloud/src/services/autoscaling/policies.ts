@@ -135,7 +135,7 @@ function checkPolicy(input: PolicyInput, type: string): void {
   }
 }
 
-export function PutScalingPolicy(input: PolicyInput, ctx: RequestContext) {
+export function putScalingPolicy(input: PolicyInput, ctx: RequestContext) {
   const state = asgState(ctx.cloud);
   const group = findGroup(ctx.cloud, ctx.region, input.AutoScalingGroupName);
   const name = input.PolicyName ?? "";
@@ -200,7 +200,7 @@ function policyOut(p: PolicyRecord) {
   };
 }
 
-export function DescribePolicies(
+export function describePolicies(
   input: { AutoScalingGroupName?: string; PolicyNames?: string[]; PolicyTypes?: string[]; MaxRecords?: number; NextToken?: string },
   ctx: RequestContext,
 ) {
@@ -214,7 +214,7 @@ export function DescribePolicies(
   return { ScalingPolicies: page.map(policyOut), NextToken };
 }
 
-export function DeletePolicy(input: { AutoScalingGroupName?: string; PolicyName?: string }, ctx: RequestContext) {
+export function deletePolicy(input: { AutoScalingGroupName?: string; PolicyName?: string }, ctx: RequestContext) {
   const state = asgState(ctx.cloud);
   const wanted = input.PolicyName ?? "";
   const policy = Object.values(state.policies).find(

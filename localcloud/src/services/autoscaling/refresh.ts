@@ -46,7 +46,7 @@ function matches(cloud: CloudApi, group: GroupRecord, member: MemberRecord, targ
   }
 }
 
-export function StartInstanceRefresh(
+export function startInstanceRefresh(
   input: {
     AutoScalingGroupName?: string;
     Strategy?: string;
@@ -178,7 +178,7 @@ function refreshOut(cloud: CloudApi, refresh: RefreshRecord) {
   };
 }
 
-export function DescribeInstanceRefreshes(
+export function describeInstanceRefreshes(
   input: { AutoScalingGroupName?: string; InstanceRefreshIds?: string[]; MaxRecords?: number; NextToken?: string },
   ctx: RequestContext,
 ) {
@@ -191,7 +191,7 @@ export function DescribeInstanceRefreshes(
   return { InstanceRefreshes: page.map((r) => refreshOut(ctx.cloud, r)), NextToken };
 }
 
-export function CancelInstanceRefresh(input: { AutoScalingGroupName?: string }, ctx: RequestContext) {
+export function cancelInstanceRefresh(input: { AutoScalingGroupName?: string }, ctx: RequestContext) {
   const group = findGroup(ctx.cloud, ctx.region, input.AutoScalingGroupName);
   const refresh = activeRefresh(ctx.cloud, group);
   if (!refresh || refresh.Status === "Cancelling") {

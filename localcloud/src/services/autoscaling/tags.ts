@@ -31,7 +31,7 @@ function byGroup(tags: TagInput[]): Map<string, TagInput[]> {
   return groups;
 }
 
-export function CreateOrUpdateTags(input: { Tags?: TagInput[] }, ctx: RequestContext) {
+export function createOrUpdateTags(input: { Tags?: TagInput[] }, ctx: RequestContext) {
   const changes = [...byGroup(input.Tags ?? [])].map(([name, tags]) => ({ group: findGroup(ctx.cloud, ctx.region, name), tags }));
   for (const { group, tags } of changes) {
     group.Tags = mergeTags(group.Tags, validateGroupTags(tags, group.AutoScalingGroupName), asgTagRules);
@@ -40,7 +40,7 @@ export function CreateOrUpdateTags(input: { Tags?: TagInput[] }, ctx: RequestCon
   return {};
 }
 
-export function DeleteTags(input: { Tags?: TagInput[] }, ctx: RequestContext) {
+export function deleteTags(input: { Tags?: TagInput[] }, ctx: RequestContext) {
   for (const [name, tags] of byGroup(input.Tags ?? [])) {
     const group = findGroup(ctx.cloud, ctx.region, name);
     group.Tags = group.Tags.filter((t) => !tags.some((d) => d.Key === t.Key && (d.Value === undefined || d.Value === t.Value)));
@@ -49,7 +49,7 @@ export function DeleteTags(input: { Tags?: TagInput[] }, ctx: RequestContext) {
   return {};
 }
 
-export function DescribeTags(
+export function describeTags(
   input: { Filters?: Array<{ Name?: string; Values?: string[] }>; MaxRecords?: number; NextToken?: string },
   ctx: RequestContext,
 ) {

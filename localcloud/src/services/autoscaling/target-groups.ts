@@ -4,7 +4,7 @@ import { checkTargetGroups } from "./group-config.ts";
 import { deregisterInstance, registerInstance } from "./integrations.ts";
 import { findGroup, validationError } from "./state.ts";
 
-export function AttachLoadBalancerTargetGroups(input: { AutoScalingGroupName?: string; TargetGroupARNs?: string[] }, ctx: RequestContext) {
+export function attachLoadBalancerTargetGroups(input: { AutoScalingGroupName?: string; TargetGroupARNs?: string[] }, ctx: RequestContext) {
   const group = findGroup(ctx.cloud, ctx.region, input.AutoScalingGroupName);
   const arns = input.TargetGroupARNs ?? [];
   if (arns.length === 0) throw validationError("TargetGroupARNs is required.");
@@ -20,7 +20,7 @@ export function AttachLoadBalancerTargetGroups(input: { AutoScalingGroupName?: s
   return {};
 }
 
-export function DetachLoadBalancerTargetGroups(input: { AutoScalingGroupName?: string; TargetGroupARNs?: string[] }, ctx: RequestContext) {
+export function detachLoadBalancerTargetGroups(input: { AutoScalingGroupName?: string; TargetGroupARNs?: string[] }, ctx: RequestContext) {
   const group = findGroup(ctx.cloud, ctx.region, input.AutoScalingGroupName);
   const arns = input.TargetGroupARNs ?? [];
   for (const arn of arns) {

@@ -5,7 +5,7 @@
 import { AwsError, type RequestContext } from "../../core/types.ts";
 import { quota, QUOTAS } from "./quotas.ts";
 
-export function DescribeAccountAttributes(input: { AttributeNames?: string[] }, ctx: RequestContext) {
+export function describeAccountAttributes(input: { AttributeNames?: string[] }, ctx: RequestContext) {
   const elasticIps = String(quota(ctx, QUOTAS.elasticIps));
   const attributes: Record<string, string[]> = {
     "supported-platforms": ["VPC"],
@@ -33,5 +33,5 @@ function classicLinkRetired(): never {
   throw new AwsError("UnsupportedOperation", "The functionality you requested is not available in this region.");
 }
 
-export const DescribeVpcClassicLink = (_input: unknown, _ctx: RequestContext) => classicLinkRetired();
-export const DescribeVpcClassicLinkDnsSupport = (_input: unknown, _ctx: RequestContext) => classicLinkRetired();
+export const describeVpcClassicLink = (_input: unknown, _ctx: RequestContext) => classicLinkRetired();
+export const describeVpcClassicLinkDnsSupport = (_input: unknown, _ctx: RequestContext) => classicLinkRetired();

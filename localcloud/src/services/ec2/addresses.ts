@@ -57,7 +57,7 @@ export function natUsing(state: Ec2State, allocationId: string) {
   return Object.values(state.natGateways).find((n) => n.AllocationId === allocationId && n.State !== "deleted" && n.State !== "failed");
 }
 
-export function AllocateAddress(
+export function allocateAddress(
   input: {
     Domain?: string;
     Address?: string;
@@ -98,7 +98,7 @@ export function AllocateAddress(
   };
 }
 
-export function ReleaseAddress(input: { AllocationId?: string; PublicIp?: string }, ctx: RequestContext) {
+export function releaseAddress(input: { AllocationId?: string; PublicIp?: string }, ctx: RequestContext) {
   const state = ec2State(ctx.cloud);
   if (!input.AllocationId && input.PublicIp) {
     throw new AwsError("InvalidParameterValue", "You must specify an allocation id when releasing a VPC elastic IP address");
@@ -130,7 +130,7 @@ function instanceForInterface(ctx: RequestContext, eniId: string): InstanceRecor
   return instance;
 }
 
-export function AssociateAddress(
+export function associateAddress(
   input: {
     AllocationId?: string;
     PublicIp?: string;
@@ -189,7 +189,7 @@ export function AssociateAddress(
   return { AssociationId: address.AssociationId };
 }
 
-export function DisassociateAddress(input: { AssociationId?: string; PublicIp?: string }, ctx: RequestContext) {
+export function disassociateAddress(input: { AssociationId?: string; PublicIp?: string }, ctx: RequestContext) {
   const state = ec2State(ctx.cloud);
   const address = input.AssociationId
     ? regionRecords(state.addresses, ctx.region).find((a) => a.AssociationId === input.AssociationId)
@@ -207,7 +207,7 @@ export function DisassociateAddress(input: { AssociationId?: string; PublicIp?: 
   return {};
 }
 
-export function DescribeAddresses(input: { AllocationIds?: string[]; PublicIps?: string[]; Filters?: Filter[] }, ctx: RequestContext) {
+export function describeAddresses(input: { AllocationIds?: string[]; PublicIps?: string[]; Filters?: Filter[] }, ctx: RequestContext) {
   const state = ec2State(ctx.cloud);
   let addresses = input.AllocationIds?.length
     ? findAll(state.addresses, ctx.region, input.AllocationIds, "InvalidAllocationID.NotFound", "allocation")

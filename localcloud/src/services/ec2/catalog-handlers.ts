@@ -5,7 +5,7 @@ import { pageOf } from "../../core/paging.ts";
 import { ec2Pages } from "./errors.ts";
 import { AMAZON_OWNER_ID, INSTANCE_TYPES, instanceTypeInfo, regionImages } from "./catalog.ts";
 
-export function DescribeImages(
+export function describeImages(
   input: { ImageIds?: string[]; Owners?: string[]; Filters?: Filter[]; MaxResults?: number; NextToken?: string },
   ctx: RequestContext,
 ) {
@@ -43,7 +43,7 @@ export function DescribeImages(
   return { Images: page.map(({ Tags: _tags, ...image }) => image), NextToken };
 }
 
-export function DescribeInstanceTypes(input: { InstanceTypes?: string[]; Filters?: Filter[]; MaxResults?: number; NextToken?: string }) {
+export function describeInstanceTypes(input: { InstanceTypes?: string[]; Filters?: Filter[]; MaxResults?: number; NextToken?: string }) {
   const wanted = input.InstanceTypes ?? [];
   const unknown = wanted.filter((type) => !INSTANCE_TYPES.some((spec) => spec.type === type));
   if (unknown.length > 0) {

@@ -38,7 +38,7 @@ export function consoleOutputOf(cloud: CloudApi, instanceId: string): string {
  * GetConsoleOutput. `Latest` is accepted: AWS then reads the live serial buffer on Nitro
  * instances instead of the last snapshot; here both are the same record.
  */
-export function GetConsoleOutput(input: { InstanceId?: string; Latest?: boolean }, ctx: RequestContext) {
+export function getConsoleOutput(input: { InstanceId?: string; Latest?: boolean }, ctx: RequestContext) {
   const id = required(input.InstanceId, "InstanceId");
   checkIdShape(id, "i", "InvalidInstanceID.Malformed");
   const instance = findInstance(ctx.cloud, ctx.region, id);

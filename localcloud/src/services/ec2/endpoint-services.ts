@@ -98,7 +98,7 @@ function detailOut(region: string, s: EndpointService) {
   };
 }
 
-export function DescribeVpcEndpointServices(
+export function describeVpcEndpointServices(
   input: { ServiceNames?: string[]; Filters?: Filter[]; MaxResults?: number; NextToken?: string },
   ctx: RequestContext,
 ) {

@@ -34,7 +34,7 @@ function instancesById(ctx: RequestContext, ids: string[]): InstanceRecord[] {
   return findAll(ec2State(ctx.cloud).instances, ctx.region, ids, "InvalidInstanceID.NotFound", "instance");
 }
 
-export function RunInstances(
+export function runInstances(
   input: {
     ImageId?: string;
     InstanceType?: string;
@@ -96,7 +96,7 @@ export function RunInstances(
   };
 }
 
-export function DescribeInstances(
+export function describeInstances(
   input: { InstanceIds?: string[]; Filters?: Filter[]; MaxResults?: number; NextToken?: string },
   ctx: RequestContext,
 ) {
@@ -119,7 +119,7 @@ function statusSummary(instance: InstanceRecord, now: number) {
     : { Status: "initializing", Details: [{ Name: "reachability", Status: "initializing" }] };
 }
 
-export function DescribeInstanceStatus(
+export function describeInstanceStatus(
   input: { InstanceIds?: string[]; Filters?: Filter[]; IncludeAllInstances?: boolean; MaxResults?: number; NextToken?: string },
   ctx: RequestContext,
 ) {
@@ -154,7 +154,7 @@ export function DescribeInstanceStatus(
   };
 }
 
-export function TerminateInstances(input: { InstanceIds?: string[] }, ctx: RequestContext) {
+export function terminateInstances(input: { InstanceIds?: string[] }, ctx: RequestContext) {
   const state = ec2State(ctx.cloud);
   const instances = instancesById(ctx, required(input.InstanceIds, "InstanceId"));
   const now = ctx.cloud.now();
@@ -167,7 +167,7 @@ export function TerminateInstances(input: { InstanceIds?: string[] }, ctx: Reque
   return { TerminatingInstances: changes };
 }
 
-export function StopInstances(input: { InstanceIds?: string[] }, ctx: RequestContext) {
+export function stopInstances(input: { InstanceIds?: string[] }, ctx: RequestContext) {
   const state = ec2State(ctx.cloud);
   const instances = instancesById(ctx, required(input.InstanceIds, "InstanceId"));
   for (const instance of instances) {
@@ -188,7 +188,7 @@ export function StopInstances(input: { InstanceIds?: string[] }, ctx: RequestCon
   return { StoppingInstances: changes };
 }
 
-export function StartInstances(input: { InstanceIds?: string[] }, ctx: RequestContext) {
+export function startInstances(input: { InstanceIds?: string[] }, ctx: RequestContext) {
   const state = ec2State(ctx.cloud);
   const instances = instancesById(ctx, required(input.InstanceIds, "InstanceId"));
   for (const instance of instances) {
@@ -209,7 +209,7 @@ export function StartInstances(input: { InstanceIds?: string[] }, ctx: RequestCo
   return { StartingInstances: changes };
 }
 
-export function DescribeInstanceAttribute(input: { InstanceId?: string; Attribute?: string }, ctx: RequestContext) {
+export function describeInstanceAttribute(input: { InstanceId?: string; Attribute?: string }, ctx: RequestContext) {
   const state = ec2State(ctx.cloud);
   const [instance] = instancesById(ctx, [required(input.InstanceId, "InstanceId")]);
   const base = { InstanceId: instance.InstanceId };

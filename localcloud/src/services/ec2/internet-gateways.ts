@@ -18,7 +18,7 @@ function internetGatewayOut(igw: InternetGatewayRecord, ownerId: string) {
   };
 }
 
-export function CreateInternetGateway(input: { TagSpecifications?: TagSpecification[] }, ctx: RequestContext) {
+export function createInternetGateway(input: { TagSpecifications?: TagSpecification[] }, ctx: RequestContext) {
   const count = regionRecords(ec2State(ctx.cloud).internetGateways, ctx.region).length;
   enforceQuota(
     ctx,
@@ -37,7 +37,7 @@ export function CreateInternetGateway(input: { TagSpecifications?: TagSpecificat
   return { InternetGateway: internetGatewayOut(igw, ctx.accountId) };
 }
 
-export function DescribeInternetGateways(
+export function describeInternetGateways(
   input: { InternetGatewayIds?: string[]; Filters?: Filter[]; MaxResults?: number; NextToken?: string },
   ctx: RequestContext,
 ) {
@@ -55,7 +55,7 @@ export function DescribeInternetGateways(
   return { InternetGateways: page.map((g) => internetGatewayOut(g, ctx.accountId)), NextToken };
 }
 
-export function AttachInternetGateway(input: { InternetGatewayId?: string; VpcId?: string }, ctx: RequestContext) {
+export function attachInternetGateway(input: { InternetGatewayId?: string; VpcId?: string }, ctx: RequestContext) {
   const state = ec2State(ctx.cloud);
   const igw = findInternetGateway(ctx.cloud, ctx.region, required(input.InternetGatewayId, "InternetGatewayId"));
   const vpc = findVpc(ctx.cloud, ctx.region, required(input.VpcId, "VpcId"));
@@ -94,7 +94,7 @@ function natInVpc(state: Ec2State, eniId: string | undefined, vpcId: string): bo
   return Object.values(state.natGateways).some((n) => n.NetworkInterfaceId === eniId && n.VpcId === vpcId && n.State !== "deleted");
 }
 
-export function DetachInternetGateway(input: { InternetGatewayId?: string; VpcId?: string }, ctx: RequestContext) {
+export function detachInternetGateway(input: { InternetGatewayId?: string; VpcId?: string }, ctx: RequestContext) {
   const igw = findInternetGateway(ctx.cloud, ctx.region, required(input.InternetGatewayId, "InternetGatewayId"));
   const vpcId = required(input.VpcId, "VpcId");
   findVpc(ctx.cloud, ctx.region, vpcId);
@@ -112,7 +112,7 @@ export function DetachInternetGateway(input: { InternetGatewayId?: string; VpcId
   return {};
 }
 
-export function DeleteInternetGateway(input: { InternetGatewayId?: string }, ctx: RequestContext) {
+export function deleteInternetGateway(input: { InternetGatewayId?: string }, ctx: RequestContext) {
   const igw = findInternetGateway(ctx.cloud, ctx.region, required(input.InternetGatewayId, "InternetGatewayId"));
   if (igw.VpcId) throw dependencyViolation("internetGateway", igw.InternetGatewayId);
   delete ec2State(ctx.cloud).internetGateways[igw.InternetGatewayId];

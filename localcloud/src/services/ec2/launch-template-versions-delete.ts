@@ -9,7 +9,7 @@ import { findLaunchTemplate } from "./launch-template-store.ts";
 
 const MAX_VERSIONS_PER_CALL = 200;
 
-export function DeleteLaunchTemplateVersions(
+export function deleteLaunchTemplateVersions(
   input: { LaunchTemplateId?: string; LaunchTemplateName?: string; Versions?: string[] },
   ctx: RequestContext,
 ) {

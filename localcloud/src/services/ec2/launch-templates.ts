@@ -58,7 +58,7 @@ function remember(ctx: RequestContext, token: string | undefined, kind: string, 
   if (token) ec2State(ctx.cloud).clientTokens[`${ctx.region}/${kind}/${token}`] = { kind, ids, at: ctx.cloud.now() };
 }
 
-export function CreateLaunchTemplate(
+export function createLaunchTemplate(
   input: {
     LaunchTemplateName?: string;
     VersionDescription?: string;
@@ -105,7 +105,7 @@ export function CreateLaunchTemplate(
   return { LaunchTemplate: templateOut(template, ctx) };
 }
 
-export function CreateLaunchTemplateVersion(
+export function createLaunchTemplateVersion(
   input: {
     LaunchTemplateId?: string;
     LaunchTemplateName?: string;
@@ -137,7 +137,7 @@ export function CreateLaunchTemplateVersion(
   return { LaunchTemplateVersion: versionOut(template, version, ctx) };
 }
 
-export function DescribeLaunchTemplates(
+export function describeLaunchTemplates(
   input: { LaunchTemplateIds?: string[]; LaunchTemplateNames?: string[]; Filters?: Filter[]; MaxResults?: number; NextToken?: string },
   ctx: RequestContext,
 ) {
@@ -163,7 +163,7 @@ export function DescribeLaunchTemplates(
   return { LaunchTemplates: page.map((t) => templateOut(t, ctx)), NextToken };
 }
 
-export function DescribeLaunchTemplateVersions(
+export function describeLaunchTemplateVersions(
   input: {
     LaunchTemplateId?: string;
     LaunchTemplateName?: string;
@@ -223,7 +223,7 @@ export function DescribeLaunchTemplateVersions(
   return { LaunchTemplateVersions: page.map((p) => versionOut(p.template, p.version, ctx)), NextToken };
 }
 
-export function ModifyLaunchTemplate(
+export function modifyLaunchTemplate(
   input: { LaunchTemplateId?: string; LaunchTemplateName?: string; DefaultVersion?: string },
   ctx: RequestContext,
 ) {
@@ -235,7 +235,7 @@ export function ModifyLaunchTemplate(
   return { LaunchTemplate: templateOut(template, ctx) };
 }
 
-export function DeleteLaunchTemplate(input: { LaunchTemplateId?: string; LaunchTemplateName?: string }, ctx: RequestContext) {
+export function deleteLaunchTemplate(input: { LaunchTemplateId?: string; LaunchTemplateName?: string }, ctx: RequestContext) {
   const template = findLaunchTemplate(ctx.cloud, ctx.region, input);
   delete ec2State(ctx.cloud).launchTemplates[template.LaunchTemplateId];
   ctx.cloud.markDirty();

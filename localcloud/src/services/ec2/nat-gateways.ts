@@ -68,7 +68,7 @@ function rememberToken(state: Ec2State, key: string | undefined, id: string, at:
   if (key) state.clientTokens[key] = { kind: `CreateNatGateway/${subnetId}`, ids: [id], at };
 }
 
-export function CreateNatGateway(
+export function createNatGateway(
   input: {
     SubnetId?: string;
     AllocationId?: string;
@@ -153,7 +153,7 @@ function notFoundNat(id: string): AwsError {
   return new AwsError("NatGatewayNotFound", `NAT gateway ${id} was not found`);
 }
 
-export function DescribeNatGateways(
+export function describeNatGateways(
   input: { NatGatewayIds?: string[]; Filter?: Filter[]; Filters?: Filter[]; MaxResults?: number; NextToken?: string },
   ctx: RequestContext,
 ) {
@@ -172,7 +172,7 @@ export function DescribeNatGateways(
   return { NatGateways: page.map(natOut), NextToken };
 }
 
-export function DeleteNatGateway(input: { NatGatewayId?: string }, ctx: RequestContext) {
+export function deleteNatGateway(input: { NatGatewayId?: string }, ctx: RequestContext) {
   const id = required(input.NatGatewayId, "NatGatewayId");
   const nat = ec2State(ctx.cloud).natGateways[id];
   if (!nat || nat.region !== ctx.region) throw notFoundNat(id);

@@ -40,7 +40,7 @@ function aclView(state: Ec2State, vpc: VpcRecord) {
   };
 }
 
-export function DescribeNetworkAcls(
+export function describeNetworkAcls(
   input: { NetworkAclIds?: string[]; Filters?: Filter[]; MaxResults?: number; NextToken?: string },
   ctx: RequestContext,
 ) {

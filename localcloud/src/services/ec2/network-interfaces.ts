@@ -240,7 +240,7 @@ function associationOut(eni: NetworkInterfaceView, ownerId: string) {
   };
 }
 
-export function DescribeNetworkInterfaces(
+export function describeNetworkInterfaces(
   input: { NetworkInterfaceIds?: string[]; Filters?: Filter[]; MaxResults?: number; NextToken?: string },
   ctx: RequestContext,
 ) {

@@ -50,7 +50,7 @@ export function findPrefixList(region: string, id: string): PrefixList | undefin
   return managedPrefixLists(region).find((list) => list.PrefixListId === id);
 }
 
-export function DescribePrefixLists(
+export function describePrefixLists(
   input: { PrefixListIds?: string[]; Filters?: Filter[]; MaxResults?: number; NextToken?: string },
   ctx: RequestContext,
 ) {

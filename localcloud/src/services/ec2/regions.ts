@@ -71,7 +71,7 @@ export function zoneById(region: string, zoneId: string): AvailabilityZone | und
   return describeAvailabilityZones(region).find((z) => z.ZoneId === zoneId);
 }
 
-export function DescribeAvailabilityZones(
+export function describeAvailabilityZonesHandler(
   input: { Filters?: Filter[]; ZoneNames?: string[]; ZoneIds?: string[] },
   ctx: { region: string },
 ) {
@@ -98,7 +98,7 @@ export function DescribeAvailabilityZones(
   return { AvailabilityZones: zones };
 }
 
-export function DescribeRegions(input: { Filters?: Filter[]; RegionNames?: string[] }) {
+export function describeRegions(input: { Filters?: Filter[]; RegionNames?: string[] }) {
   let regions = KNOWN_REGIONS.map((name) => ({
     RegionName: name,
     Endpoint: `ec2.${name}.amazonaws.com`,

@@ -39,7 +39,7 @@ function routeTableOut(state: Ec2State, table: RouteTableRecord, ownerId: string
   };
 }
 
-export function CreateRouteTable(input: { VpcId?: string; TagSpecifications?: TagSpecification[] }, ctx: RequestContext) {
+export function createRouteTable(input: { VpcId?: string; TagSpecifications?: TagSpecification[] }, ctx: RequestContext) {
   const state = ec2State(ctx.cloud);
   const vpc = findVpc(ctx.cloud, ctx.region, required(input.VpcId, "VpcId"));
   const table: RouteTableRecord = {
@@ -55,7 +55,7 @@ export function CreateRouteTable(input: { VpcId?: string; TagSpecifications?: Ta
   return { RouteTable: routeTableOut(state, table, ctx.accountId) };
 }
 
-export function DescribeRouteTables(
+export function describeRouteTables(
   input: { RouteTableIds?: string[]; Filters?: Filter[]; MaxResults?: number; NextToken?: string },
   ctx: RequestContext,
 ) {
@@ -88,7 +88,7 @@ export function DescribeRouteTables(
   return { RouteTables: page.map((t) => routeTableOut(state, t, ctx.accountId)), NextToken };
 }
 
-export function AssociateRouteTable(input: { RouteTableId?: string; SubnetId?: string }, ctx: RequestContext) {
+export function associateRouteTable(input: { RouteTableId?: string; SubnetId?: string }, ctx: RequestContext) {
   const state = ec2State(ctx.cloud);
   const table = findRouteTable(ctx.cloud, ctx.region, required(input.RouteTableId, "RouteTableId"));
   const subnet = findSubnet(ctx.cloud, ctx.region, required(input.SubnetId, "SubnetId"));
@@ -108,7 +108,7 @@ export function AssociateRouteTable(input: { RouteTableId?: string; SubnetId?: s
   return { AssociationId: association.RouteTableAssociationId, AssociationState: { State: "associated" } };
 }
 
-export function DisassociateRouteTable(input: { AssociationId?: string }, ctx: RequestContext) {
+export function disassociateRouteTable(input: { AssociationId?: string }, ctx: RequestContext) {
   const id = required(input.AssociationId, "AssociationId");
   const table = regionRecords(ec2State(ctx.cloud).routeTables, ctx.region).find((t) =>
     t.Associations.some((a) => a.RouteTableAssociationId === id),
@@ -122,7 +122,7 @@ export function DisassociateRouteTable(input: { AssociationId?: string }, ctx: R
   return {};
 }
 
-export function DeleteRouteTable(input: { RouteTableId?: string }, ctx: RequestContext) {
+export function deleteRouteTable(input: { RouteTableId?: string }, ctx: RequestContext) {
   const table = findRouteTable(ctx.cloud, ctx.region, required(input.RouteTableId, "RouteTableId"));
   if (table.Associations.length > 0) throw dependencyViolation("routeTable", table.RouteTableId);
   const state = ec2State(ctx.cloud);

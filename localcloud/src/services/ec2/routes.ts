@@ -103,7 +103,7 @@ function sameDestination(route: RouteRecord, destination: { key: string; value: 
     : route.DestinationCidrBlock === destination.value;
 }
 
-export function CreateRoute(input: RouteInput, ctx: RequestContext) {
+export function createRoute(input: RouteInput, ctx: RequestContext) {
   const table = findRouteTable(ctx.cloud, ctx.region, required(input.RouteTableId, "RouteTableId"));
   const destination = destinationOf(input, ctx);
   const target = targetOf(input, table, ctx);
@@ -128,7 +128,7 @@ function changeableRoute(table: RouteTableRecord, destination: { key: string; va
   return route;
 }
 
-export function ReplaceRoute(input: RouteInput, ctx: RequestContext) {
+export function replaceRoute(input: RouteInput, ctx: RequestContext) {
   const table = findRouteTable(ctx.cloud, ctx.region, required(input.RouteTableId, "RouteTableId"));
   const destination = destinationOf(input, ctx);
   const route = changeableRoute(table, destination, "replace");
@@ -145,7 +145,7 @@ export function ReplaceRoute(input: RouteInput, ctx: RequestContext) {
   return {};
 }
 
-export function DeleteRoute(input: RouteInput, ctx: RequestContext) {
+export function deleteRoute(input: RouteInput, ctx: RequestContext) {
   const table = findRouteTable(ctx.cloud, ctx.region, required(input.RouteTableId, "RouteTableId"));
   const destination = destinationOf(input, ctx);
   const route = changeableRoute(table, destination, "remove");

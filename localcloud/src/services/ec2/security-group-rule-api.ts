@@ -14,7 +14,7 @@ function ruleNotFound(ids: string[]): AwsError {
   return new AwsError("InvalidSecurityGroupRuleId.NotFound", `The security group rule ID '${ids.join(", ")}' does not exist`);
 }
 
-export function DescribeSecurityGroupRules(
+export function describeSecurityGroupRules(
   input: { SecurityGroupRuleIds?: string[]; Filters?: Filter[]; MaxResults?: number; NextToken?: string },
   ctx: RequestContext,
 ) {
@@ -66,7 +66,7 @@ function asPermission(rule: NonNullable<RuleUpdate["SecurityGroupRule"]>): IpPer
   };
 }
 
-export function ModifySecurityGroupRules(input: { GroupId?: string; SecurityGroupRules?: RuleUpdate[] }, ctx: RequestContext) {
+export function modifySecurityGroupRules(input: { GroupId?: string; SecurityGroupRules?: RuleUpdate[] }, ctx: RequestContext) {
   const state = ec2State(ctx.cloud);
   const group: SecurityGroupRecord = findSecurityGroup(ctx.cloud, ctx.region, required(input.GroupId, "GroupId"));
   const updates = required(input.SecurityGroupRules, "SecurityGroupRule");

@@ -49,7 +49,7 @@ function securityGroupOut(group: SecurityGroupRecord, ownerId: string) {
   };
 }
 
-export function CreateSecurityGroup(
+export function createSecurityGroup(
   input: { GroupName?: string; Description?: string; VpcId?: string; TagSpecifications?: TagSpecification[] },
   ctx: RequestContext,
 ) {
@@ -79,7 +79,7 @@ export function CreateSecurityGroup(
   return { GroupId: group.GroupId, Tags: tagsOut(group.Tags) };
 }
 
-export function DescribeSecurityGroups(
+export function describeSecurityGroups(
   input: { GroupIds?: string[]; GroupNames?: string[]; Filters?: Filter[]; MaxResults?: number; NextToken?: string },
   ctx: RequestContext,
 ) {
@@ -192,12 +192,12 @@ function revoke(
 
 type AuthorizeInput = Parameters<typeof authorize>[0];
 type RevokeInput = Parameters<typeof revoke>[0];
-export const AuthorizeSecurityGroupIngress = (input: AuthorizeInput, ctx: RequestContext) => authorize(input, ctx, false);
-export const AuthorizeSecurityGroupEgress = (input: AuthorizeInput, ctx: RequestContext) => authorize(input, ctx, true);
-export const RevokeSecurityGroupIngress = (input: RevokeInput, ctx: RequestContext) => revoke(input, ctx, false);
-export const RevokeSecurityGroupEgress = (input: RevokeInput, ctx: RequestContext) => revoke(input, ctx, true);
+export const authorizeSecurityGroupIngress = (input: AuthorizeInput, ctx: RequestContext) => authorize(input, ctx, false);
+export const authorizeSecurityGroupEgress = (input: AuthorizeInput, ctx: RequestContext) => authorize(input, ctx, true);
+export const revokeSecurityGroupIngress = (input: RevokeInput, ctx: RequestContext) => revoke(input, ctx, false);
+export const revokeSecurityGroupEgress = (input: RevokeInput, ctx: RequestContext) => revoke(input, ctx, true);
 
-export function DeleteSecurityGroup(input: { GroupId?: string; GroupName?: string }, ctx: RequestContext) {
+export function deleteSecurityGroup(input: { GroupId?: string; GroupName?: string }, ctx: RequestContext) {
   const state = ec2State(ctx.cloud);
   const group = groupFor(input, ctx);
   if (group.GroupName === "default") {

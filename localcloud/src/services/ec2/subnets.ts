@@ -34,7 +34,7 @@ export function subnetOut(state: Ec2State, subnet: SubnetRecord, ownerId: string
   };
 }
 
-export function CreateSubnet(
+export function createSubnet(
   input: {
     VpcId?: string;
     CidrBlock?: string;
@@ -89,7 +89,7 @@ export function CreateSubnet(
   return { Subnet: { ...subnetOut(state, subnet, ctx.accountId), State: "pending" } };
 }
 
-export function DescribeSubnets(
+export function describeSubnets(
   input: { SubnetIds?: string[]; Filters?: Filter[]; MaxResults?: number; NextToken?: string },
   ctx: RequestContext,
 ) {
@@ -116,7 +116,7 @@ export function DescribeSubnets(
   return { Subnets: page.map((subnet) => subnetOut(state, subnet, ctx.accountId)), NextToken };
 }
 
-export function DeleteSubnet(input: { SubnetId?: string }, ctx: RequestContext) {
+export function deleteSubnet(input: { SubnetId?: string }, ctx: RequestContext) {
   const state = ec2State(ctx.cloud);
   const subnet = findSubnet(ctx.cloud, ctx.region, required(input.SubnetId, "SubnetId"));
   // Instances, NAT gateways, interface endpoints, load balancers and DB instances all hold an interface in it.
@@ -130,7 +130,7 @@ export function DeleteSubnet(input: { SubnetId?: string }, ctx: RequestContext) 
   return {};
 }
 
-export function ModifySubnetAttribute(input: { SubnetId?: string; MapPublicIpOnLaunch?: { Value?: boolean } }, ctx: RequestContext) {
+export function modifySubnetAttribute(input: { SubnetId?: string; MapPublicIpOnLaunch?: { Value?: boolean } }, ctx: RequestContext) {
   const subnet = findSubnet(ctx.cloud, ctx.region, required(input.SubnetId, "SubnetId"));
   if (input.MapPublicIpOnLaunch) subnet.MapPublicIpOnLaunch = input.MapPublicIpOnLaunch.Value ?? false;
   ctx.cloud.markDirty();

@@ -60,7 +60,7 @@ function findTaggable(state: Ec2State, region: string, id: string): Taggable {
   return record;
 }
 
-export function CreateTags(input: { Resources?: string[]; Tags?: Array<{ Key?: string; Value?: string }> }, ctx: RequestContext) {
+export function createTags(input: { Resources?: string[]; Tags?: Array<{ Key?: string; Value?: string }> }, ctx: RequestContext) {
   const state = ec2State(ctx.cloud);
   const resources = required(input.Resources, "ResourceId").map((id) => findTaggable(state, ctx.region, id));
   const tags = validateTags(required(input.Tags, "Tag"));
@@ -71,7 +71,7 @@ export function CreateTags(input: { Resources?: string[]; Tags?: Array<{ Key?: s
   return {};
 }
 
-export function DeleteTags(input: { Resources?: string[]; Tags?: Array<{ Key?: string; Value?: string }> }, ctx: RequestContext) {
+export function deleteTags(input: { Resources?: string[]; Tags?: Array<{ Key?: string; Value?: string }> }, ctx: RequestContext) {
   const state = ec2State(ctx.cloud);
   const resources = required(input.Resources, "ResourceId").map((id) => findTaggable(state, ctx.region, id));
   const wanted = input.Tags ?? [];
@@ -91,7 +91,7 @@ export function DeleteTags(input: { Resources?: string[]; Tags?: Array<{ Key?: s
   return {};
 }
 
-export function DescribeTags(input: { Filters?: Filter[]; MaxResults?: number; NextToken?: string }, ctx: RequestContext) {
+export function describeTags(input: { Filters?: Filter[]; MaxResults?: number; NextToken?: string }, ctx: RequestContext) {
   const state = ec2State(ctx.cloud);
   const descriptions: Array<{ ResourceId: string; ResourceType: string; Key: string; Value: string; Tags: Tag[] }> = [];
   for (const [collection, resourceType] of Object.values(TAGGABLE)) {

@@ -14,7 +14,7 @@ import {
 } from "./vpc-endpoint-rules.ts";
 import { findEndpoint } from "./vpc-endpoints.ts";
 
-export function ModifyVpcEndpoint(
+export function modifyVpcEndpoint(
   input: {
     VpcEndpointId?: string;
     ResetPolicy?: boolean;

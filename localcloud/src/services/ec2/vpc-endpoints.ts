@@ -59,7 +59,7 @@ export function findEndpoint(ctx: RequestContext, id: string): VpcEndpointRecord
   return endpoint;
 }
 
-export function CreateVpcEndpoint(
+export function createVpcEndpoint(
   input: {
     VpcId?: string;
     ServiceName?: string;
@@ -134,7 +134,7 @@ export function CreateVpcEndpoint(
   return { ClientToken: input.ClientToken, VpcEndpoint: vpcEndpointOut(state, endpoint, ctx.accountId) };
 }
 
-export function DescribeVpcEndpoints(
+export function describeVpcEndpoints(
   input: { VpcEndpointIds?: string[]; Filters?: Filter[]; MaxResults?: number; NextToken?: string },
   ctx: RequestContext,
 ) {
@@ -154,7 +154,7 @@ export function DescribeVpcEndpoints(
   return { VpcEndpoints: page.map((e) => vpcEndpointOut(state, e, ctx.accountId)), NextToken };
 }
 
-export function DeleteVpcEndpoints(input: { VpcEndpointIds?: string[] }, ctx: RequestContext) {
+export function deleteVpcEndpoints(input: { VpcEndpointIds?: string[] }, ctx: RequestContext) {
   const state = ec2State(ctx.cloud);
   const unsuccessful: Array<{ ResourceId: string; Error: { Code: string; Message: string } }> = [];
   for (const id of required(input.VpcEndpointIds, "VpcEndpointId")) {

@@ -25,7 +25,7 @@ export function vpcOut(vpc: VpcRecord, ownerId: string) {
   };
 }
 
-export function CreateVpc(
+export function createVpc(
   input: { CidrBlock?: string; InstanceTenancy?: string; TagSpecifications?: TagSpecification[] },
   ctx: RequestContext,
 ) {
@@ -65,7 +65,7 @@ export function CreateVpc(
   return { Vpc: { ...vpcOut(vpc, ctx.accountId), State: "pending" } };
 }
 
-export function DescribeVpcs(
+export function describeVpcs(
   input: { VpcIds?: string[]; Filters?: Filter[]; MaxResults?: number; NextToken?: string },
   ctx: RequestContext,
 ) {
@@ -98,7 +98,7 @@ export function DescribeVpcs(
   return { Vpcs: page.map((vpc) => vpcOut(vpc, ctx.accountId)), NextToken };
 }
 
-export function DeleteVpc(input: { VpcId?: string }, ctx: RequestContext) {
+export function deleteVpc(input: { VpcId?: string }, ctx: RequestContext) {
   const state = ec2State(ctx.cloud);
   const vpc = findVpc(ctx.cloud, ctx.region, input.VpcId ?? "");
   const id = vpc.VpcId;
@@ -119,7 +119,7 @@ export function DeleteVpc(input: { VpcId?: string }, ctx: RequestContext) {
 
 type BooleanAttribute = { Value?: boolean } | undefined;
 
-export function ModifyVpcAttribute(
+export function modifyVpcAttribute(
   input: {
     VpcId?: string;
     EnableDnsSupport?: BooleanAttribute;
@@ -152,7 +152,7 @@ export function ModifyVpcAttribute(
   return {};
 }
 
-export function DescribeVpcAttribute(input: { VpcId?: string; Attribute?: string }, ctx: RequestContext) {
+export function describeVpcAttribute(input: { VpcId?: string; Attribute?: string }, ctx: RequestContext) {
   const vpc = findVpc(ctx.cloud, ctx.region, input.VpcId ?? "");
   switch (input.Attribute) {
     case "enableDnsSupport":
