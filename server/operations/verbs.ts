@@ -2,6 +2,7 @@ import { resumeHook, start } from "workflow/api";
 import { personOf, requireRole, type Actor } from "../auth/actor.ts";
 import { recordAudit } from "../audit/record.ts";
 import { db } from "../db/client.ts";
+import { requireEnvironment } from "../environments/load.ts";
 import { ServiceError } from "../errors.ts";
 import { provisionWorkflow } from "../workflows/provision.ts";
 import { rollbackWorkflow } from "../workflows/rollback.ts";
@@ -63,9 +64,20 @@ export async function approveRollout({ actor, input }: { actor: Actor; input: { 
   const held = op.steps.find(
     (s) => s.status === "waiting" && (s.detail as { bake?: { phase?: string } } | null)?.bake?.phase === "holding",
   );
-  if (held) return continueHeldStep(actor, input, op.id, held.key, approverId);
   const { startedById } = await db.deployment.findUniqueOrThrow({ where: { id: op.id }, select: { startedById: true } });
-  if (op.startedBy === actor.label || (approverId !== null && startedById === approverId)) {
+  const startedIt = op.startedBy === actor.label || (approverId !== null && startedById === approverId);
+  if (held) {
+    // Continuing an undecided step promotes a version no judge passed: on a protected
+    // environment that takes four eyes too.
+    if (startedIt && (await requireEnvironment(input.name)).spec.protected) {
+      throw new ServiceError(
+        "FORBIDDEN",
+        "Another person must continue an undecided step on a protected environment: you started this rollout.",
+      );
+    }
+    return continueHeldStep(actor, input, op.id, held.key, approverId);
+  }
+  if (startedIt) {
     throw new ServiceError("FORBIDDEN", "Another person must approve: you started this rollout (directly or with one of your API tokens).");
   }
   // The workflow marks the approval step running once its hook is registered; before that there is nothing to resume.
