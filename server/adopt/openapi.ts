@@ -1,9 +1,9 @@
 /** OpenAPI paths of adopting stacks and OS patching (spread into server/api/openapi.ts). */
-const err = (description: string) => ({ description, content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } });
+import { errorResponse, jsonBody } from "../api/openapi-parts.ts";
 const common = {
-  "401": err("Missing or invalid API token"),
-  "403": err("The token's role is too low"),
-  "404": err("No such environment"),
+  "401": errorResponse("Missing or invalid API token"),
+  "403": errorResponse("The token's role is too low"),
+  "404": errorResponse("No such environment"),
 };
 
 export function adoptionAndPatchPaths(nameParam: object) {
@@ -27,37 +27,32 @@ export function adoptionAndPatchPaths(nameParam: object) {
           q("loadBalancerArn", "Also list this load balancer's listeners"),
           q("listenerArn", "Also list the target groups this listener forwards to"),
         ],
-        responses: { "200": { description: "loadBalancers, listeners, targetGroups" }, "400": err("Invalid input"), ...common },
+        responses: { "200": { description: "loadBalancers, listeners, targetGroups" }, "400": errorResponse("Invalid input"), ...common },
       },
       post: {
         operationId: "adoptStack",
         summary:
           "Record an existing ALB listener, its two target groups and their Auto Scaling groups as an environment; nothing is created (admin)",
-        requestBody: {
-          required: true,
-          content: {
-            "application/json": {
-              schema: {
-                type: "object",
-                required: ["name", "account", "region", "loadBalancerArn", "listenerArn", "targetGroupArns"],
-                properties: {
-                  name: { type: "string" },
-                  account: { type: "string" },
-                  region: { type: "string" },
-                  loadBalancerArn: { type: "string" },
-                  listenerArn: { type: "string" },
-                  targetGroupArns: { type: "array", items: { type: "string" }, minItems: 2, maxItems: 2 },
-                  version: { type: "string", description: "The version running now, when its launch template does not say" },
-                },
-              },
+        requestBody: jsonBody({
+          schema: {
+            type: "object",
+            required: ["name", "account", "region", "loadBalancerArn", "listenerArn", "targetGroupArns"],
+            properties: {
+              name: { type: "string" },
+              account: { type: "string" },
+              region: { type: "string" },
+              loadBalancerArn: { type: "string" },
+              listenerArn: { type: "string" },
+              targetGroupArns: { type: "array", items: { type: "string" }, minItems: 2, maxItems: 2 },
+              version: { type: "string", description: "The version running now, when its launch template does not say" },
             },
           },
-        },
+        }),
         responses: {
           "201": { description: "The adopted environment" },
-          "400": err("The stack cannot be adopted as it is (field errors say why); nothing was recorded"),
+          "400": errorResponse("The stack cannot be adopted as it is (field errors say why); nothing was recorded"),
           ...common,
-          "409": err("The name is taken"),
+          "409": errorResponse("The name is taken"),
         },
       },
     },
@@ -77,8 +72,8 @@ export function adoptionAndPatchPaths(nameParam: object) {
         responses: {
           "202": { description: "The rollout operation, with the images from and to" },
           ...common,
-          "409": err("Another operation is running"),
-          "412": err("Already on the newest image, or not Amazon Linux 2023"),
+          "409": errorResponse("Another operation is running"),
+          "412": errorResponse("Already on the newest image, or not Amazon Linux 2023"),
         },
       },
     },

@@ -1,3 +1,4 @@
+import { errorResponse, jsonBody, pathParam } from "./openapi-parts.ts";
 import { z } from "zod";
 import { defaultSpec, specSchema } from "../environments/spec.ts";
 import { deployMetricsAndNotificationPaths } from "../notifications/openapi.ts";
@@ -49,17 +50,15 @@ const errors = (...codes: number[]) =>
   Object.fromEntries(
     codes.map((c) => [
       String(c),
-      {
-        description:
-          {
-            400: "Invalid input (see error.fields)",
-            401: "Missing or invalid API token",
-            403: "The token's role is too low",
-            404: "No such environment",
-            409: "Name taken or an operation in progress",
-          }[c] ?? "Error",
-        content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
-      },
+      errorResponse(
+        {
+          400: "Invalid input (see error.fields)",
+          401: "Missing or invalid API token",
+          403: "The token's role is too low",
+          404: "No such environment",
+          409: "Name taken or an operation in progress",
+        }[c] ?? "Error",
+      ),
     ]),
   );
 
@@ -119,10 +118,7 @@ export function openApiDocument(serverUrl: string) {
         post: {
           operationId: "createEnvironment",
           summary: "Create an environment (spec version 1; admin)",
-          requestBody: {
-            required: true,
-            content: { "application/json": { schema: { $ref: "#/components/schemas/EnvironmentSpec" }, example } },
-          },
+          requestBody: jsonBody({ schema: { $ref: "#/components/schemas/EnvironmentSpec" }, example }),
           responses: { "201": envResponse, ...errors(400, 401, 403, 409) },
         },
       },
@@ -136,15 +132,10 @@ export function openApiDocument(serverUrl: string) {
         patch: {
           operationId: "updateEnvironment",
           summary: "Change the spec (JSON merge patch; stores a new version; admin)",
-          requestBody: {
-            required: true,
-            content: {
-              "application/json": {
-                schema: { type: "object", description: "Any subset of EnvironmentSpec" },
-                example: { app: { version: "v1.4.3" }, capacity: { min: 2, desired: 3, max: 8 } },
-              },
-            },
-          },
+          requestBody: jsonBody({
+            schema: { type: "object", description: "Any subset of EnvironmentSpec" },
+            example: { app: { version: "v1.4.3" }, capacity: { min: 2, desired: 3, max: 8 } },
+          }),
           responses: { "200": envResponse, ...errors(400, 401, 403, 404) },
         },
         delete: {
@@ -179,24 +170,19 @@ export function openApiDocument(serverUrl: string) {
         post: {
           operationId: "startRollout",
           summary: "Roll out a version blue-green (deployer); 409 while another operation runs",
-          requestBody: {
-            required: true,
-            content: {
-              "application/json": {
-                schema: {
-                  type: "object",
-                  required: ["version"],
-                  properties: { version: { type: "string" }, strategy: { type: "string", enum: ["all-at-once", "canary"] } },
-                },
-                example: { version: "v1.4.3", strategy: "canary" },
-              },
+          requestBody: jsonBody({
+            schema: {
+              type: "object",
+              required: ["version"],
+              properties: { version: { type: "string" }, strategy: { type: "string", enum: ["all-at-once", "canary"] } },
             },
-          },
+            example: { version: "v1.4.3", strategy: "canary" },
+          }),
           responses: { "202": { description: "The rollout with its planned steps" }, ...errors(400, 401, 403, 404, 409) },
         },
       },
       "/api/v1/environments/{name}/deployments/{id}": {
-        parameters: [nameParam, { name: "id", in: "path", required: true, schema: { type: "string" } }],
+        parameters: [nameParam, pathParam("id")],
         get: {
           operationId: "getDeployment",
           summary: "One operation with its live steps (state, timing, attempts, touched resources, verdicts)",
@@ -204,7 +190,7 @@ export function openApiDocument(serverUrl: string) {
         },
       },
       "/api/v1/environments/{name}/deployments/{id}/approve": {
-        parameters: [nameParam, { name: "id", in: "path", required: true, schema: { type: "string" } }],
+        parameters: [nameParam, pathParam("id")],
         post: {
           operationId: "approveDeployment",
           summary: "Approve a protected rollout (a deployer other than its starter)",
@@ -212,7 +198,7 @@ export function openApiDocument(serverUrl: string) {
         },
       },
       "/api/v1/environments/{name}/deployments/{id}/cancel": {
-        parameters: [nameParam, { name: "id", in: "path", required: true, schema: { type: "string" } }],
+        parameters: [nameParam, pathParam("id")],
         post: {
           operationId: "cancelDeployment",
           summary: "Cancel a running rollout: it rolls back",
@@ -261,10 +247,7 @@ export function openApiDocument(serverUrl: string) {
         patch: {
           operationId: "updateScaling",
           summary: "Change the live fleet's min/desired/max and target-tracking target (deployer)",
-          requestBody: {
-            required: true,
-            content: { "application/json": { schema: { type: "object" }, example: { min: 2, desired: 3, max: 8, target: 60 } } },
-          },
+          requestBody: jsonBody({ schema: { type: "object" }, example: { min: 2, desired: 3, max: 8, target: 60 } }),
           responses: { "200": { description: "Applied" }, ...errors(400, 401, 403, 404, 409) },
         },
       },
@@ -273,18 +256,13 @@ export function openApiDocument(serverUrl: string) {
         post: {
           operationId: "runDrill",
           summary: "Failure drill: terminate a random instance of the live fleet, or fail the database over (deployer)",
-          requestBody: {
-            required: true,
-            content: {
-              "application/json": {
-                schema: {
-                  type: "object",
-                  properties: { kind: { type: "string", enum: ["terminate-instance", "failover-database", "failover-cache"] } },
-                },
-                example: { kind: "terminate-instance" },
-              },
+          requestBody: jsonBody({
+            schema: {
+              type: "object",
+              properties: { kind: { type: "string", enum: ["terminate-instance", "failover-database", "failover-cache"] } },
             },
-          },
+            example: { kind: "terminate-instance" },
+          }),
           responses: { "202": { description: "Started" }, ...errors(400, 401, 403, 404, 409) },
         },
       },

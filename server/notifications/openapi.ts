@@ -1,13 +1,13 @@
+import { errorResponse, jsonBody, pathParam } from "../api/openapi-parts.ts";
 import { EVENT_TYPES } from "./events.ts";
 
 /** OpenAPI paths of deploy metrics and notification channels (spread into server/api/openapi.ts). */
-const err = (description: string) => ({ description, content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } });
 const common = {
-  "401": err("Missing or invalid API token"),
-  "403": err("The token's role is too low"),
-  "404": err("No such environment or channel"),
+  "401": errorResponse("Missing or invalid API token"),
+  "403": errorResponse("The token's role is too low"),
+  "404": errorResponse("No such environment or channel"),
 };
-const idParam = { name: "id", in: "path", required: true, schema: { type: "string" } };
+const idParam = pathParam("id");
 
 const channelBody = {
   type: "object",
@@ -35,7 +35,7 @@ export function deployMetricsAndNotificationPaths(nameParam: object) {
         ],
         responses: {
           "200": { description: "Overall, per environment and per day; incidents; game days" },
-          "400": err("Invalid days"),
+          "400": errorResponse("Invalid days"),
           ...common,
         },
       },
@@ -50,18 +50,13 @@ export function deployMetricsAndNotificationPaths(nameParam: object) {
       post: {
         operationId: "createNotificationChannel",
         summary: "Add a webhook (HMAC-SHA256 signed) or Slack incoming webhook (admin); the signing secret is shown in this answer only",
-        requestBody: {
-          required: true,
-          content: {
-            "application/json": {
-              schema: channelBody,
-              example: { kind: "webhook", name: "ci", url: "https://hooks.example.com/switchyard" },
-            },
-          },
-        },
+        requestBody: jsonBody({
+          schema: channelBody,
+          example: { kind: "webhook", name: "ci", url: "https://hooks.example.com/switchyard" },
+        }),
         responses: {
           "201": { description: "Created; `signingSecret` for webhooks" },
-          "400": err("Invalid input or a forbidden URL"),
+          "400": errorResponse("Invalid input or a forbidden URL"),
           ...common,
         },
       },
@@ -71,23 +66,18 @@ export function deployMetricsAndNotificationPaths(nameParam: object) {
       patch: {
         operationId: "updateNotificationChannel",
         summary: "Rename, enable/disable, choose events, or rotate the signing secret (admin)",
-        requestBody: {
-          required: true,
-          content: {
-            "application/json": {
-              schema: {
-                type: "object",
-                properties: {
-                  name: { type: "string" },
-                  enabled: { type: "boolean" },
-                  events: channelBody.properties.events,
-                  rotateSecret: { type: "boolean", enum: [true] },
-                },
-              },
+        requestBody: jsonBody({
+          schema: {
+            type: "object",
+            properties: {
+              name: { type: "string" },
+              enabled: { type: "boolean" },
+              events: channelBody.properties.events,
+              rotateSecret: { type: "boolean", enum: [true] },
             },
           },
-        },
-        responses: { "200": { description: "Updated; `signingSecret` when rotated" }, "400": err("Invalid input"), ...common },
+        }),
+        responses: { "200": { description: "Updated; `signingSecret` when rotated" }, "400": errorResponse("Invalid input"), ...common },
       },
       delete: {
         operationId: "deleteNotificationChannel",
@@ -100,7 +90,7 @@ export function deployMetricsAndNotificationPaths(nameParam: object) {
       post: {
         operationId: "testNotificationChannel",
         summary: "Queue a test event for the channel (admin)",
-        responses: { "202": { description: "Queued" }, "412": err("The channel is disabled"), ...common },
+        responses: { "202": { description: "Queued" }, "412": errorResponse("The channel is disabled"), ...common },
       },
     },
   };
