@@ -2,7 +2,7 @@ import { ensureLocalAccount } from "./accounts/accounts.ts";
 import { systemActor } from "./auth/actor.ts";
 import { auth } from "./auth/auth.ts";
 import { ensureBootstrapToken } from "./auth/tokens.ts";
-import { recordAudit } from "./audit/record.ts";
+import { recordAuditAlone } from "./audit/record.ts";
 import { db } from "./db/client.ts";
 import { env } from "./env.ts";
 import { logger } from "./log.ts";
@@ -19,25 +19,19 @@ export async function bootstrap() {
   if (email && password && (await db.user.count()) === 0) {
     try {
       const { user } = await auth.api.createUser({ body: { email: email.toLowerCase(), password, name: "Admin", role: "admin" } });
-      await db.$transaction((tx) =>
-        recordAudit(
-          tx,
-          { ...systemActor, label: "bootstrap" },
-          "user.create_first_admin",
-          { type: "user", id: user.id, label: user.email },
-          { after: { email: user.email, role: "admin" } },
-        ),
+      await recordAuditAlone(
+        { ...systemActor, label: "bootstrap" },
+        "user.create_first_admin",
+        { type: "user", id: user.id, label: user.email },
+        { after: { email: user.email, role: "admin" } },
       );
       if (env.SWITCHYARD_BOOTSTRAP_TOKEN) {
         const token = await ensureBootstrapToken(env.SWITCHYARD_BOOTSTRAP_TOKEN, user.id);
-        await db.$transaction((tx) =>
-          recordAudit(
-            tx,
-            { ...systemActor, label: "bootstrap" },
-            "api_token.create",
-            { type: "api_token", id: token.id, label: token.name },
-            { after: { name: token.name, role: token.role } },
-          ),
+        await recordAuditAlone(
+          { ...systemActor, label: "bootstrap" },
+          "api_token.create",
+          { type: "api_token", id: token.id, label: token.name },
+          { after: { name: token.name, role: token.role } },
         );
       }
       logger.info("bootstrap: created the first admin", { email: user.email, token: env.SWITCHYARD_BOOTSTRAP_TOKEN ? "created" : "none" });

@@ -1,5 +1,5 @@
 import type { Actor } from "../auth/actor.ts";
-import type { Tx } from "../db/client.ts";
+import { db, type Tx } from "../db/client.ts";
 import { redact } from "./redact.ts";
 
 export interface AuditTarget {
@@ -29,4 +29,14 @@ export async function recordAudit(
       after: change.after === undefined ? undefined : (redact(change.after) as object),
     },
   });
+}
+
+/** Writes one audit event in a transaction of its own, when the change itself happened elsewhere (AWS, a library's own write). */
+export async function recordAuditAlone(
+  actor: Actor,
+  action: string,
+  target: AuditTarget,
+  change: { before?: unknown; after?: unknown } = {},
+) {
+  await db.$transaction((tx) => recordAudit(tx, actor, action, target, change));
 }

@@ -1,7 +1,7 @@
 import type { BetterAuthOptions } from "better-auth";
 import { APIError } from "better-auth/api";
 import { genericOAuth } from "better-auth/plugins/generic-oauth";
-import { recordAudit } from "../audit/record.ts";
+import { recordAuditAlone } from "../audit/record.ts";
 import { db } from "../db/client.ts";
 import { env } from "../env.ts";
 import { logger } from "../log.ts";
@@ -121,14 +121,11 @@ export const ssoDatabaseHooks: NonNullable<BetterAuthOptions["databaseHooks"]> =
       after: async (user) => {
         const role = (user as { role?: string }).role;
         if (pendingRole(user.email.toLowerCase(), false) === null) return;
-        await db.$transaction((tx) =>
-          recordAudit(
-            tx,
-            ssoActor,
-            "user.create_sso",
-            { type: "user", id: user.id, label: user.email },
-            { after: { email: user.email, role } },
-          ),
+        await recordAuditAlone(
+          ssoActor,
+          "user.create_sso",
+          { type: "user", id: user.id, label: user.email },
+          { after: { email: user.email, role } },
         );
       },
     },

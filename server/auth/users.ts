@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { recordAudit } from "../audit/record.ts";
+import { recordAudit, recordAuditAlone } from "../audit/record.ts";
 import { db } from "../db/client.ts";
 import { ServiceError, validationError } from "../errors.ts";
 import { requireRole, systemActor, type Actor } from "./actor.ts";
@@ -36,14 +36,11 @@ export async function createFirstAdmin({ input }: { input: unknown }) {
   if (!parsed.success) throw validationError(parsed.error.issues);
   if ((await userCount()) > 0) throw new ServiceError("PRECONDITION_FAILED", "Switchyard already has an admin: sign in instead.");
   const user = await createUserWithRole({ ...parsed.data, role: "admin" });
-  await db.$transaction((tx) =>
-    recordAudit(
-      tx,
-      { ...systemActor, label: "setup" },
-      "user.create_first_admin",
-      { type: "user", id: user.id, label: user.email },
-      { after: { email: user.email, role: "admin" } },
-    ),
+  await recordAuditAlone(
+    { ...systemActor, label: "setup" },
+    "user.create_first_admin",
+    { type: "user", id: user.id, label: user.email },
+    { after: { email: user.email, role: "admin" } },
   );
   return user;
 }

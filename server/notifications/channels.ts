@@ -7,7 +7,7 @@
  * the full URL.
  */
 import { z } from "zod";
-import { recordAudit } from "../audit/record.ts";
+import { recordAudit, recordAuditAlone } from "../audit/record.ts";
 import { requireRole, type Actor } from "../auth/actor.ts";
 import { db } from "../db/client.ts";
 import { ServiceError, validationError } from "../errors.ts";
@@ -154,14 +154,11 @@ export async function sendTestEvent({ actor, input }: { actor: Actor; input: { e
   const ch = await channelOf(env.id, input.id);
   if (!ch.enabled) throw new ServiceError("PRECONDITION_FAILED", "The channel is disabled: enable it first.");
   const key = `test:${ch.id}:${Date.now()}`;
-  await db.$transaction((tx) =>
-    recordAudit(
-      tx,
-      actor,
-      "notification_channel.test",
-      { type: "environment", id: env.id, label: env.name },
-      { after: { id: ch.id, name: ch.name } },
-    ),
+  await recordAuditAlone(
+    actor,
+    "notification_channel.test",
+    { type: "environment", id: env.id, label: env.name },
+    { after: { id: ch.id, name: ch.name } },
   );
   await emitEvent({ environmentId: env.id, channelId: ch.id, type: "test", key, summary: `Test event sent by ${actor.label}` });
   return { queued: true, eventId: key };

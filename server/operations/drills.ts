@@ -9,7 +9,7 @@
  * Both run through the provisioning layer's idempotent drill steps.
  */
 import { z } from "zod";
-import { recordAudit } from "../audit/record.ts";
+import { recordAuditAlone } from "../audit/record.ts";
 import { requireRole, type Actor } from "../auth/actor.ts";
 import { db } from "../db/client.ts";
 import { ServiceError, validationError } from "../errors.ts";
@@ -76,9 +76,7 @@ export async function runDrill({ actor, input }: { actor: Actor; input: { name: 
       message: `Database rebooting with failover from ${out.availabilityZoneBefore ?? "its primary AZ"} to its standby.`,
     };
   }
-  await db.$transaction((tx) =>
-    recordAudit(tx, actor, `environment.drill.${kind}`, { type: "environment", id: env.id, label: env.name }, { after: result }),
-  );
+  await recordAuditAlone(actor, `environment.drill.${kind}`, { type: "environment", id: env.id, label: env.name }, { after: result });
   invalidateScaling(env.name);
   return result;
 }

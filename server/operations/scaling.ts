@@ -7,7 +7,7 @@
  * environment's cached answers so the next poll shows the change.
  */
 import { z } from "zod";
-import { recordAudit } from "../audit/record.ts";
+import { recordAuditAlone } from "../audit/record.ts";
 import { requireRole, type Actor } from "../auth/actor.ts";
 import { awsClients } from "../aws/clients.ts";
 import { awsError, isNotFound } from "../aws/errors.ts";
@@ -20,7 +20,6 @@ import {
   PutScalingPolicyCommand,
   UpdateAutoScalingGroupCommand,
 } from "../aws/sdk.ts";
-import { db } from "../db/client.ts";
 import { strictNumber } from "../environments/spec.ts";
 import { ServiceError, validationError } from "../errors.ts";
 import { accountOf } from "../accounts/account-ref.ts";
@@ -291,14 +290,11 @@ async function applyScaling(actor: Actor, input: { name: string; values: unknown
       }),
     );
   }
-  await db.$transaction((tx) =>
-    recordAudit(
-      tx,
-      actor,
-      "environment.scaling.update",
-      { type: "environment", id: env.id, label: env.name },
-      { before: { slot, ...before }, after: { slot, ...after } },
-    ),
+  await recordAuditAlone(
+    actor,
+    "environment.scaling.update",
+    { type: "environment", id: env.id, label: env.name },
+    { before: { slot, ...before }, after: { slot, ...after } },
   );
   invalidateScaling(env.name);
   return { slot, before, after };
