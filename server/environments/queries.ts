@@ -24,16 +24,7 @@ export async function listEnvironments({ actor, input = {} }: { actor: Actor; in
   const limit = Math.min(Math.max(input.limit ?? 100, 1), 500);
   const q = input.q?.trim();
   const rows = await db.$queryRaw<
-    Array<{
-      id: string;
-      name: string;
-      status: string;
-      region: string;
-      account: string;
-      version: number;
-      spec: EnvironmentSpec;
-      updatedAt: Date;
-    }>
+    Array<Omit<EnvironmentSummary, "appVersion" | "instanceType" | "capacity" | "protected"> & { spec: EnvironmentSpec }>
   >`
     SELECT e.id, e.name, e.status, e.region, a.name AS account, e."currentVersion" AS version, v.spec, e."updatedAt"
     FROM environment e
