@@ -4,6 +4,7 @@ import { db, type Tx } from "../db/client.ts";
 import { ServiceError } from "../errors.ts";
 import { diffSpecs, mergePatch } from "./diff.ts";
 import { validateSpec } from "./validate.ts";
+import { saveSpecVersion } from "./save-version.ts";
 import { environmentRow, loadSpec } from "./load.ts";
 
 /** Fields fixed once an environment has left draft: changing them means a new stack. */
@@ -41,21 +42,13 @@ export async function updateEnvironment({
     }
     const changes = diffSpecs(current, spec);
     if (changes.length === 0) return { environment: env, spec: current, version: env.currentVersion, changed: false };
-    const version = env.currentVersion + 1;
-    await tx.environmentSpecVersion.create({
-      data: {
-        environmentId: env.id,
-        version,
-        spec: spec as object,
-        createdBy: actor.label,
-        note: input.note,
-        restoredFrom: input.restoredFrom,
-      },
-    });
-    const updated = await tx.environment.update({
-      where: { id: env.id },
-      data: { currentVersion: version, accountId, region: spec.region },
-    });
+    const { version, updated } = await saveSpecVersion(
+      tx,
+      env,
+      spec,
+      { createdBy: actor.label, note: input.note, restoredFrom: input.restoredFrom },
+      { accountId, region: spec.region },
+    );
     await recordAudit(
       tx,
       actor,

@@ -9,6 +9,7 @@
  *     a new AMI id saved by a person is a release the same way.
  * Refused (412) when the live fleet already runs the newest image or is not Amazon Linux 2023.
  */
+import { saveSpecVersion } from "../environments/save-version.ts";
 import { requireRole, type Actor } from "../auth/actor.ts";
 import { recordAudit } from "../audit/record.ts";
 import { db } from "../db/client.ts";
@@ -35,17 +36,7 @@ export async function patchOs({ actor, input }: { actor: Actor; input: { name: s
   await db.$transaction(async (tx) => {
     if (spec.app.source.kind === "ami") {
       const next = { ...spec, app: { ...spec.app, source: { kind: "ami" as const, amiId: to.imageId } } };
-      const version = env.currentVersion + 1;
-      await tx.environmentSpecVersion.create({
-        data: {
-          environmentId: env.id,
-          version,
-          spec: next as object,
-          createdBy: actor.label,
-          note: `Patch OS: ${live?.imageId} -> ${to.imageId}`,
-        },
-      });
-      await tx.environment.update({ where: { id: env.id }, data: { currentVersion: version } });
+      await saveSpecVersion(tx, env, next, { createdBy: actor.label, note: `Patch OS: ${live?.imageId} -> ${to.imageId}` });
       await recordAudit(
         tx,
         actor,
