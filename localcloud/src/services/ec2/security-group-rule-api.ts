@@ -33,16 +33,8 @@ export function describeSecurityGroupRules(
 
 interface RuleUpdate {
   SecurityGroupRuleId?: string;
-  SecurityGroupRule?: {
-    IpProtocol?: string;
-    FromPort?: number;
-    ToPort?: number;
-    CidrIpv4?: string;
-    CidrIpv6?: string;
-    PrefixListId?: string;
-    ReferencedGroupId?: string;
-    Description?: string;
-  };
+  /** The rule's new fields: those of a stored rule, less its id, direction and tags. */
+  SecurityGroupRule?: Partial<Omit<SecurityGroupRuleRecord, "SecurityGroupRuleId" | "IsEgress" | "Tags">>;
 }
 
 /** The request's flat rule as the one-source IpPermission that rulesFromInput validates. */
