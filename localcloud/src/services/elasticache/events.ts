@@ -1,9 +1,9 @@
 /** ElastiCache events: recorded by the lifecycle, read by DescribeEvents (default window: the past hour, at most 14 days). */
+import { appendEvent } from "../../core/event-log.ts";
 import type { CloudApi, RequestContext } from "../../core/types.ts";
 import { invalidParameterCombination, invalidParameterValue, pageRecords } from "./errors.ts";
 import { type CacheEventRecord, elastiCacheState } from "./state.ts";
 
-const RETENTION_MS = 14 * 24 * 3600 * 1000;
 const SOURCE_TYPES = new Set([
   "cache-cluster",
   "cache-parameter-group",
@@ -25,10 +25,7 @@ export function recordEvent(
   at = cloud.now(),
 ) {
   const s = elastiCacheState(cloud);
-  s.events.push({ region, sourceType, sourceIdentifier, message, date: at });
-  const cutoff = cloud.now() - RETENTION_MS;
-  if (s.events[0] && s.events[0].date < cutoff) s.events = s.events.filter((e) => e.date >= cutoff);
-  cloud.markDirty();
+  s.events = appendEvent(cloud, s.events, { region, sourceType, sourceIdentifier, message, date: at });
 }
 
 interface DescribeEventsInput {

@@ -1,10 +1,10 @@
 /** RDS events: recorded by the lifecycle, read by DescribeEvents (default window: the past hour). */
+import { appendEvent } from "../../core/event-log.ts";
 import type { CloudApi, RequestContext } from "../../core/types.ts";
 import { rdsState, type DbInstanceRecord } from "./state.ts";
 import { invalidParameterCombination, invalidParameterValue, rdsPages } from "./errors.ts";
 import { pageOf } from "../../core/paging.ts";
 
-const RETENTION_MS = 14 * 24 * 3600 * 1000;
 const SOURCE_TYPES = new Set([
   "db-instance",
   "db-parameter-group",
@@ -41,7 +41,7 @@ export type EventKind = keyof typeof EVENTS;
 export function recordInstanceEvent(cloud: CloudApi, db: DbInstanceRecord, kind: EventKind, at = cloud.now()) {
   const s = rdsState(cloud);
   const e = EVENTS[kind];
-  s.events.push({
+  s.events = appendEvent(cloud, s.events, {
     region: db.region,
     sourceIdentifier: db.id,
     sourceType: "db-instance",
@@ -50,9 +50,6 @@ export function recordInstanceEvent(cloud: CloudApi, db: DbInstanceRecord, kind:
     categories: [...e.categories],
     date: at,
   });
-  const cutoff = cloud.now() - RETENTION_MS;
-  if (s.events.length > 0 && s.events[0].date < cutoff) s.events = s.events.filter((ev) => ev.date >= cutoff);
-  cloud.markDirty();
 }
 
 interface DescribeEventsInput {
