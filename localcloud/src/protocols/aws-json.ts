@@ -6,7 +6,7 @@
  * `x-amzn-query-error: <Code>;<Sender|Receiver>`, which the SDK uses to pick the typed error.
  */
 import { AwsError } from "../core/types.ts";
-import { checkRequired, errorStatus, lowerFirst, type Codec, type WireResponse } from "./codec.ts";
+import { checkRequired, errorStatus, type Codec, type WireResponse, nullMemberError } from "./codec.ts";
 import type { Model, Shape } from "./model.ts";
 import { epochSeconds, parseTimestamp } from "./values.ts";
 
@@ -50,15 +50,7 @@ export function createAwsJsonCodec(model: Model): Codec {
       }
       const shape = model.shape(op.input.shape);
       const input = (readJson(model, shape, body, "") ?? {}) as Record<string, unknown>;
-      checkRequired(
-        shape,
-        input,
-        (member) =>
-          new AwsError(
-            missingCode,
-            `1 validation error detected: Value null at '${lowerFirst(member)}' failed to satisfy constraint: Member must not be null`,
-          ),
-      );
+      checkRequired(shape, input, (member) => nullMemberError(missingCode, member));
       return input;
     },
     serializeOutput(operation, output): WireResponse {

@@ -3,10 +3,17 @@
  * `<OpResponse><OpResult>...</OpResult><ResponseMetadata>` responses, `<ErrorResponse>` errors.
  */
 import { AwsError } from "../core/types.ts";
-import { checkRequired, errorStatus, lowerFirst, XML_DECLARATION, type Codec, type WireRequest, type WireResponse } from "./codec.ts";
+import {
+  checkRequired,
+  XML_DECLARATION,
+  type Codec,
+  type WireRequest,
+  type WireResponse,
+  nullMemberError,
+  xmlErrorResponse,
+} from "./codec.ts";
 import type { Model } from "./model.ts";
 import { parseQueryInput } from "./query-input.ts";
-import { escapeXml } from "./values.ts";
 import { structureXml } from "./xml-output.ts";
 
 const CONTROL_PARAMS = new Set(["Action", "Version"]);
@@ -14,6 +21,11 @@ const CONTROL_PARAMS = new Set(["Action", "Version"]);
 export function formParam(req: WireRequest, name: string): string | undefined {
   for (const [k, v] of req.form ?? []) if (k === name) return v;
   return undefined;
+}
+
+/** The request's parameters less Action and Version: the operation's input (awsQuery and ec2Query). */
+export function inputParams(req: WireRequest): Array<[string, string]> {
+  return (req.form ?? []).filter(([k]) => !CONTROL_PARAMS.has(k));
 }
 
 export function createAwsQueryCodec(model: Model): Codec {
@@ -27,17 +39,9 @@ export function createAwsQueryCodec(model: Model): Codec {
     parseInput(operation, req) {
       const op = model.operation(operation)!;
       if (!op.input) return {};
-      const params = (req.form ?? []).filter(([k]) => !CONTROL_PARAMS.has(k));
+      const params = inputParams(req);
       const input = parseQueryInput(model, op.input.shape, params, "query");
-      checkRequired(
-        model.shape(op.input.shape),
-        input,
-        (member) =>
-          new AwsError(
-            missingCode,
-            `1 validation error detected: Value null at '${lowerFirst(member)}' failed to satisfy constraint: Member must not be null`,
-          ),
-      );
+      checkRequired(model.shape(op.input.shape), input, (member) => nullMemberError(missingCode, member));
       return input;
     },
     serializeOutput(operation, output, requestId): WireResponse {
@@ -54,11 +58,7 @@ export function createAwsQueryCodec(model: Model): Codec {
       return { status: 200, headers: { "content-type": "text/xml" }, body };
     },
     serializeError(err, requestId): WireResponse {
-      const code = model.errorFor(err.code)?.code ?? err.code;
-      const body =
-        XML_DECLARATION +
-        `<ErrorResponse xmlns="${ns}"><Error><Type>${err.type}</Type><Code>${escapeXml(code)}</Code><Message>${escapeXml(err.message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`;
-      return { status: errorStatus(model, err), headers: { "content-type": "text/xml" }, body };
+      return xmlErrorResponse(model, ns, err, requestId);
     },
     unknownOperation(operation) {
       if (!operation) return new AwsError("MissingAction", "The request must contain the parameter Action");

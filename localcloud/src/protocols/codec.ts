@@ -1,7 +1,8 @@
 /** What the server and the protocol codecs exchange. */
 import type { IncomingHttpHeaders } from "node:http";
-import type { AwsError } from "../core/types.ts";
+import { AwsError } from "../core/types.ts";
 import type { Model, Shape } from "./model.ts";
+import { escapeXml } from "./values.ts";
 
 export type ProtocolName = "query" | "ec2" | "json" | "rest-xml";
 
@@ -59,3 +60,20 @@ export function lowerFirst(s: string): string {
 }
 
 export const XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n';
+
+/** A missing required member as the awsQuery and awsJson services word it (`code` differs by service). */
+export function nullMemberError(code: string, member: string): AwsError {
+  return new AwsError(
+    code,
+    `1 validation error detected: Value null at '${lowerFirst(member)}' failed to satisfy constraint: Member must not be null`,
+  );
+}
+
+/** The XML error document of the awsQuery and restXml protocols (EC2 has its own). */
+export function xmlErrorResponse(model: Model, ns: string, err: AwsError, requestId: string): WireResponse {
+  const code = model.errorFor(err.code)?.code ?? err.code;
+  const body =
+    XML_DECLARATION +
+    `<ErrorResponse xmlns="${ns}"><Error><Type>${err.type}</Type><Code>${escapeXml(code)}</Code><Message>${escapeXml(err.message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`;
+  return { status: errorStatus(model, err), headers: { "content-type": "text/xml" }, body };
+}

@@ -4,13 +4,11 @@
  */
 import { AwsError } from "../core/types.ts";
 import { checkRequired, errorStatus, XML_DECLARATION, type Codec, type WireResponse } from "./codec.ts";
-import { formParam } from "./aws-query.ts";
+import { formParam, inputParams } from "./aws-query.ts";
 import type { Model } from "./model.ts";
 import { parseQueryInput } from "./query-input.ts";
 import { escapeXml } from "./values.ts";
 import { structureXml } from "./xml-output.ts";
-
-const CONTROL_PARAMS = new Set(["Action", "Version"]);
 
 export function createEc2QueryCodec(model: Model): Codec {
   const ns = (model.metadata.xmlNamespace ?? "http://ec2.amazonaws.com/doc/2016-11-15").replace(/\/?$/, "/");
@@ -21,7 +19,7 @@ export function createEc2QueryCodec(model: Model): Codec {
     parseInput(operation, req) {
       const op = model.operation(operation)!;
       if (!op.input) return {};
-      const params = (req.form ?? []).filter(([k]) => !CONTROL_PARAMS.has(k));
+      const params = inputParams(req);
       const shape = model.shape(op.input.shape);
       const input = parseQueryInput(model, op.input.shape, params, "ec2");
       checkRequired(shape, input, (member) => {

@@ -5,9 +5,9 @@
  * members with location "header", the body is the payload member as the root element.
  */
 import { AwsError } from "../core/types.ts";
-import { errorStatus, XML_DECLARATION, type Codec, type WireRequest, type WireResponse } from "./codec.ts";
+import { XML_DECLARATION, type Codec, type WireRequest, type WireResponse, xmlErrorResponse } from "./codec.ts";
 import type { Model, Operation, Shape } from "./model.ts";
-import { escapeXml, parseScalar, scalarText } from "./values.ts";
+import { parseScalar, scalarText } from "./values.ts";
 import { parseXmlDocument, readXml } from "./xml-input.ts";
 import { structureXml } from "./xml-output.ts";
 
@@ -139,11 +139,7 @@ export function createRestXmlCodec(model: Model): Codec {
       return { status, headers, body };
     },
     serializeError(err, requestId): WireResponse {
-      const code = model.errorFor(err.code)?.code ?? err.code;
-      const body =
-        XML_DECLARATION +
-        `<ErrorResponse xmlns="${ns}"><Error><Type>${err.type}</Type><Code>${escapeXml(code)}</Code><Message>${escapeXml(err.message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`;
-      return { status: errorStatus(model, err), headers: { "content-type": "text/xml" }, body };
+      return xmlErrorResponse(model, ns, err, requestId);
     },
     unknownOperation(operation) {
       return new AwsError(
