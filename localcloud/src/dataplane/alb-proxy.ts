@@ -10,7 +10,7 @@ import type { CloudApi } from "../core/types.ts";
 import { elbState, type ListenerRecord, type TargetGroupRecord, type TargetRecord } from "../services/elbv2/state.ts";
 import { route, targetKey } from "./alb-routing.ts";
 import type { DataPlane } from "./plane.ts";
-import { emitTraffic, type TrafficRecord } from "./traffic.ts";
+import { emitOnce, type TrafficRecord } from "./traffic.ts";
 
 const HOP_BY_HOP = new Set([
   "connection",
@@ -94,13 +94,7 @@ export function serveListener(cloud: CloudApi, plane: DataPlane, listenerArn: st
     source: "elb",
     bytesOut: 0,
   };
-  let emitted = false;
-  const emit = () => {
-    if (emitted) return;
-    emitted = true;
-    record.at = cloud.now();
-    emitTraffic(record);
-  };
+  const emit = emitOnce(record, () => cloud.now());
   const elbAnswer = (status: number, body = elbErrorBody(status), contentType?: string, extra?: Record<string, string>) => {
     record.status = status;
     record.source = "elb";

@@ -15,7 +15,7 @@ import { elbState } from "../services/elbv2/state.ts";
 import { behaviourTtls, EdgeCache, MAX_CACHED_BYTES, ttlMs } from "./edge-cache.ts";
 import type { DataPlane } from "./plane.ts";
 import { PortServer } from "./port-server.ts";
-import { emitTraffic, type TrafficRecord } from "./traffic.ts";
+import { emitOnce, type TrafficRecord } from "./traffic.ts";
 
 const HOP_BY_HOP = new Set(["connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "te", "trailer"]);
 /** CloudFront's default origin response timeout (OriginReadTimeout), wall seconds like request latencies. */
@@ -112,13 +112,7 @@ function serveEdge(cloud: CloudApi, plane: DataPlane, id: string, req: IncomingM
     source: "elb",
     bytesOut: 0,
   };
-  let emitted = false;
-  const emit = () => {
-    if (emitted) return;
-    emitted = true;
-    record.at = cloud.now();
-    emitTraffic(record);
-  };
+  const emit = emitOnce(record, () => cloud.now());
   const d = cfState(cloud).distributions[id];
   const fail = (status: number, message: string) => {
     const body = `<HTML><HEAD><TITLE>ERROR: The request could not be satisfied</TITLE></HEAD><BODY><H1>${status} ERROR</H1><H2>${message}</H2></BODY></HTML>\n`;

@@ -76,3 +76,17 @@ export function instanceCounters(instanceId: string): InstanceLoad {
   if (!l) loads.set(instanceId, (l = { requests: 0, inFlight: 0 }));
   return l;
 }
+
+/**
+ * The emitter of one request's record: the first call stamps `record.at` with `now()` and
+ * publishes it, later calls do nothing (a request ends once, however many paths reach its end).
+ */
+export function emitOnce(record: TrafficRecord, now: () => number): () => void {
+  let emitted = false;
+  return () => {
+    if (emitted) return;
+    emitted = true;
+    record.at = now();
+    emitTraffic(record);
+  };
+}
