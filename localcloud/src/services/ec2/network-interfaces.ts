@@ -14,7 +14,7 @@ import { applyFilters, type Filter } from "./filters.ts";
 import { privateDnsName, publicDnsName } from "./instance-launch.ts";
 import { instanceEniAttachmentId, instanceEniId, instanceMacAddress } from "./instance-view.ts";
 import { pageOf } from "../../core/paging.ts";
-import { ec2State, type Ec2State } from "./state.ts";
+import { ec2State, type Ec2State, type SubnetRecord } from "./state.ts";
 
 export interface NetworkInterfaceView {
   NetworkInterfaceId: string;
@@ -52,6 +52,31 @@ function managedAddress(state: Ec2State, subnetId: string, seed: string): string
   return intToIp(cidr.base + cidr.size - 2 - offset);
 }
 
+/** An interface another service manages in one of the account's subnets; its ids, address and MAC derive from `seed`. */
+function managedInterface(
+  state: Ec2State,
+  subnet: SubnetRecord,
+  seed: string,
+  owner: Pick<NetworkInterfaceView, "region" | "Description" | "RequesterId" | "GroupIds" | "usedBy" | "attachment">,
+): NetworkInterfaceView {
+  return {
+    NetworkInterfaceId: hashed("eni", seed),
+    region: owner.region,
+    SubnetId: subnet.SubnetId,
+    VpcId: subnet.VpcId,
+    AvailabilityZone: subnet.AvailabilityZone,
+    PrivateIpAddress: managedAddress(state, subnet.SubnetId, seed),
+    Description: owner.Description,
+    InterfaceType: "interface",
+    RequesterId: owner.RequesterId,
+    RequesterManaged: true,
+    GroupIds: owner.GroupIds,
+    MacAddress: mac(seed),
+    usedBy: owner.usedBy,
+    attachment: owner.attachment,
+  };
+}
+
 function otherServiceInterfaces(cloud: CloudApi, state: Ec2State, out: NetworkInterfaceView[]): void {
   let lbs: ReturnType<typeof elbState>["loadBalancers"] = {};
   let dbs: ReturnType<typeof rdsState> | undefined;
@@ -67,22 +92,16 @@ function otherServiceInterfaces(cloud: CloudApi, state: Ec2State, out: NetworkIn
       const subnet = state.subnets[zone.SubnetId];
       if (!subnet) continue;
       const seed = `${lb.arn}/${zone.SubnetId}`;
-      out.push({
-        NetworkInterfaceId: hashed("eni", seed),
-        region: lb.region,
-        SubnetId: subnet.SubnetId,
-        VpcId: subnet.VpcId,
-        AvailabilityZone: subnet.AvailabilityZone,
-        PrivateIpAddress: managedAddress(state, subnet.SubnetId, seed),
-        Description: `ELB ${suffix}`,
-        InterfaceType: "interface",
-        RequesterId: "amazon-elb",
-        RequesterManaged: true,
-        GroupIds: lb.securityGroups,
-        MacAddress: mac(seed),
-        usedBy: `load balancer ${lb.name}`,
-        attachment: { AttachmentId: hashed("ela-attach", seed), AttachTime: lb.createdAt, DeviceIndex: 1 },
-      });
+      out.push(
+        managedInterface(state, subnet, seed, {
+          region: lb.region,
+          Description: `ELB ${suffix}`,
+          RequesterId: "amazon-elb",
+          GroupIds: lb.securityGroups,
+          usedBy: `load balancer ${lb.name}`,
+          attachment: { AttachmentId: hashed("ela-attach", seed), AttachTime: lb.createdAt, DeviceIndex: 1 },
+        }),
+      );
     }
   }
   for (const db of Object.values(dbs?.instances ?? {})) {
@@ -91,22 +110,16 @@ function otherServiceInterfaces(cloud: CloudApi, state: Ec2State, out: NetworkIn
     const subnet = member ? state.subnets[member.id] : undefined;
     if (!subnet) continue;
     const seed = `${db.arn}/eni`;
-    out.push({
-      NetworkInterfaceId: hashed("eni", seed),
-      region: db.region,
-      SubnetId: subnet.SubnetId,
-      VpcId: subnet.VpcId,
-      AvailabilityZone: subnet.AvailabilityZone,
-      PrivateIpAddress: managedAddress(state, subnet.SubnetId, seed),
-      Description: "RDSNetworkInterface",
-      InterfaceType: "interface",
-      RequesterId: "amazon-rds",
-      RequesterManaged: true,
-      GroupIds: db.vpcSecurityGroupIds,
-      MacAddress: mac(seed),
-      usedBy: `DB instance ${db.id}`,
-      attachment: { AttachmentId: hashed("eni-attach", seed), AttachTime: db.createdAt, DeviceIndex: 1 },
-    });
+    out.push(
+      managedInterface(state, subnet, seed, {
+        region: db.region,
+        Description: "RDSNetworkInterface",
+        RequesterId: "amazon-rds",
+        GroupIds: db.vpcSecurityGroupIds,
+        usedBy: `DB instance ${db.id}`,
+        attachment: { AttachmentId: hashed("eni-attach", seed), AttachTime: db.createdAt, DeviceIndex: 1 },
+      }),
+    );
   }
 }
 
