@@ -52,9 +52,11 @@ const actions = {
 } as const;
 
 type Polls = keyof typeof polls;
+type ActionOut<A extends Action> = Awaited<ReturnType<(typeof actions)[A]>>;
+type PollOut<A extends Polls> = Awaited<ReturnType<(typeof polls)[A]>>;
 export type PollAction = Polls;
 export type PollInput<A extends Polls> = Parameters<(typeof polls)[A]>[0];
-export type PollDetail<A extends Polls> = Awaited<ReturnType<(typeof polls)[A]>>["detail"];
+export type PollDetail<A extends Polls> = PollOut<A>["detail"];
 const polls = {
   waitEgressReady: p.waitEgressReady,
   waitDatabaseAvailable: p.waitDatabaseAvailable,
@@ -71,6 +73,16 @@ export function fatalIfExpected(e: unknown): never {
   throw e;
 }
 
+/** Runs `body`; if it throws, runs `onFailure` (a timeline write) first, then ends the workflow on an expected error. */
+async function guarded<T>(body: () => Promise<T>, onFailure?: (e: Error) => Promise<unknown>): Promise<T> {
+  try {
+    return await body();
+  } catch (e) {
+    if (onFailure) await onFailure(e as Error);
+    fatalIfExpected(e);
+  }
+}
+
 /** Runs one provisioning action as the timeline step `key`; `finish: false` leaves the step running (multi-action steps). */
 export async function act<A extends Action>(
   deploymentId: string,
@@ -78,48 +90,32 @@ export async function act<A extends Action>(
   action: A,
   input: Parameters<(typeof actions)[A]>[0],
   opts: { finish?: boolean } = {},
-): Promise<Awaited<ReturnType<(typeof actions)[A]>>> {
+): Promise<ActionOut<A>> {
   "use step";
   await stepStarted(deploymentId, key);
-  try {
-    const fn = actions[action] as (i: unknown) => Promise<Awaited<ReturnType<(typeof actions)[A]>>>;
-    const out = await fn(input);
-    const { touched, summary } = out as { touched?: unknown; summary?: unknown };
-    if (opts.finish !== false)
-      await stepSucceeded(deploymentId, key, { touched: touched ?? [], ...(typeof summary === "string" ? { summary } : {}) });
-    return out;
-  } catch (e) {
-    await stepFailed(deploymentId, key, (e as Error).message);
-    fatalIfExpected(e);
-  }
+  return guarded(
+    async (): Promise<ActionOut<A>> => {
+      const fn = actions[action] as (i: unknown) => Promise<ActionOut<A>>;
+      const out = await fn(input);
+      const { touched, summary } = out as { touched?: unknown; summary?: unknown };
+      if (opts.finish !== false)
+        await stepSucceeded(deploymentId, key, { touched: touched ?? [], ...(typeof summary === "string" ? { summary } : {}) });
+      return out;
+    },
+    (e) => stepFailed(deploymentId, key, e.message),
+  );
 }
 
 /** Runs one provisioning action that is no timeline step of its own (its result goes into the caller's step detail). */
-export async function quietly<A extends Action>(
-  action: A,
-  input: Parameters<(typeof actions)[A]>[0],
-): Promise<Awaited<ReturnType<(typeof actions)[A]>>> {
+export async function quietly<A extends Action>(action: A, input: Parameters<(typeof actions)[A]>[0]): Promise<ActionOut<A>> {
   "use step";
-  try {
-    const fn = actions[action] as (i: unknown) => Promise<Awaited<ReturnType<(typeof actions)[A]>>>;
-    return await fn(input);
-  } catch (e) {
-    fatalIfExpected(e);
-  }
+  return guarded<ActionOut<A>>(() => (actions[action] as (i: unknown) => Promise<ActionOut<A>>)(input));
 }
 
 /** Checks a bounded poll without writing the timeline: the caller decides what to show. */
-export async function check<A extends Polls>(
-  action: A,
-  input: Parameters<(typeof polls)[A]>[0],
-): Promise<Awaited<ReturnType<(typeof polls)[A]>>> {
+export async function check<A extends Polls>(action: A, input: Parameters<(typeof polls)[A]>[0]): Promise<PollOut<A>> {
   "use step";
-  try {
-    const fn = polls[action] as (i: unknown) => Promise<Awaited<ReturnType<(typeof polls)[A]>>>;
-    return await fn(input);
-  } catch (e) {
-    fatalIfExpected(e);
-  }
+  return guarded<PollOut<A>>(() => (polls[action] as (i: unknown) => Promise<PollOut<A>>)(input));
 }
 
 /** One bounded poll; marks the step waiting (with what it saw) or succeeded. */
@@ -128,18 +124,18 @@ export async function poll<A extends Polls>(
   key: string,
   action: A,
   input: Parameters<(typeof polls)[A]>[0],
-): Promise<Awaited<ReturnType<(typeof polls)[A]>>> {
+): Promise<PollOut<A>> {
   "use step";
-  try {
-    const fn = polls[action] as (i: unknown) => Promise<Awaited<ReturnType<(typeof polls)[A]>>>;
-    const out = await fn(input);
-    const { done, detail } = out as { done: boolean; detail: unknown };
-    await stepPolled(deploymentId, key, done, { seen: detail });
-    return out;
-  } catch (e) {
-    await stepFailed(deploymentId, key, (e as Error).message);
-    fatalIfExpected(e);
-  }
+  return guarded(
+    async (): Promise<PollOut<A>> => {
+      const fn = polls[action] as (i: unknown) => Promise<PollOut<A>>;
+      const out = await fn(input);
+      const { done, detail } = out as { done: boolean; detail: unknown };
+      await stepPolled(deploymentId, key, done, { seen: detail });
+      return out;
+    },
+    (e) => stepFailed(deploymentId, key, e.message),
+  );
 }
 
 export async function markStarted(deploymentId: string, key: string) {
