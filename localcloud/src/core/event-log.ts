@@ -1,6 +1,17 @@
 /** The event logs of RDS and ElastiCache: DescribeEvents reads them, and AWS keeps 14 days. */
 import type { CloudApi } from "./types.ts";
 
+/** The DescribeEvents parameters RDS and ElastiCache share (RDS adds EventCategories). */
+export interface DescribeEventsQuery {
+  SourceIdentifier?: string;
+  SourceType?: string;
+  StartTime?: Date;
+  EndTime?: Date;
+  Duration?: number;
+  MaxRecords?: number;
+  Marker?: string;
+}
+
 export const EVENT_RETENTION_MS = 14 * 24 * 3600 * 1000;
 
 /** Appends `event` to a log kept in time order and returns the log without events past retention. */

@@ -1,5 +1,5 @@
 /** ElastiCache events: recorded by the lifecycle, read by DescribeEvents (default window: the past hour, at most 14 days). */
-import { appendEvent } from "../../core/event-log.ts";
+import { appendEvent, type DescribeEventsQuery } from "../../core/event-log.ts";
 import type { CloudApi, RequestContext } from "../../core/types.ts";
 import { invalidParameterCombination, invalidParameterValue, pageRecords } from "./errors.ts";
 import { type CacheEventRecord, elastiCacheState } from "./state.ts";
@@ -28,17 +28,7 @@ export function recordEvent(
   s.events = appendEvent(cloud, s.events, { region, sourceType, sourceIdentifier, message, date: at });
 }
 
-interface DescribeEventsInput {
-  SourceIdentifier?: string;
-  SourceType?: string;
-  StartTime?: Date;
-  EndTime?: Date;
-  Duration?: number;
-  MaxRecords?: number;
-  Marker?: string;
-}
-
-export function describeEvents(input: DescribeEventsInput, ctx: RequestContext) {
+export function describeEvents(input: DescribeEventsQuery, ctx: RequestContext) {
   if (input.SourceType && !SOURCE_TYPES.has(input.SourceType))
     throw invalidParameterValue(`Invalid value for SourceType: ${input.SourceType}`);
   if (input.SourceIdentifier && !input.SourceType)

@@ -1,5 +1,5 @@
 /** RDS events: recorded by the lifecycle, read by DescribeEvents (default window: the past hour). */
-import { appendEvent } from "../../core/event-log.ts";
+import { appendEvent, type DescribeEventsQuery } from "../../core/event-log.ts";
 import type { CloudApi, RequestContext } from "../../core/types.ts";
 import { rdsState, type DbInstanceRecord } from "./state.ts";
 import { invalidParameterCombination, invalidParameterValue, rdsPages } from "./errors.ts";
@@ -52,15 +52,8 @@ export function recordInstanceEvent(cloud: CloudApi, db: DbInstanceRecord, kind:
   });
 }
 
-interface DescribeEventsInput {
-  SourceIdentifier?: string;
-  SourceType?: string;
-  StartTime?: Date;
-  EndTime?: Date;
-  Duration?: number;
+interface DescribeEventsInput extends DescribeEventsQuery {
   EventCategories?: string[];
-  MaxRecords?: number;
-  Marker?: string;
 }
 
 export function describeEvents(input: DescribeEventsInput, ctx: RequestContext) {
