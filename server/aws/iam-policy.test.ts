@@ -90,9 +90,16 @@ describe("docs/aws-iam-policy.json", () => {
   const services = commandServices();
   const used = new Set<string>();
   for (const file of sourceFiles(path.join(root, "server"))) {
-    for (const m of readFileSync(file, "utf8").matchAll(/new (\w+)Command\(/g)) {
+    const text = readFileSync(file, "utf8");
+    for (const m of text.matchAll(/new (\w+)Command\(/g)) {
       const action = services.get(`${m[1]}Command`);
       if (action) used.add(action);
+    }
+    // The SDK's paginators (paginateGetMetricData(...)) make the operation's calls too.
+    for (const m of text.matchAll(/import \{([^}]*)\} from "@aws-sdk\/([\w-]+)"/g)) {
+      for (const name of m[1].matchAll(/paginate(\w+)/g)) {
+        if (new RegExp(`paginate${name[1]}\\(`).test(text)) used.add(`${PREFIX[m[2]]}:${name[1]}`);
+      }
     }
   }
 
