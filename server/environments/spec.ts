@@ -305,7 +305,7 @@ export function defaultSpec(account: string, region = "us-east-1"): EnvironmentS
     cloudfront: true,
     network: { egress: "nat-shared" },
     certificateArn: null,
-    rollout: { strategy: "canary", canarySteps: [10, 50, 100], bakeMinutes: 5, maxBakeMinutes: 30, onUndecided: "hold" },
+    rollout: { strategy: "canary", canarySteps: [10, 50, 100], bakeMinutes: 5, maxBakeMinutes: 30, onUndecided: "hold", stickyMinutes: 0 },
     autoRollback: { max5xxRatePercent: 2, maxP95LatencyMs: 800 },
     rollbackWindowMinutes: 60,
     protected: false,
