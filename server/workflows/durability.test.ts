@@ -221,8 +221,9 @@ describe("a rollout when the Switchyard server is killed in the middle of it", (
     expect(n(after, "elasticloadbalancing:CreateTargetGroup")).toBe(2);
     expect(n(after, "elasticloadbalancing:CreateListener")).toBe(1);
     expect(n(after, "ec2:CreateVpc")).toBe(1);
-    // Switchyard's probe of the new fleet: one listener rule, created once even across the kill.
-    expect(n(after, "elasticloadbalancing:CreateRule") - n(afterProvision, "elasticloadbalancing:CreateRule")).toBe(1);
+    // Switchyard's probes of the new fleet: two listener rules (probe-new's, deleted when it ends,
+    // and the one the canary steps' probes keep until promote), each created once even across the kill.
+    expect(n(after, "elasticloadbalancing:CreateRule") - n(afterProvision, "elasticloadbalancing:CreateRule")).toBe(2);
     // The delivery contract's slots/green/version: one write, also across the kill.
     expect(n(after, "ssm:PutParameter") - n(afterProvision, "ssm:PutParameter")).toBe(1);
     const except = ["ec2:CreateLaunchTemplateVersion", "elasticloadbalancing:CreateRule", "ssm:PutParameter"];
