@@ -78,6 +78,10 @@ describe("canary judge on small samples", () => {
   });
   it("fails on latency in most minutes, on a firing alarm, on unhealthy hosts and on failing probes", () => {
     expect(run(minutes(5, 500, 0, 300), minutes(5, 5000, 0, 40)).rule).toMatch(/p95 latency is worse in 5 of 5/);
+    // A minute with a handful of requests has no meaningful p95: one slow request is not "worse".
+    const thin = run(minutes(1, 12, 0, 2000), minutes(1, 5000, 0, 40));
+    expect(thin.latencyMinutesCompared).toBe(0);
+    expect(thin.rule).not.toMatch(/latency/);
     expect(run(minutes(3, 500, 0), minutes(3, 500, 0), { alarmsFiring: ["sy-shop-green-5xx-rate"] }).rule).toMatch(/green-5xx-rate/);
     const unhealthy = minutes(3, 500, 0).map((m, i) => ({ ...m, unhealthyHosts: i < 2 ? 1 : 0 }));
     expect(run(unhealthy, minutes(3, 500, 0)).rule).toMatch(/unhealthy hosts in 2 of 3/);

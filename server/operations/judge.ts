@@ -26,13 +26,16 @@
  *  4. New fleet failure rate above the spec's threshold (exact binomial, p < 0.001) -> fail.
  *  5. New fleet worse than the old (Fisher, p < 0.001) by at least 0.5 points -> fail.
  *  6. New fleet p95 above the spec's maximum, or 50% and 20 ms above the old fleet's, in most
- *     minutes where both have data -> fail.
+ *     minutes where both served at least 20 requests (MIN_LATENCY_REQUESTS) -> fail.
  *  7. No complete minute with data from the new fleet -> undecided.
  *  8. 95% upper bound of its failure rate <= the threshold -> pass; otherwise undecided.
  * Only complete minutes count: the window is [from, to) with `to` at most "now minus the
  * publication delay" (bake-window.ts); a minute without a datapoint is MISSING, never zero.
  */
 import { binomialUpperTail, fisherGreater, requestsNeeded, upperBound } from "./stats.ts";
+
+/** Requests a fleet must serve in a minute for that minute's p95 to be compared (20: the p95 is then not simply the slowest). */
+export const MIN_LATENCY_REQUESTS = 20;
 
 export interface Minute {
   /** Start of the minute, ISO-8601. */
@@ -153,12 +156,13 @@ export function judge(input: JudgeInput): Verdict {
   let compared = 0;
   let worse = 0;
   for (const m of canaryMinutes) {
-    if (m.p95LatencyMs === null || !m.requests) continue;
+    // The p95 of a handful of requests is their slowest one: a minute counts only with enough.
+    if (m.p95LatencyMs === null || (m.requests ?? 0) < MIN_LATENCY_REQUESTS) continue;
     const base = baselineAt.get(new Date(m.timestamp).toISOString());
     const overMax = m.p95LatencyMs > input.maxP95LatencyMs;
     const overBase =
       base?.p95LatencyMs != null &&
-      (base.requests ?? 0) > 0 &&
+      (base.requests ?? 0) >= MIN_LATENCY_REQUESTS &&
       m.p95LatencyMs > base.p95LatencyMs * 1.5 &&
       m.p95LatencyMs - base.p95LatencyMs > 20;
     compared++;
