@@ -47,6 +47,17 @@ export function adoptionAndPatchPaths(nameParam: object) {
               version: { type: "string", description: "The version running now, when its launch template does not say" },
             },
           },
+          example: {
+            name: "shop",
+            account: "local",
+            region: "us-east-1",
+            loadBalancerArn: "arn:aws:elasticloadbalancing:us-east-1:000000000000:loadbalancer/app/shop/50dc6c495c0c9188",
+            listenerArn: "arn:aws:elasticloadbalancing:us-east-1:000000000000:listener/app/shop/50dc6c495c0c9188/f2f7dc8efc522ab2",
+            targetGroupArns: [
+              "arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/shop-blue/73e2d6bc24d8a067",
+              "arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/shop-green/6d0ecf831eec9f09",
+            ],
+          },
         }),
         responses: {
           "201": { description: "The adopted environment" },

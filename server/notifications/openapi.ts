@@ -76,6 +76,7 @@ export function deployMetricsAndNotificationPaths(nameParam: object) {
               rotateSecret: { type: "boolean", enum: [true] },
             },
           },
+          example: { enabled: false },
         }),
         responses: { "200": { description: "Updated; `signingSecret` when rotated" }, "400": errorResponse("Invalid input"), ...common },
       },
