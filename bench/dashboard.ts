@@ -19,7 +19,7 @@ import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { ensureDatabase } from "../scripts/lib/database.ts";
 import { CLOUDWATCH_PRICES } from "../server/dashboards/usage.ts";
-import { percentile, startSwitchyard, signInCookie } from "./lib.ts";
+import { benchSpec, percentile, startSwitchyard, signInCookie } from "./lib.ts";
 
 const VIEWERS = Number(process.env.BENCH_VIEWERS ?? 50);
 const DURATION_MS = Number(process.env.BENCH_DURATION_SECONDS ?? 180) * 1000;
@@ -161,35 +161,10 @@ async function pageJavaScriptGzipKb(base: string, cookie: string): Promise<numbe
 }
 
 function spec(name: string) {
-  return {
-    name,
-    account: "local",
-    region: "us-east-1",
-    availabilityZones: ["us-east-1a", "us-east-1b"],
-    app: {
-      version: "v1",
-      source: {
-        kind: "al2023",
-        userData: "#!/bin/bash\n# localcloud: boot_seconds=5 latency_ms=20 error_rate=0.01\nAPP_VERSION={{version}} /opt/app/start\n",
-      },
-    },
-    instanceType: "t3.small",
-    capacity: { min: 2, desired: 2, max: 6 },
-    scaling: { metric: "cpu", target: 50 },
-    healthCheck: {
-      path: "/health",
-      intervalSeconds: 10,
-      timeoutSeconds: 5,
-      healthyThreshold: 2,
-      unhealthyThreshold: 2,
-      gracePeriodSeconds: 30,
-    },
+  return benchSpec(name, {
+    userData: "#!/bin/bash\n# localcloud: boot_seconds=5 latency_ms=20 error_rate=0.01\nAPP_VERSION={{version}} /opt/app/start\n",
     database: { engine: "postgres", instanceClass: "db.t3.medium", storageGb: 20, multiAz: true },
     // Without CloudFront: one GetMetricData per refresh window (with it, a second call in us-east-1).
     cloudfront: false,
-    rollout: { strategy: "all-at-once", canarySteps: [100], bakeMinutes: 0 },
-    autoRollback: { max5xxRatePercent: 5, maxP95LatencyMs: 800 },
-    rollbackWindowMinutes: 30,
-    protected: false,
-  };
+  });
 }

@@ -4,7 +4,7 @@
  * /environments over loopback (so the time is the server's). Last line:
  *   env_list_p50_ms=<n> env_list_p95_ms=<n>
  */
-import { percentile, pool, startSwitchyard, signInCookie } from "./lib.ts";
+import { benchSpec, percentile, pool, startSwitchyard, signInCookie } from "./lib.ts";
 
 const N = Number(process.env.BENCH_ENVIRONMENTS ?? 1000);
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 100);
@@ -50,15 +50,8 @@ try {
 }
 
 function specFor(name: string) {
-  return {
-    name,
-    account: "local",
-    region: "us-east-1",
-    availabilityZones: ["us-east-1a", "us-east-1b"],
+  return benchSpec(name, {
     app: { version: "v1", source: { kind: "ami", amiId: "ami-0abc1234def567890" } },
-    instanceType: "t3.small",
-    capacity: { min: 2, desired: 2, max: 6 },
-    scaling: { metric: "cpu", target: 50 },
     healthCheck: {
       path: "/health",
       intervalSeconds: 10,
@@ -67,13 +60,9 @@ function specFor(name: string) {
       unhealthyThreshold: 3,
       gracePeriodSeconds: 60,
     },
-    database: null,
-    cloudfront: false,
-    rollout: { strategy: "all-at-once", canarySteps: [100], bakeMinutes: 0 },
     autoRollback: { max5xxRatePercent: 2, maxP95LatencyMs: 800 },
     rollbackWindowMinutes: 60,
-    protected: false,
-  };
+  });
 }
 
 async function timedGet(url: string, cookie: string): Promise<number> {

@@ -76,3 +76,36 @@ export async function signInCookie(url: string, email: string, password: string)
     .map((c) => c.split(";")[0])
     .join("; ");
 }
+
+/**
+ * An environment spec for a bench on the local account (two zones, a small fleet, no
+ * CloudFront, all-at-once rollouts, no bake): each bench overrides what it measures.
+ */
+export function benchSpec(name: string, overrides: Record<string, unknown> & { userData?: string } = {}) {
+  const { userData = "#!/bin/bash\nAPP_VERSION={{version}} /opt/app/start\n", ...rest } = overrides;
+  return {
+    name,
+    account: "local",
+    region: "us-east-1",
+    availabilityZones: ["us-east-1a", "us-east-1b"],
+    app: { version: "v1", source: { kind: "al2023", userData } },
+    instanceType: "t3.small",
+    capacity: { min: 2, desired: 2, max: 6 },
+    scaling: { metric: "cpu", target: 50 },
+    healthCheck: {
+      path: "/health",
+      intervalSeconds: 10,
+      timeoutSeconds: 5,
+      healthyThreshold: 2,
+      unhealthyThreshold: 2,
+      gracePeriodSeconds: 30,
+    },
+    database: null,
+    cloudfront: false,
+    rollout: { strategy: "all-at-once", canarySteps: [100], bakeMinutes: 0 },
+    autoRollback: { max5xxRatePercent: 5, maxP95LatencyMs: 800 },
+    rollbackWindowMinutes: 30,
+    protected: false,
+    ...rest,
+  };
+}

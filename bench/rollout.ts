@@ -18,7 +18,7 @@
  * Last line:
  *   rollback_p50_ms=<n> rollback_p95_ms=<n> failed_requests=<n> provision_over_critical_path=<x> api_calls_per_rollout=<n>
  */
-import { percentile, startSwitchyard } from "./lib.ts";
+import { benchSpec, percentile, startSwitchyard } from "./lib.ts";
 
 const ROLLBACKS = Number(process.env.BENCH_ROLLBACKS ?? 20);
 const PORT = Number(process.env.BENCH_PORT ?? 3302);
@@ -150,33 +150,12 @@ function watch(url: string) {
 }
 
 function spec() {
-  return {
-    name: NAME,
-    account: "local",
-    region: "us-east-1",
-    availabilityZones: ["us-east-1a", "us-east-1b"],
-    app: {
-      version: "v1",
-      source: { kind: "al2023", userData: "#!/bin/bash\n# localcloud: boot_seconds=5 latency_ms=5\nexport APP_VERSION={{version}}\n" },
-    },
-    instanceType: "t3.small",
+  return benchSpec(NAME, {
+    userData: "#!/bin/bash\n# localcloud: boot_seconds=5 latency_ms=5\nexport APP_VERSION={{version}}\n",
     capacity: { min: 2, desired: 2, max: 4 },
-    scaling: { metric: "cpu", target: 50 },
-    healthCheck: {
-      path: "/health",
-      intervalSeconds: 10,
-      timeoutSeconds: 5,
-      healthyThreshold: 2,
-      unhealthyThreshold: 2,
-      gracePeriodSeconds: 30,
-    },
     database: { engine: "postgres", instanceClass: "db.t3.micro", storageGb: 20, multiAz: false },
-    cloudfront: false,
-    rollout: { strategy: "all-at-once", canarySteps: [100], bakeMinutes: 0 },
-    autoRollback: { max5xxRatePercent: 5, maxP95LatencyMs: 800 },
     rollbackWindowMinutes: 1,
-    protected: false,
-  };
+  });
 }
 
 try {
